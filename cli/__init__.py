@@ -1,0 +1,1 @@
+"""The ``tapelog`` command line: thin click commands over the core packages."""

@@ -1,0 +1,4 @@
+"""Reading camera files: probing metadata and timecode, fingerprints, audio for Whisper.
+
+Core package: never imports textual, tui or cli.
+"""

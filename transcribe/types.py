@@ -1,0 +1,74 @@
+"""The records an engine produces: small dataclasses, JSON-friendly.
+
+Kept free of faster-whisper types so the archive can store and reload them and another
+engine can be added behind ``transcribe.engine.Engine``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass
+class Word:
+    start: float
+    end: float
+    word: str
+    probability: float = 1.0
+
+
+@dataclass
+class Segment:
+    """One line of transcript. Times are seconds from the start of the media file."""
+
+    start: float
+    end: float
+    text: str
+    words: list[Word] = field(default_factory=list)
+    speaker: str | None = None
+    avg_logprob: float | None = None
+    no_speech_prob: float | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Segment:
+        words = [Word(**w) for w in data.get("words") or []]
+        return cls(
+            start=float(data["start"]),
+            end=float(data["end"]),
+            text=data.get("text", ""),
+            words=words,
+            speaker=data.get("speaker"),
+            avg_logprob=data.get("avg_logprob"),
+            no_speech_prob=data.get("no_speech_prob"),
+        )
+
+
+@dataclass
+class TranscribeOptions:
+    """What the user can choose for one run. None means the engine's default."""
+
+    model: str = "tiny.en"
+    language: str | None = None  # None: detect
+    task: str = "transcribe"  # or "translate" (to English)
+    vad: bool = True
+    initial_prompt: str | None = None
+    hotwords: str | None = None
+    beam_size: int = 5
+    cpu_threads: int = 0  # 0: all cores
+    compute_type: str = "int8"
+    word_timestamps: bool = True
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class TranscriptionInfo:
+    language: str | None
+    language_probability: float | None
+    duration: float
+    model: str

@@ -1,0 +1,1 @@
+"""The Textual terminal UI: thin widgets over the core packages."""
