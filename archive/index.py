@@ -1,0 +1,358 @@
+"""The search index: SQLite FTS5 over every current transcript, derived from the store.
+
+TinyDB scans every document on every query, far too slow for 600k segments, so
+search runs on an FTS5 index in ``index/search.sqlite``. The index is a cache: each
+media file's rows carry a signature (transcript version, file size and time, the
+corrections made), and ``sync`` re-indexes exactly the media whose signature changed,
+drops media that are gone, and rebuilds everything if the file is missing or broken.
+
+Exact search is a phrase query on words (case and punctuation do not matter: the
+``unicode61`` tokenizer folds them). Chinese has no spaces, so every CJK character is
+indexed as its own token and a Chinese query becomes a phrase of characters. Fuzzy
+search expands each query word to similar words of the index vocabulary (rapidfuzz),
+retrieves candidates with FTS5 and re-ranks them against the whole query, which
+tolerates misspellings and Whisper's mishearings ("Jingle" for "Jingjun").
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+import sqlite3
+import threading
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from rapidfuzz import fuzz, process
+
+from archive.errors import UsageError
+
+INDEX_DIR = "index"
+INDEX_NAME = "search.sqlite"
+INDEX_VERSION = 2
+MAX_QUERY_TOKENS = 48
+
+_CJK = (
+    "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3040-\u30ff\uac00-\ud7af"
+    "\U00020000-\U0002a6df"
+)
+_CJK_RE = re.compile(f"([{_CJK}])")
+_APOS_RE = re.compile(r"[\u2019'`]")
+_TOKEN_RE = re.compile(r"\w+", re.UNICODE)
+
+
+def normalize(text: str) -> str:
+    """Text as the index sees it: NFKC, casefolded, apostrophes dropped, CJK spaced."""
+    text = unicodedata.normalize("NFKC", text).casefold()
+    text = _APOS_RE.sub("", text)
+    return _CJK_RE.sub(r" \1 ", text)
+
+
+def tokens(text: str) -> list[str]:
+    """Words of ``text`` as the index tokenizes them (diacritics folded)."""
+    out = []
+    for tok in _TOKEN_RE.findall(normalize(text)):
+        tok = "".join(
+            c for c in unicodedata.normalize("NFD", tok) if unicodedata.category(c) != "Mn"
+        )
+        if tok:
+            out.append(tok)
+    return out
+
+
+@dataclass
+class IndexRow:
+    media_id: str
+    seg_index: int
+    start: float
+    end: float
+    speaker: str | None
+    language: str | None
+    text: str
+
+
+@dataclass
+class RawHit:
+    media_id: str
+    seg_index: int
+    start: float
+    end: float
+    speaker: str | None
+    language: str | None
+    text: str
+    score: float
+
+
+SCHEMA = f"""
+PRAGMA user_version = {INDEX_VERSION};
+CREATE TABLE IF NOT EXISTS segments (
+    id INTEGER PRIMARY KEY,
+    media_id TEXT NOT NULL,
+    seg_index INTEGER NOT NULL,
+    start REAL NOT NULL,
+    "end" REAL NOT NULL,
+    speaker TEXT,
+    language TEXT,
+    text TEXT NOT NULL
+);
+CREATE UNIQUE INDEX IF NOT EXISTS segments_pos ON segments(media_id, seg_index);
+CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(
+    norm, tokenize='unicode61 remove_diacritics 2'
+);
+CREATE VIRTUAL TABLE IF NOT EXISTS vocab USING fts5vocab(fts, 'row');
+CREATE TABLE IF NOT EXISTS state (media_id TEXT PRIMARY KEY, signature TEXT NOT NULL);
+"""
+
+
+class SearchIndex:
+    """One SQLite FTS5 file; safe to use from several threads (one connection, locked)."""
+
+    def __init__(self, root: Path) -> None:
+        self.dir = Path(root) / INDEX_DIR
+        self.path = self.dir / INDEX_NAME
+        self._lock = threading.RLock()
+        self._conn: sqlite3.Connection | None = None
+        self._vocab: tuple[list[str], list[int]] | None = None
+        self._total_docs = 0
+        self.read_only = False
+
+    # -- connection
+
+    def _connect(self) -> sqlite3.Connection:
+        if self._conn is not None:
+            return self._conn
+        try:
+            self.dir.mkdir(parents=True, exist_ok=True)
+            conn = self._open_file()
+        except sqlite3.DatabaseError:
+            # A broken or outdated index is only a cache: rebuild it from the store.
+            with contextlib.suppress(OSError):
+                self.path.unlink()
+            conn = self._open_file()
+        except OSError:
+            # Read-only archive: keep the index in memory for this session.
+            self.read_only = True
+            conn = sqlite3.connect(":memory:", check_same_thread=False)
+            conn.executescript(SCHEMA)
+        self._conn = conn
+        return conn
+
+    def _open_file(self) -> sqlite3.Connection:
+        conn = sqlite3.connect(str(self.path), check_same_thread=False, timeout=30)
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        if version not in (0, INDEX_VERSION):
+            conn.close()
+            self.path.unlink()
+            conn = sqlite3.connect(str(self.path), check_same_thread=False, timeout=30)
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA synchronous=NORMAL")
+        conn.executescript(SCHEMA)
+        conn.execute("SELECT count(*) FROM state").fetchone()
+        return conn
+
+    def close(self) -> None:
+        with self._lock:
+            if self._conn is not None:
+                self._conn.close()
+                self._conn = None
+
+    # -- maintenance
+
+    def signatures(self) -> dict[str, str]:
+        with self._lock:
+            conn = self._connect()
+            return dict(conn.execute("SELECT media_id, signature FROM state"))
+
+    def replace_media(self, media_id: str, signature: str, rows: Sequence[IndexRow]) -> None:
+        """Re-index one media file's segments in one SQLite transaction."""
+        with self._lock:
+            conn = self._connect()
+            with conn:
+                self._delete(conn, media_id)
+                for row in rows:
+                    cur = conn.execute(
+                        'INSERT INTO segments (media_id, seg_index, start, "end", speaker, '
+                        "language, text) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                        (
+                            row.media_id,
+                            row.seg_index,
+                            row.start,
+                            row.end,
+                            row.speaker,
+                            row.language,
+                            row.text,
+                        ),
+                    )
+                    conn.execute(
+                        "INSERT INTO fts (rowid, norm) VALUES (?, ?)",
+                        (cur.lastrowid, normalize(row.text)),
+                    )
+                conn.execute(
+                    "INSERT OR REPLACE INTO state (media_id, signature) VALUES (?, ?)",
+                    (media_id, signature),
+                )
+            self._vocab = None
+
+    def remove_media(self, media_id: str) -> None:
+        with self._lock:
+            conn = self._connect()
+            with conn:
+                self._delete(conn, media_id)
+                conn.execute("DELETE FROM state WHERE media_id = ?", (media_id,))
+            self._vocab = None
+
+    @staticmethod
+    def _delete(conn: sqlite3.Connection, media_id: str) -> None:
+        ids = [r[0] for r in conn.execute("SELECT id FROM segments WHERE media_id = ?", (media_id,))]
+        if ids:
+            conn.executemany("DELETE FROM fts WHERE rowid = ?", ((i,) for i in ids))
+            conn.execute("DELETE FROM segments WHERE media_id = ?", (media_id,))
+
+    def count(self) -> int:
+        with self._lock:
+            return self._connect().execute("SELECT count(*) FROM segments").fetchone()[0]
+
+    # -- queries
+
+    def _where(
+        self,
+        media_ids: Iterable[str] | None,
+        speakers: Iterable[str] | None,
+        languages: Iterable[str] | None,
+    ) -> tuple[str, list[object]]:
+        clauses: list[str] = []
+        params: list[object] = []
+        for column, values in (
+            ("s.media_id", media_ids),
+            ("s.speaker", speakers),
+            ("s.language", languages),
+        ):
+            if values is not None:
+                values = list(values)
+                if not values:
+                    return " AND 0", []
+                clauses.append(f"{column} IN ({','.join('?' * len(values))})")
+                params.extend(values)
+        return ("".join(" AND " + c for c in clauses), params)
+
+    def search_exact(
+        self,
+        query: str,
+        *,
+        limit: int = 50,
+        media_ids: Iterable[str] | None = None,
+        speakers: Iterable[str] | None = None,
+        languages: Iterable[str] | None = None,
+        accept=None,
+    ) -> list[RawHit]:
+        """Segments containing the query's words as a phrase, best (bm25) first."""
+        toks = tokens(query)[:MAX_QUERY_TOKENS]
+        if not toks:
+            raise UsageError("the search query has no words to look for")
+        phrase = '"' + " ".join(toks) + '"'
+        where, params = self._where(media_ids, speakers, languages)
+        sql = (
+            'SELECT s.media_id, s.seg_index, s.start, s."end", s.speaker, s.language, s.text, '
+            "bm25(fts) AS rank FROM fts JOIN segments s ON s.id = fts.rowid "
+            f"WHERE fts MATCH ?{where} ORDER BY rank"
+        )
+        hits: list[RawHit] = []
+        with self._lock:
+            cur = self._connect().execute(sql, [phrase, *params])
+            for row in cur:
+                hit = RawHit(*row[:7], score=100.0)
+                if accept is not None and not accept(hit):
+                    continue
+                hits.append(hit)
+                if len(hits) >= limit:
+                    break
+        return hits
+
+    def _load_vocab(self) -> tuple[list[str], list[int]]:
+        if self._vocab is None:
+            conn = self._connect()
+            rows = conn.execute("SELECT term, doc FROM vocab").fetchall()
+            self._vocab = ([r[0] for r in rows], [r[1] for r in rows])
+            self._total_docs = conn.execute("SELECT count(*) FROM segments").fetchone()[0]
+        return self._vocab
+
+    def similar_terms(self, word: str, limit: int = 12) -> list[str]:
+        """Index words close to ``word`` (spelling or hearing), the word itself first."""
+        terms, _docs = self._load_vocab()
+        if len(word) <= 2:
+            return [word]
+        cutoff = 80 if len(word) <= 4 else 72
+        found = process.extract(word, terms, scorer=fuzz.ratio, score_cutoff=cutoff, limit=limit)
+        out = [word] + [t for t, _s, _i in found if t != word]
+        return out
+
+    def search_fuzzy(
+        self,
+        query: str,
+        *,
+        limit: int = 50,
+        media_ids: Iterable[str] | None = None,
+        speakers: Iterable[str] | None = None,
+        languages: Iterable[str] | None = None,
+        accept=None,
+        min_score: float = 70.0,
+        candidates: int = 400,
+    ) -> list[RawHit]:
+        """Segments that approximately contain the query, best match first."""
+        toks = tokens(query)[:MAX_QUERY_TOKENS]
+        if not toks:
+            raise UsageError("the search query has no words to look for")
+        with self._lock:
+            terms, docs = self._load_vocab()
+            doc_freq = dict(zip(terms, docs, strict=True)) if len(terms) < 2_000_000 else {}
+            common = max(50, int(self._total_docs * 0.02))
+            expanded: set[str] = set()
+            for tok in toks:
+                expanded.update(self.similar_terms(tok))
+            # Whisper splits and joins words ("Jing June" for "Jingjun"): try pairs joined.
+            for a, b in zip(toks, toks[1:], strict=False):
+                expanded.update(self.similar_terms(a + b, limit=6))
+            rare = [t for t in expanded if 0 < doc_freq.get(t, 0) <= common]
+            chosen = rare or [t for t in expanded if doc_freq.get(t, 0) > 0]
+            if not chosen:
+                return []
+            match = " OR ".join(f'"{t}"' for t in sorted(chosen))
+            where, params = self._where(media_ids, speakers, languages)
+            sql = (
+                'SELECT s.media_id, s.seg_index, s.start, s."end", s.speaker, s.language, '
+                "s.text FROM fts JOIN segments s ON s.id = fts.rowid "
+                f"WHERE fts MATCH ?{where} ORDER BY bm25(fts) LIMIT ?"
+            )
+            rows = self._connect().execute(sql, [match, *params, candidates]).fetchall()
+        qnorm = " ".join(toks)
+        hits: list[RawHit] = []
+        for row in rows:
+            text_norm = " ".join(tokens(row[6]))
+            score = max(
+                fuzz.partial_ratio(qnorm, text_norm),
+                fuzz.partial_ratio(qnorm.replace(" ", ""), text_norm.replace(" ", "")),
+            )
+            if len(toks) > 1:
+                score = max(score, fuzz.token_set_ratio(qnorm, text_norm) * 0.95)
+            if score < min_score:
+                continue
+            hit = RawHit(*row, score=round(float(score), 1))
+            if accept is not None and not accept(hit):
+                continue
+            hits.append(hit)
+        hits.sort(key=lambda h: (-h.score, h.media_id, h.start))
+        return hits[:limit]
+
+    def neighbours(self, media_id: str, seg_index: int) -> tuple[str, str]:
+        """Text of the segments just before and after one, for context."""
+        with self._lock:
+            rows = dict(
+                self._connect().execute(
+                    "SELECT seg_index, text FROM segments WHERE media_id = ? "
+                    "AND seg_index IN (?, ?)",
+                    (media_id, seg_index - 1, seg_index + 1),
+                )
+            )
+        return rows.get(seg_index - 1, ""), rows.get(seg_index + 1, "")
