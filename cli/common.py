@@ -1,0 +1,157 @@
+"""Shared pieces of the click commands: the archive option, output, progress on stderr."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from archive.errors import UsageError
+from archive.progress import ProgressEvent
+
+ENV_ARCHIVE = "TAPELOG_ARCHIVE"
+
+
+def default_archive_dir() -> Path:
+    """Where the archive lives when neither --archive nor TAPELOG_ARCHIVE says."""
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("tapelog", appauthor=False)) / "archive"
+
+
+def _remember_archive(ctx: click.Context, _param: click.Parameter, value: str | None) -> None:
+    if value:
+        ctx.ensure_object(dict)["archive"] = value
+        root = ctx.find_root()
+        root.ensure_object(dict)["archive"] = value
+
+
+def archive_option(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """``--archive DIR`` on a command (also accepted before the command name)."""
+    return click.option(
+        "--archive",
+        "archive_dir",
+        metavar="DIR",
+        expose_value=False,
+        callback=_remember_archive,
+        is_eager=True,
+        help=f"Archive directory (env {ENV_ARCHIVE}).",
+    )(fn)
+
+
+def json_option(fn: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option("--json", "as_json", is_flag=True, help="Machine-readable JSON on stdout.")(
+        fn
+    )
+
+
+def archive_dir(ctx: click.Context) -> Path:
+    obj = ctx.find_root().obj or {}
+    value = obj.get("archive") or os.environ.get(ENV_ARCHIVE)
+    return Path(value).expanduser() if value else default_archive_dir()
+
+
+def open_archive(ctx: click.Context, create: bool = True):
+    from archive.service import Archive
+
+    archive = Archive.open(archive_dir(ctx), create=create)
+    ctx.call_on_close(archive.close)
+    return archive
+
+
+def emit(as_json: bool, data: Any, text: Callable[[], None] | None = None) -> None:
+    """Print ``data`` as JSON, or call ``text`` to print it for people."""
+    if as_json:
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+    elif text is not None:
+        text()
+
+
+def fmt_seconds(seconds: float | None) -> str:
+    """Running time as H:MM:SS.s, for people."""
+    if seconds is None:
+        return "-"
+    seconds = max(0.0, float(seconds))
+    h, rem = divmod(seconds, 3600)
+    m, s = divmod(rem, 60)
+    return f"{int(h)}:{int(m):02d}:{s:04.1f}"
+
+
+def parse_time(text: str) -> float:
+    """Seconds from ``42.5``, ``1:02.5`` or ``1:02:03.5``."""
+    try:
+        from media.timecode import parse_time as tc_parse
+
+        return tc_parse(text)
+    except ImportError:  # pragma: no cover - lands with the timecode work
+        pass
+    try:
+        parts = [float(p) for p in text.split(":")]
+    except ValueError:
+        raise UsageError(f"not a time: '{text}' (use seconds or HH:MM:SS)") from None
+    secs = 0.0
+    for p in parts:
+        secs = secs * 60 + p
+    if secs < 0:
+        raise UsageError(f"time cannot be negative: '{text}'")
+    return secs
+
+
+class StderrProgress:
+    """Progress on stderr: a redrawn bar on a terminal, a line now and then otherwise."""
+
+    def __init__(self, label: str = "", stream=None) -> None:
+        self.stream = stream or sys.stderr
+        self.tty = self.stream.isatty()
+        self.label = label
+        self._last = 0.0
+        self._last_fraction = -1.0
+        self._drawn = False
+
+    def __call__(self, event: ProgressEvent) -> None:
+        now = time.monotonic()
+        frac = event.fraction
+        done = frac is not None and frac >= 1.0
+        if self.tty:
+            if now - self._last < 0.1 and not done:
+                return
+        elif not done and now - self._last < 10.0 and (frac or 0) - self._last_fraction < 0.25:
+            return
+        self._last = now
+        self._last_fraction = frac or 0.0
+        line = self._format(event)
+        if self.tty:
+            width = 100
+            self.stream.write("\r" + line[:width].ljust(width))
+            self._drawn = True
+            if done:
+                self.stream.write("\n")
+                self._drawn = False
+        else:
+            self.stream.write(line + "\n")
+        self.stream.flush()
+
+    def _format(self, event: ProgressEvent) -> str:
+        name = event.item or self.label
+        if event.unit == "s" and event.total:
+            frac = event.fraction or 0.0
+            bar = "#" * int(frac * 24)
+            eta = f" ETA {fmt_seconds(event.eta)}" if event.eta is not None else ""
+            return (
+                f"{name[:32]:32} [{bar:24}] {fmt_seconds(event.done)} / "
+                f"{fmt_seconds(event.total)} ({frac:4.0%}){eta}"
+            )
+        total = f"/{event.total:.0f}" if event.total else ""
+        return f"{event.task} {event.done:.0f}{total} {event.unit} {name}"
+
+    def finish(self) -> None:
+        if self._drawn:
+            self.stream.write("\n")
+            self.stream.flush()
+            self._drawn = False

@@ -1,0 +1,491 @@
+"""Commands for footage and transcripts: import, transcribe, list, show, search, speakers."""
+
+from __future__ import annotations
+
+import click
+
+from archive.errors import Cancelled, TapelogError, UsageError
+from cli.common import (
+    StderrProgress,
+    archive_option,
+    emit,
+    fmt_seconds,
+    json_option,
+    open_archive,
+    parse_time,
+)
+
+
+def register(group: click.Group) -> None:
+    for command in (
+        import_cmd,
+        transcribe_cmd,
+        list_cmd,
+        show_cmd,
+        search_cmd,
+        speakers_group,
+        correct_cmd,
+        relink_cmd,
+        audio_cmd,
+    ):
+        group.add_command(command)
+
+
+@click.command("import")
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--recursive", "-r", is_flag=True, help="Descend into sub-folders.")
+@archive_option
+@json_option
+@click.pass_context
+def import_cmd(ctx: click.Context, paths: tuple[str, ...], recursive: bool, as_json: bool) -> None:
+    """Import camera files (or folders of them) into the archive."""
+    archive = open_archive(ctx)
+    progress = None if as_json else StderrProgress("import")
+    results = archive.import_paths(list(paths), recursive=recursive, progress=None)
+    if progress:
+        progress.finish()
+
+    def text() -> None:
+        for r in results:
+            if r.status == "failed":
+                click.echo(f"tapelog: {r.error}", err=True)
+            else:
+                extra = " (relinked to this path)" if r.relinked else ""
+                click.echo(f"{r.id}\t{r.status}{extra}\t{r.path}")
+        if not results:
+            click.echo("tapelog: no media files found", err=True)
+
+    emit(as_json, [r.to_dict() for r in results], text)
+    if not results or any(r.status == "failed" for r in results):
+        ctx.exit(1)
+
+
+@click.command("transcribe")
+@click.argument("ids", nargs=-1)
+@click.option("--all", "all_", is_flag=True, help="Every media file not yet fully transcribed.")
+@click.option("--model", default=None, help="tiny.en, base, a hub name or a model directory.")
+@click.option("--language", default=None, help="Language code (default: detect).")
+@click.option("--translate", is_flag=True, help="Translate to English.")
+@click.option("--hotwords", default=None, help="Words to bias recognition towards (names).")
+@click.option("--prompt", "initial_prompt", default=None, help="Initial prompt for Whisper.")
+@click.option("--vocab-from-cases", is_flag=True, help="Bias Whisper with case/people names.")
+@click.option("--beam-size", type=click.IntRange(1, 10), default=5, show_default=True)
+@click.option("--threads", type=click.IntRange(0, 64), default=0, help="CPU threads (0: all).")
+@click.option("--compute-type", default="int8", show_default=True)
+@click.option("--no-vad", is_flag=True, help="Do not skip silence with voice activity detection.")
+@click.option("--force", is_flag=True, help="Transcribe again even if done.")
+@archive_option
+@json_option
+@click.pass_context
+def transcribe_cmd(
+    ctx: click.Context,
+    ids: tuple[str, ...],
+    all_: bool,
+    model: str | None,
+    language: str | None,
+    translate: bool,
+    hotwords: str | None,
+    initial_prompt: str | None,
+    vocab_from_cases: bool,
+    beam_size: int,
+    threads: int,
+    compute_type: str,
+    no_vad: bool,
+    force: bool,
+    as_json: bool,
+) -> None:
+    """Transcribe media offline with Whisper (resumes interrupted runs)."""
+    from transcribe.types import TranscribeOptions
+
+    archive = open_archive(ctx)
+    if not ids and not all_:
+        raise UsageError("name media ids to transcribe, or use --all")
+    if all_:
+        targets = [
+            m.id
+            for m in archive.list_media()
+            if (force or m.transcript_status != "done") and m.info.has_audio
+        ]
+    else:
+        targets = list(dict.fromkeys(ids))
+        for mid in targets:
+            archive.get_media(mid)
+    if model is None:
+        model = "base" if (translate or (language and language != "en")) else "tiny.en"
+    results = []
+    failed = False
+    for mid in targets:
+        media = archive.get_media(mid)
+        if media.transcript_status == "done" and not force and not all_:
+            results.append({"media_id": mid, "status": "done", "skipped": True})
+            if not as_json:
+                click.echo(f"{mid}\talready transcribed (use --force to redo)")
+            continue
+        words = hotwords
+        prompt = initial_prompt
+        if vocab_from_cases:
+            try:
+                from archive.cases import vocab_for_media
+            except ImportError as exc:  # pragma: no cover
+                raise UsageError("--vocab-from-cases needs case records support") from exc
+            vocab = vocab_for_media(archive, mid)
+            if vocab:
+                prompt = f"{prompt} {vocab}".strip() if prompt else vocab
+        options = TranscribeOptions(
+            model=model,
+            language=language,
+            task="translate" if translate else "transcribe",
+            vad=not no_vad,
+            initial_prompt=prompt,
+            hotwords=words,
+            beam_size=beam_size,
+            cpu_threads=threads,
+            compute_type=compute_type,
+        )
+        progress = StderrProgress(media.name)
+        try:
+            result = archive.transcribe(mid, options, progress=progress)
+        except KeyboardInterrupt:
+            progress.finish()
+            click.echo(
+                f"tapelog: interrupted; what was transcribed of {mid} is kept, "
+                "run transcribe again to resume",
+                err=True,
+            )
+            ctx.exit(130)
+        except Cancelled:
+            raise
+        except TapelogError as exc:
+            progress.finish()
+            failed = True
+            archive.mark_failed(mid, str(exc))
+            results.append({"media_id": mid, "status": "failed", "error": str(exc)})
+            click.echo(f"tapelog: {mid}: {exc}", err=True)
+            continue
+        progress.finish()
+        results.append(
+            {
+                "media_id": mid,
+                "status": result.status,
+                "transcript_id": result.transcript_id,
+                "segments": result.segments,
+                "language": result.language,
+                "resumed_from": result.resumed_from,
+                "unplaced_corrections": result.unplaced_corrections,
+            }
+        )
+        if not as_json:
+            resumed = (
+                f", resumed at {fmt_seconds(result.resumed_from)}" if result.resumed_from else ""
+            )
+            click.echo(f"{mid}\t{result.segments} segments, {result.language or '?'}{resumed}")
+            if result.unplaced_corrections:
+                click.echo(
+                    f"tapelog: {mid}: {result.unplaced_corrections} correction(s) no longer "
+                    "match a line; they are kept (see `tapelog show --corrections`)",
+                    err=True,
+                )
+    if as_json:
+        emit(True, results)
+    if not targets and not as_json:
+        click.echo("nothing to transcribe", err=True)
+    if failed:
+        ctx.exit(1)
+
+
+@click.command("list")
+@click.option("--status", default=None, help="Only media with this transcript status.")
+@archive_option
+@json_option
+@click.pass_context
+def list_cmd(ctx: click.Context, status: str | None, as_json: bool) -> None:
+    """List media files with duration, timecode, language and transcript status."""
+    archive = open_archive(ctx)
+    media = archive.list_media()
+    if status:
+        media = [m for m in media if m.transcript_status == status]
+    rows = [
+        {
+            "id": m.id,
+            "path": m.path,
+            "duration": round(m.info.duration, 3),
+            "channels": m.info.channels,
+            "source_timecode": m.info.start_timecode,
+            "fps": round(m.info.fps, 3) if m.info.fps else None,
+            "language": m.language,
+            "transcript_status": m.transcript_status,
+        }
+        for m in media
+    ]
+
+    def text() -> None:
+        if not rows:
+            click.echo("no media yet: `tapelog import PATH`", err=True)
+        for r, m in zip(rows, media, strict=True):
+            click.echo(
+                f"{r['id']:6} {fmt_seconds(r['duration']):>11} ch{r['channels']} "
+                f"{r['source_timecode'] or '--:--:--:--':12} {r['language'] or '--':3} "
+                f"{r['transcript_status']:9} {m.name}"
+            )
+
+    emit(as_json, rows, text)
+
+
+@click.command("show")
+@click.argument("media_id")
+@click.option("--words", is_flag=True, help="Show word timestamps.")
+@click.option("--corrections", is_flag=True, help="Also list corrections and unplaced ones.")
+@archive_option
+@json_option
+@click.pass_context
+def show_cmd(
+    ctx: click.Context, media_id: str, words: bool, corrections: bool, as_json: bool
+) -> None:
+    """Show a media file's transcript."""
+    archive = open_archive(ctx)
+    media = archive.get_media(media_id)
+    segs = archive.segments(media_id)
+    names = archive.speaker_names(media_id)
+    rows = [
+        {
+            "start": round(s.start, 3),
+            "end": round(s.end, 3),
+            "source_timecode": archive.source_timecode(media, s.start),
+            "speaker": names.get(s.speaker, s.speaker) if s.speaker else None,
+            "text": s.text,
+            "words": [
+                {"start": w.start, "end": w.end, "word": w.word, "probability": w.probability}
+                for w in s.words
+            ],
+        }
+        for s in segs
+    ]
+    unplaced = archive.unplaced_corrections(media_id) if corrections or as_json else []
+
+    def text() -> None:
+        click.echo(
+            f"{media.id}  {media.path}  {fmt_seconds(media.info.duration)}  "
+            f"tc {media.info.start_timecode or '-'}  {media.language or '-'}  "
+            f"{media.transcript_status}"
+        )
+        if not rows:
+            click.echo("(no transcript yet: `tapelog transcribe " + media.id + "`)")
+        for r in rows:
+            tc = r["source_timecode"] or fmt_seconds(r["start"])
+            who = f"{r['speaker']}: " if r["speaker"] else ""
+            click.echo(f"[{tc}] {who}{r['text']}")
+            if words and r["words"]:
+                click.echo(
+                    "    " + " ".join(f"{w['word'].strip()}@{w['start']:.2f}" for w in r["words"])
+                )
+        if corrections:
+            for c in archive.corrections(media_id):
+                click.echo(
+                    f"correction {c.id} {fmt_seconds(c.start)}: {c.original!r} -> {c.text!r}"
+                )
+        for c in unplaced:
+            click.echo(f"unplaced correction {c.id} at {fmt_seconds(c.start)}: {c.text}")
+
+    emit(
+        as_json,
+        {
+            "id": media.id,
+            "path": media.path,
+            "language": media.language,
+            "transcript_status": media.transcript_status,
+            "segments": rows,
+            "unplaced_corrections": [c.to_dict() for c in unplaced],
+        },
+        text,
+    )
+
+
+@click.command("search")
+@click.argument("query")
+@click.option("--fuzzy", is_flag=True, help="Tolerate misspellings and mishearings.")
+@click.option("--limit", type=int, default=20, show_default=True)
+@click.option("--case", "cases", multiple=True, help="Only passages tagged with this case.")
+@click.option("--person", "people", multiple=True, help="Only passages tagged with this person.")
+@click.option("--theme", "themes", multiple=True, help="Only passages tagged with this theme.")
+@click.option("--speaker", "speakers", multiple=True, help="Only lines of this speaker.")
+@click.option("--language", "languages", multiple=True, help="Only transcripts in this language.")
+@click.option("--save", "save_as", default=None, help="Save the hits as a named selection.")
+@archive_option
+@json_option
+@click.pass_context
+def search_cmd(
+    ctx: click.Context,
+    query: str,
+    fuzzy: bool,
+    limit: int,
+    cases: tuple[str, ...],
+    people: tuple[str, ...],
+    themes: tuple[str, ...],
+    speakers: tuple[str, ...],
+    languages: tuple[str, ...],
+    save_as: str | None,
+    as_json: bool,
+) -> None:
+    """Search every transcript for a quote."""
+    archive = open_archive(ctx)
+    spans = None
+    if cases or people or themes:
+        try:
+            from archive.cases import tag_spans
+        except ImportError as exc:  # pragma: no cover
+            raise UsageError("filters need case records support") from exc
+        spans = _intersect_spans(
+            [tag_spans(archive, case=c) for c in cases]
+            + [tag_spans(archive, person=p) for p in people]
+            + [tag_spans(archive, theme=t) for t in themes]
+        )
+    hits = archive.search(
+        query,
+        fuzzy=fuzzy,
+        limit=limit,
+        spans=spans,
+        speakers=speakers or None,
+        languages=languages or None,
+    )
+    if save_as:
+        from archive.selections import save_hits
+
+        save_hits(archive, save_as, hits)
+
+    def text() -> None:
+        if not hits:
+            click.echo("no matches", err=True)
+        for h in hits:
+            tc = h.source_timecode or fmt_seconds(h.start)
+            who = f"{h.speaker}: " if h.speaker else ""
+            flags = f" [{', '.join(h.flags)}]" if h.flags else ""
+            score = f" ({h.score:.0f})" if fuzzy else ""
+            click.echo(f"{h.media_id} {tc}{score}{flags} {who}{h.text}")
+
+    emit(as_json, [h.to_dict() for h in hits], text)
+
+
+def _intersect_spans(
+    maps: list[dict[str, list[tuple[float, float]]]],
+) -> dict[str, list[tuple[float, float]]]:
+    """Passages that satisfy every filter: intersect the span lists per media."""
+    result = maps[0]
+    for other in maps[1:]:
+        merged: dict[str, list[tuple[float, float]]] = {}
+        for mid, spans in result.items():
+            for s0, e0 in spans:
+                for s1, e1 in other.get(mid, ()):
+                    s, e = max(s0, s1), min(e0, e1)
+                    if s < e:
+                        merged.setdefault(mid, []).append((s, e))
+        result = merged
+    return result
+
+
+@click.group("speakers")
+def speakers_group() -> None:
+    """List and name speakers (one per microphone channel)."""
+
+
+@speakers_group.command("list")
+@click.argument("media_id", required=False)
+@archive_option
+@json_option
+@click.pass_context
+def speakers_list(ctx: click.Context, media_id: str | None, as_json: bool) -> None:
+    """Speakers of one media file, or every named speaker."""
+    archive = open_archive(ctx)
+    rows = []
+    media_ids = [media_id] if media_id else [m.id for m in archive.list_media()]
+    for mid in media_ids:
+        names = archive.speaker_names(mid)
+        counts: dict[str, int] = {}
+        for s in archive.segments(mid):
+            if s.speaker:
+                counts[s.speaker] = counts.get(s.speaker, 0) + 1
+        for label in sorted(set(counts) | set(names)):
+            rows.append(
+                {
+                    "media_id": mid,
+                    "label": label,
+                    "name": names.get(label),
+                    "segments": counts.get(label, 0),
+                }
+            )
+
+    def text() -> None:
+        if not rows:
+            click.echo("no speakers (mono recordings have none)", err=True)
+        for r in rows:
+            click.echo(f"{r['media_id']}\t{r['label']}\t{r['name'] or '-'}\t{r['segments']} lines")
+
+    emit(as_json, rows, text)
+
+
+@speakers_group.command("rename")
+@click.argument("old")
+@click.argument("new")
+@click.option("--media", "media_id", default=None, help="Name a label (CH1) in this media file.")
+@archive_option
+@click.pass_context
+def speakers_rename(ctx: click.Context, old: str, new: str, media_id: str | None) -> None:
+    """Name a speaker: `--media m1 CH2 "Peng Gaofeng"`, or rename OLD to NEW everywhere."""
+    archive = open_archive(ctx)
+    n = archive.rename_speaker(old, new, media_id=media_id)
+    click.echo(f"renamed {n} speaker{'s' if n != 1 else ''} to {new}")
+
+
+@click.command("correct")
+@click.argument("media_id")
+@click.argument("start")
+@click.argument("end")
+@click.argument("text")
+@archive_option
+@click.pass_context
+def correct_cmd(ctx: click.Context, media_id: str, start: str, end: str, text: str) -> None:
+    """Correct the transcript line(s) between START and END (kept as a new version)."""
+    archive = open_archive(ctx)
+    s, e = parse_time(start), parse_time(end)
+    if e <= s:
+        raise UsageError("END must be after START")
+    corr = archive.correct_segment(media_id, s, e, text)
+    click.echo(f"{corr.id}\t{corr.original!r} -> {corr.text!r}")
+
+
+@click.command("relink")
+@click.argument("folder", type=click.Path(file_okay=False))
+@archive_option
+@click.pass_context
+def relink_cmd(ctx: click.Context, folder: str) -> None:
+    """Find moved media files under FOLDER by their content."""
+    archive = open_archive(ctx)
+    moved = archive.relink(folder)
+    for mid, path in moved:
+        click.echo(f"{mid}\t{path}")
+    if not moved:
+        click.echo("no missing media found there", err=True)
+
+
+@click.command("audio")
+@click.argument("media_id")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False))
+@click.option("--channel", type=int, default=None, help="Only this channel (1-based).")
+@archive_option
+@click.pass_context
+def audio_cmd(ctx: click.Context, media_id: str, output: str, channel: int | None) -> None:
+    """Extract 16 kHz mono WAV audio (for Whisper or listening)."""
+    from media.audio import extract_wav
+
+    archive = open_archive(ctx)
+    media = archive.get_media(media_id)
+    if channel is not None and not 1 <= channel <= max(1, media.info.channels):
+        raise UsageError(f"{media_id} has {media.info.channels} channel(s); no channel {channel}")
+    progress = StderrProgress(media.name)
+    extract_wav(
+        archive.media_path(media),
+        output,
+        channel=None if channel is None else channel - 1,
+        progress=progress,
+    )
+    progress.finish()
+    click.echo(output)
