@@ -1,0 +1,84 @@
+"""Shared fixtures: every test gets its own archive directory, never the user's."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+SAMPLES = REPO / "samples"
+MEDIA = SAMPLES / "media"
+
+
+@pytest.fixture(autouse=True)
+def isolated_archive(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Point TAPELOG_ARCHIVE at a fresh temp dir so no test touches a real archive."""
+    path = tmp_path / "archive"
+    monkeypatch.setenv("TAPELOG_ARCHIVE", str(path))
+    monkeypatch.setenv("TAPELOG_LOCK_TIMEOUT", "20")
+    return path
+
+
+@pytest.fixture
+def archive(isolated_archive: Path):
+    from archive.service import Archive
+
+    a = Archive.open(isolated_archive)
+    yield a
+    a.close()
+
+
+@pytest.fixture
+def media_dir() -> Path:
+    if not MEDIA.is_dir():
+        pytest.fail("samples/media is missing: run `make samples`")
+    return MEDIA
+
+
+def run_cli(*args: str, archive: Path | None = None, input: str | None = None, timeout=600):
+    """Run the real ``tapelog`` console script in a subprocess; returns CompletedProcess."""
+    exe = Path(sys.executable).with_name("tapelog")
+    env = dict(os.environ)
+    if archive is not None:
+        env["TAPELOG_ARCHIVE"] = str(archive)
+    return subprocess.run(
+        [str(exe), *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        input=input,
+        timeout=timeout,
+    )
+
+
+@pytest.fixture(scope="session")
+def transcribed_archive(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An archive with the English samples imported and transcribed with tiny.en, once.
+
+    Tests that use it must not write to it (copy it first with ``copy_archive``).
+    """
+    from archive.service import Archive
+    from transcribe.types import TranscribeOptions
+
+    root = tmp_path_factory.mktemp("transcribed") / "archive"
+    a = Archive.open(root)
+    results = a.import_paths(
+        [MEDIA / "interview_liu.mov", MEDIA / "two_channel_interview.mov", MEDIA / "silence.wav"]
+    )
+    assert [r.status for r in results] == ["imported"] * 3, results
+    for r in results:
+        a.transcribe(r.id, TranscribeOptions(model="tiny.en", cpu_threads=1))
+    a.close()
+    return root
+
+
+@pytest.fixture
+def copy_archive(transcribed_archive: Path, tmp_path: Path) -> Path:
+    dest = tmp_path / "copied-archive"
+    shutil.copytree(transcribed_archive, dest)
+    return dest

@@ -1,0 +1,203 @@
+"""The store: atomic, locked, migrated, backed up, and honest about corruption."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+from archive.errors import ReadOnlyArchiveError, StoreCorruptError, StoreError
+from archive.store import MIGRATIONS, SCHEMA_VERSION, Store, restore_backup
+
+WRITER = textwrap.dedent(
+    """
+    import sys
+    from archive.store import Store
+    store = Store(sys.argv[1])
+    tag = sys.argv[2]
+    n = int(sys.argv[3])
+    for i in range(n):
+        with store.transaction():
+            store.table("tags").insert({"id": f"{tag}-{i}", "note": "x" * 200})
+            store.table("links").insert({"id": f"{tag}-{i}"})
+        print(f"{tag}-{i}", flush=True)
+    """
+)
+
+
+def _ids(root: Path) -> set[str]:
+    store = Store(root)
+    return {d["id"] for d in store.table("tags").all()}
+
+
+def test_transaction_writes_once_and_rolls_back_on_error(tmp_path: Path) -> None:
+    store = Store(tmp_path)
+    with store.transaction():
+        store.table("tags").insert({"id": store.next_id("t")})
+        store.table("tags").insert({"id": store.next_id("t")})
+    with pytest.raises(ValueError), store.transaction():
+        store.table("tags").insert({"id": "never"})
+        raise ValueError("boom")
+    assert sorted(d["id"] for d in Store(tmp_path).table("tags").all()) == ["t1", "t2"]
+
+
+def test_writes_outside_a_transaction_are_refused(tmp_path: Path) -> None:
+    store = Store(tmp_path)
+    with pytest.raises(RuntimeError):
+        store.table("tags").insert({"id": "x"})
+
+
+def test_new_store_is_at_the_current_schema_with_every_migration(tmp_path: Path) -> None:
+    store = Store(tmp_path)
+    assert store.schema_version == SCHEMA_VERSION == max(MIGRATIONS)
+
+
+def test_old_store_is_migrated_on_open(tmp_path: Path) -> None:
+    (tmp_path / "tapelog.json").write_text(
+        json.dumps(
+            {
+                "meta": {"1": {"key": "schema", "version": 1}},
+                "media": {"1": {"id": "m1", "path": "/x.mov"}},
+            }
+        )
+    )
+    store = Store(tmp_path)
+    assert store.schema_version == SCHEMA_VERSION
+    assert store.table("media").all()[0]["transcript_status"] == "none"
+
+
+def test_newer_schema_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "tapelog.json").write_text(
+        json.dumps({"meta": {"1": {"key": "schema", "version": SCHEMA_VERSION + 5}}})
+    )
+    with pytest.raises(StoreError, match="newer tapelog"):
+        Store(tmp_path)
+
+
+def test_corrupt_store_is_never_overwritten_and_can_be_restored(tmp_path: Path) -> None:
+    store = Store(tmp_path)
+    with store.transaction():
+        store.table("tags").insert({"id": "keep-me"})
+    assert store.backup_now() is not None
+    broken = b'{"meta": {"1": {"key": "sch'
+    (tmp_path / "tapelog.json").write_bytes(broken)
+    with pytest.raises(StoreCorruptError) as err:
+        Store(tmp_path)
+    message = str(err.value)
+    assert "tapelog restore" in message and "\n" not in message
+    assert (tmp_path / "tapelog.json").read_bytes() == broken
+    restore_backup(tmp_path)
+    assert _ids(tmp_path) == {"keep-me"}
+    kept = list(tmp_path.glob("tapelog.json.replaced-*"))
+    assert kept and kept[0].read_bytes() == broken
+
+
+def test_two_processes_writing_at_once_lose_nothing(tmp_path: Path) -> None:
+    Store(tmp_path)
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", WRITER, str(tmp_path), tag, "60"],
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        for tag in ("a", "b")
+    ]
+    for p in procs:
+        assert p.wait(timeout=120) == 0
+    ids = _ids(tmp_path)
+    assert ids == {f"{t}-{i}" for t in "ab" for i in range(60)}
+
+
+def test_killed_writer_loses_no_acknowledged_write(tmp_path: Path) -> None:
+    """SIGKILL a writer at random moments; every printed (committed) id must survive."""
+    Store(tmp_path)
+    rng = random.Random(7)
+    acknowledged: set[str] = set()
+    for round_ in range(12):
+        p = subprocess.Popen(
+            [sys.executable, "-c", WRITER, str(tmp_path), f"r{round_}", "100000"],
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        time.sleep(0.3 + rng.random() * 0.5)
+        p.send_signal(signal.SIGKILL)
+        out, _ = p.communicate()
+        acknowledged.update(out.split())
+        ids = _ids(tmp_path)  # the store opens and parses after every kill
+        assert acknowledged <= ids
+    assert len(acknowledged) > 12
+    json.loads((tmp_path / "tapelog.json").read_text())
+
+
+def test_stale_lock_of_a_killed_process_is_recovered(tmp_path: Path) -> None:
+    holder = textwrap.dedent(
+        """
+        import sys, time
+        from archive.store import Store
+        s = Store(sys.argv[1])
+        with s.transaction():
+            print("locked", flush=True)
+            time.sleep(60)
+        """
+    )
+    Store(tmp_path)
+    p = subprocess.Popen(
+        [sys.executable, "-c", holder, str(tmp_path)], stdout=subprocess.PIPE, text=True
+    )
+    assert p.stdout.readline().strip() == "locked"
+    p.kill()
+    p.wait()
+    store = Store(tmp_path)
+    started = time.monotonic()
+    with store.transaction(timeout=5):
+        store.table("tags").insert({"id": "after"})
+    assert time.monotonic() - started < 2
+    assert "after" in _ids(tmp_path)
+
+
+def _can_mount() -> bool:
+    return os.geteuid() == 0 and sys.platform.startswith("linux")
+
+
+@pytest.fixture
+def small_tmpfs(tmp_path: Path):
+    if not _can_mount():
+        pytest.skip("needs root to mount a tmpfs")
+    mnt = tmp_path / "mnt"
+    mnt.mkdir()
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", str(mnt)]).returncode:
+        pytest.skip("cannot mount tmpfs here")
+    yield mnt
+    subprocess.run(["umount", "-l", str(mnt)])
+
+
+def test_full_disk_fails_cleanly_and_keeps_the_old_store(small_tmpfs: Path) -> None:
+    store = Store(small_tmpfs / "arch")
+    with store.transaction():
+        store.table("tags").insert({"id": "before"})
+    before = (small_tmpfs / "arch" / "tapelog.json").read_bytes()
+    with pytest.raises(StoreError, match="disk full"), store.transaction():
+        store.table("tags").insert({"id": "huge", "note": "x" * 400_000})
+    assert (small_tmpfs / "arch" / "tapelog.json").read_bytes() == before
+    assert not [p for p in (small_tmpfs / "arch").iterdir() if ".tmp-" in p.name]
+    assert _ids(small_tmpfs / "arch") == {"before"}
+
+
+def test_read_only_archive_reads_but_refuses_writes(small_tmpfs: Path) -> None:
+    root = small_tmpfs / "arch"
+    store = Store(root)
+    with store.transaction():
+        store.table("tags").insert({"id": "kept"})
+    assert subprocess.run(["mount", "-o", "remount,ro", str(small_tmpfs)]).returncode == 0
+    ro = Store(root)
+    assert {d["id"] for d in ro.table("tags").all()} == {"kept"}
+    with pytest.raises(ReadOnlyArchiveError, match="read-only"), ro.transaction():
+        ro.table("tags").insert({"id": "nope"})
