@@ -7,6 +7,7 @@ messages from a worker thread without the core knowing either exists.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -63,7 +64,6 @@ def report(progress: ProgressCallback | None, event: ProgressEvent) -> None:
     """Call ``progress`` if given; a failing callback must not kill the work."""
     if progress is None:
         return
-    try:
+    # A UI hiccup must never lose a transcript.
+    with contextlib.suppress(Exception):
         progress(event)
-    except Exception:  # noqa: BLE001 - a UI hiccup must never lose a transcript
-        pass

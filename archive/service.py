@@ -579,7 +579,7 @@ class Archive:
         return changed
 
     def _maybe_sync(self) -> None:
-        sig = _file_sig(self.store.path)
+        sig = self.store.signature("media", "transcripts", "corrections")
         if sig != self._sync_sig or time.monotonic() - self._synced_at > 5.0:
             self.sync_index()
             self._sync_sig = sig
@@ -664,14 +664,6 @@ class Archive:
         except ImportError:  # pragma: no cover - lands with the cases work
             return {}
         return sensitive_spans(self)
-
-
-def _file_sig(path: Path) -> tuple[int, int] | None:
-    try:
-        st = os.stat(path)
-    except FileNotFoundError:
-        return None
-    return (st.st_mtime_ns, st.st_size)
 
 
 def _id_key(media_id: str) -> tuple[str, int]:

@@ -1,19 +1,22 @@
-"""The archive's store: TinyDB made safe for several processes and for crashes.
+"""The archive's store: TinyDB made safe for several processes, for crashes, and fast.
 
 TinyDB rewrites its whole file in place on every write, with no locking: a crash
-mid-write leaves a broken file and two processes lose each other's updates. Here:
+mid-write leaves a broken file, two processes lose each other's updates, and every
+small edit costs as much as the whole database. Here:
 
+* each table is its own JSON file under ``store/`` (``tags.json``, ``media.json``...),
+  so renaming a speaker rewrites only the small speakers file, whatever the size of
+  the rest; bulky transcripts are not in the store at all (``archive.transcripts``);
 * every write happens inside ``Store.transaction()``, which holds an inter-process
-  lock (``filelock``, an ``flock`` the kernel drops when a process dies, so a killed
-  writer never leaves a stale lock), re-reads the file, and writes it once at the end;
-* the file is written to a temp file in the same directory, flushed, fsynced and moved
-  over the old one with ``os.replace`` (then the directory is fsynced), so readers
-  and a crash only ever see the old or the new file, whole;
-* the store holds only small records: transcripts live in JSONL files
-  (``archive.transcripts``), so the cost of a small write does not grow with hours
-  of transcript;
-* a corrupt file is never overwritten: opening it raises ``StoreCorruptError`` naming
-  the newest backup, and ``restore_backup`` brings one back;
+  lock (``filelock``: an ``flock`` the kernel drops when a process dies, so a killed
+  writer never leaves a stale lock), sees the newest files, and writes the tables it
+  changed once, at the end;
+* each file is written to a temp file, flushed, fsynced and moved over the old one
+  with ``os.replace``; a commit that changes several tables first writes them all to
+  one journal file (itself atomic), so a crash between two replaces is finished on
+  the next open: all of a transaction or none of it;
+* a corrupt file is never overwritten: opening it raises ``StoreCorruptError``
+  naming the newest backup, and ``restore_backup`` brings one back;
 * the schema version lives in the ``meta`` table and registered migrations bring an
   older archive up to date when it is opened.
 """
@@ -21,6 +24,7 @@ mid-write leaves a broken file and two processes lose each other's updates. Here
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
 import os
 import shutil
@@ -43,11 +47,17 @@ from archive.errors import (
     StoreError,
 )
 
-STORE_NAME = "tapelog.json"
+STORE_DIR = "store"
+LOCK_NAME = "store.lock"
+JOURNAL_NAME = ".journal.json"
 BACKUP_DIR = "backups"
 BACKUPS_KEPT = 10
 BACKUP_INTERVAL_S = 600.0
-LOCK_TIMEOUT_S = float(os.environ.get("TAPELOG_LOCK_TIMEOUT", "30"))
+
+
+def lock_timeout() -> float:
+    return float(os.environ.get("TAPELOG_LOCK_TIMEOUT", "30"))
+
 
 TABLES = (
     "meta",
@@ -72,8 +82,8 @@ MIGRATIONS: dict[int, tuple[str, Migration]] = {}
 def migration(version: int, description: str) -> Callable[[Migration], Migration]:
     """Register a function that brings raw store data from ``version - 1`` to ``version``.
 
-    Migrations work on the raw TinyDB dict (table name -> doc id -> document) so they
-    do not depend on the record classes of the day they were written.
+    Migrations work on raw dicts (table name -> doc id -> document) so they do not
+    depend on the record classes of the day they were written.
     """
 
     def register(fn: Migration) -> Migration:
@@ -102,15 +112,14 @@ def _m002_media_status(data: dict[str, dict[str, Any]]) -> None:
 SCHEMA_VERSION = max(MIGRATIONS)
 
 
-def _schema_version(data: dict[str, dict[str, Any]]) -> int:
-    for doc in data.get("meta", {}).values():
+def _schema_version(meta: dict[str, Any]) -> int:
+    for doc in meta.values():
         if doc.get("key") == "schema":
             return int(doc.get("version", 0))
     return 0
 
 
-def _set_schema_version(data: dict[str, dict[str, Any]], version: int) -> None:
-    meta = data.setdefault("meta", {})
+def _set_schema_version(meta: dict[str, Any], version: int) -> None:
     for doc in meta.values():
         if doc.get("key") == "schema":
             doc["version"] = version
@@ -119,7 +128,7 @@ def _set_schema_version(data: dict[str, dict[str, Any]], version: int) -> None:
     meta[str(next_id)] = {"key": "schema", "version": version}
 
 
-# --- storage -----------------------------------------------------------------------
+# --- files -------------------------------------------------------------------------
 
 
 def _fsync_dir(path: Path) -> None:
@@ -131,8 +140,17 @@ def _fsync_dir(path: Path) -> None:
             os.close(fd)
 
 
-def atomic_write_text(path: Path, text: str) -> None:
+def _os_error(exc: OSError, path: Path) -> StoreError:
+    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return ReadOnlyArchiveError("the archive is read-only; nothing was written", path=str(path))
+    if exc.errno == errno.ENOSPC:
+        return StoreError("disk full; nothing was written", path=str(path))
+    return StoreError(f"cannot write: {exc.strerror or exc}", path=str(path))
+
+
+def atomic_write_text(path: Path, text: str, *, sync_dir: bool = True) -> None:
     """Write ``text`` to ``path`` so that a crash leaves either the old or the new file."""
+    path = Path(path)
     tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}-{threading.get_ident()}")
     try:
         with open(tmp, "w", encoding="utf-8") as fh:
@@ -144,79 +162,52 @@ def atomic_write_text(path: Path, text: str) -> None:
         with contextlib.suppress(OSError):
             tmp.unlink()
         raise _os_error(exc, path) from exc
-    _fsync_dir(path.parent)
+    if sync_dir:
+        _fsync_dir(path.parent)
 
 
-def _os_error(exc: OSError, path: Path) -> StoreError:
-    import errno
-
-    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-        return ReadOnlyArchiveError(
-            "the archive is read-only; nothing was written", path=str(path.parent)
-        )
-    if exc.errno == errno.ENOSPC:
-        return StoreError("disk full; nothing was written", path=str(path))
-    return StoreError(f"cannot write: {exc.strerror or exc}", path=str(path))
+def _dumps(table: dict[str, Any]) -> str:
+    return json.dumps(table, ensure_ascii=False, separators=(",", ":"))
 
 
-class AtomicJSONStorage(Storage):
-    """TinyDB storage that reads a parsed snapshot and writes only via transactions."""
+class _Tables(dict):
+    """What the storage hands TinyDB: tables loaded from their files on first access.
 
-    def __init__(self, path: Path, owner: Store) -> None:
-        self.path = path
-        self._owner = owner
-        self._cache: tuple[tuple[int, int, int], dict[str, Any]] | None = None
+    TinyDB reads "all tables" and writes "all tables" on every operation; this mapping
+    makes that cost only the tables an operation touches, and notes which ones a write
+    replaced so only those files are written.
+    """
 
-    def _signature(self) -> tuple[int, int, int] | None:
-        try:
-            st = os.stat(self.path)
-        except FileNotFoundError:
-            return None
-        return (st.st_mtime_ns, st.st_size, st.st_ino)
+    def __init__(self, store: Store, in_txn: bool) -> None:
+        super().__init__()
+        self._store = store
+        self._in_txn = in_txn
+        self.dirty: set[str] = set()
 
-    def load(self) -> dict[str, Any]:
-        """Parse the file from disk (or reuse the parse if the file has not changed)."""
-        sig = self._signature()
-        if sig is None:
-            return {}
-        if self._cache is not None and self._cache[0] == sig:
-            return self._cache[1]
-        try:
-            with open(self.path, encoding="utf-8") as fh:
-                text = fh.read()
-        except OSError as exc:
-            raise StoreError(f"cannot read: {exc.strerror or exc}", path=str(self.path)) from exc
-        except UnicodeDecodeError as exc:
-            raise self._owner.corrupt_error(f"not UTF-8 text ({exc.reason})") from exc
-        if not text.strip():
-            raise self._owner.corrupt_error("the file is empty")
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise self._owner.corrupt_error(
-                f"invalid JSON at line {exc.lineno} column {exc.colno}"
-            ) from exc
-        if not isinstance(data, dict):
-            raise self._owner.corrupt_error("the top level is not a JSON object")
-        self._cache = (sig, data)
-        return data
+    def __missing__(self, name: str) -> dict[str, Any]:
+        table = self._store._load_table(name)
+        dict.__setitem__(self, name, table)
+        return table
 
-    def read(self) -> dict[str, Any] | None:
-        txn = self._owner._txn_data_for_current_thread()
-        if txn is not None:
-            return txn
-        return self.load()
+    def __contains__(self, name: object) -> bool:
+        return isinstance(name, str)
+
+    def __setitem__(self, name: str, value: dict[str, Any]) -> None:
+        dict.__setitem__(self, name, value)
+        self.dirty.add(name)
+
+
+class _Storage(Storage):
+    def __init__(self, store: Store) -> None:
+        self._store = store
+
+    def read(self) -> dict[str, Any]:
+        txn = self._store._txn_tables()
+        return txn if txn is not None else _Tables(self._store, in_txn=False)
 
     def write(self, data: dict[str, Any]) -> None:
-        if not self._owner._in_transaction_on_this_thread():
+        if self._store._txn_tables() is not data:
             raise RuntimeError("store writes must happen inside Store.transaction()")
-        self._owner._txn_data = data
-        self._owner._dirty = True
-
-    def write_now(self, data: dict[str, Any]) -> None:
-        text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-        atomic_write_text(self.path, text)
-        self._cache = (self._signature() or (0, 0, 0), data)
 
     def close(self) -> None:
         pass
@@ -227,64 +218,138 @@ class Store:
 
     def __init__(self, root: Path, *, create: bool = True) -> None:
         self.root = Path(root)
-        self.path = self.root / STORE_NAME
+        self.dir = self.root / STORE_DIR
         self.backup_dir = self.root / BACKUP_DIR
-        if not self.root.exists():
-            if not create:
-                raise StoreError("no archive here", path=str(self.root))
-            try:
-                self.root.mkdir(parents=True)
-            except OSError as exc:
-                raise _os_error(exc, self.root / STORE_NAME) from exc
-        elif not self.root.is_dir():
+        if self.root.exists() and not self.root.is_dir():
             raise StoreError("not a directory", path=str(self.root))
+        if not self.dir.is_dir():
+            if not create:
+                raise StoreError("no tapelog archive here", path=str(self.root))
+            try:
+                self.dir.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise _os_error(exc, self.root) from exc
         self._thread_lock = threading.RLock()
-        self._file_lock = FileLock(str(self.root / (STORE_NAME + ".lock")), thread_local=False)
-        self._txn_data: dict[str, Any] | None = None
+        self._file_lock = FileLock(str(self.root / LOCK_NAME), thread_local=False)
+        self._cache: dict[str, tuple[tuple[int, int, int], dict[str, Any]]] = {}
+        self._txn: _Tables | None = None
         self._txn_owner: int | None = None
-        self._txn_depth = 0
-        self._dirty = False
         self._last_backup = 0.0
-        self._storage = AtomicJSONStorage(self.path, self)
-        self._db = TinyDB(storage=_StorageFactory(self._storage))
+        self._db = TinyDB(storage=_StorageFactory(_Storage(self)))
         self._tables: dict[str, Table] = {}
         self._open()
+
+    # -- files
+
+    def table_path(self, name: str) -> Path:
+        return self.dir / f"{name}.json"
+
+    def _load_table(self, name: str) -> dict[str, Any]:
+        """Parse a table file, reusing the last parse while the file is unchanged."""
+        path = self.table_path(name)
+        try:
+            st = os.stat(path)
+        except FileNotFoundError:
+            return {}
+        sig = (st.st_mtime_ns, st.st_size, st.st_ino)
+        cached = self._cache.get(name)
+        if cached is not None and cached[0] == sig:
+            return cached[1]
+        try:
+            text = path.read_text(encoding="utf-8")
+        except UnicodeDecodeError as exc:
+            raise self.corrupt_error(path, f"not UTF-8 text ({exc.reason})") from exc
+        except OSError as exc:
+            raise StoreError(f"cannot read: {exc.strerror or exc}", path=str(path)) from exc
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            reason = "empty file" if not text.strip() else f"invalid JSON at line {exc.lineno}"
+            raise self.corrupt_error(path, reason) from exc
+        if not isinstance(data, dict):
+            raise self.corrupt_error(path, "not a JSON object")
+        self._cache[name] = (sig, data)
+        return data
+
+    def _recover_journal(self) -> None:
+        """Finish a multi-table commit that a crash interrupted (call under the lock)."""
+        journal = self.dir / JOURNAL_NAME
+        if not journal.exists():
+            return
+        try:
+            pending = json.loads(journal.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            # The journal is written atomically, so a broken one was never committed.
+            with contextlib.suppress(OSError):
+                journal.unlink()
+            return
+        for name, text in pending.items():
+            atomic_write_text(self.table_path(name), text, sync_dir=False)
+        _fsync_dir(self.dir)
+        journal.unlink()
+        _fsync_dir(self.dir)
+
+    def _commit(self, tables: _Tables) -> None:
+        texts = {name: _dumps(tables[name]) for name in sorted(tables.dirty)}
+        if not texts:
+            return
+        self._maybe_backup()
+        if len(texts) == 1:
+            (name, text), = texts.items()
+            atomic_write_text(self.table_path(name), text)
+        else:
+            journal = self.dir / JOURNAL_NAME
+            atomic_write_text(journal, json.dumps(texts, ensure_ascii=False))
+            for name, text in texts.items():
+                atomic_write_text(self.table_path(name), text, sync_dir=False)
+            _fsync_dir(self.dir)
+            try:
+                journal.unlink()
+            except OSError as exc:
+                raise _os_error(exc, journal) from exc
+            _fsync_dir(self.dir)
+        for name in texts:
+            self._cache.pop(name, None)
 
     # -- opening and migrations
 
     def _open(self) -> None:
-        data = self._storage.load()
-        version = _schema_version(data)
+        if (self.dir / JOURNAL_NAME).exists():
+            with self.transaction():
+                pass  # the transaction recovers the journal under the lock
+        version = _schema_version(self._load_table("meta"))
         if version > SCHEMA_VERSION:
             raise StoreError(
                 f"this archive was written by a newer tapelog (schema {version}, "
                 f"this one knows {SCHEMA_VERSION}); upgrade tapelog",
-                path=str(self.path),
+                path=str(self.root),
             )
         if version < SCHEMA_VERSION:
             self.migrate()
 
     def migrate(self) -> list[str]:
-        """Apply the registered migrations the store has not had yet; returns their names."""
+        """Apply the registered migrations the store has not had yet; returns them."""
         applied: list[str] = []
         with self.transaction():
-            data = self._txn_data
-            assert data is not None
-            current = _schema_version(data)
+            txn = self._txn
+            assert txn is not None
+            data = {name: txn[name] for name in TABLES}
+            current = _schema_version(data["meta"])
             for version in sorted(v for v in MIGRATIONS if v > current):
                 description, fn = MIGRATIONS[version]
                 fn(data)
-                _set_schema_version(data, version)
+                _set_schema_version(data["meta"], version)
                 applied.append(f"{version}: {description}")
             if applied:
-                self._dirty = True
+                for name, table in data.items():
+                    txn[name] = table
         return applied
 
     @property
     def schema_version(self) -> int:
-        return _schema_version(self._storage.read() or {})
+        return _schema_version(self._load_table("meta"))
 
-    def corrupt_error(self, reason: str) -> StoreCorruptError:
+    def corrupt_error(self, path: Path, reason: str) -> StoreCorruptError:
         newest = self.backups()[:1]
         hint = (
             f"restore the newest backup with `tapelog restore` ({newest[0].name})"
@@ -293,10 +358,21 @@ class Store:
         )
         return StoreCorruptError(
             f"the archive store is corrupt ({reason}); it was left untouched. {hint}",
-            path=str(self.path),
+            path=str(path),
         )
 
     # -- tables
+
+    def signature(self, *names: str) -> tuple[Any, ...]:
+        """Cheap change detector for some tables (their files' size and time)."""
+        out = []
+        for name in names:
+            try:
+                st = os.stat(self.table_path(name))
+                out.append((st.st_mtime_ns, st.st_size, st.st_ino))
+            except FileNotFoundError:
+                out.append(None)
+        return tuple(out)
 
     def table(self, name: str) -> Table:
         """A TinyDB table with its query cache off (other processes may have written)."""
@@ -306,28 +382,21 @@ class Store:
 
     # -- transactions
 
-    def _in_transaction_on_this_thread(self) -> bool:
-        return self._txn_owner == threading.get_ident()
-
-    def _txn_data_for_current_thread(self) -> dict[str, Any] | None:
+    def _txn_tables(self) -> _Tables | None:
         if self._txn_owner == threading.get_ident():
-            return self._txn_data
+            return self._txn
         return None
 
     @contextlib.contextmanager
     def transaction(self, timeout: float | None = None) -> Iterator[Store]:
-        """Hold the writer lock; every write inside is saved once, atomically, at the end.
+        """Hold the writer lock; every write inside is saved at the end, all or nothing.
 
         If the block raises, nothing is written. Nested calls join the outer one.
         """
-        if self._in_transaction_on_this_thread():
-            self._txn_depth += 1
-            try:
-                yield self
-            finally:
-                self._txn_depth -= 1
+        if self._txn_owner == threading.get_ident():
+            yield self
             return
-        wait = LOCK_TIMEOUT_S if timeout is None else timeout
+        wait = lock_timeout() if timeout is None else timeout
         if not self._thread_lock.acquire(timeout=wait):
             raise LockTimeoutError(
                 f"another task in this program has held the archive for {wait:.0f} s",
@@ -343,25 +412,25 @@ class Store:
                     path=str(self.root),
                 ) from exc
             except OSError as exc:
-                raise _os_error(exc, self.path) from exc
+                raise _os_error(exc, self.root) from exc
+            txn = _Tables(self, in_txn=True)
+            committed = False
             try:
-                # Work on a private copy of the newest file so a failed block leaves the
-                # cached snapshot (and the file) untouched.
-                self._txn_data = json.loads(json.dumps(self._storage.load()))
+                self._recover_journal()
+                self._txn = txn
                 self._txn_owner = threading.get_ident()
-                self._txn_depth = 1
-                self._dirty = False
                 for table in self._tables.values():
                     table._next_id = None  # another process may have inserted
                 yield self
-                if self._dirty:
-                    self._maybe_backup()
-                    self._storage.write_now(self._txn_data)
+                self._commit(txn)
+                committed = True
             finally:
-                self._txn_data = None
+                if not committed:
+                    # TinyDB updates documents in place: forget what this block touched.
+                    for name in list(dict.keys(txn)):
+                        self._cache.pop(name, None)
+                self._txn = None
                 self._txn_owner = None
-                self._txn_depth = 0
-                self._dirty = False
                 for table in self._tables.values():
                     table._next_id = None
                 self._file_lock.release()
@@ -370,7 +439,7 @@ class Store:
 
     def next_id(self, prefix: str) -> str:
         """A short sequential id (``m1``, ``t12``) unique in this archive."""
-        if not self._in_transaction_on_this_thread():
+        if self._txn_tables() is None:
             raise RuntimeError("next_id must be called inside a transaction")
         meta = self.table("meta")
         Q = Query()
@@ -383,9 +452,9 @@ class Store:
     # -- backups
 
     def _maybe_backup(self) -> None:
-        """Copy the current file to backups/ at most every BACKUP_INTERVAL_S seconds."""
+        """Copy the store into backups/ at most every BACKUP_INTERVAL_S seconds."""
         now = time.time()
-        if not self.path.exists() or now - self._last_backup < BACKUP_INTERVAL_S:
+        if now - self._last_backup < BACKUP_INTERVAL_S:
             return
         newest = self.backups()[:1]
         if newest and now - newest[0].stat().st_mtime < BACKUP_INTERVAL_S:
@@ -395,68 +464,85 @@ class Store:
         self._last_backup = now
 
     def backup_now(self) -> Path | None:
-        """Copy the store into backups/ (keeping the newest BACKUPS_KEPT); returns the copy."""
-        if not self.path.exists():
+        """Copy every table file into backups/<time>/ (keeping the newest BACKUPS_KEPT)."""
+        files = sorted(self.dir.glob("*.json"))
+        if not files:
             return None
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+        dest = self.backup_dir / f"tapelog-{stamp}"
+        tmp = self.backup_dir / f".tmp-{stamp}-{os.getpid()}"
         try:
-            self.backup_dir.mkdir(exist_ok=True)
-            stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
-            dest = self.backup_dir / f"tapelog-{stamp}.json"
-            tmp = dest.with_suffix(".tmp")
-            shutil.copyfile(self.path, tmp)
-            with open(tmp, "rb") as fh:
-                os.fsync(fh.fileno())
+            tmp.mkdir(parents=True)
+            for f in files:
+                shutil.copyfile(f, tmp / f.name)
+                with open(tmp / f.name, "rb") as fh:
+                    os.fsync(fh.fileno())
             os.replace(tmp, dest)
         except OSError as exc:
-            raise _os_error(exc, self.backup_dir / "x") from exc
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise _os_error(exc, self.backup_dir) from exc
         for old in self.backups()[BACKUPS_KEPT:]:
-            with contextlib.suppress(OSError):
-                old.unlink()
+            shutil.rmtree(old, ignore_errors=True)
         return dest
 
     def backups(self) -> list[Path]:
         """Backups, newest first."""
-        if not self.backup_dir.is_dir():
-            return []
-        return sorted(self.backup_dir.glob("tapelog-*.json"), reverse=True)
+        return list_backups(self.root)
 
 
 class _StorageFactory:
     """TinyDB wants a storage class it can instantiate; hand it our instance."""
 
-    def __init__(self, storage: AtomicJSONStorage) -> None:
+    def __init__(self, storage: _Storage) -> None:
         self._storage = storage
 
-    def __call__(self, *args: Any, **kwargs: Any) -> AtomicJSONStorage:
+    def __call__(self, *args: Any, **kwargs: Any) -> _Storage:
         return self._storage
 
 
-def restore_backup(root: Path, backup: Path | None = None) -> Path:
-    """Put a backup back as the store; the current file (even corrupt) is kept aside.
+def list_backups(root: Path) -> list[Path]:
+    folder = Path(root) / BACKUP_DIR
+    if not folder.is_dir():
+        return []
+    return sorted((p for p in folder.glob("tapelog-*") if p.is_dir()), reverse=True)
+
+
+def restore_backup(root: Path, backup: str | Path | None = None) -> Path:
+    """Put a backup back as the store; the current files (even corrupt) are kept aside.
 
     Works on a corrupt store, so it does not open the store first.
     """
     root = Path(root)
-    backups_dir = root / BACKUP_DIR
-    candidates = sorted(backups_dir.glob("tapelog-*.json"), reverse=True)
+    candidates = list_backups(root)
     if backup is None:
         if not candidates:
-            raise StoreError("no backups to restore", path=str(backups_dir))
-        backup = candidates[0]
-    backup = Path(backup)
-    if not backup.is_absolute() and not backup.exists():
-        backup = backups_dir / backup
-    if not backup.is_file():
-        raise StoreError("no such backup", path=str(backup))
-    try:
-        json.loads(backup.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise StoreError(f"backup is not readable ({exc})", path=str(backup)) from exc
-    lock = FileLock(str(root / (STORE_NAME + ".lock")))
-    with lock.acquire(timeout=LOCK_TIMEOUT_S):
-        current = root / STORE_NAME
-        if current.exists():
+            raise StoreError("no backups to restore", path=str(root / BACKUP_DIR))
+        chosen = candidates[0]
+    else:
+        chosen = Path(backup)
+        if not chosen.exists():
+            chosen = root / BACKUP_DIR / str(backup)
+    if not chosen.is_dir():
+        raise StoreError("no such backup (see `tapelog backups`)", path=str(chosen))
+    texts: dict[str, str] = {}
+    for f in sorted(chosen.glob("*.json")):
+        try:
+            text = f.read_text(encoding="utf-8")
+            json.loads(text)
+        except (OSError, ValueError) as exc:
+            raise StoreError(f"backup is not readable ({exc})", path=str(f)) from exc
+        texts[f.stem] = text
+    store_dir = root / STORE_DIR
+    with FileLock(str(root / LOCK_NAME)).acquire(timeout=lock_timeout()):
+        if store_dir.exists():
             stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-            os.replace(current, root / f"{STORE_NAME}.replaced-{stamp}")
-        atomic_write_text(current, backup.read_text(encoding="utf-8"))
-    return backup
+            os.replace(store_dir, root / f"{STORE_DIR}.replaced-{stamp}")
+        tmp = root / f".{STORE_DIR}.restoring"
+        shutil.rmtree(tmp, ignore_errors=True)
+        tmp.mkdir()
+        for name, text in texts.items():
+            atomic_write_text(tmp / f"{name}.json", text, sync_dir=False)
+        _fsync_dir(tmp)
+        os.replace(tmp, store_dir)
+        _fsync_dir(root)
+    return chosen

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import click
 
 from cli.common import archive_dir, archive_option, emit, json_option, open_archive
@@ -21,12 +19,13 @@ def register(group: click.Group) -> None:
 @click.pass_context
 def backups_cmd(ctx: click.Context, as_json: bool) -> None:
     """List the automatic backups of the archive store, newest first."""
-    from archive.store import BACKUP_DIR
+    from archive.store import list_backups
 
-    folder = archive_dir(ctx) / BACKUP_DIR
-    files = sorted(folder.glob("tapelog-*.json"), reverse=True) if folder.is_dir() else []
-    rows = [{"name": f.name, "size": f.stat().st_size} for f in files]
-    emit(as_json, rows, lambda: [click.echo(f"{r['name']}\t{r['size']} bytes") for r in rows])
+    rows = [
+        {"name": b.name, "files": len(list(b.glob("*.json")))}
+        for b in list_backups(archive_dir(ctx))
+    ]
+    emit(as_json, rows, lambda: [click.echo(f"{r['name']}\t{r['files']} tables") for r in rows])
 
 
 @click.command("restore")
@@ -36,12 +35,12 @@ def backups_cmd(ctx: click.Context, as_json: bool) -> None:
 def restore_cmd(ctx: click.Context, backup: str | None) -> None:
     """Bring back a backup of the store (the newest by default).
 
-    The current store file, even a corrupt one, is kept beside it as
-    tapelog.json.replaced-<time>.
+    The current store, even a corrupt one, is kept beside it as
+    store.replaced-<time>/.
     """
     from archive.store import restore_backup
 
-    used = restore_backup(archive_dir(ctx), Path(backup) if backup else None)
+    used = restore_backup(archive_dir(ctx), backup)
     click.echo(f"restored {used.name}")
 
 

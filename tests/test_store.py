@@ -61,22 +61,20 @@ def test_new_store_is_at_the_current_schema_with_every_migration(tmp_path: Path)
 
 
 def test_old_store_is_migrated_on_open(tmp_path: Path) -> None:
-    (tmp_path / "tapelog.json").write_text(
-        json.dumps(
-            {
-                "meta": {"1": {"key": "schema", "version": 1}},
-                "media": {"1": {"id": "m1", "path": "/x.mov"}},
-            }
-        )
+    (tmp_path / "store").mkdir()
+    (tmp_path / "store" / "meta.json").write_text(
+        json.dumps({"1": {"key": "schema", "version": 1}})
     )
+    (tmp_path / "store" / "media.json").write_text(json.dumps({"1": {"id": "m1", "path": "/x"}}))
     store = Store(tmp_path)
     assert store.schema_version == SCHEMA_VERSION
     assert store.table("media").all()[0]["transcript_status"] == "none"
 
 
 def test_newer_schema_is_refused(tmp_path: Path) -> None:
-    (tmp_path / "tapelog.json").write_text(
-        json.dumps({"meta": {"1": {"key": "schema", "version": SCHEMA_VERSION + 5}}})
+    (tmp_path / "store").mkdir()
+    (tmp_path / "store" / "meta.json").write_text(
+        json.dumps({"1": {"key": "schema", "version": SCHEMA_VERSION + 5}})
     )
     with pytest.raises(StoreError, match="newer tapelog"):
         Store(tmp_path)
@@ -87,17 +85,17 @@ def test_corrupt_store_is_never_overwritten_and_can_be_restored(tmp_path: Path) 
     with store.transaction():
         store.table("tags").insert({"id": "keep-me"})
     assert store.backup_now() is not None
-    broken = b'{"meta": {"1": {"key": "sch'
-    (tmp_path / "tapelog.json").write_bytes(broken)
+    broken = b'{"1": {"key": "sch'
+    (tmp_path / "store" / "meta.json").write_bytes(broken)
     with pytest.raises(StoreCorruptError) as err:
         Store(tmp_path)
     message = str(err.value)
     assert "tapelog restore" in message and "\n" not in message
-    assert (tmp_path / "tapelog.json").read_bytes() == broken
+    assert (tmp_path / "store" / "meta.json").read_bytes() == broken
     restore_backup(tmp_path)
     assert _ids(tmp_path) == {"keep-me"}
-    kept = list(tmp_path.glob("tapelog.json.replaced-*"))
-    assert kept and kept[0].read_bytes() == broken
+    kept = list(tmp_path.glob("store.replaced-*"))
+    assert kept and (kept[0] / "meta.json").read_bytes() == broken
 
 
 def test_two_processes_writing_at_once_lose_nothing(tmp_path: Path) -> None:
@@ -134,7 +132,9 @@ def test_killed_writer_loses_no_acknowledged_write(tmp_path: Path) -> None:
         ids = _ids(tmp_path)  # the store opens and parses after every kill
         assert acknowledged <= ids
     assert len(acknowledged) > 12
-    json.loads((tmp_path / "tapelog.json").read_text())
+    for f in (tmp_path / "store").glob("*.json"):
+        json.loads(f.read_text())
+    assert not (tmp_path / "store" / ".journal.json").exists()
 
 
 def test_stale_lock_of_a_killed_process_is_recovered(tmp_path: Path) -> None:
@@ -183,11 +183,11 @@ def test_full_disk_fails_cleanly_and_keeps_the_old_store(small_tmpfs: Path) -> N
     store = Store(small_tmpfs / "arch")
     with store.transaction():
         store.table("tags").insert({"id": "before"})
-    before = (small_tmpfs / "arch" / "tapelog.json").read_bytes()
+    before = (small_tmpfs / "arch" / "store" / "tags.json").read_bytes()
     with pytest.raises(StoreError, match="disk full"), store.transaction():
         store.table("tags").insert({"id": "huge", "note": "x" * 400_000})
-    assert (small_tmpfs / "arch" / "tapelog.json").read_bytes() == before
-    assert not [p for p in (small_tmpfs / "arch").iterdir() if ".tmp-" in p.name]
+    assert (small_tmpfs / "arch" / "store" / "tags.json").read_bytes() == before
+    assert not [p for p in (small_tmpfs / "arch" / "store").iterdir() if ".tmp-" in p.name]
     assert _ids(small_tmpfs / "arch") == {"before"}
 
 
@@ -201,3 +201,30 @@ def test_read_only_archive_reads_but_refuses_writes(small_tmpfs: Path) -> None:
     assert {d["id"] for d in ro.table("tags").all()} == {"kept"}
     with pytest.raises(ReadOnlyArchiveError, match="read-only"), ro.transaction():
         ro.table("tags").insert({"id": "nope"})
+
+
+def test_small_write_rewrites_only_its_table(tmp_path: Path) -> None:
+    store = Store(tmp_path)
+    with store.transaction():
+        store.table("media").insert_multiple({"id": f"m{i}", "pad": "x" * 500} for i in range(500))
+    media_file = tmp_path / "store" / "media.json"
+    before = media_file.stat().st_mtime_ns
+    with store.transaction():
+        store.table("speakers").insert({"media_id": "m1", "label": "CH1", "name": "Peng"})
+    assert media_file.stat().st_mtime_ns == before
+    assert (tmp_path / "store" / "speakers.json").stat().st_size < 200
+
+
+def test_interrupted_multi_table_commit_is_finished_on_open(tmp_path: Path) -> None:
+    """A crash after the journal but before every table was replaced: replay it."""
+    store = Store(tmp_path)
+    journal = {
+        "tags": json.dumps({"1": {"id": "t1"}}),
+        "links": json.dumps({"1": {"id": "l1", "tag_id": "t1"}}),
+    }
+    (tmp_path / "store" / ".journal.json").write_text(json.dumps(journal))
+    (tmp_path / "store" / "tags.json").write_text(journal["tags"])  # links never got there
+    del store
+    reopened = Store(tmp_path)
+    assert [d["id"] for d in reopened.table("links").all()] == ["l1"]
+    assert not (tmp_path / "store" / ".journal.json").exists()
