@@ -115,7 +115,7 @@ def main() -> None:
         probe = json.loads(_py(PROBE, str(big), json.dumps(EXACT), json.dumps(FUZZY)))
         w_small = float(_py(RENAME, str(small), "30"))
         w_big = float(_py(RENAME, str(big), "30"))
-        store_kb = (big / "tapelog.json").stat().st_size / 1024
+        store_kb = sum(f.stat().st_size for f in (big / "store").glob("*.json")) / 1024
     result = {
         "hours": args.hours,
         "segments": args.hours * 600,
