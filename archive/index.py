@@ -25,19 +25,17 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 from rapidfuzz import fuzz, process
 
 from archive.errors import UsageError
 
 INDEX_DIR = "index"
 INDEX_NAME = "search.sqlite"
-INDEX_VERSION = 2
+INDEX_VERSION = 3
 MAX_QUERY_TOKENS = 48
 
-_CJK = (
-    "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3040-\u30ff\uac00-\ud7af"
-    "\U00020000-\U0002a6df"
-)
+_CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3040-\u30ff\uac00-\ud7af\U00020000-\U0002a6df"
 _CJK_RE = re.compile(f"([{_CJK}])")
 _APOS_RE = re.compile(r"[\u2019'`]")
 _TOKEN_RE = re.compile(r"\w+", re.UNICODE)
@@ -187,7 +185,7 @@ class SearchIndex:
                     )
                     conn.execute(
                         "INSERT INTO fts (rowid, norm) VALUES (?, ?)",
-                        (cur.lastrowid, normalize(row.text)),
+                        (cur.lastrowid, " ".join(tokens(row.text))),
                     )
                 conn.execute(
                     "INSERT OR REPLACE INTO state (media_id, signature) VALUES (?, ?)",
@@ -205,7 +203,9 @@ class SearchIndex:
 
     @staticmethod
     def _delete(conn: sqlite3.Connection, media_id: str) -> None:
-        ids = [r[0] for r in conn.execute("SELECT id FROM segments WHERE media_id = ?", (media_id,))]
+        ids = [
+            r[0] for r in conn.execute("SELECT id FROM segments WHERE media_id = ?", (media_id,))
+        ]
         if ids:
             conn.executemany("DELETE FROM fts WHERE rowid = ?", ((i,) for i in ids))
             conn.execute("DELETE FROM segments WHERE media_id = ?", (media_id,))
@@ -246,29 +246,37 @@ class SearchIndex:
         speakers: Iterable[str] | None = None,
         languages: Iterable[str] | None = None,
         accept=None,
+        scan: int = 400,
     ) -> list[RawHit]:
-        """Segments containing the query's words as a phrase, best (bm25) first."""
+        """Segments containing the query's words as a phrase.
+
+        Every hit is an exact match, so ranking by bm25 over all of them (tens of
+        thousands for a common phrase) buys nothing and costs much: the first ``scan``
+        matches are read in archive order and the lines the phrase fills most (a quote
+        rather than a passing mention) come first.
+        """
         toks = tokens(query)[:MAX_QUERY_TOKENS]
         if not toks:
             raise UsageError("the search query has no words to look for")
         phrase = '"' + " ".join(toks) + '"'
         where, params = self._where(media_ids, speakers, languages)
         sql = (
-            'SELECT s.media_id, s.seg_index, s.start, s."end", s.speaker, s.language, s.text, '
-            "bm25(fts) AS rank FROM fts JOIN segments s ON s.id = fts.rowid "
-            f"WHERE fts MATCH ?{where} ORDER BY rank"
+            'SELECT s.media_id, s.seg_index, s.start, s."end", s.speaker, s.language, s.text '
+            f"FROM fts JOIN segments s ON s.id = fts.rowid WHERE fts MATCH ?{where}"
         )
+        qlen = len(" ".join(toks))
         hits: list[RawHit] = []
         with self._lock:
             cur = self._connect().execute(sql, [phrase, *params])
             for row in cur:
-                hit = RawHit(*row[:7], score=100.0)
+                hit = RawHit(*row, score=100.0)
                 if accept is not None and not accept(hit):
                     continue
                 hits.append(hit)
-                if len(hits) >= limit:
+                if len(hits) >= max(scan, limit):
                     break
-        return hits
+        hits.sort(key=lambda h: -qlen / max(qlen, len(h.text)))
+        return hits[:limit]
 
     def _load_vocab(self) -> tuple[list[str], list[int]]:
         if self._vocab is None:
@@ -298,7 +306,7 @@ class SearchIndex:
         languages: Iterable[str] | None = None,
         accept=None,
         min_score: float = 70.0,
-        candidates: int = 400,
+        candidates: int = 3000,
     ) -> list[RawHit]:
         """Segments that approximately contain the query, best match first."""
         toks = tokens(query)[:MAX_QUERY_TOKENS]
@@ -306,42 +314,52 @@ class SearchIndex:
             raise UsageError("the search query has no words to look for")
         with self._lock:
             terms, docs = self._load_vocab()
-            doc_freq = dict(zip(terms, docs, strict=True)) if len(terms) < 2_000_000 else {}
-            common = max(50, int(self._total_docs * 0.02))
-            expanded: set[str] = set()
-            for tok in toks:
-                expanded.update(self.similar_terms(tok))
+            doc_freq = dict(zip(terms, docs, strict=True))
+            groups = [self.similar_terms(tok) for tok in toks]
             # Whisper splits and joins words ("Jing June" for "Jingjun"): try pairs joined.
-            for a, b in zip(toks, toks[1:], strict=False):
-                expanded.update(self.similar_terms(a + b, limit=6))
-            rare = [t for t in expanded if 0 < doc_freq.get(t, 0) <= common]
-            chosen = rare or [t for t in expanded if doc_freq.get(t, 0) > 0]
-            if not chosen:
+            groups += [
+                self.similar_terms(a + b, limit=6) for a, b in zip(toks, toks[1:], strict=False)
+            ]
+            sized = []
+            for group in groups:
+                present = [t for t in group if doc_freq.get(t, 0) > 0]
+                if present:
+                    sized.append((sum(doc_freq[t] for t in present), present))
+            if not sized:
                 return []
-            match = " OR ".join(f'"{t}"' for t in sorted(chosen))
+            # Retrieve by the most selective words only; the re-ranking below looks at
+            # the whole query. Common words ("the") would make every line a candidate.
+            sized.sort(key=lambda x: x[0])
+            chosen = list(sized[0][1])
+            if len(sized) > 1 and sized[1][0] <= 4 * sized[0][0]:
+                chosen += sized[1][1]
+            match = " OR ".join(f'"{t}"' for t in sorted(set(chosen)))
             where, params = self._where(media_ids, speakers, languages)
             sql = (
                 'SELECT s.media_id, s.seg_index, s.start, s."end", s.speaker, s.language, '
-                "s.text FROM fts JOIN segments s ON s.id = fts.rowid "
-                f"WHERE fts MATCH ?{where} ORDER BY bm25(fts) LIMIT ?"
+                "s.text, fts.norm FROM fts JOIN segments s ON s.id = fts.rowid "
+                f"WHERE fts MATCH ?{where} LIMIT ?"
             )
             rows = self._connect().execute(sql, [match, *params, candidates]).fetchall()
+        if not rows:
+            return []
         qnorm = " ".join(toks)
+        norms = [r[7] for r in rows]
+        scores = process.cdist([qnorm], norms, scorer=fuzz.partial_ratio)[0]
+        if len(toks) > 1:
+            whole = process.cdist([qnorm], norms, scorer=fuzz.token_set_ratio)[0] * 0.95
+            scores = np.maximum(scores, whole)
         hits: list[RawHit] = []
-        for row in rows:
-            text_norm = " ".join(tokens(row[6]))
-            score = max(
-                fuzz.partial_ratio(qnorm, text_norm),
-                fuzz.partial_ratio(qnorm.replace(" ", ""), text_norm.replace(" ", "")),
-            )
-            if len(toks) > 1:
-                score = max(score, fuzz.token_set_ratio(qnorm, text_norm) * 0.95)
+        for i in np.argsort(-scores, kind="stable"):
+            score = float(scores[i])
             if score < min_score:
-                continue
-            hit = RawHit(*row, score=round(float(score), 1))
+                break
+            hit = RawHit(*rows[i][:7], score=round(score, 1))
             if accept is not None and not accept(hit):
                 continue
             hits.append(hit)
+            if len(hits) >= limit * 3:
+                break
         hits.sort(key=lambda h: (-h.score, h.media_id, h.start))
         return hits[:limit]
 
