@@ -1,0 +1,290 @@
+"""Decoding audio with ffmpeg: arrays for Whisper, WAV extraction, per-channel envelopes.
+
+ffmpeg runs as a subprocess (commands built with ffmpeg-python) writing raw s16le to a
+pipe. A reader thread moves stdout into a small bounded queue so that the caller can
+check ``cancel`` every ~0.1 s even while ffmpeg is stalled on a slow drive, and so that
+memory stays bounded when the caller streams (``channel_envelopes`` on an hour-long
+file never holds the decoded audio). On cancel or error the process is killed.
+"""
+
+from __future__ import annotations
+
+import collections
+import contextlib
+import os
+import queue
+import subprocess
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import ffmpeg
+import numpy as np
+
+from archive.errors import FFmpegNotFoundError, MediaError, NoAudioError, UsageError
+from archive.progress import CancelToken, ProgressCallback, ProgressEvent, report
+from media.ffmpeg_bin import ffmpeg_exe
+from media.info import MediaInfo
+from media.probe import probe
+
+READ_SIZE = 1 << 16
+POLL_S = 0.1
+_EOF = object()
+
+
+def load_audio(
+    path: str | os.PathLike[str],
+    sample_rate: int = 16000,
+    channel: int | None = None,
+    cancel: CancelToken | None = None,
+) -> np.ndarray:
+    """Decode the first audio stream to float32 mono in [-1, 1] at ``sample_rate``.
+
+    ``channel=None`` averages all channels; ``channel=k`` keeps only channel k (0-based),
+    which is how a two-mic interview is transcribed one speaker at a time.
+    """
+    info = _audio_info(path)
+    out = _decode(path, sample_rate, _mono_filter(info, channel), channels=1)
+    parts: list[bytes] = []
+    with contextlib.closing(_run(out, path, cancel)) as chunks:
+        for data in chunks:
+            parts.append(data)
+    raw = b"".join(parts)
+    raw = raw[: len(raw) - len(raw) % 2]
+    return np.frombuffer(raw, dtype="<i2").astype(np.float32) / 32768.0
+
+
+def extract_wav(
+    path: str | os.PathLike[str],
+    dest: str | os.PathLike[str],
+    sample_rate: int = 16000,
+    channel: int | None = None,
+    progress: ProgressCallback | None = None,
+    cancel: CancelToken | None = None,
+) -> Path:
+    """Write 16-bit mono WAV at ``sample_rate`` to ``dest`` (atomically: temp, then rename).
+
+    Progress events have task ``"extract"`` and count seconds of source audio done.
+    """
+    info = _audio_info(path)
+    dest = Path(dest)
+    try:
+        dest.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise MediaError(f"cannot create folder ({exc.strerror or exc})", path=str(dest)) from None
+    tmp = dest.with_name(f".{dest.name}.{os.getpid()}.{threading.get_ident()}.part")
+    src = ffmpeg.input(_file_url(path))["a:0"]
+    af = _mono_filter(info, channel)
+    kwargs = {"af": af} if af else {}
+    out = src.output(
+        _file_url(tmp),
+        format="wav",
+        acodec="pcm_s16le",
+        ac=1,
+        ar=sample_rate,
+        map_metadata=-1,
+        progress="pipe:1",
+        nostats=None,
+        **kwargs,
+    )
+    total = info.duration or None
+    item = Path(path).name
+    report(progress, ProgressEvent("extract", 0.0, total, item=item))
+    pending = b""
+    done = 0.0
+    try:
+        with contextlib.closing(_run(out, path, cancel)) as chunks:
+            for data in chunks:
+                pending += data
+                *lines, pending = pending.split(b"\n")
+                for line in lines:
+                    seconds = _progress_seconds(line)
+                    if seconds is not None and seconds > done:
+                        done = min(seconds, total) if total else seconds
+                        report(progress, ProgressEvent("extract", done, total, item=item))
+        os.replace(tmp, dest)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
+    report(progress, ProgressEvent("extract", total or done, total, item=item, message="done"))
+    return dest
+
+
+def channel_envelopes(
+    path: str | os.PathLike[str],
+    frame_s: float = 0.02,
+    sample_rate: int = 16000,
+    cancel: CancelToken | None = None,
+) -> np.ndarray:
+    """RMS per channel per ``frame_s`` frame, shape (channels, frames), full scale = 1.0.
+
+    Streams interleaved s16le and reduces each chunk as it arrives, so memory is the size
+    of the result, not of the decoded audio. The last partial frame counts as a frame.
+    """
+    if frame_s <= 0:
+        raise UsageError(f"frame length must be positive, got {frame_s}")
+    info = _audio_info(path)
+    n = info.channels
+    if n < 1:
+        raise MediaError("audio stream reports no channels", path=str(path))
+    frame_len = max(1, round(frame_s * sample_rate))
+    out = _decode(path, sample_rate, None, channels=n)
+    bytes_per_sample = 2 * n
+    carry = b""
+    pending = np.zeros((0, n), dtype=np.float32)
+    rms_parts: list[np.ndarray] = []
+    with contextlib.closing(_run(out, path, cancel)) as chunks:
+        for data in chunks:
+            buf = carry + data
+            usable = len(buf) - len(buf) % bytes_per_sample
+            carry = buf[usable:]
+            x = np.frombuffer(buf[:usable], dtype="<i2").reshape(-1, n).astype(np.float32)
+            x /= 32768.0
+            if len(pending):
+                x = np.concatenate([pending, x])
+            k = len(x) // frame_len
+            if k:
+                frames = x[: k * frame_len].reshape(k, frame_len, n)
+                rms_parts.append(np.sqrt(np.mean(np.square(frames), axis=1)))
+            pending = x[k * frame_len :]
+    if len(pending):
+        rms_parts.append(np.sqrt(np.mean(np.square(pending), axis=0))[None, :])
+    if not rms_parts:
+        return np.zeros((n, 0), dtype=np.float32)
+    return np.ascontiguousarray(np.concatenate(rms_parts).T, dtype=np.float32)
+
+
+def _audio_info(path: str | os.PathLike[str]) -> MediaInfo:
+    info = probe(path)
+    if not info.has_audio:
+        raise NoAudioError("no audio stream (nothing to transcribe)", path=str(path))
+    return info
+
+
+def _mono_filter(info: MediaInfo, channel: int | None) -> str | None:
+    """The ``pan`` filter for one channel or an equal-weight downmix (None for mono)."""
+    n = info.channels
+    if channel is None:
+        if n <= 1:
+            return None
+        # "<" renormalises the gains to sum to 1: a plain average, never clipping.
+        return "pan=mono|c0<" + "+".join(f"c{i}" for i in range(n))
+    if isinstance(channel, bool) or not isinstance(channel, int) or not 0 <= channel < n:
+        raise UsageError(
+            f"audio channel {channel} does not exist: the file has {n} channel(s), numbered from 0",
+            path=info.path,
+        )
+    return f"pan=mono|c0=c{channel}"
+
+
+def _decode(path: str | os.PathLike[str], sample_rate: int, af: str | None, *, channels: int):
+    kwargs = {"af": af} if af else {}
+    return ffmpeg.input(_file_url(path))["a:0"].output(
+        "pipe:1",
+        format="s16le",
+        acodec="pcm_s16le",
+        ac=channels,
+        ar=sample_rate,
+        **kwargs,
+    )
+
+
+def _file_url(path: str | os.PathLike[str]) -> str:
+    """Absolute ``file:`` URL so names with ``:`` or a leading ``-`` are never misread."""
+    return "file:" + os.path.abspath(os.fspath(path))
+
+
+def _progress_seconds(line: bytes) -> float | None:
+    key, _, value = line.decode("ascii", "replace").strip().partition("=")
+    if key in ("out_time_us", "out_time_ms"):  # both are microseconds in ffmpeg
+        try:
+            return max(0.0, int(value) / 1e6)
+        except ValueError:
+            return None
+    return None
+
+
+def _run(out, path: str | os.PathLike[str], cancel: CancelToken | None) -> Iterator[bytes]:
+    """Run ffmpeg, yield stdout chunks, check ``cancel`` while waiting; kill on exit.
+
+    Raises ``MediaError`` with ffmpeg's last error line if it exits non-zero.
+    """
+    cmd = [ffmpeg_exe(), "-nostdin", "-hide_banner", "-loglevel", "error"]
+    try:
+        proc = out.run_async(cmd=cmd, pipe_stdout=True, pipe_stderr=True, overwrite_output=True)
+    except FileNotFoundError:
+        raise FFmpegNotFoundError(f"ffmpeg not found at {cmd[0]}") from None
+    except PermissionError:
+        raise FFmpegNotFoundError(f"ffmpeg at {cmd[0]} is not executable") from None
+
+    q: queue.Queue = queue.Queue(maxsize=16)
+    stop = threading.Event()
+    errors: collections.deque[str] = collections.deque(maxlen=20)
+
+    def put(item: object) -> None:
+        while not stop.is_set():
+            try:
+                q.put(item, timeout=POLL_S)
+                return
+            except queue.Full:
+                continue
+
+    def read_stdout() -> None:
+        try:
+            while not stop.is_set():
+                data = proc.stdout.read1(READ_SIZE)
+                if not data:
+                    break
+                put(data)
+        except (OSError, ValueError):
+            pass  # pipe closed because we killed the process
+        put(_EOF)
+
+    def read_stderr() -> None:
+        with contextlib.suppress(OSError, ValueError):
+            for raw in proc.stderr:
+                line = raw.decode("utf-8", "replace").strip()
+                if line:
+                    errors.append(line)
+
+    threads = [
+        threading.Thread(target=read_stdout, name="ffmpeg-stdout", daemon=True),
+        threading.Thread(target=read_stderr, name="ffmpeg-stderr", daemon=True),
+    ]
+    for t in threads:
+        t.start()
+    try:
+        while True:
+            if cancel is not None:
+                cancel.check()
+            try:
+                item = q.get(timeout=POLL_S)
+            except queue.Empty:
+                continue
+            if item is _EOF:
+                break
+            yield item
+        while True:
+            if cancel is not None:
+                cancel.check()
+            try:
+                rc = proc.wait(timeout=POLL_S)
+                break
+            except subprocess.TimeoutExpired:
+                continue
+        threads[1].join(timeout=2)
+        if rc != 0:
+            reason = errors[-1] if errors else f"exit status {rc}"
+            raise MediaError(f"ffmpeg failed: {reason}", path=str(path))
+    finally:
+        stop.set()
+        if proc.poll() is None:
+            proc.kill()
+        with contextlib.suppress(OSError):
+            proc.wait(timeout=5)
+        for stream in (proc.stdout, proc.stderr):
+            with contextlib.suppress(OSError, ValueError):
+                stream.close()
+        for t in threads:
+            t.join(timeout=1)
