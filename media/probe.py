@@ -157,6 +157,7 @@ def _read_info(container: av.container.InputContainer, name: str, size: int) -> 
         raise MediaError("no audio or video streams", path=name)
     data = [s for s in streams if s.type == "data"]
 
+    _check_complete(container, audio + video, size, name)
     info = MediaInfo(
         path=name,
         container=_container_name(container),
@@ -194,6 +195,29 @@ def _read_info(container: av.container.InputContainer, name: str, size: int) -> 
     info.reel = _first_tag(tagged + audio, REEL_TAGS)
     info.creation_time = _creation_time([container, *video, *audio, *data])
     return info
+
+
+def _check_complete(container, streams: list, size: int, name: str) -> None:
+    """Catch a partial copy of a MOV/MP4 whose index (``moov``) was written up front.
+
+    Such a file opens fine and claims its full duration, but the payload that the index
+    describes (stream bit rates x duration, computed by libavformat from the sample
+    tables) is far larger than the bytes on disk. The margin is wide so that a complete
+    file can never be refused.
+    """
+    if not container.format.name.startswith("mov,") or not container.duration:
+        return
+    seconds = container.duration / av.time_base
+    rates = [s.codec_context.bit_rate for s in streams if s.codec_context is not None]
+    if not rates or not all(rates):
+        return
+    expected = sum(rates) * seconds / 8
+    if expected > size * 1.2 + 65536:
+        raise MediaError(
+            f"truncated or corrupt (file has {size} bytes, its index describes about "
+            f"{int(expected)}: an incomplete copy?)",
+            path=name,
+        )
 
 
 def _container_name(container: av.container.InputContainer) -> str:

@@ -304,6 +304,21 @@ def test_file_with_no_audio_or_video_stream(tmp_path: Path):
         probe(mkv)
 
 
+def test_truncated_faststart_mov_is_caught_without_decoding(tmp_path: Path):
+    """moov up front: the file opens and claims 22 s, but most of the payload is gone."""
+    fast = tmp_path / "fast.mov"
+    subprocess.run(
+        [ffmpeg_exe(), "-nostdin", "-loglevel", "error", "-i", str(LIU), "-map", "0"]
+        + ["-c", "copy", "-movflags", "+faststart", str(fast)],
+        check=True,
+    )
+    assert probe(fast).duration == pytest.approx(22.0, abs=0.1)
+    cut = tmp_path / "cut.mov"
+    cut.write_bytes(fast.read_bytes()[: int(fast.stat().st_size * 0.4)])
+    with pytest.raises(MediaError, match="truncated or corrupt"):
+        probe(cut)
+
+
 def test_truncated_wav_reports_the_audio_really_there(tmp_path: Path):
     cut = tmp_path / "cut.wav"
     cut.write_bytes((MEDIA / "mandarin_zh.wav").read_bytes()[:100_044])
