@@ -45,13 +45,13 @@ def load_audio(
     """
     info = _audio_info(path)
     out = _decode(path, sample_rate, _mono_filter(info, channel), channels=1)
-    parts: list[bytes] = []
+    raw = bytearray()
     with contextlib.closing(_run(out, path, cancel)) as chunks:
         for data in chunks:
-            parts.append(data)
-    raw = b"".join(parts)
-    raw = raw[: len(raw) - len(raw) % 2]
-    return np.frombuffer(raw, dtype="<i2").astype(np.float32) / 32768.0
+            raw += data
+    audio = np.frombuffer(raw, dtype="<i2", count=len(raw) // 2).astype(np.float32)
+    audio /= 32768.0
+    return audio
 
 
 def extract_wav(
