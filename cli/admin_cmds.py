@@ -11,6 +11,8 @@ def register(group: click.Group) -> None:
     group.add_command(backups_cmd)
     group.add_command(restore_cmd)
     group.add_command(reindex_cmd)
+    group.add_command(check_cmd)
+    group.add_command(archive_group)
 
 
 @click.command("backups")
@@ -56,3 +58,99 @@ def reindex_cmd(ctx: click.Context) -> None:
     n = archive.sync_index(force=True, progress=progress)
     progress.finish()
     click.echo(f"re-indexed {n} media file(s), {archive.index.count()} segments")
+
+
+@click.command("check")
+@click.option("--deep", is_flag=True, help="Also re-fingerprint every media file (slow).")
+@archive_option
+@json_option
+@click.pass_context
+def check_cmd(ctx: click.Context, deep: bool, as_json: bool) -> None:
+    """Validate the archive: store, references, transcripts, media files, search index.
+
+    Exit 0 when nothing is wrong, 1 when anything (error or warning) was found.
+    """
+    from archive.check import ERROR, check_root
+
+    root = archive_dir(ctx)
+    problems = check_root(root, deep=deep)
+    n_err = sum(p.severity == ERROR for p in problems)
+
+    def text() -> None:
+        for p in problems:
+            click.echo(str(p))
+        if problems:
+            click.echo(f"{n_err} error(s), {len(problems) - n_err} warning(s) in {root}", err=True)
+        else:
+            click.echo(f"{root}: no problems found")
+
+    emit(as_json, {"archive": str(root), "problems": [p.to_dict() for p in problems]}, text)
+    if problems:
+        ctx.exit(1)
+
+
+@click.group("archive")
+def archive_group() -> None:
+    """Move a whole archive between machines as one checksummed file."""
+
+
+@archive_group.command("export")
+@click.argument("file", type=click.Path(dir_okay=False))
+@archive_option
+@json_option
+@click.pass_context
+def archive_export_cmd(ctx: click.Context, file: str, as_json: bool) -> None:
+    """Write the store and transcripts to FILE (.tar, or .tar.gz to compress).
+
+    The media files are not included: carry them on a drive and run
+    `tapelog relink FOLDER` on the new machine.
+    """
+    from archive.portable import export_archive
+
+    s = export_archive(archive_dir(ctx), file)
+    data = {
+        "file": str(s.path),
+        "files": s.files,
+        "bytes": s.bytes,
+        "media": s.media,
+        "transcripts": s.transcripts,
+    }
+    emit(
+        as_json,
+        data,
+        lambda: click.echo(
+            f"wrote {s.path}: {s.media} media, {s.transcripts} transcript(s), "
+            f"{s.files} files with checksums (media files themselves are not included)"
+        ),
+    )
+
+
+@archive_group.command("import")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.argument("dest", type=click.Path(file_okay=False))
+@json_option
+@click.pass_context
+def archive_import_cmd(ctx: click.Context, file: str, dest: str, as_json: bool) -> None:
+    """Verify FILE (every checksum) and unpack it into the empty folder DEST."""
+    from pathlib import Path
+
+    from archive.portable import import_archive
+
+    archive = import_archive(file, dest)
+    try:
+        media = archive.list_media()
+        missing = [m.id for m in media if not Path(m.path).exists()]
+    finally:
+        archive.close()
+    data = {"archive": str(archive.root), "media": len(media), "missing_media_files": missing}
+
+    def text() -> None:
+        click.echo(f"imported {len(media)} media into {archive.root}")
+        if missing:
+            click.echo(
+                f"{len(missing)} media file(s) are not at their old paths; run "
+                f"`tapelog --archive {archive.root} relink FOLDER` where they are now",
+                err=True,
+            )
+
+    emit(as_json, data, text)
