@@ -1,0 +1,196 @@
+"""Reading what exports need from an archive: tags, accepted links, people, cases.
+
+Exports read the store's tables directly (records via ``from_dict``) so they depend
+only on the record contracts in ``archive.models``, not on how the cases module
+happens to edit them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from archive.errors import NotFoundError
+from archive.exports.common import (
+    Passage,
+    Span,
+    overlapping_flags,
+    quote_for,
+    sensitive_spans_from,
+    speaker_for,
+)
+from archive.models import Case, LinkSuggestion, MediaRecord, Person, Tag
+from transcribe.types import Segment
+
+if TYPE_CHECKING:
+    from archive.service import Archive
+
+
+def tags(archive: Archive, media_id: str | None = None) -> list[Tag]:
+    recs = [Tag.from_dict(d) for d in archive.store.table("tags").all()]
+    if media_id is not None:
+        recs = [t for t in recs if t.media_id == media_id]
+    return sorted(recs, key=lambda t: (t.media_id, t.start, t.end))
+
+
+def accepted_links(archive: Archive, media_id: str | None = None) -> list[LinkSuggestion]:
+    recs = [LinkSuggestion.from_dict(d) for d in archive.store.table("links").all()]
+    recs = [r for r in recs if r.status == "accepted"]
+    if media_id is not None:
+        recs = [r for r in recs if r.media_id == media_id]
+    return sorted(recs, key=lambda r: (r.media_id, r.start))
+
+
+def people(archive: Archive) -> dict[str, Person]:
+    recs = (Person.from_dict(d) for d in archive.store.table("people").all())
+    return {p.person_id: p for p in recs}
+
+
+def cases(archive: Archive) -> dict[str, Case]:
+    recs = (Case.from_dict(d) for d in archive.store.table("cases").all())
+    return {c.case_id: c for c in recs}
+
+
+def get_case(archive: Archive, case_id: str) -> Case:
+    case = cases(archive).get(case_id)
+    if case is None:
+        raise NotFoundError(f"no case with id '{case_id}' (see `tapelog cases list`)")
+    return case
+
+
+def sensitive_spans(archive: Archive) -> dict[str, list[Span]]:
+    """media_id -> spans tagged with people flagged minor/off-record/no-release."""
+    flags = {pid: p.flags for pid, p in people(archive).items() if p.flags}
+    return sensitive_spans_from(tags(archive), flags)
+
+
+def person_label(person: Person | None, pid: str) -> str:
+    if person is None:
+        return pid
+    return person.name or person.name_zh or pid
+
+
+def case_label(case: Case | None, cid: str) -> str:
+    if case is None:
+        return cid
+    name = case.child_name or case.child_name_zh
+    return f"{cid} {name}".strip()
+
+
+class PassageBuilder:
+    """Turns tags, links and selection items into ``Passage`` records for one archive.
+
+    Caches segments, speaker names and the people/case tables so a big export reads
+    each transcript once.
+    """
+
+    def __init__(self, archive: Archive) -> None:
+        self.archive = archive
+        self.people = people(archive)
+        self.cases = cases(archive)
+        self.sensitive = sensitive_spans(archive)
+        self._segments: dict[str, list[Segment]] = {}
+        self._names: dict[str, dict[str, str]] = {}
+        self._media: dict[str, MediaRecord] = {}
+
+    def media(self, media_id: str) -> MediaRecord:
+        if media_id not in self._media:
+            self._media[media_id] = self.archive.get_media(media_id)
+        return self._media[media_id]
+
+    def segments(self, media_id: str) -> list[Segment]:
+        if media_id not in self._segments:
+            self._segments[media_id] = self.archive.segments(media_id)
+        return self._segments[media_id]
+
+    def speaker(self, media_id: str, start: float, end: float) -> str | None:
+        label = speaker_for(self.segments(media_id), start, end)
+        if label is None:
+            return None
+        if media_id not in self._names:
+            self._names[media_id] = self.archive.speaker_names(media_id)
+        return self._names[media_id].get(label, label)
+
+    def flags(self, media_id: str, start: float, end: float) -> list[str]:
+        return overlapping_flags(self.sensitive.get(media_id, ()), start, end)
+
+    def passage(
+        self,
+        media_id: str,
+        start: float,
+        end: float,
+        *,
+        kind: str,
+        text: str = "",
+        themes: Iterable[str] = (),
+        people_ids: Iterable[str] = (),
+        case_ids: Iterable[str] = (),
+        note: str = "",
+    ) -> Passage:
+        media = self.media(media_id)
+        return Passage(
+            media=media,
+            start=float(start),
+            end=float(end),
+            text=text or quote_for(self.segments(media_id), start, end),
+            speaker=self.speaker(media_id, start, end),
+            themes=list(themes),
+            people=[person_label(self.people.get(p), p) for p in people_ids],
+            cases=[case_label(self.cases.get(c), c) for c in case_ids],
+            note=note,
+            kind=kind,
+            flags=self.flags(media_id, start, end),
+        )
+
+    def from_tag(self, tag: Tag) -> Passage:
+        return self.passage(
+            tag.media_id,
+            tag.start,
+            tag.end,
+            kind="link" if tag.source == "link" else "tag",
+            themes=tag.themes,
+            people_ids=tag.people,
+            case_ids=tag.cases,
+            note=tag.note,
+        )
+
+    def from_link(self, link: LinkSuggestion) -> Passage:
+        is_case = link.target_type == "case"
+        return self.passage(
+            link.media_id,
+            link.start,
+            link.end,
+            kind="link",
+            people_ids=[] if is_case else [link.target_id],
+            case_ids=[link.target_id] if is_case else [],
+            note=f"heard: {link.mention}" if link.mention else "",
+        )
+
+    def tags_overlapping(self, media_id: str, start: float, end: float) -> list[Tag]:
+        return [t for t in tags(self.archive, media_id) if t.start < end and t.end > start]
+
+
+def media_passages(
+    builder: PassageBuilder,
+    media_id: str,
+    *,
+    include_tags: bool = True,
+    include_links: bool = True,
+) -> list[Passage]:
+    """Tags and accepted links of one media file, links that became tags only once."""
+    out: list[Passage] = []
+    tag_ids: set[str] = set()
+    link_ids: set[str] = set()
+    if include_tags:
+        for tag in tags(builder.archive, media_id):
+            out.append(builder.from_tag(tag))
+            tag_ids.add(tag.id)
+            if tag.link_id:
+                link_ids.add(tag.link_id)
+    if include_links:
+        for link in accepted_links(builder.archive, media_id):
+            if link.link_id in link_ids or (link.tag_id and link.tag_id in tag_ids):
+                continue
+            out.append(builder.from_link(link))
+    out.sort(key=lambda p: (p.start, p.end))
+    return out

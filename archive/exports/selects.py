@@ -1,0 +1,210 @@
+"""Selects: a saved selection of quotes as a sequence for the editor or a list for producers.
+
+As a sequence (EDL / FCP 7 XML / FCPXML) each quote becomes a clip from its in to its
+out point at source timecode, widened by ``handles`` seconds on each side but never
+past the ends of the file, with a marker where the quote itself starts. As a list
+(CSV / Markdown / DOCX) each row gives the file, source timecode in/out, speaker,
+quote and tags, which is what a producer's paper edit needs.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from archive.errors import ExportError, UsageError
+from archive.exports.common import (
+    TC_SOURCE,
+    ExportResult,
+    Passage,
+    Sensitivity,
+    atomic_path,
+    end_label,
+    time_label,
+    write_text,
+)
+from archive.exports.records import PassageBuilder
+from archive.exports.timeline import FORMATS, ClipPlan, build_timeline, write_timeline
+from archive.models import Selection
+
+if TYPE_CHECKING:
+    from archive.service import Archive
+
+SEQUENCE_FORMATS = tuple(FORMATS)
+LIST_FORMATS = ("csv", "md", "docx")
+SELECT_FORMATS = SEQUENCE_FORMATS + LIST_FORMATS
+
+COLUMNS = ("#", "file", "tc_in", "tc_out", "speaker", "quote", "tags", "note", "media_id")
+
+
+def handle_bounds(p: Passage, handles: float) -> tuple[float, float]:
+    """``start - handles .. end + handles`` clamped to the media's length."""
+    if handles < 0:
+        raise UsageError(f"handles cannot be negative ({handles})")
+    duration = float(p.media.info.duration or 0.0)
+    start = max(0.0, p.start - handles)
+    end = p.end + handles
+    if duration > 0:
+        end = min(end, duration)
+    return start, max(end, start)
+
+
+def rows(passages: Sequence[Passage], tc: str = TC_SOURCE) -> list[dict[str, str]]:
+    out = []
+    for n, p in enumerate(passages, 1):
+        out.append(
+            {
+                "#": str(n),
+                "file": p.media.name,
+                "tc_in": time_label(p.media, p.start, tc),
+                "tc_out": end_label(p.media, p.end, tc),
+                "speaker": p.speaker or "",
+                "quote": p.text,
+                "tags": p.tags_text,
+                "note": p.note,
+                "media_id": p.media_id,
+            }
+        )
+    return out
+
+
+def _csv(table: list[dict[str, str]], note: str | None) -> str:
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=COLUMNS, lineterminator="\r\n")
+    writer.writeheader()
+    writer.writerows(table)
+    if note:
+        # A row a spreadsheet shows, not a comment it would choke on.
+        writer.writerow({"#": "note", "quote": note})
+    return buf.getvalue()
+
+
+def _md_cell(text: str) -> str:
+    return " ".join(text.replace("\\", "\\\\").replace("|", "\\|").split())
+
+
+def _markdown(name: str, table: list[dict[str, str]], note: str | None) -> str:
+    lines = [f"# Selects: {_md_cell(name)}", ""]
+    if note:
+        lines += [f"> Note: {note}", ""]
+    head = ("#", "File", "TC in", "TC out", "Speaker", "Quote", "Tags")
+    keys = ("#", "file", "tc_in", "tc_out", "speaker", "quote", "tags")
+    lines.append("| " + " | ".join(head) + " |")
+    lines.append("|" + "---|" * len(head))
+    for row in table:
+        lines.append("| " + " | ".join(_md_cell(row[k]) for k in keys) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def _docx(path: str | Path, name: str, table: list[dict[str, str]], note: str | None) -> Path:
+    from docx import Document
+
+    doc = Document()
+    doc.add_heading(f"Selects: {name}", level=1)
+    if note:
+        doc.add_paragraph(f"Note: {note}")
+    head = ("#", "File", "TC in", "TC out", "Speaker", "Quote", "Tags")
+    keys = ("#", "file", "tc_in", "tc_out", "speaker", "quote", "tags")
+    grid = doc.add_table(rows=1, cols=len(head))
+    grid.style = "Table Grid"
+    for cell, text in zip(grid.rows[0].cells, head, strict=True):
+        cell.text = text
+    for row in table:
+        cells = grid.add_row().cells
+        for cell, key in zip(cells, keys, strict=True):
+            cell.text = _xml_safe(row[key])
+    target = Path(path).expanduser()
+    with atomic_path(target) as tmp:
+        doc.save(str(tmp))
+    return target
+
+
+def _xml_safe(text: str) -> str:
+    """Drop control characters that Word's XML cannot hold."""
+    return "".join(c for c in text if c in "\t\n\r" or ord(c) >= 32)
+
+
+def write_selects(
+    name: str,
+    passages: Sequence[Passage],
+    path: str | Path,
+    fmt: str,
+    *,
+    handles: float = 0.0,
+    tc: str = TC_SOURCE,
+    sensitivity: Sensitivity | None = None,
+) -> ExportResult:
+    """Write explicit passages as selects (the pure core of ``export_selects``)."""
+    if fmt not in SELECT_FORMATS:
+        raise UsageError(f"unknown selects format '{fmt}' ({', '.join(SELECT_FORMATS)})")
+    sens = sensitivity or Sensitivity()
+    kept = sens.apply(list(passages))
+    if not kept:
+        raise ExportError(
+            f"selection '{name}' has nothing to export" + (f" ({sens.note})" if sens.note else "")
+        )
+    note = sens.note
+    if fmt in SEQUENCE_FORMATS:
+        plans = []
+        for p in kept:
+            start, end = handle_bounds(p, handles)
+            plans.append(ClipPlan(p.media, start, end, [p]))
+        out = write_timeline(build_timeline(f"selects {name}", plans, fmt), path, fmt, note=note)
+    else:
+        table = rows(kept, tc)
+        if fmt == "csv":
+            out = write_text(path, _csv(table, note))
+        elif fmt == "md":
+            out = write_text(path, _markdown(name, table, note))
+        else:
+            out = _docx(path, name, table, note)
+    return sens.fill(ExportResult(str(out), fmt, items=len(kept)))
+
+
+def selection_passages(archive: Archive, selection: Selection) -> list[Passage]:
+    """Each item of a selection with its speaker, quote and the tags it overlaps."""
+    builder = PassageBuilder(archive)
+    out = []
+    for item in selection.items:
+        tags = builder.tags_overlapping(item.media_id, item.start, item.end)
+        p = builder.passage(
+            item.media_id,
+            item.start,
+            item.end,
+            kind="select",
+            text=item.text,
+            themes=sorted({t for tag in tags for t in tag.themes}),
+            people_ids=sorted({x for tag in tags for x in tag.people}),
+            case_ids=sorted({x for tag in tags for x in tag.cases}),
+            note=item.note,
+        )
+        out.append(p)
+    return out
+
+
+def export_selects(
+    archive: Archive,
+    name: str,
+    path: str | Path,
+    fmt: str,
+    *,
+    handles: float = 0.0,
+    tc: str = TC_SOURCE,
+    include_sensitive: bool = False,
+    redact: bool = False,
+) -> ExportResult:
+    from archive.selections import get_selection
+
+    selection = get_selection(archive, name)
+    return write_selects(
+        selection.name,
+        selection_passages(archive, selection),
+        path,
+        fmt,
+        handles=handles,
+        tc=tc,
+        sensitivity=Sensitivity.from_flags(include_sensitive, redact),
+    )
