@@ -1,0 +1,424 @@
+"""``tapelog export ...`` and ``tapelog selections ...``: thin wrappers over archive.exports.
+
+Scripts rely on these exact interfaces (see issue 5); every command prints where it
+wrote and, on stderr, what sensitive material it left out or redacted.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from archive.errors import UsageError
+from cli.common import (
+    StderrProgress,
+    archive_option,
+    emit,
+    fmt_seconds,
+    json_option,
+    open_archive,
+)
+
+TC_CHOICE = click.Choice(["source", "running"])
+
+
+def register(group: click.Group) -> None:
+    group.add_command(export_group)
+    group.add_command(selections_group)
+
+
+def _sensitive_options(fn):
+    fn = click.option(
+        "--redact",
+        is_flag=True,
+        help="Replace sensitive passages with [redacted: ...] instead of leaving them out.",
+    )(fn)
+    return click.option(
+        "--include-sensitive",
+        is_flag=True,
+        help="Keep passages tagged with people flagged minor/off-record/no-release.",
+    )(fn)
+
+
+def _format_from(fmt: str | None, output: str, by_ext: dict[str, str], what: str) -> str:
+    if fmt:
+        return fmt
+    ext = Path(output).suffix.lower()
+    if ext in by_ext:
+        return by_ext[ext]
+    raise UsageError(f"give --format for {what} (cannot tell it from '{output}')")
+
+
+def _report(as_json: bool, result) -> None:
+    def text() -> None:
+        click.echo(f"wrote {result.path} ({result.items} item{'s' if result.items != 1 else ''})")
+        for note in result.notes:
+            click.echo(f"note: {note}", err=True)
+
+    emit(as_json, result.to_dict(), text)
+
+
+def _media_time(text: str, media) -> float:
+    from media.timecode import parse_media_time
+
+    info = media.info
+    return parse_media_time(
+        text, info.start_timecode, info.fps_num, info.fps_den, bool(info.drop_frame)
+    )
+
+
+@click.group("export")
+def export_group() -> None:
+    """Export markers, selects, transcripts, clips and case dossiers."""
+
+
+@export_group.command("markers")
+@click.argument("media_ids", nargs=-1, required=True)
+@click.option("--format", "fmt", type=click.Choice(["edl", "fcp7", "fcpxml"]), default=None)
+@click.option("-o", "--output", required=True, metavar="FILE")
+@click.option("--selection", default=None, help="Also mark the quotes of this selection.")
+@click.option("--no-tags", is_flag=True, help="Leave out tags.")
+@click.option("--no-links", is_flag=True, help="Leave out accepted name links.")
+@_sensitive_options
+@archive_option
+@json_option
+@click.pass_context
+def export_markers_cmd(
+    ctx: click.Context,
+    media_ids: tuple[str, ...],
+    fmt: str | None,
+    output: str,
+    selection: str | None,
+    no_tags: bool,
+    no_links: bool,
+    include_sensitive: bool,
+    redact: bool,
+    as_json: bool,
+) -> None:
+    """Tags, links and selections as markers per clip, at source timecode."""
+    from archive.exports.markers import export_markers
+    from archive.selections import get_selection
+
+    fmt = _format_from(fmt, output, {".edl": "edl", ".xml": "fcp7", ".fcpxml": "fcpxml"}, "markers")
+    archive = open_archive(ctx)
+    sel = get_selection(archive, selection) if selection else None
+    result = export_markers(
+        archive,
+        list(media_ids),
+        output,
+        fmt,
+        selection=sel,
+        include_tags=not no_tags,
+        include_links=not no_links,
+        include_sensitive=include_sensitive,
+        redact=redact,
+    )
+    _report(as_json, result)
+
+
+@export_group.command("selects")
+@click.argument("name")
+@click.option("--format", "fmt", type=click.Choice(["edl", "fcp7", "fcpxml", "csv", "md", "docx"]))
+@click.option("-o", "--output", required=True, metavar="FILE")
+@click.option("--handles", type=float, default=0.0, show_default=True, help="Seconds each side.")
+@click.option("--tc", type=TC_CHOICE, default="source", show_default=True)
+@_sensitive_options
+@archive_option
+@json_option
+@click.pass_context
+def export_selects_cmd(
+    ctx: click.Context,
+    name: str,
+    fmt: str | None,
+    output: str,
+    handles: float,
+    tc: str,
+    include_sensitive: bool,
+    redact: bool,
+    as_json: bool,
+) -> None:
+    """A saved selection as a sequence (EDL/XML) or a list (CSV/Markdown/DOCX)."""
+    from archive.exports.selects import export_selects
+
+    by_ext = {".edl": "edl", ".xml": "fcp7", ".fcpxml": "fcpxml", ".csv": "csv", ".md": "md",
+              ".docx": "docx"}  # fmt: skip
+    fmt = _format_from(fmt, output, by_ext, "selects")
+    archive = open_archive(ctx)
+    result = export_selects(
+        archive,
+        name,
+        output,
+        fmt,
+        handles=handles,
+        tc=tc,
+        include_sensitive=include_sensitive,
+        redact=redact,
+    )
+    _report(as_json, result)
+
+
+@export_group.command("transcript")
+@click.argument("media_id")
+@click.option("--format", "fmt", type=click.Choice(["srt", "vtt", "txt", "json"]))
+@click.option("-o", "--output", required=True, metavar="FILE")
+@click.option("--tc", type=TC_CHOICE, default="source", show_default=True)
+@click.option("--no-timecodes", is_flag=True, help="Plain text without timecodes.")
+@click.option("--no-original", is_flag=True, help="Translations without the original beside.")
+@_sensitive_options
+@archive_option
+@json_option
+@click.pass_context
+def export_transcript_cmd(
+    ctx: click.Context,
+    media_id: str,
+    fmt: str | None,
+    output: str,
+    tc: str,
+    no_timecodes: bool,
+    no_original: bool,
+    include_sensitive: bool,
+    redact: bool,
+    as_json: bool,
+) -> None:
+    """A transcript as subtitles (SRT/WebVTT), plain text or JSON with words."""
+    from archive.exports.transcripts import export_transcript
+
+    by_ext = {".srt": "srt", ".vtt": "vtt", ".txt": "txt", ".json": "json"}
+    fmt = _format_from(fmt, output, by_ext, "the transcript")
+    archive = open_archive(ctx)
+    result = export_transcript(
+        archive,
+        media_id,
+        output,
+        fmt,
+        tc=tc,
+        timecodes=not no_timecodes,
+        side_by_side=not no_original,
+        include_sensitive=include_sensitive,
+        redact=redact,
+    )
+    _report(as_json, result)
+
+
+@export_group.command("clip")
+@click.argument("media_id")
+@click.argument("start")
+@click.argument("end")
+@click.option("--handles", type=float, default=0.0, show_default=True, help="Seconds each side.")
+@click.option("-o", "--output", default=".", metavar="FILE", help="File or folder (default: here).")
+@click.option("--copy", is_flag=True, help="Stream copy: fast, but starts on a keyframe.")
+@click.option("--include-sensitive", is_flag=True, help="Cut even a sensitive passage.")
+@archive_option
+@json_option
+@click.pass_context
+def export_clip_cmd(
+    ctx: click.Context,
+    media_id: str,
+    start: str,
+    end: str,
+    handles: float,
+    output: str,
+    copy: bool,
+    include_sensitive: bool,
+    as_json: bool,
+) -> None:
+    """Cut START..END (seconds, HH:MM:SS.mmm or source timecode) from the source media."""
+    from archive.exports.clips import export_clip
+
+    archive = open_archive(ctx)
+    media = archive.get_media(media_id)
+    t0, t1 = _media_time(start, media), _media_time(end, media)
+    progress = None if as_json else StderrProgress(media.name)
+    result = export_clip(
+        archive,
+        media_id,
+        t0,
+        t1,
+        output,
+        handles=handles,
+        copy=copy,
+        include_sensitive=include_sensitive,
+        progress=progress,
+    )
+    if progress is not None:
+        progress.finish()
+    _report(as_json, result)
+
+
+@export_group.command("dossier")
+@click.argument("case_id")
+@click.option("--format", "fmt", type=click.Choice(["md", "html"]))
+@click.option("-o", "--output", required=True, metavar="FILE")
+@click.option("--tc", type=TC_CHOICE, default="source", show_default=True)
+@_sensitive_options
+@archive_option
+@json_option
+@click.pass_context
+def export_dossier_cmd(
+    ctx: click.Context,
+    case_id: str,
+    fmt: str | None,
+    output: str,
+    tc: str,
+    include_sensitive: bool,
+    redact: bool,
+    as_json: bool,
+) -> None:
+    """A case record and every linked passage, for the research team."""
+    from archive.exports.dossier import export_dossier
+
+    by_ext = {".md": "md", ".html": "html", ".htm": "html"}
+    fmt = _format_from(fmt, output, by_ext, "the dossier")
+    archive = open_archive(ctx)
+    result = export_dossier(
+        archive, case_id, output, fmt, tc=tc, include_sensitive=include_sensitive, redact=redact
+    )
+    _report(as_json, result)
+
+
+# -- selections ------------------------------------------------------------------------
+
+
+@click.group("selections")
+def selections_group() -> None:
+    """Named selections of quotes, to export as selects."""
+
+
+@selections_group.command("list")
+@archive_option
+@json_option
+@click.pass_context
+def selections_list(ctx: click.Context, as_json: bool) -> None:
+    """Every selection and how many quotes it holds."""
+    from archive.selections import list_selections
+
+    sels = list_selections(open_archive(ctx))
+    rows = [{"name": s.name, "items": len(s.items), "created": s.created} for s in sels]
+
+    def text() -> None:
+        if not rows:
+            click.echo(
+                "no selections yet (`tapelog selections add NAME MEDIA START END`)", err=True
+            )
+        for r in rows:
+            click.echo(f"{r['name']}\t{r['items']} quote{'s' if r['items'] != 1 else ''}")
+
+    emit(as_json, rows, text)
+
+
+@selections_group.command("show")
+@click.argument("name")
+@click.option("--tc", type=TC_CHOICE, default="source", show_default=True)
+@archive_option
+@json_option
+@click.pass_context
+def selections_show(ctx: click.Context, name: str, tc: str, as_json: bool) -> None:
+    """The quotes of one selection, with source timecodes."""
+    from archive.exports.common import end_label, time_label
+    from archive.selections import get_selection
+
+    archive = open_archive(ctx)
+    sel = get_selection(archive, name)
+    rows = []
+    for n, item in enumerate(sel.items, 1):
+        media = archive.get_media(item.media_id)
+        rows.append(
+            {
+                "n": n,
+                "media_id": item.media_id,
+                "file": media.name,
+                "start": round(item.start, 3),
+                "end": round(item.end, 3),
+                "tc_in": time_label(media, item.start, tc),
+                "tc_out": end_label(media, item.end, tc),
+                "text": item.text,
+                "note": item.note,
+            }
+        )
+
+    def text() -> None:
+        click.echo(f"{sel.name}: {len(rows)} quote{'s' if len(rows) != 1 else ''}")
+        for r in rows:
+            click.echo(f"{r['n']:>3}  {r['media_id']}  {r['tc_in']} - {r['tc_out']}  {r['text']}")
+
+    emit(as_json, {"name": sel.name, "created": sel.created, "items": rows}, text)
+
+
+@selections_group.command("add")
+@click.argument("name")
+@click.argument("media_id")
+@click.argument("start")
+@click.argument("end")
+@click.option("--note", default="", help="A note for the editor.")
+@click.option("--text", "quote", default="", help="The quote (default: the transcript's words).")
+@archive_option
+@json_option
+@click.pass_context
+def selections_add(
+    ctx: click.Context,
+    name: str,
+    media_id: str,
+    start: str,
+    end: str,
+    note: str,
+    quote: str,
+    as_json: bool,
+) -> None:
+    """Add the quote MEDIA_ID START..END to selection NAME (created if new)."""
+    from archive.models import SelectionItem
+    from archive.selections import add_items
+
+    archive = open_archive(ctx)
+    media = archive.get_media(media_id)
+    item = SelectionItem(
+        media_id, _media_time(start, media), _media_time(end, media), text=quote, note=note
+    )
+    sel = add_items(archive, name, [item])
+    added = sel.items[-1]
+
+    def text() -> None:
+        click.echo(
+            f"added to {sel.name} (#{len(sel.items)}): {media_id} "
+            f"{fmt_seconds(added.start)}-{fmt_seconds(added.end)} {added.text}"
+        )
+
+    emit(as_json, {"name": sel.name, "items": len(sel.items), "text": added.text}, text)
+
+
+@selections_group.command("remove")
+@click.argument("name")
+@click.argument("number", type=int)
+@archive_option
+@click.pass_context
+def selections_remove(ctx: click.Context, name: str, number: int) -> None:
+    """Remove quote NUMBER (as `selections show` numbers them) from a selection."""
+    from archive.selections import remove_item
+
+    sel = remove_item(open_archive(ctx), name, number)
+    click.echo(f"removed #{number} from {sel.name} ({len(sel.items)} left)")
+
+
+@selections_group.command("rename")
+@click.argument("old")
+@click.argument("new")
+@archive_option
+@click.pass_context
+def selections_rename(ctx: click.Context, old: str, new: str) -> None:
+    """Rename a selection."""
+    from archive.selections import rename_selection
+
+    sel = rename_selection(open_archive(ctx), old, new)
+    click.echo(f"renamed {old} to {sel.name}")
+
+
+@selections_group.command("delete")
+@click.argument("name")
+@archive_option
+@click.pass_context
+def selections_delete(ctx: click.Context, name: str) -> None:
+    """Delete a selection (the quotes' media and tags are untouched)."""
+    from archive.selections import delete_selection
+
+    delete_selection(open_archive(ctx), name)
+    click.echo(f"deleted selection {name}")
