@@ -1,0 +1,178 @@
+"""The tapelog terminal UI: ``run_app(archive)`` opens it on an open Archive.
+
+Screens are thin views over ``archive.service.Archive``; long work runs in thread
+workers that post messages back (``tui.messages``). Errors a user can cause
+(``TapelogError``) are shown as dialogs, never as a traceback.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import partial
+from typing import TYPE_CHECKING
+
+from textual.app import App
+from textual.binding import Binding
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.worker import Worker, WorkerState
+
+from archive.errors import TapelogError
+from transcribe.types import TranscribeOptions
+from tui.messages import ArchiveChanged, OpenPassage, ShowError
+from tui.screens.help import HelpScreen
+from tui.screens.interview import InterviewScreen
+from tui.screens.library import LibraryScreen
+from tui.screens.links import LinksScreen
+from tui.screens.records import RecordsScreen
+from tui.screens.search import FilterDialog, SearchScreen
+from tui.widgets.dialogs import ErrorDialog
+
+if TYPE_CHECKING:
+    from archive.service import Archive
+
+SCREEN_NAMES = {
+    "library": "Library",
+    "search": "Search",
+    "links": "Link review",
+    "records": "Cases & people",
+}
+
+
+class TapelogCommands(Provider):
+    """Every action of the app and of the current screen, for the command palette."""
+
+    def _commands(self) -> list[tuple[str, str, object]]:
+        app = self.app
+        assert isinstance(app, TapelogApp)
+        out: list[tuple[str, str, object]] = []
+        for mode, title in SCREEN_NAMES.items():
+            out.append((f"Go to {title}", f"Show the {title} screen", partial(app.goto, mode)))
+        out.append(("Help: key bindings", "List every key", app.action_help))
+        out.append(("Quit tapelog", "Leave the terminal UI", app.action_quit))
+        screen = self.screen
+        title = (
+            SCREEN_NAMES.get(app.current_mode, "")
+            if not isinstance(screen, InterviewScreen)
+            else "Interview"
+        )
+        seen = set()
+        for binding in screen.BINDINGS:
+            b = binding if isinstance(binding, Binding) else Binding(*binding)
+            if b.action in seen or not b.description:
+                continue
+            seen.add(b.action)
+            keys = b.key.split(",")[0]
+            out.append(
+                (
+                    f"{title}: {b.description}",
+                    f"key {keys}",
+                    partial(screen.run_action, b.action),
+                )
+            )
+        return out
+
+    async def discover(self) -> Hits:
+        for name, help_text, callback in self._commands():
+            yield DiscoveryHit(name, callback, help=help_text)  # type: ignore[arg-type]
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for name, help_text, callback in self._commands():
+            score = matcher.match(name)
+            if score > 0:
+                yield Hit(score, matcher.highlight(name), callback, help=help_text)  # type: ignore[arg-type]
+
+
+class TapelogApp(App):
+    """Library, interview, search, link review, cases and people, keyboard first."""
+
+    TITLE = "tapelog"
+    CSS_PATH = "app.tcss"
+    COMMANDS = App.COMMANDS | {TapelogCommands}
+    MODES = {
+        "library": LibraryScreen,
+        "search": SearchScreen,
+        "links": LinksScreen,
+        "records": RecordsScreen,
+    }
+    DEFAULT_MODE = "library"
+    BINDINGS = [
+        Binding("f2,1", "goto('library')", "Library"),
+        Binding("f3,2,slash", "goto('search')", "Search"),
+        Binding("f4,3", "goto('links')", "Links"),
+        Binding("f5,4", "goto('records')", "Cases"),
+        Binding("f1,question_mark", "help", "Help"),
+        Binding("q", "quit", "Quit", show=False),
+    ]
+
+    def __init__(self, archive: Archive, *, transcribe_options: TranscribeOptions | None = None):
+        super().__init__()
+        self.archive = archive
+        self.transcribe_options = transcribe_options or TranscribeOptions(
+            model=os.environ.get("TAPELOG_MODEL", "tiny.en")
+        )
+
+    # -- navigation
+
+    def goto(self, mode: str) -> None:
+        self.switch_mode(mode)
+
+    def action_goto(self, mode: str) -> None:
+        if self.current_mode != mode:
+            self.switch_mode(mode)
+        elif isinstance(self.screen, InterviewScreen):
+            self.screen.action_stop()
+            self.pop_screen()
+
+    def action_help(self) -> None:
+        if isinstance(self.screen, HelpScreen):
+            return
+        sections = [("Everywhere", self.BINDINGS + [Binding("ctrl+p", "palette", "Commands")])]
+        for title, cls in [
+            ("Library", LibraryScreen),
+            ("Interview", InterviewScreen),
+            ("Search", SearchScreen),
+            ("Search filters", FilterDialog),
+            ("Link review", LinksScreen),
+            ("Cases & people", RecordsScreen),
+        ]:
+            sections.append((title, list(cls.BINDINGS)))
+        from tui.widgets.virtual_list import VirtualList
+
+        sections.append(("Lists", list(VirtualList.BINDINGS)))
+        self.push_screen(HelpScreen(sections))
+
+    # -- messages from screens and workers
+
+    def on_open_passage(self, message: OpenPassage) -> None:
+        screen = self.screen
+        if isinstance(screen, InterviewScreen) and screen.media_id == message.media_id:
+            screen.jump_to(message.start)
+            return
+        self.push_screen(InterviewScreen(message.media_id, message.start))
+
+    def on_show_error(self, message: ShowError) -> None:
+        self.show_error(message.message, message.title)
+
+    def show_error(self, text: str, title: str = "Error") -> None:
+        top = self.screen
+        if isinstance(top, ErrorDialog) and top.message == text:
+            return
+        self.push_screen(ErrorDialog(text, title))
+
+    def on_archive_changed(self, message: ArchiveChanged) -> None:
+        """Lists on other screens reload when they are shown again (on_screen_resume)."""
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.state != WorkerState.ERROR:
+            return
+        error = event.worker.error
+        if isinstance(error, TapelogError):
+            self.show_error(str(error))
+        else:
+            self.show_error(f"unexpected error (please report it): {error!r}", "Bug")
+
+
+def run_app(archive: Archive) -> None:
+    """Open the terminal UI on ``archive`` (what ``tapelog`` and ``tapelog tui`` call)."""
+    TapelogApp(archive).run()

@@ -1,0 +1,29 @@
+"""Small text helpers for rows: durations, clocks, fixed-width columns."""
+
+from __future__ import annotations
+
+from rich.cells import cell_len, set_cell_size
+
+
+def clock(seconds: float | None) -> str:
+    """Running time as H:MM:SS (what a crew reads off a file, not a frame count)."""
+    if seconds is None:
+        return "-"
+    s = max(0, int(seconds))
+    return f"{s // 3600}:{s % 3600 // 60:02d}:{s % 60:02d}"
+
+
+def eta_text(seconds: float | None) -> str:
+    if seconds is None:
+        return "ETA --"
+    s = max(0, int(seconds))
+    return f"ETA {s // 60}:{s % 60:02d}" if s < 3600 else f"ETA {s // 3600}h{s % 3600 // 60:02d}"
+
+
+def col(text: str, width: int) -> str:
+    """``text`` cut or padded to exactly ``width`` cells (CJK names take two cells)."""
+    if width <= 0:
+        return ""
+    if cell_len(text) > width:
+        return set_cell_size(text, width - 1) + "…"
+    return set_cell_size(text, width)

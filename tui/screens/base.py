@@ -1,0 +1,47 @@
+"""What every tapelog screen shares: the archive, and errors shown as dialogs."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from textual.screen import Screen
+
+from archive.errors import TapelogError
+from tui.messages import ShowError
+
+if TYPE_CHECKING:
+    from archive.service import Archive
+    from tui.app import TapelogApp
+
+T = TypeVar("T")
+
+
+class TapelogScreen(Screen):
+    @property
+    def tapelog(self) -> TapelogApp:
+        return self.app  # type: ignore[return-value]
+
+    @property
+    def archive(self) -> Archive:
+        return self.tapelog.archive
+
+    def guard(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T | None:
+        """Run a quick archive call; a TapelogError becomes a dialog, not a crash."""
+        try:
+            return fn(*args, **kwargs)
+        except TapelogError as exc:
+            self.post_message(ShowError(str(exc)))
+            return None
+
+    def attempt(self, fn: Callable[..., object], *args: Any, **kwargs: Any) -> bool:
+        """Like ``guard`` for writes whose result does not matter: True if it worked."""
+        try:
+            fn(*args, **kwargs)
+        except TapelogError as exc:
+            self.post_message(ShowError(str(exc)))
+            return False
+        return True
+
+    def reload(self) -> None:
+        """Re-read what this screen shows from the archive (after a write)."""

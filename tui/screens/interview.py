@@ -1,0 +1,303 @@
+"""Interview view: one transcript line by line, with tags, edits, speakers and playback."""
+
+from __future__ import annotations
+
+import bisect
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.timer import Timer
+from textual.widgets import Footer, Label, Static
+
+from archive.errors import TapelogError
+from archive.models import MediaRecord, Tag
+from transcribe.types import Segment
+from tui import casework
+from tui.format import clock, col
+from tui.messages import ArchiveChanged, ShowError
+from tui.player import Playback, find_player
+from tui.screens.base import TapelogScreen
+from tui.widgets.dialogs import InputDialog, TagDialog, TagRequest
+from tui.widgets.virtual_list import VirtualList
+
+TAG_COL = 18
+
+
+class InterviewScreen(TapelogScreen):
+    DEFAULT_CSS = """
+    InterviewScreen #iv-title { background: $boost; padding: 0 1; height: 1; }
+    InterviewScreen #iv-detail { height: 5; border-top: solid $primary; padding: 0 1; }
+    """
+    BINDINGS = [
+        Binding("escape", "back", "Back"),
+        Binding("e", "edit", "Edit line"),
+        Binding("v", "select", "Select"),
+        Binding("g", "tag", "Tag"),
+        Binding("n", "name_speaker", "Name speaker"),
+        Binding("p", "play", "Play"),
+        Binding("s", "stop", "Stop"),
+    ]
+
+    def __init__(self, media_id: str, start: float = 0.0) -> None:
+        super().__init__()
+        self.media_id = media_id
+        self.start_at = start
+        self.media: MediaRecord | None = None
+        self.segments: list[Segment] = []
+        self.starts: list[float] = []
+        self.has_speakers = False
+        self.names: dict[str, str] = {}
+        self.tags: list[Tag] = []
+        self.labels: dict[str, str] = {}
+        self._tc_cache: dict[int, str] = {}
+        self.playback: Playback | None = None
+        self._follow: Timer | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Label("", id="iv-title")
+        yield VirtualList(
+            self._format, empty_text="No transcript yet: transcribe it in the Library"
+        )
+        yield Static("", id="iv-detail", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.reload()
+        self.jump_to(self.start_at)
+        self.query_one(VirtualList).focus()
+
+    def reload(self) -> None:
+        media = self.guard(self.archive.get_media, self.media_id)
+        if media is None:
+            return
+        self.media = media
+        self.segments = self.guard(self.archive.segments, self.media_id) or []
+        self.starts = [s.start for s in self.segments]
+        self.has_speakers = any(s.speaker for s in self.segments)
+        self.names = self.guard(self.archive.speaker_names, self.media_id) or {}
+        self.tags = self.guard(casework.list_tags, self.archive, self.media_id) or []
+        vocab = self.guard(casework.vocabulary, self.archive)
+        self.labels = {}
+        if vocab is not None:
+            for c in [*vocab.cases, *vocab.people]:
+                self.labels[c.key] = c.label
+        self._tc_cache.clear()
+        self.query_one(VirtualList).set_items(self.segments)
+        self._update_title()
+        self._update_detail()
+
+    def _update_title(self) -> None:
+        m = self.media
+        if m is None:
+            return
+        playing = "  ▶ playing" if self.playback and self.playback.running else ""
+        self.query_one("#iv-title", Label).update(
+            f"{m.id} · {m.name} · {clock(m.info.duration)} · {m.language or '-'} · "
+            f"{len(self.segments)} lines · {len(self.tags)} tags{playing}"
+        )
+
+    # -- rows
+
+    def timecode(self, index: int) -> str:
+        tc = self._tc_cache.get(index)
+        if tc is None:
+            seg = self.segments[index]
+            tc = (self.media and self.archive.source_timecode(self.media, seg.start)) or clock(
+                seg.start
+            )
+            self._tc_cache[index] = tc
+        return tc
+
+    def speaker(self, seg: Segment) -> str:
+        if not seg.speaker:
+            return ""
+        return self.names.get(seg.speaker, seg.speaker)
+
+    def tags_at(self, seg: Segment) -> list[Tag]:
+        return [t for t in self.tags if t.start < seg.end and t.end > seg.start]
+
+    def tag_names(self, tag: Tag) -> list[str]:
+        return [*tag.themes, *(self.labels.get(k, k) for k in [*tag.cases, *tag.people])]
+
+    def _format(self, seg: Segment, index: int, width: int) -> Text:
+        text = Text()
+        text.append(col(self.timecode(index), 12), style="cyan")
+        if self.has_speakers:
+            text.append(col(self.speaker(seg), 10), style="bold magenta")
+        tags = self.tags_at(seg)
+        room = width - text.cell_len - (TAG_COL + 1 if tags else 0)
+        text.append(col(seg.text.strip(), max(1, room)))
+        if tags:
+            names = ", ".join(n for t in tags for n in self.tag_names(t))
+            text.append(" ")
+            text.append(col("#" + names, TAG_COL), style="yellow")
+        return text
+
+    def _update_detail(self) -> None:
+        vlist = self.query_one(VirtualList)
+        seg = vlist.current
+        detail = self.query_one("#iv-detail", Static)
+        if seg is None:
+            detail.update("")
+            return
+        lo, hi = vlist.selection
+        head = f"{self.timecode(vlist.cursor)}  {self.speaker(seg)}".rstrip()
+        if hi > lo:
+            head += f"  · {hi - lo + 1} lines selected (g to tag)"
+        tags = self.tags_at(seg)
+        tag_line = "; ".join(
+            ", ".join(self.tag_names(t)) + (f" — {t.note}" if t.note else "") for t in tags
+        )
+        detail.update(f"{head}\n{seg.text.strip()}" + (f"\nTags: {tag_line}" if tags else ""))
+
+    @on(VirtualList.Highlighted)
+    def _moved(self) -> None:
+        self._update_detail()
+
+    def jump_to(self, seconds: float) -> None:
+        if not self.segments:
+            return
+        i = bisect.bisect_right(self.starts, seconds + 1e-6) - 1
+        self.query_one(VirtualList).cursor = max(0, i)
+
+    # -- actions
+
+    def action_back(self) -> None:
+        vlist = self.query_one(VirtualList)
+        if vlist.anchor is not None:
+            vlist.clear_selection()
+            self._update_detail()
+            return
+        self.action_stop()
+        self.app.pop_screen()
+
+    def action_select(self) -> None:
+        vlist = self.query_one(VirtualList)
+        if vlist.anchor is None:
+            vlist.start_selection()
+            self.notify("Selecting: move with ↑/↓, g to tag, Esc to clear", timeout=3)
+        else:
+            vlist.clear_selection()
+        self._update_detail()
+
+    def action_edit(self) -> None:
+        seg = self.query_one(VirtualList).current
+        if seg is None:
+            return
+
+        def done(text: str | None) -> None:
+            if text is None or text.strip() == seg.text.strip():
+                return
+            if self.attempt(self.archive.correct_segment, self.media_id, seg.start, seg.end, text):
+                self.notify("Line corrected (the old text is kept in history)")
+                self.reload()
+                self.post_message(ArchiveChanged())
+
+        self.app.push_screen(
+            InputDialog(f"Correct the line at {clock(seg.start)}", seg.text.strip()), done
+        )
+
+    @on(VirtualList.Chosen)
+    def _chosen(self) -> None:
+        self.action_edit()
+
+    def action_name_speaker(self) -> None:
+        seg = self.query_one(VirtualList).current
+        if seg is None:
+            return
+        if not seg.speaker:
+            self.post_message(
+                ShowError(
+                    "this line has no speaker label: speakers are told apart only in "
+                    "recordings with one microphone per channel"
+                )
+            )
+            return
+        label = seg.speaker
+
+        def done(name: str | None) -> None:
+            if name is None:
+                return
+            if self.attempt(self.archive.rename_speaker, label, name, media_id=self.media_id):
+                self.reload()
+                self.post_message(ArchiveChanged())
+
+        current = self.names.get(label, "")
+        self.app.push_screen(InputDialog(f"Name speaker {label}", current), done)
+
+    def action_tag(self) -> None:
+        vlist = self.query_one(VirtualList)
+        if not self.segments:
+            return
+        lo, hi = vlist.selection
+        start, end = self.segments[lo].start, self.segments[hi].end
+        vocab = self.guard(casework.vocabulary, self.archive)
+        if vocab is None:
+            return
+        span = f"{clock(start)}–{clock(end)} ({hi - lo + 1} lines)"
+
+        def done(request: TagRequest | None) -> None:
+            if request is None:
+                return
+            if not (request.themes or request.people or request.cases or request.note):
+                self.notify("Nothing to tag with", severity="warning")
+                return
+            ok = self.attempt(
+                casework.add_tag,
+                self.archive,
+                self.media_id,
+                start,
+                end,
+                themes=request.themes,
+                people=request.people,
+                cases=request.cases,
+                note=request.note,
+            )
+            if ok:
+                vlist.clear_selection()
+                self.reload()
+                self.notify(f"Tagged {span}")
+                self.post_message(ArchiveChanged())
+
+        self.app.push_screen(TagDialog(span, vocab.themes, vocab.people, vocab.cases), done)
+
+    # -- playback
+
+    def action_play(self) -> None:
+        seg = self.query_one(VirtualList).current
+        if self.media is None:
+            return
+        self.action_stop()
+        start = seg.start if seg is not None else 0.0
+        try:
+            player = find_player()
+            path = self.archive.media_path(self.media)
+            playback = Playback(player, path, start)
+            playback.play()
+        except TapelogError as exc:
+            self.post_message(ShowError(str(exc), title="Cannot play"))
+            return
+        self.playback = playback
+        self._follow = self.set_interval(0.25, self._follow_playback)
+        self._update_title()
+
+    def _follow_playback(self) -> None:
+        playback = self.playback
+        if playback is None or not playback.running:
+            self.action_stop()
+            return
+        self.jump_to(playback.position())
+
+    def action_stop(self) -> None:
+        if self._follow is not None:
+            self._follow.stop()
+            self._follow = None
+        if self.playback is not None:
+            self.playback.stop()
+            self.playback = None
+            self._update_title()
+
+    def on_unmount(self) -> None:
+        self.action_stop()

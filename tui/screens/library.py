@@ -1,0 +1,369 @@
+"""Library: every media file, importing, and the transcription queue.
+
+Import and transcription run in thread workers; they report through messages
+(``tui.messages``) and stop between steps when their CancelToken is set.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import time
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Footer, Label, ProgressBar, Static
+from textual.worker import get_current_worker
+
+from archive.errors import Cancelled, TapelogError
+from archive.models import MediaRecord
+from archive.progress import CancelToken, ProgressEvent
+from transcribe.types import TranscribeOptions
+from tui import casework
+from tui.format import clock, col, eta_text
+from tui.messages import (
+    ArchiveChanged,
+    ImportFinished,
+    OpenPassage,
+    ShowError,
+    TranscribeFinished,
+    TranscribeProgress,
+)
+from tui.screens.base import TapelogScreen
+from tui.widgets.dialogs import ImportDialog, ImportRequest
+from tui.widgets.virtual_list import VirtualList
+
+STATUS_FILTERS = ("all", "none", "partial", "done", "failed", "no-audio")
+
+
+@dataclass
+class LibraryRow:
+    media: MediaRecord
+    timecode: str
+    tags: int
+
+
+class QueueItem(Horizontal):
+    """One file in the transcription queue: name, progress bar, ETA."""
+
+    DEFAULT_CSS = """
+    QueueItem { height: 1; }
+    QueueItem .q-name { width: 24; }
+    QueueItem ProgressBar { width: 1fr; }
+    QueueItem .q-eta { width: 18; }
+    """
+
+    def __init__(self, media: MediaRecord) -> None:
+        super().__init__(id=f"q-{media.id}")
+        self.media = media
+
+    def compose(self) -> ComposeResult:
+        yield Label(col(f"{self.media.id} {self.media.name}", 23), classes="q-name")
+        yield ProgressBar(total=100, show_eta=False, show_percentage=True)
+        yield Label("queued", classes="q-eta")
+
+    def update_progress(self, event: ProgressEvent) -> None:
+        if event.fraction is not None:
+            self.query_one(ProgressBar).update(progress=event.fraction * 100)
+        self.query_one(".q-eta", Label).update(eta_text(event.eta))
+
+    def set_state(self, text: str) -> None:
+        self.query_one(".q-eta", Label).update(text)
+
+
+class LibraryScreen(TapelogScreen):
+    DEFAULT_CSS = """
+    LibraryScreen #lib-title { background: $boost; padding: 0 1; height: 1; }
+    LibraryScreen #lib-head { color: $text-muted; height: 1; padding: 0 0 0 0; }
+    LibraryScreen #queue { height: auto; max-height: 6; border-top: solid $primary; }
+    LibraryScreen #queue.-empty { display: none; }
+    """
+    BINDINGS = [
+        Binding("i", "import", "Import"),
+        Binding("space", "mark", "Mark"),
+        Binding("t", "transcribe", "Transcribe"),
+        Binding("c", "cancel", "Cancel"),
+        Binding("f", "filter", "Filter"),
+        Binding("enter", "open", "Open", show=False),
+        Binding("r", "reload", "Reload", show=False),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.status_filter = "all"
+        self.marked: set[str] = set()
+        self.rows: list[LibraryRow] = []
+        self._queue: deque[str] = deque()
+        self._tokens: dict[str, CancelToken] = {}
+        self._running: str | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Label("", id="lib-title")
+        yield Static(self._heading(80), id="lib-head")
+        yield VirtualList(self._format, empty_text="No media yet: press i to import")
+        yield Vertical(id="queue", classes="-empty")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.reload()
+        self.query_one(VirtualList).focus()
+
+    def on_screen_resume(self) -> None:
+        self.reload()
+
+    # -- rows
+
+    def reload(self) -> None:
+        media = self.guard(self.archive.list_media) or []
+        counts = self.guard(casework.tag_counts, self.archive) or {}
+        rows = []
+        for m in media:
+            if self.status_filter != "all" and m.transcript_status != self.status_filter:
+                continue
+            tc = self.archive.source_timecode(m, 0.0) or m.info.start_timecode or ""
+            rows.append(LibraryRow(m, tc, counts.get(m.id, 0)))
+        self.rows = rows
+        self.query_one(VirtualList).set_items(rows)
+        shown = f"{len(rows)} of {len(media)}" if self.status_filter != "all" else len(media)
+        self.query_one("#lib-title", Label).update(
+            f"Library · {shown} files · status: {self.status_filter}"
+            + (f" · {len(self.marked)} marked" if self.marked else "")
+        )
+
+    @staticmethod
+    def _widths(width: int) -> tuple[int, int]:
+        name = max(10, width - 2 - 6 - 9 - 12 - 4 - 9 - 4)
+        return name, width
+
+    def _heading(self, width: int) -> str:
+        name, _ = self._widths(width)
+        return (
+            "  "
+            + col("ID", 6)
+            + col("File", name)
+            + col("Duration", 9)
+            + col("Source TC", 12)
+            + col("Lang", 4)
+            + col("Status", 9)
+            + "Tags"
+        )
+
+    def on_resize(self) -> None:
+        self.query_one("#lib-head", Static).update(self._heading(self.size.width))
+
+    def _format(self, row: LibraryRow, index: int, width: int) -> Text:
+        m = row.media
+        name, _ = self._widths(width)
+        status = m.transcript_status
+        if self._running == m.id:
+            status = "running"
+        elif m.id in self._queue:
+            status = "queued"
+        text = Text()
+        text.append("● " if m.id in self.marked else "  ", style="bold yellow")
+        text.append(col(m.id, 6))
+        text.append(col(m.name, name))
+        text.append(col(clock(m.info.duration), 9))
+        text.append(col(row.timecode or "-", 12))
+        text.append(col(m.language or "-", 4))
+        style = {"done": "green", "failed": "red", "partial": "yellow", "running": "cyan"}
+        text.append(col(status, 9), style=style.get(status, ""))
+        text.append(str(row.tags) if row.tags else "-")
+        return text
+
+    def _current(self) -> MediaRecord | None:
+        row = self.query_one(VirtualList).current
+        return row.media if row else None
+
+    # -- actions
+
+    def action_reload(self) -> None:
+        self.reload()
+
+    def action_mark(self) -> None:
+        media = self._current()
+        if media is None:
+            return
+        self.marked.symmetric_difference_update({media.id})
+        vlist = self.query_one(VirtualList)
+        vlist.cursor += 1
+        self.reload()
+
+    def action_filter(self) -> None:
+        i = STATUS_FILTERS.index(self.status_filter)
+        self.status_filter = STATUS_FILTERS[(i + 1) % len(STATUS_FILTERS)]
+        self.reload()
+
+    def action_open(self) -> None:
+        media = self._current()
+        if media is not None:
+            self.post_message(OpenPassage(media.id, 0.0))
+
+    @on(VirtualList.Chosen)
+    def _chosen(self) -> None:
+        self.action_open()
+
+    # -- import
+
+    def action_import(self) -> None:
+        start = os.environ.get("TAPELOG_IMPORT_DIR") or os.getcwd()
+        self.app.push_screen(ImportDialog(start), self._import_chosen)
+
+    def _import_chosen(self, request: ImportRequest | None) -> None:
+        if request is None:
+            return
+        path = os.path.expanduser(request.path.rstrip(os.sep) or os.sep)
+        if not os.path.exists(path):
+            self.post_message(ShowError(f"{request.path}: no such file or folder"))
+            return
+        self.notify(f"Importing {os.path.basename(path) or path}…")
+        self.run_import(path, request.recursive)
+
+    @work(thread=True, exclusive=True, group="import", exit_on_error=False)
+    def run_import(self, path: str, recursive: bool) -> None:
+        worker = get_current_worker()
+        token = CancelToken()
+
+        def progress(event: ProgressEvent) -> None:
+            if worker.is_cancelled:
+                token.cancel()
+
+        try:
+            results = self.archive.import_paths(
+                [path], recursive=recursive, progress=progress, cancel=token
+            )
+        except TapelogError as exc:
+            self.post_message(ShowError(str(exc)))
+            return
+        self.post_message(ImportFinished(results))
+
+    def on_import_finished(self, message: ImportFinished) -> None:
+        results = message.results
+        new = sum(r.status == "imported" for r in results)
+        known = sum(r.status == "already-imported" for r in results)
+        failed = [r for r in results if r.status == "failed"]
+        self.reload()
+        self.post_message(ArchiveChanged())
+        if not results:
+            self.post_message(ShowError("no media files found there", title="Nothing imported"))
+            return
+        self.notify(f"Imported {new} new, {known} already in the archive, {len(failed)} failed")
+        if failed:
+            lines = "\n".join(f"• {r.error}" for r in failed[:8])
+            more = f"\n… and {len(failed) - 8} more" if len(failed) > 8 else ""
+            self.post_message(ShowError(lines + more, title=f"{len(failed)} files not imported"))
+
+    # -- transcription queue
+
+    def action_transcribe(self) -> None:
+        ids = [r.media.id for r in self.rows if r.media.id in self.marked]
+        if not ids and self._current() is not None:
+            ids = [self._current().id]  # type: ignore[union-attr]
+        queue = self.query_one("#queue", Vertical)
+        added = 0
+        for mid in ids:
+            if mid in self._tokens:
+                continue
+            media = next(r.media for r in self.rows if r.media.id == mid)
+            if not media.info.has_audio:
+                self.notify(f"{media.name} has no audio", severity="warning")
+                continue
+            self._tokens[mid] = CancelToken()
+            self._queue.append(mid)
+            queue.mount(QueueItem(media))
+            added += 1
+        queue.set_class(not self._tokens, "-empty")
+        self.marked.clear()
+        self.reload()
+        if added and self._running is None:
+            self.run_queue()
+
+    def action_cancel(self) -> None:
+        """Cancel the file under the cursor if queued, else the running one."""
+        media = self._current()
+        target = media.id if media is not None and media.id in self._tokens else self._running
+        if target is None:
+            self.notify("Nothing to cancel")
+            return
+        self._tokens[target].cancel()
+        if target in self._queue:
+            self._queue.remove(target)
+            self._finish_item(target, "cancelled")
+        self.notify(f"Cancelling {target}")
+
+    def options(self) -> TranscribeOptions:
+        return self.tapelog.transcribe_options
+
+    @work(thread=True, group="transcribe", exit_on_error=False)
+    def run_queue(self) -> None:
+        worker = get_current_worker()
+        while self._queue and not worker.is_cancelled:
+            mid = self._queue.popleft()
+            token = self._tokens.get(mid)
+            if token is None or token.cancelled:
+                continue
+            self._running = mid
+            progress = self._progress_callback(mid, token)
+
+            try:
+                result = self.archive.transcribe(
+                    mid, self.options(), progress=progress, cancel=token
+                )
+                detail = f"{result.segments} segments, {result.language or '?'}"
+                self.post_message(TranscribeFinished(mid, "done", detail))
+            except Cancelled:
+                self.post_message(TranscribeFinished(mid, "cancelled"))
+            except TapelogError as exc:
+                with contextlib.suppress(TapelogError):
+                    self.archive.mark_failed(mid, str(exc))
+                self.post_message(TranscribeFinished(mid, "failed", str(exc)))
+            finally:
+                self._running = None
+
+    def _progress_callback(self, mid: str, token: CancelToken) -> Callable[[ProgressEvent], None]:
+        """Posts progress at most 10 times a second; a cancelled worker cancels the token."""
+        worker = get_current_worker()
+        last = 0.0
+
+        def progress(event: ProgressEvent) -> None:
+            nonlocal last
+            if worker.is_cancelled:
+                token.cancel()
+            now = time.monotonic()
+            if now - last >= 0.1 or (event.total and event.done >= event.total):
+                last = now
+                self.post_message(TranscribeProgress(mid, event))
+
+        return progress
+
+    def on_transcribe_progress(self, message: TranscribeProgress) -> None:
+        for item in self.query(f"#q-{message.media_id}").results(QueueItem):
+            item.update_progress(message.event)
+
+    def on_transcribe_finished(self, message: TranscribeFinished) -> None:
+        self._finish_item(message.media_id, message.status)
+        self.reload()
+        self.post_message(ArchiveChanged())
+        if message.status == "failed":
+            self.post_message(ShowError(message.detail, title="Transcription failed"))
+        elif message.status == "done":
+            self.notify(f"{message.media_id} transcribed: {message.detail}")
+
+    def _finish_item(self, mid: str, status: str) -> None:
+        self._tokens.pop(mid, None)
+        for item in self.query(f"#q-{mid}").results(QueueItem):
+            item.set_state(status)
+            self.set_timer(2.0, item.remove)
+        queue = self.query_one("#queue", Vertical)
+        self.set_timer(2.1, lambda: queue.set_class(not self._tokens, "-empty"))
+        self.reload()
+
+    @property
+    def busy(self) -> bool:
+        return bool(self._tokens)

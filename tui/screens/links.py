@@ -1,0 +1,162 @@
+"""Link review: names heard in transcripts, matched to cases/people, one key each."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import Footer, Label, Static
+
+from archive.models import LinkSuggestion
+from transcribe.types import Segment
+from tui import casework
+from tui.format import clock, col
+from tui.fuzzy import resolve
+from tui.messages import ArchiveChanged, OpenPassage
+from tui.screens.base import TapelogScreen
+from tui.widgets.dialogs import InputDialog
+from tui.widgets.virtual_list import VirtualList
+
+
+class LinksScreen(TapelogScreen):
+    DEFAULT_CSS = """
+    LinksScreen #links-title { background: $boost; padding: 0 1; height: 1; }
+    LinksScreen #links-context { height: 8; border-top: solid $primary; padding: 0 1; }
+    """
+    BINDINGS = [
+        Binding("a", "accept", "Accept"),
+        Binding("x", "reject", "Reject"),
+        Binding("c", "reassign", "Reassign"),
+        Binding("enter", "open", "Open passage", show=False),
+        Binding("r", "reload", "Reload", show=False),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.links: list[LinkSuggestion] = []
+        self.labels: dict[str, str] = {}
+        self._segments: dict[str, list[Segment]] = {}
+
+    def compose(self) -> ComposeResult:
+        yield Label("", id="links-title")
+        yield VirtualList(self._format, empty_text="No link suggestions waiting for review")
+        yield Static("", id="links-context")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.reload()
+        self.query_one(VirtualList).focus()
+
+    def on_screen_resume(self) -> None:
+        self.reload()
+
+    def reload(self) -> None:
+        self.links = self.guard(casework.pending_links, self.archive) or []
+        vocab = self.guard(casework.vocabulary, self.archive)
+        self.labels = {c.key: c.label for c in [*vocab.cases, *vocab.people]} if vocab else {}
+        self._segments.clear()
+        self.query_one(VirtualList).set_items(self.links)
+        self.query_one("#links-title", Label).update(
+            f"Link review · {len(self.links)} pending · a accept · x reject · c reassign"
+        )
+        self._update_context()
+
+    def _format(self, link: LinkSuggestion, index: int, width: int) -> Text:
+        text = Text()
+        text.append(f"{link.score:5.0f} " if link.score > 1 else f"{link.score:5.2f} ")
+        text.append(col(f"“{link.mention}”", 18), style="bold")
+        text.append(" → ")
+        target = self.labels.get(link.target_id, link.target_id)
+        text.append(col(f"{target} ({link.target_id})", 30), style="yellow")
+        text.append(f" {link.media_id} {clock(link.start)}", style="cyan")
+        return text
+
+    def _segments_of(self, media_id: str) -> list[Segment]:
+        if media_id not in self._segments:
+            self._segments[media_id] = self.guard(self.archive.segments, media_id) or []
+        return self._segments[media_id]
+
+    def _update_context(self) -> None:
+        link = self.query_one(VirtualList).current
+        pane = self.query_one("#links-context", Static)
+        if link is None:
+            pane.update("")
+            return
+        segs = self._segments_of(link.media_id)
+        idx = [i for i, s in enumerate(segs) if s.start < link.end and s.end > link.start]
+        out = Text()
+        try:
+            media = self.archive.get_media(link.media_id)
+            name = media.name
+        except Exception:  # noqa: BLE001 - a deleted file must not hide the queue
+            media, name = None, link.media_id
+        tc = (media and self.archive.source_timecode(media, link.start)) or clock(link.start)
+        out.append(f"{name} · {tc} · matched “{link.matched or link.mention}”\n", style="dim")
+        if idx:
+            lo, hi = max(0, idx[0] - 1), min(len(segs), idx[-1] + 2)
+            for i in range(lo, hi):
+                line = segs[i].text.strip()
+                if i in idx:
+                    part = Text(line + "\n")
+                    part.highlight_words([link.mention], style="bold reverse", case_sensitive=False)
+                    out.append_text(part)
+                else:
+                    out.append(line + "\n", style="dim")
+        else:
+            out.append(link.context or link.mention)
+        pane.update(out)
+
+    @on(VirtualList.Highlighted)
+    def _moved(self) -> None:
+        self._update_context()
+
+    def _current(self) -> LinkSuggestion | None:
+        return self.query_one(VirtualList).current
+
+    def action_reload(self) -> None:
+        self.reload()
+
+    def action_accept(self) -> None:
+        link = self._current()
+        if link and self.attempt(casework.accept_link, self.archive, link.link_id):
+            self.notify(f"Accepted: {link.mention} → {link.target_id}", timeout=2)
+            self.reload()
+            self.post_message(ArchiveChanged())
+
+    def action_reject(self) -> None:
+        link = self._current()
+        if link and self.attempt(casework.reject_link, self.archive, link.link_id):
+            self.notify(f"Rejected: {link.mention}", timeout=2)
+            self.reload()
+
+    def action_reassign(self) -> None:
+        link = self._current()
+        vocab = self.guard(casework.vocabulary, self.archive)
+        if link is None or vocab is None:
+            return
+        choices = vocab.cases if link.target_type == "case" else vocab.people
+
+        def done(value: str | None) -> None:
+            if not value:
+                return
+            found = resolve(value, choices)
+            target = found.key if found else value.strip()
+            if self.attempt(casework.reassign_link, self.archive, link.link_id, target):
+                self.notify(f"Reassigned “{link.mention}” to {target}", timeout=2)
+                self.reload()
+                self.post_message(ArchiveChanged())
+
+        self.app.push_screen(
+            InputDialog(f"Reassign “{link.mention}” to which {link.target_type}?", choices=choices),
+            done,
+        )
+
+    def action_open(self) -> None:
+        link = self._current()
+        if link is not None:
+            self.post_message(OpenPassage(link.media_id, link.start))
+
+    @on(VirtualList.Chosen)
+    def _chosen(self) -> None:
+        self.action_open()

@@ -1,0 +1,292 @@
+"""Search: one query box over every transcript, live results, filters, saved selections.
+
+Typing restarts a short debounce timer; the query then runs in a thread worker (the
+newest query wins, older ones are cancelled), so typing never waits on the index.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.timer import Timer
+from textual.widgets import Footer, Input, Label, Static
+from textual.worker import get_current_worker
+
+from archive.errors import TapelogError
+from tui import casework
+from tui.format import clock, col
+from tui.fuzzy import Choice, resolve
+from tui.messages import OpenPassage, SearchFinished, ShowError
+from tui.screens.base import TapelogScreen
+from tui.widgets.dialogs import DIALOG_CSS, InputDialog
+from tui.widgets.fuzzy_input import FuzzyInput
+from tui.widgets.virtual_list import VirtualList
+
+DEBOUNCE_S = 0.2
+FILTER_KEYS = ("case", "person", "theme", "speaker", "language")
+
+
+@dataclass
+class Filters:
+    values: dict[str, str] = field(default_factory=dict)
+
+    def describe(self) -> str:
+        return " ".join(f"{k}={v}" for k, v in self.values.items() if v) or "none"
+
+
+class FilterDialog(ModalScreen[Filters | None]):
+    """Case, person, theme, speaker and language filters, each with autocomplete."""
+
+    DEFAULT_CSS = DIALOG_CSS + "FilterDialog { align: center middle; }"
+    BINDINGS = [Binding("escape", "cancel", "Cancel"), Binding("ctrl+s", "save", "Apply")]
+
+    def __init__(self, current: Filters, choices: dict[str, list[Choice]]) -> None:
+        super().__init__()
+        self.current = current
+        self.choices = choices
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label("Search filters (empty = any)", classes="title")
+            for key in FILTER_KEYS:
+                yield Label(key.capitalize())
+                yield FuzzyInput(
+                    self.choices.get(key, []),
+                    value=self.current.values.get(key, ""),
+                    multiple=False,
+                    id=f"filter-{key}",
+                )
+            yield Label("Tab completes · Enter on the last field or Ctrl+S applies", classes="hint")
+
+    def on_mount(self) -> None:
+        self.query_one("#filter-case Input", Input).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        if self.focused is self.query_one("#filter-language Input"):
+            self.action_save()
+        else:
+            self.focus_next()
+
+    def action_save(self) -> None:
+        values = {}
+        for key in FILTER_KEYS:
+            value = self.query_one(f"#filter-{key}", FuzzyInput).value.strip()
+            found = resolve(value, self.choices.get(key, [])) if value else None
+            values[key] = found.key if found else value
+        self.dismiss(Filters(values))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class SearchScreen(TapelogScreen):
+    DEFAULT_CSS = """
+    SearchScreen #search-box { height: 3; }
+    SearchScreen #search-status { height: 1; padding: 0 1; color: $text-muted; }
+    SearchScreen #search-preview { height: 4; border-top: solid $primary; padding: 0 1; }
+    """
+    BINDINGS = [
+        Binding("ctrl+f", "toggle_fuzzy", "Exact/fuzzy"),
+        Binding("ctrl+o", "filters", "Filters"),
+        Binding("ctrl+s", "save", "Save selection"),
+        Binding("space", "mark", "Mark", show=False),
+        Binding("escape", "focus_query", "Query", show=False),
+        Binding("down", "focus_results", "Results", show=False),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.fuzzy = False
+        self.filters = Filters()
+        self.hits: list = []
+        self.marked: set[int] = set()
+        self._serial = 0
+        self._debounce: Timer | None = None
+        self.last_elapsed: float | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Input(placeholder="Search every transcript…", id="search-box")
+        yield Label("Type to search · Ctrl+F fuzzy · Ctrl+O filters", id="search-status")
+        yield VirtualList(self._format, empty_text="No results")
+        yield Static("", id="search-preview", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(Input).focus()
+
+    # -- querying
+
+    @on(Input.Changed, "#search-box")
+    def _changed(self) -> None:
+        if self._debounce is not None:
+            self._debounce.stop()
+        self._debounce = self.set_timer(DEBOUNCE_S, self.start_search)
+
+    @on(Input.Submitted, "#search-box")
+    def _submitted(self) -> None:
+        if self._debounce is not None:
+            self._debounce.stop()
+        self.start_search()
+        if self.hits:
+            self.query_one(VirtualList).focus()
+
+    def start_search(self) -> None:
+        query = self.query_one(Input).value.strip()
+        self._serial += 1
+        if not query:
+            self.workers.cancel_group(self, "search")
+            self.hits = []
+            self.query_one(VirtualList).set_items([])
+            self._status("Type to search · Ctrl+F fuzzy · Ctrl+O filters")
+            return
+        self._status(f"searching “{query}”…")
+        self.run_search(self._serial, query, self.fuzzy, dict(self.filters.values))
+
+    @work(thread=True, exclusive=True, group="search", exit_on_error=False)
+    def run_search(self, serial: int, query: str, fuzzy: bool, filters: dict[str, str]) -> None:
+        worker = get_current_worker()
+        t0 = time.perf_counter()
+        try:
+            spans = casework.filter_spans(
+                self.archive,
+                case=filters.get("case") or None,
+                person=filters.get("person") or None,
+                theme=filters.get("theme") or None,
+            )
+            if worker.is_cancelled:
+                return
+            hits = self.archive.search(
+                query,
+                fuzzy=fuzzy,
+                limit=200,
+                spans=spans,
+                speakers=[filters["speaker"]] if filters.get("speaker") else None,
+                languages=[filters["language"]] if filters.get("language") else None,
+            )
+        except TapelogError as exc:
+            self.post_message(ShowError(str(exc), title="Search failed"))
+            return
+        if not worker.is_cancelled:
+            self.post_message(SearchFinished(serial, query, hits, time.perf_counter() - t0))
+
+    def on_search_finished(self, message: SearchFinished) -> None:
+        if message.serial != self._serial:
+            return  # an older query finished after a newer one started
+        self.hits = message.hits
+        self.marked.clear()
+        self.last_elapsed = message.elapsed
+        self.query_one(VirtualList).set_items(self.hits, cursor=0)
+        self._update_status()
+        self._update_preview()
+
+    def _status(self, text: str) -> None:
+        self.query_one("#search-status", Label).update(text)
+
+    def _update_status(self) -> None:
+        mode = "fuzzy" if self.fuzzy else "exact"
+        n = len(self.hits)
+        marked = f" · {len(self.marked)} marked" if self.marked else ""
+        self._status(
+            f"{n} hit{'s' * (n != 1)} · {mode} · filters: {self.filters.describe()}{marked}"
+        )
+
+    # -- rows
+
+    def _format(self, hit, index: int, width: int) -> Text:
+        text = Text()
+        text.append("● " if index in self.marked else "  ", style="bold yellow")
+        tc = hit.source_timecode or clock(hit.start)
+        text.append(col(tc, 12), style="cyan")
+        media_name = hit.path.rsplit("/", 1)[-1]
+        text.append(col(media_name, 14))
+        text.append(" ")
+        text.append(col(hit.speaker or "", 9), style="magenta")
+        if hit.flags:
+            text.append("⚠" + ",".join(hit.flags) + " ", style="bold red")
+        text.append(hit.text.strip())
+        return text
+
+    def _update_preview(self) -> None:
+        hit = self.query_one(VirtualList).current
+        preview = self.query_one("#search-preview", Static)
+        if hit is None:
+            preview.update("")
+            return
+        name = hit.path.rsplit("/", 1)[-1]
+        flags = f"  ⚠ {', '.join(hit.flags)}" if hit.flags else ""
+        preview.update(f"{hit.media_id} {name}{flags}\n{hit.context or hit.text}")
+
+    @on(VirtualList.Highlighted)
+    def _moved(self) -> None:
+        self._update_preview()
+
+    @on(VirtualList.Chosen)
+    def _chosen(self, event: VirtualList.Chosen) -> None:
+        hit = self.hits[event.index]
+        self.post_message(OpenPassage(hit.media_id, hit.start))
+
+    # -- actions
+
+    def action_toggle_fuzzy(self) -> None:
+        self.fuzzy = not self.fuzzy
+        self.notify(f"{'Fuzzy' if self.fuzzy else 'Exact'} search", timeout=2)
+        self.start_search()
+
+    def action_focus_query(self) -> None:
+        self.query_one(Input).focus()
+
+    def action_focus_results(self) -> None:
+        if self.hits:
+            self.query_one(VirtualList).focus()
+
+    def action_mark(self) -> None:
+        vlist = self.query_one(VirtualList)
+        if not self.hits or not vlist.has_focus:
+            return
+        self.marked.symmetric_difference_update({vlist.cursor})
+        vlist.cursor += 1
+        self._update_status()
+
+    def action_filters(self) -> None:
+        vocab = self.guard(casework.vocabulary, self.archive)
+        if vocab is None:
+            return
+        speakers = sorted(set(self.archive.all_speaker_names().values()))
+        languages = sorted({m.language for m in self.archive.list_media() if m.language})
+        choices = {
+            "case": vocab.cases,
+            "person": vocab.people,
+            "theme": vocab.themes,
+            "speaker": [Choice(s, s) for s in speakers],
+            "language": [Choice(lang, lang) for lang in languages],
+        }
+
+        def done(filters: Filters | None) -> None:
+            if filters is not None:
+                self.filters = filters
+                self.start_search()
+
+        self.app.push_screen(FilterDialog(self.filters, choices), done)
+
+    def action_save(self) -> None:
+        if not self.hits:
+            self.post_message(ShowError("there are no results to save: search first"))
+            return
+        chosen = [self.hits[i] for i in sorted(self.marked)] or list(self.hits)
+
+        def done(name: str | None) -> None:
+            if not name or not name.strip():
+                return
+            if self.attempt(casework.save_selection, self.archive, name.strip(), chosen):
+                self.notify(f"Saved {len(chosen)} quotes as “{name.strip()}”")
+
+        what = f"{len(chosen)} {'marked' if self.marked else ''} quotes".replace("  ", " ")
+        self.app.push_screen(InputDialog(f"Save {what} as a selection named", ""), done)

@@ -1,0 +1,1 @@
+"""Widgets of the tapelog TUI: thin views over archive records."""
