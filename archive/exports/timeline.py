@@ -242,10 +242,9 @@ def _edl_string(timeline: otio.schema.Timeline) -> str:
 def _add_note(text: str, fmt: str, note: str) -> str:
     note = " ".join(note.split()).replace("--", "-")
     if fmt == "edl":
-        lines = text.splitlines()
-        at = next((i for i, ln in enumerate(lines) if ln.startswith("FCM:")), 0) + 1
-        lines.insert(at, f"* TAPELOG NOTE: {note}")
-        return "\n".join(lines) + "\n"
+        # Readers reject comments before the first event; after the last one they are
+        # that event's comments, which every reader keeps or skips.
+        return text.rstrip("\n") + f"\n* TAPELOG NOTE: {note}\n"
     head, sep, rest = text.partition("?>")
     if not sep:
         return f"<!-- tapelog: {note} -->\n{text}"
