@@ -179,8 +179,8 @@ def build_lines(
         orig = None
         if original is not None:
             orig = quote_for(original, seg.start, seg.end)
-            if text != seg.text:
-                orig = text if orig else orig
+            if orig and text != seg.text:
+                orig = text  # a redacted line is redacted in both languages
         label = seg.speaker
         out.append(Line(seg, text, names.get(label, label) if label else None, orig, flags))
     return out
