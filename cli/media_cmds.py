@@ -348,9 +348,14 @@ def search_cmd(
         languages=languages or None,
     )
     if save_as:
-        from archive.selections import save_hits
+        from archive.models import SelectionItem
+        from archive.selections import add_items
 
-        save_hits(archive, save_as, hits)
+        add_items(
+            archive,
+            save_as,
+            [SelectionItem(h.media_id, h.start, h.end, text=h.text) for h in hits],
+        )
 
     def text() -> None:
         if not hits:
