@@ -19,7 +19,7 @@ from pathlib import Path
 
 from archive.errors import StoreError
 from archive.models import Correction
-from archive.store import atomic_write_text
+from archive.store import _os_error, atomic_write_text
 from transcribe.types import Segment, Word
 
 TRANSCRIPTS_DIR = "transcripts"
@@ -77,22 +77,36 @@ class SegmentWriter:
 
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        existing = b""
-        if self.path.exists():
-            existing = self.path.read_bytes()
-        records, good_end = _good_lines(existing)
-        self.existing = [Segment.from_dict(r) for r in records]
-        self._fh = open(self.path, "ab")  # noqa: SIM115 - closed in close()
-        if good_end != len(existing):
-            self._fh.truncate(good_end)
-            self._fh.seek(good_end)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            existing = b""
+            if self.path.exists():
+                existing = self.path.read_bytes()
+            records, good_end = _good_lines(existing)
+            self.existing = [Segment.from_dict(r) for r in records]
+            # Unbuffered: a failed write must not leave bytes in a buffer that a later
+            # flush (at close) would add after the cut-off point.
+            self._fh = open(self.path, "ab", buffering=0)  # noqa: SIM115 - closed in close()
+            if good_end != len(existing):
+                self._fh.truncate(good_end)
+        except OSError as exc:
+            raise _os_error(exc, self.path) from exc
+        self._end = good_end
 
     def append(self, segment: Segment) -> None:
-        line = json.dumps(segment.to_dict(), ensure_ascii=False) + "\n"
-        self._fh.write(line.encode("utf-8"))
-        self._fh.flush()
-        os.fsync(self._fh.fileno())
+        """Append one line durably; on failure (disk full) cut back to the last whole line."""
+        data = (json.dumps(segment.to_dict(), ensure_ascii=False) + "\n").encode("utf-8")
+        try:
+            view = memoryview(data)
+            while view:
+                written = self._fh.write(view)
+                view = view[written:]
+            os.fsync(self._fh.fileno())
+        except OSError as exc:
+            with contextlib.suppress(OSError):
+                self._fh.truncate(self._end)
+            raise _os_error(exc, self.path) from exc
+        self._end += len(data)
 
     def close(self) -> None:
         with contextlib.suppress(OSError):
