@@ -224,4 +224,8 @@ def filter_spans(
 
 
 def save_selection(archive: Any, name: str, hits: list[Any]) -> Any:
-    return _core("archive.selections", "save_hits")(archive, name, hits)
+    """Add search hits to the selection ``name`` (created if new) as quotes."""
+    from archive.models import SelectionItem
+
+    items = [SelectionItem(h.media_id, h.start, h.end, h.text.strip()) for h in hits]
+    return _core("archive.selections", "add_items")(archive, name, items, create=True)

@@ -20,10 +20,6 @@ class Choice:
     label: str
     aliases: tuple[str, ...] = field(default=())
 
-    @property
-    def haystack(self) -> str:
-        return " | ".join((self.key, self.label, *self.aliases))
-
 
 def fuzzy_matches(query: str, choices: list[Choice], limit: int = 6) -> list[Choice]:
     """The best ``limit`` choices for ``query``; all (first ``limit``) when it is empty."""
@@ -32,20 +28,26 @@ def fuzzy_matches(query: str, choices: list[Choice], limit: int = 6) -> list[Cho
         return choices[:limit]
     q = query.lower()
     exact = [c for c in choices if c.key.lower() == q or c.label.lower() == q]
-    scored = process.extract(
-        query,
-        [c.haystack for c in choices],
-        scorer=fuzz.WRatio,
-        processor=utils.default_process,
-        limit=limit * 3,
-        score_cutoff=50,
-    )
-    ranked: list[tuple[float, int]] = []
-    for _text, score, i in scored:
-        c = choices[i]
-        bonus = 10 if any(s.lower().startswith(q) for s in (c.key, c.label, *c.aliases)) else 0
-        ranked.append((score + bonus, i))
-    ranked.sort(key=lambda t: (-t[0], t[1]))
+    strings: list[str] = []
+    owner: list[int] = []
+    for i, c in enumerate(choices):
+        for text in (c.key, c.label, *c.aliases):
+            strings.append(text)
+            owner.append(i)
+    best: dict[int, float] = {}
+    for scorer in (fuzz.WRatio, fuzz.partial_ratio):
+        for _text, score, j in process.extract(
+            query,
+            strings,
+            scorer=scorer,
+            processor=utils.default_process,
+            limit=limit * 4,
+            score_cutoff=70,
+        ):
+            bonus = 10 if strings[j].lower().startswith(q) else 0
+            i = owner[j]
+            best[i] = max(best.get(i, 0.0), score + bonus)
+    ranked = sorted(((score, i) for i, score in best.items()), key=lambda t: (-t[0], t[1]))
     out = list(exact)
     for _score, i in ranked:
         if choices[i] not in out:

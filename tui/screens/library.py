@@ -138,7 +138,7 @@ class LibraryScreen(TapelogScreen):
 
     @staticmethod
     def _widths(width: int) -> tuple[int, int]:
-        name = max(10, width - 2 - 6 - 9 - 12 - 4 - 9 - 4)
+        name = max(10, width - 2 - 6 - 9 - 12 - 5 - 9 - 4)
         return name, width
 
     def _heading(self, width: int) -> str:
@@ -149,7 +149,7 @@ class LibraryScreen(TapelogScreen):
             + col("File", name)
             + col("Duration", 9)
             + col("Source TC", 12)
-            + col("Lang", 4)
+            + col("Lang", 5)
             + col("Status", 9)
             + "Tags"
         )
@@ -171,7 +171,7 @@ class LibraryScreen(TapelogScreen):
         text.append(col(m.name, name))
         text.append(col(clock(m.info.duration), 9))
         text.append(col(row.timecode or "-", 12))
-        text.append(col(m.language or "-", 4))
+        text.append(col(m.language or "-", 5))
         style = {"done": "green", "failed": "red", "partial": "yellow", "running": "cyan"}
         text.append(col(status, 9), style=style.get(status, ""))
         text.append(str(row.tags) if row.tags else "-")

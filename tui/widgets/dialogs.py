@@ -25,7 +25,9 @@ DIALOG_CSS = """
     border: thick $primary; background: $panel; padding: 0 1; }
 .dialog .title { text-style: bold; width: 100%; background: $primary 30%; padding: 0 1; }
 .dialog .hint { color: $text-muted; }
-.dialog Input { margin: 0; }
+.dialog Input { margin: 0; border: none; height: 1; padding: 0 1; background: $boost; }
+.dialog Input:focus { background: $accent 30%; }
+.dialog Label { margin-top: 0; }
 """
 
 

@@ -12,7 +12,7 @@ from textual.containers import Vertical
 from textual.widgets import Input, OptionList
 from textual.widgets.option_list import Option
 
-from tui.fuzzy import Choice, fuzzy_matches
+from tui.fuzzy import Choice, fuzzy_matches, resolve
 
 
 class FuzzyInput(Vertical):
@@ -66,7 +66,8 @@ class FuzzyInput(Vertical):
     def on_input_changed(self, event: Input.Changed) -> None:
         event.stop()
         token = self._token()
-        self._shown = fuzzy_matches(token, self.choices) if token else []
+        exact = resolve(token, self.choices) is not None
+        self._shown = fuzzy_matches(token, self.choices) if token and not exact else []
         options = self.query_one(OptionList)
         options.clear_options()
         for c in self._shown:

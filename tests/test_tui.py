@@ -1,0 +1,352 @@
+"""Pilot tests of the TUI's flows at 80x24 on a real archive in a temp dir."""
+
+from __future__ import annotations
+
+import importlib.util
+import stat
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.test_tui_support import MEDIA, build_ui_archive
+from tui.app import TapelogApp
+from tui.screens.interview import InterviewScreen
+from tui.screens.search import SearchScreen
+from tui.widgets.dialogs import ErrorDialog, ImportDialog, InputDialog, TagDialog
+from tui.widgets.virtual_list import VirtualList
+
+pytestmark = pytest.mark.anyio
+SIZE = (80, 24)
+HAS_CASES = importlib.util.find_spec("archive.cases") is not None
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    return "asyncio"
+
+
+@pytest.fixture
+def ui_archive(tmp_path: Path):
+    a = build_ui_archive(tmp_path / "ui-archive")
+    yield a
+    a.close()
+
+
+def vlist(app: TapelogApp, selector: str = "VirtualList") -> VirtualList:
+    return app.screen.query_one(selector, VirtualList)
+
+
+async def settle(app, pilot) -> None:
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def test_library_lists_media_and_filters(ui_archive) -> None:
+    app = TapelogApp(ui_archive)
+    async with app.run_test(size=SIZE) as pilot:
+        rows = vlist(app).items
+        assert [r.media.name for r in rows] == [
+            "interview_liu.mov",
+            "two_channel_interview.mov",
+            "no_audio.mp4",
+            "silence.wav",
+        ]
+        assert rows[0].timecode == "10:00:00:00" and rows[0].tags == 1
+        await pilot.press("f")  # status: none
+        assert [r.media.name for r in vlist(app).items] == ["silence.wav"]
+        await pilot.press("f", "f")  # partial, then done
+        assert {r.media.transcript_status for r in vlist(app).items} == {"done"}
+
+
+async def test_import_bad_path_then_a_folder(ui_archive, tmp_path: Path) -> None:
+    app = TapelogApp(ui_archive)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("i")
+        assert isinstance(app.screen, ImportDialog)
+        box = app.screen.query_one("#import-path")
+        box.value = str(tmp_path / "no-such-card")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ErrorDialog)
+        assert "no such file or folder" in app.screen.message
+        await pilot.press("escape")
+        # A real folder: the rest of the samples import, known ones are recognised.
+        await pilot.press("i")
+        app.screen.query_one("#import-path").value = str(MEDIA)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        names = [r.media.name for r in vlist(app).items]
+        assert "mandarin_zh.wav" in names and len(names) == 8
+        assert len(ui_archive.list_media()) == 8
+
+
+async def test_transcribe_queue_can_be_cancelled(ui_archive) -> None:
+    app = TapelogApp(ui_archive)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.screen
+        await pilot.press("end")  # silence.wav
+        assert vlist(app).current.media.name == "silence.wav"
+        await pilot.press("t", "c")
+        await settle(app, pilot)
+        assert not screen.busy
+        assert ui_archive.get_media("m4").transcript_status in ("none", "partial")
+
+
+@pytest.mark.slow
+async def test_transcribe_queue_runs_whisper(ui_archive) -> None:
+    app = TapelogApp(ui_archive)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("end", "space", "t")
+        await pilot.pause()
+        assert app.screen.query("#q-m4")  # the queue row with its progress bar
+        await settle(app, pilot)
+        await pilot.pause(0.1)
+        assert ui_archive.get_media("m4").transcript_status == "done"
+        assert vlist(app).items[-1].media.transcript_status == "done"
+
+
+async def test_interview_edit_and_name_speaker(ui_archive) -> None:
+    app = TapelogApp(ui_archive)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("enter")
+        assert isinstance(app.screen, InterviewScreen)
+        assert len(vlist(app).items) == 5
+        await pilot.press("down", "down", "e")
+        assert isinstance(app.screen, InputDialog)
+        inp = app.screen.query_one("Input")
+        inp.value = "The police did not help us at all."
+        await pilot.press("enter")
+        await pilot.pause()
+        assert ui_archive.segments("m1")[2].text == "The police did not help us at all."
+        assert ui_archive.corrections("m1")[0].original.startswith("The police did not")
+        # empty text is refused with a dialog
+        await pilot.press("e")
+        app.screen.query_one("Input").value = "   "
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ErrorDialog)
+        await pilot.press("escape", "escape")
+        # second interview: name the subject's channel
+        await pilot.press("down", "enter", "down", "n")
+        app.screen.query_one("Input").value = "Luo An Xin"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert ui_archive.speaker_names("m2")["CH2"] == "Luo An Xin"
+        assert "Luo An Xin" in str(app.screen.query_one("#iv-detail").render())
+
+
+async def test_name_speaker_without_labels_is_explained(ui_archive) -> None:
+    app = TapelogApp(ui_archive)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("enter", "n")
+        await pilot.pause()
+        assert isinstance(app.screen, ErrorDialog)
+        assert "no speaker label" in app.screen.message
+
+
+async def test_tag_a_range(ui_archive) -> None:
+    app = TapelogApp(ui_archive)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("enter", "down", "down", "down", "shift+down", "g")
+        assert isinstance(app.screen, TagDialog)
+        assert "(2 lines)" in app.screen.span_text
+        await pilot.press(*"scam")
+        await pilot.press("tab")  # completes the theme from the vocabulary
+        themes = app.screen.query_one("#tag-themes").value
+        assert themes == "scam calls and extortion"
+        app.screen.query_one("#tag-cases Input").value = "Jingjun"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        if not HAS_CASES:
+            assert isinstance(app.screen, ErrorDialog)  # a clear message, not a crash
+            return
+        tags = [t for t in ui_archive.store.table("tags").all() if t["start"] == 11.6]
+        assert tags and tags[0]["cases"] == ["C-2010-TY-001"]
+        assert tags[0]["end"] == 21.5
+
+
+async def test_tag_with_unknown_case_is_an_error_dialog(ui_archive) -> None:
+    app = TapelogApp(ui_archive)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("enter", "g")
+        app.screen.query_one("#tag-cases Input").value = "C-1999-XX-999"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, ErrorDialog)
+        assert len(ui_archive.store.table("tags").all()) == 1
+
+
+def _fake_player(folder: Path) -> Path:
+    path = folder / "fakeplay"
+    path.write_text('#!/bin/sh\necho "$@" > "$(dirname "$0")/played"\nexec sleep 30\n')
+    path.chmod(path.stat().st_mode | stat.S_IXUSR)
+    return path
+
+
+async def test_playback_follows_and_stops(ui_archive, tmp_path, monkeypatch) -> None:
+    player = _fake_player(tmp_path)
+    monkeypatch.setenv("TAPELOG_PLAYER", f"{player} {{start}} {{path}}")
+    app = TapelogApp(ui_archive)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("enter")
+        screen = app.screen
+        await pilot.press("down", "p")  # from 6.2 s
+        assert screen.playback is not None and screen.playback.running
+        # Pretend 3 s have passed: the cursor must follow the playing position.
+        screen.playback._started_at = time.monotonic() - 3.0
+        await pilot.pause(0.4)
+        assert vlist(app).cursor == 2  # 9.2 s is in the third line (8.9-11.6)
+        assert "playing" in str(screen.query_one("#iv-title").render())
+        proc = screen.playback._proc
+        await pilot.press("s")
+        assert screen.playback is None and proc.poll() is not None
+    assert (tmp_path / "played").read_text().split()[0] == "6.200"
+
+
+async def test_no_player_shows_a_dialog(ui_archive, monkeypatch, tmp_path) -> None:
+    monkeypatch.setenv("PATH", str(tmp_path))
+    monkeypatch.delenv("TAPELOG_PLAYER", raising=False)
+    app = TapelogApp(ui_archive)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("enter", "p")
+        await pilot.pause()
+        assert isinstance(app.screen, ErrorDialog)
+        assert "no media player found" in app.screen.message
+
+
+async def test_search_live_fuzzy_jump_and_save(ui_archive) -> None:
+    app = TapelogApp(ui_archive)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("2")
+        screen = app.screen
+        assert isinstance(screen, SearchScreen)
+        await pilot.press(*"fujian")
+        await pilot.pause(0.3)
+        await settle(app, pilot)
+        assert [h.start for h in screen.hits] == [4.52]
+        await pilot.press("backspace", "backspace", "backspace", *"ain")  # a typo: fujain
+        await pilot.pause(0.3)
+        await settle(app, pilot)
+        assert screen.hits == []
+        await pilot.press("ctrl+f")  # fuzzy finds it
+        await settle(app, pilot)
+        assert [h.start for h in screen.hits] == [4.52]
+        await pilot.press("enter")  # to the results
+        await pilot.press("ctrl+s")
+        app.screen.query_one("Input").value = "Luo selects"
+        await pilot.press("enter")
+        await pilot.pause()
+        from archive.selections import get_selection
+
+        sel = get_selection(ui_archive, "Luo selects")
+        assert [(i.media_id, i.start) for i in sel.items] == [("m2", 4.52)]
+        await pilot.press("enter")  # jump to the passage
+        assert isinstance(app.screen, InterviewScreen)
+        assert vlist(app).cursor == 1
+
+
+async def test_search_empty_query_and_save_without_results(ui_archive) -> None:
+    app = TapelogApp(ui_archive)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("2", "space", "backspace", "enter")
+        await settle(app, pilot)
+        assert app.screen.hits == []
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, ErrorDialog)
+
+
+async def test_search_filters_by_speaker(ui_archive) -> None:
+    app = TapelogApp(ui_archive)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("2", *"luo")
+        await pilot.pause(0.3)
+        await settle(app, pilot)
+        assert len(app.screen.hits) == 2
+        await pilot.press("ctrl+o")
+        app.screen.query_one("#filter-speaker Input").value = "Interviewer"
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert [h.speaker for h in app.screen.hits] == ["Interviewer"]
+
+
+async def test_link_review_queue(ui_archive) -> None:
+    app = TapelogApp(ui_archive)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("3")
+        links = vlist(app).items
+        assert [x.link_id for x in links] == ["l1", "l2"]
+        context = str(app.screen.query_one("#links-context").render())
+        assert "Luo Run disappeared in Fujian" in context and "Mister Luo" in context
+        await pilot.press("enter")
+        assert isinstance(app.screen, InterviewScreen) and vlist(app).cursor == 1
+        await pilot.press("escape", "x")
+        await pilot.pause()
+        if not HAS_CASES:
+            assert isinstance(app.screen, ErrorDialog)
+            return
+        assert [x.link_id for x in vlist(app).items] == ["l2"]
+        await pilot.press("a")
+        await pilot.pause()
+        assert vlist(app).items == []
+
+
+async def test_cases_people_and_jump_to_passage(ui_archive) -> None:
+    app = TapelogApp(ui_archive)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("4")
+        assert [c.case_id for c in vlist(app, "#rec-list").items][0] == "C-2009-GD-003"
+        await pilot.press("end")  # C-2010-TY-001, tagged once
+        detail = str(app.screen.query_one("#rec-detail").render())
+        assert "Liu Jingjun" in detail and "Taiyuan" in detail
+        passages = vlist(app, "#rec-passages").items
+        assert [p.tag.start for p in passages] == [8.9]
+        await pilot.press("p", "end")  # people: Peng Gaofeng is off-record
+        detail = str(app.screen.query_one("#rec-detail").render())
+        assert "off-record" in detail
+        await pilot.press("p", "end", "tab", "enter")
+        assert isinstance(app.screen, InterviewScreen)
+        assert app.screen.media_id == "m1" and vlist(app).cursor == 2
+
+
+async def test_palette_lists_actions_and_help(ui_archive) -> None:
+    app = TapelogApp(ui_archive)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f1")
+        text = str(app.screen.query_one("#help-text").render())
+        for words in ("Import", "Transcribe", "Tag", "Exact/fuzzy", "Reassign", "Play"):
+            assert words in text
+        await pilot.press("escape", "ctrl+p")
+        await pilot.press(*"import")
+        await pilot.pause(0.5)
+        from textual.command import CommandPalette
+
+        palette = app.screen
+        assert isinstance(palette, CommandPalette)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ImportDialog)
+
+
+async def test_virtual_list_stays_fast_at_100k_rows(ui_archive) -> None:
+    from rich.text import Text
+
+    from transcribe.types import Segment
+
+    rows = [Segment(i * 6.0, i * 6.0 + 5.5, f"line {i} of the archive") for i in range(100_000)]
+    app = TapelogApp(ui_archive)
+    async with app.run_test(size=SIZE) as pilot:
+        lst = vlist(app)
+        lst.formatter = lambda seg, i, w: Text(seg.text)
+        t0 = time.perf_counter()
+        lst.set_items(rows)
+        await pilot.pause()
+        await pilot.press("end")
+        await pilot.pause()
+        await pilot.press("pageup", "up")
+        await pilot.pause()
+        elapsed = time.perf_counter() - t0
+        assert lst.cursor == 100_000 - 1 - lst._page() - 1
+        assert elapsed < 2.0
+        assert not app.screen.query("Static.row")  # nothing mounted per row
