@@ -1,0 +1,266 @@
+"""Reading case records and people from the CSV/JSON files researchers keep them in.
+
+Researchers keep these lists in spreadsheets, so CSV arrives as Excel saves it: UTF-8
+with or without a BOM, sometimes UTF-16 ("Unicode text"), comma, semicolon or tab
+separated. Lists inside a cell (aliases, parents, cases, flags) are separated by ``;``.
+A bad row is reported with its line number and skipped, the rest still reads; a file
+that cannot be read at all (empty, binary, not UTF-8, no id column) raises
+``ImportFormatError`` before anything is written. Nothing here touches the store.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import Any
+
+from archive.errors import ImportFormatError, NotFoundError
+from archive.models import SENSITIVE_FLAGS, Case, Person
+
+CASE_STATUSES = ("missing", "found", "reunited", "unknown")
+LIST_FIELDS = {"aliases", "parents", "cases", "flags"}
+CASE_FIELDS = [f.name for f in fields(Case) if f.name != "extra"]
+PERSON_FIELDS = [f.name for f in fields(Person) if f.name != "extra"]
+ID_FIELD = {"cases": "case_id", "people": "person_id"}
+
+
+@dataclass
+class ImportProblem:
+    """One row that was not imported, and why (``line 4: missing case_id``)."""
+
+    where: str  # "line 4" (CSV) or "item 2" (JSON)
+    reason: str
+    record_id: str | None = None
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.reason}"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"where": self.where, "reason": self.reason, "id": self.record_id}
+
+
+def _split_list(value: Any) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, list):
+        items = [str(v) for v in value]
+    else:
+        items = str(value).replace("；", ";").split(";")
+    return [i.strip() for i in items if i and i.strip()]
+
+
+def _norm_header(name: str) -> str:
+    return name.strip().lstrip("\ufeff").strip().lower().replace(" ", "_").replace("-", "_")
+
+
+def _decode(raw: bytes, path: str) -> str:
+    if not raw.strip():
+        raise ImportFormatError("the file is empty", path=path)
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return raw.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise ImportFormatError(f"broken UTF-16 text ({exc.reason})", path=path) from None
+    if b"\x00" in raw[:8192]:
+        raise ImportFormatError(
+            "this is a binary file, not CSV or JSON text (is it an .xlsx? save it as CSV)",
+            path=path,
+        )
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ImportFormatError(
+            f"the file is not UTF-8 (byte 0x{raw[exc.start]:02x} at offset {exc.start}); "
+            "in Excel use Save As > 'CSV UTF-8 (Comma delimited)'",
+            path=path,
+        ) from None
+
+
+def _kind_of(columns: list[str], kind: str | None, path: str) -> str:
+    if kind is not None:
+        if ID_FIELD[kind] not in columns:
+            expected = CASE_FIELDS if kind == "cases" else PERSON_FIELDS
+            raise ImportFormatError(
+                f"no '{ID_FIELD[kind]}' column; expected columns {', '.join(expected)}; "
+                f"found {', '.join(columns) or 'none'}",
+                path=path,
+            )
+        return kind
+    for k, idf in ID_FIELD.items():
+        if idf in columns:
+            return k
+    raise ImportFormatError(
+        "no 'case_id' or 'person_id' column; expected case columns "
+        f"({', '.join(CASE_FIELDS)}) or people columns ({', '.join(PERSON_FIELDS)}); "
+        f"found {', '.join(columns) or 'none'}",
+        path=path,
+    )
+
+
+def _build(
+    kind: str, row: dict[str, Any], where: str, seen: set[str]
+) -> tuple[Case | Person | None, ImportProblem | None]:
+    """One record from one row (column name -> value), or the reason it is bad."""
+    idf = ID_FIELD[kind]
+    known = CASE_FIELDS if kind == "cases" else PERSON_FIELDS
+    rid = str(row.get(idf) or "").strip()
+    if not rid:
+        return None, ImportProblem(where, f"missing {idf}")
+    if rid in seen:
+        return None, ImportProblem(where, f"duplicate {idf} '{rid}' in the file", rid)
+    values: dict[str, Any] = {}
+    extra: dict[str, str] = {}
+    for key, value in row.items():
+        if not key:
+            continue
+        if key in known:
+            values[key] = _split_list(value) if key in LIST_FIELDS else str(value or "").strip()
+        elif value not in (None, "", []):
+            extra[key] = value if isinstance(value, str) else json.dumps(value)
+    values[idf] = rid
+    if kind == "cases":
+        status = (values.get("status") or "unknown").lower()
+        if status not in CASE_STATUSES:
+            return None, ImportProblem(
+                where,
+                f"{rid}: invalid status '{values['status']}' (use {', '.join(CASE_STATUSES)})",
+                rid,
+            )
+        values["status"] = status
+        record: Case | Person = Case(**values, extra=extra)
+    else:
+        flags = [f.lower() for f in values.get("flags", [])]
+        bad = [f for f in flags if f not in SENSITIVE_FLAGS]
+        if bad:
+            return None, ImportProblem(
+                where,
+                f"{rid}: unknown flag '{bad[0]}' (use {', '.join(SENSITIVE_FLAGS)})",
+                rid,
+            )
+        values["flags"] = flags
+        record = Person(**values, extra=extra)
+    seen.add(rid)
+    return record, None
+
+
+def _read_csv(
+    text: str, path: str, kind: str | None
+) -> tuple[str, list[Case | Person], list[ImportProblem]]:
+    lines = text.splitlines()
+    header = next((ln for ln in lines if ln.strip()), "")
+    delim = max(",;\t", key=lambda d: (header.count(d), d == ","))
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delim)
+    try:
+        columns = [_norm_header(c) for c in next(reader)]
+    except (StopIteration, csv.Error) as exc:
+        raise ImportFormatError(f"cannot read the CSV header ({exc})", path=path) from None
+    kind = _kind_of(columns, kind, path)
+    records: list[Case | Person] = []
+    problems: list[ImportProblem] = []
+    seen: set[str] = set()
+    line = reader.line_num
+    while True:
+        start = line + 1
+        try:
+            cells = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            problems.append(ImportProblem(f"line {start}", f"unreadable CSV ({exc})"))
+            line = reader.line_num
+            continue
+        line = reader.line_num
+        if not any(c.strip() for c in cells):
+            continue
+        where = f"line {start}"
+        if len(cells) > len(columns):
+            problems.append(
+                ImportProblem(where, f"{len(cells)} cells but {len(columns)} columns")
+            )
+            continue
+        row = dict(zip(columns, cells, strict=False))
+        record, problem = _build(kind, row, where, seen)
+        if problem:
+            problems.append(problem)
+        else:
+            records.append(record)  # type: ignore[arg-type]
+    return kind, records, problems
+
+
+def _read_json(
+    text: str, path: str, kind: str | None
+) -> tuple[str, list[Case | Person], list[ImportProblem]]:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ImportFormatError(f"invalid JSON at line {exc.lineno}: {exc.msg}", path=path) from None
+    if isinstance(data, dict):
+        keys = [k for k in ("cases", "people") if isinstance(data.get(k), list)]
+        if kind is not None and kind in keys:
+            keys = [kind]
+        if not keys:
+            raise ImportFormatError(
+                "expected a list of records or an object with a 'cases' or 'people' list; "
+                f"found keys {', '.join(map(str, data)) or 'none'}",
+                path=path,
+            )
+        kind = kind or keys[0]
+        data = data[keys[0]]
+    if not isinstance(data, list):
+        raise ImportFormatError("expected a JSON list of records", path=path)
+    if not data:
+        raise ImportFormatError("the file holds no records", path=path)
+    columns = sorted({_norm_header(str(k)) for item in data if isinstance(item, dict) for k in item})
+    kind = _kind_of(columns, kind, path)
+    records: list[Case | Person] = []
+    problems: list[ImportProblem] = []
+    seen: set[str] = set()
+    for i, item in enumerate(data, 1):
+        where = f"item {i}"
+        if not isinstance(item, dict):
+            problems.append(ImportProblem(where, "not an object"))
+            continue
+        row = {_norm_header(str(k)): v for k, v in item.items()}
+        record, problem = _build(kind, row, where, seen)
+        if problem:
+            problems.append(problem)
+        else:
+            records.append(record)  # type: ignore[arg-type]
+    return kind, records, problems
+
+
+def read_records(
+    path: str | Path, kind: str | None = None
+) -> tuple[str, list[Case | Person], list[ImportProblem]]:
+    """(kind, records, problems) from a CSV or JSON file; ``kind`` is cases/people.
+
+    ``kind=None`` decides from the id column. Raises ``ImportFormatError`` when the
+    whole file is unusable and ``NotFoundError`` when it does not exist.
+    """
+    p = Path(path)
+    try:
+        raw = p.read_bytes()
+    except FileNotFoundError:
+        raise NotFoundError("no such file", path=str(p)) from None
+    except IsADirectoryError:
+        raise ImportFormatError("is a directory, not a CSV or JSON file", path=str(p)) from None
+    except OSError as exc:
+        raise ImportFormatError(f"cannot read ({exc.strerror})", path=str(p)) from None
+    text = _decode(raw, str(p))
+    stripped = text.lstrip()
+    if p.suffix.lower() == ".json" or stripped[:1] in ("[", "{"):
+        return _read_json(text, str(p), kind)
+    return _read_csv(text, str(p), kind)
+
+
+def read_cases(path: str | Path) -> tuple[list[Case], list[ImportProblem]]:
+    _, records, problems = read_records(path, "cases")
+    return records, problems  # type: ignore[return-value]
+
+
+def read_people(path: str | Path) -> tuple[list[Person], list[ImportProblem]]:
+    _, records, problems = read_records(path, "people")
+    return records, problems  # type: ignore[return-value]
