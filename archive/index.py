@@ -128,13 +128,22 @@ class SearchIndex:
             # A broken or outdated index is only a cache: rebuild it from the store.
             with contextlib.suppress(OSError):
                 self.path.unlink()
-            conn = self._open_file()
+            try:
+                conn = self._open_file()
+            except (sqlite3.DatabaseError, OSError):
+                # Still unopenable: a read-only archive (WAL needs to write beside the
+                # file even to read it). Keep the index in memory for this session.
+                conn = self._memory()
         except OSError:
             # Read-only archive: keep the index in memory for this session.
-            self.read_only = True
-            conn = sqlite3.connect(":memory:", check_same_thread=False)
-            conn.executescript(SCHEMA)
+            conn = self._memory()
         self._conn = conn
+        return conn
+
+    def _memory(self) -> sqlite3.Connection:
+        self.read_only = True
+        conn = sqlite3.connect(":memory:", check_same_thread=False)
+        conn.executescript(SCHEMA)
         return conn
 
     def _open_file(self) -> sqlite3.Connection:
