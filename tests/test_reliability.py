@@ -26,10 +26,11 @@ from pathlib import Path
 
 import pytest
 
-from archive.check import check_archive, errors
-from archive.store import JOURNAL_NAME
+from archive.check import check_archive, check_root, errors
+from archive.errors import LockTimeoutError, ReadOnlyArchiveError, StoreError
+from archive.store import JOURNAL_NAME, Store
 from archive.transcripts import SegmentWriter
-from tests.conftest import REPO
+from tests.conftest import MEDIA, REPO, run_cli
 
 WORKER = REPO / "tests" / "crash_worker.py"
 KILLS = int(os.environ.get("TAPELOG_CRASH_KILLS", "200"))
@@ -235,3 +236,150 @@ def test_sigkill_at_random_moments_loses_no_acknowledged_write(tmp_path: Path) -
     assert killed_mid_write > KILLS // 2
     assert len(ledger.tdone) > 5 and len(ledger.corr) > 10 and len(ledger.tags) > 10
     assert ledger.seg_end and ledger.speakers
+
+
+# --- full disk and read-only archive ----------------------------------------------------
+
+
+@pytest.fixture
+def fake_engine(monkeypatch: pytest.MonkeyPatch):
+    """The crash worker's stand-in engine for in-process ``Archive.transcribe`` calls.
+
+    Whisper is not what these tests are about; the engine only has to produce segments.
+    """
+    import types
+
+    import tests.crash_worker as cw
+
+    engine = cw._FakeEngine()
+    mod = types.ModuleType("transcribe.engine")
+    mod.get_engine = lambda options: engine
+    monkeypatch.setitem(sys.modules, "transcribe.engine", mod)
+    try:
+        import transcribe.speakers  # noqa: F401
+    except ImportError:
+        spk = types.ModuleType("transcribe.speakers")
+        spk.channels_differ = lambda envelopes: False
+        spk.assign_speakers = lambda segments, envelopes, frame_s: segments
+        monkeypatch.setitem(sys.modules, "transcribe.speakers", spk)
+    from transcribe.types import TranscribeOptions
+
+    return TranscribeOptions(model=cw.FAKE_MODEL, cpu_threads=1)
+
+
+@pytest.fixture
+def tmpfs(tmp_path: Path):
+    if os.geteuid() != 0 or not sys.platform.startswith("linux"):
+        pytest.skip("needs root on Linux to mount a tmpfs")
+    mnt = tmp_path / "mnt"
+    mnt.mkdir()
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=3m", "tmpfs", str(mnt)]).returncode:
+        pytest.skip("cannot mount a tmpfs here")
+    yield mnt
+    subprocess.run(["umount", "-l", str(mnt)])
+
+
+def _fill(folder: Path) -> Path:
+    filler = folder / "filler"
+    with open(filler, "wb", buffering=0) as fh:
+        try:
+            while True:
+                fh.write(b"\0" * 4096)
+        except OSError:
+            pass
+    return filler
+
+
+def _snapshot(root: Path) -> dict[str, bytes]:
+    files = [*(root / "store").glob("*.json"), *(root / "transcripts").glob("*/*.jsonl")]
+    return {str(p.relative_to(root)): p.read_bytes() for p in files}
+
+
+def test_full_disk_refuses_archive_writes_cleanly_and_keeps_everything(
+    tmpfs: Path, fake_engine
+) -> None:
+    from archive.service import Archive
+
+    root = tmpfs / "arch"
+    a = Archive.open(root)
+    ids = [r.id for r in a.import_paths([MEDIA / "silence.wav", MEDIA / "eight_channel.wav"])]
+    a.transcribe(ids[0], fake_engine)
+    a.correct_segment(ids[0], 0.0, 0.5, "before the disk filled")
+    before = _snapshot(root)
+    filler = _fill(tmpfs)
+    attempts = {
+        "import": lambda: a.import_paths([MEDIA / "mandarin_zh.wav"]),
+        "correct": lambda: a.correct_segment(ids[0], 1.0, 1.5, "word " * 5000),
+        "rename": lambda: a.rename_speaker("CH1", "Name " * 5000, media_id=ids[0]),
+        "transcribe": lambda: a.transcribe(ids[1], fake_engine),
+    }
+    for name, attempt in attempts.items():
+        with pytest.raises(StoreError, match="disk full") as err:
+            attempt()
+        assert "\n" not in str(err.value), name
+        assert _snapshot(root) == before, f"{name} changed the archive on a full disk"
+    assert not errors(check_root(root))
+    filler.unlink()
+    assert a.import_paths([MEDIA / "mandarin_zh.wav"])[0].status == "imported"
+    assert a.transcribe(ids[1], fake_engine).status == "done"
+    assert a.segments(ids[0])[0].text == "before the disk filled"
+    a.close()
+
+
+def test_disk_filling_during_transcription_keeps_whole_lines_and_resumes(
+    tmpfs: Path, fake_engine
+) -> None:
+    """The disk fills after the first segment: the run fails cleanly, then resumes."""
+    from archive.service import Archive
+
+    root = tmpfs / "arch"
+    a = Archive.open(root)
+    mid = a.import_paths([MEDIA / "eight_channel.wav"])[0].id
+    filled: list[Path] = []
+
+    def fill_after_first(event) -> None:
+        if event.done > 0 and not filled:
+            filled.append(_fill(tmpfs))
+
+    with pytest.raises(StoreError, match="disk full"):
+        a.transcribe(mid, fake_engine, progress=fill_after_first)
+    raw = next((root / "transcripts" / mid).glob("*.jsonl")).read_bytes()
+    assert raw.endswith(b"\n") and len(raw.splitlines()) >= 1
+    assert not errors(check_root(root))
+    filled[0].unlink()
+    result = a.transcribe(mid, fake_engine)
+    assert result.status == "done" and result.resumed_from > 0
+    starts = [s.start for s in a.segments(mid)]
+    assert starts == sorted(starts) and len(set(starts)) == len(starts)
+    a.close()
+
+
+def test_read_only_archive_reads_searches_and_checks_but_refuses_writes(
+    tmpfs: Path, fake_engine
+) -> None:
+    from archive.service import Archive
+
+    root = tmpfs / "arch"
+    a = Archive.open(root)
+    mid = a.import_paths([MEDIA / "silence.wav"])[0].id
+    a.transcribe(mid, fake_engine)
+    assert a.search("line at")
+    a.close()
+    before = _snapshot(root)
+    assert subprocess.run(["mount", "-o", "remount,ro", str(tmpfs)]).returncode == 0
+    ro = Archive.open(root)
+    assert [m.id for m in ro.list_media()] == [mid]
+    assert ro.segments(mid) and ro.search("line at")
+    for attempt in (
+        lambda: ro.import_paths([MEDIA / "mandarin_zh.wav"]),
+        lambda: ro.correct_segment(mid, 0, 0.5, "x"),
+        lambda: ro.rename_speaker("CH1", "Liu", media_id=mid),
+        lambda: ro.transcribe(mid, fake_engine),
+    ):
+        with pytest.raises(ReadOnlyArchiveError, match="read-only"):
+            attempt()
+    assert not errors(check_root(root))
+    proc = run_cli("speakers", "rename", "CH1", "Liu", "--media", mid, archive=root)
+    assert proc.returncode == 1 and "read-only" in proc.stderr and "Traceback" not in proc.stderr
+    ro.close()
+    assert _snapshot(root) == before
