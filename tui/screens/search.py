@@ -208,10 +208,14 @@ class SearchScreen(TapelogScreen):
         media_name = hit.path.rsplit("/", 1)[-1]
         text.append(col(media_name, 14))
         text.append(" ")
-        text.append(col(hit.speaker or "", 9), style="magenta")
+        text.append(col(hit.speaker or "", 9) + " ", style="magenta")
         if hit.flags:
             text.append("⚠" + ",".join(hit.flags) + " ", style="bold red")
-        text.append(hit.text.strip())
+        quote = Text(hit.text.strip())
+        words = [w for w in self.query_one(Input).value.split() if len(w) > 1]
+        if words and not self.fuzzy:
+            quote.highlight_words(words, style="bold underline", case_sensitive=False)
+        text.append_text(quote)
         return text
 
     def _update_preview(self) -> None:
