@@ -485,18 +485,9 @@ def _check_index(archive: Archive) -> list[Problem]:
     from archive.index import INDEX_DIR, INDEX_NAME
 
     path = archive.root / INDEX_DIR / INDEX_NAME
-    wanted = index_signatures_wanted(archive)
     if not path.exists():
-        if not wanted:
-            return []
-        return [
-            Problem(
-                WARNING,
-                "there is no search index yet",
-                str(path),
-                "it is built on the next search, or now with `tapelog reindex`",
-            )
-        ]
+        return []  # never built (no search yet): built on the first search, not a problem
+    wanted = index_signatures_wanted(archive)
     try:
         have = archive.index.signatures()
     except Exception as exc:  # noqa: BLE001 - sqlite errors of a broken cache file

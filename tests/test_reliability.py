@@ -14,21 +14,24 @@ them at the level of the Archive and the CLI.
 
 from __future__ import annotations
 
+import hashlib
+import io
 import json
 import os
 import random
 import signal
 import subprocess
 import sys
+import tarfile
 import time
 from collections import defaultdict
 from pathlib import Path
 
 import pytest
 
-from archive.check import check_archive, check_root, errors
-from archive.errors import LockTimeoutError, ReadOnlyArchiveError, StoreError
-from archive.store import JOURNAL_NAME, Store
+from archive.check import ERROR, check_archive, check_root, errors
+from archive.errors import ReadOnlyArchiveError, StoreError
+from archive.store import JOURNAL_NAME
 from archive.transcripts import SegmentWriter
 from tests.conftest import MEDIA, REPO, run_cli
 
@@ -383,3 +386,207 @@ def test_read_only_archive_reads_searches_and_checks_but_refuses_writes(
     assert proc.returncode == 1 and "read-only" in proc.stderr and "Traceback" not in proc.stderr
     ro.close()
     assert _snapshot(root) == before
+
+
+# --- backups, restore, export/import --------------------------------------------------
+
+
+def test_backups_rotate_keeping_ten_and_restore_brings_one_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import archive.store as store_mod
+    from archive.service import Archive
+
+    monkeypatch.setattr(store_mod, "BACKUP_INTERVAL_S", 0.0)  # a backup before every commit
+    root = tmp_path / "arch"
+    a = Archive.open(root)
+    mid = a.import_paths([MEDIA / "silence.wav"])[0].id
+    for n in range(14):
+        a.correct_segment(mid, n, n + 0.5, f"version {n}")
+    a.close()
+    backups = store_mod.list_backups(root)
+    assert len(backups) == store_mod.BACKUPS_KEPT == 10
+    assert not list((root / "backups").glob(".tmp-*"))
+    # The 4th newest backup was taken just before "version 10" was written.
+    chosen = backups[3]
+    listed = json.loads(run_cli("backups", "--json", archive=root).stdout)
+    assert [b["name"] for b in listed] == [b.name for b in backups]
+    proc = run_cli("restore", chosen.name, archive=root)
+    assert proc.returncode == 0, proc.stderr
+    restored = Archive.open(root)
+    texts = [c.text for c in restored.corrections(mid)]
+    assert texts == [f"version {n}" for n in range(10)]
+    assert not errors(check_archive(restored))
+    restored.close()
+    assert list(root.glob("store.replaced-*")), "the store it replaced is kept aside"
+
+
+@pytest.fixture
+def small_archive(tmp_path: Path, fake_engine) -> Path:
+    """Imported, transcribed (stand-in engine), corrected, speakers named, tagged."""
+    from archive.models import Tag
+    from archive.service import Archive, now_iso
+
+    root = tmp_path / "src"
+    a = Archive.open(root)
+    ids = [
+        r.id
+        for r in a.import_paths(
+            [MEDIA / "silence.wav", MEDIA / "eight_channel.wav", MEDIA / "采访 罗润 父亲.wav"]
+        )
+    ]
+    for mid in ids:
+        a.transcribe(mid, fake_engine)
+    a.correct_segment(ids[0], 0.0, 0.5, "罗润 was there")
+    a.rename_speaker("CH1", "Liu Fang", media_id=ids[1])
+    with a.store.transaction():
+        tag = Tag(
+            id=a.store.next_id("tg"),
+            media_id=ids[2],
+            start=0.5,
+            end=1.5,
+            themes=["search"],
+            note="first",
+            created=now_iso(),
+        )
+        a.store.table("tags").insert(tag.to_dict())
+    a.close()
+    return root
+
+
+def _tree(root: Path) -> dict[str, bytes]:
+    return {
+        str(p.relative_to(root)): p.read_bytes()
+        for sub in ("store", "transcripts")
+        for p in sorted((root / sub).rglob("*"))
+        if p.is_file()
+    }
+
+
+@pytest.mark.parametrize("name", ["crew.tapelog.tar", "crew.tapelog.tar.gz"])
+def test_export_import_round_trip_with_checksums(small_archive: Path, tmp_path: Path, name):
+    from archive.service import Archive
+
+    file = tmp_path / name
+    proc = run_cli("archive", "export", str(file), "--json", archive=small_archive)
+    assert proc.returncode == 0, proc.stderr
+    summary = json.loads(proc.stdout)
+    assert summary["media"] == 3 and summary["transcripts"] == 3
+    with tarfile.open(file) as tar:
+        names = tar.getnames()
+        manifest = json.loads(tar.extractfile("tapelog-archive/manifest.json").read())
+    assert not any("index" in n or "backups" in n for n in names)
+    assert len(manifest["files"]) == summary["files"]
+    dest = tmp_path / "elsewhere" / "arch"
+    proc = run_cli("archive", "import", str(file), str(dest), "--json")
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["missing_media_files"] == []
+    assert _tree(dest) == _tree(small_archive)
+    a = Archive.open(dest)
+    hits = a.search("罗润")
+    assert hits and hits[0].text == "罗润 was there"  # index rebuilt from the store
+    assert a.speaker_names(a.list_media()[1].id) == {"CH1": "Liu Fang"}
+    a.close()
+    assert run_cli("check", archive=dest).returncode == 0
+    # The destination must be empty: an import never merges into an archive.
+    again = run_cli("archive", "import", str(file), str(dest))
+    assert again.returncode == 2 and "not an empty folder" in again.stderr
+
+
+def _rewrite_tar(src: Path, dest: Path, change) -> None:
+    """Copy a tar member by member, letting ``change(info, data)`` alter or add members."""
+    with tarfile.open(src) as tin, tarfile.open(dest, "w") as tout:
+        for info in tin.getmembers():
+            data = tin.extractfile(info).read() if info.isfile() else b""
+            for new_info, new_data in change(info, data):
+                new_info.size = len(new_data)
+                tout.addfile(new_info, io.BytesIO(new_data) if new_info.isfile() else None)
+
+
+def test_tampered_or_unsafe_exports_are_refused_before_anything_is_written(
+    small_archive: Path, tmp_path: Path
+) -> None:
+    from archive.portable import PortableArchiveError, import_archive
+
+    good = tmp_path / "good.tar"
+    assert run_cli("archive", "export", str(good), archive=small_archive).returncode == 0
+
+    def flip_a_byte(info, data):
+        if info.name.endswith(".jsonl") and "flipped" not in flip_a_byte.__dict__:
+            flip_a_byte.flipped = True
+            data = data.replace(b"line", b"LINE", 1)
+        yield info, data
+
+    def add_member(name, kind=tarfile.REGTYPE):
+        def change(info, data):
+            yield info, data
+            if info.name.endswith("manifest.json"):
+                extra = tarfile.TarInfo(name)
+                extra.type = kind
+                if kind == tarfile.SYMTYPE:
+                    extra.linkname = "/etc/passwd"
+                yield extra, b"" if kind != tarfile.REGTYPE else b"pwned\n"
+
+        return change
+
+    def traversal_listed(info, data):
+        # A '..' member that the manifest also lists with the right checksum.
+        evil = b"pwned\n"
+        if info.name.endswith("manifest.json"):
+            manifest = json.loads(data)
+            rel = "store/../../escaped.json"
+            manifest["files"][rel] = {"sha256": hashlib.sha256(evil).hexdigest(), "size": 6}
+            data = json.dumps(manifest).encode()
+            extra = tarfile.TarInfo("tapelog-archive/" + rel)
+            yield extra, evil
+        yield info, data
+
+    cases = {
+        "tampered": (flip_a_byte, "checksum mismatch"),
+        "traversal": (add_member("tapelog-archive/../../escaped.json"), "climbs out"),
+        "absolute": (add_member("/tmp/tapelog-escaped.json"), "absolute path"),
+        "symlink": (add_member("tapelog-archive/store/x.json", tarfile.SYMTYPE), "plain files"),
+        "listed traversal": (traversal_listed, "climbs out"),
+    }
+    for label, (change, message) in cases.items():
+        bad = tmp_path / f"{label.replace(' ', '_')}.tar"
+        _rewrite_tar(good, bad, change)
+        dest = tmp_path / f"dest-{label.replace(' ', '_')}"
+        with pytest.raises(PortableArchiveError, match=message):
+            import_archive(bad, dest)
+        assert not dest.exists() or not any(dest.iterdir()), label
+        proc = run_cli("archive", "import", str(bad), str(dest))
+        assert proc.returncode == 1 and "Traceback" not in proc.stderr, label
+    assert not (tmp_path / "escaped.json").exists()
+    assert not Path("/tmp/tapelog-escaped.json").exists()
+    truncated = tmp_path / "truncated.tar"
+    truncated.write_bytes(good.read_bytes()[: good.stat().st_size // 2])
+    with pytest.raises(PortableArchiveError):
+        import_archive(truncated, tmp_path / "dest-truncated")
+
+
+def test_check_finds_what_is_wrong_and_says_how_to_fix_it(small_archive: Path) -> None:
+    from archive.service import Archive
+
+    assert run_cli("check", archive=small_archive).returncode == 0
+    a = Archive.open(small_archive)
+    mids = [m.id for m in a.list_media()]
+    with a.store.transaction():
+        a.store.table("tags").insert({"id": "tg99", "media_id": "m404", "start": 3, "end": 1})
+    a.close()
+    tr = next((small_archive / "transcripts" / mids[1]).glob("*.jsonl"))
+    lines = tr.read_bytes().splitlines(keepends=True)
+    tr.write_bytes(lines[0] + b'{"start": 1, "end"\n' + b"".join(lines[1:]))
+    (small_archive / "store" / ".tags.json.tmp-999999-1").write_text("{}")
+    proc = run_cli("check", "--json", archive=small_archive)
+    assert proc.returncode == 1
+    found = json.loads(proc.stdout)["problems"]
+    whats = " | ".join(p["what"] for p in found if p["severity"] == ERROR)
+    assert "refers to media 'm404'" in whats and "impossible span 3-1" in whats
+    assert "line 2 is broken" in whats
+    warnings = [p for p in found if p["severity"] == "warning"]
+    assert any("leftover temp file" in p["what"] for p in warnings)
+    # A corrupt store cannot be opened, but check still says what is wrong.
+    (small_archive / "store" / "media.json").write_text('{"1": {"id": "m1"')
+    proc = run_cli("check", archive=small_archive)
+    assert proc.returncode == 1 and "media.json" in proc.stdout and "tapelog restore" in proc.stdout
