@@ -177,9 +177,7 @@ def _read_csv(
             continue
         where = f"line {start}"
         if len(cells) > len(columns):
-            problems.append(
-                ImportProblem(where, f"{len(cells)} cells but {len(columns)} columns")
-            )
+            problems.append(ImportProblem(where, f"{len(cells)} cells but {len(columns)} columns"))
             continue
         row = dict(zip(columns, cells, strict=False))
         record, problem = _build(kind, row, where, seen)
@@ -196,7 +194,9 @@ def _read_json(
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise ImportFormatError(f"invalid JSON at line {exc.lineno}: {exc.msg}", path=path) from None
+        raise ImportFormatError(
+            f"invalid JSON at line {exc.lineno}: {exc.msg}", path=path
+        ) from None
     if isinstance(data, dict):
         keys = [k for k in ("cases", "people") if isinstance(data.get(k), list)]
         if kind is not None and kind in keys:
@@ -213,7 +213,9 @@ def _read_json(
         raise ImportFormatError("expected a JSON list of records", path=path)
     if not data:
         raise ImportFormatError("the file holds no records", path=path)
-    columns = sorted({_norm_header(str(k)) for item in data if isinstance(item, dict) for k in item})
+    columns = sorted(
+        {_norm_header(str(k)) for item in data if isinstance(item, dict) for k in item}
+    )
     kind = _kind_of(columns, kind, path)
     records: list[Case | Person] = []
     problems: list[ImportProblem] = []

@@ -17,8 +17,7 @@ import unicodedata
 from functools import lru_cache
 
 # Every toneless pinyin syllable (from pypinyin's dictionary; ü written v).
-SYLLABLES = frozenset(
-    """
+_SYLLABLE_TEXT = """
     a ai an ang ao ba bai ban bang bao bei ben beng bi bian biang biao bie bin bing bo bong bu
     ca cai can cang cao ce cei cen ceng cha chai chan chang chao che chen cheng chi chong chou
     chu chua chuai chuan chuang chui chun chuo ci cong cou cu cuan cui cun cuo da dai dan dang
@@ -39,23 +38,23 @@ SYLLABLES = frozenset(
     xu xuan xue xun ya yan yang yao ye yi yin ying yo yong you yu yuan yue yun za zai zan zang
     zao ze zei zen zeng zha zhai zhan zhang zhao zhe zhei zhen zheng zhi zhong zhou zhu zhua
     zhuai zhuan zhuang zhui zhun zhuo zi zong zou zu zuan zui zun zuo
-    """.split()
-)
+"""
+SYLLABLES = frozenset(_SYLLABLE_TEXT.split())
 _MAX_SYL = max(len(s) for s in SYLLABLES)
 
 # Common surnames in pinyin: a leading token that is one of these is the family name.
-SURNAMES = frozenset(
-    """
+_SURNAME_TEXT = """
     wang li zhang liu chen yang huang zhao wu zhou xu sun ma zhu hu guo he lin gao luo
     zheng liang xie song tang han feng deng cao peng zeng xiao tian dong pan yuan cai
     jiang yu du ye cheng wei su lu ding ren shen yao jin fu zhong lv tan jia fan
     fang shi qiu xia hou zou xiong meng qin bai kong cui kang mao qiu qian yan gu hao
     dai mo duan lei long tao wan shao chang yin le lai gong wen geng niu shan ou hong
-    """.split()
-)
+"""
+SURNAMES = frozenset(_SURNAME_TEXT.split())
 
 # Titles that are part of how a person is named (``Mr. Liu``), never a name on their own.
-HONORIFICS = frozenset("mr mrs ms miss dr prof mister madam auntie uncle grandma grandpa".split())
+_HONORIFIC_TEXT = "mr mrs ms miss dr prof mister madam auntie uncle grandma grandpa"
+HONORIFICS = frozenset(_HONORIFIC_TEXT.split())
 
 _HAN_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _TOKEN_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]|[^\W_]+", re.UNICODE)
