@@ -23,6 +23,7 @@ import signal
 import subprocess
 import sys
 import tarfile
+import textwrap
 import time
 from collections import defaultdict
 from pathlib import Path
@@ -30,8 +31,8 @@ from pathlib import Path
 import pytest
 
 from archive.check import ERROR, check_archive, check_root, errors
-from archive.errors import ReadOnlyArchiveError, StoreError
-from archive.store import JOURNAL_NAME
+from archive.errors import LockTimeoutError, ReadOnlyArchiveError, StoreError
+from archive.store import JOURNAL_NAME, Store
 from archive.transcripts import SegmentWriter
 from tests.conftest import MEDIA, REPO, run_cli
 
@@ -590,3 +591,155 @@ def test_check_finds_what_is_wrong_and_says_how_to_fix_it(small_archive: Path) -
     (small_archive / "store" / "media.json").write_text('{"1": {"id": "m1"')
     proc = run_cli("check", archive=small_archive)
     assert proc.returncode == 1 and "media.json" in proc.stdout and "tapelog restore" in proc.stdout
+
+
+# --- concurrency ----------------------------------------------------------------------
+
+CLI_LOOP = textwrap.dedent(
+    """
+    import sys, time
+    from cli.main import main
+    root, tag, seconds, corr_media, speaker_media = sys.argv[1:6]
+    end = time.monotonic() + float(seconds)
+    i = 0
+    while time.monotonic() < end:
+        rc = main(["--archive", root, "correct", corr_media, str(i), str(i + 0.5), f"{tag} {i}"])
+        print(f"C\\t{rc}\\t{tag} {i}", flush=True)
+        rc = main(["--archive", root, "speakers", "rename", "--media", speaker_media,
+                   "CH1", f"{tag}-{i}"])
+        print(f"S\\t{rc}\\t{tag}-{i}", flush=True)
+        i += 1
+    """
+)
+
+
+def test_two_cli_processes_writing_at_once_lose_no_update(small_archive: Path) -> None:
+    """Two `tapelog` command loops correct and rename in one archive for 4 s each."""
+    from archive.service import Archive
+
+    a = Archive.open(small_archive)
+    mids = [m.id for m in a.list_media()]
+    before = len(a.corrections(mids[0]))
+    a.close()
+    procs = {
+        tag: subprocess.Popen(
+            [sys.executable, "-c", CLI_LOOP, str(small_archive), tag, "4", mids[0], mid],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            cwd=str(REPO),
+        )
+        for tag, mid in (("a", mids[1]), ("b", mids[2]))
+    }
+    outs = {}
+    for tag, p in procs.items():
+        out, err = p.communicate(timeout=60)  # a deadlock fails here, not hangs
+        assert p.returncode == 0, err
+        rows = [line.split("\t") for line in out.splitlines()]  # the commands print too
+        outs[tag] = [r for r in rows if len(r) == 3 and r[0] in ("C", "S")]
+    a = Archive.open(small_archive)
+    texts = {c.text for c in a.corrections(mids[0])}
+    done = {text for rows in outs.values() for kind, rc, text in rows if kind == "C" and rc == "0"}
+    assert all(rc == "0" for rows in outs.values() for _k, rc, _t in rows), outs
+    assert len(done) >= 6 and done <= texts
+    assert len(a.corrections(mids[0])) == before + len(done)
+    for tag, mid in (("a", mids[1]), ("b", mids[2])):
+        last = [text for kind, rc, text in outs[tag] if kind == "S"][-1]
+        assert a.speaker_names(mid) == {"CH1": last}
+    assert not errors(check_archive(a))
+    a.close()
+
+
+HOLDER = textwrap.dedent(
+    """
+    import os, signal, sys
+    from archive.store import Store
+    s = Store(sys.argv[1])
+    with s.transaction():
+        s.table("tags").insert({"id": "never-committed", "media_id": "m1", "start": 0, "end": 1})
+        print("locked", flush=True)
+        os.kill(os.getpid(), signal.SIGSTOP)  # hung while holding the writer lock
+    """
+)
+
+
+def test_hung_lock_holder_times_out_cleanly_and_a_killed_one_frees_the_lock(
+    small_archive: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLDER, str(small_archive)],
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=str(REPO),
+    )
+    try:
+        assert holder.stdout.readline().strip() == "locked"
+        monkeypatch.setenv("TAPELOG_LOCK_TIMEOUT", "1.5")
+        started = time.monotonic()
+        proc = run_cli("correct", "m1", "0", "0.5", "while hung", archive=small_archive, timeout=30)
+        waited = time.monotonic() - started
+        assert proc.returncode == 1 and "Traceback" not in proc.stderr
+        assert "another tapelog process" in proc.stderr and len(proc.stderr.splitlines()) == 1
+        assert waited < 10
+        with pytest.raises(LockTimeoutError):
+            Store(small_archive).transaction(timeout=0.5).__enter__()
+    finally:
+        holder.kill()
+        holder.wait(timeout=10)
+    monkeypatch.setenv("TAPELOG_LOCK_TIMEOUT", "5")
+    started = time.monotonic()
+    proc = run_cli("correct", "m1", "0", "0.5", "after the kill", archive=small_archive)
+    assert proc.returncode == 0, proc.stderr
+    assert time.monotonic() - started < 4  # the dead holder's lock went with it
+    ids = {d["id"] for d in Store(small_archive).table("tags").all()}
+    assert "never-committed" not in ids
+    assert run_cli("check", archive=small_archive).returncode in (0, 1)
+    assert not errors(check_root(small_archive))
+
+
+@pytest.mark.slow
+def test_transcribe_all_beside_another_process_writing(tmp_path: Path) -> None:
+    """`tapelog transcribe --all` (real Whisper) while another process tags and corrects.
+
+    Extends tests/test_cli_core.py's single-file version: every media file, plus tags
+    written through the store and speaker renames, all checked afterwards.
+    """
+    pytest.importorskip("transcribe.engine")
+    from archive.models import Tag
+    from archive.service import Archive, now_iso
+
+    root = tmp_path / "arch"
+    a = Archive.open(root)
+    ids = [r.id for r in a.import_paths([MEDIA / "interview_liu.mov", MEDIA / "silence.wav"])]
+    exe = Path(sys.executable).with_name("tapelog")
+    proc = subprocess.Popen(
+        [str(exe), "--archive", str(root), "transcribe", "--all", "--threads", "1", "--json"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    tags: list[str] = []
+    corrections = 0
+    deadline = time.monotonic() + 300
+    while (proc.poll() is None or len(tags) < 5) and time.monotonic() < deadline:
+        with a.store.transaction():
+            tag = Tag(
+                id=a.store.next_id("tg"),
+                media_id=ids[1],
+                start=0,
+                end=1,
+                note=f"n{len(tags)}",
+                created=now_iso(),
+            )
+            a.store.table("tags").insert(tag.to_dict())
+        tags.append(tag.id)
+        a.correct_segment(ids[1], corrections, corrections + 0.5, f"note {corrections}")
+        corrections += 1
+    out, err = proc.communicate(timeout=300)
+    assert proc.returncode == 0, err
+    assert {r["media_id"] for r in json.loads(out)} == set(ids)
+    assert {d["id"] for d in a.store.table("tags").all()} == set(tags)
+    assert len(a.corrections(ids[1])) == corrections
+    assert all(m.transcript_status == "done" for m in a.list_media())
+    assert not errors(check_archive(a))
+    a.close()
