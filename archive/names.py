@@ -70,6 +70,8 @@ def has_han(text: str) -> bool:
 
 def fold(text: str) -> str:
     """Casefolded, accents and tone marks removed (``Liú`` -> ``liu``, ``Lü`` -> ``lv``)."""
+    if text.isascii():
+        return text.lower()
     text = unicodedata.normalize("NFKC", text).replace("ü", "v").replace("Ü", "v")
     decomposed = unicodedata.normalize("NFD", text)
     stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
@@ -79,7 +81,12 @@ def fold(text: str) -> str:
 def tokens(text: str) -> list[str]:
     """Words of ``text``, folded; punctuation, hyphens and spaces separate; each Chinese
     character is a token of its own."""
-    return _TOKEN_RE.findall(fold(text))
+    return list(_tokens(text))
+
+
+@lru_cache(maxsize=65536)
+def _tokens(text: str) -> tuple[str, ...]:
+    return tuple(_TOKEN_RE.findall(fold(text)))
 
 
 def token_spans(text: str) -> list[tuple[str, int, int]]:
@@ -136,6 +143,7 @@ def han_readings(ch: str) -> tuple[str, ...]:
     return tuple(out)
 
 
+@lru_cache(maxsize=8192)
 def phon(syllable: str) -> str:
     """A coarse sound key for one syllable: what romanizations and ears confuse.
 

@@ -1,0 +1,176 @@
+"""Linking benchmark: precision/recall on a labelled set, and speed at archive scale.
+
+``python -m bench.bench_linking`` prints a Markdown table:
+
+* precision and recall of ``archive.linking.find_mentions`` on
+  ``bench/data/linking_labels.json`` (passages from the seed articles, spelling and
+  word-order variants, mishearings, Chinese homophones, and near-name decoys that must
+  NOT link), against the seed cases/people plus 10,000 generated records, so that a
+  decoy has real namesakes to be confused with;
+* time to build the name index for 10,000 case records and to scan one hour of
+  transcript (1,000 segments of interview-like text) against it (goal: under 1 s).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import time
+from pathlib import Path
+
+from archive.caseio import read_cases, read_people
+from archive.linking import NameIndex, find_mentions
+from archive.models import Case, Person
+from transcribe.types import Segment
+
+REPO = Path(__file__).resolve().parent.parent
+LABELS = REPO / "bench" / "data" / "linking_labels.json"
+
+_SURNAME_TEXT = "wang li zhang chen yang huang zhao wu zhou xu sun ma zhu hu guo he lin gao"
+SURNAMES = _SURNAME_TEXT.split()
+_GIVEN_TEXT = (
+    "wei fang na min jing li qiang lei jun yang yong jie tao ming chao xiu xia hui hua "
+    "ping gang gui zhen hong bo ying yan dan feng ning xin yu hao kai rui tian cheng long"
+)
+GIVEN = _GIVEN_TEXT.split()
+_PLACE_TEXT = (
+    "Hefei Wuhan Changsha Nanning Kunming Guiyang Chengdu Xiamen Fuzhou Nanchang Jinan "
+    "Zhengzhou Shijiazhuang Lanzhou Xining Yinchuan Hohhot Harbin Changchun Shenyang"
+)
+PLACES = _PLACE_TEXT.split()
+FILLER = (
+    "we went to the police station again and they told us to wait",
+    "every night I look at the posters and the messages online",
+    "my wife still keeps his clothes in the cupboard",
+    "the officer said there was nothing more they could do",
+    "we printed ten thousand flyers and gave them out at the train station",
+    "a man called and asked for money, he said he knew where our son was",
+    "the neighbours helped us search the market for three days",
+    "we gave blood for the DNA database in the spring",
+    "I left my job in the factory to look for him full time",
+    "some parents told us about a village in the south",
+)
+
+
+def _cap(s: str) -> str:
+    return s[:1].upper() + s[1:]
+
+
+def generate_cases(n: int, seed: int = 7) -> list[Case]:
+    """``n`` plausible case records with pinyin names (namesakes included, as in life)."""
+    rnd = random.Random(seed)
+    out = []
+    for i in range(n):
+        fam = rnd.choice(SURNAMES)
+        given = rnd.choice(GIVEN) + rnd.choice(GIVEN)
+        name = f"{_cap(fam)} {_cap(given)}"
+        aliases = [_cap(given)] if rnd.random() < 0.3 else []
+        out.append(
+            Case(
+                case_id=f"G-{i:05d}",
+                child_name=name,
+                aliases=aliases,
+                sex=rnd.choice("MF"),
+                birth_date=str(rnd.randint(1990, 2015)),
+                missing_date=str(rnd.randint(1995, 2020)),
+                missing_place=f"{rnd.choice(PLACES)}, China",
+                status=rnd.choice(["missing", "found", "reunited", "unknown"]),
+                parents=[f"{_cap(fam)} {_cap(rnd.choice(GIVEN))}"],
+            )
+        )
+    return out
+
+
+def generate_transcript(cases: list[Case], n: int = 1000, seed: int = 11) -> list[Segment]:
+    """``n`` segments (~3.6 s each: one hour) of interview talk naming some cases."""
+    rnd = random.Random(seed)
+    segs = []
+    t = 0.0
+    for _ in range(n):
+        text = rnd.choice(FILLER)
+        if rnd.random() < 0.15:
+            c = rnd.choice(cases)
+            text = f"{c.child_name} was {rnd.randint(2, 9)} when {text}"
+        text = _cap(text) + "."
+        dur = 2.0 + rnd.random() * 3.2
+        segs.append(Segment(round(t, 2), round(t + dur, 2), text))
+        t += dur
+    return segs
+
+
+def seed_records() -> tuple[list[Case], list[Person]]:
+    cases, _ = read_cases(REPO / "samples" / "cases_from_seeds.csv")
+    people, _ = read_people(REPO / "samples" / "people_from_seeds.csv")
+    return cases, people
+
+
+def evaluate(labels: dict, index: NameIndex) -> dict[str, float]:
+    """Precision/recall over every (passage, target) pair in the labelled set."""
+    tp = fp = fn = 0
+    errors = []
+    for doc in labels["documents"]:
+        segs = [Segment(float(i), float(i + 1), p["text"]) for i, p in enumerate(doc["passages"])]
+        found = find_mentions(index, segs, context=doc.get("context", []))
+        got = {(m.segment, m.target_id) for m in found}
+        want = {(i, t) for i, p in enumerate(doc["passages"]) for t in p["expect"]}
+        tp += len(got & want)
+        for si, tid in sorted(got - want):
+            fp += 1
+            errors.append(f"FP {doc['id']}#{si} {tid}: {segs[si].text}")
+        for si, tid in sorted(want - got):
+            fn += 1
+            errors.append(f"FN {doc['id']}#{si} {tid}: {segs[si].text}")
+    precision = tp / (tp + fp) if tp + fp else 1.0
+    recall = tp / (tp + fn) if tp + fn else 1.0
+    return {"tp": tp, "fp": fp, "fn": fn, "precision": precision, "recall": recall,
+            "errors": errors}  # fmt: skip
+
+
+def timing(n_cases: int = 10_000, n_segments: int = 1000, repeat: int = 3) -> dict[str, float]:
+    cases = generate_cases(n_cases)
+    segs = generate_transcript(cases, n_segments)
+    best_build = best_scan = float("inf")
+    mentions = 0
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        index = NameIndex(cases, [])
+        t1 = time.perf_counter()
+        found = find_mentions(index, segs)
+        t2 = time.perf_counter()
+        best_build, best_scan = min(best_build, t1 - t0), min(best_scan, t2 - t1)
+        mentions = len(found)
+    return {"build_s": best_build, "scan_s": best_scan, "total_s": best_build + best_scan,
+            "mentions": mentions}  # fmt: skip
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--cases", type=int, default=10_000)
+    ap.add_argument("--segments", type=int, default=1000)
+    ap.add_argument("--verbose", action="store_true", help="list every wrong link")
+    args = ap.parse_args(argv)
+    labels = json.loads(LABELS.read_text(encoding="utf-8"))
+    cases, people = seed_records()
+    index = NameIndex(cases + generate_cases(args.cases), people)
+    q = evaluate(labels, index)
+    t = timing(args.cases, args.segments)
+    n_pass = sum(len(d["passages"]) for d in labels["documents"])
+    print("| metric | value |")
+    print("|---|---|")
+    print(f"| labelled passages | {n_pass} |")
+    print(f"| expected links / found correct / wrong / missed | "
+          f"{q['tp'] + q['fn']} / {q['tp']} / {q['fp']} / {q['fn']} |")  # fmt: skip
+    print(f"| precision | {q['precision']:.3f} |")
+    print(f"| recall | {q['recall']:.3f} |")
+    print(f"| index build, {args.cases:,} cases | {t['build_s'] * 1000:.0f} ms |")
+    print(f"| scan {args.segments:,} segments (1 h) | {t['scan_s'] * 1000:.0f} ms |")
+    print(f"| total (goal < 1 s) | {t['total_s'] * 1000:.0f} ms |")
+    if args.verbose:
+        for e in q["errors"]:
+            print(e)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
