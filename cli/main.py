@@ -46,7 +46,7 @@ def tui_command(ctx: click.Context) -> None:
 
 def _register_all() -> None:
     media_cmds.register(cli)
-    for name in ("cases_cmds", "export_cmds", "admin_cmds"):
+    for name in ("cases_cmds", "export_cmds", "admin_cmds", "demo_cmds"):
         try:
             module = __import__(f"cli.{name}", fromlist=["register"])
         except ModuleNotFoundError as exc:

@@ -1,0 +1,121 @@
+"""`tapelog demo`: build a demo archive from the shipped samples and open the TUI.
+
+The demo is what `make demo` runs on a fresh machine: it goes through the same core
+calls a crew would (import, transcribe offline, case records, link review, tags, a
+saved selection) so that the first screen a person sees is a working archive.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from archive.errors import TapelogError
+from cli.common import StderrProgress, archive_option, open_archive
+
+SAMPLES = Path(__file__).resolve().parent.parent / "samples"
+DEMO_MEDIA = (
+    ("interview_liu.mov", "tiny.en"),
+    ("two_channel_interview.mov", "tiny.en"),
+    ("dropframe_2997.mov", "tiny.en"),
+    ("采访 罗润 父亲.wav", "tiny.en"),
+    ("mandarin_zh.wav", "base"),
+    ("silence.wav", "tiny.en"),
+    ("no_audio.mp4", None),
+)
+
+
+def register(group: click.Group) -> None:
+    group.add_command(demo_cmd)
+
+
+@click.command("demo")
+@click.option("--no-tui", is_flag=True, help="Build the demo archive only.")
+@click.option("--rebuild", is_flag=True, help="Build it again even if it exists.")
+@archive_option
+@click.pass_context
+def demo_cmd(ctx: click.Context, no_tui: bool, rebuild: bool) -> None:
+    """Build a demo archive from the sample media and seed cases, then open the TUI."""
+    archive = open_archive(ctx)
+    if rebuild or not archive.list_media():
+        build_demo(archive, echo=lambda m: click.echo(m, err=True))
+    else:
+        click.echo(f"demo archive already built in {archive.root}", err=True)
+    if not no_tui:
+        from tui.app import run_app
+
+        run_app(archive)
+
+
+def build_demo(archive, echo=print) -> None:
+    """Fill ``archive`` with the samples, transcripts, cases, links, tags, a selection."""
+    from archive import cases as casebook
+    from archive.models import SelectionItem
+    from archive.selections import add_items
+    from transcribe.types import TranscribeOptions
+
+    media_dir = SAMPLES / "media"
+    results = archive.import_paths([media_dir / name for name, _model in DEMO_MEDIA])
+    ids = {Path(r.path).name: r.id for r in results if r.id}
+    for r in results:
+        echo(f"import {r.status:17} {Path(r.path).name}" + (f": {r.error}" if r.error else ""))
+    for report in (
+        casebook.import_cases(archive, SAMPLES / "cases_from_seeds.csv"),
+        casebook.import_people(archive, SAMPLES / "people_from_seeds.csv"),
+    ):
+        echo(f"{report.kind}: {len(report.added)} added, {len(report.updated)} updated")
+    for line in (SAMPLES / "themes.txt").read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            casebook.add_theme(archive, line.strip())
+    for name, model in DEMO_MEDIA:
+        mid = ids.get(name)
+        if mid is None or model is None:
+            continue
+        if archive.get_media(mid).transcript_status == "done":
+            continue
+        progress = StderrProgress(name)
+        try:
+            archive.transcribe(mid, TranscribeOptions(model=model), progress=progress)
+        except TapelogError as exc:
+            progress.finish()
+            echo(f"transcribe {name}: {exc}")
+            continue
+        progress.finish()
+    two = ids.get("two_channel_interview.mov")
+    if two:
+        labels = {s.speaker for s in archive.segments(two) if s.speaker}
+        if "CH1" in labels:
+            archive.rename_speaker("CH1", "Interviewer", media_id=two)
+        if "CH2" in labels:
+            archive.rename_speaker("CH2", "Luo An Xin", media_id=two)
+    suggestions = casebook.suggest_links(archive)
+    accepted = 0
+    for link in suggestions:
+        if link.score >= 90 and link.target_type == "case":
+            casebook.accept_link(archive, link.link_id)
+            accepted += 1
+    echo(f"links: {len(suggestions)} suggested, {accepted} accepted, the rest wait for review")
+    liu = ids.get("interview_liu.mov")
+    if liu:
+        for seg in archive.segments(liu):
+            low = seg.text.lower()
+            themes = []
+            if "police" in low:
+                themes.append("police response")
+            if "scam" in low or "yuan" in low:
+                themes.append("scam calls and extortion")
+            if "dna" in low or "blood" in low:
+                themes.append("DNA database")
+            if themes:
+                casebook.add_tag(
+                    archive, liu, seg.start, seg.end, themes=themes, cases=["C-2010-TY-001"]
+                )
+    hits = archive.search("police", limit=10)
+    if hits:
+        add_items(
+            archive,
+            "Police response",
+            [SelectionItem(h.media_id, h.start, h.end, text=h.text) for h in hits],
+        )
+    echo(f"demo archive ready in {archive.root}")
