@@ -56,6 +56,9 @@ FAKE_MODEL = "crash-test-engine"
 class _FakeEngine:
     """Yields evenly spaced segments over the audio it is given, a little at a time."""
 
+    def __init__(self) -> None:
+        self.ends: set[float] = set()  # segment ends it produced (acknowledged once saved)
+
     def transcribe(self, audio, options, offset: float = 0.0):
         from transcribe.types import Segment, TranscriptionInfo, Word
 
@@ -68,6 +71,7 @@ class _FakeEngine:
                 end = min(total, t + step)
                 time.sleep(0.003)
                 text = f"line at {t:.2f} seconds"
+                self.ends.add(round(end, 3))
                 yield Segment(
                     start=round(t, 3),
                     end=round(end, 3),
@@ -83,9 +87,12 @@ class _FakeEngine:
         return info, gen()
 
 
+ENGINE = _FakeEngine()
+
+
 def install_fake_engine() -> None:
     """Make ``from transcribe.engine import get_engine`` return the stand-in."""
-    engine = _FakeEngine()
+    engine = ENGINE
     mod = types.ModuleType("transcribe.engine")
     mod.get_engine = lambda options: engine  # type: ignore[attr-defined]
     sys.modules["transcribe.engine"] = mod
@@ -202,7 +209,9 @@ def work(seed: int, root: str, media_dir: str, ack_path: str, max_ops: int = 100
             return do_import()
 
         def progress(event) -> None:
-            if event.task == "transcribe" and event.done > 0:
+            # Archive.transcribe reports each segment's end right after it is saved;
+            # its first and last events (resume point, end of audio) are not segments.
+            if event.task == "transcribe" and round(event.done, 3) in ENGINE.ends:
                 acks.line("A", "seg", media.id, f"{event.done:.3f}")
 
         result = archive.transcribe(media.id, options, progress=progress)
