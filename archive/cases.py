@@ -15,6 +15,7 @@ re-transcription that shifts segment times by a few milliseconds does not bring 
 from __future__ import annotations
 
 import hashlib
+import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -32,7 +33,9 @@ from archive.models import SENSITIVE_FLAGS, Case, LinkSuggestion, Person, Tag
 if TYPE_CHECKING:
     from archive.service import Archive
 
-END_TOLERANCE_S = 0.5  # a tag end this far past the media's end is clamped, not refused
+# A tag end this far past the media's end is float noise (a typed HH:MM:SS.mmm, a
+# rounded duration) and is clamped, not refused. Link passages are clamped whole.
+END_TOLERANCE_S = 0.001
 ID_FIELD = {"cases": "case_id", "people": "person_id"}
 
 
@@ -283,6 +286,8 @@ def _ids_known(archive: Archive, kind: str, ids: Iterable[str]) -> list[str]:
 def _check_span(archive: Archive, media_id: str, start: float, end: float) -> tuple[float, float]:
     media = archive.get_media(media_id)
     start, end = float(start), float(end)
+    if not (math.isfinite(start) and math.isfinite(end)):
+        raise UsageError(f"not a time span: {start}-{end}")
     if start < 0:
         raise UsageError(f"tag start {start:g} s is before the start of {media_id}")
     duration = float(media.info.duration or 0.0)
@@ -294,9 +299,10 @@ def _check_span(archive: Archive, media_id: str, start: float, end: float) -> tu
         if end > duration + END_TOLERANCE_S:
             raise UsageError(f"tag end {end:g} s is past the end of {media_id} ({duration:g} s)")
         end = min(end, duration)
+    start, end = round(start, 3), round(end, 3)
     if end <= start:
         raise UsageError(f"a tag must end after it starts (got {start:g}-{end:g} s)")
-    return round(start, 3), round(end, 3)
+    return start, end
 
 
 def _themes_for_tag(archive: Archive, themes: Iterable[str]) -> list[str]:
@@ -680,11 +686,13 @@ def accept_link(archive: Archive, link_id: str) -> Tag:
             if doc is not None:
                 return Tag.from_dict(doc)
         is_case = link.target_type == "case"
+        duration = float(archive.get_media(link.media_id).info.duration or 0.0)
+        end = min(link.end, duration) if duration > 0 else link.end
         tag = add_tag(
             archive,
             link.media_id,
-            link.start,
-            link.end,
+            min(link.start, max(0.0, end - 0.01)),
+            end,
             cases=[link.target_id] if is_case else [],
             people=[] if is_case else [link.target_id],
             note=f"name heard: {link.mention}",

@@ -96,6 +96,7 @@ class NameIndex:
         self.given: dict[str, list[Entry]] = defaultdict(list)
         self.given_sound: dict[tuple[str, ...], list[Entry]] = defaultdict(list)
         self.given_first: dict[str, list[tuple[Entry, str, tuple[str, ...]]]] = defaultdict(list)
+        self.given_token: dict[str, list[Entry]] = defaultdict(list)  # family-name mishearings
         self.by_id: dict[tuple[str, str], int] = {}
         case_people: dict[str, set[str]] = defaultdict(set)
         for p in people:
@@ -159,6 +160,8 @@ class NameIndex:
                 self.sound[_phon_tuple(giv_syl + fam_syl)].append(entry)
         if family and given:
             gkey = "".join(given)
+            if len(gkey) >= 2:
+                self.given_token[gkey].append(Entry(ti, name, kind, tuple(family)))
             gsyl = tuple(s for tok in given for s in (N.split_syllables(tok) or (tok,)))
             gentry = Entry(ti, name, "given", tuple(family))
             if len(gkey) >= 4 and len(gsyl) >= 2:
@@ -211,6 +214,7 @@ class _Cand:
     weak: bool  # needs context
     first: int  # token span [first, last)
     last: int
+    scores: dict[Entry, float] | None = None  # per entry, when they differ
 
 
 def _distinct(entries: list[Entry], index: NameIndex) -> int:
@@ -229,14 +233,19 @@ def _distinct(entries: list[Entry], index: NameIndex) -> int:
     return len(groups)
 
 
-def _minimal_pair(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
-    """Same syllable count, and some differing syllable keeps its initial: another
-    name (jian/jing, jun/jin), not a mishearing."""
-    if len(a) != len(b):
+def _other_name(mention: tuple[str, ...], target: tuple[str, ...]) -> bool:
+    """True when a pinyin mention differs from the target by a *full* syllable: another
+    child's name (Jianjun for Jingjun, Gaoming for Gaofeng), not a mishearing.
+
+    A differing syllable that keeps its initial (jian/jing) or is a full syllable of
+    three letters or more (ming/feng) makes another name; a reduced one (the ``-le`` of
+    ``Jingle`` for ``jun``) is how an English model swallows an unstressed syllable.
+    """
+    if len(mention) != len(target):
         return False
-    for x, y in zip(a, b, strict=True):
+    for x, y in zip(mention, target, strict=True):
         px, py = N.phon(x), N.phon(y)
-        if px != py and N.initial(px) == N.initial(py):
+        if px != py and (N.initial(px) == N.initial(py) or len(x) >= 3):
             return True
     return False
 
@@ -313,6 +322,8 @@ class _Scanner:
                         return _Cand(gh, score, "given", _distinct(gh, ix) > 1, i, i + n)
         if n == 1 and (caps[i] or not cased):
             return self._mishear(toks, i, prev)
+        if n == 2 and (caps[i] or not cased):
+            return self._misheard_family(toks, i)
         return None
 
     def _family_ok(self, entry: Entry, prev: str) -> bool:
@@ -337,27 +348,44 @@ class _Scanner:
                     break
         if first is None:
             return None
-        found: list[Entry] = []
-        best = 0.0
+        scores: dict[Entry, float] = {}
         for entry, gkey, gsyl in ix.given_first.get(N.phon(first), ()):
             if gkey == word or not self._family_ok(entry, prev):
                 continue
-            if msyl and _minimal_pair(msyl, gsyl):
+            if msyl and _other_name(msyl, gsyl):
                 continue
             sim = JaroWinkler.similarity(word, gkey)
             if sim < _MISHEAR_JW:
                 continue
             with_surname = prev != "" and (prev,) == entry.family
-            score = 0.55 + 0.75 * (sim - _MISHEAR_JW) + (0.2 if with_surname else 0.0)
-            if score > best + 1e-9:
-                best, found = score, [entry]
-            elif abs(score - best) <= 1e-9:
-                found.append(entry)
-        if not found:
+            score = 0.55 + 0.75 * (sim - _MISHEAR_JW) + (0.15 if with_surname else 0.0)
+            scores[entry] = max(scores.get(entry, 0.0), min(score, 0.8))
+        if not scores:
             return None
+        found = sorted(scores, key=lambda e: -scores[e])
         with_surname = prev != "" and (prev,) == found[0].family
         first_tok = i - 1 if with_surname else i
-        return _Cand(found, min(best, 0.8), "mishear", not with_surname, first_tok, i + 1)
+        return _Cand(found, scores[found[0]], "mishear", not with_surname, first_tok, i + 1, scores)
+
+    def _misheard_family(self, toks: list[str], i: int) -> _Cand | None:
+        """``Low Run`` for ``Luo Run``: the given name exact, the family name an English
+        word that sounds like it (never another valid pinyin surname: ``Lin`` is not
+        ``Liu``). Always needs context."""
+        fam, giv = toks[i], toks[i + 1]
+        if N.split_syllables(fam) is not None or len(fam) < 2:
+            return None
+        found: dict[Entry, float] = {}
+        for entry in self.ix.given_token.get(giv, ()):
+            family = "".join(entry.family)
+            if not family or family[0] != fam[0]:
+                continue
+            sim = JaroWinkler.similarity(fam, family)
+            if sim >= 0.75:
+                found[entry] = 0.6 + 0.5 * (sim - 0.75)
+        if not found:
+            return None
+        entries = sorted(found, key=lambda e: -found[e])
+        return _Cand(entries, found[entries[0]], "mishear", True, i, i + 2, found)
 
     def chinese(self, text: str) -> list[_Cand]:
         chars = [c for c in N.fold(text)]
@@ -454,6 +482,9 @@ def find_mentions(
             if not in_ctx:
                 continue
             entries = in_ctx
+            if cand.scores:
+                score = max(cand.scores[e] for e in entries)
+                entries = [e for e in entries if cand.scores[e] >= score - 1e-9]
             score = min(0.85, score + 0.1)
         elif _distinct(entries, index) > 1:
             if in_ctx:
