@@ -291,6 +291,11 @@ class _Scanner:
         if hits:
             short = [e for e in hits if e.kind == "short"]
             full = [e for e in hits if e.kind != "short"]
+            if full and key in ix.given and all(not e.family for e in full):
+                # A given name alone (an alias "Jingjun"): other children may share it.
+                more = [e for e in ix.given[key] if self._family_ok(e, prev)]
+                full += [e for e in more if e.target not in {f.target for f in full}]
+                return _Cand(full, 0.95, "given", _distinct(full, ix) > 1, i, i + n)
             if full:
                 kind = "place" if all(e.kind == "place" for e in full) else "exact"
                 score = 0.6 if kind == "place" else 1.0

@@ -1,0 +1,153 @@
+"""Name linking on plain segments: variants and mishearings link, near-names do not."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import pytest
+
+from archive.caseio import read_cases, read_people
+from archive.linking import NameIndex, find_duplicate_cases, find_mentions
+from archive.models import Case, Person
+from bench.bench_linking import LABELS, evaluate, generate_cases, generate_transcript
+from transcribe.types import Segment
+
+SAMPLES = Path(__file__).resolve().parent.parent / "samples"
+LIU, LUO = "C-2010-TY-001", "C-2009-GZ-002"
+
+
+@pytest.fixture(scope="module")
+def index() -> NameIndex:
+    cases, _ = read_cases(SAMPLES / "cases_from_seeds.csv")
+    people, _ = read_people(SAMPLES / "people_from_seeds.csv")
+    cases += [
+        Case("C-X-101", "Liu Jianjun", "刘建军"),
+        Case("C-X-102", "Zeng Xiaoming", "曾晓明"),
+        Case("C-X-103", "Shan Wei", "单伟"),
+        Case("C-X-104", "A"),  # a one-character name must not match everywhere
+        Case("C-X-105", "", "军"),
+    ]
+    return NameIndex(cases, people)
+
+
+def links(index: NameIndex, *texts: str, context=()) -> list[set[str]]:
+    """Target ids found per text, scanning the texts as one media file."""
+    segs = [Segment(float(i), float(i) + 1, t) for i, t in enumerate(texts)]
+    out: list[set[str]] = [set() for _ in texts]
+    for m in find_mentions(index, segs, context=context):
+        out[m.segment].add(m.target_id)
+    return out
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "My son Liu Jingjun was taken.",
+        "The outlook for Liu Jing-jun is not great.",
+        "LIU JINGJUN is his name.",
+        "liu jing jun",
+        "To learn more about Jingjun Liu, visit the site.",
+        "Jingjun was playing in the alley.",
+    ],
+)
+def test_spelling_case_and_word_order_variants_link(index, text):
+    assert LIU in links(index, text)[0]
+
+
+def test_near_names_of_other_children_do_not_link(index):
+    found = links(
+        index,
+        "Liu Jingjun went missing in 2010.",  # puts the case in context
+        "Liu Jianjun's parents came from Yuncheng.",
+        "Wang Jingjun lives in our village.",
+        "Lin Jingjun is a classmate.",
+        "They played a jingle on the radio.",
+    )
+    assert LIU in found[0]
+    assert found[1] == {"C-X-101"}  # the other child, never Liu Jingjun
+    assert found[2] == set() and LIU not in found[3] and found[4] == set()
+
+
+def test_mishearings_link_only_with_context_or_surname(index):
+    alone = links(index, "Jingle was only two years old.")
+    assert alone == [set()]  # no context: an English word, not a name
+    with_ctx = links(index, "Jingle was only two years old.", context=[LIU])
+    assert LIU in with_ctx[0]
+    assert LIU in links(index, "We still look for Liu Jingle every night.")[0]
+    assert LUO in links(index, "Lou Run's parents do not let him out of sight.")[0]
+    assert LUO in links(index, "Low Run came home.", context=[LUO])[0]
+    assert links(index, "Zeng Xiaoping was the officer on duty.") == [set()]
+
+
+def test_chinese_text_links_through_pinyin_and_homophones(index):
+    found = links(
+        index,
+        "我的儿子刘晶军在太原被人拐走了。",  # romanized record, characters Whisper chose
+        "增晓明的妈妈还在找他。",  # homophone surname character
+        "曾晓明是在邵阳不见的。",
+        "单伟已经找到了。",  # 单 read shan, not dan
+        "他说今天的天气很好。",
+    )
+    assert LIU in found[0] and "P-005" in found[0]
+    assert found[1] == {"C-X-102"} and found[2] == {"C-X-102"}
+    assert found[3] == {"C-X-103"} and found[4] == set()
+
+
+def test_one_character_names_and_bare_surnames(index):
+    assert links(index, "A man took him. A van waited.") == [set()]
+    assert links(index, "军人来了") == [set()]
+    # "Liu" is Mr. Liu's alias: it links in an interview about his case, but never as
+    # the start of another name.
+    found = links(index, "Liu Jingjun is his son.", "She called Liu, who came home.",
+                  "Liu Jianjun was taken too.")  # fmt: skip
+    assert "P-001" in found[1] and "P-001" not in found[2]
+    assert links(index, "She called Liu, who came home.") == [set()]
+
+
+def test_ambiguous_given_name_needs_context(index):
+    extra = NameIndex(
+        [Case("K1", "Liu Jingjun", aliases=["Jingjun"]), Case("K2", "Wang Jingjun")], []
+    )
+    assert links(extra, "Jingjun was there.") == [set()]
+    assert links(extra, "Jingjun was there.", context=["K2"]) == [{"K2"}]
+    assert links(extra, "Liu Jingjun was there.") == [{"K1"}]
+
+
+def test_labelled_set_precision_and_recall(index):
+    labels = json.loads(LABELS.read_text(encoding="utf-8"))
+    cases, _ = read_cases(SAMPLES / "cases_from_seeds.csv")
+    people, _ = read_people(SAMPLES / "people_from_seeds.csv")
+    recs = labels["records"]
+    full = NameIndex(
+        cases + [Case.from_dict(d) for d in recs["cases"]] + generate_cases(2000),
+        people + [Person.from_dict(d) for d in recs["people"]],
+    )
+    q = evaluate(labels, full)
+    assert q["precision"] >= 0.95, q["errors"]
+    assert q["recall"] >= 0.9, q["errors"]
+
+
+def test_an_hour_of_transcript_against_10000_cases_is_fast():
+    cases = generate_cases(10_000)
+    segs = generate_transcript(cases, 1000)
+    t0 = time.perf_counter()
+    found = find_mentions(NameIndex(cases, []), segs)
+    elapsed = time.perf_counter() - t0
+    assert len(found) > 50
+    assert elapsed < 3.0, f"{elapsed:.2f} s (goal < 1 s on the bench machine)"
+
+
+def test_duplicate_cases_by_spelling_order_and_characters():
+    cases = [
+        Case("A1", "Liu Jingjun", sex="M", missing_date="2010-04-11", missing_place="Taiyuan"),
+        Case("A2", "Jingjun Liu", sex="M", missing_date="2010", missing_place="Taiyuan, Shanxi"),
+        Case("A3", "", "刘晶军", missing_date="2010-05"),
+        Case("A4", "Liu Jingjun", sex="M", missing_date="2014", missing_place="Taiyuan"),
+        Case("A5", "Liu Jianjun", sex="M", missing_date="2010", missing_place="Taiyuan"),
+        Case("A6", "Liu Jingjun", sex="F", missing_date="2010"),
+    ]
+    pairs = {(a, b) for a, b, _score, _why in find_duplicate_cases(cases)}
+    assert ("A1", "A2") in pairs and ("A1", "A3") in pairs and ("A2", "A3") in pairs
+    assert not any("A4" in p or "A5" in p or p == ("A1", "A6") for p in pairs), pairs
