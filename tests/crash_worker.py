@@ -32,6 +32,7 @@ to load and the kills come 20-300 ms after start.
 from __future__ import annotations
 
 import contextlib
+import importlib.util
 import os
 import random
 import sys
@@ -275,8 +276,24 @@ def work(seed: int, root: str, media_dir: str, ack_path: str, max_ops: int = 100
         acks.line("A", "tag", tag.id, link.link_id, case.case_id)
         _ = Q
 
+    def do_case_import() -> None:
+        """A researcher's CSV of case records through archive.cases.import_records."""
+        from archive.cases import import_records
+
+        ids = [f"K{seed}-{rng.randrange(10**6)}" for _ in range(rng.randint(1, 4))]
+        csv = Path(media_dir) / f"cases-{seed}-{rng.randrange(10**9)}.csv"
+        csv.parent.mkdir(parents=True, exist_ok=True)
+        rows = ["case_id,child_name,aliases,status"]
+        rows += [f"{i},Child {i},Alias {i};小{i},missing" for i in ids]
+        csv.write_text("\n".join(rows) + "\n", encoding="utf-8")
+        report = import_records(archive, csv, "cases")
+        assert not report.problems, report.problems
+        acks.line("A", "cases", ",".join(ids))
+
     ops = [do_import] * 3 + [do_transcribe] * 5 + [do_correct] * 4 + [do_rename] * 3
     ops += [do_tag] * 4
+    if importlib.util.find_spec("archive.cases") is not None:  # landed with issue 3
+        ops += [do_case_import] * 2
     for _ in range(max_ops):
         rng.choice(ops)()
 

@@ -7,6 +7,7 @@ subclasses with a message, and a refused input changes nothing.
 from __future__ import annotations
 
 import json
+import math
 import struct
 import sys
 import types
@@ -185,6 +186,27 @@ def test_case_json_reader_raises_only_tapelog_errors(tmp_path_factory, payload, 
         assert str(exc) and "\n" not in str(exc)
 
 
+@FAST
+@given(payload=json_values, rows=st.lists(st.lists(cells, max_size=4), max_size=4))
+def test_case_import_into_an_archive_is_all_or_nothing(searchable, tmp_path_factory, payload, rows):
+    """A file the importer refuses leaves the cases and people tables exactly as they were."""
+    cases = pytest.importorskip("archive.cases")
+    folder = tmp_path_factory.mktemp("imp")
+    files = [folder / "x.json", folder / "x.csv"]
+    files[0].write_text(json.dumps(payload, ensure_ascii=False), encoding="utf-8")
+    files[1].write_text("\n".join(",".join(r) for r in [["case_id", "aliases"], *rows]))
+    for path in files:
+        before = {k: searchable.store.table(k).all() for k in ("cases", "people")}
+        try:
+            report = cases.import_records(searchable, path)
+        except TapelogError as exc:
+            assert str(exc) and "\n" not in str(exc)
+            after = {k: searchable.store.table(k).all() for k in ("cases", "people")}
+            assert after == before, "a refused import wrote something"
+            continue
+        assert all(str(p) for p in report.problems)
+
+
 # --- timecodes --------------------------------------------------------------------------
 
 RATES = [(24, 1), (25, 1), (30, 1), (24000, 1001), (30000, 1001), (50, 1), (60000, 1001)]
@@ -226,20 +248,20 @@ def test_time_and_timecode_parsing_refuse_nonsense_with_usage_errors(text):
        length=st.floats(min_value=-50, max_value=50, allow_nan=False))  # fmt: skip
 def test_tag_spans_negative_reversed_or_past_the_end_are_refused(searchable, start, length):
     cases = pytest.importorskip("archive.cases")
-    add_tag = getattr(cases, "add_tag", None)
-    if add_tag is None:
-        pytest.skip("archive.cases has no add_tag yet")
     media = searchable.list_media()[0]
+    duration = media.info.duration
     end = start + length
-    valid = 0 <= start < end <= media.info.duration + 1e-6
+    bad = not (math.isfinite(start) and math.isfinite(end)) or start < 0 or end < start
+    bad = bad or start >= duration
     before = len(searchable.store.table("tags"))
     try:
-        add_tag(searchable, media.id, start, end, themes=["fuzz"])
+        tag = cases.add_tag(searchable, media.id, start, end, themes=["fuzz"])
     except TapelogError as exc:
-        assert not valid or "duration" in str(exc), exc
-        assert len(searchable.store.table("tags")) == before
+        assert str(exc) and "\n" not in str(exc)
+        assert len(searchable.store.table("tags")) == before, "a refused tag was written"
         return
-    assert valid, f"accepted the span {start}-{end} of a {media.info.duration} s file"
+    assert not bad, f"accepted the span {start}-{end} of a {duration} s file"
+    assert 0 <= tag.start < tag.end <= duration + 1e-6
 
 
 # --- media that lies --------------------------------------------------------------------
