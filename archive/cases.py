@@ -765,7 +765,7 @@ def vocab_for_media(archive: Archive, media_id: str, max_chars: int = 600) -> st
     people = {p.person_id: p for p in list_people(archive)}
     if not cases and not people:
         return ""
-    first: list[str] = list(_media_context(archive, media_id))
+    first: list[str] = sorted(_media_context(archive, media_id), key=lambda t: (t not in cases, t))
     first += [link.target_id for link in list_links(archive, media_id=media_id)]
     seg = [_file_segment(media.path)]
     first += [m.target_id for m in find_mentions(name_index(archive), seg, min_score=0.75)]
@@ -775,6 +775,8 @@ def vocab_for_media(archive: Archive, media_id: str, max_chars: int = 600) -> st
             related += [p.person_id for p in people.values() if tid in p.cases]
         elif tid in people:
             related += people[tid].cases
+    first += [cid for tid in first if tid in people for cid in people[tid].cases]
+    first.sort(key=lambda t: t not in cases)  # children's names before adults'
     order = list(dict.fromkeys(first + related + list(cases) + list(people)))
     words: list[str] = []
     seen: set[str] = set()
@@ -784,7 +786,7 @@ def vocab_for_media(archive: Archive, media_id: str, max_chars: int = 600) -> st
             c = cases[tid]
             place = c.missing_place.split(",")[0].strip() if c.missing_place else ""
             place = place if place[:1].isupper() or N.has_han(place) else ""
-            items = [c.child_name, c.child_name_zh, *c.aliases, *c.parents, place]
+            items = [c.child_name, c.child_name_zh, *c.aliases, place, *c.parents]
         elif tid in people:
             p = people[tid]
             items = [p.name, p.name_zh, *p.aliases]

@@ -1,0 +1,225 @@
+"""Cases, people, themes, tags and links on a real archive, and through the real CLI."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import pytest
+from tinydb import Query
+
+from archive import cases as C
+from archive.errors import ImportFormatError, NotFoundError, UsageError
+from archive.models import TranscriptRecord
+from archive.service import Archive
+from archive.transcripts import SegmentWriter, transcript_path
+from bench.bench_linking import generate_cases
+from tests.conftest import MEDIA, SAMPLES, run_cli
+from transcribe.types import Segment
+
+LIU_CASE = "C-2010-TY-001"
+LIU_LINES = [
+    (1.0, 6.2, "My son Liu Jingjun was taken from the alley behind our room in Taiyuan"),
+    (6.2, 8.9, "in April two thousand ten."),
+    (8.9, 11.6, "The police did not help us at first. Jingle was only two."),
+    (11.6, 16.0, "Liu Jianjun's family came to see us."),
+    (16.0, 21.5, "We gave our blood to the DNA database and we still search every night."),
+]
+
+
+def put_transcript(archive: Archive, media_id: str, lines) -> None:
+    """Store a scripted transcript the way a finished transcription run does."""
+    segs = [Segment(s, e, t) for s, e, t in lines]
+    with archive.store.transaction():
+        tid = archive.store.next_id("tr")
+        with SegmentWriter(transcript_path(archive.root, media_id, tid)) as w:
+            for s in segs:
+                w.append(s)
+        rec = TranscriptRecord(tid, media_id, "scripted", {}, "2024-01-01T00:00:00+00:00",
+                               status="done", segment_count=len(segs), duration=segs[-1].end)  # fmt: skip
+        archive.store.table("transcripts").insert(rec.to_dict())
+        media = archive.get_media(media_id)
+        media.transcript_id, media.transcript_status = tid, "done"
+        archive.store.table("media").upsert(media.to_dict(), Query().id == media_id)
+
+
+@pytest.fixture
+def liu(archive: Archive) -> tuple[Archive, str]:
+    """The archive with interview_liu.mov, its transcript and the seed records."""
+    [res] = archive.import_paths([MEDIA / "interview_liu.mov"])
+    put_transcript(archive, res.id, LIU_LINES)
+    C.import_cases(archive, SAMPLES / "cases_from_seeds.csv")
+    C.import_people(archive, SAMPLES / "people_from_seeds.csv")
+    return archive, res.id
+
+
+# -- import ----------------------------------------------------------------------------
+
+
+def test_reimport_updates_by_id_and_never_duplicates(archive, tmp_path):
+    first = C.import_cases(archive, SAMPLES / "cases_from_seeds.csv")
+    assert len(first.added) == 4 and not first.problems
+    changed = (SAMPLES / "cases_from_seeds.csv").read_text(encoding="utf-8")
+    changed = changed.replace(
+        "C-2009-GZ-002,Luo Run,,Lou Run", "C-2009-GZ-002,Luo Run,罗润,Lou Run"
+    )
+    p = tmp_path / "cases.csv"
+    p.write_text(changed + "C-NEW,Le Le,,,,,,,bogus,,\n", encoding="utf-8-sig")
+    again = C.import_cases(archive, p)
+    assert (len(again.added), len(again.updated), len(again.unchanged)) == (0, 1, 3)
+    assert [str(x) for x in again.problems] == [
+        "line 6: C-NEW: invalid status 'bogus' (use missing, found, reunited, unknown)"
+    ]
+    assert len(C.list_cases(archive)) == 4
+    assert C.get_case(archive, "C-2009-GZ-002").child_name_zh == "罗润"
+
+
+def test_unreadable_file_writes_nothing(archive, tmp_path):
+    bad = tmp_path / "cases.csv"
+    bad.write_text("id,name\n1,x\n", encoding="utf-8")
+    with pytest.raises(ImportFormatError, match="expected case columns"):
+        C.import_records(archive, bad)
+    assert C.list_cases(archive) == [] and C.list_people(archive) == []
+    with pytest.raises(NotFoundError):
+        C.get_case(archive, "C-1")
+
+
+def test_ten_thousand_cases_import_and_link_in_reasonable_time(archive, tmp_path):
+    p = tmp_path / "many.json"
+    p.write_text(json.dumps({"cases": [c.to_dict() for c in generate_cases(10_000)]}))
+    t0 = time.perf_counter()
+    report = C.import_cases(archive, p)
+    t1 = time.perf_counter()
+    again = C.import_cases(archive, p)
+    t2 = time.perf_counter()
+    assert len(report.added) == 10_000 and len(again.unchanged) == 10_000
+    assert len(C.list_cases(archive)) == 10_000
+    assert t1 - t0 < 10 and t2 - t1 < 10, (t1 - t0, t2 - t1)
+    C.name_index(archive)  # builds once, then cached until the cases change
+    t3 = time.perf_counter()
+    assert C.name_index(archive) is C.name_index(archive)
+    assert time.perf_counter() - t3 < 0.05
+
+
+# -- themes and tags -------------------------------------------------------------------
+
+
+def test_tags_validate_media_span_and_ids(liu):
+    archive, mid = liu
+    tag = C.add_tag(archive, mid, 1.0, 6.2, themes=["police response/inaction"],
+                    cases=[LIU_CASE], people=["P-005"], note="the alley")  # fmt: skip
+    assert tag.id and tag.cases == [LIU_CASE]
+    assert "police response" in C.list_themes(archive)  # the parent level is implied
+    with pytest.raises(NotFoundError, match="no case with id 'C-NOPE'"):
+        C.add_tag(archive, mid, 1, 2, cases=["C-NOPE"])
+    with pytest.raises(NotFoundError, match="no person"):
+        C.add_tag(archive, mid, 1, 2, people=["P-NOPE"])
+    with pytest.raises(NotFoundError):
+        C.add_tag(archive, "m999", 1, 2)
+    for start, end in ((-1, 2), (5, 5), (6, 3), (1, 60), (float("nan"), 2)):
+        with pytest.raises(UsageError):
+            C.add_tag(archive, mid, start, end)
+    dur = archive.get_media(mid).info.duration
+    clamped = C.add_tag(archive, mid, 20, dur + 0.0005)
+    assert clamped.end == round(dur, 3)
+    assert [t.id for t in C.list_tags(archive, case=LIU_CASE)] == [tag.id]
+    edited = C.edit_tag(archive, tag.id, note="new note", themes=["surveillance footage"])
+    assert edited.note == "new note" and edited.themes == ["surveillance footage"]
+    gone = C.delete_tag(archive, tag.id)
+    assert C.list_tags(archive, case=LIU_CASE) == []
+    C.restore_tag(archive, gone)
+    assert C.get_tag(archive, tag.id).note == "new note"
+
+
+def test_theme_rename_and_merge_carry_every_tag(liu):
+    archive, mid = liu
+    a = C.add_tag(archive, mid, 1, 2, themes=["police", "police/inaction"])
+    b = C.add_tag(archive, mid, 3, 4, themes=["cops"])
+    assert C.rename_theme(archive, "police", "police response") == 1
+    assert C.get_tag(archive, a.id).themes == ["police response", "police response/inaction"]
+    assert "police" not in C.list_themes(archive)
+    with pytest.raises(UsageError, match="merge"):
+        C.rename_theme(archive, "cops", "Police Response")
+    assert C.merge_themes(archive, ["cops"], "police response") == 1
+    assert C.get_tag(archive, b.id).themes == ["police response"]
+    assert "cops" not in C.list_themes(archive)
+    spans = C.tag_spans(archive, theme="police response")
+    assert spans == {mid: [(1.0, 2.0), (3.0, 4.0)]}
+    with pytest.raises(NotFoundError):
+        C.tag_spans(archive, theme="no such theme")
+
+
+# -- links -----------------------------------------------------------------------------
+
+
+def test_suggest_accept_reject_are_stable(liu):
+    archive, mid = liu
+    first = C.suggest_links(archive)
+    by = {(x.start, x.target_id): x for x in first}
+    assert (1.0, LIU_CASE) in by and (1.0, "P-005") in by
+    assert (8.9, LIU_CASE) in by  # "Jingle", in an interview about that case
+    assert not any(x.start == 11.6 for x in first)  # Liu Jianjun is someone else
+    again = C.suggest_links(archive)
+    assert [x.link_id for x in again] == [x.link_id for x in first]
+    assert len(archive.store.table("links")) == len(first)
+
+    tag = C.accept_link(archive, by[(1.0, LIU_CASE)].link_id)
+    assert tag.source == "link" and tag.cases == [LIU_CASE] and tag.link_id
+    C.reject_link(archive, by[(8.9, LIU_CASE)].link_id)
+    third = C.suggest_links(archive, [mid])
+    ids = {x.link_id for x in third}
+    assert by[(8.9, LIU_CASE)].link_id not in ids  # rejected: not suggested again
+    assert by[(1.0, LIU_CASE)].link_id not in ids  # accepted: no longer pending
+    assert C.tag_spans(archive, case=LIU_CASE) == {mid: [(1.0, 6.2)]}
+    with pytest.raises(NotFoundError):
+        C.accept_link(archive, "k-nope")
+
+
+def test_sensitive_spans_and_vocab(liu):
+    archive, mid = liu
+    C.add_tag(archive, mid, 1.0, 6.2, people=["P-005"])  # the child: minor
+    C.add_tag(archive, mid, 8.9, 11.6, people=["P-001"])
+    assert C.sensitive_spans(archive) == {mid: [(1.0, 6.2, ["minor"])]}
+    vocab = C.vocab_for_media(archive, mid, max_chars=60)
+    assert vocab.startswith("Liu Jingjun") and len(vocab) <= 62
+    full = C.vocab_for_media(archive, mid)
+    assert "Luo Run" in full and "Taiyuan" in full and len(full) <= 602
+
+
+# -- CLI -------------------------------------------------------------------------------
+
+
+def test_cli_cases_people_tags_links(isolated_archive: Path, tmp_path: Path):
+    a = Archive.open(isolated_archive)
+    [res] = a.import_paths([MEDIA / "interview_liu.mov"])
+    put_transcript(a, res.id, LIU_LINES)
+    a.close()
+    mid = res.id
+    bad = tmp_path / "cases.csv"
+    bad.write_text(
+        (SAMPLES / "cases_from_seeds.csv").read_text(encoding="utf-8") + ",nobody,,,,,,,,,\n",
+        encoding="utf-8",
+    )
+    r = run_cli("cases", "import", str(bad))
+    assert r.returncode == 1 and "line 6: missing case_id" in r.stderr, r
+    assert "4 added" in r.stdout
+    r = run_cli("people", "import", str(SAMPLES / "people_from_seeds.csv"))
+    assert r.returncode == 0, r.stderr
+    cases = json.loads(run_cli("cases", "list", "--json").stdout)
+    assert {"case_id", "child_name", "aliases", "status"} <= set(cases[0])
+    r = run_cli("tag", mid, "00:00:01.0", "6.2", "--case", LIU_CASE, "--theme", "police response")
+    assert r.returncode == 0, r.stderr
+    r = run_cli("tag", mid, "1", "2", "--case", "C-NOPE")
+    assert r.returncode == 1 and "C-NOPE" in r.stderr
+    tags = json.loads(run_cli("tags", "list", "--case", LIU_CASE, "--json").stdout)
+    assert len(tags) == 1 and tags[0]["start"] == 1.0
+    sugg = json.loads(run_cli("links", "suggest", mid, "--json").stdout)
+    assert {"link_id", "media_id", "start", "end", "mention", "target_type", "target_id",
+            "score"} <= set(sugg[0])  # fmt: skip
+    r = run_cli("links", "accept", sugg[0]["link_id"], "k-nope")
+    assert r.returncode == 1 and "accepted" in r.stdout and "k-nope" in r.stderr
+    shown = json.loads(run_cli("cases", "show", LIU_CASE, "--json").stdout)
+    assert len(shown["passages"]) >= 1 and "Liu Jingjun" in shown["passages"][0]["text"]
+    r = run_cli("cases", "import", str(tmp_path / "missing.csv"))
+    assert r.returncode in (1, 2) and "missing.csv" in r.stderr
