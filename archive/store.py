@@ -222,6 +222,7 @@ class Store:
         self.backup_dir = self.root / BACKUP_DIR
         if self.root.exists() and not self.root.is_dir():
             raise StoreError("not a directory", path=str(self.root))
+        _finish_restore(self.root)
         if not self.dir.is_dir():
             if not create:
                 raise StoreError("no tapelog archive here", path=str(self.root))
@@ -272,7 +273,18 @@ class Store:
         return data
 
     def _recover_journal(self) -> None:
-        """Finish a multi-table commit that a crash interrupted (call under the lock)."""
+        """Finish a multi-table commit that a crash interrupted (call under the lock).
+
+        Also removes temp files of writers that died before their rename.
+        """
+        for tmp in self.dir.glob(".*.tmp-*"):
+            try:
+                pid = int(tmp.name.rsplit(".tmp-", 1)[1].split("-", 1)[0])
+            except (IndexError, ValueError):
+                continue
+            if pid != os.getpid() and not _alive(pid):
+                with contextlib.suppress(OSError):
+                    tmp.unlink()
         journal = self.dir / JOURNAL_NAME
         if not journal.exists():
             return
@@ -295,7 +307,7 @@ class Store:
             return
         self._maybe_backup()
         if len(texts) == 1:
-            (name, text), = texts.items()
+            ((name, text),) = texts.items()
             atomic_write_text(self.table_path(name), text)
         else:
             journal = self.dir / JOURNAL_NAME
@@ -460,8 +472,8 @@ class Store:
         if newest and now - newest[0].stat().st_mtime < BACKUP_INTERVAL_S:
             self._last_backup = newest[0].stat().st_mtime
             return
-        self.backup_now()
-        self._last_backup = now
+        if self.backup_now() is not None:  # a brand-new store has nothing to copy yet
+            self._last_backup = now
 
     def backup_now(self) -> Path | None:
         """Copy every table file into backups/<time>/ (keeping the newest BACKUPS_KEPT)."""
@@ -534,15 +546,41 @@ def restore_backup(root: Path, backup: str | Path | None = None) -> Path:
         texts[f.stem] = text
     store_dir = root / STORE_DIR
     with FileLock(str(root / LOCK_NAME)).acquire(timeout=lock_timeout()):
-        if store_dir.exists():
-            stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-            os.replace(store_dir, root / f"{STORE_DIR}.replaced-{stamp}")
-        tmp = root / f".{STORE_DIR}.restoring"
+        tmp = root / RESTORING_NAME
         shutil.rmtree(tmp, ignore_errors=True)
         tmp.mkdir()
         for name, text in texts.items():
             atomic_write_text(tmp / f"{name}.json", text, sync_dir=False)
-        _fsync_dir(tmp)
-        os.replace(tmp, store_dir)
-        _fsync_dir(root)
+        # Written last: a restore folder with this marker is complete and may be moved
+        # in by the next open if we die between the two renames below.
+        atomic_write_text(tmp / RESTORE_COMPLETE, chosen.name)
+        if store_dir.exists():
+            stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+            os.replace(store_dir, root / f"{STORE_DIR}.replaced-{stamp}")
+        _finish_restore(root)
     return chosen
+
+
+RESTORING_NAME = f".{STORE_DIR}.restoring"
+RESTORE_COMPLETE = ".complete"
+
+
+def _finish_restore(root: Path) -> None:
+    """Move a complete restored store into place if a restore stopped half way."""
+    tmp = root / RESTORING_NAME
+    store_dir = root / STORE_DIR
+    if store_dir.exists() or not (tmp / RESTORE_COMPLETE).exists():
+        return
+    (tmp / RESTORE_COMPLETE).unlink()
+    os.replace(tmp, store_dir)
+    _fsync_dir(root)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

@@ -30,7 +30,12 @@ def transcript_path(root: Path, media_id: str, transcript_id: str) -> Path:
 
 
 def _good_lines(raw: bytes) -> tuple[list[dict], int]:
-    """Parse complete JSON lines; return them and the byte length they cover."""
+    """Parse the complete JSON lines; return them and the byte length to keep.
+
+    A last line without its newline was being written when the process died: it is
+    not returned and not kept. A broken line in the middle (disk damage) is skipped,
+    not allowed to hide the lines after it; ``tapelog check`` reports it.
+    """
     records: list[dict] = []
     good_end = 0
     pos = 0
@@ -40,10 +45,8 @@ def _good_lines(raw: bytes) -> tuple[list[dict], int]:
             break
         line = raw[pos:nl]
         if line.strip():
-            try:
+            with contextlib.suppress(ValueError):
                 records.append(json.loads(line))
-            except ValueError:
-                break
         pos = nl + 1
         good_end = pos
     return records, good_end

@@ -228,3 +228,28 @@ def test_interrupted_multi_table_commit_is_finished_on_open(tmp_path: Path) -> N
     reopened = Store(tmp_path)
     assert [d["id"] for d in reopened.table("links").all()] == ["l1"]
     assert not (tmp_path / "store" / ".journal.json").exists()
+
+
+def test_restore_interrupted_between_renames_is_finished_on_open(tmp_path: Path) -> None:
+    store = Store(tmp_path)
+    with store.transaction():
+        store.table("tags").insert({"id": "restored"})
+    store.backup_now()
+    restore_backup(tmp_path)
+    # Simulate a crash after the old store was moved aside but before the new one moved in.
+    restoring = tmp_path / ".store.restoring"
+    (tmp_path / "store").rename(restoring)
+    (restoring / ".complete").write_text("x")
+    assert _ids(tmp_path) == {"restored"}
+    assert not restoring.exists()
+
+
+def test_temp_files_of_dead_writers_are_cleaned(tmp_path: Path) -> None:
+    store = Store(tmp_path)
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True).stdout.strip()  # fmt: skip
+    leftover = tmp_path / "store" / f".tags.json.tmp-{dead}-1"
+    leftover.write_text("{")
+    with store.transaction():
+        store.table("tags").insert({"id": "x"})
+    assert not leftover.exists()
