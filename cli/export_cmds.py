@@ -24,6 +24,10 @@ TC_CHOICE = click.Choice(["source", "running"])
 
 
 def register(group: click.Group) -> None:
+    from cli.admin_cmds import archive_export_cmd
+
+    # `tapelog export archive FILE` as the issue words it; `tapelog archive export` too.
+    export_group.add_command(archive_export_cmd, "archive")
     group.add_command(export_group)
     group.add_command(selections_group)
 
