@@ -7,6 +7,7 @@ this small is what lets another engine (whisper.cpp, a server) be added later.
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Iterator
 from typing import Protocol
@@ -46,6 +47,8 @@ def check_options(options: TranscribeOptions) -> None:
             )
     if options.beam_size < 1:
         raise UsageError("beam size must be at least 1")
+    if options.batch_size < 0:
+        raise UsageError("batch size must be 0 (sequential) or more")
 
 
 class FasterWhisperEngine:
@@ -58,23 +61,38 @@ class FasterWhisperEngine:
 
         self.model_name = model
         path = resolve_model(model)
+        is_hub_name = path == model and not os.path.isdir(path)
+        # A hub name is looked up in the local Hugging Face cache only: tapelog works
+        # offline, and a download attempt on a machine whose network drops packets can
+        # stall for a long time before failing. TAPELOG_ALLOW_DOWNLOAD=1 opts in.
+        allow_download = is_hub_name and os.environ.get("TAPELOG_ALLOW_DOWNLOAD") == "1"
         try:
             self.model = WhisperModel(
                 path,
                 device="cpu",
                 compute_type=compute_type,
                 cpu_threads=cpu_threads,
-                local_files_only=False,
+                local_files_only=not allow_download,
             )
         except ValueError as exc:
-            raise ModelError(f"model '{model}' cannot be loaded: {exc}") from exc
+            raise ModelError(f"model '{model}' cannot be loaded: {_first_line(exc)}") from exc
         except Exception as exc:  # hub errors, missing files: many types, one message
-            raise ModelError(
-                f"model '{model}' is not available offline; use tiny.en, base, "
-                "or a local CTranslate2 model directory"
-                if path == model
-                else f"model '{model}' cannot be loaded: {str(exc).splitlines()[0]}"
-            ) from exc
+            if is_hub_name:
+                hint = "" if allow_download else " (set TAPELOG_ALLOW_DOWNLOAD=1 to download it)"
+                raise ModelError(
+                    f"model '{model}' is not available offline{hint}; use tiny.en, base, "
+                    "or a local CTranslate2 model directory"
+                ) from exc
+            raise ModelError(f"model '{model}' cannot be loaded: {_first_line(exc)}") from exc
+        self._batched = None
+
+    def _pipeline(self):
+        """faster-whisper's batched pipeline over the same loaded model, made once."""
+        if self._batched is None:
+            from faster_whisper import BatchedInferencePipeline
+
+            self._batched = BatchedInferencePipeline(self.model)
+        return self._batched
 
     def transcribe(
         self, audio: np.ndarray, options: TranscribeOptions, offset: float = 0.0
@@ -85,19 +103,31 @@ class FasterWhisperEngine:
             # Nothing left to hear (a resumed run at the very end, or an empty file).
             info = TranscriptionInfo(options.language, None, offset + duration, self.model_name)
             return info, iter(())
+        kwargs = dict(
+            language=options.language,
+            task=options.task,
+            beam_size=options.beam_size,
+            vad_filter=options.vad,
+            initial_prompt=options.initial_prompt,
+            hotwords=options.hotwords,
+            word_timestamps=options.word_timestamps,
+        )
         try:
-            segments, info = self.model.transcribe(
-                audio,
-                language=options.language,
-                task=options.task,
-                beam_size=options.beam_size,
-                vad_filter=options.vad,
-                initial_prompt=options.initial_prompt,
-                hotwords=options.hotwords,
-                word_timestamps=options.word_timestamps,
-            )
+            if options.batch_size > 0:
+                if not options.vad and duration > 30:
+                    # Without VAD the batched pipeline needs its windows given: 30 s each.
+                    kwargs["clip_timestamps"] = [
+                        {"start": float(t), "end": float(min(t + 30, duration))}
+                        for t in range(0, int(np.ceil(duration)), 30)
+                        if t < duration
+                    ]
+                segments, info = self._pipeline().transcribe(
+                    audio, batch_size=options.batch_size, **kwargs
+                )
+            else:
+                segments, info = self.model.transcribe(audio, **kwargs)
         except Exception as exc:
-            raise TranscriptionError(f"the speech engine failed: {exc}") from exc
+            raise TranscriptionError(f"the speech engine failed: {_first_line(exc)}") from exc
         result = TranscriptionInfo(
             language=info.language,
             language_probability=info.language_probability,
@@ -108,27 +138,39 @@ class FasterWhisperEngine:
 
     @staticmethod
     def _segments(raw, offset: float) -> Iterator[Segment]:
-        for seg in raw:
+        it = iter(raw)
+        while True:
+            try:
+                seg = next(it)
+            except StopIteration:
+                return
+            except Exception as exc:  # decoding happens here, lazily: one message
+                raise TranscriptionError(f"the speech engine failed: {_first_line(exc)}") from exc
             text = seg.text.strip()
             if not text:
                 continue
             words = [
                 Word(
-                    start=round(w.start + offset, 3),
-                    end=round(w.end + offset, 3),
+                    start=round(float(w.start) + offset, 3),
+                    end=round(float(w.end) + offset, 3),
                     word=w.word,
-                    probability=round(w.probability, 4),
+                    probability=round(float(w.probability), 4),
                 )
                 for w in (seg.words or [])
             ]
             yield Segment(
-                start=round(seg.start + offset, 3),
-                end=round(seg.end + offset, 3),
+                start=round(float(seg.start) + offset, 3),
+                end=round(float(seg.end) + offset, 3),
                 text=text,
                 words=words,
                 avg_logprob=seg.avg_logprob,
                 no_speech_prob=seg.no_speech_prob,
             )
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
 
 
 _ENGINES: dict[tuple[str, str, int], FasterWhisperEngine] = {}

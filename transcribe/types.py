@@ -61,6 +61,7 @@ class TranscribeOptions:
     cpu_threads: int = 0  # 0: all cores
     compute_type: str = "int8"
     word_timestamps: bool = True
+    batch_size: int = 0  # 0: sequential decoding; N: faster-whisper's batched pipeline
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
