@@ -349,6 +349,7 @@ class Archive:
         """
         from media.audio import channel_envelopes, load_audio
         from transcribe.engine import get_engine
+        from transcribe.lines import split_sentences
         from transcribe.speakers import assign_speakers, channels_differ
 
         media = self.get_media(media_id)
@@ -395,11 +396,12 @@ class Archive:
                 record.language_probability = info.language_probability
                 with self.store.transaction():
                     self.store.table("transcripts").upsert(record.to_dict(), Q.id == record.id)
-            for seg in segs:
+            for whole in segs:
                 if cancel is not None:
                     cancel.check()
-                writer.append(seg)
-                done.append(seg)
+                for seg in split_sentences(whole):
+                    writer.append(seg)
+                    done.append(seg)
                 elapsed = time.monotonic() - started
                 rate = (seg.end - offset) / elapsed if elapsed > 0 else 0
                 eta = (total - seg.end) / rate if rate > 0 else None

@@ -33,6 +33,13 @@ def channels_differ(envelopes: np.ndarray) -> bool:
 
 
 def _dominant(envelopes: np.ndarray, spans: list[tuple[float, float]], frame_s: float) -> int:
+    return _dominance(envelopes, spans, frame_s)[0]
+
+
+def _dominance(
+    envelopes: np.ndarray, spans: list[tuple[float, float]], frame_s: float
+) -> tuple[int, float]:
+    """The loudest channel over ``spans`` and how much louder it is than the next."""
     n = envelopes.shape[1]
     energy = np.zeros(envelopes.shape[0])
     for start, end in spans:
@@ -40,28 +47,69 @@ def _dominant(envelopes: np.ndarray, spans: list[tuple[float, float]], frame_s: 
         i1 = min(n, max(i0 + 1, int(np.ceil(end / frame_s))))
         if i0 < n:
             energy += (envelopes[:, i0:i1] ** 2).sum(axis=1)
-    return int(np.argmax(energy))
+    order = np.argsort(energy)[::-1]
+    top, second = energy[order[0]], energy[order[1]] if len(order) > 1 else 0.0
+    return int(order[0]), float(top / second) if second > 0 else float("inf")
+
+
+WEAK = 3.0  # a word barely louder on another channel may be bleed, not a turn
+
+
+def _runs(labels: list[int], ratios: list[float]) -> list[tuple[int, int, int]]:
+    """(label, first, last) runs of equal labels. A lone word between two runs of the
+    same speaker, and only weakly louder on its own channel, is bleed (a cough, a mic
+    touch) rather than a turn, and joins them."""
+    labels = list(labels)
+    for i in range(1, len(labels) - 1):
+        if labels[i - 1] == labels[i + 1] != labels[i] and ratios[i] < WEAK:
+            labels[i] = labels[i - 1]
+    runs: list[tuple[int, int, int]] = []
+    for i, lab in enumerate(labels):
+        if runs and runs[-1][0] == lab:
+            runs[-1] = (lab, runs[-1][1], i)
+        else:
+            runs.append((lab, i, i))
+    return runs
 
 
 def assign_speakers(
     segments: list[Segment], envelopes: np.ndarray, frame_s: float
 ) -> list[Segment]:
-    """Label each segment with the channel that dominates it (``CH1``...)."""
+    """Label each segment with the channel that dominates it (``CH1``...).
+
+    Whisper's segments do not respect turns (a prompt can make one segment of a whole
+    exchange), so with word timestamps each word is given its channel and a segment is
+    split where the speaker changes: every line an editor sees has one speaker.
+    """
     if envelopes.ndim != 2 or envelopes.shape[0] < 2:
         return segments
     out = []
     for seg in segments:
-        spans = [(w.start, w.end) for w in seg.words] or [(seg.start, seg.end)]
-        ch = _dominant(envelopes, spans, frame_s)
-        out.append(
-            Segment(
-                start=seg.start,
-                end=seg.end,
-                text=seg.text,
-                words=seg.words,
-                speaker=f"CH{ch + 1}",
-                avg_logprob=seg.avg_logprob,
-                no_speech_prob=seg.no_speech_prob,
-            )
-        )
+        if not seg.words:
+            ch = _dominant(envelopes, [(seg.start, seg.end)], frame_s)
+            out.append(_with(seg, seg.start, seg.end, seg.text, seg.words, ch))
+            continue
+        found = [_dominance(envelopes, [(w.start, w.end)], frame_s) for w in seg.words]
+        runs = _runs([f[0] for f in found], [f[1] for f in found])
+        if len(runs) == 1:
+            out.append(_with(seg, seg.start, seg.end, seg.text, seg.words, runs[0][0]))
+            continue
+        for n, (ch, first, last) in enumerate(runs):
+            words = seg.words[first : last + 1]
+            start = seg.start if n == 0 else words[0].start
+            end = seg.end if n == len(runs) - 1 else words[-1].end
+            text = "".join(w.word for w in words).strip()
+            out.append(_with(seg, start, end, text, words, ch))
     return out
+
+
+def _with(seg: Segment, start, end, text, words, ch: int) -> Segment:
+    return Segment(
+        start=start,
+        end=end,
+        text=text,
+        words=words,
+        speaker=f"CH{ch + 1}",
+        avg_logprob=seg.avg_logprob,
+        no_speech_prob=seg.no_speech_prob,
+    )
