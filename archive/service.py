@@ -138,6 +138,42 @@ class Archive:
     def close(self) -> None:
         self.index.close()
 
+    # -- settings ------------------------------------------------------------------
+
+    SETTINGS = {
+        "vocab_from_cases": ("false", "bias Whisper with case and people names by default"),
+        "model": ("tiny.en", "default Whisper model for English"),
+        "model_multilingual": ("base", "default model for other languages and translation"),
+        "player": ("", "external player command (mpv, ffplay, vlc); empty: find one"),
+    }
+
+    def settings(self) -> dict[str, str]:
+        """Per-archive settings (kept in the store, so they travel with the archive)."""
+        out = {k: default for k, (default, _help) in self.SETTINGS.items()}
+        for doc in self.store.table("meta").search(
+            Q.key.test(lambda k: str(k).startswith("setting:"))
+        ):
+            out[doc["key"].removeprefix("setting:")] = str(doc["value"])
+        return out
+
+    def setting(self, key: str) -> str:
+        return self.settings()[self._setting_key(key)]
+
+    def set_setting(self, key: str, value: str) -> None:
+        key = self._setting_key(key)
+        if key == "vocab_from_cases" and value.lower() not in ("true", "false"):
+            raise UsageError("vocab_from_cases is true or false")
+        with self.store.transaction():
+            self.store.table("meta").upsert(
+                {"key": f"setting:{key}", "value": value}, Q.key == f"setting:{key}"
+            )
+
+    def _setting_key(self, key: str) -> str:
+        key = key.replace("-", "_")
+        if key not in self.SETTINGS:
+            raise UsageError(f"no setting '{key}' (settings: {', '.join(self.SETTINGS)})")
+        return key
+
     # -- media ---------------------------------------------------------------------
 
     def list_media(self) -> list[MediaRecord]:

@@ -7,6 +7,7 @@ saved selection) so that the first screen a person sees is a working archive.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import click
@@ -70,6 +71,8 @@ def build_demo(archive, echo=print) -> None:
     for line in (SAMPLES / "themes.txt").read_text(encoding="utf-8").splitlines():
         if line.strip():
             casebook.add_theme(archive, line.strip())
+    # Names from the case records make Whisper spell them right ("Jingjun", not "Jingle").
+    archive.set_setting("vocab_from_cases", "true")
     for name, model, language in DEMO_MEDIA:
         mid = ids.get(name)
         if mid is None or model is None:
@@ -78,7 +81,8 @@ def build_demo(archive, echo=print) -> None:
             continue
         progress = StderrProgress(name)
         try:
-            options = TranscribeOptions(model=model, language=language)
+            prompt = casebook.vocab_for_media(archive, mid) or None
+            options = TranscribeOptions(model=model, language=language, initial_prompt=prompt)
             archive.transcribe(mid, options, progress=progress)
         except TapelogError as exc:
             progress.finish()
@@ -95,20 +99,20 @@ def build_demo(archive, echo=print) -> None:
     suggestions = casebook.suggest_links(archive)
     accepted = 0
     for link in suggestions:
-        if link.score >= 90 and link.target_type == "case":
+        if link.score >= 0.9 and link.target_type == "case":
             casebook.accept_link(archive, link.link_id)
             accepted += 1
     echo(f"links: {len(suggestions)} suggested, {accepted} accepted, the rest wait for review")
     liu = ids.get("interview_liu.mov")
     if liu:
         for seg in archive.segments(liu):
-            low = seg.text.lower()
+            low = " " + " ".join(re.findall(r"\w+", seg.text.lower())) + " "
             themes = []
-            if "police" in low:
+            if " police " in low:
                 themes.append("police response")
-            if "scam" in low or "yuan" in low:
+            if " scam " in low or " yuan " in low:
                 themes.append("scam calls and extortion")
-            if "dna" in low or "blood" in low:
+            if " dna " in low or " blood " in low:
                 themes.append("DNA database")
             if themes:
                 casebook.add_tag(

@@ -24,6 +24,7 @@ def register(group: click.Group) -> None:
         show_cmd,
         search_cmd,
         speakers_group,
+        config_cmd,
         correct_cmd,
         relink_cmd,
         audio_cmd,
@@ -68,7 +69,11 @@ def import_cmd(ctx: click.Context, paths: tuple[str, ...], recursive: bool, as_j
 @click.option("--translate", is_flag=True, help="Translate to English.")
 @click.option("--hotwords", default=None, help="Words to bias recognition towards (names).")
 @click.option("--prompt", "initial_prompt", default=None, help="Initial prompt for Whisper.")
-@click.option("--vocab-from-cases", is_flag=True, help="Bias Whisper with case/people names.")
+@click.option(
+    "--vocab-from-cases/--no-vocab-from-cases",
+    default=None,
+    help="Bias Whisper with case/people names (default: the archive's setting).",
+)
 @click.option("--beam-size", type=click.IntRange(1, 10), default=5, show_default=True)
 @click.option("--threads", type=click.IntRange(0, 64), default=0, help="CPU threads (0: all).")
 @click.option("--compute-type", default="int8", show_default=True)
@@ -86,7 +91,7 @@ def transcribe_cmd(
     translate: bool,
     hotwords: str | None,
     initial_prompt: str | None,
-    vocab_from_cases: bool,
+    vocab_from_cases: bool | None,
     beam_size: int,
     threads: int,
     compute_type: str,
@@ -110,8 +115,12 @@ def transcribe_cmd(
         targets = list(dict.fromkeys(ids))
         for mid in targets:
             archive.get_media(mid)
+    settings = archive.settings()
+    if vocab_from_cases is None:
+        vocab_from_cases = settings["vocab_from_cases"].lower() == "true"
     if model is None:
-        model = "base" if (translate or (language and language != "en")) else "tiny.en"
+        multilingual = translate or (language and language != "en")
+        model = settings["model_multilingual"] if multilingual else settings["model"]
     results = []
     failed = False
     for mid in targets:
@@ -494,3 +503,25 @@ def audio_cmd(ctx: click.Context, media_id: str, output: str, channel: int | Non
     )
     progress.finish()
     click.echo(output)
+
+
+@click.command("config")
+@click.argument("key", required=False)
+@click.argument("value", required=False)
+@archive_option
+@json_option
+@click.pass_context
+def config_cmd(ctx: click.Context, key: str | None, value: str | None, as_json: bool) -> None:
+    """Show or set per-archive settings (e.g. `config vocab_from_cases true`)."""
+    archive = open_archive(ctx)
+    if key is not None and value is not None:
+        archive.set_setting(key, value)
+    settings = archive.settings()
+    if key is not None:
+        settings = {archive._setting_key(key): settings[archive._setting_key(key)]}
+
+    def text() -> None:
+        for k, v in settings.items():
+            click.echo(f"{k} = {v}\t# {archive.SETTINGS[k][1]}")
+
+    emit(as_json, settings, text)
