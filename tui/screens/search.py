@@ -111,6 +111,8 @@ class SearchScreen(TapelogScreen):
         self._serial = 0
         self._debounce: Timer | None = None
         self.last_elapsed: float | None = None
+        self.last_query = ""
+        self.results_at = 0.0
 
     def compose(self) -> ComposeResult:
         yield Input(placeholder="Search every transcript…", id="search-box")
@@ -183,6 +185,8 @@ class SearchScreen(TapelogScreen):
         self.hits = message.hits
         self.marked.clear()
         self.last_elapsed = message.elapsed
+        self.last_query = message.query
+        self.results_at = time.perf_counter()  # when the results were drawn (benchmarks)
         self.query_one(VirtualList).set_items(self.hits, cursor=0)
         self._update_status()
         self._update_preview()
