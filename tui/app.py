@@ -109,7 +109,7 @@ class TapelogApp(App):
         super().__init__()
         self.archive = archive
         self.transcribe_options = transcribe_options or TranscribeOptions(
-            model=os.environ.get("TAPELOG_MODEL", "tiny.en")
+            model=os.environ.get("TAPELOG_MODEL") or _archive_setting(archive, "model", "tiny.en")
         )
 
     # -- navigation
@@ -171,6 +171,13 @@ class TapelogApp(App):
             self.show_error(str(error))
         else:
             self.show_error(f"unexpected error (please report it): {error!r}", "Bug")
+
+
+def _archive_setting(archive: Archive, key: str, default: str) -> str:
+    try:
+        return archive.setting(key) or default
+    except (AttributeError, TapelogError):
+        return default
 
 
 def run_app(archive: Archive) -> None:

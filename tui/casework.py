@@ -50,17 +50,28 @@ def _records(archive: Any, table: str) -> list[dict[str, Any]]:
 # -- reads -------------------------------------------------------------------------------
 
 
+def _reader(name: str) -> Callable[..., Any] | None:
+    mod = _module("archive.cases")
+    return getattr(mod, name, None) if mod is not None else None
+
+
 def list_cases(archive: Any) -> list[Case]:
+    if (fn := _reader("list_cases")) is not None:
+        return fn(archive)
     recs = [Case.from_dict(d) for d in _records(archive, "cases")]
     return sorted(recs, key=lambda c: c.case_id)
 
 
 def list_people(archive: Any) -> list[Person]:
+    if (fn := _reader("list_people")) is not None:
+        return fn(archive)
     recs = [Person.from_dict(d) for d in _records(archive, "people")]
     return sorted(recs, key=lambda p: p.person_id)
 
 
 def list_themes(archive: Any) -> list[str]:
+    if (fn := _reader("list_themes")) is not None:
+        return fn(archive)
     names = set()
     for d in _records(archive, "themes"):
         name = d.get("name") or d.get("path") or d.get("theme")
@@ -72,6 +83,8 @@ def list_themes(archive: Any) -> list[str]:
 
 
 def list_tags(archive: Any, media_id: str | None = None) -> list[Tag]:
+    if (fn := _reader("list_tags")) is not None:
+        return fn(archive, media_id=media_id)
     tags = [Tag.from_dict(d) for d in _records(archive, "tags")]
     if media_id is not None:
         tags = [t for t in tags if t.media_id == media_id]

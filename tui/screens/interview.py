@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import os
 
 from rich.text import Text
 from textual import on
@@ -17,12 +18,25 @@ from transcribe.types import Segment
 from tui import casework
 from tui.format import clock, col
 from tui.messages import ArchiveChanged, ShowError
-from tui.player import Playback, find_player
+from tui.player import PLAYER_ENV, Playback, find_player
 from tui.screens.base import TapelogScreen
 from tui.widgets.dialogs import InputDialog, TagDialog, TagRequest
 from tui.widgets.virtual_list import VirtualList
 
 TAG_COL = 18
+
+
+def player_env(archive) -> dict[str, str]:
+    """The environment with the archive's `player` setting, unless TAPELOG_PLAYER is set."""
+    env = dict(os.environ)
+    if not env.get(PLAYER_ENV):
+        try:
+            configured = archive.setting("player")
+        except (AttributeError, TapelogError):
+            configured = ""
+        if configured:
+            env[PLAYER_ENV] = configured
+    return env
 
 
 class InterviewScreen(TapelogScreen):
@@ -272,7 +286,7 @@ class InterviewScreen(TapelogScreen):
         self.action_stop()
         start = seg.start if seg is not None else 0.0
         try:
-            player = find_player()
+            player = find_player(player_env(self.archive))
             path = self.archive.media_path(self.media)
             playback = Playback(player, path, start)
             playback.play()
