@@ -101,7 +101,7 @@ class LibraryScreen(TapelogScreen):
         self.rows: list[LibraryRow] = []
         self._queue: deque[str] = deque()
         self._tokens: dict[str, CancelToken] = {}
-        self._running: str | None = None
+        self._active: str | None = None
 
     def compose(self) -> ComposeResult:
         yield Label("", id="lib-title")
@@ -161,7 +161,7 @@ class LibraryScreen(TapelogScreen):
         m = row.media
         name, _ = self._widths(width)
         status = m.transcript_status
-        if self._running == m.id:
+        if self._active == m.id:
             status = "running"
         elif m.id in self._queue:
             status = "queued"
@@ -281,13 +281,13 @@ class LibraryScreen(TapelogScreen):
         queue.set_class(not self._tokens, "-empty")
         self.marked.clear()
         self.reload()
-        if added and self._running is None:
+        if added and self._active is None:
             self.run_queue()
 
     def action_cancel(self) -> None:
         """Cancel the file under the cursor if queued, else the running one."""
         media = self._current()
-        target = media.id if media is not None and media.id in self._tokens else self._running
+        target = media.id if media is not None and media.id in self._tokens else self._active
         if target is None:
             self.notify("Nothing to cancel")
             return
@@ -308,7 +308,7 @@ class LibraryScreen(TapelogScreen):
             token = self._tokens.get(mid)
             if token is None or token.cancelled:
                 continue
-            self._running = mid
+            self._active = mid
             progress = self._progress_callback(mid, token)
 
             try:
@@ -324,7 +324,7 @@ class LibraryScreen(TapelogScreen):
                     self.archive.mark_failed(mid, str(exc))
                 self.post_message(TranscribeFinished(mid, "failed", str(exc)))
             finally:
-                self._running = None
+                self._active = None
 
     def _progress_callback(self, mid: str, token: CancelToken) -> Callable[[ProgressEvent], None]:
         """Posts progress at most 10 times a second; a cancelled worker cancels the token."""
