@@ -350,3 +350,23 @@ async def test_virtual_list_stays_fast_at_100k_rows(ui_archive) -> None:
         assert lst.cursor == 100_000 - 1 - lst._page() - 1
         assert elapsed < 2.0
         assert not app.screen.query("Static.row")  # nothing mounted per row
+
+
+async def test_find_names_fills_the_queue(tmp_path) -> None:
+    a = build_ui_archive(tmp_path / "plain", records=False)
+    from archive.cases import import_cases
+
+    import_cases(a, MEDIA.parent / "cases_from_seeds.csv")
+    app = TapelogApp(a)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("3")
+        assert vlist(app).items == []
+        await pilot.press("s")
+        await settle(app, pilot)
+        await pilot.pause()
+        targets = {x.target_id for x in vlist(app).items}
+        assert {"C-2010-TY-001", "C-2009-GZ-002"} <= targets
+        await pilot.press("a")
+        await pilot.pause()
+        assert any(t["source"] == "link" for t in a.store.table("tags").all())
+    a.close()

@@ -202,6 +202,11 @@ def add_tag(
     )
 
 
+def suggest_links(archive: Any) -> list[LinkSuggestion]:
+    """Scan every transcript for names of cases and people (slow on big archives)."""
+    return _core("archive.cases", "suggest_links")(archive)
+
+
 def accept_link(archive: Any, link_id: str) -> Any:
     return _core("archive.cases", "accept_link", "accept_links")(archive, link_id)
 

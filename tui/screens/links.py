@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 from rich.text import Text
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Footer, Label, Static
 
+from archive.errors import TapelogError
 from archive.models import LinkSuggestion
 from transcribe.types import Segment
 from tui import casework
 from tui.format import clock, col
 from tui.fuzzy import resolve
-from tui.messages import ArchiveChanged, OpenPassage
+from tui.messages import ArchiveChanged, OpenPassage, ShowError
 from tui.screens.base import TapelogScreen
 from tui.widgets.dialogs import InputDialog
 from tui.widgets.virtual_list import VirtualList
@@ -28,6 +29,7 @@ class LinksScreen(TapelogScreen):
         Binding("a", "accept", "Accept"),
         Binding("x", "reject", "Reject"),
         Binding("c", "reassign", "Reassign"),
+        Binding("s", "suggest", "Find names"),
         Binding("enter", "open", "Open passage", show=False),
         Binding("r", "reload", "Reload", show=False),
     ]
@@ -59,6 +61,7 @@ class LinksScreen(TapelogScreen):
         self.query_one(VirtualList).set_items(self.links)
         self.query_one("#links-title", Label).update(
             f"Link review · {len(self.links)} pending · a accept · x reject · c reassign"
+            " · s find names"
         )
         self._update_context()
 
@@ -151,6 +154,23 @@ class LinksScreen(TapelogScreen):
             InputDialog(f"Reassign “{link.mention}” to which {link.target_type}?", choices=choices),
             done,
         )
+
+    def action_suggest(self) -> None:
+        self.notify("Looking for names of cases and people in every transcript…")
+        self.run_suggest()
+
+    @work(thread=True, exclusive=True, group="links", exit_on_error=False)
+    def run_suggest(self) -> None:
+        try:
+            found = casework.suggest_links(self.archive)
+        except TapelogError as exc:
+            self.post_message(ShowError(str(exc)))
+            return
+        self.app.call_from_thread(self._suggested, len(found))
+
+    def _suggested(self, count: int) -> None:
+        self.reload()
+        self.notify(f"{count} suggestions waiting for review")
 
     def action_open(self) -> None:
         link = self._current()

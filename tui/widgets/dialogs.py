@@ -26,7 +26,7 @@ DIALOG_CSS = """
 .dialog .title { text-style: bold; width: 100%; background: $primary 30%; padding: 0 1; }
 .dialog .hint { color: $text-muted; }
 .dialog Input { margin: 0; border: none; height: 1; padding: 0 1; background: $boost; }
-.dialog Input:focus { background: $accent 30%; }
+.dialog Input:focus { border: none; background: $accent 30%; }
 .dialog Label { margin-top: 0; }
 """
 
