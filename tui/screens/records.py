@@ -104,7 +104,7 @@ class RecordsScreen(TapelogScreen):
         text = Text()
         if isinstance(rec, Case):
             text.append(col(rec.case_id, 15), style="cyan")
-            text.append(col(casework.case_label(rec), max(1, width - 15 - 9)))
+            text.append(col(casework.case_label(rec), max(1, width - 15 - 10)) + " ")
             text.append(col(rec.status, 9), style="green" if rec.status == "reunited" else "")
         else:
             flags = casework.sensitive_flags(rec)
