@@ -8,6 +8,12 @@ shows it in a dialog. Anything else is a bug and may show a traceback.
 from __future__ import annotations
 
 
+def _visible(char: str) -> str:
+    if char.isprintable() or char == " ":
+        return char
+    return repr(char)[1:-1]
+
+
 class TapelogError(Exception):
     """Base of every error caused by input, environment or archive state."""
 
@@ -15,7 +21,9 @@ class TapelogError(Exception):
 
     def __init__(self, message: str, *, path: str | None = None) -> None:
         self.path = path
-        super().__init__(f"{path}: {message}" if path else message)
+        text = f"{path}: {message}" if path else message
+        # One line, always: a file name or a CSV header may carry newlines or escapes.
+        super().__init__("".join(_visible(c) for c in text))
 
 
 class UsageError(TapelogError):

@@ -27,13 +27,15 @@ from pathlib import Path
 
 import numpy as np
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import JaroWinkler
 
 from archive.errors import UsageError
 
 INDEX_DIR = "index"
 INDEX_NAME = "search.sqlite"
-INDEX_VERSION = 3
+INDEX_VERSION = 4
 MAX_QUERY_TOKENS = 48
+JW_DISCOUNT = 7.0
 
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3040-\u30ff\uac00-\ud7af\U00020000-\U0002a6df"
 _CJK_RE = re.compile(f"([{_CJK}])")
@@ -101,6 +103,8 @@ CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(
 );
 CREATE VIRTUAL TABLE IF NOT EXISTS vocab USING fts5vocab(fts, 'row');
 CREATE TABLE IF NOT EXISTS state (media_id TEXT PRIMARY KEY, signature TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS vocab_cache (term TEXT PRIMARY KEY, doc INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS info (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
 
 
@@ -200,6 +204,7 @@ class SearchIndex:
                     "INSERT OR REPLACE INTO state (media_id, signature) VALUES (?, ?)",
                     (media_id, signature),
                 )
+                self._vocab_stale(conn)
             self._vocab = None
 
     def remove_media(self, media_id: str) -> None:
@@ -208,6 +213,7 @@ class SearchIndex:
             with conn:
                 self._delete(conn, media_id)
                 conn.execute("DELETE FROM state WHERE media_id = ?", (media_id,))
+                self._vocab_stale(conn)
             self._vocab = None
 
     @staticmethod
@@ -287,23 +293,57 @@ class SearchIndex:
         hits.sort(key=lambda h: -qlen / max(qlen, len(h.text)))
         return hits[:limit]
 
+    @staticmethod
+    def _vocab_stale(conn: sqlite3.Connection) -> None:
+        conn.execute("INSERT OR REPLACE INTO info (key, value) VALUES ('vocab_fresh', '0')")
+
     def _load_vocab(self) -> tuple[list[str], list[int]]:
+        """Every indexed word with its document count, for fuzzy expansion.
+
+        Reading ``fts5vocab`` walks the whole index (seconds at 600k segments), so the
+        result is kept in ``vocab_cache`` and recomputed only after the index changed.
+        """
         if self._vocab is None:
             conn = self._connect()
-            rows = conn.execute("SELECT term, doc FROM vocab").fetchall()
+            fresh = conn.execute("SELECT value FROM info WHERE key = 'vocab_fresh'").fetchone()
+            if fresh is None or fresh[0] != "1":
+                with conn:
+                    conn.execute("DELETE FROM vocab_cache")
+                    conn.execute("INSERT INTO vocab_cache (term, doc) SELECT term, doc FROM vocab")
+                    conn.execute(
+                        "INSERT OR REPLACE INTO info (key, value) VALUES ('vocab_fresh', '1')"
+                    )
+            rows = conn.execute("SELECT term, doc FROM vocab_cache").fetchall()
             self._vocab = ([r[0] for r in rows], [r[1] for r in rows])
             self._total_docs = conn.execute("SELECT count(*) FROM segments").fetchone()[0]
         return self._vocab
 
-    def similar_terms(self, word: str, limit: int = 12) -> list[str]:
-        """Index words close to ``word`` (spelling or hearing), the word itself first."""
+    def _similar(self, word: str, limit: int = 12) -> dict[str, float]:
+        """Index words close to ``word`` with their similarity (0-100)."""
         terms, _docs = self._load_vocab()
         if len(word) <= 2:
-            return [word]
+            return {word: 100.0}
         cutoff = 80 if len(word) <= 4 else 72
         found = process.extract(word, terms, scorer=fuzz.ratio, score_cutoff=cutoff, limit=limit)
-        out = [word] + [t for t, _s, _i in found if t != word]
+        out = {t: float(score) for t, score, _i in found}
+        # Mishearings keep the start of a name and lose its end ("Jingle" for
+        # "Jingjun"): Jaro-Winkler weighs the shared start, a little discounted.
+        heard = process.extract(
+            word,
+            terms,
+            scorer=JaroWinkler.normalized_similarity,
+            score_cutoff=(cutoff + JW_DISCOUNT) / 100,
+            limit=limit,
+        )
+        for t, score, _i in heard:
+            out[t] = max(out.get(t, 0.0), score * 100 - JW_DISCOUNT)
+        out[word] = 100.0
         return out
+
+    def similar_terms(self, word: str, limit: int = 12) -> list[str]:
+        """Index words close to ``word`` (spelling or hearing), the word itself first."""
+        found = self._similar(word, limit)
+        return [word] + [t for t in sorted(found, key=lambda t: -found[t]) if t != word]
 
     def search_fuzzy(
         self,
@@ -324,7 +364,8 @@ class SearchIndex:
         with self._lock:
             terms, docs = self._load_vocab()
             doc_freq = dict(zip(terms, docs, strict=True))
-            groups = [self.similar_terms(tok) for tok in toks]
+            sims = [self._similar(tok) for tok in toks]
+            groups = [list(sim) for sim in sims]
             # Whisper splits and joins words ("Jing June" for "Jingjun"): try pairs joined.
             groups += [
                 self.similar_terms(a + b, limit=6) for a, b in zip(toks, toks[1:], strict=False)
@@ -358,6 +399,17 @@ class SearchIndex:
         if len(toks) > 1:
             whole = process.cdist([qnorm], norms, scorer=fuzz.token_set_ratio)[0] * 0.95
             scores = np.maximum(scores, whole)
+        if sims:
+            # Each query word matched to its best word anywhere in the line, so words
+            # that are apart in the line ("Fujian ... station") still count.
+            per_word = np.array(
+                [
+                    sum(max((sim.get(t, 0.0) for t in set(norm.split())), default=0.0)
+                        for sim in sims) / len(sims)
+                    for norm in norms
+                ]
+            )  # fmt: skip
+            scores = np.maximum(scores, per_word * (0.97 if len(toks) > 1 else 1.0))
         hits: list[RawHit] = []
         for i in np.argsort(-scores, kind="stable"):
             score = float(scores[i])
