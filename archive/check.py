@@ -19,7 +19,6 @@ store files parse at all (a corrupt store cannot be opened) and then opens it.
 from __future__ import annotations
 
 import json
-import os
 import re
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
@@ -27,7 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from archive.errors import TapelogError
-from archive.store import JOURNAL_NAME, STORE_DIR, TABLES
+from archive.store import JOURNAL_NAME, STORE_DIR, TABLES, pid_alive
 from archive.transcripts import TRANSCRIPTS_DIR, transcript_path
 
 if TYPE_CHECKING:
@@ -109,14 +108,6 @@ def _json_problem(path: Path) -> str | None:
         return "not a JSON object of documents"
     return None
 
-
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
     return True
 
 
@@ -128,7 +119,7 @@ def _leftover_temp_files(root: Path) -> list[Problem]:
             continue
         for path in folder.rglob(".*.tmp-*"):
             m = _TMP_RE.search(path.name)
-            if m and not _pid_alive(int(m.group(1))):
+            if m and not pid_alive(int(m.group(1))):
                 found.append(path)
     for extra in (root / f".{STORE_DIR}.restoring",):
         if extra.exists():

@@ -282,7 +282,7 @@ class Store:
                 pid = int(tmp.name.rsplit(".tmp-", 1)[1].split("-", 1)[0])
             except (IndexError, ValueError):
                 continue
-            if pid != os.getpid() and not _alive(pid):
+            if pid != os.getpid() and not pid_alive(pid):
                 with contextlib.suppress(OSError):
                     tmp.unlink()
         journal = self.dir / JOURNAL_NAME
@@ -576,7 +576,8 @@ def _finish_restore(root: Path) -> None:
     _fsync_dir(root)
 
 
-def _alive(pid: int) -> bool:
+def pid_alive(pid: int) -> bool:
+    """Whether a process with this id exists (a writer that may still own a temp file)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
