@@ -56,6 +56,21 @@ def run_cli(*args: str, archive: Path | None = None, input: str | None = None, t
     )
 
 
+def mount_tmpfs(tmp_path: Path, size: str):
+    """Mount a small tmpfs (root on Linux only) for full-disk and read-only tests."""
+    if os.geteuid() != 0 or not sys.platform.startswith("linux"):
+        pytest.skip("needs root on Linux to mount a tmpfs")
+    mnt = tmp_path / "mnt"
+    mnt.mkdir()
+    cmd = ["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(mnt)]
+    if subprocess.run(cmd, capture_output=True).returncode:
+        pytest.skip("cannot mount a tmpfs here")
+    try:
+        yield mnt
+    finally:
+        subprocess.run(["umount", "-l", str(mnt)])
+
+
 @pytest.fixture(scope="session")
 def transcribed_archive(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """An archive with the English samples imported and transcribed with tiny.en, once.

@@ -34,7 +34,7 @@ from archive.check import ERROR, check_archive, check_root, errors
 from archive.errors import LockTimeoutError, ReadOnlyArchiveError, StoreError
 from archive.store import JOURNAL_NAME, Store
 from archive.transcripts import SegmentWriter
-from tests.conftest import MEDIA, REPO, run_cli
+from tests.conftest import MEDIA, REPO, mount_tmpfs, run_cli
 
 WORKER = REPO / "tests" / "crash_worker.py"
 KILLS = int(os.environ.get("TAPELOG_CRASH_KILLS", "200"))
@@ -273,14 +273,7 @@ def fake_engine(monkeypatch: pytest.MonkeyPatch):
 
 @pytest.fixture
 def tmpfs(tmp_path: Path):
-    if os.geteuid() != 0 or not sys.platform.startswith("linux"):
-        pytest.skip("needs root on Linux to mount a tmpfs")
-    mnt = tmp_path / "mnt"
-    mnt.mkdir()
-    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=3m", "tmpfs", str(mnt)]).returncode:
-        pytest.skip("cannot mount a tmpfs here")
-    yield mnt
-    subprocess.run(["umount", "-l", str(mnt)])
+    yield from mount_tmpfs(tmp_path, "3m")
 
 
 def _fill(folder: Path) -> Path:

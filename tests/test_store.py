@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import random
 import signal
 import subprocess
@@ -16,6 +15,7 @@ import pytest
 
 from archive.errors import ReadOnlyArchiveError, StoreCorruptError, StoreError
 from archive.store import MIGRATIONS, SCHEMA_VERSION, Store, restore_backup
+from tests.conftest import mount_tmpfs
 
 WRITER = textwrap.dedent(
     """
@@ -163,20 +163,9 @@ def test_stale_lock_of_a_killed_process_is_recovered(tmp_path: Path) -> None:
     assert "after" in _ids(tmp_path)
 
 
-def _can_mount() -> bool:
-    return os.geteuid() == 0 and sys.platform.startswith("linux")
-
-
 @pytest.fixture
 def small_tmpfs(tmp_path: Path):
-    if not _can_mount():
-        pytest.skip("needs root to mount a tmpfs")
-    mnt = tmp_path / "mnt"
-    mnt.mkdir()
-    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", str(mnt)]).returncode:
-        pytest.skip("cannot mount tmpfs here")
-    yield mnt
-    subprocess.run(["umount", "-l", str(mnt)])
+    yield from mount_tmpfs(tmp_path, "256k")
 
 
 def test_full_disk_fails_cleanly_and_keeps_the_old_store(small_tmpfs: Path) -> None:
