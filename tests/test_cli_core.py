@@ -215,9 +215,15 @@ def test_interrupted_transcription_resumes(tmp_path: Path) -> None:
     assert result["resumed_from"] > 0
     segs = _json(run_cli("show", mid, "--json", archive=arch))["segments"]
     assert len(segs) > kept
-    # The saved part was kept as it was, not transcribed again, and the rest follows it.
-    assert [s["text"] for s in segs[:kept]] == [s["text"] for s in saved]
-    assert segs[kept]["start"] >= saved[-1]["end"] - 0.01
+
+    # The saved part was kept, not transcribed again (speaker assignment at the end may
+    # split its lines where the voice changes, so compare words), and the rest follows.
+    def words(rows: list[dict]) -> list[str]:
+        return " ".join(r["text"] for r in rows).split()
+
+    before = [s for s in segs if s["end"] <= saved[-1]["end"] + 0.01]
+    assert words(before) == words(saved)
+    assert segs[len(before)]["start"] >= saved[-1]["end"] - 0.01
     assert segs[-1]["end"] > 65
     starts = [s["start"] for s in segs]
     assert starts == sorted(starts)
