@@ -48,3 +48,18 @@ def test_segment_spanning_two_speakers_is_split_at_the_turn() -> None:
     out = assign_speakers([seg], env, frame)
     assert [(s.speaker, s.text) for s in out] == [("CH1", "When did?"), ("CH2", "In 2007 yes.")]
     assert out[0].start == seg.start and out[-1].end == seg.end
+
+
+def test_english_only_model_given_as_a_directory_refuses_other_languages() -> None:
+    import pytest
+
+    from archive.errors import UsageError
+    from transcribe.engine import get_engine
+    from transcribe.models import resolve_model
+    from transcribe.types import TranscribeOptions
+
+    path = resolve_model("tiny.en")  # a directory: its name does not say ".en"
+    options = TranscribeOptions(model=path, language="zh")
+    engine = get_engine(TranscribeOptions(model=path))
+    with pytest.raises(UsageError, match="English-only"):
+        engine.transcribe(np.zeros(16000, dtype=np.float32), options)

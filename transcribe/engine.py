@@ -107,6 +107,14 @@ class FasterWhisperEngine:
         self, audio: np.ndarray, options: TranscribeOptions, offset: float = 0.0
     ) -> tuple[TranscriptionInfo, Iterator[Segment]]:
         check_options(options)
+        if not self.model.model.is_multilingual and (
+            options.task == "translate" or options.language not in (None, "en")
+        ):
+            # A directory does not say ".en" in its name; the loaded model knows.
+            raise UsageError(
+                f"model '{self.model_name}' is English-only: it can neither translate nor "
+                "transcribe other languages; use --model base"
+            )
         duration = len(audio) / SAMPLE_RATE
         if len(audio) < SAMPLE_RATE // 10:
             # Nothing left to hear (a resumed run at the very end, or an empty file).
