@@ -9,7 +9,8 @@ three ways:
 * **vocab prompt**: ``--vocab-from-cases``, i.e. ``archive.cases.vocab_for_media`` as
   Whisper's ``initial_prompt`` (seeds the first 30 s window only);
 * **vocab hotwords**: the same vocabulary passed as ``--hotwords`` (faster-whisper puts
-  it before every window).
+  it before every window). On a file shorter than one 30 s window the two put the same
+  tokens before the same window, so they can only differ on longer files.
 
 Reported for each: name recall (occurrences of the expected names spelled as in the
 case records, ignoring case, spaces and hyphens, over their occurrences in the script),
@@ -96,9 +97,12 @@ def main() -> None:
                 for name, mid in ids.items():
                     argv = ["transcribe", mid, "--force", "--model", model, "--json"]
                     argv += ["--threads", str(args.threads)]
+                    # Explicit either way: an archive setting can make the vocab a default.
                     if condition == "vocab prompt":
                         argv.append("--vocab-from-cases")
-                    elif condition == "vocab hotwords":
+                    else:
+                        argv.append("--no-vocab-from-cases")
+                    if condition == "vocab hotwords":
                         argv += ["--hotwords", vocab[name]]
                     t0 = time.perf_counter()
                     tapelog(arch, *argv)
