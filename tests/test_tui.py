@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import stat
 import time
 from pathlib import Path
@@ -18,7 +17,6 @@ from tui.widgets.virtual_list import VirtualList
 
 pytestmark = pytest.mark.anyio
 SIZE = (80, 24)
-HAS_CASES = importlib.util.find_spec("archive.cases") is not None
 
 
 @pytest.fixture
@@ -179,9 +177,6 @@ async def test_tag_a_range(ui_archive) -> None:
         app.screen.query_one("#tag-cases Input").value = "Jingjun"
         await pilot.press("ctrl+s")
         await pilot.pause()
-        if not HAS_CASES:
-            assert isinstance(app.screen, ErrorDialog)  # a clear message, not a crash
-            return
         tags = [t for t in ui_archive.store.table("tags").all() if t["start"] == 11.6]
         assert tags and tags[0]["cases"] == ["C-2010-TY-001"]
         assert tags[0]["end"] == 21.5
@@ -304,9 +299,6 @@ async def test_link_review_queue(ui_archive) -> None:
         assert isinstance(app.screen, InterviewScreen) and vlist(app).cursor == 1
         await pilot.press("escape", "x")
         await pilot.pause()
-        if not HAS_CASES:
-            assert isinstance(app.screen, ErrorDialog)
-            return
         assert [x.link_id for x in vlist(app).items] == ["l2"]
         await pilot.press("a")
         await pilot.pause()

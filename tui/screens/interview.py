@@ -12,6 +12,7 @@ from textual.binding import Binding
 from textual.timer import Timer
 from textual.widgets import Footer, Label, Static
 
+from archive import cases as casebook
 from archive.errors import TapelogError
 from archive.models import MediaRecord, Tag
 from transcribe.types import Segment
@@ -91,7 +92,7 @@ class InterviewScreen(TapelogScreen):
         self.starts = [s.start for s in self.segments]
         self.has_speakers = any(s.speaker for s in self.segments)
         self.names = self.guard(self.archive.speaker_names, self.media_id) or {}
-        self.tags = self.guard(casework.list_tags, self.archive, self.media_id) or []
+        self.tags = self.guard(casebook.list_tags, self.archive, media_id=self.media_id) or []
         vocab = self.guard(casework.vocabulary, self.archive)
         self.labels = {}
         if vocab is not None:
@@ -259,7 +260,7 @@ class InterviewScreen(TapelogScreen):
                 self.notify("Nothing to tag with", severity="warning")
                 return
             ok = self.attempt(
-                casework.add_tag,
+                casebook.add_tag,
                 self.archive,
                 self.media_id,
                 start,

@@ -8,6 +8,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Footer, Label, Static
 
+from archive import cases as casebook
 from archive.errors import TapelogError
 from archive.models import LinkSuggestion
 from transcribe.types import Segment
@@ -122,14 +123,14 @@ class LinksScreen(TapelogScreen):
 
     def action_accept(self) -> None:
         link = self._current()
-        if link and self.attempt(casework.accept_link, self.archive, link.link_id):
+        if link and self.attempt(casebook.accept_link, self.archive, link.link_id):
             self.notify(f"Accepted: {link.mention} → {link.target_id}", timeout=2)
             self.reload()
             self.post_message(ArchiveChanged())
 
     def action_reject(self) -> None:
         link = self._current()
-        if link and self.attempt(casework.reject_link, self.archive, link.link_id):
+        if link and self.attempt(casebook.reject_link, self.archive, link.link_id):
             self.notify(f"Rejected: {link.mention}", timeout=2)
             self.reload()
 
@@ -145,7 +146,7 @@ class LinksScreen(TapelogScreen):
                 return
             found = resolve(value, choices)
             target = found.key if found else value.strip()
-            if self.attempt(casework.reassign_link, self.archive, link.link_id, target):
+            if self.attempt(casebook.reassign_link, self.archive, link.link_id, target):
                 self.notify(f"Reassigned “{link.mention}” to {target}", timeout=2)
                 self.reload()
                 self.post_message(ArchiveChanged())
@@ -162,7 +163,7 @@ class LinksScreen(TapelogScreen):
     @work(thread=True, exclusive=True, group="links", exit_on_error=False)
     def run_suggest(self) -> None:
         try:
-            found = casework.suggest_links(self.archive)
+            found = casebook.suggest_links(self.archive)
         except TapelogError as exc:
             self.post_message(ShowError(str(exc)))
             return

@@ -12,6 +12,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Footer, Label, Static
 
+from archive import cases as casebook
 from archive.models import Case, Person
 from tui import casework
 from tui.format import col
@@ -89,9 +90,9 @@ class RecordsScreen(TapelogScreen):
 
     def reload(self) -> None:
         if self.kind == "case":
-            self.records = self.guard(casework.list_cases, self.archive) or []
+            self.records = self.guard(casebook.list_cases, self.archive) or []
         else:
-            self.records = self.guard(casework.list_people, self.archive) or []
+            self.records = self.guard(casebook.list_people, self.archive) or []
         self.query_one("#rec-list", VirtualList).set_items(self.records)
         what = "Cases" if self.kind == "case" else "People"
         self.query_one("#rec-title", Label).update(
@@ -202,7 +203,7 @@ class RecordsScreen(TapelogScreen):
             if values is None:
                 return
             new = record_from_fields(cls, values)
-            save = casework.save_case if cls is Case else casework.save_person
+            save = casebook.upsert_case if cls is Case else casebook.upsert_person
             if self.attempt(save, self.archive, new):
                 self.notify(f"Saved {getattr(new, key)}")
                 self.reload()
