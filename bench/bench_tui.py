@@ -6,6 +6,8 @@ default) it measures, each in a fresh process:
 * launch to first paint: the real ``tapelog`` console script started in tmux (100x30)
   until the Library's rows are on the terminal (skipped without tmux), and the same
   in-process with Textual's headless driver (imports + archive open + first render);
+* list scrolling: in the Library (one row per media file), the time from a key
+  (PageDown, Down, End, Home) until the list is redrawn, p50 and max;
 * keystroke to results: the last key of a query typed into the Search screen until
   its results are drawn (includes the 0.2 s debounce that keeps typing smooth), for
   exact and fuzzy queries, p50 and max;
@@ -50,7 +52,30 @@ async def main():
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         out["first_paint_s"] = time.perf_counter() - t0
-        out["media_rows"] = len(app.screen.query_one("VirtualList").items)
+        vlist = app.screen.query_one("VirtualList")
+        out["media_rows"] = len(vlist.items)
+        scroll, scroll_cpu = {}, {}
+        # f12 is bound to nothing here: the floor of Pilot's idle detection.
+        for key, n in (("f12", 10), ("pagedown", 20), ("down", 20), ("end", 3), ("home", 3)):
+            times, cpu = [], []
+            for _ in range(n):
+                t, c = time.perf_counter(), time.process_time()
+                await pilot.press(key)
+                await pilot.pause()
+                times.append(time.perf_counter() - t)
+                cpu.append(time.process_time() - c)
+                if key == "end":
+                    await pilot.press("home")
+                    await pilot.pause()
+            scroll[key] = times
+            scroll_cpu[key] = cpu
+        out["scroll_cpu"] = scroll_cpu
+        await pilot.press("end")
+        await pilot.pause()
+        out["scroll"] = scroll
+        out["cursor_after_end"] = vlist.cursor
+        await pilot.press("home")
+        await pilot.pause()
         await pilot.press("2")
         screen = app.screen
         assert isinstance(screen, SearchScreen)
@@ -105,8 +130,10 @@ def main() -> None:
     ap.add_argument("--hours", type=int, default=1000)
     ap.add_argument("--root", type=Path, help="reuse/keep the synthetic archive here")
     ap.add_argument("--json", type=Path, help="also write the figures as JSON here")
+    ap.add_argument("--paint-repeat", type=int, default=3, help="tmux launches (median)")
     args = ap.parse_args()
 
+    from bench.common import load
     from bench.synth import build
 
     tmp = None
@@ -117,7 +144,10 @@ def main() -> None:
     try:
         if not (root / "transcripts").is_dir():
             build(root, args.hours)
-        paint = tmux_first_paint(root)
+        figures_load = load()
+        paints = [tmux_first_paint(root) for _ in range(args.paint_repeat)]
+        paints = [p for p in paints if p is not None]
+        paint = statistics.median(paints) if paints else None
         proc = subprocess.run(
             [sys.executable, "-c", PROBE, str(root), str(REPO), json.dumps(EXACT),
              json.dumps(FUZZY)],
@@ -127,6 +157,8 @@ def main() -> None:
             raise SystemExit(proc.stderr)
         figures = json.loads(proc.stdout.strip().splitlines()[-1])
         figures["tmux_first_paint_s"] = paint
+        figures["tmux_first_paint_runs"] = paints
+        figures["load_1min"] = figures_load
         figures["hours"] = args.hours
     finally:
         if tmp is not None:
@@ -139,7 +171,8 @@ def main() -> None:
     print("| measure | value |")
     print("|---|---|")
     if paint is not None:
-        print(f"| launch to first paint, real `tapelog` in tmux | {ms(paint)} |")
+        runs = ", ".join(ms(p) for p in paints)
+        print(f"| launch to first paint, real `tapelog` in tmux, median ({runs}) | {ms(paint)} |")
     print(f"| launch to first paint, headless (imports + open + render) | "
           f"{ms(figures['first_paint_s'])} |")  # fmt: skip
     for mode in ("exact", "fuzzy"):
@@ -150,7 +183,16 @@ def main() -> None:
             f"{ms(statistics.median(lat))} / {ms(max(lat))} |"
         )
         print(f"| of which the search itself, {mode}, p50 | {ms(statistics.median(core))} |")
+    for key, times in figures["scroll"].items():
+        cpu = figures["scroll_cpu"][key]
+        what = "no-op key (f12), Pilot's idle-detection floor" if key == "f12" else key
+        print(
+            f"| Library list, {what}: key to redrawn and idle, wall p50 / max; CPU p50 / max "
+            f"({len(times)} presses) | {ms(statistics.median(times))} / {ms(max(times))}; "
+            f"{ms(statistics.median(cpu))} / {ms(max(cpu))} |"
+        )
     print(f"| peak memory (max RSS) | {figures['max_rss_mb']:.0f} MB |")
+    print(f"\nLoad average (1 min): {figures['load_1min']} before, {load()} after.")
     if args.json:
         args.json.write_text(json.dumps(figures, indent=2))
 

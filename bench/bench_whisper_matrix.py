@@ -19,6 +19,13 @@ pipeline only batches when the audio has several VAD chunks, and 20 s files time
 noisily; the reference is the two scripts (for the two-channel file, its turns in order)
 repeated the same way.
 
+With base in ``--models``, a Mandarin track (``mandarin_zh.wav`` three times, 0.5 s
+apart) runs too, sequential decoding only (one VAD chunk: nothing to batch), with
+``language="zh"`` (base hears espeak's Mandarin voice as Thai when left to detect);
+its error rate is the character error rate (CER) against the characters in
+``samples/SCRIPTS.md``. Each row also records CPU time (process time, all threads) and
+the load average, because this machine is shared and has 2 cores.
+
     .venv/bin/python -m bench.bench_whisper_matrix            # the full matrix, ~8 min
     .venv/bin/python -m bench.bench_whisper_matrix --quick    # defaults' neighbours only
 """
@@ -61,7 +68,24 @@ def references() -> dict[str, str]:
     if not turns:
         raise SystemExit("samples/SCRIPTS.md: no turns for two_channel_interview.mov")
     out["two_channel_interview.mov"] = " ".join(turns)
+    zh = text.split("## mandarin_zh.wav", 1)[1].split("\n## ", 1)[0]
+    chars = [ln.strip() for ln in zh.splitlines() if re.search(r"[\u4e00-\u9fff]", ln)]
+    if chars:
+        out["mandarin_zh.wav"] = chars[-1]
     return out
+
+
+def cer_zh(reference: str, hypothesis: str) -> float:
+    """Character error rate over Chinese characters and letters (punctuation dropped)."""
+    import jiwer
+
+    def keep(t: str) -> str:
+        return "".join(c for c in t if c.isalnum())
+
+    ref, hyp = keep(reference), keep(hypothesis)
+    if not hyp:
+        return 1.0
+    return float(jiwer.cer(ref, hyp))
 
 
 _ONES = [
@@ -125,6 +149,14 @@ def english_track(loops: int) -> tuple[np.ndarray, str]:
     return np.concatenate([once] * loops), " ".join([reference] * loops)
 
 
+def mandarin_track(loops: int = 3) -> tuple[np.ndarray, str]:
+    """``mandarin_zh.wav`` ``loops`` times, 0.5 s apart; and the matching characters."""
+    from media.audio import load_audio
+
+    once = np.concatenate([load_audio(SAMPLES / "mandarin_zh.wav"), np.zeros(SR // 2, np.float32)])
+    return np.concatenate([once] * loops), references()["mandarin_zh.wav"] * loops
+
+
 # -- the matrix ---------------------------------------------------------------------------
 
 
@@ -140,6 +172,11 @@ class Row:
     audio_seconds: float
     wer: float
     segments: int
+    cpu_seconds: float = 0.0
+    track: str = "en"
+    language: str | None = None
+    load_1min: float = 0.0
+    text: str = ""
 
     @property
     def speed(self) -> float:
@@ -149,8 +186,13 @@ class Row:
     def rtf(self) -> float:
         return self.seconds / self.audio_seconds
 
+    @property
+    def cpu_rtf(self) -> float:
+        return self.cpu_seconds / self.audio_seconds
 
-def run_one(engine, audio: np.ndarray, reference: str, **settings) -> Row:
+
+def run_one(engine, audio: np.ndarray, reference: str, track: str = "en", **settings) -> Row:
+    from bench.common import load
     from transcribe.types import TranscribeOptions
 
     options = TranscribeOptions(
@@ -161,12 +203,16 @@ def run_one(engine, audio: np.ndarray, reference: str, **settings) -> Row:
         vad=settings["vad"],
         batch_size=settings["batch_size"],
         word_timestamps=settings["word_timestamps"],
+        language="zh" if track == "zh" else None,
     )
-    t0 = time.perf_counter()
+    load_before = load()
+    t0, c0 = time.perf_counter(), time.process_time()
     _info, segs = engine.transcribe(audio, options)
     segments = list(segs)
     seconds = time.perf_counter() - t0
+    cpu = time.process_time() - c0
     text = " ".join(s.text for s in segments)
+    error = cer_zh(reference, text) if track == "zh" else wer(reference, text)
     return Row(
         model=engine.model_name,
         compute_type=options.compute_type,
@@ -176,9 +222,25 @@ def run_one(engine, audio: np.ndarray, reference: str, **settings) -> Row:
         word_timestamps=options.word_timestamps,
         seconds=seconds,
         audio_seconds=len(audio) / SR,
-        wer=wer(reference, text),
+        wer=error,
         segments=len(segments),
+        cpu_seconds=cpu,
+        track=track,
+        language=options.language,
+        load_1min=load_before,
+        text=text,
     )
+
+
+def zh_combos(quick: bool) -> list[dict]:
+    """Mandarin rows: sequential only (one VAD chunk per loop, nothing to batch)."""
+    if quick:
+        return [dict(compute_type="int8", beam_size=5, vad=True, batch_size=0,
+                     word_timestamps=True)]  # fmt: skip
+    return [
+        dict(compute_type=c, beam_size=b, vad=v, batch_size=0, word_timestamps=True)
+        for c, b, v in itertools.product(("int8", "float32"), (1, 5), (True, False))
+    ]
 
 
 def combos(quick: bool, batch: int) -> list[dict]:
@@ -212,18 +274,21 @@ def combos(quick: bool, batch: int) -> list[dict]:
 
 def markdown(rows: list[Row], loads: dict[tuple[str, str], float], audio_s: float) -> str:
     lines = [
-        f"Test track: the two English samples x loops, {audio_s:.0f} s of audio; "
-        "speed = audio s / processing s (model load excluded), RTF = its inverse.",
+        f"English test track: the two English samples x loops, {audio_s:.0f} s of audio; "
+        "RTF = processing s / audio s (model load excluded; lower is faster), CPU RTF = "
+        "CPU s (all threads) / audio s. Mandarin rows (track zh): `mandarin_zh.wav` x3, "
+        "language zh, error = CER.",
         "",
-        "| model | compute | beam | VAD | decoding | word ts | x real time | RTF | WER |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "| track | model | compute | beam | VAD | decoding | word ts | RTF (wall) | CPU RTF "
+        "| WER / CER | load |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in rows:
         decoding = f"batched {r.batch_size}" if r.batch_size else "sequential"
         lines.append(
-            f"| {r.model} | {r.compute_type} | {r.beam_size} | {'on' if r.vad else 'off'} "
-            f"| {decoding} | {'yes' if r.word_timestamps else 'no'} | {r.speed:.1f}x "
-            f"| {r.rtf:.3f} | {r.wer:.1%} |"
+            f"| {r.track} | {r.model} | {r.compute_type} | {r.beam_size} "
+            f"| {'on' if r.vad else 'off'} | {decoding} | {'yes' if r.word_timestamps else 'no'} "
+            f"| {r.rtf:.3f} | {r.cpu_rtf:.3f} | {r.wer:.1%} | {r.load_1min:.2f} |"
         )
     lines += ["", "| model | compute | load s |", "|---|---|---|"]
     lines += [f"| {m} | {c} | {s:.2f} |" for (m, c), s in loads.items()]
@@ -241,9 +306,13 @@ def main() -> None:
     ap.add_argument("--json", type=Path, default=None)
     args = ap.parse_args()
 
+    from bench.common import machine
     from transcribe.engine import FasterWhisperEngine
 
+    started = machine()
+
     audio, reference = english_track(args.loops)
+    zh_audio, zh_reference = mandarin_track()
     audio_s = len(audio) / SR
     print(f"test track {audio_s:.1f} s, {len(reference.split())} reference words", file=sys.stderr)
     rows: list[Row] = []
@@ -251,24 +320,30 @@ def main() -> None:
     started = time.perf_counter()
     for model in args.models:
         settings = combos(args.quick, args.batch)
+        zh_settings = [] if model.endswith(".en") else zh_combos(args.quick)
         for compute in dict.fromkeys(s["compute_type"] for s in settings):
             t0 = time.perf_counter()
             engine = FasterWhisperEngine(model, compute_type=compute, cpu_threads=args.threads)
             loads[(model, compute)] = time.perf_counter() - t0
             # Warm-up: the first decode pays one-off allocations.
             run_one(engine, audio[: 5 * SR], reference, threads=args.threads, **settings[0])
-            for s in (s for s in settings if s["compute_type"] == compute):
+            jobs = [("en", s) for s in settings if s["compute_type"] == compute]
+            jobs += [("zh", s) for s in zh_settings if s["compute_type"] == compute]
+            for track, s in jobs:
+                a, ref = (zh_audio, zh_reference) if track == "zh" else (audio, reference)
                 runs = [
-                    run_one(engine, audio, reference, threads=args.threads, **s)
+                    run_one(engine, a, ref, track=track, threads=args.threads, **s)
                     for _ in range(args.repeat)
                 ]
                 row = runs[0]
                 row.seconds = min(r.seconds for r in runs)  # best of N: the machine is shared
+                row.cpu_seconds = min(r.cpu_seconds for r in runs)
                 rows.append(row)
                 print(
-                    f"{model} {compute} beam{s['beam_size']} vad={s['vad']} "
+                    f"{track} {model} {compute} beam{s['beam_size']} vad={s['vad']} "
                     f"batch={s['batch_size']} wt={s['word_timestamps']}: "
-                    f"{row.speed:.1f}x, WER {row.wer:.1%}",
+                    f"RTF {row.rtf:.3f} (CPU {row.cpu_rtf:.3f}), error {row.wer:.1%}, "
+                    f"load {row.load_1min}",
                     file=sys.stderr,
                 )
             del engine
@@ -279,10 +354,14 @@ def main() -> None:
         args.json.write_text(
             json.dumps(
                 {
+                    "machine": started,
                     "audio_seconds": audio_s,
                     "threads": args.threads,
                     "loads": {f"{m} {c}": s for (m, c), s in loads.items()},
-                    "rows": [{**r.__dict__, "speed": r.speed, "rtf": r.rtf} for r in rows],
+                    "rows": [
+                        {**r.__dict__, "speed": r.speed, "rtf": r.rtf, "cpu_rtf": r.cpu_rtf}
+                        for r in rows
+                    ],
                 },
                 indent=2,
             )
