@@ -512,7 +512,7 @@ def audio_cmd(ctx: click.Context, media_id: str, output: str, channel: int | Non
 @json_option
 @click.pass_context
 def config_cmd(ctx: click.Context, key: str | None, value: str | None, as_json: bool) -> None:
-    """Show or set per-archive settings (e.g. `config vocab_from_cases true`)."""
+    """Show or set per-archive settings, such as `config vocab_from_cases true`."""
     archive = open_archive(ctx)
     if key is not None and value is not None:
         archive.set_setting(key, value)

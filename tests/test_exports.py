@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import json
 import re
+import subprocess
 import xml.etree.ElementTree as ET
 from fractions import Fraction
 from pathlib import Path
@@ -403,3 +404,27 @@ def test_cli_exports(arch, tmp_path: Path) -> None:
     assert r.returncode == 1 and r.stderr.startswith("tapelog: no case with id 'C9'")
     r = run_cli("export", "transcript", "m1", "-o", str(tmp_path / "t.weird"), archive=root)
     assert r.returncode == 2 and "--format" in r.stderr
+
+
+def test_intra_only_picture_is_stream_copied_frame_exact(arch, tmp_path: Path) -> None:
+    """MJPEG (like ProRes/DNxHD) has a keyframe on every frame: copied, yet frame-exact."""
+    from media.ffmpeg_bin import ffmpeg_exe
+
+    src = tmp_path / "A001_C003.mov"
+    subprocess.run(
+        [ffmpeg_exe(), "-nostdin", "-loglevel", "error", "-f", "lavfi", "-i",
+         "testsrc=size=160x90:rate=25:duration=4", "-f", "lavfi", "-i",
+         "sine=frequency=440:sample_rate=48000:duration=4", "-c:v", "mjpeg", "-q:v", "5",
+         "-c:a", "pcm_s16le", "-timecode", "14:20:00:00", str(src)],
+        check=True,
+    )  # fmt: skip
+    [res] = arch.import_paths([src])
+    result = export_clip(arch, res.id, 1.0, 2.0, tmp_path / "out.mov")
+    assert any("stream-copied" in n for n in result.notes), result.notes
+    info = probe(result.path)
+    assert info.video_codec == "mjpeg"  # not re-encoded to H.264
+    assert info.start_timecode == "14:20:01:00"
+    assert info.duration == pytest.approx(1.0, abs=0.021)
+    # An .mp4 cannot hold MJPEG pictures: there the clip is re-encoded.
+    mp4 = export_clip(arch, res.id, 1.0, 2.0, tmp_path / "out.mp4")
+    assert probe(mp4.path).video_codec == "h264"

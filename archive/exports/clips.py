@@ -1,12 +1,19 @@
 """Clip export: cut a passage (plus handles) out of the source media with ffmpeg.
 
-Frame accuracy wins by default: video is re-encoded (H.264 at high quality) because a
-stream copy can only start on a keyframe, which may be seconds before the quote, and
-the cut is widened to whole frames. PCM audio is re-written in its own sample format,
-which is lossless and sample-exact (ffmpeg's stream copy of PCM cuts on packet
-boundaries, tens of milliseconds off). A stream copy happens only when the user asks
-(``copy=True``: fast, lossless, in point snapped to a keyframe). The clip carries the
-source timecode of its in point, so it still lines up in an edit.
+Frame accuracy wins, and the cut is widened to whole frames. A stream copy can only
+start on a keyframe, so how the picture is cut depends on the codec:
+
+* intra-only video (ProRes, DNxHD/HR, MJPEG, uncompressed: what documentary cameras
+  and recorders often write) has a keyframe on every frame, so it is stream-copied:
+  lossless, fast and still frame-exact;
+* long-GOP video (H.264, HEVC...) may have its last keyframe seconds before the quote,
+  so it is re-encoded (H.264 at high quality).
+
+PCM audio is re-written in its own sample format, which is lossless and sample-exact
+(ffmpeg's stream copy of PCM cuts on packet boundaries, tens of milliseconds off).
+``copy=True`` forces a stream copy of everything (fast, lossless, in point snapped to
+the keyframe before it). The clip carries the source timecode of its in point, so it
+still lines up in an edit.
 """
 
 from __future__ import annotations
@@ -84,7 +91,13 @@ def clip_command(
     info = media.info
     audio_only = not info.has_video or ext in AUDIO_EXTS
     src_codec = info.audio_streams[0].codec if info.audio_streams else ""
-    mode = "copy" if copy else "encode"
+    if copy:
+        mode = "copy"
+    elif not audio_only and ext in (".mov", ".mkv") and _intra_only(info.video_codec):
+        # .mp4 cannot hold ProRes/DNxHD/raw pictures; there the picture is re-encoded.
+        mode = "copy-video"
+    else:
+        mode = "encode"
     if not info.has_video and not info.has_audio:
         raise ExportError("has neither audio nor video to cut", path=media.path)
     # Input seeking (-ss before -i) is frame-exact when re-encoding.
@@ -98,7 +111,9 @@ def clip_command(
     if mode == "copy":
         out_opts["c"] = "copy"
     else:
-        if not audio_only:
+        if mode == "copy-video":
+            out_opts["c:v"] = "copy"
+        elif not audio_only:
             out_opts.update(
                 {"c:v": "libx264", "crf": 16, "preset": "veryfast", "pix_fmt": "yuv420p"}
             )
@@ -118,6 +133,18 @@ def clip_command(
         overwrite_output=True,
     )
     return args, mode
+
+
+def _intra_only(codec: str | None) -> bool:
+    """Every frame is a keyframe, so a stream copy can start on any frame."""
+    if not codec:
+        return False
+    import av
+
+    try:
+        return bool(av.codec.Codec(codec, "r").intra_only)
+    except Exception:  # an unknown codec name: re-encode, the safe choice
+        return False
 
 
 def _audio_codec(ext: str, source_codec: str) -> str:
@@ -159,6 +186,11 @@ def cut_clip(
     result = ExportResult(str(target), ext.lstrip("."), items=1)
     if mode == "copy":
         result.notes.append("stream copy: the in point may snap to the keyframe before it")
+    elif mode == "copy-video":
+        result.notes.append(
+            f"picture stream-copied ({media.info.video_codec}: every frame a keyframe), "
+            "frame-exact and lossless"
+        )
     else:
         result.notes.append("re-encoded for frame accuracy (PCM audio kept lossless)")
     if has_source_tc(media):
