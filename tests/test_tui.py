@@ -12,7 +12,13 @@ from tests.test_tui_support import MEDIA, build_ui_archive
 from tui.app import TapelogApp
 from tui.screens.interview import InterviewScreen
 from tui.screens.search import SearchScreen
-from tui.widgets.dialogs import ErrorDialog, ImportDialog, InputDialog, TagDialog
+from tui.widgets.dialogs import (
+    ErrorDialog,
+    ImportDialog,
+    InputDialog,
+    TagDialog,
+    TagListDialog,
+)
 from tui.widgets.virtual_list import VirtualList
 
 pytestmark = pytest.mark.anyio
@@ -383,3 +389,95 @@ async def test_find_names_fills_the_queue(tmp_path) -> None:
         await pilot.pause()
         assert any(t["source"] == "link" for t in a.store.table("tags").all())
     a.close()
+
+
+def notes(app) -> list[str]:
+    return [str(n.message) for n in app._notifications]
+
+
+async def test_interview_tags_edit_delete_and_undo(ui_archive) -> None:
+    from archive.cases import get_tag, list_tags
+
+    original = get_tag(ui_archive, "g1")
+    app = TapelogApp(ui_archive)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("enter")
+        screen = app.screen
+        assert not screen.check_action("delete_tag", ())  # line 1 has no tag
+        await pilot.press("down", "down")  # 8.9-11.6, tagged g1
+        assert screen.check_action("delete_tag", ()) and screen.check_action("edit_tag", ())
+        assert "G edits · x deletes" in str(screen.query_one("#iv-detail").render())
+        # Edit: the dialog starts with the tag's themes, case (by name) and note.
+        await pilot.press("G")
+        dialog = app.screen
+        assert isinstance(dialog, TagDialog) and dialog.initial is not None
+        assert dialog.query_one("#tag-themes").value == "police response"
+        assert dialog.query_one("#tag-cases").value == "Liu Jingjun"
+        dialog.query_one("#tag-themes Input").value = "police response, DNA database"
+        dialog.query_one("#tag-note").value = "first report ignored"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        edited = get_tag(ui_archive, "g1")
+        assert edited.themes == ["police response", "DNA database"]
+        assert edited.cases == ["C-2010-TY-001"] and edited.note == "first report ignored"
+        assert "DNA database" in str(screen.query_one("#iv-detail").render())
+        await pilot.press("u")  # the edit is taken back
+        await pilot.pause()
+        assert get_tag(ui_archive, "g1") == original
+        # Delete, with a notification saying what went and how to undo it.
+        await pilot.press("x")
+        await pilot.pause()
+        assert list_tags(ui_archive, media_id="m1") == []
+        assert any(
+            "Deleted tag" in n and "police response" in n and "undo" in n for n in notes(app)
+        )
+        assert "0 tags" in str(screen.query_one("#iv-title").render())
+        await pilot.press("ctrl+z")
+        await pilot.pause()
+        assert get_tag(ui_archive, "g1") == original
+        assert not screen.check_action("undo", ())  # nothing left to undo
+        # The tag list: every tag of the interview, x deletes the highlighted one.
+        await pilot.press("home", "t")
+        assert isinstance(app.screen, TagListDialog)
+        assert [t.id for t in app.screen.tags] == ["g1"]
+        await pilot.press("x")
+        await pilot.pause()
+        assert isinstance(app.screen, InterviewScreen)
+        assert list_tags(ui_archive, media_id="m1") == []
+        await pilot.press("u")
+        await pilot.pause()
+        assert [t.id for t in list_tags(ui_archive, media_id="m1")] == ["g1"]
+        # Enter in the list goes to the tag's line.
+        await pilot.press("t", "enter")
+        assert vlist(app).cursor == 2
+
+
+async def test_tag_keys_on_a_line_with_two_tags_ask_which(ui_archive) -> None:
+    from archive.cases import add_tag, list_tags
+
+    add_tag(ui_archive, "m1", 8.9, 16.0, themes=["scam calls and extortion"])
+    app = TapelogApp(ui_archive)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("enter", "down", "down", "x")
+        assert isinstance(app.screen, TagListDialog)
+        assert len(app.screen.tags) == 2
+        await pilot.press("down", "enter")  # the second one: the scam calls tag
+        await pilot.pause()
+        assert [t.themes for t in list_tags(ui_archive, media_id="m1")] == [["police response"]]
+        await pilot.press("u")
+        await pilot.pause()
+        assert len(list_tags(ui_archive, media_id="m1")) == 2
+
+
+async def test_tag_keys_are_in_help_and_palette(ui_archive) -> None:
+    app = TapelogApp(ui_archive)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("enter", "down", "down", "f1")
+        text = str(app.screen.query_one("#help-text").render())
+        for words in ("Edit tag", "Del tag", "u, ctrl+z", "Undo", "tag list"):
+            assert words in text
+        await pilot.press("escape", "ctrl+p", *"del tag")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen.tags == []  # the palette ran it on the cursor's line

@@ -125,6 +125,10 @@ def add_records(a: Archive, liu: str, two: str) -> None:
         a.store.table("cases").insert_multiple(c.to_dict() for c in cases)
         a.store.table("people").insert_multiple(p.to_dict() for p in people)
         a.store.table("tags").insert_multiple(t.to_dict() for t in tags)
+        # Tags made later get ids after these (as if these were made with add_tag).
+        a.store.table("meta").upsert(
+            {"key": "counter:g", "value": len(tags)}, Query().key == "counter:g"
+        )
         a.store.table("links").insert_multiple(x.to_dict() for x in links)
         for theme in ("police response", "scam calls and extortion", "DNA database"):
             a.store.table("themes").insert({"name": theme})

@@ -11,6 +11,7 @@ import os
 from functools import partial
 from typing import TYPE_CHECKING
 
+from textual import actions
 from textual.app import App
 from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
@@ -25,7 +26,7 @@ from tui.screens.library import LibraryScreen
 from tui.screens.links import LinksScreen
 from tui.screens.records import RecordsScreen
 from tui.screens.search import FilterDialog, SearchScreen
-from tui.widgets.dialogs import ErrorDialog
+from tui.widgets.dialogs import ErrorDialog, TagListDialog
 
 if TYPE_CHECKING:
     from archive.service import Archive
@@ -60,6 +61,9 @@ class TapelogCommands(Provider):
             b = binding if isinstance(binding, Binding) else Binding(*binding)
             if b.action in seen or not b.description:
                 continue
+            _target, name, params = actions.parse(b.action)
+            if not screen.check_action(name, params):
+                continue  # e.g. "Delete tag" on a line without a tag
             seen.add(b.action)
             keys = b.key.split(",")[0]
             out.append(
@@ -131,6 +135,7 @@ class TapelogApp(App):
         for title, cls in [
             ("Library", LibraryScreen),
             ("Interview", InterviewScreen),
+            ("Interview: tag list (t)", TagListDialog),
             ("Search", SearchScreen),
             ("Search filters", FilterDialog),
             ("Link review", LinksScreen),

@@ -21,7 +21,7 @@ from tui.format import clock, col
 from tui.messages import ArchiveChanged, ShowError
 from tui.player import PLAYER_ENV, Playback, find_player
 from tui.screens.base import TapelogScreen
-from tui.widgets.dialogs import InputDialog, TagDialog, TagRequest
+from tui.widgets.dialogs import InputDialog, TagAction, TagDialog, TagListDialog, TagRequest
 from tui.widgets.virtual_list import VirtualList
 
 TAG_COL = 18
@@ -48,8 +48,12 @@ class InterviewScreen(TapelogScreen):
     BINDINGS = [
         Binding("escape", "back", "Back"),
         Binding("e", "edit", "Edit line"),
-        Binding("v", "select", "Select"),
+        Binding("v", "select", "Select", show=False),  # the footer keeps tag keys in 80 cols
         Binding("g", "tag", "Tag"),
+        Binding("t", "tags", "Tags"),
+        Binding("G", "edit_tag", "Edit tag"),
+        Binding("x,delete", "delete_tag", "Del tag"),
+        Binding("u,ctrl+z", "undo", "Undo"),
         Binding("n", "name_speaker", "Name speaker"),
         Binding("p", "play", "Play"),
         Binding("s", "stop", "Stop"),
@@ -69,6 +73,10 @@ class InterviewScreen(TapelogScreen):
         self._tc_cache: dict[int, str] = {}
         self.playback: Playback | None = None
         self._follow: Timer | None = None
+        self.chosen_tag: str | None = None  # picked in the tag list, for lines with several
+        # Tag changes that u / Ctrl+Z takes back, newest last: ("added" | "edited" |
+        # "deleted", the tag as it was before, or as added).
+        self.undo_stack: list[tuple[str, Tag]] = []
 
     def compose(self) -> ComposeResult:
         yield Label("", id="iv-title")
@@ -107,6 +115,7 @@ class InterviewScreen(TapelogScreen):
         m = self.media
         if m is None:
             return
+        self.refresh_bindings()  # Stop shows while playing
         playing = "  ▶ playing" if self.playback and self.playback.running else ""
         self.query_one("#iv-title", Label).update(
             f"{m.id} · {m.name} · {clock(m.info.duration)} · {m.language or '-'} · "
@@ -135,6 +144,27 @@ class InterviewScreen(TapelogScreen):
 
     def tag_names(self, tag: Tag) -> list[str]:
         return [*tag.themes, *(self.labels.get(k, k) for k in [*tag.cases, *tag.people])]
+
+    def describe_tag(self, tag: Tag) -> str:
+        names = ", ".join(self.tag_names(tag)) or tag.note or tag.id
+        return f"“{names}” at {clock(tag.start)}"
+
+    def _tags_here(self) -> list[Tag]:
+        if not self.is_mounted:
+            return []
+        seg = self.query_one(VirtualList).current
+        return self.tags_at(seg) if seg is not None else []
+
+    def _format_tag(self, tag: Tag, index: int, width: int) -> Text:
+        text = Text()
+        start = bisect.bisect_right(self.starts, tag.start + 1e-6) - 1
+        tc = self.timecode(start) if 0 <= start < len(self.segments) else clock(tag.start)
+        text.append(col(tc, 12), style="cyan")
+        text.append(col(f"{clock(tag.end - tag.start)}", 8), style="dim")
+        text.append(", ".join(self.tag_names(tag)), style="yellow")
+        if tag.note:
+            text.append(f" — {tag.note}")
+        return text
 
     def _format(self, seg: Segment, index: int, width: int) -> Text:
         text = Text()
@@ -165,11 +195,24 @@ class InterviewScreen(TapelogScreen):
         tag_line = "; ".join(
             ", ".join(self.tag_names(t)) + (f" — {t.note}" if t.note else "") for t in tags
         )
-        detail.update(f"{head}\n{seg.text.strip()}" + (f"\nTags: {tag_line}" if tags else ""))
+        if tags:
+            tag_line = f"Tags: {tag_line}  (G edits · x deletes · t lists)"
+        detail.update(f"{head}\n{seg.text.strip()}" + (f"\n{tag_line}" if tags else ""))
 
     @on(VirtualList.Highlighted)
     def _moved(self) -> None:
         self._update_detail()
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Tag edit/delete show (and work) on a tagged line; undo once there is one."""
+        if action in ("edit_tag", "delete_tag"):
+            return bool(self._tags_here())
+        if action == "undo":
+            return bool(self.undo_stack)
+        if action == "stop":
+            return self.playback is not None
+        return True
 
     def jump_to(self, seconds: float) -> None:
         if not self.segments:
@@ -259,7 +302,7 @@ class InterviewScreen(TapelogScreen):
             if not (request.themes or request.people or request.cases or request.note):
                 self.notify("Nothing to tag with", severity="warning")
                 return
-            ok = self.attempt(
+            tag = self.guard(
                 casebook.add_tag,
                 self.archive,
                 self.media_id,
@@ -270,13 +313,119 @@ class InterviewScreen(TapelogScreen):
                 cases=request.cases,
                 note=request.note,
             )
-            if ok:
+            if tag is not None:
                 vlist.clear_selection()
-                self.reload()
-                self.notify(f"Tagged {span}")
-                self.post_message(ArchiveChanged())
+                self._changed_tag("added", tag, f"Tagged {span} · u undoes")
 
         self.app.push_screen(TagDialog(span, vocab.themes, vocab.people, vocab.cases), done)
+
+    # -- tags: list, edit, delete, undo
+
+    def _changed_tag(self, kind: str, before: Tag, message: str) -> None:
+        self.undo_stack.append((kind, before))
+        self.reload()
+        self.refresh_bindings()
+        self.notify(message, timeout=6, markup=False)
+        self.post_message(ArchiveChanged())
+
+    def action_tags(self, only_here: bool = False, then: str = "goto") -> None:
+        """The tags of this interview (or of the cursor's line) in a list to pick from."""
+        tags = self._tags_here() if only_here else list(self.tags)
+        seg = self.query_one(VirtualList).current
+        here = self.tags_at(seg) if seg is not None else []
+        cursor = tags.index(here[0]) if here and here[0] in tags else 0
+        if only_here:
+            title = f"{len(tags)} tags on this line: which one? (Enter {then}s it)"
+        else:
+            title = f"Tags of {self.media_id} · {len(tags)}"
+
+        def done(action: TagAction | None) -> None:
+            if action is None:
+                return
+            kind = then if only_here and action.kind == "goto" else action.kind
+            self.chosen_tag = action.tag.id
+            if kind == "goto":
+                self.jump_to(action.tag.start)
+            elif kind == "edit":
+                self._edit_tag(action.tag)
+            elif kind == "delete":
+                self._delete_tag(action.tag)
+
+        self.app.push_screen(TagListDialog(title, tags, self._format_tag, cursor), done)
+
+    def _tag_here(self, then: str) -> Tag | None:
+        """The one tag on the cursor's line; with several, ask which (the list does ``then``)."""
+        tags = self._tags_here()
+        if not tags:
+            self.notify("No tag on this line (t lists this interview's tags)", timeout=3)
+            return None
+        chosen = [t for t in tags if t.id == self.chosen_tag]
+        if len(tags) == 1 or chosen:
+            return (chosen or tags)[0]
+        self.action_tags(only_here=True, then=then)
+        return None
+
+    def action_edit_tag(self) -> None:
+        tag = self._tag_here("edit")
+        if tag is not None:
+            self._edit_tag(tag)
+
+    def action_delete_tag(self) -> None:
+        tag = self._tag_here("delete")
+        if tag is not None:
+            self._delete_tag(tag)
+
+    def _edit_tag(self, tag: Tag) -> None:
+        vocab = self.guard(casework.vocabulary, self.archive)
+        if vocab is None:
+            return
+        span = f"{clock(tag.start)}–{clock(tag.end)}"
+
+        def done(request: TagRequest | None) -> None:
+            if request is None:
+                return
+            if not (request.themes or request.people or request.cases or request.note):
+                self.notify("A tag needs a theme, person, case or note (x deletes it)", timeout=4)
+                return
+            edited = self.guard(
+                casebook.edit_tag,
+                self.archive,
+                tag.id,
+                themes=request.themes,
+                people=request.people,
+                cases=request.cases,
+                note=request.note,
+            )
+            if edited is not None:
+                self._changed_tag("edited", tag, f"Edited tag at {clock(tag.start)} · u undoes")
+
+        initial = TagRequest(list(tag.themes), list(tag.people), list(tag.cases), tag.note)
+        dialog = TagDialog(span, vocab.themes, vocab.people, vocab.cases, initial=initial)
+        self.app.push_screen(dialog, done)
+
+    def _delete_tag(self, tag: Tag) -> None:
+        deleted = self.guard(casebook.delete_tag, self.archive, tag.id)
+        if deleted is not None:
+            what = self.describe_tag(deleted)
+            self._changed_tag("deleted", deleted, f"Deleted tag {what} · u or Ctrl+Z undoes")
+
+    def action_undo(self) -> None:
+        if not self.undo_stack:
+            self.notify("Nothing to undo", timeout=2)
+            return
+        kind, tag = self.undo_stack.pop()
+        if kind == "added":
+            ok = self.attempt(casebook.delete_tag, self.archive, tag.id)
+            message = f"Undone: removed the new tag {self.describe_tag(tag)}"
+        else:
+            ok = self.attempt(casebook.restore_tag, self.archive, tag)
+            verb = "restored" if kind == "deleted" else "took back the edit of"
+            message = f"Undone: {verb} tag {self.describe_tag(tag)}"
+        self.refresh_bindings()
+        if ok:
+            self.reload()
+            self.notify(message, timeout=4, markup=False)
+            self.post_message(ArchiveChanged())
 
     # -- playback
 

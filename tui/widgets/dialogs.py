@@ -1,4 +1,4 @@
-"""Modal dialogs: errors, a line of input, a path picker, tagging and record editing.
+"""Modal dialogs: errors, a line of input, a path picker, tagging, a tag list, records.
 
 Each dialog returns plain values through ``dismiss``; the calling screen hands them to
 the Archive, so no dialog writes anything itself.
@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -19,6 +20,7 @@ from textual.widgets import Button, DirectoryTree, Input, Label, Static
 
 from tui.fuzzy import Choice, resolve
 from tui.widgets.fuzzy_input import FuzzyInput
+from tui.widgets.virtual_list import Formatter, VirtualList
 
 DIALOG_CSS = """
 .dialog { width: 72; max-width: 100%; height: auto; max-height: 100%;
@@ -197,7 +199,11 @@ class TagRequest:
 
 
 class TagDialog(ModalScreen[TagRequest | None]):
-    """Tag a span: themes, people and cases with fuzzy autocomplete, and a note."""
+    """Tag a span: themes, people and cases with fuzzy autocomplete, and a note.
+
+    With ``initial`` it edits a tag: the fields start with its themes, people and
+    cases (shown by name) and its note.
+    """
 
     DEFAULT_CSS = DIALOG_CSS + "TagDialog { align: center middle; }"
     BINDINGS = [
@@ -211,24 +217,53 @@ class TagDialog(ModalScreen[TagRequest | None]):
         themes: list[Choice],
         people: list[Choice],
         cases: list[Choice],
+        *,
+        initial: TagRequest | None = None,
     ) -> None:
         super().__init__()
         self.span_text = span_text
         self.themes = themes
         self.people = people
         self.cases = cases
+        self.initial = initial
+
+    def _shown(self, keys: list[str], choices: list[Choice]) -> str:
+        """Keys as the names a user typed, where the name leads back to the same key."""
+        out = []
+        for key in keys:
+            label = next((c.label for c in choices if c.key == key), key)
+            found = resolve(label, choices)
+            out.append(label if found is not None and found.key == key else key)
+        return ", ".join(out)
 
     def compose(self) -> ComposeResult:
+        init = self.initial or TagRequest([], [], [], "")
+        title = f"Edit tag {self.span_text}" if self.initial else f"Tag {self.span_text}"
         with Vertical(classes="dialog"):
-            yield Label(f"Tag {self.span_text}", classes="title")
+            yield Label(title, classes="title")
             yield Label("Themes (comma-separated)")
-            yield FuzzyInput(self.themes, id="tag-themes", placeholder="e.g. police response")
+            yield FuzzyInput(
+                self.themes,
+                id="tag-themes",
+                placeholder="e.g. police response",
+                value=", ".join(init.themes),
+            )
             yield Label("People")
-            yield FuzzyInput(self.people, id="tag-people", placeholder="name or id")
+            yield FuzzyInput(
+                self.people,
+                id="tag-people",
+                placeholder="name or id",
+                value=self._shown(init.people, self.people),
+            )
             yield Label("Cases")
-            yield FuzzyInput(self.cases, id="tag-cases", placeholder="child's name or case id")
+            yield FuzzyInput(
+                self.cases,
+                id="tag-cases",
+                placeholder="child's name or case id",
+                value=self._shown(init.cases, self.cases),
+            )
             yield Label("Note")
-            yield Input(id="tag-note")
+            yield Input(value=init.note, id="tag-note")
             yield Label("Tab completes · Enter on the note or Ctrl+S saves · Esc", classes="hint")
 
     def on_mount(self) -> None:
@@ -256,6 +291,62 @@ class TagDialog(ModalScreen[TagRequest | None]):
             self.action_save()
         else:
             self.focus_next()
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+@dataclass
+class TagAction:
+    """What to do with a tag chosen in the tag list: ``goto``, ``edit`` or ``delete``."""
+
+    kind: str
+    tag: Any
+
+
+class TagListDialog(ModalScreen[TagAction | None]):
+    """The tags of one interview; the calling screen does what the user picks."""
+
+    DEFAULT_CSS = (
+        DIALOG_CSS
+        + """
+    TagListDialog { align: center middle; }
+    TagListDialog VirtualList { height: auto; max-height: 12; }
+    """
+    )
+    BINDINGS = [
+        Binding("enter", "act('goto')", "Go to"),
+        Binding("e", "act('edit')", "Edit tag"),
+        Binding("x,delete", "act('delete')", "Delete tag"),
+        Binding("escape,t", "cancel", "Close"),
+    ]
+
+    def __init__(self, title: str, tags: list[Any], formatter: Formatter, cursor: int = 0) -> None:
+        super().__init__()
+        self.title_text = title
+        self.tags = tags
+        self.formatter = formatter
+        self.start_cursor = cursor
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(self.title_text, classes="title")
+            yield VirtualList(self.formatter, empty_text="No tags in this interview yet")
+            yield Label("Enter goes to it · e edits · x deletes · Esc closes", classes="hint")
+
+    def on_mount(self) -> None:
+        vlist = self.query_one(VirtualList)
+        vlist.set_items(self.tags, cursor=self.start_cursor)
+        vlist.focus()
+
+    def on_virtual_list_chosen(self, event: VirtualList.Chosen) -> None:
+        event.stop()
+        self.action_act("goto")
+
+    def action_act(self, kind: str) -> None:
+        tag = self.query_one(VirtualList).current
+        if tag is not None:
+            self.dismiss(TagAction(kind, tag))
 
     def action_cancel(self) -> None:
         self.dismiss(None)
