@@ -481,3 +481,69 @@ async def test_tag_keys_are_in_help_and_palette(ui_archive) -> None:
         await pilot.press("enter")
         await pilot.pause()
         assert app.screen.tags == []  # the palette ran it on the cursor's line
+
+
+async def wait_until(pilot, condition, timeout: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "the screen never refreshed"
+        await pilot.pause(0.1)
+
+
+async def test_interview_refreshes_when_another_process_tags(ui_archive) -> None:
+    from archive.cases import add_tag
+    from archive.service import Archive
+
+    app = TapelogApp(ui_archive, watch_interval=0.2)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("enter", "down", "down", "down", "shift+down")
+        screen = app.screen
+        assert vlist(app).selection == (3, 4) and len(screen.tags) == 1
+        other = Archive.open(ui_archive.root)  # as a CLI would, on the same directory
+        add_tag(other, "m1", 11.6, 16.0, themes=["scam calls and extortion"], note="by CLI")
+        other.close()
+        await wait_until(pilot, lambda: len(screen.tags) == 2)
+        assert "2 tags" in str(screen.query_one("#iv-title").render())
+        assert vlist(app).selection == (3, 4)  # cursor and selection kept
+        assert "#scam calls" in str(screen._format(screen.segments[3], 3, 80))
+
+
+async def test_library_refreshes_after_a_cli_command(ui_archive) -> None:
+    import asyncio
+    import subprocess
+    import sys
+
+    app = TapelogApp(ui_archive, watch_interval=0.2)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("down")
+        assert vlist(app).current.media.id == "m2" and vlist(app).current.tags == 0
+        exe = Path(sys.executable).with_name("tapelog")
+        cmd = [str(exe), "--archive", str(ui_archive.root), "tag", "m2", "4.52", "9.33"]
+        done = await asyncio.to_thread(
+            subprocess.run, [*cmd, "--case", "C-2009-GZ-002"], capture_output=True, text=True
+        )
+        assert done.returncode == 0, done.stderr
+        await wait_until(pilot, lambda: vlist(app).items[1].tags == 1)
+        assert vlist(app).cursor == 1
+
+
+async def test_link_review_and_search_refresh_after_outside_changes(ui_archive) -> None:
+    from archive.cases import accept_link
+    from archive.service import Archive
+
+    app = TapelogApp(ui_archive, watch_interval=0.2)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("3", "down")
+        assert [x.link_id for x in vlist(app).items] == ["l1", "l2"] and vlist(app).cursor == 1
+        other = Archive.open(ui_archive.root)
+        accept_link(other, "l1")
+        await wait_until(pilot, lambda: [x.link_id for x in vlist(app).items] == ["l2"])
+        assert vlist(app).current.link_id == "l2"
+        # Search: the query runs again when a line is corrected elsewhere.
+        await pilot.press("2", *"fujian")
+        await pilot.pause(0.3)
+        await settle(app, pilot)
+        assert len(app.screen.hits) == 1
+        other.correct_segment("m2", 20.39, 22.56, "Yes. Every single day, in Fujian too.")
+        other.close()
+        await wait_until(pilot, lambda: len(app.screen.hits) == 2)

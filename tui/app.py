@@ -18,8 +18,10 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.worker import Worker, WorkerState
 
 from archive.errors import TapelogError
+from archive.store import TABLES
 from transcribe.types import TranscribeOptions
 from tui.messages import ArchiveChanged, OpenPassage, ShowError
+from tui.screens.base import TapelogScreen
 from tui.screens.help import HelpScreen
 from tui.screens.interview import InterviewScreen
 from tui.screens.library import LibraryScreen
@@ -30,6 +32,8 @@ from tui.widgets.dialogs import ErrorDialog, TagListDialog
 
 if TYPE_CHECKING:
     from archive.service import Archive
+
+WATCH_INTERVAL_S = 2.0  # how often the store's files are checked for outside changes
 
 SCREEN_NAMES = {
     "library": "Library",
@@ -109,12 +113,44 @@ class TapelogApp(App):
         Binding("q", "quit", "Quit", show=False),
     ]
 
-    def __init__(self, archive: Archive, *, transcribe_options: TranscribeOptions | None = None):
+    def __init__(
+        self,
+        archive: Archive,
+        *,
+        transcribe_options: TranscribeOptions | None = None,
+        watch_interval: float = WATCH_INTERVAL_S,
+    ):
         super().__init__()
         self.archive = archive
+        self.watch_interval = watch_interval
+        self._store_signature: tuple[object, ...] | None = None
         self.transcribe_options = transcribe_options or TranscribeOptions(
             model=os.environ.get("TAPELOG_MODEL") or _archive_setting(archive, "model", "tiny.en")
         )
+
+    def on_mount(self) -> None:
+        self._store_signature = self._signature()
+        self.set_interval(self.watch_interval, self._watch_store)
+
+    # -- changes made by other processes
+
+    def _signature(self) -> tuple[object, ...] | None:
+        try:
+            return self.archive.store.signature(*TABLES)
+        except OSError:
+            return None
+
+    def _watch_store(self) -> None:
+        """Polled: when the store's files changed, the screen on view reloads."""
+        signature = self._signature()
+        if signature is None or signature == self._store_signature:
+            return
+        self._store_signature = signature
+        screen = next(
+            (s for s in reversed(self.screen_stack) if isinstance(s, TapelogScreen)), None
+        )
+        if screen is not None:
+            screen.post_message(ArchiveChanged(external=True))
 
     # -- navigation
 
@@ -166,7 +202,11 @@ class TapelogApp(App):
         self.push_screen(ErrorDialog(text, title))
 
     def on_archive_changed(self, message: ArchiveChanged) -> None:
-        """Lists on other screens reload when they are shown again (on_screen_resume)."""
+        """Lists on other screens reload when they are shown again (on_screen_resume).
+
+        The watcher sees this process's writes too, a moment later: the screen then
+        reloads once more, keeping its cursor and selection, which costs little.
+        """
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state != WorkerState.ERROR:

@@ -32,7 +32,16 @@ class OpenPassage(Message):
 
 
 class ArchiveChanged(Message):
-    """Something was written (import, transcript, tag, link): lists should reload."""
+    """Something was written (import, transcript, tag, link): lists should reload.
+
+    Screens post it after their own writes (they have reloaded already). The app posts
+    it with ``external=True`` to the screen on view when the store changed under it
+    (another ``tapelog`` process, a worker): that screen reloads, keeping its cursor.
+    """
+
+    def __init__(self, external: bool = False) -> None:
+        super().__init__()
+        self.external = external
 
 
 class ImportFinished(Message):

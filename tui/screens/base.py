@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from textual.screen import Screen
 
 from archive.errors import TapelogError
-from tui.messages import ShowError
+from tui.messages import ArchiveChanged, ShowError
 
 if TYPE_CHECKING:
     from archive.service import Archive
@@ -45,3 +45,11 @@ class TapelogScreen(Screen):
 
     def reload(self) -> None:
         """Re-read what this screen shows from the archive (after a write)."""
+
+    def refresh_from_archive(self) -> None:
+        """The archive changed elsewhere: reload, keeping the cursor on the same item."""
+        self.reload()
+
+    def on_archive_changed(self, message: ArchiveChanged) -> None:
+        if message.external:
+            self.refresh_from_archive()

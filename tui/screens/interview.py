@@ -111,6 +111,22 @@ class InterviewScreen(TapelogScreen):
         self._update_title()
         self._update_detail()
 
+    def refresh_from_archive(self) -> None:
+        """Reload; the cursor and a range selection stay at the same times."""
+        vlist = self.query_one(VirtualList)
+        seg = vlist.current
+        anchor = vlist.anchor
+        anchor_at = self.segments[anchor].start if anchor is not None else None
+        self.reload()
+        if seg is not None:
+            self.jump_to(seg.start)
+        if anchor_at is not None and self.segments:
+            i = bisect.bisect_right(self.starts, anchor_at + 1e-6) - 1
+            vlist.anchor = max(0, i)
+            vlist.refresh()
+            self._update_detail()
+        self.refresh_bindings()
+
     def _update_title(self) -> None:
         m = self.media
         if m is None:

@@ -136,6 +136,14 @@ class LibraryScreen(TapelogScreen):
             + (f" · {len(self.marked)} marked" if self.marked else "")
         )
 
+    def refresh_from_archive(self) -> None:
+        current = self._current()
+        self.reload()
+        if current is not None:
+            ids = [r.media.id for r in self.rows]
+            if current.id in ids:
+                self.query_one(VirtualList).cursor = ids.index(current.id)
+
     @staticmethod
     def _widths(width: int) -> tuple[int, int]:
         name = max(10, width - 2 - 6 - 9 - 12 - 5 - 9 - 4)

@@ -66,6 +66,13 @@ class LinksScreen(TapelogScreen):
         )
         self._update_context()
 
+    def refresh_from_archive(self) -> None:
+        current = self._current()
+        self.reload()
+        ids = [x.link_id for x in self.links]
+        if current is not None and current.link_id in ids:
+            self.query_one(VirtualList).cursor = ids.index(current.link_id)
+
     def _format(self, link: LinkSuggestion, index: int, width: int) -> Text:
         text = Text()
         text.append(f"{link.score:5.0f} " if link.score > 1 else f"{link.score:5.2f} ")

@@ -49,6 +49,10 @@ def record_from_fields(cls: type, values: dict[str, str]) -> Any:
     return cls(**kwargs)
 
 
+def _key(record: Case | Person) -> str:
+    return record.case_id if isinstance(record, Case) else record.person_id
+
+
 class RecordsScreen(TapelogScreen):
     DEFAULT_CSS = """
     RecordsScreen #rec-title { background: $boost; padding: 0 1; height: 1; }
@@ -100,6 +104,15 @@ class RecordsScreen(TapelogScreen):
             " · e edits · Tab to passages"
         )
         self._show_current()
+
+    def refresh_from_archive(self) -> None:
+        vlist = self.query_one("#rec-list", VirtualList)
+        current = vlist.current
+        self.reload()
+        if current is not None:
+            keys = [_key(r) for r in self.records]
+            if _key(current) in keys:
+                vlist.cursor = keys.index(_key(current))
 
     def _format_record(self, rec: Case | Person, index: int, width: int) -> Text:
         text = Text()

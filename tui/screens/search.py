@@ -113,6 +113,7 @@ class SearchScreen(TapelogScreen):
         self.last_elapsed: float | None = None
         self.last_query = ""
         self.results_at = 0.0
+        self._keep_cursor = False  # a refresh after an outside change keeps the cursor
 
     def compose(self) -> ComposeResult:
         yield Input(placeholder="Search every transcript…", id="search-box")
@@ -187,9 +188,16 @@ class SearchScreen(TapelogScreen):
         self.last_elapsed = message.elapsed
         self.last_query = message.query
         self.results_at = time.perf_counter()  # when the results were drawn (benchmarks)
-        self.query_one(VirtualList).set_items(self.hits, cursor=0)
+        keep, self._keep_cursor = self._keep_cursor, False
+        self.query_one(VirtualList).set_items(self.hits, cursor=None if keep else 0)
         self._update_status()
         self._update_preview()
+
+    def refresh_from_archive(self) -> None:
+        """Run the query again: the results may have changed (new transcripts, names)."""
+        if self.query_one(Input).value.strip() and not self.marked:
+            self._keep_cursor = True
+            self.start_search()
 
     def _status(self, text: str) -> None:
         self.query_one("#search-status", Label).update(text)
