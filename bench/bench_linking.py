@@ -150,6 +150,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--cases", type=int, default=10_000)
     ap.add_argument("--segments", type=int, default=1000)
     ap.add_argument("--verbose", action="store_true", help="list every wrong link")
+    ap.add_argument("--json", type=Path, default=None, help="also write the figures here")
     args = ap.parse_args(argv)
     labels = json.loads(LABELS.read_text(encoding="utf-8"))
     cases, people = seed_records()
@@ -172,6 +173,23 @@ def main(argv: list[str] | None = None) -> int:
     if args.verbose:
         for e in q["errors"]:
             print(e)
+    if args.json:
+        from bench.common import machine
+
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(
+            json.dumps(
+                {
+                    "machine": machine(),
+                    "cases": args.cases,
+                    "segments": args.segments,
+                    "passages": n_pass,
+                    **q,
+                    "timing": t,
+                },
+                indent=2,
+            )  # fmt: skip
+        )
     return 0
 
 
