@@ -547,3 +547,73 @@ async def test_link_review_and_search_refresh_after_outside_changes(ui_archive) 
         other.correct_segment("m2", 20.39, 22.56, "Yes. Every single day, in Fujian too.")
         other.close()
         await wait_until(pilot, lambda: len(app.screen.hits) == 2)
+
+
+def test_auto_model_follows_the_archive_settings() -> None:
+    from transcribe.types import TranscribeOptions
+    from tui.screens.library import transcribe_options
+    from tui.widgets.dialogs import TranscribeChoice
+
+    settings = {"model": "tiny.en", "model_multilingual": "base"}
+    base = TranscribeOptions(beam_size=3)
+    english = transcribe_options(TranscribeChoice(), settings, base)
+    assert (english.model, english.language, english.task) == ("tiny.en", None, "transcribe")
+    zh = transcribe_options(TranscribeChoice(language="zh", translate=True), settings, base)
+    assert (zh.model, zh.language, zh.task, zh.beam_size) == ("base", "zh", "translate", 3)
+    named = transcribe_options(TranscribeChoice(model="/models/x"), settings, base)
+    assert named.model == "/models/x"
+
+
+async def test_transcription_options_are_checked_and_used_by_the_queue(
+    ui_archive, monkeypatch
+) -> None:
+    from archive.service import TranscribeResult
+    from tui.widgets.dialogs import TranscribeOptionsDialog
+
+    used = []
+
+    def fake_transcribe(media_id, options, *, progress=None, cancel=None):
+        used.append((media_id, options))
+        return TranscribeResult(media_id, "tr9", "done", segments=5, language="en")
+
+    monkeypatch.setattr(ui_archive, "transcribe", fake_transcribe)
+    app = TapelogApp(ui_archive)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("o")
+        dialog = app.screen
+        assert isinstance(dialog, TranscribeOptionsDialog)
+        assert dialog.query_one("#opt-model").value == "auto"
+        assert dialog.query_one("#opt-language").value == "auto"
+        # A model name faster-whisper does not know: an error dialog, then the form again.
+        dialog.query_one("#opt-model Input").value = "no-such-model"
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ErrorDialog)
+        assert "unknown model 'no-such-model'" in app.screen.message
+        await pilot.press("escape")
+        dialog = app.screen
+        assert isinstance(dialog, TranscribeOptionsDialog)
+        assert dialog.query_one("#opt-model").value == "no-such-model"
+        # An English-only model cannot do Mandarin: refused before loading anything.
+        dialog.query_one("#opt-model Input").value = "tiny.en"
+        dialog.query_one("#opt-language").value = "zh"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, ErrorDialog) and "English-only" in app.screen.message
+        await pilot.press("escape")
+        dialog = app.screen
+        dialog.query_one("#opt-language").value = "en"
+        dialog.query_one("#opt-vocab").value = True
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert not isinstance(app.screen, (ErrorDialog, TranscribeOptionsDialog))
+        assert app.transcribe_choice.vocab_from_cases
+        title = str(app.screen.query_one("#lib-title").render())
+        assert "whisper: tiny.en en +names" in title
+        # The queue transcribes with them, the case names as Whisper's prompt.
+        await pilot.press("t")
+        await settle(app, pilot)
+        [(media_id, options)] = used
+        assert media_id == "m1"
+        assert (options.model, options.language, options.task) == ("tiny.en", "en", "transcribe")
+        assert "Liu Jingjun" in options.initial_prompt

@@ -28,7 +28,7 @@ from tui.screens.library import LibraryScreen
 from tui.screens.links import LinksScreen
 from tui.screens.records import RecordsScreen
 from tui.screens.search import FilterDialog, SearchScreen
-from tui.widgets.dialogs import ErrorDialog, TagListDialog
+from tui.widgets.dialogs import ErrorDialog, TagListDialog, TranscribeChoice
 
 if TYPE_CHECKING:
     from archive.service import Archive
@@ -124,9 +124,14 @@ class TapelogApp(App):
         self.archive = archive
         self.watch_interval = watch_interval
         self._store_signature: tuple[object, ...] | None = None
-        self.transcribe_options = transcribe_options or TranscribeOptions(
-            model=os.environ.get("TAPELOG_MODEL") or _archive_setting(archive, "model", "tiny.en")
+        # The queue's options: these (beam size, threads...) with the user's choice of
+        # model, language, translation and case-name vocabulary applied per file.
+        self.transcribe_options = transcribe_options or TranscribeOptions()
+        model = os.environ.get("TAPELOG_MODEL") or (
+            transcribe_options.model if transcribe_options else "auto"
         )
+        vocab = _archive_setting(archive, "vocab_from_cases", "false").lower() == "true"
+        self.transcribe_choice = TranscribeChoice(model=model, vocab_from_cases=vocab)
 
     def on_mount(self) -> None:
         self._store_signature = self._signature()

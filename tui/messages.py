@@ -67,6 +67,16 @@ class TranscribeFinished(Message):
         self.detail = detail
 
 
+class OptionsChecked(Message):
+    """The transcription options were tried (the model loaded, or ``error`` says why not)."""
+
+    def __init__(self, choice: Any, options: Any, error: str | None = None) -> None:
+        super().__init__()
+        self.choice = choice
+        self.options = options
+        self.error = error
+
+
 class SearchFinished(Message):
     def __init__(self, serial: int, query: str, hits: list[Any], elapsed: float) -> None:
         super().__init__()

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import time
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from rich.text import Text
 from textual import on, work
@@ -21,25 +22,55 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Footer, Label, ProgressBar, Static
 from textual.worker import get_current_worker
 
-from archive.errors import Cancelled, TapelogError
+from archive import cases as casebook
+from archive.errors import Cancelled, TapelogError, UsageError
 from archive.models import MediaRecord
 from archive.progress import CancelToken, ProgressEvent
 from transcribe.types import TranscribeOptions
 from tui import casework
 from tui.format import clock, col, eta_text
+from tui.fuzzy import Choice
 from tui.messages import (
     ArchiveChanged,
     ImportFinished,
     OpenPassage,
+    OptionsChecked,
     ShowError,
     TranscribeFinished,
     TranscribeProgress,
 )
 from tui.screens.base import TapelogScreen
-from tui.widgets.dialogs import ImportDialog, ImportRequest
+from tui.widgets.dialogs import (
+    ImportDialog,
+    ImportRequest,
+    TranscribeChoice,
+    TranscribeOptionsDialog,
+)
 from tui.widgets.virtual_list import VirtualList
 
 STATUS_FILTERS = ("all", "none", "partial", "done", "failed", "no-audio")
+
+
+def transcribe_options(
+    choice: TranscribeChoice, settings: dict[str, str], base: TranscribeOptions
+) -> TranscribeOptions:
+    """The options for ``choice``: ``auto`` model as the CLI picks it from the archive's
+    settings (``model`` for English, ``model_multilingual`` for another language or
+    translation), ``auto`` language detected."""
+    language = "" if choice.language in ("", "auto") else choice.language
+    if language and not re.fullmatch(r"[a-z]{2,3}", language):
+        raise UsageError(f"language '{language}' is not a code such as en, zh or es (or auto)")
+    model = choice.model
+    if model in ("", "auto"):
+        multilingual = choice.translate or language not in ("", "en")
+        key = "model_multilingual" if multilingual else "model"
+        model = settings.get(key) or ("base" if multilingual else "tiny.en")
+    return replace(
+        base,
+        model=model,
+        language=language or None,
+        task="translate" if choice.translate else "transcribe",
+    )
 
 
 @dataclass
@@ -47,6 +78,20 @@ class LibraryRow:
     media: MediaRecord
     timecode: str
     tags: int
+
+
+def describe_options(options: TranscribeOptions, choice: TranscribeChoice) -> str:
+    task = "translate to English" if options.task == "translate" else "transcribe"
+    names = " · case names" if choice.vocab_from_cases else ""
+    return f"{options.model} · {options.language or 'auto'} · {task}{names}"
+
+
+def short_options(options: TranscribeOptions, choice: TranscribeChoice) -> str:
+    """``tiny.en auto``, ``base zh→en +names``: what t will use, for the title line."""
+    model = options.model if len(options.model) <= 16 else "…" + options.model[-15:]
+    task = "→en" if options.task == "translate" else ""
+    names = " +names" if choice.vocab_from_cases else ""
+    return f"whisper: {model} {options.language or 'auto'}{task}{names}"
 
 
 class QueueItem(Horizontal):
@@ -88,6 +133,7 @@ class LibraryScreen(TapelogScreen):
         Binding("i", "import", "Import"),
         Binding("space", "mark", "Mark"),
         Binding("t", "transcribe", "Transcribe"),
+        Binding("o", "options", "Options"),
         Binding("c", "cancel", "Cancel"),
         Binding("f", "filter", "Filter"),
         Binding("enter", "open", "Open", show=False),
@@ -131,9 +177,12 @@ class LibraryScreen(TapelogScreen):
         self.rows = rows
         self.query_one(VirtualList).set_items(rows)
         shown = f"{len(rows)} of {len(media)}" if self.status_filter != "all" else len(media)
+        options = self.guard(self.options)
+        queue = f" · {short_options(options, self.tapelog.transcribe_choice)}" if options else ""
         self.query_one("#lib-title", Label).update(
             f"Library · {shown} files · status: {self.status_filter}"
             + (f" · {len(self.marked)} marked" if self.marked else "")
+            + queue
         )
 
     def refresh_from_archive(self) -> None:
@@ -305,8 +354,71 @@ class LibraryScreen(TapelogScreen):
             self._finish_item(target, "cancelled")
         self.notify(f"Cancelling {target}")
 
-    def options(self) -> TranscribeOptions:
-        return self.tapelog.transcribe_options
+    def options(self, media_id: str | None = None) -> TranscribeOptions:
+        """The options the queue uses (for ``media_id``: with its case-name vocabulary)."""
+        choice = self.tapelog.transcribe_choice
+        options = transcribe_options(
+            choice, self.archive.settings(), self.tapelog.transcribe_options
+        )
+        if choice.vocab_from_cases and media_id is not None:
+            vocab = casebook.vocab_for_media(self.archive, media_id)
+            if vocab:
+                prompt = options.initial_prompt
+                options = replace(options, initial_prompt=f"{prompt} {vocab}" if prompt else vocab)
+        return options
+
+    # -- transcription options
+
+    def action_options(self, current: TranscribeChoice | None = None) -> None:
+        from transcribe.models import available_models
+
+        settings = self.guard(self.archive.settings) or {}
+        names = dict.fromkeys(["auto", "tiny.en", "base", *available_models()])
+        hint = (
+            f"auto: {settings.get('model', 'tiny.en')} for English, "
+            f"{settings.get('model_multilingual', 'base')} otherwise (tapelog config)"
+        )
+        dialog = TranscribeOptionsDialog(
+            current or self.tapelog.transcribe_choice, [Choice(n, n) for n in names], hint
+        )
+        self.app.push_screen(dialog, self._options_chosen)
+
+    def _options_chosen(self, choice: TranscribeChoice | None) -> None:
+        if choice is None:
+            return
+        from transcribe.engine import check_options
+
+        try:
+            settings = self.archive.settings()
+            options = transcribe_options(choice, settings, self.tapelog.transcribe_options)
+            check_options(options)
+        except TapelogError as exc:
+            self.post_message(OptionsChecked(choice, None, str(exc)))
+            return
+        self.notify(f"Loading model {options.model}…", timeout=3)
+        self.check_model(choice, options)
+
+    @work(thread=True, exclusive=True, group="options", exit_on_error=False)
+    def check_model(self, choice: TranscribeChoice, options: TranscribeOptions) -> None:
+        """Load the model once (cached for the queue): a bad name is an error here."""
+        from transcribe.engine import get_engine
+
+        try:
+            get_engine(options)
+        except TapelogError as exc:
+            self.post_message(OptionsChecked(choice, options, str(exc)))
+            return
+        self.post_message(OptionsChecked(choice, options))
+
+    def on_options_checked(self, message: OptionsChecked) -> None:
+        if message.error is not None:
+            # Back to the dialog with what was typed, the reason on top of it.
+            self.action_options(message.choice)
+            self.post_message(ShowError(message.error, title="Transcription options refused"))
+            return
+        self.tapelog.transcribe_choice = message.choice
+        self.notify(f"Queue: {describe_options(message.options, message.choice)}", markup=False)
+        self.reload()
 
     @work(thread=True, group="transcribe", exit_on_error=False)
     def run_queue(self) -> None:
@@ -321,7 +433,7 @@ class LibraryScreen(TapelogScreen):
 
             try:
                 result = self.archive.transcribe(
-                    mid, self.options(), progress=progress, cancel=token
+                    mid, self.options(mid), progress=progress, cancel=token
                 )
                 detail = f"{result.segments} segments, {result.language or '?'}"
                 self.post_message(TranscribeFinished(mid, "done", detail))

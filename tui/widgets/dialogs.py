@@ -1,4 +1,4 @@
-"""Modal dialogs: errors, a line of input, a path picker, tagging, a tag list, records.
+"""Modal dialogs: errors, input, a path picker, tagging, a tag list, records, transcription.
 
 Each dialog returns plain values through ``dismiss``; the calling screen hands them to
 the Archive, so no dialog writes anything itself.
@@ -16,7 +16,7 @@ from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.suggester import Suggester
-from textual.widgets import Button, DirectoryTree, Input, Label, Static
+from textual.widgets import Button, Checkbox, DirectoryTree, Input, Label, Static
 
 from tui.fuzzy import Choice, resolve
 from tui.widgets.fuzzy_input import FuzzyInput
@@ -347,6 +347,72 @@ class TagListDialog(ModalScreen[TagAction | None]):
         tag = self.query_one(VirtualList).current
         if tag is not None:
             self.dismiss(TagAction(kind, tag))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+@dataclass
+class TranscribeChoice:
+    """What the user picked for the transcription queue (``auto``: archive settings)."""
+
+    model: str = "auto"  # auto, tiny.en, base, a Whisper name or a model directory
+    language: str = "auto"  # auto (detect) or a code such as en, zh
+    translate: bool = False  # to English
+    vocab_from_cases: bool = False  # bias Whisper with case and people names
+
+
+class TranscribeOptionsDialog(ModalScreen[TranscribeChoice | None]):
+    """Model, language, translation and case-name vocabulary for the queue."""
+
+    DEFAULT_CSS = (
+        DIALOG_CSS
+        + """
+    TranscribeOptionsDialog { align: center middle; }
+    TranscribeOptionsDialog Checkbox { border: none; padding: 0; height: 1; margin: 0;
+        background: $panel; }
+    TranscribeOptionsDialog Checkbox:focus { background: $accent 30%; }
+    """
+    )
+    BINDINGS = [Binding("escape", "cancel", "Cancel"), Binding("ctrl+s", "save", "Apply")]
+
+    def __init__(self, current: TranscribeChoice, models: list[Choice], auto_hint: str) -> None:
+        super().__init__()
+        self.current = current
+        self.models = models
+        self.auto_hint = auto_hint
+
+    def compose(self) -> ComposeResult:
+        c = self.current
+        with Vertical(classes="dialog"):
+            yield Label("Transcription options (for the queue)", classes="title")
+            yield Label("Model: auto, tiny.en, base, a Whisper name or a model folder")
+            yield FuzzyInput(self.models, value=c.model, multiple=False, id="opt-model")
+            yield Label(self.auto_hint, classes="hint")
+            yield Label("Language: auto (detect) or a code such as en, zh, es")
+            yield Input(value=c.language, id="opt-language")
+            yield Checkbox("Translate to English", c.translate, id="opt-translate")
+            yield Checkbox(
+                "Bias Whisper with case and people names", c.vocab_from_cases, id="opt-vocab"
+            )
+            yield Label("Space toggles · Enter or Ctrl+S applies · Esc cancels", classes="hint")
+
+    def on_mount(self) -> None:
+        self.query_one("#opt-model Input", Input).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_save()
+
+    def action_save(self) -> None:
+        self.dismiss(
+            TranscribeChoice(
+                model=self.query_one("#opt-model", FuzzyInput).value.strip() or "auto",
+                language=self.query_one("#opt-language", Input).value.strip().lower() or "auto",
+                translate=self.query_one("#opt-translate", Checkbox).value,
+                vocab_from_cases=self.query_one("#opt-vocab", Checkbox).value,
+            )
+        )
 
     def action_cancel(self) -> None:
         self.dismiss(None)
