@@ -54,3 +54,11 @@ def test_link_review(snap_compare, app) -> None:
 
 def test_cases(snap_compare, app) -> None:
     assert snap_compare(app, terminal_size=SIZE, press=["4", "end"])
+
+
+def test_interview_tag_list(snap_compare, app) -> None:
+    assert snap_compare(app, terminal_size=SIZE, press=["enter", "down", "down", "t"])
+
+
+def test_transcribe_options(snap_compare, app) -> None:
+    assert snap_compare(app, terminal_size=SIZE, press=["o", "tab", "tab", "space"])

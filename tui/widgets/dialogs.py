@@ -371,7 +371,7 @@ class TranscribeOptionsDialog(ModalScreen[TranscribeChoice | None]):
     TranscribeOptionsDialog { align: center middle; }
     TranscribeOptionsDialog Checkbox { border: none; padding: 0; height: 1; margin: 0;
         background: $panel; }
-    TranscribeOptionsDialog Checkbox:focus { background: $accent 30%; }
+    TranscribeOptionsDialog Checkbox:focus { border: none; background: $accent 30%; }
     """
     )
     BINDINGS = [Binding("escape", "cancel", "Cancel"), Binding("ctrl+s", "save", "Apply")]
@@ -395,7 +395,9 @@ class TranscribeOptionsDialog(ModalScreen[TranscribeChoice | None]):
             yield Checkbox(
                 "Bias Whisper with case and people names", c.vocab_from_cases, id="opt-vocab"
             )
-            yield Label("Space toggles · Enter or Ctrl+S applies · Esc cancels", classes="hint")
+            yield Label(
+                "Space toggles · Ctrl+S or Enter in a text box applies · Esc", classes="hint"
+            )
 
     def on_mount(self) -> None:
         self.query_one("#opt-model Input", Input).focus()
