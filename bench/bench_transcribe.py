@@ -4,8 +4,14 @@ In one run, on the same file, model and settings (default: tiny.en, beam 5, word
 timestamps, VAD, int8, 2 CPU threads, language detected):
 
 * **raw**: in this process, ``faster_whisper.WhisperModel(...)`` (load timed), the file
-  decoded with faster-whisper's own ``decode_audio`` (timed), then ``model.transcribe``
-  with every segment consumed (timed);
+  decoded (timed) to the very samples tapelog gives Whisper (``media.audio.load_audio``,
+  one ffmpeg process; ``--raw-decode pyav`` uses faster-whisper's own ``decode_audio``
+  instead), then ``model.transcribe`` with every segment consumed (timed), after
+  ``ctranslate2.set_random_seed`` with tapelog's seed. Both matter: Whisper re-decodes
+  a window by sampling at a higher temperature when its first pass looks bad, and on
+  this file base did so with PyAV's samples (which differ from ffmpeg's by 1 LSB) and
+  not with ffmpeg's, which made "raw" 1.75x slower than tapelog for reasons that are
+  not tapelog's code. The fallback temperatures of each raw run are recorded;
 * **tapelog**: the real console script in a fresh temp archive: ``tapelog import``
   (not timed) then ``tapelog transcribe ID`` (timed, wall clock of the whole process:
   Python start, imports, model load, ffmpeg decode, Whisper, saving each segment, the
@@ -80,7 +86,19 @@ def raw_run(path: Path, model_name: str, args: argparse.Namespace) -> dict[str, 
             model_dir, device="cpu", compute_type=args.compute_type, cpu_threads=args.threads
         )
     with Clock() as c_dec:
-        audio = decode_audio(str(path), sampling_rate=16000)
+        if args.raw_decode == "pyav":
+            audio = decode_audio(str(path), sampling_rate=16000)
+        else:
+            from media.audio import load_audio
+
+            audio = load_audio(path)
+    # The same sampling seed as tapelog's engine: on windows Whisper decodes badly it
+    # falls back to sampling, and an unseeded run takes other (more or fewer) retries.
+    import ctranslate2
+
+    from transcribe.engine import SEED
+
+    ctranslate2.set_random_seed(SEED)
     with Clock() as c_tr:
         segments, _info = model.transcribe(
             audio,
@@ -88,7 +106,8 @@ def raw_run(path: Path, model_name: str, args: argparse.Namespace) -> dict[str, 
             word_timestamps=True,
             vad_filter=True,
         )
-        n = sum(1 for s in segments if s.text.strip())
+        segs = list(segments)
+        n = sum(1 for s in segs if s.text.strip())
     del model
     return {
         "load": c_load.wall,
@@ -98,6 +117,7 @@ def raw_run(path: Path, model_name: str, args: argparse.Namespace) -> dict[str, 
         "decode_cpu": c_dec.cpu,
         "transcribe_cpu": c_tr.cpu,
         "segments": n,
+        "temperatures": sorted({s.temperature for s in segs}),
     }
 
 
@@ -192,6 +212,7 @@ def measure(path: Path, duration: float, work: Path, model_name: str, args) -> d
         for r, t in zip(raws, taps, strict=True)
     ]
     out["segments"] = {"raw": raws[0]["segments"], "tapelog": taps[0]["segments"]}
+    out["raw_fallback_temperatures"] = [r["temperatures"] for r in raws]
     out["runs"] = {"raw": raws, "tapelog": taps, "fixed": fixed}
     return out
 
@@ -231,7 +252,9 @@ def markdown(results: list[dict], args: argparse.Namespace) -> str:
         )
         + "; load average (1 min) before each run: "
         + "; ".join(f"{r['model']} {r['load_1min']}" for r in results)
-        + ". Goal: overhead under 10%."
+        + "; raw's fallback temperatures: "
+        + "; ".join(f"{r['model']} {r['raw_fallback_temperatures']}" for r in results)
+        + f"; raw decode: {a.raw_decode}. Goal: overhead under 10%."
     )
     return "\n".join(lines)
 
@@ -243,6 +266,8 @@ def main() -> None:
     ap.add_argument("--compute-type", default="int8")
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--raw-decode", choices=["ffmpeg", "pyav"], default="ffmpeg",
+                    help="raw's audio: tapelog's ffmpeg samples, or faster-whisper's PyAV")  # fmt: skip
     ap.add_argument("--seconds", type=float, default=144.0, help="length of the looped file")
     ap.add_argument("--json", type=Path, default=None)
     args = ap.parse_args()
