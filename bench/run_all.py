@@ -1,7 +1,7 @@
 """Every benchmark in one go: JSON and Markdown in bench/out/, a summary table at the end.
 
-    .venv/bin/python bench/run_all.py            # full sizes (about 45 min on 2 cores)
-    .venv/bin/python bench/run_all.py --quick    # small sizes, a smoke run (about 5 min)
+    .venv/bin/python bench/run_all.py            # full sizes (about 15 min, +7 to build 10,000 h)
+    .venv/bin/python bench/run_all.py --quick    # small sizes, a smoke run (about 4 min)
     .venv/bin/python bench/run_all.py --only search tui --big-root /tmp/tl10k/archive
 
 The benches run one after another (never in parallel: this machine has 2 cores and the
