@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -129,6 +129,7 @@ class Archive:
         self.index = SearchIndex(self.root)
         self._synced_at = 0.0
         self._sync_sig: tuple[Any, ...] | None = None
+        self._cache: dict[str, tuple[tuple[Any, ...], Any]] = {}
 
     @classmethod
     def open(cls, root: str | Path, create: bool = True) -> Archive:
@@ -587,13 +588,23 @@ class Archive:
             return None
         return f"{tid}:{st.st_size}:{st.st_mtime_ns}:{media.language}:{corr_sig}"
 
-    def sync_index(self, *, force: bool = False, progress: ProgressCallback | None = None) -> int:
-        """Bring the search index up to date with the store; returns media re-indexed."""
+    def sync_index(
+        self,
+        *,
+        force: bool = False,
+        progress: ProgressCallback | None = None,
+        only: Sequence[MediaRecord] | None = None,
+    ) -> int:
+        """Bring the search index up to date with the store; returns media re-indexed.
+
+        ``only`` re-checks just those media (and removes nothing): what a transcription
+        in another process may be appending to while the store itself is unchanged.
+        """
         corr: dict[str, list[str]] = {}
         for d in self.store.table("corrections").all():
             corr.setdefault(d["media_id"], []).append(d["created"])
         wanted: dict[str, tuple[MediaRecord, str]] = {}
-        for media in self.list_media():
+        for media in self.list_media() if only is None else only:
             cs = corr.get(media.id, [])
             sig = self._index_signature(media, f"{len(cs)}:{max(cs) if cs else ''}")
             if sig is not None:
@@ -610,17 +621,42 @@ class Archive:
             ]
             self.index.replace_media(mid, sig, rows)
             changed += 1
-        for mid in set(have) - set(wanted):
+        for mid in set(have) - set(wanted) if only is None else ():
             self.index.remove_media(mid)
             changed += 1
         self._synced_at = time.monotonic()
         return changed
 
     def _maybe_sync(self) -> None:
+        """Sync when the store changed; every 5 s, re-check files still being transcribed.
+
+        A transcription appends segments to its JSONL file without touching the store
+        until it ends, so only partial transcripts can change behind an unchanged store;
+        re-checking all 10,000 files of a big archive would cost half a second a query.
+        """
         sig = self.store.signature("media", "transcripts", "corrections")
-        if sig != self._sync_sig or time.monotonic() - self._synced_at > 5.0:
+        if sig != self._sync_sig:
             self.sync_index()
             self._sync_sig = sig
+        elif time.monotonic() - self._synced_at > 5.0:
+            partial = [
+                m for m in self._media_by_id().values() if m.transcript_status == STATUS_PARTIAL
+            ]
+            self.sync_index(only=partial)
+
+    def _cached(self, key: str, tables: tuple[str, ...], build: Callable[[], Any]) -> Any:
+        """``build()`` reused until one of ``tables`` changes (read-only results only)."""
+        sig = self.store.signature(*tables)
+        hit = self._cache.get(key)
+        if hit is not None and hit[0] == sig:
+            return hit[1]
+        value = build()
+        self._cache[key] = (sig, value)
+        return value
+
+    def _media_by_id(self) -> dict[str, MediaRecord]:
+        """Media records by id for read-only lookups (search parses 10,000 of them once)."""
+        return self._cached("media", ("media",), lambda: {m.id: m for m in self.list_media()})
 
     def search(
         self,
@@ -649,7 +685,7 @@ class Archive:
         label_filter = None
         if speakers is not None:
             # Speakers are given by name or label; the index stores labels.
-            names = self.all_speaker_names()
+            names = self._cached("speakers", ("speakers",), self.all_speaker_names)
             wanted = set(speakers)
             label_filter = wanted | {lb for (_m, lb), nm in names.items() if nm in wanted}
         fn = self.index.search_fuzzy if fuzzy else self.index.search_exact
@@ -661,9 +697,9 @@ class Archive:
             languages=languages,
             accept=accept,
         )
-        media_by_id = {m.id: m for m in self.list_media()}
-        names = self.all_speaker_names()
-        sensitive = self._sensitive_spans()
+        media_by_id = self._media_by_id()
+        names = self._cached("speakers", ("speakers",), self.all_speaker_names)
+        sensitive = self._cached("sensitive", ("people", "tags"), self._sensitive_spans)
         hits = []
         for h in raw:
             media = media_by_id.get(h.media_id)
