@@ -386,7 +386,7 @@ class Archive:
         segment. On success the new transcript becomes current; older versions and
         every human correction are kept (corrections re-apply where times match).
         """
-        from media.audio import channel_envelopes, load_audio
+        from media.audio import load_audio, load_audio_and_envelopes
         from transcribe.engine import get_engine
         from transcribe.lines import split_sentences
         from transcribe.speakers import assign_speakers, channels_differ
@@ -419,7 +419,12 @@ class Archive:
         try:
             done = list(writer.existing)
             offset = done[-1].end if done else 0.0
-            audio = load_audio(path, cancel=cancel)
+            env = None
+            if media.info.channels >= 2:
+                # One decode gives Whisper's mono and the speaker pass's envelopes.
+                audio, env = load_audio_and_envelopes(path, frame_s=0.02, cancel=cancel)
+            else:
+                audio = load_audio(path, cancel=cancel)
             total = len(audio) / 16000.0
             run_options = options
             if record.language and not options.language:
@@ -454,12 +459,10 @@ class Archive:
             writer.close()
         # Speakers: separate microphones on separate channels.
         speakers: list[str] = []
-        if media.info.channels >= 2 and done:
-            env = channel_envelopes(path, frame_s=0.02, cancel=cancel)
-            if channels_differ(env):
-                done = assign_speakers(done, env, 0.02)
-                write_segments(file, done)
-                speakers = sorted({s.speaker for s in done if s.speaker})
+        if env is not None and done and channels_differ(env):
+            done = assign_speakers(done, env, 0.02)
+            write_segments(file, done)
+            speakers = sorted({s.speaker for s in done if s.speaker})
         report(progress, ProgressEvent("transcribe", total, total, "s", media.name, eta=0))
         with self.store.transaction():
             record.status = STATUS_DONE

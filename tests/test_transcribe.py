@@ -17,7 +17,7 @@ import numpy as np
 import pytest
 
 from archive.errors import ModelError, UsageError
-from media.audio import channel_envelopes, load_audio
+from media.audio import channel_envelopes, load_audio, load_audio_and_envelopes
 from media.ffmpeg_bin import ffmpeg_exe
 from tests.conftest import MEDIA, SAMPLES, run_cli
 from transcribe import models
@@ -382,6 +382,21 @@ def test_channels_differ_only_for_separate_microphones(tmp_path) -> None:
     assert not channels_differ(one_live)
     assert not channels_differ(np.zeros((2, 500), np.float32))  # silent pair
     assert channels_differ(channel_envelopes(MEDIA / "two_channel_interview.mov"))
+
+
+def test_one_decode_gives_whispers_mono_and_the_envelopes(tmp_path) -> None:
+    """Transcribing a two-mic file decodes it once; the results match the separate calls."""
+    path = MEDIA / "two_channel_interview.mov"
+    mono, env = load_audio_and_envelopes(path, frame_s=0.02)
+    assert np.array_equal(mono, load_audio(path))
+    assert np.array_equal(env, channel_envelopes(path, frame_s=0.02))
+    # The float average is what ffmpeg's own downmix gives, short of its 16-bit rounding.
+    pcm = _ffmpeg_wav(path, tmp_path / "down.wav", "-af", "pan=mono|c0<c0+c1", "-ar", "16000")
+    raw = np.frombuffer(pcm.read_bytes()[-len(mono) * 2 :], dtype="<i2") / 32768.0
+    assert len(mono) > 16000 * 10 and np.abs(raw - mono).max() <= 1.01 / 32768
+    # Each channel alone is still decoded apart (one mic at a time).
+    left = load_audio(path, channel=0)
+    assert len(left) == len(mono) and not np.array_equal(left, mono)
 
 
 def test_assign_speakers_follows_the_turn_table() -> None:
