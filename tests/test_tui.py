@@ -251,9 +251,12 @@ async def test_search_live_fuzzy_jump_and_save(ui_archive) -> None:
         await pilot.pause(0.3)
         await settle(app, pilot)
         assert screen.hits == []
+        status = str(screen.query_one("#search-status").render())
+        assert "0 hits" in status and "Ctrl+F" in status  # told what to try
         await pilot.press("ctrl+f")  # fuzzy finds it
         await settle(app, pilot)
         assert [h.start for h in screen.hits] == [4.52]
+        assert "Ctrl+F" not in str(screen.query_one("#search-status").render())
         await pilot.press("enter")  # to the results
         await pilot.press("ctrl+s")
         app.screen.query_one("Input").value = "Luo selects"

@@ -206,8 +206,10 @@ class SearchScreen(TapelogScreen):
         mode = "fuzzy" if self.fuzzy else "exact"
         n = len(self.hits)
         marked = f" · {len(self.marked)} marked" if self.marked else ""
+        # Whisper mishears names; an editor who finds nothing should know what to try.
+        hint = " · Ctrl+F: fuzzy finds misspellings" if n == 0 and not self.fuzzy else ""
         self._status(
-            f"{n} hit{'s' * (n != 1)} · {mode} · filters: {self.filters.describe()}{marked}"
+            f"{n} hit{'s' * (n != 1)} · {mode} · filters: {self.filters.describe()}{marked}{hint}"
         )
 
     # -- rows
