@@ -49,8 +49,9 @@ def test_search_in_tmux(tmp_path: Path) -> None:
         screen = _wait_for(session, "1 hit")
         assert "Luo Run disappeared in Fujian" in screen
         assert "01:00:04:12" in screen  # the camera's own timecode
-        _tmux("send-keys", "-t", session, "Enter")
-        _tmux("send-keys", "-t", session, "Enter")  # open the passage
+        # Down and Enter in one write, as typed ahead or over a slow SSH link: the focus
+        # must move to the results before Enter is read, so Enter opens the passage.
+        _tmux("send-keys", "-t", session, "Down", "Enter")
         screen = _wait_for(session, "6 lines")
         assert "two_channel_interview.mov" in screen
         _tmux("send-keys", "-t", session, "C-q")

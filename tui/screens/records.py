@@ -191,11 +191,11 @@ class RecordsScreen(TapelogScreen):
     @on(VirtualList.Chosen, "#rec-list")
     def _to_passages(self) -> None:
         if self.passages:
-            self.query_one("#rec-passages").focus()
+            self.set_focus(self.query_one("#rec-passages"))
 
     def action_switch(self) -> None:
         lst, psg = self.query_one("#rec-list"), self.query_one("#rec-passages")
-        (psg if lst.has_focus else lst).focus()
+        self.set_focus(psg if lst.has_focus else lst)  # now: a key typed next goes there
 
     def action_toggle_kind(self) -> None:
         self.kind = "person" if self.kind == "case" else "case"

@@ -139,7 +139,7 @@ class SearchScreen(TapelogScreen):
             self._debounce.stop()
         self.start_search()
         if self.hits:
-            self.query_one(VirtualList).focus()
+            self._focus_now(self.query_one(VirtualList))
 
     def start_search(self) -> None:
         query = self.query_one(Input).value.strip()
@@ -259,11 +259,20 @@ class SearchScreen(TapelogScreen):
         self.start_search()
 
     def action_focus_query(self) -> None:
-        self.query_one(Input).focus()
+        self._focus_now(self.query_one(Input))
 
     def action_focus_results(self) -> None:
         if self.hits:
-            self.query_one(VirtualList).focus()
+            self._focus_now(self.query_one(VirtualList))
+
+    def _focus_now(self, widget) -> None:
+        """Move focus before the next key is read, not after.
+
+        ``Widget.focus`` defers the move, so keys that arrive together (Down, Enter over a
+        slow SSH link, or typed ahead) went to the query box and re-ran the search
+        instead of opening the result.
+        """
+        self.set_focus(widget)
 
     def action_mark(self) -> None:
         vlist = self.query_one(VirtualList)
