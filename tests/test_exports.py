@@ -309,6 +309,24 @@ def test_srt_and_vtt_parse_back(arch, tmp_path: Path) -> None:
     assert "[redacted: minor]" in vtt and "NOTE 1 sensitive passage redacted" in vtt
 
 
+def test_exports_are_readable_like_any_saved_file(arch, tmp_path: Path) -> None:
+    """Not mkstemp's 0600: an EDL on shared storage must open on the editor's machine."""
+    import os
+
+    old = os.umask(0o022)
+    try:
+        export_transcript(arch, "m1", tmp_path / "t.srt", "srt")
+    finally:
+        os.umask(old)
+    from archive.exports import common
+
+    assert (tmp_path / "t.srt").stat().st_mode & 0o777 == common._FILE_MODE
+    assert common._FILE_MODE & 0o044  # group and others may read under the usual umask
+    (tmp_path / "t.srt").chmod(0o640)
+    export_transcript(arch, "m1", tmp_path / "t.srt", "srt")  # overwriting keeps the mode
+    assert (tmp_path / "t.srt").stat().st_mode & 0o777 == 0o640
+
+
 def test_txt_and_json(arch, tmp_path: Path) -> None:
     export_transcript(arch, "m1", tmp_path / "t.txt", "txt", include_sensitive=True)
     txt = (tmp_path / "t.txt").read_text()

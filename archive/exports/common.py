@@ -39,6 +39,18 @@ DEFAULT_RATE = FrameRate(25)
 # -- writing -----------------------------------------------------------------------
 
 
+def _read_umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+# Read once at import: os.umask can only be read by setting it, which is not thread-safe
+# once the TUI's workers run. mkstemp makes 0600 files; an editor's EDL or clip on shared
+# storage must be as readable as any file they save (0644 under the usual umask 022).
+_FILE_MODE = 0o666 & ~_read_umask()
+
+
 @contextlib.contextmanager
 def atomic_path(path: str | Path) -> Iterator[Path]:
     """Yield a temp path next to ``path``; on success it replaces ``path`` in one step.
@@ -64,6 +76,11 @@ def atomic_path(path: str | Path) -> Iterator[Path]:
         yield tmp
         with open(tmp, "rb+") as fh:
             os.fsync(fh.fileno())
+        try:
+            mode = target.stat().st_mode & 0o7777  # overwriting keeps the file's mode
+        except FileNotFoundError:
+            mode = _FILE_MODE
+        os.chmod(tmp, mode)
         os.replace(tmp, target)
     except OSError as exc:
         raise ExportError(f"cannot write ({exc.strerror or exc})", path=str(target)) from None
