@@ -11,7 +11,7 @@ import click
 
 from archive import cases as C
 from archive.errors import TapelogError
-from cli.common import archive_option, emit, fmt_seconds, json_option, open_archive, parse_time
+from cli.common import archive_option, emit, fmt_seconds, json_option, media_time, open_archive
 
 
 def register(group: click.Group) -> None:
@@ -281,12 +281,14 @@ def tag_cmd(
     note: str,
     as_json: bool,
 ) -> None:
-    """Tag a span of MEDIA_ID (START/END in seconds or HH:MM:SS.ms)."""
+    """Tag a span of MEDIA_ID (START/END: seconds, HH:MM:SS.ms or source timecode)."""
+    archive = open_archive(ctx)
+    media = archive.get_media(media_id)
     tag = C.add_tag(
-        open_archive(ctx),
+        archive,
         media_id,
-        parse_time(start),
-        parse_time(end),
+        media_time(start, media),
+        media_time(end, media),
         themes=themes,
         cases=cases,
         people=people,
@@ -357,12 +359,14 @@ def tags_edit(
     note: str | None,
     as_json: bool,
 ) -> None:
-    """Change a tag: options given replace what the tag had."""
+    """Change a tag: options given replace what the tag had (times as for `tag`)."""
+    archive = open_archive(ctx)
+    media = archive.get_media(C.get_tag(archive, tag_id).media_id) if start or end else None
     tag = C.edit_tag(
-        open_archive(ctx),
+        archive,
         tag_id,
-        start=parse_time(start) if start is not None else None,
-        end=parse_time(end) if end is not None else None,
+        start=media_time(start, media) if start is not None else None,
+        end=media_time(end, media) if end is not None else None,
         themes=[] if "themes" in clear else (themes or None),
         cases=[] if "cases" in clear else (cases or None),
         people=[] if "people" in clear else (people or None),

@@ -103,6 +103,45 @@ def parse_time(text: str) -> float:
     return secs
 
 
+class Seconds(click.ParamType):
+    """A finite, non-negative number of seconds (``nan`` and ``inf`` parse as floats)."""
+
+    name = "seconds"
+
+    def convert(self, value, param, ctx) -> float:
+        import math
+
+        try:
+            seconds = float(value)
+        except (TypeError, ValueError):
+            self.fail(f"'{value}' is not a number of seconds", param, ctx)
+        if not math.isfinite(seconds) or seconds < 0:
+            self.fail(f"'{value}' must be a number of seconds, 0 or more", param, ctx)
+        return seconds
+
+
+SECONDS = Seconds()
+
+
+def media_time(text: str, media) -> float:
+    """Seconds into ``media`` from seconds, ``HH:MM:SS.mmm`` or its source timecode.
+
+    Crews read times off the camera's timecode, so every command that takes a time in
+    one file takes ``10:00:42:13`` too.
+    """
+    from media.timecode import parse_media_time
+
+    info = media.info
+    return parse_media_time(
+        text,
+        info.start_timecode,
+        info.fps_num,
+        info.fps_den,
+        bool(info.drop_frame),
+        duration=info.duration,
+    )
+
+
 class StderrProgress:
     """Progress on stderr: a redrawn bar on a terminal, a line now and then otherwise."""
 

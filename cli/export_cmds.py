@@ -12,11 +12,13 @@ import click
 
 from archive.errors import UsageError
 from cli.common import (
+    SECONDS,
     StderrProgress,
     archive_option,
     emit,
     fmt_seconds,
     json_option,
+    media_time,
     open_archive,
 )
 
@@ -61,15 +63,6 @@ def _report(as_json: bool, result) -> None:
             click.echo(f"note: {note}", err=True)
 
     emit(as_json, result.to_dict(), text)
-
-
-def _media_time(text: str, media) -> float:
-    from media.timecode import parse_media_time
-
-    info = media.info
-    return parse_media_time(
-        text, info.start_timecode, info.fps_num, info.fps_den, bool(info.drop_frame)
-    )
 
 
 @click.group("export")
@@ -125,7 +118,7 @@ def export_markers_cmd(
 @click.argument("name")
 @click.option("--format", "fmt", type=click.Choice(["edl", "fcp7", "fcpxml", "csv", "md", "docx"]))
 @click.option("-o", "--output", required=True, metavar="FILE")
-@click.option("--handles", type=float, default=0.0, show_default=True, help="Seconds each side.")
+@click.option("--handles", type=SECONDS, default=0.0, show_default=True, help="Seconds each side.")
 @click.option("--tc", type=TC_CHOICE, default="source", show_default=True)
 @_sensitive_options
 @archive_option
@@ -209,7 +202,7 @@ def export_transcript_cmd(
 @click.argument("media_id")
 @click.argument("start")
 @click.argument("end")
-@click.option("--handles", type=float, default=0.0, show_default=True, help="Seconds each side.")
+@click.option("--handles", type=SECONDS, default=0.0, show_default=True, help="Seconds each side.")
 @click.option("-o", "--output", default=".", metavar="FILE", help="File or folder (default: here).")
 @click.option("--copy", is_flag=True, help="Stream copy: fast, but starts on a keyframe.")
 @click.option("--include-sensitive", is_flag=True, help="Cut even a sensitive passage.")
@@ -232,7 +225,7 @@ def export_clip_cmd(
 
     archive = open_archive(ctx)
     media = archive.get_media(media_id)
-    t0, t1 = _media_time(start, media), _media_time(end, media)
+    t0, t1 = media_time(start, media), media_time(end, media)
     progress = None if as_json else StderrProgress(media.name)
     result = export_clip(
         archive,
@@ -376,7 +369,7 @@ def selections_add(
     archive = open_archive(ctx)
     media = archive.get_media(media_id)
     item = SelectionItem(
-        media_id, _media_time(start, media), _media_time(end, media), text=quote, note=note
+        media_id, media_time(start, media), media_time(end, media), text=quote, note=note
     )
     sel = add_items(archive, name, [item])
     added = sel.items[-1]

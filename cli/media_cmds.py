@@ -11,8 +11,8 @@ from cli.common import (
     emit,
     fmt_seconds,
     json_option,
+    media_time,
     open_archive,
-    parse_time,
 )
 
 
@@ -459,7 +459,8 @@ def speakers_rename(ctx: click.Context, old: str, new: str, media_id: str | None
 def correct_cmd(ctx: click.Context, media_id: str, start: str, end: str, text: str) -> None:
     """Correct the transcript line(s) between START and END (kept as a new version)."""
     archive = open_archive(ctx)
-    s, e = parse_time(start), parse_time(end)
+    media = archive.get_media(media_id)
+    s, e = media_time(start, media), media_time(end, media)
     if e <= s:
         raise UsageError("END must be after START")
     corr = archive.correct_segment(media_id, s, e, text)

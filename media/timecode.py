@@ -276,11 +276,14 @@ def parse_media_time(
     fps_num: int | None,
     fps_den: int | None,
     drop_frame: bool = False,
+    duration: float | None = None,
 ) -> float:
     """Seconds into a file from a running time or one of its source timecodes.
 
     A four-part label (``10:00:42:13``) is the camera's timecode: the seconds at which
-    that frame starts. Anything else goes through ``parse_time``.
+    that frame starts. Anything else goes through ``parse_time``. With ``duration``, a
+    timecode outside the file is refused naming the file's range: an hour off (a typo,
+    or the previous card's timecode) would otherwise read as a point hours in.
     """
     if not _TC_RE.match(text or ""):
         return parse_time(text)
@@ -293,7 +296,11 @@ def parse_media_time(
     if frame < start:
         # The label may be past midnight in a file that crosses it.
         frame += fr.frames_per_day(drop)
-    return fr.seconds_at(frame - start)
+    seconds = fr.seconds_at(frame - start)
+    if duration and seconds > duration + 1 / float(fr.fps):
+        last = frames_to_timecode(start + fr.frame_at(duration), fr, drop)
+        raise UsageError(f"timecode {text} is not in this file: it runs from {start_tc} to {last}")
+    return seconds
 
 
 __all__ = [

@@ -18,6 +18,8 @@ still lines up in an edit.
 
 from __future__ import annotations
 
+import math
+import os
 import subprocess
 import time
 from pathlib import Path
@@ -54,6 +56,8 @@ def default_clip_name(media: MediaRecord, start: float, ext: str | None = None) 
 
 
 def _bounds(media: MediaRecord, start: float, end: float, handles: float) -> tuple[float, float]:
+    if not all(math.isfinite(x) for x in (start, end, handles)):
+        raise UsageError(f"times must be finite numbers ({start}, {end}, handles {handles})")
     if start < 0 or end <= start:
         raise UsageError(f"a clip must end after it starts ({start:.3f} .. {end:.3f} s)")
     if handles < 0:
@@ -171,6 +175,8 @@ def cut_clip(
     target = Path(path).expanduser()
     if target.is_dir():
         target = target / default_clip_name(media, cut_in)
+    elif str(path).endswith(("/", os.sep)):
+        raise ExportError("folder does not exist", path=str(target))
     ext = target.suffix.lower()
     if ext not in AUDIO_EXTS | VIDEO_EXTS:
         raise UsageError(
@@ -277,6 +283,11 @@ def export_clip(
         media, source, start, end, path, handles=handles, copy=copy,
         progress=progress, cancel=cancel,
     )  # fmt: skip
+    duration = float(media.info.duration or 0.0)
+    if duration and end > duration:
+        result.notes.append(
+            f"the file ends at {duration:.3f} s: the clip stops there, not at {end:.3f} s"
+        )
     if flags:
         result.notes.append(f"includes sensitive material ({', '.join(flags)})")
     return sens.fill(result)

@@ -1,0 +1,52 @@
+"""Times typed on the command line: seconds or the camera's timecode, never nonsense.
+
+Crews read times off the timecode burnt into their viewing copies, so `tag`, `correct`
+and `export clip` take ``10:00:42:13``; a timecode outside the file (the previous
+card's, an hour off) and ``nan``/``inf`` handles are refused in one line, not cut.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from media.probe import probe
+from tests.conftest import run_cli
+
+
+@pytest.fixture
+def liu(archive, media_dir: Path) -> Path:
+    """m1: interview_liu.mov, 25 fps, source timecode 10:00:00:00, 22 s."""
+    archive.import_paths([media_dir / "interview_liu.mov"])
+    return archive.root
+
+
+def test_tag_takes_the_cameras_timecode(liu: Path) -> None:
+    out = run_cli("tag", "m1", "10:00:01:00", "10:00:03:12", "--json", archive=liu)
+    assert out.returncode == 0, out.stderr
+    assert '"start": 1.0' in out.stdout and '"end": 3.48' in out.stdout
+    bad = run_cli("tag", "m1", "11:00:01:00", "11:00:03:00", archive=liu)
+    assert bad.returncode == 2
+    assert bad.stderr.strip().splitlines() == [
+        "tapelog: timecode 11:00:01:00 is not in this file: it runs from 10:00:00:00 to 10:00:22:00"
+    ]
+
+
+def test_clip_refuses_nan_handles_and_timecode_before_the_file(liu: Path, tmp_path) -> None:
+    for handles in ("nan", "inf", "-1"):
+        out = run_cli("export", "clip", "m1", "1", "2", "--handles", handles, archive=liu)
+        assert out.returncode == 2 and "Traceback" not in out.stderr, out.stderr
+        assert "--handles" in out.stderr
+    out = run_cli("export", "clip", "m1", "09:00:00:00", "10:00:01:00", archive=liu)
+    assert out.returncode == 2 and "is not in this file" in out.stderr
+    out = run_cli("export", "clip", "m1", "1", "2", "-o", str(tmp_path / "nope") + "/", archive=liu)
+    assert out.returncode == 1 and "folder does not exist" in out.stderr
+
+
+def test_clip_past_the_end_says_where_it_stopped(liu: Path, tmp_path) -> None:
+    dest = tmp_path / "tail.mov"
+    out = run_cli("export", "clip", "m1", "20", "40", "-o", str(dest), archive=liu)
+    assert out.returncode == 0, out.stderr
+    assert "the file ends at 22.000 s: the clip stops there" in out.stderr
+    assert abs(probe(dest).duration - 2.0) < 0.05
