@@ -101,9 +101,17 @@ def _kind_of(columns: list[str], kind: str | None, path: str) -> str:
 
 
 def _build(
-    kind: str, row: dict[str, Any], where: str, seen: set[str]
+    kind: str,
+    row: dict[str, Any],
+    where: str,
+    seen: set[str],
+    columns: dict[str, set[str]] | None = None,
 ) -> tuple[Case | Person | None, ImportProblem | None]:
-    """One record from one row (column name -> value), or the reason it is bad."""
+    """One record from one row (column name -> value), or the reason it is bad.
+
+    ``columns`` collects, per id, the columns the row had: a re-import that lacks a
+    column must leave that field as it was, not blank it (a person's flags!).
+    """
     idf = ID_FIELD[kind]
     known = CASE_FIELDS if kind == "cases" else PERSON_FIELDS
     rid = str(row.get(idf) or "").strip()
@@ -143,11 +151,13 @@ def _build(
         values["flags"] = flags
         record = Person(**values, extra=extra)
     seen.add(rid)
+    if columns is not None:
+        columns[rid] = {k for k in row if k}
     return record, None
 
 
 def _read_csv(
-    text: str, path: str, kind: str | None
+    text: str, path: str, kind: str | None, present: dict[str, set[str]] | None = None
 ) -> tuple[str, list[Case | Person], list[ImportProblem]]:
     lines = text.splitlines()
     header = next((ln for ln in lines if ln.strip()), "")
@@ -180,7 +190,20 @@ def _read_csv(
             problems.append(ImportProblem(where, f"{len(cells)} cells but {len(columns)} columns"))
             continue
         row = dict(zip(columns, cells, strict=False))
-        record, problem = _build(kind, row, where, seen)
+        known = CASE_FIELDS if kind == "cases" else PERSON_FIELDS
+        torn = [k for k, v in row.items() if k in known and k != "notes" and "\n" in v]
+        if torn:
+            # Only notes may span lines; an id or a name that does swallowed the rows
+            # after an unclosed quote, which would otherwise vanish without a word.
+            problems.append(
+                ImportProblem(
+                    where,
+                    f"'{torn[0]}' runs on to line {line}: is a quote not closed? "
+                    f"lines {start}-{line} were not imported",
+                )
+            )
+            continue
+        record, problem = _build(kind, row, where, seen, present)
         if problem:
             problems.append(problem)
         else:
@@ -189,7 +212,7 @@ def _read_csv(
 
 
 def _read_json(
-    text: str, path: str, kind: str | None
+    text: str, path: str, kind: str | None, present: dict[str, set[str]] | None = None
 ) -> tuple[str, list[Case | Person], list[ImportProblem]]:
     try:
         data = json.loads(text)
@@ -226,7 +249,7 @@ def _read_json(
             problems.append(ImportProblem(where, "not an object"))
             continue
         row = {_norm_header(str(k)): v for k, v in item.items()}
-        record, problem = _build(kind, row, where, seen)
+        record, problem = _build(kind, row, where, seen, present)
         if problem:
             problems.append(problem)
         else:
@@ -235,11 +258,12 @@ def _read_json(
 
 
 def read_records(
-    path: str | Path, kind: str | None = None
+    path: str | Path, kind: str | None = None, present: dict[str, set[str]] | None = None
 ) -> tuple[str, list[Case | Person], list[ImportProblem]]:
     """(kind, records, problems) from a CSV or JSON file; ``kind`` is cases/people.
 
-    ``kind=None`` decides from the id column. Raises ``ImportFormatError`` when the
+    ``kind=None`` decides from the id column. ``present`` (if given) is filled with
+    the columns each record's row had. Raises ``ImportFormatError`` when the
     whole file is unusable and ``NotFoundError`` when it does not exist.
     """
     p = Path(path)
@@ -254,8 +278,8 @@ def read_records(
     text = _decode(raw, str(p))
     stripped = text.lstrip()
     if p.suffix.lower() == ".json" or stripped[:1] in ("[", "{"):
-        return _read_json(text, str(p), kind)
-    return _read_csv(text, str(p), kind)
+        return _read_json(text, str(p), kind, present)
+    return _read_csv(text, str(p), kind, present)
 
 
 def read_cases(path: str | Path) -> tuple[list[Case], list[ImportProblem]]:

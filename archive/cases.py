@@ -121,7 +121,8 @@ def import_records(archive: Archive, path: str | Path, kind: str | None = None) 
     Bad rows are reported (``report.problems``) and skipped; the rest is written in one
     transaction. A file that cannot be read at all raises before anything is written.
     """
-    kind, records, problems = read_records(path, kind)
+    present: dict[str, set[str]] = {}
+    kind, records, problems = read_records(path, kind, present)
     idf = ID_FIELD[kind]
     report = ImportReport(str(path), kind, problems=problems)
     with archive.store.transaction():
@@ -135,7 +136,9 @@ def import_records(archive: Archive, path: str | Path, kind: str | None = None) 
             if old is None:
                 new_docs.append(doc)
                 report.added.append(rid)
-            elif {k: old.get(k) for k in doc} == doc:
+                continue
+            doc = _merge_columns(old, doc, present.get(rid, set(doc)))
+            if {k: old.get(k) for k in doc} == doc:
                 report.unchanged.append(rid)
             else:
                 table.update(doc, doc_ids=[old.doc_id])
@@ -143,6 +146,29 @@ def import_records(archive: Archive, path: str | Path, kind: str | None = None) 
         if new_docs:
             table.insert_multiple(new_docs)
     return report
+
+
+def _merge_columns(old: dict, new: dict, columns: set[str]) -> dict:
+    """The stored record updated with only the columns the file has.
+
+    A spreadsheet with just ``case_id,status`` updates statuses; it must not wipe the
+    aliases, notes, or a person's ``minor`` flag that an export relies on. A column that
+    is present with an empty cell does clear its field. Extra columns merge the same way.
+    """
+    doc = dict(old)
+    for key, value in new.items():
+        if key == "extra":
+            continue
+        if key in columns:
+            doc[key] = value
+    extra = dict(old.get("extra") or {})
+    for key in columns:
+        if key in new.get("extra", {}):
+            extra[key] = new["extra"][key]
+        elif key not in new:
+            extra.pop(key, None)  # an extra column present but empty clears it
+    doc["extra"] = extra
+    return doc
 
 
 def import_cases(archive: Archive, path: str | Path) -> ImportReport:

@@ -62,7 +62,7 @@ def test_bad_rows_are_reported_with_line_numbers_and_the_rest_imports(tmp_path):
         + "C1,Liu Jingjun,,,missing,Taiyuan\n"
         + ',"Nobody",,,missing,\n'  # line 3: no id
         + "C1,Again,,,missing,\n"  # line 4: duplicate
-        + 'C2,"Luo\nRun",,,lost,\n'  # lines 5-6: bad status, a cell over two lines
+        + 'C2,"Luo\nRun",,,lost,\n'  # lines 5-6: a name over two lines (a quote astray?)
         + "\n"
         + "C3,Le Le,,Lele;Peng Lele,Reunited,\n"  # line 8: status case-insensitive
     )
@@ -72,7 +72,7 @@ def test_bad_rows_are_reported_with_line_numbers_and_the_rest_imports(tmp_path):
     assert [str(p).split(":")[0] for p in problems] == ["line 3", "line 4", "line 5"]
     assert "missing case_id" in problems[0].reason
     assert "duplicate" in problems[1].reason
-    assert "invalid status 'lost'" in problems[2].reason
+    assert "runs on to line 6" in problems[2].reason  # invalid statuses: test_cases_cli
 
 
 def test_bad_flag_is_a_problem(tmp_path):

@@ -75,6 +75,49 @@ def test_reimport_updates_by_id_and_never_duplicates(archive, tmp_path):
     assert C.get_case(archive, "C-2009-GZ-002").child_name_zh == "罗润"
 
 
+def test_reimport_of_some_columns_keeps_the_others(archive, tmp_path):
+    """A status update sheet must not wipe aliases, extra columns or a minor's flag."""
+    C.import_cases(archive, SAMPLES / "cases_from_seeds.csv")
+    C.import_people(archive, SAMPLES / "people_from_seeds.csv")
+    before = C.get_case(archive, "C-2010-TY-001")
+    assert before.aliases and C.get_person(archive, "P-005").flags == ["minor"]
+    cases = tmp_path / "status.csv"
+    cases.write_text("case_id,status,region\nC-2010-TY-001,found,Shanxi\n", encoding="utf-8")
+    rep = C.import_cases(archive, cases)
+    assert rep.updated == ["C-2010-TY-001"]
+    after = C.get_case(archive, "C-2010-TY-001")
+    assert after.status == "found" and after.extra["region"] == "Shanxi"
+    assert (after.aliases, after.child_name, after.notes) == (
+        before.aliases,
+        before.child_name,
+        before.notes,
+    )
+    people = tmp_path / "names.json"
+    people.write_text(json.dumps([{"person_id": "P-005", "name": "Jingjun"}]))
+    C.import_people(archive, people)
+    kept = C.get_person(archive, "P-005")
+    assert kept.name == "Jingjun" and kept.flags == ["minor"]
+    # A column that is there with an empty cell does clear its field.
+    cleared = tmp_path / "clear.csv"
+    cleared.write_text("person_id,flags\nP-005,\n", encoding="utf-8")
+    C.import_people(archive, cleared)
+    assert C.get_person(archive, "P-005").flags == []
+
+
+def test_an_unclosed_quote_is_reported_not_swallowed(archive, tmp_path):
+    p = tmp_path / "quote.csv"
+    p.write_text(
+        'case_id,child_name,status,notes\nC-A,Ann,missing,"two\nlines"\n'
+        'C-B,"Unclosed,missing\nC-C,Fine,found\n',
+        encoding="utf-8",
+    )
+    rep = C.import_cases(archive, p)
+    assert rep.added == ["C-A"]  # a note may span lines
+    assert [str(x) for x in rep.problems] == [
+        "line 4: 'child_name' runs on to line 5: is a quote not closed? lines 4-5 were not imported"
+    ]
+
+
 def test_unreadable_file_writes_nothing(archive, tmp_path):
     bad = tmp_path / "cases.csv"
     bad.write_text("id,name\n1,x\n", encoding="utf-8")
