@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any, TypeVar
 
+from archive.errors import StoreCorruptError
 from media.info import MediaInfo
 
 T = TypeVar("T")
@@ -18,7 +19,22 @@ T = TypeVar("T")
 def _from_dict(cls: type[T], data: dict[str, Any]) -> T:
     """Build ``cls`` from a stored dict, ignoring keys a newer version may have added."""
     names = {f.name for f in fields(cls)}  # type: ignore[arg-type]
-    return cls(**{k: v for k, v in data.items() if k in names})
+    try:
+        return cls(**{k: v for k, v in data.items() if k in names})
+    except TypeError as exc:  # a required field is missing: a damaged or hand-edited store
+        raise damaged(cls.__name__, data, exc) from None
+
+
+def damaged(kind: str, data: Any, exc: Exception) -> StoreCorruptError:
+    """The error for a stored record that cannot be read back."""
+    rid = None
+    if isinstance(data, dict):
+        rid = data.get("id") or data.get("case_id") or data.get("person_id")
+    reason = f"no '{exc.args[0]}' field" if isinstance(exc, KeyError) else str(exc)
+    return StoreCorruptError(
+        f"a stored {kind} record{f' ({rid})' if rid else ''} is damaged ({reason}); "
+        "`tapelog check` lists problems, `tapelog restore` brings back the newest backup"
+    )
 
 
 # Transcript status of a media file, as ``tapelog list`` shows it.
@@ -55,7 +71,10 @@ class MediaRecord:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> MediaRecord:
         data = dict(data)
-        data["info"] = MediaInfo.from_dict(data["info"])
+        try:
+            data["info"] = MediaInfo.from_dict(data["info"])
+        except (KeyError, TypeError, AttributeError) as exc:
+            raise damaged("media", data, exc) from None
         return _from_dict(cls, data)
 
 

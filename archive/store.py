@@ -269,6 +269,11 @@ class Store:
             raise self.corrupt_error(path, reason) from exc
         if not isinstance(data, dict):
             raise self.corrupt_error(path, "not a JSON object")
+        # Valid JSON of the wrong shape (a hand edit, another tool's file) would fail
+        # deep inside TinyDB or a record's parser; say what is wrong and how to restore.
+        for key, doc in data.items():
+            if not key.isdigit() or not isinstance(doc, dict):
+                raise self.corrupt_error(path, f"entry '{key[:40]}' is not a record")
         self._cache[name] = (sig, data)
         return data
 

@@ -242,3 +242,33 @@ def test_temp_files_of_dead_writers_are_cleaned(tmp_path: Path) -> None:
     with store.transaction():
         store.table("tags").insert({"id": "x"})
     assert not leftover.exists()
+
+
+@pytest.mark.parametrize(
+    ("table", "text", "message"),
+    [
+        ("tags", '{"_default": {"1": 5}}', "entry '_default' is not a record"),
+        ("tags", '{"1": 5}', "entry '1' is not a record"),
+        (
+            "media",
+            '{"1": {"id": "m1", "path": 7}}',
+            "media record (m1) is damaged (no 'info' field)",
+        ),
+        ("cases", '{"1": {"child_name": "x"}}', "Case record is damaged"),
+    ],
+)
+def test_valid_json_of_the_wrong_shape_is_a_clear_error(
+    archive, media_dir: Path, table: str, text: str, message: str
+) -> None:
+    """A hand-edited table file fails in one line that says how to restore, not deep in TinyDB."""
+    from tests.conftest import run_cli
+
+    archive.import_paths([media_dir / "silence.wav"])
+    tmp_path = archive.root
+    (tmp_path / "store" / f"{table}.json").write_text(text, encoding="utf-8")
+    command = {"tags": ["tags", "list"], "media": ["list"], "cases": ["cases", "list"]}[table]
+    out = run_cli(*command, archive=tmp_path)
+    assert out.returncode == 1, out.stderr
+    assert "Traceback" not in out.stderr and message in out.stderr
+    assert "tapelog restore" in out.stderr
+    assert (tmp_path / "store" / f"{table}.json").read_text(encoding="utf-8") == text
