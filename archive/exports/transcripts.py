@@ -1,8 +1,12 @@
 """Transcripts as subtitles (SRT, WebVTT), plain text and JSON with words.
 
-Subtitle cue times are running time (they play against the file itself); plain text
-and JSON carry source timecode when the file has one, so a researcher's page and the
-editor's monitor agree. For an interview transcribed with ``task=translate`` the
+Subtitle cue times are running time by default (they play against the file itself, in
+a player or on the clip); asked for source timecode (``tc="source"``) they are the
+file's timecode labels, for a timeline that starts at the camera's timecode. Plain
+text and JSON carry source timecode by default when the file has one, so a
+researcher's page and the editor's monitor agree. A file without source timecode
+gets running time in every format, and the export's notes say so when source
+timecode was asked for. For an interview transcribed with ``task=translate`` the
 English goes side by side with the original-language transcript of the same file, if
 one was made: each English line is paired with the original lines it overlaps.
 """
@@ -10,30 +14,37 @@ one was made: each English line is paired with the original lines it overlaps.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from archive.errors import UsageError
 from archive.exports.common import (
+    TC_MODES,
+    TC_RUNNING,
     TC_SOURCE,
     ExportResult,
     Sensitivity,
     Span,
     end_label,
+    frames_ceil,
+    has_source_tc,
     overlapping_flags,
     quote_for,
+    rate_of,
     time_label,
     write_text,
 )
 from archive.models import STATUS_DONE, MediaRecord
+from media.timecode import parse_timecode
 from transcribe.types import Segment
 
 if TYPE_CHECKING:
     from archive.service import Archive
 
 TRANSCRIPT_FORMATS = ("srt", "vtt", "txt", "json")
+SUBTITLE_FORMATS = ("srt", "vtt")
 
 
 @dataclass
@@ -55,6 +66,45 @@ def _clock(seconds: float, sep: str) -> str:
     return f"{h:02d}:{m:02d}:{s:02d}{sep}{ms:03d}"
 
 
+def _label_clock(label: str, nominal: int, sep: str) -> str:
+    """A timecode label as a subtitle clock: ``10:00:42:13`` at 25 fps -> ``10:00:42,520``.
+
+    The label's own hours, minutes and seconds, and its frames as milliseconds of a
+    timecode second (``round(FF / nominal fps * 1000)``): that is where an NLE shows the
+    frame on a timeline starting at the source timecode, drop-frame labels included.
+    """
+    h, m, s, f, _drop = parse_timecode(label)
+    return f"{h:02d}:{m:02d}:{s:02d}{sep}{round(f * 1000 / nominal):03d}"
+
+
+CueClock = Callable[[Segment, str], tuple[str, str]]
+
+
+def running_cues(seg: Segment, sep: str) -> tuple[str, str]:
+    """Cue in/out in running time (milliseconds from the file's start)."""
+    return _clock(seg.start, sep), _clock(max(seg.end, seg.start + 0.001), sep)
+
+
+def source_cues(media: MediaRecord) -> CueClock | None:
+    """Cue in/out at ``media``'s source timecode, frame-exact; None without timecode.
+
+    A cue starts on the label of the frame the line starts in and ends on the label of
+    the first frame after it (an editor's exclusive out point), at least one frame on.
+    """
+    rate = rate_of(media)
+    if rate is None or not has_source_tc(media):
+        return None
+
+    def cues(seg: Segment, sep: str) -> tuple[str, str]:
+        first = rate.frame_at(max(0.0, seg.start))
+        after = max(first + 1, frames_ceil(rate, max(0.0, seg.end)))
+        labels = (time_label(media, rate.seconds_at(f), TC_SOURCE) for f in (first, after))
+        start, end = (_label_clock(label, rate.nominal, sep) for label in labels)
+        return start, end
+
+    return cues
+
+
 def _cue_text(line: Line) -> str:
     text = line.text.strip()
     if line.speaker:
@@ -65,25 +115,22 @@ def _cue_text(line: Line) -> str:
     return "\n".join(t for t in text.splitlines() if t.strip()) or "…"
 
 
-def to_srt(lines: Sequence[Line]) -> str:
+def to_srt(lines: Sequence[Line], clock: CueClock = running_cues) -> str:
     blocks = []
     for n, line in enumerate(lines, 1):
-        seg = line.segment
-        end = max(seg.end, seg.start + 0.001)
-        span = f"{_clock(seg.start, ',')} --> {_clock(end, ',')}"
-        blocks.append(f"{n}\n{span}\n{_cue_text(line)}\n")
+        start, end = clock(line.segment, ",")
+        blocks.append(f"{n}\n{start} --> {end}\n{_cue_text(line)}\n")
     return "\n".join(blocks)
 
 
-def to_vtt(lines: Sequence[Line], note: str | None = None) -> str:
+def to_vtt(lines: Sequence[Line], note: str | None = None, clock: CueClock = running_cues) -> str:
     out = ["WEBVTT", ""]
     if note:
         out += [f"NOTE {note.replace('-->', '->')}", ""]
     for line in lines:
-        seg = line.segment
-        end = max(seg.end, seg.start + 0.001)
+        start, end = clock(line.segment, ".")
         text = _cue_text(line).replace("-->", "->")
-        out += [f"{_clock(seg.start, '.')} --> {_clock(end, '.')}", text, ""]
+        out += [f"{start} --> {end}", text, ""]
     return "\n".join(out)
 
 
@@ -197,20 +244,35 @@ def write_transcript(
     sensitive: Sequence[Span] = (),
     sensitivity: Sensitivity | None = None,
     timecodes: bool = True,
-    tc: str = TC_SOURCE,
+    tc: str | None = None,
 ) -> ExportResult:
-    """Write explicit segments (the pure core of ``export_transcript``)."""
+    """Write explicit segments (the pure core of ``export_transcript``).
+
+    ``tc`` is ``"source"`` or ``"running"``; None means each format's default: running
+    time for SRT/WebVTT cues (subtitles play against the file), source timecode for
+    text and JSON. SRT/WebVTT at source timecode give each cue the timecode labels of
+    its first frame and of the first frame after it, as ``HH:MM:SS,mmm`` with the
+    frames as ``round(FF / nominal fps * 1000)`` ms, so the cues line up with an NLE
+    timeline that starts at the file's timecode (29.97 drop-frame: the label's own
+    hours, minutes and seconds, not frames / 29.97). A file without source timecode
+    gets running time, and the result's notes say so when source timecode was asked.
+    """
     if fmt not in TRANSCRIPT_FORMATS:
         raise UsageError(f"unknown transcript format '{fmt}' ({', '.join(TRANSCRIPT_FORMATS)})")
+    if tc is None:
+        tc = TC_RUNNING if fmt in SUBTITLE_FORMATS else TC_SOURCE
+    if tc not in TC_MODES:
+        raise UsageError(f"unknown timecode mode '{tc}' (source/running)")
     sens = sensitivity or Sensitivity()
     lines = build_lines(
         segments, speakers=speakers, original=original, sensitive=sensitive, sensitivity=sens
     )
     note = sens.note
+    clock = (source_cues(media) if tc == TC_SOURCE else None) or running_cues
     if fmt == "srt":
-        text = to_srt(lines)
+        text = to_srt(lines, clock)
     elif fmt == "vtt":
-        text = to_vtt(lines, note)
+        text = to_vtt(lines, note, clock)
     elif fmt == "txt":
         text = to_txt(media, lines, timecodes=timecodes, tc=tc, note=note)
     else:
@@ -219,6 +281,8 @@ def write_transcript(
     result = ExportResult(str(out), fmt, items=len(lines))
     if original is not None:
         result.notes.append("English and original side by side")
+    if tc == TC_SOURCE and not has_source_tc(media) and (fmt != "txt" or timecodes):
+        result.notes.append(f"{media.name} has no source timecode: times are running time")
     return sens.fill(result)
 
 
@@ -247,12 +311,17 @@ def export_transcript(
     path: str | Path,
     fmt: str,
     *,
-    tc: str = TC_SOURCE,
+    tc: str | None = None,
     timecodes: bool = True,
     side_by_side: bool = True,
     include_sensitive: bool = False,
     redact: bool = False,
 ) -> ExportResult:
+    """Write ``media_id``'s current transcript as ``fmt`` (see ``write_transcript``).
+
+    ``tc``: ``"source"`` or ``"running"``; None is each format's default (running
+    time for SRT/WebVTT, source timecode for text and JSON).
+    """
     from archive.exports.records import sensitive_spans
 
     media = archive.get_media(media_id)
