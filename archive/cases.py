@@ -779,13 +779,18 @@ def _prompt_cost(text: str) -> int:
     return sum(2 if N.is_han(c) else 1 for c in text)
 
 
-def vocab_for_media(archive: Archive, media_id: str, max_chars: int = 600) -> str:
+def vocab_for_media(
+    archive: Archive, media_id: str, max_chars: int = 600, language: str | None = None
+) -> str:
     """Names and places to bias Whisper for one media file, within its prompt limit.
 
     Most relevant first: cases and people tagged or linked on this media, then those
     named in its file name (``采访 罗润 父亲.wav``), their related cases/people, then the
-    rest. ``max_chars`` keeps the prompt under Whisper's ~224 tokens.
+    rest. ``max_chars`` keeps the prompt under Whisper's ~224 tokens. For Chinese
+    (``zh``, ``yue``) only names written in characters are used: a prompt in Latin
+    letters pulled a Mandarin transcript into pinyin.
     """
+    han_only = (language or "").lower() in ("zh", "yue")
     media = archive.get_media(media_id)
     cases = {c.case_id: c for c in list_cases(archive)}
     people = {p.person_id: p for p in list_people(archive)}
@@ -820,16 +825,24 @@ def vocab_for_media(archive: Archive, media_id: str, max_chars: int = 600) -> st
             continue
         for item in items:
             item = (item or "").strip()
+            if han_only and not N.has_han(item):
+                continue
             key = N.compact(item)
             if len(key) < 2 or key in seen or (len(N.tokens(item)) == 1 and len(key) < 4):
                 continue
             cost = _prompt_cost(item) + 2
             if used + cost > max_chars:
-                return ", ".join(words) + "." if words else ""
+                return _vocab_text(words, han_only)
             seen.add(key)
             words.append(item)
             used += cost
-    return ", ".join(words) + "." if words else ""
+    return _vocab_text(words, han_only)
+
+
+def _vocab_text(words: list[str], chinese: bool) -> str:
+    if not words:
+        return ""
+    return "、".join(words) + "。" if chinese else ", ".join(words) + "."
 
 
 def _file_segment(path: str) -> Any:

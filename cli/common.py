@@ -57,10 +57,40 @@ def archive_dir(ctx: click.Context) -> Path:
     return Path(value).expanduser() if value else default_archive_dir()
 
 
-def open_archive(ctx: click.Context, create: bool = True):
+# Commands that only read: run on a mistyped --archive they must say there is no
+# archive there, not quietly create an empty one and report "no media yet".
+READ_ONLY_COMMANDS = {
+    ("list",), ("show",), ("search",), ("check",), ("export",), ("backups",),
+    ("tags", "list"), ("cases", "list"), ("cases", "show"), ("cases", "duplicates"),
+    ("people", "list"), ("themes", "list"), ("selections", "list"), ("selections", "show"),
+}  # fmt: skip
+
+
+def _command_words(ctx: click.Context) -> tuple[str, ...]:
+    words = []
+    while ctx.parent is not None:
+        words.append(ctx.info_name or "")
+        ctx = ctx.parent
+    return tuple(reversed(words))
+
+
+def open_archive(ctx: click.Context, create: bool | None = None):
+    from archive.errors import StoreError
     from archive.service import Archive
 
-    archive = Archive.open(archive_dir(ctx), create=create)
+    if create is None:
+        words = _command_words(ctx)
+        create = not any(words[: len(c)] == c for c in READ_ONLY_COMMANDS)
+    try:
+        archive = Archive.open(archive_dir(ctx), create=create)
+    except StoreError as exc:
+        if create or "no tapelog archive here" not in str(exc):
+            raise
+        raise StoreError(
+            "no tapelog archive here (check --archive or TAPELOG_ARCHIVE; "
+            "`tapelog import` starts one)",
+            path=str(archive_dir(ctx)),
+        ) from None
     ctx.call_on_close(archive.close)
     return archive
 

@@ -81,7 +81,7 @@ def build_demo(archive, echo=print) -> None:
             continue
         progress = StderrProgress(name)
         try:
-            prompt = casebook.vocab_for_media(archive, mid) or None
+            prompt = casebook.vocab_for_media(archive, mid, language=language) or None
             options = TranscribeOptions(model=model, language=language, initial_prompt=prompt)
             archive.transcribe(mid, options, progress=progress)
         except TapelogError as exc:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
 from archive.errors import Cancelled, TapelogError, UsageError
@@ -54,7 +56,13 @@ def import_cmd(ctx: click.Context, paths: tuple[str, ...], recursive: bool, as_j
                 extra = " (relinked to this path)" if r.relinked else ""
                 click.echo(f"{r.id}\t{r.status}{extra}\t{r.path}")
         if not results:
-            click.echo("tapelog: no media files found", err=True)
+            folders = [p for p in paths if Path(p).expanduser().is_dir()]
+            hint = ""
+            if folders and not recursive:
+                # Camera cards keep clips in subfolders (PRIVATE/M4ROOT/CLIP, DCIM/...).
+                hint = "; clips in subfolders need --recursive"
+            where = f" in {', '.join(folders)}" if folders else ""
+            click.echo(f"tapelog: no media files found{where}{hint}", err=True)
 
     emit(as_json, [r.to_dict() for r in results], text)
     if not results or any(r.status == "failed" for r in results):
@@ -115,6 +123,10 @@ def transcribe_cmd(
         targets = list(dict.fromkeys(ids))
         for mid in targets:
             archive.get_media(mid)
+    if language is not None:
+        from transcribe.engine import check_language
+
+        language = check_language(language)
     settings = archive.settings()
     if vocab_from_cases is None:
         vocab_from_cases = settings["vocab_from_cases"].lower() == "true"
@@ -137,7 +149,7 @@ def transcribe_cmd(
                 from archive.cases import vocab_for_media
             except ImportError as exc:  # pragma: no cover
                 raise UsageError("--vocab-from-cases needs case records support") from exc
-            vocab = vocab_for_media(archive, mid)
+            vocab = vocab_for_media(archive, mid, language=language)
             if vocab:
                 prompt = f"{prompt} {vocab}".strip() if prompt else vocab
         options = TranscribeOptions(
@@ -277,7 +289,9 @@ def show_cmd(
             f"tc {media.info.start_timecode or '-'}  {media.language or '-'}  "
             f"{media.transcript_status}"
         )
-        if not rows:
+        if not rows and media.transcript_status == "done":
+            click.echo("(transcribed: no speech found)")
+        elif not rows:
             click.echo("(no transcript yet: `tapelog transcribe " + media.id + "`)")
         for r in rows:
             tc = r["source_timecode"] or fmt_seconds(r["start"])

@@ -228,6 +228,13 @@ def test_sensitive_spans_and_vocab(liu):
     assert vocab.startswith("Liu Jingjun") and len(vocab) <= 62
     full = C.vocab_for_media(archive, mid)
     assert "Luo Run" in full and "Taiyuan" in full and len(full) <= 602
+    # Mandarin: only names in characters (Latin names pulled the transcript into pinyin).
+    assert C.vocab_for_media(archive, mid, language="zh") == ""  # the seeds have none
+    case = C.get_case(archive, "C-2009-GZ-002")
+    case.child_name_zh = "罗润"
+    C.upsert_case(archive, case)
+    assert C.vocab_for_media(archive, mid, language="zh") == "罗润。"
+    assert "罗润" in C.vocab_for_media(archive, mid) and "Luo Run" in full
 
 
 # -- CLI -------------------------------------------------------------------------------

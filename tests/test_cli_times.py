@@ -50,3 +50,29 @@ def test_clip_past_the_end_says_where_it_stopped(liu: Path, tmp_path) -> None:
     assert out.returncode == 0, out.stderr
     assert "the file ends at 22.000 s: the clip stops there" in out.stderr
     assert abs(probe(dest).duration - 2.0) < 0.05
+
+
+def test_mistakes_before_any_work(archive, media_dir: Path, tmp_path: Path) -> None:
+    """Each is refused (or explained) before a file is touched or an archive created."""
+    archive.import_paths([media_dir / "silence.wav"])
+    out = run_cli("transcribe", "m1", "--language", "klingon", archive=archive.root)
+    assert out.returncode == 2 and "unknown language 'klingon'" in out.stderr
+    assert archive.get_media("m1").transcript_status == "none"  # not left "partial"
+    typo = tmp_path / "arhcive"
+    out = run_cli("list", archive=typo)
+    assert out.returncode == 1 and "no tapelog archive here" in out.stderr
+    assert not typo.exists()  # a read-only command creates nothing
+    card = tmp_path / "card" / "DCIM" / "100"
+    card.mkdir(parents=True)
+    (card / "clip.wav").write_bytes((media_dir / "silence.wav").read_bytes())
+    out = run_cli("import", str(tmp_path / "card"), archive=archive.root)
+    assert out.returncode == 1 and "need --recursive" in out.stderr
+
+
+@pytest.mark.slow
+def test_silence_shows_as_transcribed_with_no_speech(archive, media_dir: Path) -> None:
+    archive.import_paths([media_dir / "silence.wav"])
+    out = run_cli("transcribe", "m1", archive=archive.root)
+    assert out.returncode == 0, out.stderr
+    out = run_cli("show", "m1", archive=archive.root)
+    assert "(transcribed: no speech found)" in out.stdout

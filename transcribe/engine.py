@@ -32,8 +32,27 @@ class Engine(Protocol):
         ...
 
 
+def check_language(code: str) -> str:
+    """A Whisper language code, lower-cased; anything else is a usage error up front.
+
+    Checked before any file is touched: an unknown code used to fail inside the engine,
+    leaving the media marked partially transcribed with nothing transcribed.
+    """
+    from faster_whisper.tokenizer import _LANGUAGE_CODES
+
+    clean = code.strip().lower()
+    if clean not in _LANGUAGE_CODES:
+        raise UsageError(
+            f"unknown language '{code}': use a Whisper code such as en, zh, yue, es "
+            "(or leave it out to detect)"
+        )
+    return clean
+
+
 def check_options(options: TranscribeOptions) -> None:
     """Refuse combinations the model cannot do, before loading anything."""
+    if options.language:
+        check_language(options.language)
     if options.task not in ("transcribe", "translate"):
         raise UsageError(f"unknown task '{options.task}' (transcribe or translate)")
     if is_english_only(options.model):

@@ -372,7 +372,7 @@ class LibraryScreen(TapelogScreen):
             choice, self.archive.settings(), self.tapelog.transcribe_options
         )
         if choice.vocab_from_cases and media_id is not None:
-            vocab = casebook.vocab_for_media(self.archive, media_id)
+            vocab = casebook.vocab_for_media(self.archive, media_id, language=options.language)
             if vocab:
                 prompt = options.initial_prompt
                 options = replace(options, initial_prompt=f"{prompt} {vocab}" if prompt else vocab)
