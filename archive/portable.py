@@ -88,6 +88,10 @@ def export_archive(root: str | Path, dest_file: str | Path) -> ExportSummary:
         raise UsageError("is a directory; give a file name like crew.tapelog.tar", path=str(dest))
     with store.transaction():
         tables = {p.name: p.read_bytes() for p in sorted(store.dir.glob("*.json"))}
+        for name in tables:
+            # A damaged table would travel with matching checksums and fail on the
+            # other machine, where no backup exists: refuse it here, where one does.
+            store._load_table(name[: -len(".json")])
         schema = store.schema_version
     media_count = len(json.loads(tables["media.json"])) if "media.json" in tables else 0
     tmp = dest.with_name(f".{dest.name}.tmp-{os.getpid()}")

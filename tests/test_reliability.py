@@ -487,6 +487,16 @@ def test_export_import_round_trip_with_checksums(small_archive: Path, tmp_path: 
     assert again.returncode == 2 and "not an empty folder" in again.stderr
 
 
+def test_a_damaged_store_is_not_exported(small_archive: Path, tmp_path: Path) -> None:
+    """Its checksums would match on the other machine, where there is no backup."""
+    tags = small_archive / "store" / "tags.json"
+    tags.write_text(tags.read_text(encoding="utf-8")[:-7], encoding="utf-8")
+    file = tmp_path / "crew.tapelog.tar"
+    proc = run_cli("archive", "export", str(file), archive=small_archive)
+    assert proc.returncode == 1 and "tags.json" in proc.stderr and "corrupt" in proc.stderr
+    assert "Traceback" not in proc.stderr and not file.exists()
+
+
 def _rewrite_tar(src: Path, dest: Path, change) -> None:
     """Copy a tar member by member, letting ``change(info, data)`` alter or add members."""
     with tarfile.open(src) as tin, tarfile.open(dest, "w") as tout:
