@@ -278,6 +278,32 @@ def _check_references(archive: Archive, tables: dict[str, list[dict[str, Any]]])
                     fix_ref,
                 )
             )
+    for doc in tables.get("selections", []):
+        # An editor's saved quotes: a dangling one only shows when the selects export.
+        name = doc.get("name")
+        for n, item in enumerate(doc.get("items") or [], 1):
+            item = item if isinstance(item, dict) else {}
+            mid = item.get("media_id")
+            start, end = item.get("start"), item.get("end")
+            if mid not in media_ids:
+                problems.append(
+                    Problem(
+                        ERROR,
+                        f"selection '{name}' quote {n} refers to media '{mid}', "
+                        "which does not exist",
+                        where,
+                        f"remove it with `tapelog selections remove {name} {n}`, or restore",
+                    )
+                )
+            elif not _is_num(start) or not _is_num(end) or start < 0 or end <= start:
+                problems.append(
+                    Problem(
+                        ERROR,
+                        f"selection '{name}' quote {n} has an impossible span {start}-{end}",
+                        where,
+                        fix_ref,
+                    )
+                )
     for doc in tables["corrections"]:
         start, end = doc.get("start"), doc.get("end")
         if not _is_num(start) or not _is_num(end) or start < 0 or end < start:

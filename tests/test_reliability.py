@@ -577,6 +577,9 @@ def test_check_finds_what_is_wrong_and_says_how_to_fix_it(small_archive: Path) -
     mids = [m.id for m in a.list_media()]
     with a.store.transaction():
         a.store.table("tags").insert({"id": "tg99", "media_id": "m404", "start": 3, "end": 1})
+        a.store.table("selections").insert(
+            {"name": "selects", "items": [{"media_id": "m77", "start": 1, "end": 2}]}
+        )
     a.close()
     tr = next((small_archive / "transcripts" / mids[1]).glob("*.jsonl"))
     lines = tr.read_bytes().splitlines(keepends=True)
@@ -588,6 +591,7 @@ def test_check_finds_what_is_wrong_and_says_how_to_fix_it(small_archive: Path) -
     whats = " | ".join(p["what"] for p in found if p["severity"] == ERROR)
     assert "refers to media 'm404'" in whats and "impossible span 3-1" in whats
     assert "line 2 is broken" in whats
+    assert "selection 'selects' quote 1 refers to media 'm77'" in whats
     warnings = [p for p in found if p["severity"] == "warning"]
     assert any("leftover temp file" in p["what"] for p in warnings)
     # A corrupt store cannot be opened, but check still says what is wrong.
