@@ -203,13 +203,14 @@ def test_fcpxml_markers_exact_times(arch, tmp_path: Path) -> None:
 
 
 def test_marker_redaction(arch, tmp_path: Path) -> None:
+    """A marker points the editor at a shot, which no text can redact: left out."""
     out = tmp_path / "r.xml"
     result = export_markers(arch, ["m1"], out, "fcp7", redact=True)
-    assert result.redacted == 1 and result.omitted == 0
+    assert result.redacted == 0 and result.omitted == 1 and result.items == 2
     text = out.read_text()
-    assert "[redacted: minor]" in text
+    assert "[redacted" not in text
     assert "DNA database" not in text
-    assert "redacted (people flagged" in text
+    assert "redaction cannot hide footage: 1 sensitive passage left out (people flagged" in text
 
 
 def test_unwritable_path_is_a_clear_error(arch, tmp_path: Path) -> None:

@@ -4,12 +4,16 @@ An export is handed to people outside the archive (editors, producers, researche
 so two things matter more than anywhere else: a half-written file must never replace a
 good one (temp file + ``os.replace``), and passages about minors or people who spoke
 off the record must not leak by default. ``Sensitivity`` decides per passage; every
-export reports how many passages it left out or redacted so the CLI can say so.
+export reports how many passages it left out, redacted or (when asked) included, so
+the file and the CLI can say so. A redacted passage hides its words and the flagged
+people's names; a timeline cannot redact a shot, so there it is left out instead. An
+included one carries its flags where a reader sees them.
 """
 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import os
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
@@ -97,6 +101,33 @@ def write_text(path: str | Path, text: str) -> Path:
     return target
 
 
+def write_sequence(timeline: Any, path: str | Path, fmt: str, note: str | None = None) -> Path:
+    """Write an OTIO timeline as ``fmt`` with ``note`` where its readers keep comments.
+
+    ``timeline.write_timeline`` turns every ``--`` into ``-`` (an XML comment cannot
+    hold ``--``), which made the EDL's note name a ``-include-sensitive`` option that
+    does not exist. An EDL comment line can hold anything, so its note is added here;
+    an XML comment names the option in words instead.
+    """
+    from archive.exports.timeline import timeline_string, write_timeline
+
+    if not note:
+        return write_timeline(timeline, path, fmt)
+    note = " ".join(note.split())
+    if fmt != "edl":
+        return write_timeline(timeline, path, fmt, note=xml_comment_note(note))
+    # Readers reject comments before the first event; after the last one they are
+    # that event's comments, which every reader keeps or skips.
+    text = timeline_string(timeline, fmt).rstrip("\n") + f"\n* TAPELOG NOTE: {note}\n"
+    return write_text(path, text)
+
+
+def xml_comment_note(note: str) -> str:
+    """``note`` as an XML comment may hold it: no ``--``, so options named in words."""
+    note = note.replace("use --include-sensitive", "use the include-sensitive option")
+    return note.replace("--", "-")
+
+
 # -- results -----------------------------------------------------------------------
 
 
@@ -110,10 +141,12 @@ class ExportResult:
     omitted: int = 0
     redacted: int = 0
     notes: list[str] = field(default_factory=list)
+    included: int = 0  # sensitive passages kept because the user asked
+    withheld: int = 0  # of ``omitted``: asked to redact, but footage cannot be
 
     @property
     def sensitivity_note(self) -> str | None:
-        return sensitivity_note(self.omitted, self.redacted)
+        return sensitivity_note(self.omitted, self.redacted, self.included, self.withheld)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -122,23 +155,41 @@ class ExportResult:
             "items": self.items,
             "omitted": self.omitted,
             "redacted": self.redacted,
+            "included": self.included,
             "notes": self.notes,
         }
 
 
-def sensitivity_note(omitted: int, redacted: int) -> str | None:
-    """One line saying what was held back, for the file and for the terminal."""
+def _passages(n: int) -> str:
+    return f"{n} sensitive passage{'s' if n != 1 else ''}"
+
+
+def sensitivity_note(
+    omitted: int, redacted: int, included: int = 0, withheld: int = 0
+) -> str | None:
+    """One line saying what was held back or kept, for the file and for the terminal.
+
+    ``withheld`` counts the passages of ``omitted`` that were to be redacted but put
+    picture and sound on a timeline, which no text can redact.
+    """
     parts = []
-    if omitted:
-        parts.append(f"{omitted} sensitive passage{'s' if omitted != 1 else ''} left out")
+    if omitted - withheld > 0:
+        parts.append(f"{_passages(omitted - withheld)} left out")
+    if withheld:
+        parts.append(f"redaction cannot hide footage: {_passages(withheld)} left out")
     if redacted:
-        parts.append(f"{redacted} sensitive passage{'s' if redacted != 1 else ''} redacted")
-    if not parts:
-        return None
-    return (
-        "; ".join(parts)
-        + " (people flagged minor/off-record/no-release; use --include-sensitive to keep them)"
-    )
+        parts.append(f"{_passages(redacted)} redacted")
+    if parts:
+        return (
+            "; ".join(parts)
+            + " (people flagged minor/off-record/no-release; use --include-sensitive to keep them)"
+        )
+    if included:
+        return (
+            f"{_passages(included)} included at your request"
+            " (people flagged minor/off-record/no-release; each is marked with its flags)"
+        )
+    return None
 
 
 # -- passages ----------------------------------------------------------------------
@@ -160,6 +211,10 @@ class Passage:
     kind: str = "tag"  # tag / link / select
     flags: list[str] = field(default_factory=list)  # sensitive flags it overlaps
     redacted: bool = False
+    # What a redaction must hide besides the words: names shown in people, cases or
+    # speaker (as ``name_key``) -> what to show instead. None: not known, so every
+    # person's name is hidden.
+    hide: dict[str, str] | None = None
 
     @property
     def media_id(self) -> str:
@@ -179,9 +234,32 @@ class Passage:
 
     @property
     def label(self) -> str:
-        """A short marker name: what the passage is about."""
+        """A short marker name: what the passage is about, led by its flags if kept."""
         about = self.tags_text or self.note or self.kind
-        return about if not self.redacted else f"{about} [redacted]"
+        if self.redacted:
+            return f"{about} [redacted]"
+        return f"{self.flag_tag} {about}" if self.flags else about
+
+    @property
+    def flag_mark(self) -> str:
+        """``⚠ minor, no-release`` for a sensitive passage shown in full, else ``""``."""
+        return f"⚠ {', '.join(self.flags)}" if self.flags and not self.redacted else ""
+
+    @property
+    def flag_tag(self) -> str:
+        """``[MINOR, NO-RELEASE]``: the ASCII mark for timelines (EDL is ASCII)."""
+        return f"[{', '.join(self.flags).upper()}]" if self.flags else ""
+
+
+def timeline_passage(p: Passage) -> Passage:
+    """``p`` as a timeline marker shows it: a kept sensitive passage's comment says so.
+
+    The marker's name already leads with the flags (``Passage.label``); FCP 7 shows
+    the comment apart from the name, so the flags go there too (through the note).
+    """
+    if not p.flags or p.redacted:
+        return p
+    return dataclasses.replace(p, note=f"{p.flag_tag} {p.note}".strip())
 
 
 def quote_for(segments: Sequence[Segment], start: float, end: float) -> str:
@@ -213,6 +291,30 @@ def redaction_text(flags: Sequence[str]) -> str:
     return f"[redacted: {', '.join(flags)}]"
 
 
+REDACTED_NAME = "[redacted]"
+
+
+def name_key(text: str) -> str:
+    """How names are compared for redaction: case and spacing do not count."""
+    return " ".join(text.split()).casefold()
+
+
+def redact_names(p: Passage) -> None:
+    """Hide the flagged people's names (and their cases' child names) in ``p``'s tags.
+
+    Without ``p.hide`` (a passage not made by ``PassageBuilder``) nobody can tell
+    which of its people are flagged, so every person's name is hidden.
+    """
+    if p.hide is None:
+        p.people = [REDACTED_NAME for _ in p.people]
+        return
+    hide = p.hide
+    p.people = [hide.get(name_key(x), x) for x in p.people]
+    p.cases = [hide.get(name_key(x), x) for x in p.cases]
+    if p.speaker:
+        p.speaker = hide.get(name_key(p.speaker), p.speaker)
+
+
 @dataclass
 class Sensitivity:
     """Applies one mode to passages and counts what it did."""
@@ -220,6 +322,8 @@ class Sensitivity:
     mode: str = OMIT
     omitted: int = 0
     redacted: int = 0
+    included: int = 0
+    withheld: int = 0
 
     def __post_init__(self) -> None:
         if self.mode not in SENSITIVITY_MODES:
@@ -230,10 +334,16 @@ class Sensitivity:
         return cls(INCLUDE if include_sensitive else REDACT if redact else OMIT)
 
     def keep(self, flags: Sequence[str]) -> bool:
-        """False (and counted) when a passage with ``flags`` is left out."""
+        """False (and counted) when a passage with ``flags`` is left out.
+
+        A sensitive passage kept because the user asked is counted too, so the export
+        can say so.
+        """
         if flags and self.mode == OMIT:
             self.omitted += 1
             return False
+        if flags and self.mode == INCLUDE:
+            self.included += 1
         return True
 
     def text(self, text: str, flags: Sequence[str]) -> str:
@@ -243,25 +353,38 @@ class Sensitivity:
             return redaction_text(flags)
         return text
 
-    def apply(self, passages: Iterable[Passage]) -> list[Passage]:
+    def apply(self, passages: Iterable[Passage], *, footage: bool = False) -> list[Passage]:
+        """The passages to export, sensitive ones left out or redacted (in place).
+
+        ``footage``: the export lays each passage's picture and sound on a timeline
+        (EDL / FCP XML). Words can be redacted there but the shot cannot, so a passage
+        to redact is left out instead, and counted as ``withheld``.
+        """
         out = []
         for p in passages:
+            if p.flags and footage and self.mode == REDACT:
+                self.omitted += 1
+                self.withheld += 1
+                continue
             if not self.keep(p.flags):
                 continue
             if p.flags and self.mode == REDACT:
                 p.text = self.text(p.text, p.flags)
                 p.note = ""
                 p.redacted = True
+                redact_names(p)
             out.append(p)
         return out
 
     @property
     def note(self) -> str | None:
-        return sensitivity_note(self.omitted, self.redacted)
+        return sensitivity_note(self.omitted, self.redacted, self.included, self.withheld)
 
     def fill(self, result: ExportResult) -> ExportResult:
         result.omitted += self.omitted
         result.redacted += self.redacted
+        result.included += self.included
+        result.withheld += self.withheld
         if self.note and self.note not in result.notes:
             result.notes.append(self.note)
         return result

@@ -4,6 +4,10 @@ For the research team: the record's fields, the people linked to the case, then 
 passage (tags naming the case, accepted name links to it) with file, timecode,
 speaker, quote and tags, grouped by file in archive order. HTML output escapes every
 value, since quotes and case notes are typed or transcribed text from anywhere.
+
+Sensitive passages are left out unless asked (a dossier whose every passage was left
+out says so), redacted with their flagged names when asked, and marked ``⚠ minor``
+when included.
 """
 
 from __future__ import annotations
@@ -71,7 +75,15 @@ def _person_line(p: Person) -> str:
     return f"{name} ({p.person_id}{'; ' + extra if extra else ''})"
 
 
-def to_markdown(d: Dossier, tc: str = TC_SOURCE, note: str | None = None) -> str:
+def _no_passages(left_out: int) -> str:
+    if left_out == 1:
+        return "The one passage linked to this case was left out as sensitive."
+    if left_out:
+        return f"All {left_out} passages linked to this case were left out as sensitive."
+    return "No passage in the archive is linked to this case yet."
+
+
+def to_markdown(d: Dossier, tc: str = TC_SOURCE, note: str | None = None, left_out: int = 0) -> str:
     c = d.case
     title = " ".join(x for x in (c.case_id, c.child_name, c.child_name_zh) if x)
     lines = [f"# Case dossier: {_md(title)}", ""]
@@ -86,21 +98,22 @@ def to_markdown(d: Dossier, tc: str = TC_SOURCE, note: str | None = None) -> str
         lines.append("")
     lines += [f"## Passages ({len(d.passages)})", ""]
     if not d.passages:
-        lines += ["No passage in the archive is linked to this case yet.", ""]
+        lines += [_no_passages(left_out), ""]
     current = None
     for p in d.passages:
         if p.media_id != current:
             current = p.media_id
             lines += [f"### {_md(p.media.name)} ({_md(p.media_id)})", ""]
         span = f"{time_label(p.media, p.start, tc)} - {end_label(p.media, p.end, tc)}"
+        mark = f" {_md(p.flag_mark)} —" if p.flag_mark else ""
         who = f" {_md(p.speaker)}:" if p.speaker else ""
-        lines.append(f"- **{_md(span)}**{who} {_md(p.text) or '*(no transcript)*'}")
+        lines.append(f"- **{_md(span)}**{mark}{who} {_md(p.text) or '*(no transcript)*'}")
         meta = ", ".join(x for x in (p.tags_text, p.note, p.kind) if x)
         lines.append(f"  - {_md(meta)}")
     return "\n".join(lines).rstrip() + "\n"
 
 
-def to_html(d: Dossier, tc: str = TC_SOURCE, note: str | None = None) -> str:
+def to_html(d: Dossier, tc: str = TC_SOURCE, note: str | None = None, left_out: int = 0) -> str:
     e = html.escape
     c = d.case
     title = " ".join(x for x in (c.case_id, c.child_name, c.child_name_zh) if x)
@@ -126,7 +139,7 @@ def to_html(d: Dossier, tc: str = TC_SOURCE, note: str | None = None) -> str:
         out.append("</ul>")
     out.append(f"<h2>Passages ({len(d.passages)})</h2>")
     if not d.passages:
-        out.append("<p>No passage in the archive is linked to this case yet.</p>")
+        out.append(f"<p>{e(_no_passages(left_out))}</p>")
     else:
         out.append(
             "<table><tr><th>File</th><th>In</th><th>Out</th><th>Speaker</th>"
@@ -134,11 +147,12 @@ def to_html(d: Dossier, tc: str = TC_SOURCE, note: str | None = None) -> str:
         )
         for p in d.passages:
             meta = "; ".join(x for x in (p.tags_text, p.note, p.kind) if x)
+            mark = f"<strong>{e(p.flag_mark)}</strong> " if p.flag_mark else ""
             out.append(
                 f"<tr><td>{e(p.media.name)}<br><small>{e(p.media_id)}</small></td>"
                 f'<td class="tc">{e(time_label(p.media, p.start, tc))}</td>'
                 f'<td class="tc">{e(end_label(p.media, p.end, tc))}</td>'
-                f"<td>{e(p.speaker or '')}</td><td>{e(p.text)}</td><td>{e(meta)}</td></tr>"
+                f"<td>{e(p.speaker or '')}</td><td>{mark}{e(p.text)}</td><td>{e(meta)}</td></tr>"
             )
         out.append("</table>")
     stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
@@ -159,7 +173,8 @@ def write_dossier(
     sens = sensitivity or Sensitivity()
     kept = sens.apply(list(dossier.passages))
     d = Dossier(dossier.case, dossier.people, kept)
-    text = to_markdown(d, tc, sens.note) if fmt == "md" else to_html(d, tc, sens.note)
+    render = to_markdown if fmt == "md" else to_html
+    text = render(d, tc, sens.note, sens.omitted)
     out = write_text(path, text)
     return sens.fill(ExportResult(str(out), fmt, items=len(kept)))
 

@@ -4,6 +4,12 @@ Each media file becomes one clip spanning the whole file at its source timecode;
 passage becomes a marker on the frame it starts in, named for its themes, people and
 cases, with the quote as its comment (EDL locators and FCPXML markers have only a
 name, so the quote goes there, shortened).
+
+Sensitive passages are left out unless asked. Redaction can hide a marker's words but
+not the shot it points an editor to, so on these timelines a passage to redact is left
+out like any other and the note says why. (Each clip still spans its whole file, in
+every mode: the markers are what point at a passage.) Included at the user's request,
+a marker's name and comment lead with its flags (``[MINOR]``).
 """
 
 from __future__ import annotations
@@ -13,9 +19,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from archive.errors import UsageError
-from archive.exports.common import ExportResult, Passage, Sensitivity
+from archive.exports.common import (
+    ExportResult,
+    Passage,
+    Sensitivity,
+    timeline_passage,
+    write_sequence,
+)
 from archive.exports.records import PassageBuilder, media_passages
-from archive.exports.timeline import FORMATS, ClipPlan, build_timeline, write_timeline
+from archive.exports.timeline import FORMATS, ClipPlan, build_timeline
 from archive.models import MediaRecord, Selection
 
 if TYPE_CHECKING:
@@ -49,9 +61,9 @@ def write_markers(
     if not media:
         raise UsageError("no media to export markers for")
     sens = sensitivity or Sensitivity()
-    kept = sens.apply(list(passages))
-    timeline = build_timeline(name, marker_plans(media, kept), fmt)
-    out = write_timeline(timeline, path, fmt, note=sens.note)
+    kept = sens.apply(list(passages), footage=True)
+    timeline = build_timeline(name, marker_plans(media, [timeline_passage(p) for p in kept]), fmt)
+    out = write_sequence(timeline, path, fmt, sens.note)
     return sens.fill(ExportResult(str(out), fmt, items=len(kept)))
 
 

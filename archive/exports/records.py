@@ -12,14 +12,16 @@ from typing import TYPE_CHECKING
 
 from archive.errors import NotFoundError
 from archive.exports.common import (
+    REDACTED_NAME,
     Passage,
     Span,
+    name_key,
     overlapping_flags,
     quote_for,
     sensitive_spans_from,
     speaker_for,
 )
-from archive.models import Case, LinkSuggestion, MediaRecord, Person, Tag
+from archive.models import SENSITIVE_FLAGS, Case, LinkSuggestion, MediaRecord, Person, Tag
 from transcribe.types import Segment
 
 if TYPE_CHECKING:
@@ -77,6 +79,38 @@ def case_label(case: Case | None, cid: str) -> str:
     return f"{cid} {name}".strip()
 
 
+def _names(*names: str) -> set[str]:
+    return {name_key(n) for n in names if n and n.strip()}
+
+
+def is_case_child(person: Person, case: Case) -> bool:
+    """Whether ``person`` is the child the case is about (so its name names them)."""
+    child = _names(case.child_name, case.child_name_zh, *case.aliases)
+    if child & _names(person.name, person.name_zh, *person.aliases):
+        return True
+    return person.role.strip().casefold() == "child" and case.case_id in person.cases
+
+
+def hidden_names(
+    flagged: Iterable[Person], cases: dict[str, Case], case_ids: Iterable[str]
+) -> dict[str, str]:
+    """What a redacted passage must not show: casefolded name -> what to show instead.
+
+    Every name of the flagged people (as a person or a speaker), and the label of any
+    of ``case_ids`` whose child is one of them (``C1 Liu Jingjun`` -> ``C1 [redacted]``).
+    """
+    out: dict[str, str] = {}
+    for person in flagged:
+        for name in _names(person_label(person, person.person_id), person.name,
+                           person.name_zh, *person.aliases):  # fmt: skip
+            out[name] = REDACTED_NAME
+        for cid in case_ids:
+            case = cases.get(cid)
+            if case is not None and is_case_child(person, case):
+                out[name_key(case_label(case, cid))] = f"{cid} {REDACTED_NAME}"
+    return out
+
+
 class PassageBuilder:
     """Turns tags, links and selection items into ``Passage`` records for one archive.
 
@@ -89,6 +123,7 @@ class PassageBuilder:
         self.people = people(archive)
         self.cases = cases(archive)
         self.sensitive = sensitive_spans(archive)
+        self._flagged = self._flagged_spans()
         self._segments: dict[str, list[Segment]] = {}
         self._names: dict[str, dict[str, str]] = {}
         self._media: dict[str, MediaRecord] = {}
@@ -114,6 +149,32 @@ class PassageBuilder:
     def flags(self, media_id: str, start: float, end: float) -> list[str]:
         return overlapping_flags(self.sensitive.get(media_id, ()), start, end)
 
+    def _flagged_spans(self) -> dict[str, list[tuple[float, float, list[str]]]]:
+        """media_id -> (start, end, flagged person ids) of tags naming flagged people."""
+        flagged = {
+            pid for pid, p in self.people.items() if any(f in SENSITIVE_FLAGS for f in p.flags)
+        }
+        out: dict[str, list[tuple[float, float, list[str]]]] = {}
+        if not flagged:
+            return out
+        for tag in tags(self.archive):
+            ids = [pid for pid in tag.people if pid in flagged]
+            if ids:
+                out.setdefault(tag.media_id, []).append((tag.start, tag.end, ids))
+        return out
+
+    def hide(
+        self, media_id: str, start: float, end: float, case_ids: Iterable[str]
+    ) -> dict[str, str]:
+        """The names a redaction of ``start..end`` must hide (see ``hidden_names``)."""
+        ids = {
+            pid
+            for s, e, pids in self._flagged.get(media_id, ())
+            if start < e and end > s
+            for pid in pids
+        }
+        return hidden_names((self.people[pid] for pid in sorted(ids)), self.cases, case_ids)
+
     def passage(
         self,
         media_id: str,
@@ -128,6 +189,7 @@ class PassageBuilder:
         note: str = "",
     ) -> Passage:
         media = self.media(media_id)
+        case_ids = list(case_ids)
         return Passage(
             media=media,
             start=float(start),
@@ -140,6 +202,7 @@ class PassageBuilder:
             note=note,
             kind=kind,
             flags=self.flags(media_id, start, end),
+            hide=self.hide(media_id, start, end, case_ids),
         )
 
     def from_tag(self, tag: Tag) -> Passage:

@@ -5,6 +5,11 @@ out point at source timecode, widened by ``handles`` seconds on each side but ne
 past the ends of the file, with a marker where the quote itself starts. As a list
 (CSV / Markdown / DOCX) each row gives the file, source timecode in/out, speaker,
 quote and tags, which is what a producer's paper edit needs.
+
+Sensitive passages (people flagged minor/off-record/no-release) are left out unless
+asked. Asked to redact, a list replaces the words and the flagged names; a sequence
+cannot redact a shot, so there the passage is left out and the note says why. Asked
+to include them, each carries its flags (``flags`` column, ``⚠ minor``, ``[MINOR]``).
 """
 
 from __future__ import annotations
@@ -24,10 +29,12 @@ from archive.exports.common import (
     atomic_path,
     end_label,
     time_label,
+    timeline_passage,
+    write_sequence,
     write_text,
 )
 from archive.exports.records import PassageBuilder
-from archive.exports.timeline import FORMATS, ClipPlan, build_timeline, write_timeline
+from archive.exports.timeline import FORMATS, ClipPlan, build_timeline
 from archive.models import Selection
 
 if TYPE_CHECKING:
@@ -37,7 +44,9 @@ SEQUENCE_FORMATS = tuple(FORMATS)
 LIST_FORMATS = ("csv", "md", "docx")
 SELECT_FORMATS = SEQUENCE_FORMATS + LIST_FORMATS
 
-COLUMNS = ("#", "file", "tc_in", "tc_out", "speaker", "quote", "tags", "note", "media_id")
+COLUMNS = (
+    "#", "file", "tc_in", "tc_out", "speaker", "quote", "tags", "note", "media_id", "flags",
+)  # fmt: skip
 
 
 def handle_bounds(p: Passage, handles: float) -> tuple[float, float]:
@@ -66,14 +75,21 @@ def rows(passages: Sequence[Passage], tc: str = TC_SOURCE) -> list[dict[str, str
                 "tags": p.tags_text,
                 "note": p.note,
                 "media_id": p.media_id,
+                "flags": ", ".join(p.flags),
+                "mark": p.flag_mark,
             }
         )
     return out
 
 
+def _quote_cell(row: dict[str, str]) -> str:
+    """The quote led by ``⚠ minor`` when a sensitive passage is shown in full."""
+    return f"{row['mark']} {row['quote']}".strip() if row["mark"] else row["quote"]
+
+
 def _csv(table: list[dict[str, str]], note: str | None) -> str:
     buf = io.StringIO()
-    writer = csv.DictWriter(buf, fieldnames=COLUMNS, lineterminator="\r\n")
+    writer = csv.DictWriter(buf, fieldnames=COLUMNS, lineterminator="\r\n", extrasaction="ignore")
     writer.writeheader()
     writer.writerows(table)
     if note:
@@ -95,7 +111,8 @@ def _markdown(name: str, table: list[dict[str, str]], note: str | None) -> str:
     lines.append("| " + " | ".join(head) + " |")
     lines.append("|" + "---|" * len(head))
     for row in table:
-        lines.append("| " + " | ".join(_md_cell(row[k]) for k in keys) + " |")
+        cells = {**row, "quote": _quote_cell(row)}
+        lines.append("| " + " | ".join(_md_cell(cells[k]) for k in keys) + " |")
     return "\n".join(lines) + "\n"
 
 
@@ -113,9 +130,10 @@ def _docx(path: str | Path, name: str, table: list[dict[str, str]], note: str | 
     for cell, text in zip(grid.rows[0].cells, head, strict=True):
         cell.text = text
     for row in table:
+        shown = {**row, "quote": _quote_cell(row)}
         cells = grid.add_row().cells
         for cell, key in zip(cells, keys, strict=True):
-            cell.text = _xml_safe(row[key])
+            cell.text = _xml_safe(shown[key])
     target = Path(path).expanduser()
     with atomic_path(target) as tmp:
         doc.save(str(tmp))
@@ -141,7 +159,7 @@ def write_selects(
     if fmt not in SELECT_FORMATS:
         raise UsageError(f"unknown selects format '{fmt}' ({', '.join(SELECT_FORMATS)})")
     sens = sensitivity or Sensitivity()
-    kept = sens.apply(list(passages))
+    kept = sens.apply(list(passages), footage=fmt in SEQUENCE_FORMATS)
     if not kept:
         raise ExportError(
             f"selection '{name}' has nothing to export" + (f" ({sens.note})" if sens.note else "")
@@ -151,8 +169,8 @@ def write_selects(
         plans = []
         for p in kept:
             start, end = handle_bounds(p, handles)
-            plans.append(ClipPlan(p.media, start, end, [p]))
-        out = write_timeline(build_timeline(f"selects {name}", plans, fmt), path, fmt, note=note)
+            plans.append(ClipPlan(p.media, start, end, [timeline_passage(p)]))
+        out = write_sequence(build_timeline(f"selects {name}", plans, fmt), path, fmt, note)
     else:
         table = rows(kept, tc)
         if fmt == "csv":
