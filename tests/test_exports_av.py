@@ -8,14 +8,20 @@ same file. SRT/WebVTT honour ``tc="source"``: cue times are the file's timecode 
 from __future__ import annotations
 
 import re
+import xml.etree.ElementTree as ET
+from fractions import Fraction
 from pathlib import Path
 
+import opentimelineio as otio
 import pytest
 
-from archive.exports import export_transcript, write_transcript
-from archive.models import STATUS_DONE, MediaRecord, TranscriptRecord
+from archive.exports import export_markers, export_selects, export_transcript, write_transcript
+from archive.exports.timeline import read_back
+from archive.models import STATUS_DONE, MediaRecord, SelectionItem, Tag, TranscriptRecord
+from archive.selections import add_items
 from archive.transcripts import transcript_path, write_segments
 from media.info import MediaInfo
+from media.timecode import timecode_to_frames
 from transcribe.types import Segment
 
 SEGMENTS = [
@@ -61,6 +67,12 @@ def av(archive, media_dir: Path):
     _transcript(archive, "m1", SEGMENTS)
     _transcript(archive, "m3", [Segment(1.0, 2.5, "Drop frame test.")])
     _transcript(archive, "m4", [Segment(0.4, 5.0, "My son was abducted in Taiyuan.")])
+    with archive.store.transaction():
+        for tag in (
+            Tag("t1", "m1", 12.52, 13.9, themes=["scam"]),
+            Tag("t2", "m1", 6.2, 9.0, themes=["police"]),
+        ):
+            archive.store.table("tags").insert(tag.to_dict())
     return archive
 
 
@@ -124,3 +136,187 @@ def test_subtitles_without_source_timecode_say_running_time(av, tmp_path: Path) 
     assert any("no source timecode" in n and "running time" in n for n in result.notes)
     quiet = export_transcript(av, "m4", tmp_path / "zh2.srt", "srt")
     assert not any("source timecode" in n for n in quiet.notes)
+
+
+# -- timelines with sound ---------------------------------------------------------------
+
+
+def _url(archive, media_id: str) -> str:
+    return Path(archive.get_media(media_id).path).absolute().as_uri()
+
+
+def _ranges(track: otio.schema.Track) -> list[tuple[str, int, int]]:
+    """(file, source in, duration) of each clip on ``track``, in frames."""
+    return [
+        (
+            c.media_reference.target_url,
+            round(c.source_range.start_time.value),
+            round(c.source_range.duration.value),
+        )
+        for c in track.find_clips()
+    ]
+
+
+def _events(text: str) -> list[tuple[str, str, str]]:
+    """(event number, channel code, source in) of each CMX3600 event line."""
+    return re.findall(r"^(\d{3})  \S+\s+(\S+)\s+C\s+(\S+) ", text, re.M)
+
+
+def test_edl_events_carry_sound(av, tmp_path: Path) -> None:
+    out = tmp_path / "m1.edl"
+    export_markers(av, ["m1"], out, "edl")
+    text = out.read_text()
+    assert _events(text) == [("001", "B", "10:00:00:00")]  # V + A1: a mono interview
+    assert text.count("* LOC: 10:00:12:13") == 1  # one shot, its markers once
+    tl = read_back(out, "edl", rate=25)
+    (video,) = tl.video_tracks()
+    (a1,) = tl.audio_tracks()
+    assert _ranges(video) == _ranges(a1) == [(_url(av, "m1"), 900000, 550)]
+    (sound,) = a1.find_clips()
+    want = [timecode_to_frames(tc, 25) for tc in ("10:00:06:05", "10:00:12:13")]
+    assert sorted(m.marked_range.start_time.value for m in sound.markers) == want
+
+    stereo = tmp_path / "m2.edl"
+    export_markers(av, ["m2"], stereo, "edl")
+    assert _events(stereo.read_text()) == [("001", "AA/V", "01:00:00:00")]
+    tl = read_back(stereo, "edl", rate=24000 / 1001)
+    assert [t.name for t in tl.tracks] == ["V", "A1", "A2"]
+    assert len({tuple(_ranges(t)) for t in tl.tracks}) == 1  # same file, in and out
+
+    drop = tmp_path / "m3.edl"
+    export_markers(av, ["m3"], drop, "edl")
+    assert _events(drop.read_text()) == [("001", "B", "00:59:59;00")]
+    tl = read_back(drop, "edl", rate=30000 / 1001)
+    start = timecode_to_frames("00:59:59;00", 29.97, True)
+    assert _ranges(tl.video_tracks()[0]) == _ranges(tl.audio_tracks()[0])
+    assert _ranges(tl.audio_tracks()[0]) == [(_url(av, "m3"), start, 180)]
+
+
+def test_edl_selects_with_an_audio_only_file(av, tmp_path: Path) -> None:
+    add_items(av, "mix", [SelectionItem("m1", 12.52, 13.9), SelectionItem("m4", 0.4, 5.0)])
+    out = tmp_path / "mix.edl"
+    export_selects(av, "mix", out, "edl", handles=0.5)
+    text = out.read_text()
+    # The wav (no picture, no timecode: 25 fps from 00:00:00:00) is an audio-only event.
+    assert _events(text) == [("001", "B", "10:00:12:00"), ("002", "A", "00:00:00:00")]
+    tl = read_back(out, "edl", rate=25)
+    (video,) = tl.video_tracks()
+    (a1,) = tl.audio_tracks()
+    # 12.02 .. 14.4 s: frames 300 .. 360; the wav 0 .. 5.5 s: 0 .. 138 (5.5 s = 137.5).
+    assert _ranges(video) == [(_url(av, "m1"), 900000 + 300, 60)]
+    assert _ranges(a1) == [(_url(av, "m1"), 900000 + 300, 60), (_url(av, "m4"), 0, 138)]
+    # The wav follows the interview on the record side, in the sound track only.
+    assert a1.range_of_child(list(a1.find_clips())[1]).start_time.value == 60
+
+
+def _seq(root: ET.Element) -> ET.Element:
+    (seq,) = root.iter("sequence")
+    return seq
+
+
+def test_fcp7_sound_is_linked_clipitems_per_channel(av, tmp_path: Path) -> None:
+    out = tmp_path / "all.xml"
+    export_markers(av, ["m1", "m2", "m4", "m5"], out, "fcp7")
+    seq = _seq(ET.parse(out).getroot())
+    video = seq.findall("./media/video/track")
+    audio = seq.findall("./media/audio/track")
+    assert len(video) == 1 and len(audio) == 2  # the stereo interview needs two tracks
+    items = {c.get("id"): c for c in seq.iter("clipitem")}
+    files = {f.get("id"): f for f in seq.iter("file") if f.find("pathurl") is not None}
+
+    def file_of(item: ET.Element) -> ET.Element:
+        return files[item.find("file").get("id")]
+
+    def span(item: ET.Element) -> tuple[str, ...]:
+        return tuple(item.findtext(k) for k in ("start", "end", "in", "out"))
+
+    channels = {
+        f.findtext("name"): f.findtext("./media/audio/channelcount") for f in files.values()
+    }
+    assert channels == {
+        "interview_liu.mov": "1",
+        "two_channel_interview.mov": "2",
+        "mandarin_zh.wav": "1",
+        "no_audio.mp4": None,  # no sound: no <audio> in its file
+    }
+    stereo_file = next(
+        f for f in files.values() if f.findtext("name") == "two_channel_interview.mov"
+    )
+    assert stereo_file.findtext("./media/audio/samplecharacteristics/samplerate") == "48000"
+    for v in video[0].findall("clipitem"):
+        name = file_of(v).findtext("name")
+        links = [lk.findtext("linkclipref") for lk in v.findall("link")]
+        sounds = [items[i] for i in links if items[i] is not v]
+        expected = {"interview_liu.mov": 1, "two_channel_interview.mov": 2, "no_audio.mp4": 0}
+        assert len(sounds) == expected[name], name
+        for n, a in enumerate(sounds, 1):
+            assert file_of(a) is file_of(v)  # same file
+            assert span(a) == span(v)  # same place and same in/out
+            assert a.findtext("./sourcetrack/mediatype") == "audio"
+            assert a.findtext("./sourcetrack/trackindex") == str(n)
+            assert v.get("id") in [lk.findtext("linkclipref") for lk in a.findall("link")]
+    wav = [a for a in audio[0].findall("clipitem") if not a.findall("link")]
+    assert [file_of(a).findtext("name") for a in wav] == ["mandarin_zh.wav"]
+
+    tl = read_back(out, "fcp7")
+    (v1,) = tl.video_tracks()
+    a1, a2 = tl.audio_tracks()
+    pictures = dict((url, (start, dur)) for url, start, dur in _ranges(v1))
+    for url, start, dur in _ranges(a1) + _ranges(a2):
+        if url != _url(av, "m4"):
+            assert pictures[url] == (start, dur)
+    assert [u for u, _, _ in _ranges(a2)] == [_url(av, "m2")]
+    assert _url(av, "m4") in [u for u, _, _ in _ranges(a1)]
+    assert _url(av, "m4") not in pictures
+
+
+def test_fcp7_selects_sound_keeps_in_and_out(av, tmp_path: Path) -> None:
+    add_items(av, "best", [SelectionItem("m1", 12.52, 13.9)])
+    out = tmp_path / "best.xml"
+    export_selects(av, "best", out, "fcp7", handles=1.0)
+    tl = read_back(out, "fcp7")
+    (v1,) = tl.video_tracks()
+    (a1,) = tl.audio_tracks()
+    # 11.52 .. 14.9 s: frames 288 .. 373 of the file.
+    assert _ranges(v1) == _ranges(a1) == [(_url(av, "m1"), 900000 + 288, 85)]
+    (sound,) = a1.find_clips()
+    assert [m.marked_range.start_time.value for m in sound.markers] == [313]
+
+
+def test_fcpxml_clips_carry_their_sound(av, tmp_path: Path) -> None:
+    out = tmp_path / "all.fcpxml"
+    export_markers(av, ["m1", "m2", "m4", "m5"], out, "fcpxml")
+    root = ET.parse(out).getroot()
+    assets = {a.get("name"): a for a in root.iter("asset")}
+    assert {k: a.get("hasAudio") for k, a in assets.items()} == {
+        "interview_liu.mov": "1",
+        "two_channel_interview.mov": "1",
+        "mandarin_zh.wav": "1",
+        "no_audio.mp4": "0",
+    }
+    assert assets["two_channel_interview.mov"].get("audioChannels") == "2"
+    assert assets["two_channel_interview.mov"].get("audioRate") == "48000"
+    assert assets["interview_liu.mov"].get("src") == _url(av, "m1")
+    spine = root.find("./project/sequence/spine")
+    clips = {c.get("name"): c for c in spine}
+    liu = clips["interview_liu.mov"]
+    assert liu.tag == "asset-clip" and liu.get("audioRole") == "dialogue"
+    assert liu.get("ref") == assets["interview_liu.mov"].get("id")
+    assert Fraction(liu.get("start").rstrip("s")) * 25 == 900000
+    assert Fraction(liu.get("duration").rstrip("s")) * 25 == 550
+    scam = next(m for m in liu.iter("marker") if m.get("value").startswith("theme: scam"))
+    assert Fraction(scam.get("start").rstrip("s")) * 25 == timecode_to_frames("10:00:12:13", 25)
+    # No sound, nothing changes: the adapter's clip of the picture.
+    silent = clips["no_audio.mp4"]
+    assert silent.tag == "clip" and silent.find("video") is not None
+    # The wav has no picture: sound on a lane of its own, with its role.
+    wav_audio = [
+        a for a in root.iter("audio") if a.get("ref") == assets["mandarin_zh.wav"].get("id")
+    ]
+    assert [a.get("role") for a in wav_audio] == ["dialogue"]
+
+    single = tmp_path / "m1.fcpxml"
+    export_markers(av, ["m1"], single, "fcpxml")
+    (clip,) = list(read_back(single, "fcpxml").find_clips())
+    assert clip.media_reference.target_url == _url(av, "m1")
+    assert (clip.source_range.start_time.value, clip.source_range.duration.value) == (900000, 550)

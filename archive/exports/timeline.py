@@ -15,11 +15,33 @@ adapters cannot express, each workaround named where it is made:
   ``timecode`` metadata, which the adapter reads.
 * The FCPXML adapter looks frame durations up in a table keyed by 23.98/29.97/59.94
   that exact NTSC rates (30000/1001 as a float) miss; the exact rates are added to it.
+
+Sound goes with the picture. A file with audio gets audio clips on audio tracks beside
+its video clip, with the same source range, file and markers:
+
+* FCP 7 XML: one mono track per channel, as FCP 7 and Premiere lay a file's channels
+  out (a stereo interview is A1 + A2), each clipitem naming its ``sourcetrack``
+  channel. The adapter drops ``link`` elements and writes every file's ``<audio/>``
+  empty, so the clipitems of one shot are linked and each file's channel count and
+  sample rate filled in afterwards (a file without sound loses its ``<audio/>``).
+* EDL: the adapter writes one track; each track is written with its event writer and
+  the events of one shot are merged into one edit with a channel code (``B`` = V+A1,
+  ``AA/V``, ``A``, ``AA``); an EDL holds at most two audio channels.
+* FCPXML: a Final Cut clip carries its own sound, whereas the adapter writes an audio
+  track as gaps holding audio on a connected lane. So a file with picture and sound
+  stays one clip, rewritten from the adapter's ``<clip><video/></clip>`` to an
+  ``<asset-clip>`` of an asset with ``hasAudio`` and its channels (role dialogue);
+  only files without picture are on the audio lane.
+
+Audio-only files (no picture) are on the audio tracks alone, with a gap on the video.
 """
 
 from __future__ import annotations
 
 import contextlib
+import copy
+import re
+import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -47,6 +69,19 @@ MARKER_COLORS = {
 }
 EDL_NAME_MAX = 120
 FCPX_VALUE_MAX = 250
+EDL_AUDIO_MAX = 2  # CMX3600 channel codes name A1 and A2
+AUDIO_META = "tapelog"  # media reference metadata: what the file holds
+AUDIO_ROLE = "dialogue"
+# Tracks present in one EDL event -> its channel code.
+EDL_CHANNELS = {
+    ("V",): "V",
+    ("V", "A1"): "B",
+    ("V", "A1", "A2"): "AA/V",
+    ("V", "A2"): "A2/V",
+    ("A1",): "A",
+    ("A1", "A2"): "AA",
+    ("A2",): "A2",
+}
 
 
 @dataclass
@@ -131,20 +166,53 @@ def build_timeline(name: str, plans: list[ClipPlan], fmt: str) -> otio.schema.Ti
         edl_rate, _drop = _edl_rate(timings)
     timeline = otio.schema.Timeline(name=name)
     video = otio.schema.Track(name="V1", kind=otio.schema.TrackKind.Video)
-    audio = otio.schema.Track(name="A1", kind=otio.schema.TrackKind.Audio)
-    # EDLs carry one video track only; audio-only files ride on it as events.
-    split_audio = fmt != "edl" and any(not p.media.info.has_video for p in plans)
-    for plan, timing in zip(plans, timings, strict=True):
+    lanes = [audio_lanes(p.media, fmt) for p in plans]
+    audio = [
+        otio.schema.Track(name=f"A{n}", kind=otio.schema.TrackKind.Audio)
+        for n in range(1, max(lanes, default=0) + 1)
+    ]
+    for plan, timing, own in zip(plans, timings, lanes, strict=True):
         rate = edl_rate or timing.otio_rate
         clip = _clip(plan, timing, rate, fmt)
-        on_audio = split_audio and not plan.media.info.has_video
-        (audio if on_audio else video).append(clip)
-        gap = otio.schema.Gap(source_range=opentime.TimeRange(duration=clip.duration()))
-        (video if on_audio else audio).append(gap)
+        on_video = plan.media.info.has_video or not own
+        video.append(clip if on_video else _gap(clip))
+        for n, track in enumerate(audio, 1):
+            track.append(_audio_clip(clip, n, fmt) if n <= own else _gap(clip))
     timeline.tracks.append(video)
-    if split_audio:
-        timeline.tracks.append(audio)
+    timeline.tracks.extend(audio)
     return timeline
+
+
+def _gap(clip: otio.schema.Clip) -> otio.schema.Gap:
+    """Nothing, for as long as ``clip``: what a track has where another has the shot."""
+    return otio.schema.Gap(source_range=opentime.TimeRange(duration=clip.duration()))
+
+
+def audio_channels(media: MediaRecord) -> int:
+    """Channels of sound in ``media``, all its audio streams together (0: silent)."""
+    return sum(max(0, int(a.channels or 0)) for a in media.info.audio_streams)
+
+
+def audio_lanes(media: MediaRecord, fmt: str) -> int:
+    """Audio tracks ``media``'s sound takes in ``fmt`` (see the module docstring)."""
+    channels = audio_channels(media)
+    if fmt == "fcpxml":
+        # A Final Cut clip carries its own sound; only a file without picture needs
+        # a lane of its own.
+        return 0 if media.info.has_video or not channels else 1
+    if fmt == "edl":
+        return min(channels, EDL_AUDIO_MAX)
+    return channels
+
+
+def _audio_clip(clip: otio.schema.Clip, channel: int, fmt: str) -> otio.schema.Clip:
+    """The sound of ``clip``'s file, channel ``channel``: same file, range and markers."""
+    sound = copy.deepcopy(clip)
+    if fmt == "fcp7":
+        sound.metadata["fcp_xml"] = {
+            "sourcetrack": {"mediatype": "audio", "trackindex": str(channel)}
+        }
+    return sound
 
 
 def _clip(plan: ClipPlan, timing: ClipTiming, rate: float, fmt: str) -> otio.schema.Clip:
@@ -161,6 +229,13 @@ def _clip(plan: ClipPlan, timing: ClipTiming, rate: float, fmt: str) -> otio.sch
         target_url=Path(media.path).absolute().as_uri(), available_range=available
     )
     ref.name = media.name
+    info = media.info
+    ref.metadata[AUDIO_META] = {
+        "has_video": bool(info.has_video),
+        "audio_channels": audio_channels(media),
+        "audio_sources": len(info.audio_streams),
+        "audio_rate": int(info.sample_rate or 0),
+    }
     if fmt == "fcp7":
         tc_rate = {"timebase": str(timing.rate.nominal), "ntsc": _ntsc(timing.rate)}
         ref.metadata["fcp_xml"] = {
@@ -217,26 +292,207 @@ def timeline_string(timeline: otio.schema.Timeline, fmt: str, note: str | None =
             text = _edl_string(timeline)
         else:
             text = otio.adapters.write_to_string(timeline, adapter_name=adapter)
-    except (otio.exceptions.OTIOError, ValueError, KeyError) as exc:
+            sound = _sound_by_url(timeline)
+            text = _fcp7_sound(text, sound) if fmt == "fcp7" else _fcpx_sound(text, sound)
+    except (otio.exceptions.OTIOError, ValueError, KeyError, ET.ParseError) as exc:
         raise ExportError(f"OpenTimelineIO could not write {fmt}: {exc}") from None
     if note:
         text = _add_note(text, fmt, note)
     return text
 
 
+# -- EDL -------------------------------------------------------------------------------
+
+_EDL_EVENT = re.compile(
+    r"^\d{3,}(?P<reel>  .+ )(?P<kind>[VA]) {4} C {8}(?P<times>\S+ \S+ \S+ \S+)$"
+)
+
+
 def _edl_string(timeline: otio.schema.Timeline) -> str:
+    """CMX3600 for ``timeline``: each track written by the adapter, shots merged.
+
+    The adapter's ``write_to_string`` writes the first track only, so its event writer
+    writes each track, and the events of one shot (same reel, source and record
+    times) become one edit whose channel code names the tracks it is on.
+    """
     from otio_cmx3600_adapter import cmx_3600
 
     clips = list(timeline.find_clips())
     rate = clips[0].source_range.start_time.rate if clips else DEFAULT_RATE.fps
-    text = cmx_3600.write_to_string(timeline, rate=rate, style="avid")
+    tracks = timeline.tracks
+    writer = cmx_3600.EDLWriter(tracks=tracks, rate=rate, style="avid", reelname_len=8)
+    events: dict[tuple[str, str], tuple[list[str], list[str]]] = {}
+    audio_n = 0
+    for idx, track in enumerate(tracks):
+        if track.kind == otio.schema.TrackKind.Audio:
+            audio_n += 1
+            channel = f"A{audio_n}"
+        else:
+            channel = "V"
+        if not any(isinstance(c, otio.schema.Clip) for c in track):
+            continue
+        for key, comments in _edl_events(writer.get_content_for_track_at_index(idx, None)):
+            channels, _ = events.setdefault(key, ([], comments))
+            channels.append(channel)
+    lines = [f"TITLE: {timeline.name}", ""] if timeline.name else []
+    # Record-in labels all have one rate and form, so they sort in time order.
+    ordered = sorted(events.items(), key=lambda kv: kv[0][1].split()[2])
+    for n, ((reel, times), (channels, comments)) in enumerate(ordered, 1):
+        code = EDL_CHANNELS.get(tuple(channels))
+        if code is None:
+            raise ExportError(f"an EDL event cannot be on tracks {'+'.join(channels)}")
+        lines.append(f"{n:03d}{reel}{code:5} C        {times}")
+        lines.extend(comments)
     # Non-drop NTSC clips were given their nominal rate, so an NTSC rate here is DF.
     drop = FrameRate.of(rate).is_drop_frame
     fcm = "FCM: DROP FRAME" if drop else "FCM: NON-DROP FRAME"
-    lines = text.splitlines()
     at = 1 if lines and lines[0].startswith("TITLE:") else 0
     lines.insert(at, fcm)
     return "\n".join(lines) + "\n"
+
+
+def _edl_events(text: str) -> list[tuple[tuple[str, str], list[str]]]:
+    """``((reel, times), comment lines)`` of each event the adapter wrote."""
+    out: list[tuple[tuple[str, str], list[str]]] = []
+    for line in text.splitlines():
+        m = _EDL_EVENT.match(line)
+        if m:
+            out.append(((m["reel"], m["times"]), []))
+        elif line.strip() and out:
+            out[-1][1].append(line)
+        elif line.strip() and not line.startswith("TITLE:"):
+            raise ExportError(f"unexpected line from the EDL writer: {line!r}")
+    return out
+
+
+# -- sound in the XML formats ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Sound:
+    """What a file holds, from its media reference (see ``_clip``)."""
+
+    has_video: bool
+    channels: int
+    sources: int
+    rate: int
+
+
+def _sound_by_url(timeline: otio.schema.Timeline) -> dict[str, Sound]:
+    out = {}
+    for clip in timeline.find_clips():
+        ref = clip.media_reference
+        meta = ref.metadata.get(AUDIO_META) if ref is not None else None
+        if meta and hasattr(ref, "target_url"):
+            out[ref.target_url] = Sound(
+                bool(meta["has_video"]),
+                int(meta["audio_channels"]),
+                int(meta["audio_sources"]),
+                int(meta["audio_rate"]),
+            )
+    return out
+
+
+def _fcp7_sound(text: str, sound: dict[str, Sound]) -> str:
+    """Fill in each file's audio and link the clipitems of each shot."""
+    root = ET.fromstring(text)
+    for file_e in root.iter("file"):
+        found = sound.get(file_e.findtext("pathurl") or "")
+        media_e = file_e.find("media")
+        if found is None or media_e is None:
+            continue
+        audio_e = media_e.find("audio")
+        if not found.channels:
+            if audio_e is not None and found.has_video:
+                media_e.remove(audio_e)
+            continue
+        if audio_e is None:
+            audio_e = ET.SubElement(media_e, "audio")
+        if found.rate:
+            chars = ET.SubElement(audio_e, "samplecharacteristics")
+            ET.SubElement(chars, "samplerate").text = str(found.rate)
+        ET.SubElement(audio_e, "channelcount").text = str(found.channels)
+    for sequence in root.iter("sequence"):
+        _link_clipitems(sequence)
+    return _xml_text(text, root)
+
+
+def _link_clipitems(sequence: ET.Element) -> None:
+    """Link the video and audio clipitems of one shot (same file, same place)."""
+    shots: dict[tuple[str, str, str], list[tuple[ET.Element, str, int, int]]] = {}
+    for kind in ("video", "audio"):
+        for t, track in enumerate(sequence.findall(f"./media/{kind}/track"), 1):
+            for c, item in enumerate(track.findall("clipitem"), 1):
+                file_e = item.find("file")
+                file_id = file_e.get("id", "") if file_e is not None else ""
+                if file_id:
+                    key = (file_id, item.findtext("start", ""), item.findtext("end", ""))
+                    shots.setdefault(key, []).append((item, kind, t, c))
+    for members in shots.values():
+        if len(members) < 2:
+            continue
+        for item, _kind, _t, _c in members:
+            for other, kind, t, c in members:
+                link = ET.SubElement(item, "link")
+                ET.SubElement(link, "linkclipref").text = other.get("id")
+                ET.SubElement(link, "mediatype").text = kind
+                ET.SubElement(link, "trackindex").text = str(t)
+                ET.SubElement(link, "clipindex").text = str(c)
+                if kind == "audio":
+                    ET.SubElement(link, "groupindex").text = "1"
+
+
+def _fcpx_sound(text: str, sound: dict[str, Sound]) -> str:
+    """Give assets their sound and make clips of files with picture and sound whole."""
+    root = ET.fromstring(text)
+    with_sound = set()
+    for asset in root.iter("asset"):
+        found = sound.get(asset.get("src") or "")
+        if found is None or not found.channels:
+            continue
+        asset.set("hasAudio", "1")
+        asset.set("audioSources", str(max(1, found.sources)))
+        asset.set("audioChannels", str(found.channels))
+        if found.rate:
+            asset.set("audioRate", str(found.rate))
+        with_sound.add(asset.get("id"))
+
+    def walk(parent: ET.Element) -> None:
+        for i, child in enumerate(list(parent)):
+            if child.tag == "audio" and child.get("ref") in with_sound:
+                child.set("role", child.get("role") or AUDIO_ROLE)
+            video = child.find("video") if child.tag == "clip" else None
+            if video is not None and video.get("ref") in with_sound:
+                child = parent[i] = _asset_clip(child, video)
+            walk(child)
+
+    walk(root)
+    return _xml_text(text, root)
+
+
+def _asset_clip(clip: ET.Element, video: ET.Element) -> ET.Element:
+    """``<clip><video ref/>...</clip>`` as the ``<asset-clip>`` that carries sound too."""
+    attrs = {"name": clip.get("name", ""), "ref": video.get("ref", "")}
+    for key in ("offset", "duration", "start", "lane"):
+        if clip.get(key) is not None:
+            attrs[key] = clip.get(key, "")
+    attrs["audioRole"] = AUDIO_ROLE
+    out = ET.Element("asset-clip", attrs)
+    out.extend(c for c in clip if c is not video)
+    return out
+
+
+def _xml_text(original: str, root: ET.Element) -> str:
+    """``root`` indented, after ``original``'s prologue (XML declaration, doctype)."""
+    at = original.find(f"<{root.tag}")
+    prologue = original[:at] if at >= 0 else ""
+    for element in root.iter():
+        if len(element) and element.text is not None and not element.text.strip():
+            element.text = None
+        if element.tail is not None and not element.tail.strip():
+            element.tail = None
+    ET.indent(root, space="    ")
+    return prologue + ET.tostring(root, encoding="unicode") + "\n"
 
 
 def _add_note(text: str, fmt: str, note: str) -> str:
