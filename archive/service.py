@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -395,6 +395,7 @@ class Archive:
         if not media.info.has_audio:
             raise NoAudioError("has no audio stream to transcribe", path=media.path)
         path = self.media_path(media)
+        options = self.choose_model(media_id, options, cancel)
         engine = get_engine(options)
         record = self._resumable(media_id, options)
         if record is None:
@@ -497,6 +498,47 @@ class Archive:
                 )
             media.error = error
             self.store.table("media").upsert(media.to_dict(), Q.id == media_id)
+
+    def choose_model(
+        self,
+        media_id: str,
+        options: TranscribeOptions,
+        cancel: CancelToken | None = None,
+    ) -> TranscribeOptions:
+        """Resolve ``model="auto"``: English model for English speech, else multilingual.
+
+        The default English model (tiny.en) cannot hear that an interview is in Mandarin;
+        it writes English-sounding nonsense. So the multilingual model listens to the
+        first 30 s (about a second of work) and the run uses the model that fits, with
+        the detected language. A resumed run keeps the language its first part found.
+        Other model names are returned unchanged.
+        """
+        from transcribe.types import AUTO_MODEL
+
+        if options.model != AUTO_MODEL:
+            return options
+        settings = self.settings()
+        english, multilingual = settings["model"], settings["model_multilingual"]
+        language = options.language
+        if options.task == "translate":
+            return replace(options, model=multilingual)
+        if language is None:
+            partial = [t for t in self.transcripts(media_id) if t.status == STATUS_PARTIAL]
+            if partial and partial[-1].language:
+                language = partial[-1].language
+        if language is None:
+            from media.audio import load_audio
+            from transcribe.engine import get_engine
+
+            media = self.get_media(media_id)
+            if not media.info.has_audio:
+                raise NoAudioError("has no audio stream to transcribe", path=media.path)
+            head = load_audio(self.media_path(media), cancel=cancel, max_seconds=30)
+            engine = get_engine(replace(options, model=multilingual, language=None))
+            language, _probability = engine.detect_language(head)
+        if language == "en":
+            return replace(options, model=english, language="en")
+        return replace(options, model=multilingual, language=language)
 
     def _resumable(self, media_id: str, options: TranscribeOptions) -> TranscriptRecord | None:
         """An interrupted run with the same model and task, to continue."""

@@ -159,7 +159,12 @@ def export_selects_cmd(
 @click.argument("media_id")
 @click.option("--format", "fmt", type=click.Choice(["srt", "vtt", "txt", "json"]))
 @click.option("-o", "--output", required=True, metavar="FILE")
-@click.option("--tc", type=TC_CHOICE, default="source", show_default=True)
+@click.option(
+    "--tc",
+    type=TC_CHOICE,
+    default=None,
+    help="source or running [default: running for srt/vtt, as players expect; source else]",
+)
 @click.option("--no-timecodes", is_flag=True, help="Plain text without timecodes.")
 @click.option("--no-original", is_flag=True, help="Translations without the original beside.")
 @_sensitive_options
@@ -171,7 +176,7 @@ def export_transcript_cmd(
     media_id: str,
     fmt: str | None,
     output: str,
-    tc: str,
+    tc: str | None,
     no_timecodes: bool,
     no_original: bool,
     include_sensitive: bool,

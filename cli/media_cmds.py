@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import click
@@ -131,8 +132,15 @@ def transcribe_cmd(
     if vocab_from_cases is None:
         vocab_from_cases = settings["vocab_from_cases"].lower() == "true"
     if model is None:
+        from transcribe.models import is_english_only
+        from transcribe.types import AUTO_MODEL
+
         multilingual = translate or (language and language != "en")
         model = settings["model_multilingual"] if multilingual else settings["model"]
+        if language is None and not translate and is_english_only(model):
+            # Whisper would hear a Mandarin interview as English nonsense: let the
+            # multilingual model tell the language first (Archive.choose_model).
+            model = AUTO_MODEL
     results = []
     failed = False
     for mid in targets:
@@ -142,29 +150,29 @@ def transcribe_cmd(
             if not as_json:
                 click.echo(f"{mid}\talready transcribed (use --force to redo)")
             continue
-        words = hotwords
-        prompt = initial_prompt
-        if vocab_from_cases:
-            try:
-                from archive.cases import vocab_for_media
-            except ImportError as exc:  # pragma: no cover
-                raise UsageError("--vocab-from-cases needs case records support") from exc
-            vocab = vocab_for_media(archive, mid, language=language)
-            if vocab:
-                prompt = f"{prompt} {vocab}".strip() if prompt else vocab
         options = TranscribeOptions(
             model=model,
             language=language,
             task="translate" if translate else "transcribe",
             vad=not no_vad,
-            initial_prompt=prompt,
-            hotwords=words,
+            initial_prompt=initial_prompt,
+            hotwords=hotwords,
             beam_size=beam_size,
             cpu_threads=threads,
             compute_type=compute_type,
         )
         progress = StderrProgress(media.name)
         try:
+            # The model (and language) first: a Mandarin vocabulary is written in
+            # characters, an English one in letters.
+            options = archive.choose_model(mid, options)
+            if vocab_from_cases:
+                from archive.cases import vocab_for_media
+
+                vocab = vocab_for_media(archive, mid, language=options.language)
+                if vocab:
+                    prompt = f"{initial_prompt} {vocab}" if initial_prompt else vocab
+                    options = replace(options, initial_prompt=prompt)
             result = archive.transcribe(mid, options, progress=progress)
         except KeyboardInterrupt:
             progress.finish()

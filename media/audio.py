@@ -37,16 +37,18 @@ def load_audio(
     sample_rate: int = 16000,
     channel: int | None = None,
     cancel: CancelToken | None = None,
+    max_seconds: float | None = None,
 ) -> np.ndarray:
     """Decode the first audio stream to float32 mono in [-1, 1] at ``sample_rate``.
 
     ``channel=None`` averages all channels; ``channel=k`` keeps only channel k (0-based),
     which is how a two-mic interview is transcribed one speaker at a time.
+    ``max_seconds`` decodes only the start (enough to tell the language).
     """
     info = _audio_info(path)
-    if channel is None and info.channels >= 2:
+    if channel is None and info.channels >= 2 and max_seconds is None:
         return load_audio_and_envelopes(path, sample_rate=sample_rate, cancel=cancel)[0]
-    out = _decode(path, sample_rate, _mono_filter(info, channel), channels=1)
+    out = _decode(path, sample_rate, _mono_filter(info, channel), channels=1, seconds=max_seconds)
     raw = bytearray()
     with contextlib.closing(_run(out, path, cancel)) as chunks:
         for data in chunks:
@@ -229,8 +231,17 @@ def _mono_filter(info: MediaInfo, channel: int | None) -> str | None:
     return f"pan=mono|c0=c{channel}"
 
 
-def _decode(path: str | os.PathLike[str], sample_rate: int, af: str | None, *, channels: int):
-    kwargs = {"af": af} if af else {}
+def _decode(
+    path: str | os.PathLike[str],
+    sample_rate: int,
+    af: str | None,
+    *,
+    channels: int,
+    seconds: float | None = None,
+):
+    kwargs: dict[str, object] = {"af": af} if af else {}
+    if seconds is not None:
+        kwargs["t"] = f"{seconds:.3f}"
     return ffmpeg.input(_file_url(path))["a:0"].output(
         "pipe:1",
         format="s16le",

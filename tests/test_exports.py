@@ -123,7 +123,7 @@ def test_edl_markers_read_back_on_their_frames(arch, tmp_path: Path) -> None:
     # 12.52 s into a 10:00:00:00 file at 25 fps is 10:00:12:13: frame 13.
     assert "* LOC: 10:00:12:13" in text
     tl = read_back(out, "edl", rate=25)
-    (clip,) = list(tl.find_clips())
+    (clip,) = list(tl.video_tracks()[0].find_clips())
     assert clip.source_range.start_time.value == timecode_to_frames("10:00:00:00", 25)
     assert clip.source_range.duration.value == 550  # 22 s
     frames = sorted(m.marked_range.start_time.value for m in clip.markers)
@@ -141,7 +141,7 @@ def test_edl_drop_frame_and_mixed_rates(arch, tmp_path: Path) -> None:
     # 1.0 s at 29.97 is frame 29: 00:59:59;29.
     assert re.search(r"\* LOC: 00:59:59;29 ", text)
     tl = read_back(out, "edl", rate=30000 / 1001)
-    (clip,) = list(tl.find_clips())
+    (clip,) = list(tl.video_tracks()[0].find_clips())
     assert clip.source_range.start_time.value == timecode_to_frames("00:59:59;00", 29.97, True)
     assert clip.source_range.duration.value == 180
     with pytest.raises(ExportError, match="one frame rate"):
@@ -153,7 +153,7 @@ def test_fcp7_markers_round_trip(arch, tmp_path: Path) -> None:
     result = export_markers(arch, ["m1", "m2", "m3"], out, "fcp7", include_sensitive=True)
     assert result.items == 4 and result.omitted == 0
     tl = read_back(out, "fcp7")
-    clips = {c.name: c for c in tl.find_clips()}
+    clips = {c.name: c for c in tl.video_tracks()[0].find_clips()}
     assert set(clips) == {"interview_liu.mov", "two_channel_interview.mov", "dropframe_2997.mov"}
     liu = clips["interview_liu.mov"]
     assert liu.source_range.start_time.value == 900000
@@ -250,7 +250,7 @@ def test_selects_sequence_with_clamped_handles(arch, tmp_path: Path) -> None:
     out = tmp_path / "best.edl"
     export_selects(arch, "best", out, "edl", handles=1.0)
     tl = read_back(out, "edl", rate=25)
-    clips = list(tl.find_clips())
+    clips = list(tl.video_tracks()[0].find_clips())
     ranges = [(c.source_range.start_time.value, c.source_range.duration.value) for c in clips]
     # First: 0.5 - 1 clamps to the file start (frame 0) .. 4.0 s; second 11.52 .. 14.9 s.
     assert ranges == [(900000, 100), (900000 + 288, 373 - 288)]
@@ -258,7 +258,7 @@ def test_selects_sequence_with_clamped_handles(arch, tmp_path: Path) -> None:
     assert locs == [900000 + 12, 900000 + 313]
     xml = tmp_path / "best.xml"
     export_selects(arch, "best", xml, "fcp7", handles=100.0)
-    (first, second) = list(read_back(xml, "fcp7").find_clips())
+    (first, second) = list(read_back(xml, "fcp7").video_tracks()[0].find_clips())
     assert first.source_range.duration.value == 550  # clamped to the whole 22 s file
 
 

@@ -559,8 +559,13 @@ def test_auto_model_follows_the_archive_settings() -> None:
 
     settings = {"model": "tiny.en", "model_multilingual": "base"}
     base = TranscribeOptions(beam_size=3)
-    english = transcribe_options(TranscribeChoice(), settings, base)
-    assert (english.model, english.language, english.task) == ("tiny.en", None, "transcribe")
+    detect = transcribe_options(TranscribeChoice(), settings, base)
+    # Language unknown and the English model English-only: the archive picks per file.
+    assert (detect.model, detect.language, detect.task) == ("auto", None, "transcribe")
+    english = transcribe_options(TranscribeChoice(language="en"), settings, base)
+    assert (english.model, english.language) == ("tiny.en", "en")
+    multi = transcribe_options(TranscribeChoice(), {**settings, "model": "small"}, base)
+    assert (multi.model, multi.language) == ("small", None)  # it detects by itself
     zh = transcribe_options(TranscribeChoice(language="zh", translate=True), settings, base)
     assert (zh.model, zh.language, zh.task, zh.beam_size) == ("base", "zh", "translate", 3)
     named = transcribe_options(TranscribeChoice(model="/models/x"), settings, base)

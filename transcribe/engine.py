@@ -31,6 +31,10 @@ class Engine(Protocol):
         """Transcribe float32 16 kHz mono ``audio``; segment times are shifted by ``offset``."""
         ...
 
+    def detect_language(self, audio: np.ndarray) -> tuple[str, float]:
+        """The language spoken in ``audio`` and the engine's confidence (0-1)."""
+        ...
+
 
 def check_language(code: str) -> str:
     """A Whisper language code, lower-cased; anything else is a usage error up front.
@@ -113,6 +117,18 @@ class FasterWhisperEngine:
                 "or a local CTranslate2 model directory"
             ) from exc
         self._batched = None
+
+    def detect_language(self, audio: np.ndarray) -> tuple[str, float]:
+        """The spoken language of ``audio`` (its first 30 s) and Whisper's confidence."""
+        if not self.model.model.is_multilingual:
+            raise UsageError(f"model '{self.model_name}' is English-only and cannot tell languages")
+        try:
+            language, probability, _all = self.model.detect_language(
+                audio=audio[: 30 * SAMPLE_RATE], vad_filter=True
+            )
+        except Exception as exc:
+            raise TranscriptionError(f"language detection failed: {_first_line(exc)}") from exc
+        return language, float(probability)
 
     def _pipeline(self):
         """faster-whisper's batched pipeline over the same loaded model, made once."""

@@ -47,6 +47,11 @@ class Segment:
         )
 
 
+# The model name that means "the archive's English model for English speech, its
+# multilingual model (with the language Whisper detects) for anything else".
+AUTO_MODEL = "auto"
+
+
 @dataclass
 class TranscribeOptions:
     """What the user can choose for one run. None means the engine's default."""

@@ -27,7 +27,8 @@ from archive.errors import Cancelled, TapelogError, UsageError
 from archive.models import MediaRecord
 from archive.progress import CancelToken, ProgressEvent
 from archive.service import Archive
-from transcribe.types import TranscribeOptions
+from transcribe.models import is_english_only
+from transcribe.types import AUTO_MODEL, TranscribeOptions
 from tui import casework
 from tui.format import clock, col, eta_text
 from tui.fuzzy import Choice
@@ -66,6 +67,8 @@ def transcribe_options(
         multilingual = choice.translate or language not in ("", "en")
         key = "model_multilingual" if multilingual else "model"
         model = settings.get(key) or ("base" if multilingual else "tiny.en")
+        if not language and not choice.translate and is_english_only(model):
+            model = AUTO_MODEL  # the archive picks per file (Archive.choose_model)
     return replace(
         base,
         model=model,
@@ -95,6 +98,8 @@ class LibraryRow:
 def describe_options(options: TranscribeOptions, choice: TranscribeChoice) -> str:
     task = "translate to English" if options.task == "translate" else "transcribe"
     names = " · case names" if choice.vocab_from_cases else ""
+    if options.model == AUTO_MODEL:
+        return f"English model for English, multilingual for the rest · {task}{names}"
     return f"{options.model} · {options.language or 'auto'} · {task}{names}"
 
 
@@ -103,6 +108,8 @@ def short_options(options: TranscribeOptions, choice: TranscribeChoice) -> str:
     model = options.model if len(options.model) <= 16 else "…" + options.model[-15:]
     task = "→en" if options.task == "translate" else ""
     names = " +names" if choice.vocab_from_cases else ""
+    if options.model == AUTO_MODEL:  # tiny.en for English, base for the rest: per file
+        return f"whisper: model by language{task}{names}"
     return f"whisper: {model} {options.language or 'auto'}{task}{names}"
 
 
@@ -371,6 +378,9 @@ class LibraryScreen(TapelogScreen):
         options = transcribe_options(
             choice, self.archive.settings(), self.tapelog.transcribe_options
         )
+        if media_id is not None:
+            # In the queue's worker: telling the language takes base about a second.
+            options = self.archive.choose_model(media_id, options)
         if choice.vocab_from_cases and media_id is not None:
             vocab = casebook.vocab_for_media(self.archive, media_id, language=options.language)
             if vocab:
