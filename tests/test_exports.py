@@ -203,14 +203,14 @@ def test_fcpxml_markers_exact_times(arch, tmp_path: Path) -> None:
 
 
 def test_marker_redaction(arch, tmp_path: Path) -> None:
-    """A marker points the editor at a shot, which no text can redact: left out."""
+    """The clip is on the timeline anyway: the marker stays as a warning, words hidden."""
     out = tmp_path / "r.xml"
     result = export_markers(arch, ["m1"], out, "fcp7", redact=True)
-    assert result.redacted == 0 and result.omitted == 1 and result.items == 2
+    assert result.redacted == 1 and result.omitted == 0 and result.items == 3
     text = out.read_text()
-    assert "[redacted" not in text
+    assert "[redacted: minor]" in text
     assert "DNA database" not in text
-    assert "redaction cannot hide footage: 1 sensitive passage left out (people flagged" in text
+    assert "redacted (people flagged" in text
 
 
 def test_unwritable_path_is_a_clear_error(arch, tmp_path: Path) -> None:

@@ -61,7 +61,10 @@ def write_markers(
     if not media:
         raise UsageError("no media to export markers for")
     sens = sensitivity or Sensitivity()
-    kept = sens.apply(list(passages), footage=True)
+    # Markers sit on whole clips: the footage is on the editor's timeline whatever we
+    # do, so a redacted passage keeps its marker, with the words and flagged names
+    # hidden: "[REDACTED: MINOR]" on that span warns the editor off it.
+    kept = sens.apply(list(passages), footage=False)
     timeline = build_timeline(name, marker_plans(media, [timeline_passage(p) for p in kept]), fmt)
     out = write_sequence(timeline, path, fmt, sens.note)
     return sens.fill(ExportResult(str(out), fmt, items=len(kept)))
