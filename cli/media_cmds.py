@@ -70,6 +70,21 @@ def import_cmd(ctx: click.Context, paths: tuple[str, ...], recursive: bool, as_j
         ctx.exit(1)
 
 
+def _wants_more(archive, media, translate: bool) -> bool:
+    """Whether a done file still has work asked of it: a run to resume, or a translation.
+
+    An interrupted ``--force`` run leaves a partial transcript beside the done one; a
+    translation of a file transcribed in its own language is a new transcript, not a
+    redo, so neither needs ``--force``.
+    """
+    records = archive.transcripts(media.id)
+    if any(t.status == "partial" for t in records):
+        return True
+    current = next((t for t in records if t.id == media.transcript_id), None)
+    task = "translate" if translate else "transcribe"
+    return current is not None and current.options.get("task", "transcribe") != task
+
+
 @click.command("transcribe")
 @click.argument("ids", nargs=-1)
 @click.option("--all", "all_", is_flag=True, help="Every media file not yet fully transcribed.")
@@ -118,7 +133,8 @@ def transcribe_cmd(
         targets = [
             m.id
             for m in archive.list_media()
-            if (force or m.transcript_status != "done") and m.info.has_audio
+            if m.info.has_audio
+            and (force or m.transcript_status != "done" or _wants_more(archive, m, translate))
         ]
     else:
         targets = list(dict.fromkeys(ids))
@@ -145,7 +161,11 @@ def transcribe_cmd(
     failed = False
     for mid in targets:
         media = archive.get_media(mid)
-        if media.transcript_status == "done" and not force and not all_:
+        if (
+            media.transcript_status == "done"
+            and not force
+            and not _wants_more(archive, media, translate)
+        ):
             results.append({"media_id": mid, "status": "done", "skipped": True})
             if not as_json:
                 click.echo(f"{mid}\talready transcribed (use --force to redo)")

@@ -76,3 +76,21 @@ def test_silence_shows_as_transcribed_with_no_speech(archive, media_dir: Path) -
     assert out.returncode == 0, out.stderr
     out = run_cli("show", "m1", archive=archive.root)
     assert "(transcribed: no speech found)" in out.stdout
+
+
+@pytest.mark.slow
+def test_done_files_still_take_a_translation_or_an_unfinished_run(archive, media_dir) -> None:
+    """Only a repeat of the same work needs --force."""
+    from archive.models import TranscriptRecord
+
+    archive.import_paths([media_dir / "silence.wav"])
+    assert run_cli("transcribe", "m1", archive=archive.root).returncode == 0
+    again = run_cli("transcribe", "m1", archive=archive.root)
+    assert "already transcribed" in again.stdout
+    # An interrupted --force run left a partial transcript: the next run resumes it.
+    with archive.store.transaction():
+        rec = TranscriptRecord("tr9", "m1", "tiny.en", {"task": "transcribe"}, "2099", "partial")
+        archive.store.table("transcripts").insert(rec.to_dict())
+    resumed = run_cli("transcribe", "m1", "--model", "tiny.en", archive=archive.root)
+    assert resumed.returncode == 0 and "already transcribed" not in resumed.stdout
+    assert archive.get_transcript("tr9").status == "done"
