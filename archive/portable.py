@@ -17,6 +17,7 @@ import never leaves something that looks like a whole archive.
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import io
 import json
@@ -133,7 +134,7 @@ def export_archive(root: str | Path, dest_file: str | Path) -> ExportSummary:
     except OSError as exc:
         with contextlib.suppress(OSError):
             tmp.unlink()
-        raise _os_error(exc, dest) from exc
+        raise _dest_error(exc, dest) from exc
     except BaseException:
         with contextlib.suppress(OSError):
             tmp.unlink()
@@ -169,13 +170,28 @@ def _safe_relpath(name: str) -> str:
     return "/".join(rel)
 
 
+def _dest_error(exc: OSError, dest: Path) -> PortableArchiveError:
+    """Writing the export file failed: about that folder, not the archive being read."""
+    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return PortableArchiveError(
+            "cannot write the export here (read-only folder)", path=str(dest)
+        )
+    if exc.errno == errno.ENOSPC:
+        return PortableArchiveError("disk full; the export was not written", path=str(dest))
+    return PortableArchiveError(f"cannot write the export: {exc.strerror or exc}", path=str(dest))
+
+
 def _open_tar(file: Path) -> tarfile.TarFile:
     try:
         return tarfile.open(file, mode="r:*")
     except FileNotFoundError:
         raise PortableArchiveError("no such file", path=str(file)) from None
     except (tarfile.TarError, OSError, EOFError) as exc:
-        raise PortableArchiveError(f"not a tapelog archive export ({exc})", path=str(file)) from exc
+        # tarfile lists every compression it tried, over several lines: one is enough.
+        reason = str(exc).splitlines()[-1].lstrip("- ") if str(exc) else type(exc).__name__
+        raise PortableArchiveError(
+            f"not a tapelog archive export (not a tar file: {reason})", path=str(file)
+        ) from exc
 
 
 def _members(tar: tarfile.TarFile, file: Path) -> dict[str, tarfile.TarInfo]:

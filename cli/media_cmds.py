@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import replace
 from pathlib import Path
 
@@ -35,6 +36,17 @@ def register(group: click.Group) -> None:
         group.add_command(command)
 
 
+def _is_archive_import(paths: tuple[str, ...]) -> bool:
+    import tarfile
+
+    if len(paths) == 3 and Path(paths[1]).is_file():
+        with contextlib.suppress(OSError):
+            return tarfile.is_tarfile(paths[1])
+    if not Path("archive").exists():
+        raise UsageError("usage: tapelog import archive FILE DEST (an empty folder)")
+    return False
+
+
 @click.command("import")
 @click.argument("paths", nargs=-1, required=True)
 @click.option("--recursive", "-r", is_flag=True, help="Descend into sub-folders.")
@@ -42,7 +54,17 @@ def register(group: click.Group) -> None:
 @json_option
 @click.pass_context
 def import_cmd(ctx: click.Context, paths: tuple[str, ...], recursive: bool, as_json: bool) -> None:
-    """Import camera files (or folders of them) into the archive."""
+    """Import camera files (or folders of them) into the archive.
+
+    `tapelog import archive FILE DEST` is `tapelog archive import FILE DEST` (the pair of
+    `tapelog export archive`) when FILE is a tar file, even beside a folder named
+    `archive`.
+    """
+    if paths[0] == "archive" and _is_archive_import(paths):
+        from cli.admin_cmds import archive_import_cmd
+
+        ctx.invoke(archive_import_cmd, file=paths[1], dest=paths[2], as_json=as_json)
+        return
     archive = open_archive(ctx)
     progress = None if as_json else StderrProgress("import")
     results = archive.import_paths(list(paths), recursive=recursive, progress=None)

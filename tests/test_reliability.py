@@ -487,6 +487,19 @@ def test_export_import_round_trip_with_checksums(small_archive: Path, tmp_path: 
     assert again.returncode == 2 and "not an empty folder" in again.stderr
 
 
+def test_import_archive_is_the_pair_of_export_archive(small_archive: Path, tmp_path: Path) -> None:
+    file = tmp_path / "crew.tapelog.tar"
+    assert run_cli("export", "archive", str(file), archive=small_archive).returncode == 0
+    dest, unused = tmp_path / "dest", tmp_path / "unused"
+    proc = run_cli("import", "archive", str(file), str(dest), archive=unused)
+    assert proc.returncode == 0, proc.stderr
+    assert _tree(dest) == _tree(small_archive) and not unused.exists()
+    bad = tmp_path / "not.tar"
+    bad.write_text("not a tar")
+    proc = run_cli("archive", "import", str(bad), str(tmp_path / "d2"))
+    assert proc.returncode == 1 and proc.stderr.count("\n") == 1 and "\\n" not in proc.stderr
+
+
 def test_a_damaged_store_is_not_exported(small_archive: Path, tmp_path: Path) -> None:
     """Its checksums would match on the other machine, where there is no backup."""
     tags = small_archive / "store" / "tags.json"
