@@ -524,6 +524,48 @@ def list_backups(root: Path) -> list[Path]:
     return sorted((p for p in folder.glob("tapelog-*") if p.is_dir()), reverse=True)
 
 
+SUMMARY_TABLES = ("media", "transcripts", "corrections", "tags", "cases", "people", "selections")
+
+
+def store_summary(folder: Path) -> dict[str, int | None]:
+    """Records per table in a store or backup folder (None: the table cannot be read).
+
+    Backups are named by time only; the counts are what tells a crew which one holds
+    yesterday's tagging before they restore it.
+    """
+    out: dict[str, int | None] = {}
+    for name in SUMMARY_TABLES:
+        path = Path(folder) / f"{name}.json"
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            out[name] = len(data) if isinstance(data, dict) else None
+        except FileNotFoundError:
+            out[name] = 0
+        except (OSError, ValueError):
+            out[name] = None
+    return out
+
+
+def describe_summary(summary: dict[str, int | None]) -> str:
+    """``3 media, 12 tags, ...`` for people (a damaged table shows as ``? tags``)."""
+    parts = []
+    for name, n in summary.items():
+        if n == 0 and name not in ("media", "tags"):
+            continue
+        parts.append(f"{'?' if n is None else n} {name}")
+    return ", ".join(parts)
+
+
+def backup_time(backup: Path) -> str:
+    """The UTC time in a backup's name, as ``2026-11-23 12:00:41 UTC``."""
+    stamp = backup.name.removeprefix("tapelog-")
+    try:
+        when = datetime.strptime(stamp[:15], "%Y%m%dT%H%M%S")
+    except ValueError:
+        return stamp
+    return when.strftime("%Y-%m-%d %H:%M:%S UTC")
+
+
 def restore_backup(root: Path, backup: str | Path | None = None) -> Path:
     """Put a backup back as the store; the current files (even corrupt) are kept aside.
 

@@ -21,13 +21,24 @@ def register(group: click.Group) -> None:
 @click.pass_context
 def backups_cmd(ctx: click.Context, as_json: bool) -> None:
     """List the automatic backups of the archive store, newest first."""
-    from archive.store import list_backups
+    from archive.store import backup_time, describe_summary, list_backups, store_summary
 
     rows = [
-        {"name": b.name, "files": len(list(b.glob("*.json")))}
+        {
+            "name": b.name,
+            "time": backup_time(b),
+            "files": len(list(b.glob("*.json"))),
+            "records": store_summary(b),
+        }
         for b in list_backups(archive_dir(ctx))
     ]
-    emit(as_json, rows, lambda: [click.echo(f"{r['name']}\t{r['files']} tables") for r in rows])
+    emit(
+        as_json,
+        rows,
+        lambda: [
+            click.echo(f"{r['name']}\t{r['time']}\t{describe_summary(r['records'])}") for r in rows
+        ],
+    )
 
 
 @click.command("restore")
@@ -40,10 +51,20 @@ def restore_cmd(ctx: click.Context, backup: str | None) -> None:
     The current store, even a corrupt one, is kept beside it as
     store.replaced-<time>/.
     """
-    from archive.store import restore_backup
+    from archive.store import STORE_DIR, describe_summary, restore_backup, store_summary
 
-    used = restore_backup(archive_dir(ctx), backup)
-    click.echo(f"restored {used.name}")
+    root = archive_dir(ctx)
+    before = store_summary(root / STORE_DIR) if (root / STORE_DIR).is_dir() else None
+    used = restore_backup(root, backup)
+    click.echo(f"restored {used.name} ({describe_summary(store_summary(used))})")
+    if before is not None:
+        # Said plainly: the newest backup can be older than an hour of tagging.
+        click.echo(
+            f"the store it replaced ({describe_summary(before)}) is kept as "
+            "store.replaced-<time>; `tapelog restore` takes a backup name to choose another "
+            "(see `tapelog backups`)",
+            err=True,
+        )
 
 
 @click.command("reindex")

@@ -272,3 +272,20 @@ def test_valid_json_of_the_wrong_shape_is_a_clear_error(
     assert "Traceback" not in out.stderr and message in out.stderr
     assert "tapelog restore" in out.stderr
     assert (tmp_path / "store" / f"{table}.json").read_text(encoding="utf-8") == text
+
+
+def test_backups_say_what_they_hold_and_restore_says_what_it_replaced(
+    archive, media_dir: Path
+) -> None:
+    from tests.conftest import run_cli
+
+    archive.store.backup_now()  # the empty store
+    archive.import_paths([media_dir / "silence.wav"])
+    with archive.store.transaction():
+        archive.store.table("tags").insert({"id": "g1", "media_id": "m1", "start": 0, "end": 1})
+    out = run_cli("backups", archive=archive.root)
+    assert out.returncode == 0 and "0 media, 0 tags" in out.stdout and "UTC" in out.stdout
+    out = run_cli("restore", archive=archive.root)
+    assert out.returncode == 0, out.stderr
+    assert "(0 media, 0 tags)" in out.stdout
+    assert "the store it replaced (1 media, 1 tags) is kept as store.replaced-" in out.stderr
