@@ -76,6 +76,10 @@ def test_silence_shows_as_transcribed_with_no_speech(archive, media_dir: Path) -
     assert out.returncode == 0, out.stderr
     out = run_cli("show", "m1", archive=archive.root)
     assert "(transcribed: no speech found)" in out.stdout
+    out = run_cli(
+        "export", "transcript", "m1", "--format", "srt", "-o", "x.srt", archive=archive.root
+    )
+    assert out.returncode == 2 and "no speech was found" in out.stderr
 
 
 @pytest.mark.slow

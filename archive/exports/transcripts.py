@@ -326,6 +326,8 @@ def export_transcript(
 
     media = archive.get_media(media_id)
     segments = archive.segments(media_id)
+    if not segments and media.transcript_status == "done":
+        raise UsageError(f"{media_id} was transcribed and no speech was found: nothing to export")
     if not segments:
         raise UsageError(f"{media_id} has no transcript yet (run `tapelog transcribe {media_id}`)")
     original = original_segments(archive, media) if side_by_side else None
