@@ -103,6 +103,7 @@ class ImportReport:
     updated: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     problems: list[ImportProblem] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # imported, but worth a look
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -112,6 +113,7 @@ class ImportReport:
             "updated": len(self.updated),
             "unchanged": len(self.unchanged),
             "problems": [p.to_dict() for p in self.problems],
+            "warnings": list(self.warnings),
         }
 
 
@@ -145,6 +147,17 @@ def import_records(archive: Archive, path: str | Path, kind: str | None = None) 
                 report.updated.append(rid)
         if new_docs:
             table.insert_multiple(new_docs)
+        if kind == "people":
+            # Imported anyway (the cases may come next), but a typo in a case id would
+            # silently keep this person's passages out of that case's dossier.
+            known = {d.get("case_id") for d in archive.store.table("cases").all()}
+            for rec in records:
+                missing = [c for c in getattr(rec, "cases", []) if c not in known]
+                if missing:
+                    report.warnings.append(
+                        f"{rec.person_id}: case {', '.join(missing)} is not in the archive "
+                        "(import the case records, or correct the id)"
+                    )
     return report
 
 

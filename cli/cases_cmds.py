@@ -31,6 +31,8 @@ def _import(ctx: click.Context, path: str, kind: str, as_json: bool) -> None:
     report = C.import_records(archive, path, kind)
     for p in report.problems:
         click.echo(f"tapelog: {path}: {p}", err=True)
+    for w in report.warnings:
+        click.echo(f"tapelog: warning: {path}: {w}", err=True)
 
     def text() -> None:
         click.echo(

@@ -104,6 +104,19 @@ def test_reimport_of_some_columns_keeps_the_others(archive, tmp_path):
     assert C.get_person(archive, "P-005").flags == []
 
 
+def test_people_naming_unknown_cases_import_with_a_warning(archive, tmp_path):
+    C.import_cases(archive, SAMPLES / "cases_from_seeds.csv")
+    p = tmp_path / "people.csv"
+    p.write_text("person_id,name,cases\nP-9,Mr. Wang,C-NOPE;C-2010-TY-001\n", encoding="utf-8")
+    rep = C.import_people(archive, p)
+    assert rep.added == ["P-9"] and not rep.problems
+    assert rep.warnings == [
+        "P-9: case C-NOPE is not in the archive (import the case records, or correct the id)"
+    ]
+    out = run_cli("people", "import", str(p), archive=archive.root)
+    assert out.returncode == 0 and "warning:" in out.stderr and "C-NOPE" in out.stderr
+
+
 def test_an_unclosed_quote_is_reported_not_swallowed(archive, tmp_path):
     p = tmp_path / "quote.csv"
     p.write_text(
