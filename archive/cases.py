@@ -243,6 +243,39 @@ def add_theme(archive: Archive, name: str) -> str:
     return _resolve_theme(archive, name) or name
 
 
+def delete_theme(archive: Archive, name: str) -> str:
+    """Remove an unused theme (and its unused sub-themes) from the vocabulary.
+
+    A theme still on tags is refused, not stripped from them: a deleted theme would take
+    a crew's tagging with it. Merging it into another theme moves the tags instead.
+    """
+    theme = _resolve_theme(archive, name)
+    if theme is None:
+        raise NotFoundError(f"no theme '{name}' (see `tapelog themes list`)")
+    with archive.store.transaction():
+        used = [
+            d.get("id")
+            for d in archive.store.table("tags").all()
+            if any(_under(t, theme) for t in d.get("themes") or [])
+        ]
+        if used:
+            raise UsageError(
+                f"{len(used)} tag(s) use theme '{theme}': `tapelog themes merge \"{theme}\" "
+                "--into OTHER` moves them, then delete"
+            )
+        table = archive.store.table("themes")
+        ids = [d.doc_id for d in table.all() if _under(d.get("name", ""), theme)]
+        table.remove(doc_ids=ids)
+    return theme
+
+
+def read_theme_lines(text: str) -> list[str]:
+    """Theme names from a text file: one per line, blank lines and ``#`` comments skipped."""
+    return [
+        ln.strip() for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith("#")
+    ]
+
+
 def _retheme(archive: Archive, sources: Sequence[str], target: str) -> int:
     """Move every theme under each source (itself and its children) under ``target``
     in the vocabulary and on every tag. Returns how many tags changed."""

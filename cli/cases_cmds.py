@@ -10,7 +10,7 @@ from __future__ import annotations
 import click
 
 from archive import cases as C
-from archive.errors import TapelogError
+from archive.errors import TapelogError, UsageError
 from cli.common import archive_option, emit, fmt_seconds, json_option, media_time, open_archive
 
 
@@ -212,14 +212,34 @@ def themes_list(ctx: click.Context, as_json: bool) -> None:
 
 
 @themes_group.command("add")
-@click.argument("names", nargs=-1, required=True)
+@click.argument("names", nargs=-1)
+@click.option(
+    "--from",
+    "from_file",
+    type=click.File("r", encoding="utf-8-sig"),
+    help="A text file of themes, one per line (# comments), like samples/themes.txt.",
+)
 @archive_option
 @click.pass_context
-def themes_add(ctx: click.Context, names: tuple[str, ...]) -> None:
-    """Add themes to the vocabulary."""
+def themes_add(ctx: click.Context, names: tuple[str, ...], from_file) -> None:
+    """Add themes to the vocabulary (all or none: every name is checked first)."""
+    wanted = list(names) + (C.read_theme_lines(from_file.read()) if from_file else [])
+    if not wanted:
+        raise UsageError("name themes to add, or give --from FILE")
+    for name in wanted:
+        C.normalize_theme(name)  # a bad name stops the command before anything is added
     archive = open_archive(ctx)
-    for name in names:
+    for name in wanted:
         click.echo(C.add_theme(archive, name))
+
+
+@themes_group.command("delete")
+@click.argument("name")
+@archive_option
+@click.pass_context
+def themes_delete(ctx: click.Context, name: str) -> None:
+    """Delete an unused theme (one on tags: merge it into another first)."""
+    click.echo(f"deleted '{C.delete_theme(open_archive(ctx), name)}'")
 
 
 @themes_group.command("rename")

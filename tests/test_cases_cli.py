@@ -286,3 +286,20 @@ def test_cli_cases_people_tags_links(isolated_archive: Path, tmp_path: Path):
     assert len(shown["passages"]) >= 1 and "Liu Jingjun" in shown["passages"][0]["text"]
     r = run_cli("cases", "import", str(tmp_path / "missing.csv"))
     assert r.returncode in (1, 2) and "missing.csv" in r.stderr
+
+
+def test_themes_from_a_file_all_or_nothing_and_delete_only_unused(liu, tmp_path):
+    archive, mid = liu
+    root = str(archive.root)
+    out = run_cli("themes", "add", "--from", str(SAMPLES / "themes.txt"), archive=Path(root))
+    assert out.returncode == 0, out.stderr
+    listed = set(C.list_themes(archive))
+    assert "police response" in listed and "DNA database" in listed
+    out = run_cli("themes", "add", "good one", "  ", archive=Path(root))
+    assert out.returncode == 2 and "good one" not in C.list_themes(archive)
+    C.add_tag(archive, mid, 1.0, 2.0, themes=["police response/inaction"])
+    out = run_cli("themes", "delete", "police response", archive=Path(root))
+    assert out.returncode == 2 and "themes merge" in out.stderr
+    assert C.list_tags(archive)[0].themes == ["police response/inaction"]  # untouched
+    assert run_cli("themes", "delete", "DNA database", archive=Path(root)).returncode == 0
+    assert "DNA database" not in C.list_themes(archive)
