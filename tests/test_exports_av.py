@@ -279,8 +279,10 @@ def test_fcp7_selects_sound_keeps_in_and_out(av, tmp_path: Path) -> None:
     (a1,) = tl.audio_tracks()
     # 11.52 .. 14.9 s: frames 288 .. 373 of the file.
     assert _ranges(v1) == _ranges(a1) == [(_url(av, "m1"), 900000 + 288, 85)]
+    (picture,) = v1.find_clips()
     (sound,) = a1.find_clips()
-    assert [m.marked_range.start_time.value for m in sound.markers] == [313]
+    assert [m.marked_range.start_time.value for m in picture.markers] == [313]
+    assert list(sound.markers) == []  # once, on the picture: NLEs list a marker per track
 
 
 def test_fcpxml_clips_carry_their_sound(av, tmp_path: Path) -> None:

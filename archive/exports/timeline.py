@@ -206,8 +206,15 @@ def audio_lanes(media: MediaRecord, fmt: str) -> int:
 
 
 def _audio_clip(clip: otio.schema.Clip, channel: int, fmt: str) -> otio.schema.Clip:
-    """The sound of ``clip``'s file, channel ``channel``: same file, range and markers."""
+    """The sound of ``clip``'s file, channel ``channel``: same file and range.
+
+    Markers stay only where there is no picture to carry them (a sound-only file).
+    """
     sound = copy.deepcopy(clip)
+    if clip.media_reference.metadata.get(AUDIO_META, {}).get("has_video"):
+        # The picture carries the markers; on its linked sound too, Premiere and
+        # Resolve list each marker once per track.
+        del sound.markers[:]
     if fmt == "fcp7":
         sound.metadata["fcp_xml"] = {
             "sourcetrack": {"mediatype": "audio", "trackindex": str(channel)}
