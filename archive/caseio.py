@@ -17,8 +17,8 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
-from archive.errors import ImportFormatError, NotFoundError
-from archive.models import SENSITIVE_FLAGS, Case, Person
+from tapelog.archive.errors import ImportFormatError, NotFoundError
+from tapelog.archive.models import SENSITIVE_FLAGS, Case, Person
 
 CASE_STATUSES = ("missing", "found", "reunited", "unknown")
 LIST_FIELDS = {"aliases", "parents", "cases", "flags"}

@@ -22,16 +22,15 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from tapelog.archive import names as N
+from tapelog.archive.caseio import ImportProblem, read_records
+from tapelog.archive.errors import NotFoundError, UsageError
+from tapelog.archive.linking import MIN_SCORE, NameIndex, find_duplicate_cases, find_mentions
+from tapelog.archive.models import SENSITIVE_FLAGS, Case, LinkSuggestion, Person, Tag
 from tinydb import Query
 
-from archive import names as N
-from archive.caseio import ImportProblem, read_records
-from archive.errors import NotFoundError, UsageError
-from archive.linking import MIN_SCORE, NameIndex, find_duplicate_cases, find_mentions
-from archive.models import SENSITIVE_FLAGS, Case, LinkSuggestion, Person, Tag
-
 if TYPE_CHECKING:
-    from archive.service import Archive
+    from tapelog.archive.service import Archive
 
 # A tag end this far past the media's end is float noise (a typed HH:MM:SS.mmm, a
 # rounded duration) and is clamped, not refused. Link passages are clamped whole.
@@ -892,6 +891,6 @@ def _vocab_text(words: list[str], chinese: bool) -> str:
 
 
 def _file_segment(path: str) -> Any:
-    from transcribe.types import Segment
+    from tapelog.transcribe.types import Segment
 
     return Segment(0.0, 0.0, Path(path).stem.replace("_", " "))

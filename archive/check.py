@@ -25,12 +25,12 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from archive.errors import TapelogError
-from archive.store import JOURNAL_NAME, STORE_DIR, TABLES, pid_alive
-from archive.transcripts import TRANSCRIPTS_DIR, transcript_path
+from tapelog.archive.errors import TapelogError
+from tapelog.archive.store import JOURNAL_NAME, STORE_DIR, TABLES, pid_alive
+from tapelog.archive.transcripts import TRANSCRIPTS_DIR, transcript_path
 
 if TYPE_CHECKING:
-    from archive.service import Archive
+    from tapelog.archive.service import Archive
 
 ERROR = "error"
 WARNING = "warning"
@@ -143,7 +143,7 @@ def _leftover_temp_files(root: Path) -> list[Problem]:
 
 def check_root(root: str | Path, *, deep: bool = False) -> list[Problem]:
     """Check the archive at ``root`` without changing it (opening finishes a journal)."""
-    from archive.service import Archive
+    from tapelog.archive.service import Archive
 
     root = Path(root).expanduser()
     problems = check_store_files(root)
@@ -339,7 +339,7 @@ def _check_media_files(
             )
             continue
         if deep:
-            from media.fingerprint import fingerprint
+            from tapelog.media.fingerprint import fingerprint
 
             try:
                 now = fingerprint(path)
@@ -499,7 +499,7 @@ def _check_segments(path: Path, rec: dict[str, Any], media: dict[str, Any] | Non
 
 def _check_index(archive: Archive) -> list[Problem]:
     """Compare the index's signatures with what ``Archive.sync_index`` would want."""
-    from archive.index import INDEX_DIR, INDEX_NAME
+    from tapelog.archive.index import INDEX_DIR, INDEX_NAME
 
     path = archive.root / INDEX_DIR / INDEX_NAME
     if not path.exists():

@@ -29,8 +29,7 @@ from pathlib import Path
 import numpy as np
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import JaroWinkler
-
-from archive.errors import UsageError
+from tapelog.archive.errors import UsageError
 
 INDEX_DIR = "index"
 INDEX_NAME = "search.sqlite"

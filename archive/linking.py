@@ -31,10 +31,9 @@ from dataclasses import dataclass, field
 from itertools import product
 
 from rapidfuzz.distance import JaroWinkler
-
-from archive import names as N
-from archive.models import Case, Person
-from transcribe.types import Segment
+from tapelog.archive import names as N
+from tapelog.archive.models import Case, Person
+from tapelog.transcribe.types import Segment
 
 STRONG = 0.85  # a mention at least this good puts its target in the media's context
 MIN_SCORE = 0.6

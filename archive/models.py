@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any, TypeVar
 
-from archive.errors import StoreCorruptError
-from media.info import MediaInfo
+from tapelog.archive.errors import StoreCorruptError
+from tapelog.media.info import MediaInfo
 
 T = TypeVar("T")
 

@@ -30,12 +30,12 @@ from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 from typing import IO, TYPE_CHECKING, Any
 
-from archive.errors import StoreError, UsageError
-from archive.store import STORE_DIR, Store, _fsync_dir, _os_error
-from archive.transcripts import TRANSCRIPTS_DIR
+from tapelog.archive.errors import StoreError, UsageError
+from tapelog.archive.store import STORE_DIR, Store, _fsync_dir, _os_error
+from tapelog.archive.transcripts import TRANSCRIPTS_DIR
 
 if TYPE_CHECKING:
-    from archive.service import Archive
+    from tapelog.archive.service import Archive
 
 FORMAT = "tapelog-archive"
 FORMAT_VERSION = 1
@@ -294,7 +294,7 @@ def verify_export(file: str | Path) -> dict[str, Any]:
 
 def import_archive(file: str | Path, dest_dir: str | Path) -> Archive:
     """Unpack an export into an empty ``dest_dir`` after verifying it; returns it opened."""
-    from archive.service import Archive
+    from tapelog.archive.service import Archive
 
     file = Path(file).expanduser()
     dest = Path(dest_dir).expanduser()

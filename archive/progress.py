@@ -12,7 +12,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from archive.errors import Cancelled
+from tapelog.archive.errors import Cancelled
 
 
 @dataclass(frozen=True)

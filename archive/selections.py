@@ -11,13 +11,12 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
+from tapelog.archive.errors import NotFoundError, UsageError
+from tapelog.archive.models import Selection, SelectionItem
 from tinydb import Query
 
-from archive.errors import NotFoundError, UsageError
-from archive.models import Selection, SelectionItem
-
 if TYPE_CHECKING:
-    from archive.service import Archive
+    from tapelog.archive.service import Archive
 
 Q = Query()
 TABLE = "selections"
@@ -59,7 +58,7 @@ def _check_item(archive: Archive, item: SelectionItem) -> SelectionItem:
     if duration and item.end > duration:
         item.end = duration
     if not item.text:
-        from archive.exports.common import quote_for
+        from tapelog.archive.exports.common import quote_for
 
         item.text = quote_for(archive.segments(item.media_id), item.start, item.end)
     return item

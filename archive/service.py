@@ -15,17 +15,15 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from tinydb import Query
-
-from archive.errors import (
+from tapelog.archive.errors import (
     MediaError,
     NoAudioError,
     NotFoundError,
     TapelogError,
     UsageError,
 )
-from archive.index import IndexRow, RawHit, SearchIndex
-from archive.models import (
+from tapelog.archive.index import IndexRow, RawHit, SearchIndex
+from tapelog.archive.models import (
     STATUS_DONE,
     STATUS_FAILED,
     STATUS_NO_AUDIO,
@@ -36,9 +34,9 @@ from archive.models import (
     SpeakerName,
     TranscriptRecord,
 )
-from archive.progress import CancelToken, ProgressCallback, ProgressEvent, report
-from archive.store import Store
-from archive.transcripts import (
+from tapelog.archive.progress import CancelToken, ProgressCallback, ProgressEvent, report
+from tapelog.archive.store import Store
+from tapelog.archive.transcripts import (
     TRANSCRIPTS_DIR,
     SegmentWriter,
     apply_corrections,
@@ -46,7 +44,8 @@ from archive.transcripts import (
     transcript_path,
     write_segments,
 )
-from transcribe.types import Segment, TranscribeOptions
+from tapelog.transcribe.types import Segment, TranscribeOptions
+from tinydb import Query
 
 MEDIA_EXTENSIONS = {
     ".mov", ".mp4", ".m4v", ".mxf", ".mkv", ".avi", ".mts", ".m2ts", ".webm", ".3gp",
@@ -227,8 +226,8 @@ class Archive:
         twice; if its recorded path no longer exists, the record is relinked to the new
         place. A file that cannot be read is reported as failed; the others go on.
         """
-        from media.fingerprint import fingerprint
-        from media.probe import probe
+        from tapelog.media.fingerprint import fingerprint
+        from tapelog.media.probe import probe
 
         files = self.expand_paths(paths, recursive)
         results: list[ImportResult] = []
@@ -272,7 +271,7 @@ class Archive:
 
     def relink(self, folder: str | Path, *, recursive: bool = True) -> list[tuple[str, str]]:
         """Find moved files by fingerprint under ``folder``; returns (media_id, new path)."""
-        from media.fingerprint import fingerprint
+        from tapelog.media.fingerprint import fingerprint
 
         missing = {m.fingerprint: m for m in self.list_media() if not Path(m.path).exists()}
         moved: list[tuple[str, str]] = []
@@ -386,10 +385,10 @@ class Archive:
         segment. On success the new transcript becomes current; older versions and
         every human correction are kept (corrections re-apply where times match).
         """
-        from media.audio import load_audio, load_audio_and_envelopes
-        from transcribe.engine import get_engine
-        from transcribe.lines import split_sentences
-        from transcribe.speakers import assign_speakers, channels_differ
+        from tapelog.media.audio import load_audio, load_audio_and_envelopes
+        from tapelog.transcribe.engine import get_engine
+        from tapelog.transcribe.lines import split_sentences
+        from tapelog.transcribe.speakers import assign_speakers, channels_differ
 
         media = self.get_media(media_id)
         if not media.info.has_audio:
@@ -513,7 +512,7 @@ class Archive:
         the detected language. A resumed run keeps the language its first part found.
         Other model names are returned unchanged.
         """
-        from transcribe.types import AUTO_MODEL
+        from tapelog.transcribe.types import AUTO_MODEL
 
         if options.model != AUTO_MODEL:
             return options
@@ -527,8 +526,8 @@ class Archive:
             if partial and partial[-1].language:
                 language = partial[-1].language
         if language is None:
-            from media.audio import load_audio
-            from transcribe.engine import get_engine
+            from tapelog.media.audio import load_audio
+            from tapelog.transcribe.engine import get_engine
 
             media = self.get_media(media_id)
             if not media.info.has_audio:
@@ -615,7 +614,7 @@ class Archive:
         if not info.start_timecode or not info.fps_num or not info.fps_den:
             return None
         try:
-            from media.timecode import source_timecode
+            from tapelog.media.timecode import source_timecode
         except ImportError:  # pragma: no cover - module lands with the exports work
             return None
         return source_timecode(
@@ -783,7 +782,7 @@ class Archive:
 
     def _sensitive_spans(self) -> dict[str, list[tuple[float, float, list[str]]]]:
         try:
-            from archive.cases import sensitive_spans
+            from tapelog.archive.cases import sensitive_spans
         except ImportError:  # pragma: no cover - lands with the cases work
             return {}
         return sensitive_spans(self)

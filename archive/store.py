@@ -36,16 +36,15 @@ from pathlib import Path
 from typing import Any
 
 from filelock import FileLock, Timeout
-from tinydb import Query, TinyDB
-from tinydb.storages import Storage
-from tinydb.table import Table
-
-from archive.errors import (
+from tapelog.archive.errors import (
     LockTimeoutError,
     ReadOnlyArchiveError,
     StoreCorruptError,
     StoreError,
 )
+from tinydb import Query, TinyDB
+from tinydb.storages import Storage
+from tinydb.table import Table
 
 STORE_DIR = "store"
 LOCK_NAME = "store.lock"

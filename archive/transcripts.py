@@ -17,10 +17,10 @@ import os
 from collections.abc import Iterable
 from pathlib import Path
 
-from archive.errors import StoreError
-from archive.models import Correction
-from archive.store import _os_error, atomic_write_text
-from transcribe.types import Segment, Word
+from tapelog.archive.errors import StoreError
+from tapelog.archive.models import Correction
+from tapelog.archive.store import _os_error, atomic_write_text
+from tapelog.transcribe.types import Segment, Word
 
 TRANSCRIPTS_DIR = "transcripts"
 

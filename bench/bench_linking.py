@@ -19,10 +19,10 @@ import random
 import time
 from pathlib import Path
 
-from archive.caseio import read_cases, read_people
-from archive.linking import NameIndex, find_mentions
-from archive.models import Case, Person
-from transcribe.types import Segment
+from tapelog.archive.caseio import read_cases, read_people
+from tapelog.archive.linking import NameIndex, find_mentions
+from tapelog.archive.models import Case, Person
+from tapelog.transcribe.types import Segment
 
 REPO = Path(__file__).resolve().parent.parent
 LABELS = REPO / "bench" / "data" / "linking_labels.json"

@@ -60,7 +60,7 @@ FUZZY = [
 PROBE = r"""
 import json, resource, sys, time
 t0, c0 = time.perf_counter(), time.process_time()
-from archive.service import Archive
+from tapelog.archive.service import Archive
 t_imp = time.perf_counter()
 a = Archive.open(sys.argv[1])
 a.sync_index()
@@ -92,7 +92,7 @@ print(json.dumps(out))
 
 RENAME = r"""
 import sys, time
-from archive.service import Archive
+from tapelog.archive.service import Archive
 a = Archive.open(sys.argv[1])
 times = []
 for i in range(int(sys.argv[2])):
@@ -105,8 +105,8 @@ print(times[len(times) // 2] * 1000)
 
 TAG = r"""
 import sys, time
-from archive.cases import add_tag, delete_tag
-from archive.service import Archive
+from tapelog.archive.cases import add_tag, delete_tag
+from tapelog.archive.service import Archive
 a = Archive.open(sys.argv[1])
 times = []
 for i in range(int(sys.argv[2])):
@@ -121,8 +121,8 @@ print(times[len(times) // 2] * 1000)
 CASES = r"""
 import sys
 sys.path.insert(0, sys.argv[3])
-from archive.cases import import_cases, import_people, list_cases
-from archive.service import Archive
+from tapelog.archive.cases import import_cases, import_people, list_cases
+from tapelog.archive.service import Archive
 from bench.bench_linking import generate_cases
 a = Archive.open(sys.argv[1])
 n = int(sys.argv[2])
@@ -136,8 +136,8 @@ print(len(list_cases(a)))
 
 LINKS = r"""
 import json, sys, time
-from archive.cases import suggest_links
-from archive.service import Archive
+from tapelog.archive.cases import suggest_links
+from tapelog.archive.service import Archive
 t0 = time.perf_counter()
 a = Archive.open(sys.argv[1])
 t1 = time.perf_counter()

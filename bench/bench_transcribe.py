@@ -53,9 +53,9 @@ TAPELOG = Path(sys.executable).with_name("tapelog")
 LOAD_ONLY = """
 import sys, time
 t0, c0 = time.perf_counter(), time.process_time()
-import cli.main  # noqa: F401  (what the console script imports)
-from transcribe.engine import get_engine
-from transcribe.types import TranscribeOptions
+import tapelog.cli.main  # noqa: F401  (what the console script imports)
+from tapelog.transcribe.engine import get_engine
+from tapelog.transcribe.types import TranscribeOptions
 t1, c1 = time.perf_counter(), time.process_time()
 get_engine(TranscribeOptions(model=sys.argv[1], compute_type=sys.argv[2],
                              cpu_threads=int(sys.argv[3])))
@@ -66,8 +66,8 @@ print(t1 - t0, t2 - t1, c1 - c0, c2 - c1)
 
 def looped_file(dest: Path, seconds: float) -> Path:
     """``SAMPLE`` repeated with ffmpeg's -stream_loop until about ``seconds`` long."""
-    from media.ffmpeg_bin import ffmpeg_exe
-    from media.probe import probe
+    from tapelog.media.ffmpeg_bin import ffmpeg_exe
+    from tapelog.media.probe import probe
 
     loops = max(0, round(seconds / probe(SAMPLE).duration) - 1)
     cmd = [ffmpeg_exe(), "-v", "error", "-y", "-stream_loop", str(loops), "-i", str(SAMPLE)]
@@ -77,8 +77,7 @@ def looped_file(dest: Path, seconds: float) -> Path:
 
 def raw_run(path: Path, model_name: str, args: argparse.Namespace) -> dict[str, float]:
     from faster_whisper import WhisperModel, decode_audio
-
-    from transcribe.models import resolve_model
+    from tapelog.transcribe.models import resolve_model
 
     model_dir = resolve_model(model_name)
     with Clock() as c_load:
@@ -89,14 +88,13 @@ def raw_run(path: Path, model_name: str, args: argparse.Namespace) -> dict[str, 
         if args.raw_decode == "pyav":
             audio = decode_audio(str(path), sampling_rate=16000)
         else:
-            from media.audio import load_audio
+            from tapelog.media.audio import load_audio
 
             audio = load_audio(path)
     # The same sampling seed as tapelog's engine: on windows Whisper decodes badly it
     # falls back to sampling, and an unseeded run takes other (more or fewer) retries.
     import ctranslate2
-
-    from transcribe.engine import SEED
+    from tapelog.transcribe.engine import SEED
 
     ctranslate2.set_random_seed(SEED)
     with Clock() as c_tr:
@@ -272,7 +270,7 @@ def main() -> None:
     ap.add_argument("--json", type=Path, default=None)
     args = ap.parse_args()
 
-    from media.probe import probe
+    from tapelog.media.probe import probe
 
     started = machine()
     with tempfile.TemporaryDirectory(prefix="tapelog-bench-") as tmp:

@@ -40,9 +40,9 @@ import time
 t0 = time.perf_counter()
 import asyncio, json, resource, sys
 sys.path.insert(0, sys.argv[2])
-from archive.service import Archive
-from tui.app import TapelogApp
-from tui.screens.search import SearchScreen
+from tapelog.archive.service import Archive
+from tapelog.tui.app import TapelogApp
+from tapelog.tui.screens.search import SearchScreen
 
 EXACT, FUZZY = json.loads(sys.argv[3]), json.loads(sys.argv[4])
 

@@ -85,8 +85,8 @@ def main() -> None:
         imported = json.loads(tapelog(arch, "import", *(str(MEDIA / n) for n in NAMES), "--json"))
         ids = {Path(r["path"]).name: r["id"] for r in imported}
 
-        from archive.cases import vocab_for_media
-        from archive.service import Archive
+        from tapelog.archive.cases import vocab_for_media
+        from tapelog.archive.service import Archive
 
         archive = Archive.open(arch)
         vocab = {name: vocab_for_media(archive, mid) for name, mid in ids.items()}

@@ -137,7 +137,7 @@ def wer(reference: str, hypothesis: str) -> float:
 
 def english_track(loops: int) -> tuple[np.ndarray, str]:
     """The two English samples, 0.5 s apart, ``loops`` times; and the matching reference."""
-    from media.audio import load_audio
+    from tapelog.media.audio import load_audio
 
     refs = references()
     names = ["interview_liu.mov", "two_channel_interview.mov"]
@@ -152,7 +152,7 @@ def english_track(loops: int) -> tuple[np.ndarray, str]:
 
 def mandarin_track(loops: int = 1) -> tuple[np.ndarray, str]:
     """``mandarin_zh.wav`` ``loops`` times, 0.5 s apart; and the matching characters."""
-    from media.audio import load_audio
+    from tapelog.media.audio import load_audio
 
     once = np.concatenate([load_audio(SAMPLES / "mandarin_zh.wav"), np.zeros(SR // 2, np.float32)])
     return np.concatenate([once] * loops), references()["mandarin_zh.wav"] * loops
@@ -193,8 +193,9 @@ class Row:
 
 
 def run_one(engine, audio: np.ndarray, reference: str, track: str = "en", **settings) -> Row:
+    from tapelog.transcribe.types import TranscribeOptions
+
     from bench.common import load
-    from transcribe.types import TranscribeOptions
 
     options = TranscribeOptions(
         model=engine.model_name,
@@ -307,8 +308,9 @@ def main() -> None:
     ap.add_argument("--json", type=Path, default=None)
     args = ap.parse_args()
 
+    from tapelog.transcribe.engine import FasterWhisperEngine
+
     from bench.common import machine
-    from transcribe.engine import FasterWhisperEngine
 
     started = machine()
 

@@ -13,10 +13,10 @@ import random
 import time
 from pathlib import Path
 
-from archive.models import MediaRecord, TranscriptRecord
-from archive.service import Archive, now_iso
-from archive.transcripts import transcript_path
-from media.info import AudioStreamInfo, MediaInfo
+from tapelog.archive.models import MediaRecord, TranscriptRecord
+from tapelog.archive.service import Archive, now_iso
+from tapelog.archive.transcripts import transcript_path
+from tapelog.media.info import AudioStreamInfo, MediaInfo
 
 REPO = Path(__file__).resolve().parent.parent
 SEGMENTS_PER_HOUR = 600

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import click
-
-from cli.common import archive_dir, archive_option, emit, json_option, open_archive
+from tapelog.cli.common import archive_dir, archive_option, emit, json_option, open_archive
 
 
 def register(group: click.Group) -> None:
@@ -21,7 +20,7 @@ def register(group: click.Group) -> None:
 @click.pass_context
 def backups_cmd(ctx: click.Context, as_json: bool) -> None:
     """List the automatic backups of the archive store, newest first."""
-    from archive.store import backup_time, describe_summary, list_backups, store_summary
+    from tapelog.archive.store import backup_time, describe_summary, list_backups, store_summary
 
     rows = [
         {
@@ -51,7 +50,7 @@ def restore_cmd(ctx: click.Context, backup: str | None) -> None:
     The current store, even a corrupt one, is kept beside it as
     store.replaced-<time>/.
     """
-    from archive.store import STORE_DIR, describe_summary, restore_backup, store_summary
+    from tapelog.archive.store import STORE_DIR, describe_summary, restore_backup, store_summary
 
     root = archive_dir(ctx)
     before = store_summary(root / STORE_DIR) if (root / STORE_DIR).is_dir() else None
@@ -72,7 +71,7 @@ def restore_cmd(ctx: click.Context, backup: str | None) -> None:
 @click.pass_context
 def reindex_cmd(ctx: click.Context) -> None:
     """Rebuild the search index from the store."""
-    from cli.common import StderrProgress
+    from tapelog.cli.common import StderrProgress
 
     archive = open_archive(ctx)
     progress = StderrProgress("index")
@@ -91,7 +90,7 @@ def check_cmd(ctx: click.Context, deep: bool, as_json: bool) -> None:
 
     Exit 0 when nothing is wrong, 1 when anything (error or warning) was found.
     """
-    from archive.check import ERROR, check_root
+    from tapelog.archive.check import ERROR, check_root
 
     root = archive_dir(ctx)
     problems = check_root(root, deep=deep)
@@ -126,7 +125,7 @@ def archive_export_cmd(ctx: click.Context, file: str, as_json: bool) -> None:
     The media files are not included: carry them on a drive and run
     `tapelog relink FOLDER` on the new machine.
     """
-    from archive.portable import export_archive
+    from tapelog.archive.portable import export_archive
 
     s = export_archive(archive_dir(ctx), file)
     data = {
@@ -155,7 +154,7 @@ def archive_import_cmd(ctx: click.Context, file: str, dest: str, as_json: bool) 
     """Verify FILE (every checksum) and unpack it into the empty folder DEST."""
     from pathlib import Path
 
-    from archive.portable import import_archive
+    from tapelog.archive.portable import import_archive
 
     archive = import_archive(file, dest)
     try:

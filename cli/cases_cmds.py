@@ -8,10 +8,16 @@ failed; malformed rows go to stderr with their line numbers.
 from __future__ import annotations
 
 import click
-
-from archive import cases as C
-from archive.errors import TapelogError, UsageError
-from cli.common import archive_option, emit, fmt_seconds, json_option, media_time, open_archive
+from tapelog.archive import cases as C
+from tapelog.archive.errors import TapelogError, UsageError
+from tapelog.cli.common import (
+    archive_option,
+    emit,
+    fmt_seconds,
+    json_option,
+    media_time,
+    open_archive,
+)
 
 
 def register(group: click.Group) -> None:

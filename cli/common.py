@@ -11,9 +11,8 @@ from pathlib import Path
 from typing import Any
 
 import click
-
-from archive.errors import UsageError
-from archive.progress import ProgressEvent
+from tapelog.archive.errors import UsageError
+from tapelog.archive.progress import ProgressEvent
 
 ENV_ARCHIVE = "TAPELOG_ARCHIVE"
 
@@ -75,8 +74,8 @@ def _command_words(ctx: click.Context) -> tuple[str, ...]:
 
 
 def open_archive(ctx: click.Context, create: bool | None = None):
-    from archive.errors import StoreError
-    from archive.service import Archive
+    from tapelog.archive.errors import StoreError
+    from tapelog.archive.service import Archive
 
     if create is None:
         words = _command_words(ctx)
@@ -116,7 +115,7 @@ def fmt_seconds(seconds: float | None) -> str:
 def parse_time(text: str) -> float:
     """Seconds from ``42.5``, ``1:02.5`` or ``1:02:03.5``."""
     try:
-        from media.timecode import parse_time as tc_parse
+        from tapelog.media.timecode import parse_time as tc_parse
 
         return tc_parse(text)
     except ImportError:  # pragma: no cover - lands with the timecode work
@@ -159,7 +158,7 @@ def media_time(text: str, media) -> float:
     Crews read times off the camera's timecode, so every command that takes a time in
     one file takes ``10:00:42:13`` too.
     """
-    from media.timecode import parse_media_time
+    from tapelog.media.timecode import parse_media_time
 
     info = media.info
     return parse_media_time(

@@ -11,9 +11,8 @@ import re
 from pathlib import Path
 
 import click
-
-from archive.errors import TapelogError
-from cli.common import StderrProgress, archive_option, open_archive
+from tapelog.archive.errors import TapelogError
+from tapelog.cli.common import StderrProgress, archive_option, open_archive
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 # (file, model, language): the Mandarin sample is synthetic speech that Whisper's
@@ -46,17 +45,17 @@ def demo_cmd(ctx: click.Context, no_tui: bool, rebuild: bool) -> None:
     else:
         click.echo(f"demo archive already built in {archive.root}", err=True)
     if not no_tui:
-        from tui.app import run_app
+        from tapelog.tui.app import run_app
 
         run_app(archive)
 
 
 def build_demo(archive, echo=print) -> None:
     """Fill ``archive`` with the samples, transcripts, cases, links, tags, a selection."""
-    from archive import cases as casebook
-    from archive.models import SelectionItem
-    from archive.selections import add_items
-    from transcribe.types import TranscribeOptions
+    from tapelog.archive import cases as casebook
+    from tapelog.archive.models import SelectionItem
+    from tapelog.archive.selections import add_items
+    from tapelog.transcribe.types import TranscribeOptions
 
     media_dir = SAMPLES / "media"
     results = archive.import_paths([media_dir / name for name, _m, _l in DEMO_MEDIA])

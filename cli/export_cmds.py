@@ -9,9 +9,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-
-from archive.errors import UsageError
-from cli.common import (
+from tapelog.archive.errors import UsageError
+from tapelog.cli.common import (
     SECONDS,
     StderrProgress,
     archive_option,
@@ -26,7 +25,7 @@ TC_CHOICE = click.Choice(["source", "running"])
 
 
 def register(group: click.Group) -> None:
-    from cli.admin_cmds import archive_export_cmd
+    from tapelog.cli.admin_cmds import archive_export_cmd
 
     # `tapelog export archive FILE` as the issue words it; `tapelog archive export` too.
     export_group.add_command(archive_export_cmd, "archive")
@@ -94,8 +93,8 @@ def export_markers_cmd(
     as_json: bool,
 ) -> None:
     """Tags, links and selections as markers per clip, at source timecode."""
-    from archive.exports.markers import export_markers
-    from archive.selections import get_selection
+    from tapelog.archive.exports.markers import export_markers
+    from tapelog.archive.selections import get_selection
 
     fmt = _format_from(fmt, output, {".edl": "edl", ".xml": "fcp7", ".fcpxml": "fcpxml"}, "markers")
     archive = open_archive(ctx)
@@ -136,7 +135,7 @@ def export_selects_cmd(
     as_json: bool,
 ) -> None:
     """A saved selection as a sequence (EDL/XML) or a list (CSV/Markdown/DOCX)."""
-    from archive.exports.selects import export_selects
+    from tapelog.archive.exports.selects import export_selects
 
     by_ext = {".edl": "edl", ".xml": "fcp7", ".fcpxml": "fcpxml", ".csv": "csv", ".md": "md",
               ".docx": "docx"}  # fmt: skip
@@ -184,7 +183,7 @@ def export_transcript_cmd(
     as_json: bool,
 ) -> None:
     """A transcript as subtitles (SRT/WebVTT), plain text or JSON with words."""
-    from archive.exports.transcripts import export_transcript
+    from tapelog.archive.exports.transcripts import export_transcript
 
     by_ext = {".srt": "srt", ".vtt": "vtt", ".txt": "txt", ".json": "json"}
     fmt = _format_from(fmt, output, by_ext, "the transcript")
@@ -226,7 +225,7 @@ def export_clip_cmd(
     as_json: bool,
 ) -> None:
     """Cut START..END (seconds, HH:MM:SS.mmm or source timecode) from the source media."""
-    from archive.exports.clips import export_clip
+    from tapelog.archive.exports.clips import export_clip
 
     archive = open_archive(ctx)
     media = archive.get_media(media_id)
@@ -268,7 +267,7 @@ def export_dossier_cmd(
     as_json: bool,
 ) -> None:
     """A case record and every linked passage, for the research team."""
-    from archive.exports.dossier import export_dossier
+    from tapelog.archive.exports.dossier import export_dossier
 
     by_ext = {".md": "md", ".html": "html", ".htm": "html"}
     fmt = _format_from(fmt, output, by_ext, "the dossier")
@@ -293,7 +292,7 @@ def selections_group() -> None:
 @click.pass_context
 def selections_list(ctx: click.Context, as_json: bool) -> None:
     """Every selection and how many quotes it holds."""
-    from archive.selections import list_selections
+    from tapelog.archive.selections import list_selections
 
     sels = list_selections(open_archive(ctx))
     rows = [{"name": s.name, "items": len(s.items), "created": s.created} for s in sels]
@@ -317,8 +316,8 @@ def selections_list(ctx: click.Context, as_json: bool) -> None:
 @click.pass_context
 def selections_show(ctx: click.Context, name: str, tc: str, as_json: bool) -> None:
     """The quotes of one selection, with source timecodes."""
-    from archive.exports.common import end_label, time_label
-    from archive.selections import get_selection
+    from tapelog.archive.exports.common import end_label, time_label
+    from tapelog.archive.selections import get_selection
 
     archive = open_archive(ctx)
     sel = get_selection(archive, name)
@@ -368,8 +367,8 @@ def selections_add(
     as_json: bool,
 ) -> None:
     """Add the quote MEDIA_ID START..END to selection NAME (created if new)."""
-    from archive.models import SelectionItem
-    from archive.selections import add_items
+    from tapelog.archive.models import SelectionItem
+    from tapelog.archive.selections import add_items
 
     archive = open_archive(ctx)
     media = archive.get_media(media_id)
@@ -395,7 +394,7 @@ def selections_add(
 @click.pass_context
 def selections_remove(ctx: click.Context, name: str, number: int) -> None:
     """Remove quote NUMBER (as `selections show` numbers them) from a selection."""
-    from archive.selections import remove_item
+    from tapelog.archive.selections import remove_item
 
     sel = remove_item(open_archive(ctx), name, number)
     click.echo(f"removed #{number} from {sel.name} ({len(sel.items)} left)")
@@ -408,7 +407,7 @@ def selections_remove(ctx: click.Context, name: str, number: int) -> None:
 @click.pass_context
 def selections_rename(ctx: click.Context, old: str, new: str) -> None:
     """Rename a selection."""
-    from archive.selections import rename_selection
+    from tapelog.archive.selections import rename_selection
 
     sel = rename_selection(open_archive(ctx), old, new)
     click.echo(f"renamed {old} to {sel.name}")
@@ -420,7 +419,7 @@ def selections_rename(ctx: click.Context, old: str, new: str) -> None:
 @click.pass_context
 def selections_delete(ctx: click.Context, name: str) -> None:
     """Delete a selection (the quotes' media and tags are untouched)."""
-    from archive.selections import delete_selection
+    from tapelog.archive.selections import delete_selection
 
     delete_selection(open_archive(ctx), name)
     click.echo(f"deleted selection {name}")

@@ -9,10 +9,9 @@ from __future__ import annotations
 import sys
 
 import click
-
-from archive.errors import TapelogError
-from cli import media_cmds
-from cli.common import archive_option
+from tapelog.archive.errors import TapelogError
+from tapelog.cli import media_cmds
+from tapelog.cli.common import archive_option
 
 
 @click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
@@ -34,11 +33,11 @@ def cli(ctx: click.Context) -> None:
 @click.pass_context
 def tui_command(ctx: click.Context) -> None:
     """Open the terminal UI."""
-    from cli.common import open_archive
+    from tapelog.cli.common import open_archive
 
     archive = open_archive(ctx)
     try:
-        from tui.app import run_app
+        from tapelog.tui.app import run_app
     except ImportError as exc:  # pragma: no cover - the TUI lands separately
         raise TapelogError(f"the terminal UI is not available: {exc}") from exc
     run_app(archive)
@@ -48,7 +47,7 @@ def _register_all() -> None:
     media_cmds.register(cli)
     for name in ("cases_cmds", "export_cmds", "admin_cmds", "demo_cmds"):
         try:
-            module = __import__(f"cli.{name}", fromlist=["register"])
+            module = __import__(f"tapelog.cli.{name}", fromlist=["register"])
         except ModuleNotFoundError as exc:
             if exc.name != f"cli.{name}":
                 raise

@@ -7,9 +7,8 @@ from dataclasses import replace
 from pathlib import Path
 
 import click
-
-from archive.errors import Cancelled, TapelogError, UsageError
-from cli.common import (
+from tapelog.archive.errors import Cancelled, TapelogError, UsageError
+from tapelog.cli.common import (
     StderrProgress,
     archive_option,
     emit,
@@ -61,7 +60,7 @@ def import_cmd(ctx: click.Context, paths: tuple[str, ...], recursive: bool, as_j
     `archive`.
     """
     if paths[0] == "archive" and _is_archive_import(paths):
-        from cli.admin_cmds import archive_import_cmd
+        from tapelog.cli.admin_cmds import archive_import_cmd
 
         ctx.invoke(archive_import_cmd, file=paths[1], dest=paths[2], as_json=as_json)
         return
@@ -146,7 +145,7 @@ def transcribe_cmd(
     as_json: bool,
 ) -> None:
     """Transcribe media offline with Whisper (resumes interrupted runs)."""
-    from transcribe.types import TranscribeOptions
+    from tapelog.transcribe.types import TranscribeOptions
 
     archive = open_archive(ctx)
     if not ids and not all_:
@@ -163,15 +162,15 @@ def transcribe_cmd(
         for mid in targets:
             archive.get_media(mid)
     if language is not None:
-        from transcribe.engine import check_language
+        from tapelog.transcribe.engine import check_language
 
         language = check_language(language)
     settings = archive.settings()
     if vocab_from_cases is None:
         vocab_from_cases = settings["vocab_from_cases"].lower() == "true"
     if model is None:
-        from transcribe.models import is_english_only
-        from transcribe.types import AUTO_MODEL
+        from tapelog.transcribe.models import is_english_only
+        from tapelog.transcribe.types import AUTO_MODEL
 
         multilingual = translate or (language and language != "en")
         model = settings["model_multilingual"] if multilingual else settings["model"]
@@ -209,7 +208,7 @@ def transcribe_cmd(
             # characters, an English one in letters.
             options = archive.choose_model(mid, options)
             if vocab_from_cases:
-                from archive.cases import vocab_for_media
+                from tapelog.archive.cases import vocab_for_media
 
                 vocab = vocab_for_media(archive, mid, language=options.language)
                 if vocab:
@@ -404,7 +403,7 @@ def search_cmd(
     spans = None
     if cases or people or themes:
         try:
-            from archive.cases import tag_spans
+            from tapelog.archive.cases import tag_spans
         except ImportError as exc:  # pragma: no cover
             raise UsageError("filters need case records support") from exc
         spans = _intersect_spans(
@@ -421,8 +420,8 @@ def search_cmd(
         languages=languages or None,
     )
     if save_as:
-        from archive.models import SelectionItem
-        from archive.selections import add_items
+        from tapelog.archive.models import SelectionItem
+        from tapelog.archive.selections import add_items
 
         add_items(
             archive,
@@ -553,7 +552,7 @@ def relink_cmd(ctx: click.Context, folder: str) -> None:
 @click.pass_context
 def audio_cmd(ctx: click.Context, media_id: str, output: str, channel: int | None) -> None:
     """Extract 16 kHz mono WAV audio (for Whisper or listening)."""
-    from media.audio import extract_wav
+    from tapelog.media.audio import extract_wav
 
     archive = open_archive(ctx)
     media = archive.get_media(media_id)

@@ -20,12 +20,11 @@ from pathlib import Path
 
 import ffmpeg
 import numpy as np
-
-from archive.errors import FFmpegNotFoundError, MediaError, NoAudioError, UsageError
-from archive.progress import CancelToken, ProgressCallback, ProgressEvent, report
-from media.ffmpeg_bin import ffmpeg_exe
-from media.info import MediaInfo
-from media.probe import probe
+from tapelog.archive.errors import FFmpegNotFoundError, MediaError, NoAudioError, UsageError
+from tapelog.archive.progress import CancelToken, ProgressCallback, ProgressEvent, report
+from tapelog.media.ffmpeg_bin import ffmpeg_exe
+from tapelog.media.info import MediaInfo
+from tapelog.media.probe import probe
 
 READ_SIZE = 1 << 16
 POLL_S = 0.1

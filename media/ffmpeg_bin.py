@@ -11,7 +11,7 @@ import os
 import shutil
 from functools import lru_cache
 
-from archive.errors import FFmpegNotFoundError
+from tapelog.archive.errors import FFmpegNotFoundError
 
 ENV_VAR = "TAPELOG_FFMPEG"
 

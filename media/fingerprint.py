@@ -14,7 +14,7 @@ import hashlib
 import os
 from pathlib import Path
 
-from archive.errors import MediaError
+from tapelog.archive.errors import MediaError
 
 PREFIX = "b2:"
 EDGE = 1 << 20  # first and last MiB

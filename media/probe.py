@@ -17,9 +17,8 @@ from fractions import Fraction
 from pathlib import Path
 
 import av
-
-from archive.errors import MediaError
-from media.info import AudioStreamInfo, MediaInfo
+from tapelog.archive.errors import MediaError
+from tapelog.media.info import AudioStreamInfo, MediaInfo
 
 # Exact rates a camera records at; a measured average that is within 0.05% of one of these
 # is snapped to it so timecode arithmetic uses 30000/1001 rather than 2997/100.

@@ -22,8 +22,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from opentimelineio import opentime
-
-from archive.errors import UsageError
+from tapelog.archive.errors import UsageError
 
 # A frame boundary computed from float seconds may come out a hair below the integer.
 _FRAME_EPSILON = 1e-6

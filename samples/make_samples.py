@@ -23,7 +23,7 @@ import numpy as np
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
-from media.ffmpeg_bin import ffmpeg_exe  # noqa: E402
+from tapelog.media.ffmpeg_bin import ffmpeg_exe  # noqa: E402
 
 OUT = HERE / "media"
 SCRIPTS_MD = HERE / "SCRIPTS.md"

@@ -26,7 +26,7 @@ def isolated_archive(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 @pytest.fixture
 def archive(isolated_archive: Path):
-    from archive.service import Archive
+    from tapelog.archive.service import Archive
 
     a = Archive.open(isolated_archive)
     yield a
@@ -77,8 +77,8 @@ def transcribed_archive(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
     Tests that use it must not write to it (copy it first with ``copy_archive``).
     """
-    from archive.service import Archive
-    from transcribe.types import TranscribeOptions
+    from tapelog.archive.service import Archive
+    from tapelog.transcribe.types import TranscribeOptions
 
     root = tmp_path_factory.mktemp("transcribed") / "archive"
     a = Archive.open(root)

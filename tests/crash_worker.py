@@ -61,7 +61,7 @@ class _FakeEngine:
         self.ends: set[float] = set()  # segment ends it produced (acknowledged once saved)
 
     def transcribe(self, audio, options, offset: float = 0.0):
-        from transcribe.types import Segment, TranscriptionInfo, Word
+        from tapelog.transcribe.types import Segment, TranscriptionInfo, Word
 
         total = offset + len(audio) / 16000.0
         step = max(0.1, (total - offset) / 12) if total > offset else 0.1
@@ -94,29 +94,28 @@ ENGINE = _FakeEngine()
 def install_fake_engine() -> None:
     """Make ``from transcribe.engine import get_engine`` return the stand-in."""
     engine = ENGINE
-    mod = types.ModuleType("transcribe.engine")
+    mod = types.ModuleType("tapelog.transcribe.engine")
     mod.get_engine = lambda options: engine  # type: ignore[attr-defined]
-    sys.modules["transcribe.engine"] = mod
+    sys.modules["tapelog.transcribe.engine"] = mod
 
 
 def preload() -> None:
     import numpy  # noqa: F401
-
-    import archive.check  # noqa: F401
-    import archive.service  # noqa: F401
-    import media.audio  # noqa: F401
-    import media.fingerprint  # noqa: F401
-    import media.probe  # noqa: F401
+    import tapelog.archive.check  # noqa: F401
+    import tapelog.archive.service  # noqa: F401
+    import tapelog.media.audio  # noqa: F401
+    import tapelog.media.fingerprint  # noqa: F401
+    import tapelog.media.probe  # noqa: F401
 
     try:
-        import transcribe.speakers  # noqa: F401
+        import tapelog.transcribe.speakers  # noqa: F401
     except ImportError:  # not landed yet: one speaker per file
-        mod = types.ModuleType("transcribe.speakers")
+        mod = types.ModuleType("tapelog.transcribe.speakers")
         mod.channels_differ = lambda envelopes: False  # type: ignore[attr-defined]
         mod.assign_speakers = lambda segments, envelopes, frame_s: segments  # type: ignore[attr-defined]
-        sys.modules["transcribe.speakers"] = mod
+        sys.modules["tapelog.transcribe.speakers"] = mod
     with contextlib.suppress(ImportError):
-        import archive.caseio  # noqa: F401
+        import tapelog.archive.caseio  # noqa: F401
     install_fake_engine()
     if os.environ.get("TAPELOG_CRASH_SABOTAGE") == "nonatomic":
         _sabotage_atomic_writes()
@@ -128,7 +127,7 @@ def _sabotage_atomic_writes() -> None:
     Only used by hand (``TAPELOG_CRASH_SABOTAGE=nonatomic``) to show the test catches a
     store that is not crash-safe; RELIABILITY.md records the result.
     """
-    import archive.store as store_mod
+    import tapelog.archive.store as store_mod
 
     def in_place(path, text, *, sync_dir=True):
         data = text.encode("utf-8")
@@ -176,11 +175,10 @@ def _new_wav(folder: Path, rng: random.Random, name: str) -> Path:
 
 
 def work(seed: int, root: str, media_dir: str, ack_path: str, max_ops: int = 100_000) -> None:
+    from tapelog.archive.models import Case, LinkSuggestion, Tag
+    from tapelog.archive.service import Archive, now_iso
+    from tapelog.transcribe.types import TranscribeOptions
     from tinydb import Query
-
-    from archive.models import Case, LinkSuggestion, Tag
-    from archive.service import Archive, now_iso
-    from transcribe.types import TranscribeOptions
 
     rng = random.Random(seed)
     acks = Acks(ack_path)
@@ -278,7 +276,7 @@ def work(seed: int, root: str, media_dir: str, ack_path: str, max_ops: int = 100
 
     def do_case_import() -> None:
         """A researcher's CSV of case records through archive.cases.import_records."""
-        from archive.cases import import_records
+        from tapelog.archive.cases import import_records
 
         ids = [f"K{seed}-{rng.randrange(10**6)}" for _ in range(rng.randint(1, 4))]
         csv = Path(media_dir) / f"cases-{seed}-{rng.randrange(10**9)}.csv"
@@ -292,7 +290,7 @@ def work(seed: int, root: str, media_dir: str, ack_path: str, max_ops: int = 100
 
     ops = [do_import] * 3 + [do_transcribe] * 5 + [do_correct] * 4 + [do_rename] * 3
     ops += [do_tag] * 4
-    if importlib.util.find_spec("archive.cases") is not None:  # landed with issue 3
+    if importlib.util.find_spec("tapelog.archive.cases") is not None:  # landed with issue 3
         ops += [do_case_import] * 2
     for _ in range(max_ops):
         rng.choice(ops)()

@@ -6,9 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
-
-from archive.caseio import read_cases, read_people, read_records
-from archive.errors import ImportFormatError, NotFoundError
+from tapelog.archive.caseio import read_cases, read_people, read_records
+from tapelog.archive.errors import ImportFormatError, NotFoundError
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 HEADER = "case_id,child_name,child_name_zh,aliases,status,missing_place\n"

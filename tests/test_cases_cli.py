@@ -7,16 +7,16 @@ import time
 from pathlib import Path
 
 import pytest
+from tapelog.archive import cases as C
+from tapelog.archive.errors import ImportFormatError, NotFoundError, UsageError
+from tapelog.archive.models import TranscriptRecord
+from tapelog.archive.service import Archive
+from tapelog.archive.transcripts import SegmentWriter, transcript_path
+from tapelog.transcribe.types import Segment
 from tinydb import Query
 
-from archive import cases as C
-from archive.errors import ImportFormatError, NotFoundError, UsageError
-from archive.models import TranscriptRecord
-from archive.service import Archive
-from archive.transcripts import SegmentWriter, transcript_path
 from bench.bench_linking import generate_cases
 from tests.conftest import MEDIA, SAMPLES, run_cli
-from transcribe.types import Segment
 
 LIU_CASE = "C-2010-TY-001"
 LIU_LINES = [

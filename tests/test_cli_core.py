@@ -178,7 +178,7 @@ def test_interrupted_transcription_resumes(tmp_path: Path) -> None:
     """SIGKILL `tapelog transcribe` after its first saved segment; the next run resumes."""
     arch = tmp_path / "a"
     # 72 s: three of Whisper's 30 s windows, so segments come in several bursts.
-    from media.ffmpeg_bin import ffmpeg_exe
+    from tapelog.media.ffmpeg_bin import ffmpeg_exe
 
     long = tmp_path / "long interview.mov"
     source = str(MEDIA / "two_channel_interview.mov")
@@ -302,7 +302,7 @@ def test_transcribe_runs_beside_other_writers(tmp_path: Path) -> None:
         stderr=subprocess.PIPE,
         text=True,
     )
-    from archive.service import Archive
+    from tapelog.archive.service import Archive
 
     a = Archive.open(arch)
     n = 0

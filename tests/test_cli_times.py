@@ -10,8 +10,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from tapelog.media.probe import probe
 
-from media.probe import probe
 from tests.conftest import run_cli
 
 
@@ -85,7 +85,7 @@ def test_silence_shows_as_transcribed_with_no_speech(archive, media_dir: Path) -
 @pytest.mark.slow
 def test_done_files_still_take_a_translation_or_an_unfinished_run(archive, media_dir) -> None:
     """Only a repeat of the same work needs --force."""
-    from archive.models import TranscriptRecord
+    from tapelog.archive.models import TranscriptRecord
 
     archive.import_paths([media_dir / "silence.wav"])
     assert run_cli("transcribe", "m1", archive=archive.root).returncode == 0

@@ -16,17 +16,16 @@ from fractions import Fraction
 from pathlib import Path
 
 import pytest
-
-from archive.errors import ExportError, NotFoundError, UsageError
-from archive.exports import (
+from tapelog.archive.errors import ExportError, NotFoundError, UsageError
+from tapelog.archive.exports import (
     export_clip,
     export_dossier,
     export_markers,
     export_selects,
     export_transcript,
 )
-from archive.exports.timeline import read_back
-from archive.models import (
+from tapelog.archive.exports.timeline import read_back
+from tapelog.archive.models import (
     STATUS_DONE,
     Case,
     Person,
@@ -34,7 +33,7 @@ from archive.models import (
     Tag,
     TranscriptRecord,
 )
-from archive.selections import (
+from tapelog.archive.selections import (
     add_items,
     delete_selection,
     get_selection,
@@ -42,11 +41,12 @@ from archive.selections import (
     remove_item,
     rename_selection,
 )
-from archive.transcripts import transcript_path, write_segments
-from media.probe import probe
-from media.timecode import FrameRate, timecode_to_frames
+from tapelog.archive.transcripts import transcript_path, write_segments
+from tapelog.media.probe import probe
+from tapelog.media.timecode import FrameRate, timecode_to_frames
+from tapelog.transcribe.types import Segment, Word
+
 from tests.conftest import run_cli
-from transcribe.types import Segment, Word
 
 LIU = [
     Segment(
@@ -319,7 +319,7 @@ def test_exports_are_readable_like_any_saved_file(arch, tmp_path: Path) -> None:
         export_transcript(arch, "m1", tmp_path / "t.srt", "srt")
     finally:
         os.umask(old)
-    from archive.exports import common
+    from tapelog.archive.exports import common
 
     assert (tmp_path / "t.srt").stat().st_mode & 0o777 == common._FILE_MODE
     assert common._FILE_MODE & 0o044  # group and others may read under the usual umask
@@ -427,7 +427,7 @@ def test_cli_exports(arch, tmp_path: Path) -> None:
 
 def test_intra_only_picture_is_stream_copied_frame_exact(arch, tmp_path: Path) -> None:
     """MJPEG (like ProRes/DNxHD) has a keyframe on every frame: copied, yet frame-exact."""
-    from media.ffmpeg_bin import ffmpeg_exe
+    from tapelog.media.ffmpeg_bin import ffmpeg_exe
 
     src = tmp_path / "A001_C003.mov"
     subprocess.run(

@@ -14,15 +14,19 @@ from pathlib import Path
 
 import opentimelineio as otio
 import pytest
-
-from archive.exports import export_markers, export_selects, export_transcript, write_transcript
-from archive.exports.timeline import read_back
-from archive.models import STATUS_DONE, MediaRecord, SelectionItem, Tag, TranscriptRecord
-from archive.selections import add_items
-from archive.transcripts import transcript_path, write_segments
-from media.info import MediaInfo
-from media.timecode import timecode_to_frames
-from transcribe.types import Segment
+from tapelog.archive.exports import (
+    export_markers,
+    export_selects,
+    export_transcript,
+    write_transcript,
+)
+from tapelog.archive.exports.timeline import read_back
+from tapelog.archive.models import STATUS_DONE, MediaRecord, SelectionItem, Tag, TranscriptRecord
+from tapelog.archive.selections import add_items
+from tapelog.archive.transcripts import transcript_path, write_segments
+from tapelog.media.info import MediaInfo
+from tapelog.media.timecode import timecode_to_frames
+from tapelog.transcribe.types import Segment
 
 SEGMENTS = [
     Segment(1.0, 6.2, "My son was taken from the alley.", speaker="CH1"),

@@ -14,14 +14,14 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+from tapelog.archive.exports import export_dossier, export_markers, export_selects, write_selects
+from tapelog.archive.exports.common import Passage, Sensitivity
+from tapelog.archive.exports.timeline import read_back
+from tapelog.archive.models import Case, Person, SelectionItem, SpeakerName, Tag
+from tapelog.archive.selections import add_items
+from tapelog.transcribe.types import Segment
 
-from archive.exports import export_dossier, export_markers, export_selects, write_selects
-from archive.exports.common import Passage, Sensitivity
-from archive.exports.timeline import read_back
-from archive.models import Case, Person, SelectionItem, SpeakerName, Tag
-from archive.selections import add_items
 from tests.test_exports import _transcript
-from transcribe.types import Segment
 
 SEGS = [
     Segment(1.0, 6.0, "My son Liu Jingjun was taken from the alley.", speaker="CH1"),

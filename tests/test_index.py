@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from archive.index import IndexRow, SearchIndex
+from tapelog.archive.index import IndexRow, SearchIndex
 
 TEXTS = [
     "My son Liu Jingjun was taken from the alley in Taiyuan.",
@@ -66,10 +66,10 @@ def test_fuzzy_finds_a_new_transcript_without_a_rebuild(tmp_path: Path) -> None:
 
 def test_search_sees_every_change_made_between_queries(tmp_path: Path) -> None:
     """Search reuses parsed media, speaker names and flags until their tables change."""
+    from tapelog.archive import cases as C
+    from tapelog.archive.service import Archive
     from tinydb import Query
 
-    from archive import cases as C
-    from archive.service import Archive
     from tests.test_tui_support import build_ui_archive
 
     a = build_ui_archive(tmp_path / "arch")

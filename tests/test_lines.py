@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import numpy as np
-
-from transcribe.lines import split_sentences
-from transcribe.speakers import assign_speakers
-from transcribe.types import Segment, Word
+from tapelog.transcribe.lines import split_sentences
+from tapelog.transcribe.speakers import assign_speakers
+from tapelog.transcribe.types import Segment, Word
 
 
 def _seg(words: list[tuple[float, float, str]]) -> Segment:
@@ -52,11 +51,10 @@ def test_segment_spanning_two_speakers_is_split_at_the_turn() -> None:
 
 def test_english_only_model_given_as_a_directory_refuses_other_languages() -> None:
     import pytest
-
-    from archive.errors import UsageError
-    from transcribe.engine import get_engine
-    from transcribe.models import resolve_model
-    from transcribe.types import TranscribeOptions
+    from tapelog.archive.errors import UsageError
+    from tapelog.transcribe.engine import get_engine
+    from tapelog.transcribe.models import resolve_model
+    from tapelog.transcribe.types import TranscribeOptions
 
     path = resolve_model("tiny.en")  # a directory: its name does not say ".en"
     options = TranscribeOptions(model=path, language="zh")

@@ -7,12 +7,12 @@ import time
 from pathlib import Path
 
 import pytest
+from tapelog.archive.caseio import read_cases, read_people
+from tapelog.archive.linking import NameIndex, find_duplicate_cases, find_mentions
+from tapelog.archive.models import Case, Person
+from tapelog.transcribe.types import Segment
 
-from archive.caseio import read_cases, read_people
-from archive.linking import NameIndex, find_duplicate_cases, find_mentions
-from archive.models import Case, Person
 from bench.bench_linking import LABELS, evaluate, generate_cases, generate_transcript
-from transcribe.types import Segment
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 LIU, LUO = "C-2010-TY-001", "C-2009-GZ-002"

@@ -19,8 +19,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-
-from archive.errors import (
+from tapelog.archive.errors import (
     Cancelled,
     FFmpegNotFoundError,
     MediaError,
@@ -28,11 +27,11 @@ from archive.errors import (
     TapelogError,
     UsageError,
 )
-from archive.progress import CancelToken
-from media.audio import channel_envelopes, extract_wav, load_audio
-from media.ffmpeg_bin import ffmpeg_exe
-from media.fingerprint import fingerprint
-from media.probe import probe
+from tapelog.archive.progress import CancelToken
+from tapelog.media.audio import channel_envelopes, extract_wav, load_audio
+from tapelog.media.ffmpeg_bin import ffmpeg_exe
+from tapelog.media.fingerprint import fingerprint
+from tapelog.media.probe import probe
 
 REPO = Path(__file__).resolve().parent.parent
 MEDIA = REPO / "samples" / "media"

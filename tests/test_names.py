@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from archive import names as N
+from tapelog.archive import names as N
 
 
 def test_fold_and_tokens_ignore_case_tones_hyphens_and_punctuation():

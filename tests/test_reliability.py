@@ -29,11 +29,11 @@ from collections import defaultdict
 from pathlib import Path
 
 import pytest
+from tapelog.archive.check import ERROR, check_archive, check_root, errors
+from tapelog.archive.errors import LockTimeoutError, ReadOnlyArchiveError, StoreError
+from tapelog.archive.store import JOURNAL_NAME, Store
+from tapelog.archive.transcripts import SegmentWriter
 
-from archive.check import ERROR, check_archive, check_root, errors
-from archive.errors import LockTimeoutError, ReadOnlyArchiveError, StoreError
-from archive.store import JOURNAL_NAME, Store
-from archive.transcripts import SegmentWriter
 from tests.conftest import MEDIA, REPO, mount_tmpfs, run_cli
 
 WORKER = REPO / "tests" / "crash_worker.py"
@@ -144,7 +144,7 @@ class Ledger:
 
 def _assert_whole(root: Path, ledger: Ledger, kill_no: int) -> None:
     """What a restart must find after a SIGKILL: everything acknowledged, nothing torn."""
-    from archive.service import Archive
+    from tapelog.archive.service import Archive
 
     where = f"after kill {kill_no}"
     for f in (root / "store").glob("*.json"):
@@ -256,17 +256,17 @@ def fake_engine(monkeypatch: pytest.MonkeyPatch):
     import tests.crash_worker as cw
 
     engine = cw._FakeEngine()
-    mod = types.ModuleType("transcribe.engine")
+    mod = types.ModuleType("tapelog.transcribe.engine")
     mod.get_engine = lambda options: engine
-    monkeypatch.setitem(sys.modules, "transcribe.engine", mod)
+    monkeypatch.setitem(sys.modules, "tapelog.transcribe.engine", mod)
     try:
-        import transcribe.speakers  # noqa: F401
+        import tapelog.transcribe.speakers  # noqa: F401
     except ImportError:
-        spk = types.ModuleType("transcribe.speakers")
+        spk = types.ModuleType("tapelog.transcribe.speakers")
         spk.channels_differ = lambda envelopes: False
         spk.assign_speakers = lambda segments, envelopes, frame_s: segments
-        monkeypatch.setitem(sys.modules, "transcribe.speakers", spk)
-    from transcribe.types import TranscribeOptions
+        monkeypatch.setitem(sys.modules, "tapelog.transcribe.speakers", spk)
+    from tapelog.transcribe.types import TranscribeOptions
 
     return TranscribeOptions(model=cw.FAKE_MODEL, cpu_threads=1)
 
@@ -295,7 +295,7 @@ def _snapshot(root: Path) -> dict[str, bytes]:
 def test_full_disk_refuses_archive_writes_cleanly_and_keeps_everything(
     tmpfs: Path, fake_engine
 ) -> None:
-    from archive.service import Archive
+    from tapelog.archive.service import Archive
 
     root = tmpfs / "arch"
     a = Archive.open(root)
@@ -327,7 +327,7 @@ def test_disk_filling_during_transcription_keeps_whole_lines_and_resumes(
     tmpfs: Path, fake_engine
 ) -> None:
     """The disk fills after the first segment: the run fails cleanly, then resumes."""
-    from archive.service import Archive
+    from tapelog.archive.service import Archive
 
     root = tmpfs / "arch"
     a = Archive.open(root)
@@ -354,7 +354,7 @@ def test_disk_filling_during_transcription_keeps_whole_lines_and_resumes(
 def test_read_only_archive_reads_searches_and_checks_but_refuses_writes(
     tmpfs: Path, fake_engine
 ) -> None:
-    from archive.service import Archive
+    from tapelog.archive.service import Archive
 
     root = tmpfs / "arch"
     a = Archive.open(root)
@@ -388,8 +388,8 @@ def test_read_only_archive_reads_searches_and_checks_but_refuses_writes(
 def test_backups_rotate_keeping_ten_and_restore_brings_one_back(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import archive.store as store_mod
-    from archive.service import Archive
+    import tapelog.archive.store as store_mod
+    from tapelog.archive.service import Archive
 
     monkeypatch.setattr(store_mod, "BACKUP_INTERVAL_S", 0.0)  # a backup before every commit
     root = tmp_path / "arch"
@@ -418,8 +418,8 @@ def test_backups_rotate_keeping_ten_and_restore_brings_one_back(
 @pytest.fixture
 def small_archive(tmp_path: Path, fake_engine) -> Path:
     """Imported, transcribed (stand-in engine), corrected, speakers named, tagged."""
-    from archive.models import Tag
-    from archive.service import Archive, now_iso
+    from tapelog.archive.models import Tag
+    from tapelog.archive.service import Archive, now_iso
 
     root = tmp_path / "src"
     a = Archive.open(root)
@@ -459,7 +459,7 @@ def _tree(root: Path) -> dict[str, bytes]:
 
 @pytest.mark.parametrize("name", ["crew.tapelog.tar", "crew.tapelog.tar.gz"])
 def test_export_import_round_trip_with_checksums(small_archive: Path, tmp_path: Path, name):
-    from archive.service import Archive
+    from tapelog.archive.service import Archive
 
     file = tmp_path / name
     proc = run_cli("archive", "export", str(file), "--json", archive=small_archive)
@@ -523,7 +523,7 @@ def _rewrite_tar(src: Path, dest: Path, change) -> None:
 def test_tampered_or_unsafe_exports_are_refused_before_anything_is_written(
     small_archive: Path, tmp_path: Path
 ) -> None:
-    from archive.portable import PortableArchiveError, import_archive
+    from tapelog.archive.portable import PortableArchiveError, import_archive
 
     good = tmp_path / "good.tar"
     assert run_cli("archive", "export", str(good), archive=small_archive).returncode == 0
@@ -583,7 +583,7 @@ def test_tampered_or_unsafe_exports_are_refused_before_anything_is_written(
 
 
 def test_check_finds_what_is_wrong_and_says_how_to_fix_it(small_archive: Path) -> None:
-    from archive.service import Archive
+    from tapelog.archive.service import Archive
 
     assert run_cli("check", archive=small_archive).returncode == 0
     a = Archive.open(small_archive)
@@ -618,7 +618,7 @@ def test_check_finds_what_is_wrong_and_says_how_to_fix_it(small_archive: Path) -
 CLI_LOOP = textwrap.dedent(
     """
     import sys, time
-    from cli.main import main
+    from tapelog.cli.main import main
     root, tag, seconds, corr_media, speaker_media = sys.argv[1:6]
     end = time.monotonic() + float(seconds)
     i = 0
@@ -635,7 +635,7 @@ CLI_LOOP = textwrap.dedent(
 
 def test_two_cli_processes_writing_at_once_lose_no_update(small_archive: Path) -> None:
     """Two `tapelog` command loops correct and rename in one archive for 4 s each."""
-    from archive.service import Archive
+    from tapelog.archive.service import Archive
 
     a = Archive.open(small_archive)
     mids = [m.id for m in a.list_media()]
@@ -673,7 +673,7 @@ def test_two_cli_processes_writing_at_once_lose_no_update(small_archive: Path) -
 HOLDER = textwrap.dedent(
     """
     import os, signal, sys
-    from archive.store import Store
+    from tapelog.archive.store import Store
     s = Store(sys.argv[1])
     with s.transaction():
         s.table("tags").insert({"id": "never-committed", "media_id": "m1", "start": 0, "end": 1})
@@ -724,9 +724,9 @@ def test_transcribe_all_beside_another_process_writing(tmp_path: Path) -> None:
     Extends tests/test_cli_core.py's single-file version: every media file, plus tags
     written through the store and speaker renames, all checked afterwards.
     """
-    pytest.importorskip("transcribe.engine")
-    from archive.models import Tag
-    from archive.service import Archive, now_iso
+    pytest.importorskip("tapelog.transcribe.engine")
+    from tapelog.archive.models import Tag
+    from tapelog.archive.service import Archive, now_iso
 
     root = tmp_path / "arch"
     a = Archive.open(root)

@@ -12,15 +12,15 @@ import time
 from pathlib import Path
 
 import pytest
+from tapelog.archive.errors import ReadOnlyArchiveError, StoreCorruptError, StoreError
+from tapelog.archive.store import MIGRATIONS, SCHEMA_VERSION, Store, restore_backup
 
-from archive.errors import ReadOnlyArchiveError, StoreCorruptError, StoreError
-from archive.store import MIGRATIONS, SCHEMA_VERSION, Store, restore_backup
 from tests.conftest import mount_tmpfs
 
 WRITER = textwrap.dedent(
     """
     import sys
-    from archive.store import Store
+    from tapelog.archive.store import Store
     store = Store(sys.argv[1])
     tag = sys.argv[2]
     n = int(sys.argv[3])
@@ -141,7 +141,7 @@ def test_stale_lock_of_a_killed_process_is_recovered(tmp_path: Path) -> None:
     holder = textwrap.dedent(
         """
         import sys, time
-        from archive.store import Store
+        from tapelog.archive.store import Store
         s = Store(sys.argv[1])
         with s.transaction():
             print("locked", flush=True)

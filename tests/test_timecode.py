@@ -7,9 +7,8 @@ from fractions import Fraction
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-from archive.errors import UsageError
-from media.timecode import (
+from tapelog.archive.errors import UsageError
+from tapelog.media.timecode import (
     FrameRate,
     frames_to_timecode,
     parse_media_time,

@@ -15,16 +15,16 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from tapelog.archive.errors import ModelError, UsageError
+from tapelog.media.audio import channel_envelopes, load_audio, load_audio_and_envelopes
+from tapelog.media.ffmpeg_bin import ffmpeg_exe
+from tapelog.transcribe import models
+from tapelog.transcribe.engine import FasterWhisperEngine, check_options, get_engine
+from tapelog.transcribe.models import resolve_model
+from tapelog.transcribe.speakers import assign_speakers, channels_differ
+from tapelog.transcribe.types import Segment, TranscribeOptions
 
-from archive.errors import ModelError, UsageError
-from media.audio import channel_envelopes, load_audio, load_audio_and_envelopes
-from media.ffmpeg_bin import ffmpeg_exe
 from tests.conftest import MEDIA, SAMPLES, run_cli
-from transcribe import models
-from transcribe.engine import FasterWhisperEngine, check_options, get_engine
-from transcribe.models import resolve_model
-from transcribe.speakers import assign_speakers, channels_differ
-from transcribe.types import Segment, TranscribeOptions
 
 SR = 16000
 TINY = TranscribeOptions(model="tiny.en", cpu_threads=1)
@@ -431,8 +431,9 @@ def test_auto_model_hears_english_with_tiny_and_the_rest_with_base(archive, medi
     """tiny.en cannot tell that an interview is not English; the default asks base first."""
     from dataclasses import replace
 
+    from tapelog.transcribe.types import AUTO_MODEL
+
     from tests.conftest import run_cli
-    from transcribe.types import AUTO_MODEL
 
     archive.import_paths([media_dir / "interview_liu.mov", media_dir / "mandarin_zh.wav"])
     auto = TranscribeOptions(model=AUTO_MODEL, cpu_threads=1)

@@ -7,19 +7,19 @@ import time
 from pathlib import Path
 
 import pytest
-
-from tests.test_tui_support import MEDIA, build_ui_archive
-from tui.app import TapelogApp
-from tui.screens.interview import InterviewScreen
-from tui.screens.search import SearchScreen
-from tui.widgets.dialogs import (
+from tapelog.tui.app import TapelogApp
+from tapelog.tui.screens.interview import InterviewScreen
+from tapelog.tui.screens.search import SearchScreen
+from tapelog.tui.widgets.dialogs import (
     ErrorDialog,
     ImportDialog,
     InputDialog,
     TagDialog,
     TagListDialog,
 )
-from tui.widgets.virtual_list import VirtualList
+from tapelog.tui.widgets.virtual_list import VirtualList
+
+from tests.test_tui_support import MEDIA, build_ui_archive
 
 pytestmark = pytest.mark.anyio
 SIZE = (80, 24)
@@ -90,8 +90,7 @@ def long_wav(path: Path, repeats: int = 12) -> Path:
     import wave
 
     import numpy as np
-
-    from media.audio import load_audio
+    from tapelog.media.audio import load_audio
 
     speech = load_audio(MEDIA / "interview_liu.mov")
     pcm = (np.tile(speech, repeats) * 32767).astype("<i2")
@@ -262,7 +261,7 @@ async def test_search_live_fuzzy_jump_and_save(ui_archive) -> None:
         app.screen.query_one("Input").value = "Luo selects"
         await pilot.press("enter")
         await pilot.pause()
-        from archive.selections import get_selection
+        from tapelog.archive.selections import get_selection
 
         sel = get_selection(ui_archive, "Luo selects")
         assert [(i.media_id, i.start) for i in sel.items] == [("m2", 4.52)]
@@ -353,8 +352,7 @@ async def test_palette_lists_actions_and_help(ui_archive) -> None:
 
 async def test_virtual_list_stays_fast_at_100k_rows(ui_archive) -> None:
     from rich.text import Text
-
-    from transcribe.types import Segment
+    from tapelog.transcribe.types import Segment
 
     rows = [Segment(i * 6.0, i * 6.0 + 5.5, f"line {i} of the archive") for i in range(100_000)]
     app = TapelogApp(ui_archive)
@@ -376,7 +374,7 @@ async def test_virtual_list_stays_fast_at_100k_rows(ui_archive) -> None:
 
 async def test_find_names_fills_the_queue(tmp_path) -> None:
     a = build_ui_archive(tmp_path / "plain", records=False)
-    from archive.cases import import_cases
+    from tapelog.archive.cases import import_cases
 
     import_cases(a, MEDIA.parent / "cases_from_seeds.csv")
     app = TapelogApp(a)
@@ -399,7 +397,7 @@ def notes(app) -> list[str]:
 
 
 async def test_interview_tags_edit_delete_and_undo(ui_archive) -> None:
-    from archive.cases import get_tag, list_tags
+    from tapelog.archive.cases import get_tag, list_tags
 
     original = get_tag(ui_archive, "g1")
     app = TapelogApp(ui_archive)
@@ -456,7 +454,7 @@ async def test_interview_tags_edit_delete_and_undo(ui_archive) -> None:
 
 
 async def test_tag_keys_on_a_line_with_two_tags_ask_which(ui_archive) -> None:
-    from archive.cases import add_tag, list_tags
+    from tapelog.archive.cases import add_tag, list_tags
 
     add_tag(ui_archive, "m1", 8.9, 16.0, themes=["scam calls and extortion"])
     app = TapelogApp(ui_archive)
@@ -494,8 +492,8 @@ async def wait_until(pilot, condition, timeout: float = 10.0) -> None:
 
 
 async def test_interview_refreshes_when_another_process_tags(ui_archive) -> None:
-    from archive.cases import add_tag
-    from archive.service import Archive
+    from tapelog.archive.cases import add_tag
+    from tapelog.archive.service import Archive
 
     app = TapelogApp(ui_archive, watch_interval=0.2)
     async with app.run_test(size=SIZE) as pilot:
@@ -531,8 +529,8 @@ async def test_library_refreshes_after_a_cli_command(ui_archive) -> None:
 
 
 async def test_link_review_and_search_refresh_after_outside_changes(ui_archive) -> None:
-    from archive.cases import accept_link
-    from archive.service import Archive
+    from tapelog.archive.cases import accept_link
+    from tapelog.archive.service import Archive
 
     app = TapelogApp(ui_archive, watch_interval=0.2)
     async with app.run_test(size=SIZE) as pilot:
@@ -553,9 +551,9 @@ async def test_link_review_and_search_refresh_after_outside_changes(ui_archive) 
 
 
 def test_auto_model_follows_the_archive_settings() -> None:
-    from transcribe.types import TranscribeOptions
-    from tui.screens.library import transcribe_options
-    from tui.widgets.dialogs import TranscribeChoice
+    from tapelog.transcribe.types import TranscribeOptions
+    from tapelog.tui.screens.library import transcribe_options
+    from tapelog.tui.widgets.dialogs import TranscribeChoice
 
     settings = {"model": "tiny.en", "model_multilingual": "base"}
     base = TranscribeOptions(beam_size=3)
@@ -575,8 +573,8 @@ def test_auto_model_follows_the_archive_settings() -> None:
 async def test_transcription_options_are_checked_and_used_by_the_queue(
     ui_archive, monkeypatch
 ) -> None:
-    from archive.service import TranscribeResult
-    from tui.widgets.dialogs import TranscribeOptionsDialog
+    from tapelog.archive.service import TranscribeResult
+    from tapelog.tui.widgets.dialogs import TranscribeOptionsDialog
 
     used = []
 

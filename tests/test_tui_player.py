@@ -9,8 +9,7 @@ import time
 from pathlib import Path
 
 import pytest
-
-from tui.player import Playback, Player, PlayerNotFoundError, find_player
+from tapelog.tui.player import Playback, Player, PlayerNotFoundError, find_player
 
 
 def _exe(folder: Path, name: str, body: str = "sleep 30") -> Path:

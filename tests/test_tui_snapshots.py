@@ -10,9 +10,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from tapelog.tui.app import TapelogApp
 
 from tests.test_tui_support import build_ui_archive
-from tui.app import TapelogApp
 
 SIZE = (80, 24)
 

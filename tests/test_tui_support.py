@@ -9,18 +9,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tinydb import Query
-
-from archive.models import (
+from tapelog.archive.models import (
     Case,
     LinkSuggestion,
     Person,
     Tag,
     TranscriptRecord,
 )
-from archive.service import Archive
-from archive.transcripts import SegmentWriter, transcript_path
-from transcribe.types import Segment
+from tapelog.archive.service import Archive
+from tapelog.archive.transcripts import SegmentWriter, transcript_path
+from tapelog.transcribe.types import Segment
+from tinydb import Query
 
 MEDIA = Path(__file__).resolve().parent.parent / "samples" / "media"
 CREATED = "2024-01-01T00:00:00.000000+00:00"

@@ -13,10 +13,9 @@ from collections.abc import Iterator
 from typing import Protocol
 
 import numpy as np
-
-from archive.errors import ModelError, TranscriptionError, UsageError
-from transcribe.models import is_english_only, resolve_model
-from transcribe.types import Segment, TranscribeOptions, TranscriptionInfo, Word
+from tapelog.archive.errors import ModelError, TranscriptionError, UsageError
+from tapelog.transcribe.models import is_english_only, resolve_model
+from tapelog.transcribe.types import Segment, TranscribeOptions, TranscriptionInfo, Word
 
 SAMPLE_RATE = 16000
 SEED = 1234

@@ -8,7 +8,7 @@ word timestamps. Without word timestamps it is left as it is.
 
 from __future__ import annotations
 
-from transcribe.types import Segment
+from tapelog.transcribe.types import Segment
 
 SENTENCE_END = (".", "?", "!", "。", "？", "！", "…")
 

@@ -20,7 +20,7 @@ import time
 import uuid
 from pathlib import Path
 
-from archive.errors import ModelError
+from tapelog.archive.errors import ModelError
 
 OFFLINE_MODELS = ("tiny.en", "base")
 REQUIRED_FILES = ("model.bin", "config.json", "tokenizer.json")

@@ -10,8 +10,7 @@ microphone (the same signal twice) gives no speakers.
 from __future__ import annotations
 
 import numpy as np
-
-from transcribe.types import Segment
+from tapelog.transcribe.types import Segment
 
 
 def channels_differ(envelopes: np.ndarray) -> bool:

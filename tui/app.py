@@ -11,27 +11,26 @@ import os
 from functools import partial
 from typing import TYPE_CHECKING
 
+from tapelog.archive.errors import TapelogError
+from tapelog.archive.store import TABLES
+from tapelog.transcribe.types import TranscribeOptions
+from tapelog.tui.messages import ArchiveChanged, OpenPassage, ShowError
+from tapelog.tui.screens.base import TapelogScreen
+from tapelog.tui.screens.help import HelpScreen
+from tapelog.tui.screens.interview import InterviewScreen
+from tapelog.tui.screens.library import LibraryScreen
+from tapelog.tui.screens.links import LinksScreen
+from tapelog.tui.screens.records import RecordsScreen
+from tapelog.tui.screens.search import FilterDialog, SearchScreen
+from tapelog.tui.widgets.dialogs import ErrorDialog, TagListDialog, TranscribeChoice
 from textual import actions
 from textual.app import App
 from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.worker import Worker, WorkerState
 
-from archive.errors import TapelogError
-from archive.store import TABLES
-from transcribe.types import TranscribeOptions
-from tui.messages import ArchiveChanged, OpenPassage, ShowError
-from tui.screens.base import TapelogScreen
-from tui.screens.help import HelpScreen
-from tui.screens.interview import InterviewScreen
-from tui.screens.library import LibraryScreen
-from tui.screens.links import LinksScreen
-from tui.screens.records import RecordsScreen
-from tui.screens.search import FilterDialog, SearchScreen
-from tui.widgets.dialogs import ErrorDialog, TagListDialog, TranscribeChoice
-
 if TYPE_CHECKING:
-    from archive.service import Archive
+    from tapelog.archive.service import Archive
 
 WATCH_INTERVAL_S = 2.0  # how often the store's files are checked for outside changes
 
@@ -183,7 +182,7 @@ class TapelogApp(App):
             ("Cases & people", RecordsScreen),
         ]:
             sections.append((title, list(cls.BINDINGS)))
-        from tui.widgets.virtual_list import VirtualList
+        from tapelog.tui.widgets.virtual_list import VirtualList
 
         sections.append(("Lists", list(VirtualList.BINDINGS)))
         self.push_screen(HelpScreen(sections))

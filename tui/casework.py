@@ -11,8 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from archive import cases as casebook
-from archive.models import (
+from tapelog.archive import cases as casebook
+from tapelog.archive.models import (
     SENSITIVE_FLAGS,
     Case,
     LinkSuggestion,
@@ -21,8 +21,8 @@ from archive.models import (
     SelectionItem,
     Tag,
 )
-from archive.selections import add_items
-from tui.fuzzy import Choice
+from tapelog.archive.selections import add_items
+from tapelog.tui.fuzzy import Choice
 
 # -- reads -------------------------------------------------------------------------------
 

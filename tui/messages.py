@@ -8,9 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from tapelog.archive.progress import ProgressEvent
 from textual.message import Message
-
-from archive.progress import ProgressEvent
 
 
 class ShowError(Message):

@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from archive.errors import TapelogError
+from tapelog.archive.errors import TapelogError
 
 PLAYER_ENV = "TAPELOG_PLAYER"
 # Tried in this order: mpv starts fastest and seeks exactly; ffplay comes with ffmpeg.

@@ -6,12 +6,12 @@ records (easy to test, usable by the TUI) and an ``export_*`` function taking an
 return an ``ExportResult`` saying how many sensitive passages were left out/redacted.
 """
 
-from archive.exports.clips import cut_clip, default_clip_name, export_clip
-from archive.exports.common import ExportResult, Passage, Sensitivity
-from archive.exports.dossier import export_dossier, write_dossier
-from archive.exports.markers import export_markers, write_markers
-from archive.exports.selects import export_selects, write_selects
-from archive.exports.transcripts import export_transcript, write_transcript
+from tapelog.archive.exports.clips import cut_clip, default_clip_name, export_clip
+from tapelog.archive.exports.common import ExportResult, Passage, Sensitivity
+from tapelog.archive.exports.dossier import export_dossier, write_dossier
+from tapelog.archive.exports.markers import export_markers, write_markers
+from tapelog.archive.exports.selects import export_selects, write_selects
+from tapelog.archive.exports.transcripts import export_transcript, write_transcript
 
 __all__ = [
     "ExportResult",

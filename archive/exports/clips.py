@@ -25,8 +25,8 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from archive.errors import Cancelled, ExportError, UsageError
-from archive.exports.common import (
+from tapelog.archive.errors import Cancelled, ExportError, UsageError
+from tapelog.archive.exports.common import (
     ExportResult,
     Sensitivity,
     atomic_path,
@@ -37,12 +37,12 @@ from archive.exports.common import (
     safe_name,
     time_label,
 )
-from archive.models import MediaRecord
-from archive.progress import CancelToken, ProgressCallback, ProgressEvent, report
-from media.timecode import source_timecode
+from tapelog.archive.models import MediaRecord
+from tapelog.archive.progress import CancelToken, ProgressCallback, ProgressEvent, report
+from tapelog.media.timecode import source_timecode
 
 if TYPE_CHECKING:
-    from archive.service import Archive
+    from tapelog.archive.service import Archive
 
 AUDIO_EXTS = {".wav", ".m4a", ".aac", ".mp3", ".flac"}
 VIDEO_EXTS = {".mov", ".mp4", ".m4v", ".mkv"}
@@ -89,8 +89,7 @@ def clip_command(
 ) -> tuple[list[str], str]:
     """The ffmpeg argument list (built with ffmpeg-python) and the mode it cuts in."""
     import ffmpeg
-
-    from media.ffmpeg_bin import ffmpeg_exe
+    from tapelog.media.ffmpeg_bin import ffmpeg_exe
 
     info = media.info
     audio_only = not info.has_video or ext in AUDIO_EXTS
@@ -267,7 +266,7 @@ def export_clip(
     Pictures and voices cannot be redacted by a cut, so a clip overlapping a passage
     tagged with a minor / off-record / no-release person is refused unless asked.
     """
-    from archive.exports.records import sensitive_spans
+    from tapelog.archive.exports.records import sensitive_spans
 
     media = archive.get_media(media_id)
     source = archive.media_path(media)

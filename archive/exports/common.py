@@ -21,10 +21,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from archive.errors import ExportError, UsageError
-from archive.models import SENSITIVE_FLAGS, MediaRecord
-from media.timecode import FrameRate, running_time, source_frame, source_timecode
-from transcribe.types import Segment
+from tapelog.archive.errors import ExportError, UsageError
+from tapelog.archive.models import SENSITIVE_FLAGS, MediaRecord
+from tapelog.media.timecode import FrameRate, running_time, source_frame, source_timecode
+from tapelog.transcribe.types import Segment
 
 TC_SOURCE = "source"
 TC_RUNNING = "running"
@@ -109,7 +109,7 @@ def write_sequence(timeline: Any, path: str | Path, fmt: str, note: str | None =
     does not exist. An EDL comment line can hold anything, so its note is added here;
     an XML comment names the option in words instead.
     """
-    from archive.exports.timeline import timeline_string, write_timeline
+    from tapelog.archive.exports.timeline import timeline_string, write_timeline
 
     if not note:
         return write_timeline(timeline, path, fmt)

@@ -18,8 +18,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from archive.errors import UsageError
-from archive.exports.common import (
+from tapelog.archive.errors import UsageError
+from tapelog.archive.exports.common import (
     TC_SOURCE,
     ExportResult,
     Passage,
@@ -28,10 +28,10 @@ from archive.exports.common import (
     time_label,
     write_text,
 )
-from archive.models import Case, Person
+from tapelog.archive.models import Case, Person
 
 if TYPE_CHECKING:
-    from archive.service import Archive
+    from tapelog.archive.service import Archive
 
 DOSSIER_FORMATS = ("md", "html")
 
@@ -181,7 +181,7 @@ def write_dossier(
 
 def gather(archive: Archive, case_id: str) -> Dossier:
     """The case, its people and every passage linked to it across the archive."""
-    from archive.exports import records
+    from tapelog.archive.exports import records
 
     case = records.get_case(archive, case_id)
     builder = records.PassageBuilder(archive)

@@ -18,20 +18,20 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from archive.errors import UsageError
-from archive.exports.common import (
+from tapelog.archive.errors import UsageError
+from tapelog.archive.exports.common import (
     ExportResult,
     Passage,
     Sensitivity,
     timeline_passage,
     write_sequence,
 )
-from archive.exports.records import PassageBuilder, media_passages
-from archive.exports.timeline import FORMATS, ClipPlan, build_timeline
-from archive.models import MediaRecord, Selection
+from tapelog.archive.exports.records import PassageBuilder, media_passages
+from tapelog.archive.exports.timeline import FORMATS, ClipPlan, build_timeline
+from tapelog.archive.models import MediaRecord, Selection
 
 if TYPE_CHECKING:
-    from archive.service import Archive
+    from tapelog.archive.service import Archive
 
 
 def marker_plans(

@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from archive.errors import NotFoundError
-from archive.exports.common import (
+from tapelog.archive.errors import NotFoundError
+from tapelog.archive.exports.common import (
     REDACTED_NAME,
     Passage,
     Span,
@@ -21,11 +21,11 @@ from archive.exports.common import (
     sensitive_spans_from,
     speaker_for,
 )
-from archive.models import SENSITIVE_FLAGS, Case, LinkSuggestion, MediaRecord, Person, Tag
-from transcribe.types import Segment
+from tapelog.archive.models import SENSITIVE_FLAGS, Case, LinkSuggestion, MediaRecord, Person, Tag
+from tapelog.transcribe.types import Segment
 
 if TYPE_CHECKING:
-    from archive.service import Archive
+    from tapelog.archive.service import Archive
 
 
 def tags(archive: Archive, media_id: str | None = None) -> list[Tag]:

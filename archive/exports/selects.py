@@ -20,8 +20,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from archive.errors import ExportError, UsageError
-from archive.exports.common import (
+from tapelog.archive.errors import ExportError, UsageError
+from tapelog.archive.exports.common import (
     TC_SOURCE,
     ExportResult,
     Passage,
@@ -33,12 +33,12 @@ from archive.exports.common import (
     write_sequence,
     write_text,
 )
-from archive.exports.records import PassageBuilder
-from archive.exports.timeline import FORMATS, ClipPlan, build_timeline
-from archive.models import Selection
+from tapelog.archive.exports.records import PassageBuilder
+from tapelog.archive.exports.timeline import FORMATS, ClipPlan, build_timeline
+from tapelog.archive.models import Selection
 
 if TYPE_CHECKING:
-    from archive.service import Archive
+    from tapelog.archive.service import Archive
 
 SEQUENCE_FORMATS = tuple(FORMATS)
 LIST_FORMATS = ("csv", "md", "docx")
@@ -214,7 +214,7 @@ def export_selects(
     include_sensitive: bool = False,
     redact: bool = False,
 ) -> ExportResult:
-    from archive.selections import get_selection
+    from tapelog.archive.selections import get_selection
 
     selection = get_selection(archive, name)
     return write_selects(

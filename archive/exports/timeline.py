@@ -47,17 +47,16 @@ from pathlib import Path
 
 import opentimelineio as otio
 from opentimelineio import opentime
-
-from archive.errors import ExportError, UsageError
-from archive.exports.common import (
+from tapelog.archive.errors import ExportError, UsageError
+from tapelog.archive.exports.common import (
     DEFAULT_RATE,
     Passage,
     frames_ceil,
     rate_of,
     write_text,
 )
-from archive.models import MediaRecord
-from media.timecode import FrameRate, source_frame
+from tapelog.archive.models import MediaRecord
+from tapelog.media.timecode import FrameRate, source_frame
 
 FORMATS = {"edl": "cmx_3600", "fcp7": "fcp_xml", "fcpxml": "fcpx_xml"}
 EXTENSIONS = {"edl": ".edl", "fcp7": ".xml", "fcpxml": ".fcpxml"}

@@ -19,8 +19,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from archive.errors import UsageError
-from archive.exports.common import (
+from tapelog.archive.errors import UsageError
+from tapelog.archive.exports.common import (
     TC_MODES,
     TC_RUNNING,
     TC_SOURCE,
@@ -36,12 +36,12 @@ from archive.exports.common import (
     time_label,
     write_text,
 )
-from archive.models import STATUS_DONE, MediaRecord
-from media.timecode import parse_timecode
-from transcribe.types import Segment
+from tapelog.archive.models import STATUS_DONE, MediaRecord
+from tapelog.media.timecode import parse_timecode
+from tapelog.transcribe.types import Segment
 
 if TYPE_CHECKING:
-    from archive.service import Archive
+    from tapelog.archive.service import Archive
 
 TRANSCRIPT_FORMATS = ("srt", "vtt", "txt", "json")
 SUBTITLE_FORMATS = ("srt", "vtt")
@@ -322,7 +322,7 @@ def export_transcript(
     ``tc``: ``"source"`` or ``"running"``; None is each format's default (running
     time for SRT/WebVTT, source timecode for text and JSON).
     """
-    from archive.exports.records import sensitive_spans
+    from tapelog.archive.exports.records import sensitive_spans
 
     media = archive.get_media(media_id)
     segments = archive.segments(media_id)

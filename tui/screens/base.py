@@ -5,14 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from tapelog.archive.errors import TapelogError
+from tapelog.tui.messages import ArchiveChanged, ShowError
 from textual.screen import Screen
 
-from archive.errors import TapelogError
-from tui.messages import ArchiveChanged, ShowError
-
 if TYPE_CHECKING:
-    from archive.service import Archive
-    from tui.app import TapelogApp
+    from tapelog.archive.service import Archive
+    from tapelog.tui.app import TapelogApp
 
 T = TypeVar("T")
 

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
+from tapelog.tui.widgets.dialogs import DIALOG_CSS
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Label, Static
-
-from tui.widgets.dialogs import DIALOG_CSS
 
 
 def describe_bindings(sections: list[tuple[str, list]]) -> str:

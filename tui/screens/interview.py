@@ -6,23 +6,22 @@ import bisect
 import os
 
 from rich.text import Text
+from tapelog.archive import cases as casebook
+from tapelog.archive.errors import TapelogError
+from tapelog.archive.models import MediaRecord, Tag
+from tapelog.transcribe.types import Segment
+from tapelog.tui import casework
+from tapelog.tui.format import clock, col
+from tapelog.tui.messages import ArchiveChanged, ShowError
+from tapelog.tui.player import PLAYER_ENV, Playback, find_player
+from tapelog.tui.screens.base import TapelogScreen
+from tapelog.tui.widgets.dialogs import InputDialog, TagAction, TagDialog, TagListDialog, TagRequest
+from tapelog.tui.widgets.virtual_list import VirtualList
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.timer import Timer
 from textual.widgets import Footer, Label, Static
-
-from archive import cases as casebook
-from archive.errors import TapelogError
-from archive.models import MediaRecord, Tag
-from transcribe.types import Segment
-from tui import casework
-from tui.format import clock, col
-from tui.messages import ArchiveChanged, ShowError
-from tui.player import PLAYER_ENV, Playback, find_player
-from tui.screens.base import TapelogScreen
-from tui.widgets.dialogs import InputDialog, TagAction, TagDialog, TagListDialog, TagRequest
-from tui.widgets.virtual_list import VirtualList
 
 TAG_COL = 18
 

@@ -15,24 +15,17 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from rich.text import Text
-from textual import on, work
-from textual.app import ComposeResult
-from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
-from textual.widgets import Footer, Label, ProgressBar, Static
-from textual.worker import get_current_worker
-
-from archive import cases as casebook
-from archive.errors import Cancelled, TapelogError, UsageError
-from archive.models import MediaRecord
-from archive.progress import CancelToken, ProgressEvent
-from archive.service import Archive
-from transcribe.models import is_english_only
-from transcribe.types import AUTO_MODEL, TranscribeOptions
-from tui import casework
-from tui.format import clock, col, eta_text
-from tui.fuzzy import Choice
-from tui.messages import (
+from tapelog.archive import cases as casebook
+from tapelog.archive.errors import Cancelled, TapelogError, UsageError
+from tapelog.archive.models import MediaRecord
+from tapelog.archive.progress import CancelToken, ProgressEvent
+from tapelog.archive.service import Archive
+from tapelog.transcribe.models import is_english_only
+from tapelog.transcribe.types import AUTO_MODEL, TranscribeOptions
+from tapelog.tui import casework
+from tapelog.tui.format import clock, col, eta_text
+from tapelog.tui.fuzzy import Choice
+from tapelog.tui.messages import (
     ArchiveChanged,
     ImportFinished,
     OpenPassage,
@@ -41,14 +34,20 @@ from tui.messages import (
     TranscribeFinished,
     TranscribeProgress,
 )
-from tui.screens.base import TapelogScreen
-from tui.widgets.dialogs import (
+from tapelog.tui.screens.base import TapelogScreen
+from tapelog.tui.widgets.dialogs import (
     ImportDialog,
     ImportRequest,
     TranscribeChoice,
     TranscribeOptionsDialog,
 )
-from tui.widgets.virtual_list import VirtualList
+from tapelog.tui.widgets.virtual_list import VirtualList
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Footer, Label, ProgressBar, Static
+from textual.worker import get_current_worker
 
 STATUS_FILTERS = ("all", "none", "partial", "done", "failed", "no-audio")
 
@@ -391,7 +390,7 @@ class LibraryScreen(TapelogScreen):
     # -- transcription options
 
     def action_options(self, current: TranscribeChoice | None = None) -> None:
-        from transcribe.models import available_models
+        from tapelog.transcribe.models import available_models
 
         settings = self.guard(self.archive.settings) or {}
         names = dict.fromkeys(["auto", "tiny.en", "base", *available_models()])
@@ -407,7 +406,7 @@ class LibraryScreen(TapelogScreen):
     def _options_chosen(self, choice: TranscribeChoice | None) -> None:
         if choice is None:
             return
-        from transcribe.engine import check_options
+        from tapelog.transcribe.engine import check_options
 
         try:
             settings = self.archive.settings()
@@ -422,7 +421,7 @@ class LibraryScreen(TapelogScreen):
     @work(thread=True, exclusive=True, group="options", exit_on_error=False)
     def check_model(self, choice: TranscribeChoice, options: TranscribeOptions) -> None:
         """Load the model once (cached for the queue): a bad name is an error here."""
-        from transcribe.engine import get_engine
+        from tapelog.transcribe.engine import get_engine
 
         try:
             get_engine(options)

@@ -3,22 +3,21 @@
 from __future__ import annotations
 
 from rich.text import Text
+from tapelog.archive import cases as casebook
+from tapelog.archive.errors import TapelogError
+from tapelog.archive.models import LinkSuggestion
+from tapelog.transcribe.types import Segment
+from tapelog.tui import casework
+from tapelog.tui.format import clock, col
+from tapelog.tui.fuzzy import resolve
+from tapelog.tui.messages import ArchiveChanged, OpenPassage, ShowError
+from tapelog.tui.screens.base import TapelogScreen
+from tapelog.tui.widgets.dialogs import InputDialog
+from tapelog.tui.widgets.virtual_list import VirtualList
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Footer, Label, Static
-
-from archive import cases as casebook
-from archive.errors import TapelogError
-from archive.models import LinkSuggestion
-from transcribe.types import Segment
-from tui import casework
-from tui.format import clock, col
-from tui.fuzzy import resolve
-from tui.messages import ArchiveChanged, OpenPassage, ShowError
-from tui.screens.base import TapelogScreen
-from tui.widgets.dialogs import InputDialog
-from tui.widgets.virtual_list import VirtualList
 
 
 class LinksScreen(TapelogScreen):

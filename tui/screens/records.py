@@ -6,20 +6,19 @@ from dataclasses import fields
 from typing import Any
 
 from rich.text import Text
+from tapelog.archive import cases as casebook
+from tapelog.archive.models import Case, Person
+from tapelog.tui import casework
+from tapelog.tui.format import col
+from tapelog.tui.messages import ArchiveChanged, OpenPassage
+from tapelog.tui.screens.base import TapelogScreen
+from tapelog.tui.widgets.dialogs import RecordDialog
+from tapelog.tui.widgets.virtual_list import VirtualList
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Footer, Label, Static
-
-from archive import cases as casebook
-from archive.models import Case, Person
-from tui import casework
-from tui.format import col
-from tui.messages import ArchiveChanged, OpenPassage
-from tui.screens.base import TapelogScreen
-from tui.widgets.dialogs import RecordDialog
-from tui.widgets.virtual_list import VirtualList
 
 
 def record_fields(record: Case | Person) -> dict[str, str]:

@@ -10,6 +10,15 @@ import time
 from dataclasses import dataclass, field
 
 from rich.text import Text
+from tapelog.archive.errors import TapelogError
+from tapelog.tui import casework
+from tapelog.tui.format import clock, col
+from tapelog.tui.fuzzy import Choice, resolve
+from tapelog.tui.messages import OpenPassage, SearchFinished, ShowError
+from tapelog.tui.screens.base import TapelogScreen
+from tapelog.tui.widgets.dialogs import DIALOG_CSS, InputDialog
+from tapelog.tui.widgets.fuzzy_input import FuzzyInput
+from tapelog.tui.widgets.virtual_list import VirtualList
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -18,16 +27,6 @@ from textual.screen import ModalScreen
 from textual.timer import Timer
 from textual.widgets import Footer, Input, Label, Static
 from textual.worker import get_current_worker
-
-from archive.errors import TapelogError
-from tui import casework
-from tui.format import clock, col
-from tui.fuzzy import Choice, resolve
-from tui.messages import OpenPassage, SearchFinished, ShowError
-from tui.screens.base import TapelogScreen
-from tui.widgets.dialogs import DIALOG_CSS, InputDialog
-from tui.widgets.fuzzy_input import FuzzyInput
-from tui.widgets.virtual_list import VirtualList
 
 DEBOUNCE_S = 0.2
 FILTER_KEYS = ("case", "person", "theme", "speaker", "language")

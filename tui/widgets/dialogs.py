@@ -11,16 +11,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from tapelog.tui.fuzzy import Choice, resolve
+from tapelog.tui.widgets.fuzzy_input import FuzzyInput
+from tapelog.tui.widgets.virtual_list import Formatter, VirtualList
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.suggester import Suggester
 from textual.widgets import Button, Checkbox, DirectoryTree, Input, Label, Static
-
-from tui.fuzzy import Choice, resolve
-from tui.widgets.fuzzy_input import FuzzyInput
-from tui.widgets.virtual_list import Formatter, VirtualList
 
 DIALOG_CSS = """
 .dialog { width: 72; max-width: 100%; height: auto; max-height: 100%;

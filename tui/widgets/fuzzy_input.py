@@ -6,13 +6,12 @@ Up/Down move in the dropdown, Tab takes the highlighted choice.
 
 from __future__ import annotations
 
+from tapelog.tui.fuzzy import Choice, fuzzy_matches, resolve
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import Input, OptionList
 from textual.widgets.option_list import Option
-
-from tui.fuzzy import Choice, fuzzy_matches, resolve
 
 
 class FuzzyInput(Vertical):
