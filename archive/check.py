@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tapelog.archive.errors import TapelogError
+from tapelog.archive.search import index_signature
 from tapelog.archive.store import JOURNAL_NAME, STORE_DIR, TABLES, pid_alive
 from tapelog.archive.transcripts import TRANSCRIPTS_DIR, transcript_path
 
@@ -543,7 +544,7 @@ def index_signatures_wanted(archive: Archive) -> dict[str, str]:
     wanted: dict[str, str] = {}
     for media in archive.list_media():
         cs = corr.get(media.id, [])
-        sig = archive._index_signature(media, f"{len(cs)}:{max(cs) if cs else ''}")
+        sig = index_signature(archive, media, f"{len(cs)}:{max(cs) if cs else ''}")
         if sig is not None:
             wanted[media.id] = sig
     return wanted

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 from tapelog.archive.errors import Cancelled, TapelogError, UsageError
+from tapelog.archive.settings import SETTINGS, setting_key
 from tapelog.cli.common import (
     StderrProgress,
     archive_option,
@@ -582,10 +583,10 @@ def config_cmd(ctx: click.Context, key: str | None, value: str | None, as_json: 
         archive.set_setting(key, value)
     settings = archive.settings()
     if key is not None:
-        settings = {archive._setting_key(key): settings[archive._setting_key(key)]}
+        settings = {setting_key(key): settings[setting_key(key)]}
 
     def text() -> None:
         for k, v in settings.items():
-            click.echo(f"{k} = {v}\t# {archive.SETTINGS[k][1]}")
+            click.echo(f"{k} = {v}\t# {SETTINGS[k][1]}")
 
     emit(as_json, settings, text)

@@ -177,6 +177,7 @@ def _new_wav(folder: Path, rng: random.Random, name: str) -> Path:
 def work(seed: int, root: str, media_dir: str, ack_path: str, max_ops: int = 100_000) -> None:
     from tapelog.archive.models import Case, LinkSuggestion, Tag
     from tapelog.archive.service import Archive, now_iso
+    from tapelog.archive.speakers import speaker_labels
     from tapelog.transcribe.types import TranscribeOptions
     from tinydb import Query
 
@@ -229,7 +230,7 @@ def work(seed: int, root: str, media_dir: str, ack_path: str, max_ops: int = 100
         media = pick_media(lambda m: m.transcript_status == "done")
         if media is None:
             return do_transcribe()
-        labels = sorted(archive._labels(media.id))
+        labels = sorted(speaker_labels(archive, media.id))
         if not labels:
             return None
         label = rng.choice(labels)

@@ -1,0 +1,233 @@
+"""Name links: suggestions that a transcript names a case or person, and their review.
+
+Link suggestions get an id derived from what they say (media, time, target, mention),
+so running ``suggest`` again finds the same ids: a pending suggestion is not duplicated
+and a rejected one is not resurrected. A rejection also covers any later suggestion of
+the same target over the same passage, so a re-transcription that shifts segment times
+by a few milliseconds does not bring it back.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from tapelog.archive import names as N
+from tapelog.archive.errors import NotFoundError
+from tapelog.archive.linking import MIN_SCORE, NameIndex, find_mentions
+from tapelog.archive.models import LinkSuggestion, Tag
+from tapelog.archive.records import list_cases, list_people
+from tapelog.archive.tags import add_tag, list_tags
+from tinydb import Query
+
+if TYPE_CHECKING:
+    from tapelog.archive.service import Archive
+
+
+_INDEX_CACHE: dict[tuple[str, Any], NameIndex] = {}
+
+
+def name_index(archive: Archive) -> NameIndex:
+    """The name index of this archive's cases and people, rebuilt when they change."""
+    sig = archive.store.signature("cases", "people")
+    key = (str(archive.root), sig)
+    index = _INDEX_CACHE.get(key)
+    if index is None:
+        _INDEX_CACHE.clear()
+        index = NameIndex(list_cases(archive), list_people(archive))
+        _INDEX_CACHE[key] = index
+    return index
+
+
+def link_id_for(media_id: str, start: float, target_type: str, target_id: str, mention: str) -> str:
+    """A stable id: the same passage, target and mention always give the same id."""
+    raw = f"{media_id}|{start:.2f}|{target_type}|{target_id}|{N.compact(mention)}"
+    return "k" + hashlib.blake2b(raw.encode("utf-8"), digest_size=5).hexdigest()
+
+
+def _overlaps(a0: float, a1: float, b0: float, b1: float) -> bool:
+    return a0 < b1 and b0 < a1
+
+
+def list_links(
+    archive: Archive, *, status: str | None = None, media_id: str | None = None
+) -> list[LinkSuggestion]:
+    recs = [LinkSuggestion.from_dict(d) for d in archive.store.table("links").all()]
+    if status is not None:
+        recs = [r for r in recs if r.status == status]
+    if media_id is not None:
+        recs = [r for r in recs if r.media_id == media_id]
+    return sorted(recs, key=lambda r: (r.media_id, r.start, -r.score, r.target_id))
+
+
+def get_link(archive: Archive, link_id: str) -> LinkSuggestion:
+    doc = archive.store.table("links").get(Query().link_id == link_id)
+    if doc is None:
+        raise NotFoundError(f"no link suggestion '{link_id}' (see `tapelog links suggest`)")
+    return LinkSuggestion.from_dict(doc)
+
+
+def media_context(archive: Archive, media_id: str) -> set[str]:
+    ids: set[str] = set()
+    for t in list_tags(archive, media_id=media_id):
+        ids.update(t.cases)
+        ids.update(t.people)
+    for link in list_links(archive, status="accepted", media_id=media_id):
+        ids.add(link.target_id)
+    return ids
+
+
+def suggest_links(
+    archive: Archive,
+    media_ids: Sequence[str] | None = None,
+    *,
+    min_score: float = MIN_SCORE,
+) -> list[LinkSuggestion]:
+    """Scan transcripts for names and store new suggestions; returns the pending ones.
+
+    ``media_ids`` None: every transcribed media file. Pending suggestions that the
+    current transcript no longer supports (a corrected name) are dropped; rejected
+    and accepted ones are kept and never suggested again for the same passage.
+    """
+    if media_ids is None:
+        targets = [m.id for m in archive.list_media() if m.transcript_id]
+    else:
+        targets = list(dict.fromkeys(media_ids))
+        for mid in targets:
+            archive.get_media(mid)
+    index = name_index(archive)
+    found: dict[str, list[LinkSuggestion]] = {}
+    for mid in targets:
+        segs = archive.segments(mid)
+        if not segs:
+            found[mid] = []
+            continue
+        mentions = find_mentions(
+            index, segs, context=media_context(archive, mid), min_score=min_score
+        )
+        found[mid] = [
+            LinkSuggestion(
+                link_id=link_id_for(mid, m.start, m.target_type, m.target_id, m.mention),
+                media_id=mid,
+                start=m.start,
+                end=m.end,
+                mention=m.mention,
+                target_type=m.target_type,
+                target_id=m.target_id,
+                score=m.score,
+                matched=m.matched,
+                context=m.context,
+            )
+            for m in mentions
+        ]
+    with archive.store.transaction():
+        table = archive.store.table("links")
+        existing = {d["link_id"]: d for d in table.all() if d.get("media_id") in found}
+        settled = [d for d in existing.values() if d.get("status") in ("rejected", "accepted")]
+        keep: set[str] = set()
+        new_docs = []
+        for mid, links in found.items():
+            for link in links:
+                old = existing.get(link.link_id)
+                if old is not None:
+                    keep.add(link.link_id)
+                    if old.get("status") == "pending" and (
+                        old.get("score") != link.score or old.get("context") != link.context
+                    ):
+                        table.update(
+                            {"score": link.score, "context": link.context, "end": link.end},
+                            doc_ids=[old.doc_id],
+                        )
+                    continue
+                if any(
+                    d["media_id"] == mid
+                    and d.get("target_id") == link.target_id
+                    and d.get("target_type") == link.target_type
+                    and _overlaps(d["start"], d["end"], link.start, link.end)
+                    for d in settled
+                ):
+                    continue
+                keep.add(link.link_id)
+                new_docs.append(link.to_dict())
+        stale = [
+            d.doc_id
+            for d in existing.values()
+            if d.get("status") == "pending" and d["link_id"] not in keep
+        ]
+        if stale:
+            table.remove(doc_ids=stale)
+        if new_docs:
+            table.insert_multiple(new_docs)
+    pending = [
+        link for mid in targets for link in list_links(archive, status="pending", media_id=mid)
+    ]
+    return pending
+
+
+def accept_link(archive: Archive, link_id: str) -> Tag:
+    """Accept a suggestion: a tag with the case or person over the passage."""
+    with archive.store.transaction() as store:
+        link = get_link(archive, link_id)
+        if link.status == "accepted" and link.tag_id:
+            doc = store.table("tags").get(Query().id == link.tag_id)
+            if doc is not None:
+                return Tag.from_dict(doc)
+        is_case = link.target_type == "case"
+        duration = float(archive.get_media(link.media_id).info.duration or 0.0)
+        end = min(link.end, duration) if duration > 0 else link.end
+        tag = add_tag(
+            archive,
+            link.media_id,
+            min(link.start, max(0.0, end - 0.01)),
+            end,
+            cases=[link.target_id] if is_case else [],
+            people=[] if is_case else [link.target_id],
+            note=f"name heard: {link.mention}",
+            source="link",
+            link_id=link.link_id,
+        )
+        store.table("links").update(
+            {"status": "accepted", "tag_id": tag.id}, Query().link_id == link_id
+        )
+    return tag
+
+
+def reject_link(archive: Archive, link_id: str) -> LinkSuggestion:
+    """Reject a suggestion (remembered); if it was accepted, its tag is removed."""
+    with archive.store.transaction() as store:
+        link = get_link(archive, link_id)
+        if link.tag_id:
+            store.table("tags").remove(Query().id == link.tag_id)
+        link.status, link.tag_id = "rejected", None
+        store.table("links").update(
+            {"status": "rejected", "tag_id": None}, Query().link_id == link_id
+        )
+    return link
+
+
+def reassign_link(archive: Archive, link_id: str, target_id: str) -> Tag:
+    """The name heard is someone else: reject the suggestion, link ``target_id`` instead."""
+    with archive.store.transaction() as store:
+        link = get_link(archive, link_id)
+        if store.table("cases").contains(Query().case_id == target_id):
+            kind = "case"
+        elif store.table("people").contains(Query().person_id == target_id):
+            kind = "person"
+        else:
+            raise NotFoundError(f"no case or person with id '{target_id}'")
+        reject_link(archive, link_id)
+        new = LinkSuggestion(
+            link_id=link_id_for(link.media_id, link.start, kind, target_id, link.mention),
+            media_id=link.media_id,
+            start=link.start,
+            end=link.end,
+            mention=link.mention,
+            target_type=kind,
+            target_id=target_id,
+            score=1.0,
+            matched="(chosen by hand)",
+            context=link.context,
+        )
+        store.table("links").upsert(new.to_dict(), Query().link_id == new.link_id)
+        return accept_link(archive, new.link_id)

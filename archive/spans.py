@@ -1,0 +1,103 @@
+"""Spans of tagged passages: search filters, sensitive passages, a case's passages."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from tapelog.archive.errors import NotFoundError
+from tapelog.archive.models import SENSITIVE_FLAGS
+from tapelog.archive.records import get_case, get_person, list_people
+from tapelog.archive.tags import list_tags
+from tapelog.archive.themes import resolve_theme
+
+if TYPE_CHECKING:
+    from tapelog.archive.service import Archive
+
+
+def _merge(spans: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    out: list[tuple[float, float]] = []
+    for s, e in sorted(spans):
+        if out and s <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], e))
+        else:
+            out.append((s, e))
+    return out
+
+
+def tag_spans(
+    archive: Archive,
+    case: str | None = None,
+    person: str | None = None,
+    theme: str | None = None,
+) -> dict[str, list[tuple[float, float]]]:
+    """media_id -> merged (start, end) spans of tags matching every filter given.
+
+    Unknown case/person ids and themes raise ``NotFoundError`` (a typo in a search
+    filter should not look like "no results").
+    """
+    if case is not None:
+        get_case(archive, case)
+    if person is not None:
+        get_person(archive, person)
+    if theme is not None:
+        found = resolve_theme(archive, theme)
+        if found is None:
+            raise NotFoundError(f"no theme '{theme}' (see `tapelog themes list`)")
+        theme = found
+    out: dict[str, list[tuple[float, float]]] = {}
+    for t in list_tags(archive, case=case, person=person, theme=theme):
+        out.setdefault(t.media_id, []).append((t.start, t.end))
+    return {mid: _merge(spans) for mid, spans in out.items()}
+
+
+def sensitive_spans(archive: Archive) -> dict[str, list[tuple[float, float, list[str]]]]:
+    """media_id -> (start, end, flags) of passages tagged with a flagged person
+    (minor / off-record / no-release), for search results and exports."""
+    flags = {
+        p.person_id: [f for f in p.flags if f in SENSITIVE_FLAGS]
+        for p in list_people(archive)
+        if p.flags
+    }
+    out: dict[str, list[tuple[float, float, list[str]]]] = {}
+    if not flags:
+        return out
+    for d in archive.store.table("tags").all():
+        fl = sorted({f for pid in d.get("people") or [] for f in flags.get(pid, [])})
+        if fl:
+            out.setdefault(d["media_id"], []).append((d["start"], d["end"], fl))
+    for spans in out.values():
+        spans.sort()
+    return out
+
+
+# -- passages of a case ----------------------------------------------------------------
+
+
+def case_passages(archive: Archive, case_id: str) -> list[dict[str, Any]]:
+    """Every tagged passage naming the case, across the archive, with its text."""
+    get_case(archive, case_id)
+    out = []
+    segs_cache: dict[str, list[Any]] = {}
+    media = {m.id: m for m in archive.list_media()}
+    for t in list_tags(archive, case=case_id):
+        m = media.get(t.media_id)
+        if m is None:
+            continue
+        segs = segs_cache.setdefault(t.media_id, archive.segments(t.media_id))
+        text = " ".join(s.text.strip() for s in segs if s.start < t.end and s.end > t.start)
+        out.append(
+            {
+                "tag_id": t.id,
+                "media_id": t.media_id,
+                "path": m.path,
+                "start": t.start,
+                "end": t.end,
+                "source_timecode": archive.source_timecode(m, t.start),
+                "text": text,
+                "note": t.note,
+                "themes": t.themes,
+                "source": t.source,
+                "link_id": t.link_id,
+            }
+        )
+    return out

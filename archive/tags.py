@@ -1,0 +1,203 @@
+"""Tags: a time span of one media file with themes, people and cases.
+
+Tags are anchored by time, never by segment index, so they survive transcript edits
+and re-transcription.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+
+from tapelog.archive.errors import NotFoundError, UsageError
+from tapelog.archive.models import Tag
+from tapelog.archive.records import ID_FIELD
+from tapelog.archive.themes import list_themes, normalize_theme, under_theme
+from tinydb import Query
+
+if TYPE_CHECKING:
+    from tapelog.archive.service import Archive
+
+
+# A tag end this far past the media's end is float noise (a typed HH:MM:SS.mmm, a
+# rounded duration) and is clamped, not refused. Link passages are clamped whole.
+END_TOLERANCE_S = 0.001
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def _ids_known(archive: Archive, kind: str, ids: Iterable[str]) -> list[str]:
+    idf = ID_FIELD[kind]
+    wanted = list(dict.fromkeys(i.strip() for i in ids if i and i.strip()))
+    if not wanted:
+        return []
+    known = {d.get(idf) for d in archive.store.table(kind).all()}
+    for i in wanted:
+        if i not in known:
+            what = "case" if kind == "cases" else "person"
+            raise NotFoundError(f"no {what} with id '{i}' (see `tapelog {kind} list`)")
+    return wanted
+
+
+def _check_span(archive: Archive, media_id: str, start: float, end: float) -> tuple[float, float]:
+    media = archive.get_media(media_id)
+    start, end = float(start), float(end)
+    if not (math.isfinite(start) and math.isfinite(end)):
+        raise UsageError(f"not a time span: {start}-{end}")
+    if start < 0:
+        raise UsageError(f"tag start {start:g} s is before the start of {media_id}")
+    duration = float(media.info.duration or 0.0)
+    if duration > 0:
+        if start >= duration:
+            raise UsageError(
+                f"tag start {start:g} s is past the end of {media_id} ({duration:g} s)"
+            )
+        if end > duration + END_TOLERANCE_S:
+            raise UsageError(f"tag end {end:g} s is past the end of {media_id} ({duration:g} s)")
+        end = min(end, duration)
+    start, end = round(start, 3), round(end, 3)
+    if end <= start:
+        raise UsageError(f"a tag must end after it starts (got {start:g}-{end:g} s)")
+    return start, end
+
+
+def _themes_for_tag(archive: Archive, themes: Iterable[str]) -> list[str]:
+    """Themes as the vocabulary spells them; unknown ones are added to it."""
+    out: list[str] = []
+    vocab = {t.casefold(): t for t in list_themes(archive)}
+    table = archive.store.table("themes")
+    for t in themes:
+        t = normalize_theme(t)
+        spelled = vocab.get(t.casefold())
+        if spelled is None:
+            table.insert({"name": t})
+            vocab[t.casefold()] = spelled = t
+        if spelled not in out:
+            out.append(spelled)
+    return out
+
+
+def add_tag(
+    archive: Archive,
+    media_id: str,
+    start: float,
+    end: float,
+    *,
+    themes: Iterable[str] = (),
+    people: Iterable[str] = (),
+    cases: Iterable[str] = (),
+    note: str = "",
+    source: str = "manual",
+    link_id: str | None = None,
+) -> Tag:
+    """Tag a span of one media file. Unknown case/person ids raise ``NotFoundError``;
+    a theme not yet in the vocabulary is added to it."""
+    start, end = _check_span(archive, media_id, start, end)
+    with archive.store.transaction() as store:
+        tag = Tag(
+            id=store.next_id("g"),
+            media_id=media_id,
+            start=start,
+            end=end,
+            themes=_themes_for_tag(archive, themes),
+            people=_ids_known(archive, "people", people),
+            cases=_ids_known(archive, "cases", cases),
+            note=note or "",
+            created=_now(),
+            source=source,
+            link_id=link_id,
+        )
+        store.table("tags").insert(tag.to_dict())
+    return tag
+
+
+def get_tag(archive: Archive, tag_id: str) -> Tag:
+    doc = archive.store.table("tags").get(Query().id == tag_id)
+    if doc is None:
+        raise NotFoundError(f"no tag with id '{tag_id}' (see `tapelog tags list`)")
+    return Tag.from_dict(doc)
+
+
+def edit_tag(
+    archive: Archive,
+    tag_id: str,
+    *,
+    start: float | None = None,
+    end: float | None = None,
+    themes: Iterable[str] | None = None,
+    people: Iterable[str] | None = None,
+    cases: Iterable[str] | None = None,
+    note: str | None = None,
+) -> Tag:
+    """Change what is given (lists are replaced whole); returns the edited tag."""
+    with archive.store.transaction() as store:
+        tag = get_tag(archive, tag_id)
+        if start is not None or end is not None:
+            tag.start, tag.end = _check_span(
+                archive,
+                tag.media_id,
+                tag.start if start is None else start,
+                tag.end if end is None else end,
+            )
+        if themes is not None:
+            tag.themes = _themes_for_tag(archive, themes)
+        if people is not None:
+            tag.people = _ids_known(archive, "people", people)
+        if cases is not None:
+            tag.cases = _ids_known(archive, "cases", cases)
+        if note is not None:
+            tag.note = note
+        store.table("tags").update(tag.to_dict(), Query().id == tag_id)
+    return tag
+
+
+def delete_tag(archive: Archive, tag_id: str) -> Tag:
+    """Delete a tag and return it (for undo). A tag made by accepting a link turns that
+    link into a rejected one, so the passage is not suggested again."""
+    with archive.store.transaction() as store:
+        tag = get_tag(archive, tag_id)
+        store.table("tags").remove(Query().id == tag_id)
+        if tag.link_id:
+            store.table("links").update(
+                {"status": "rejected", "tag_id": None}, Query().link_id == tag.link_id
+            )
+    return tag
+
+
+def restore_tag(archive: Archive, tag: Tag) -> Tag:
+    """Put back a deleted tag exactly as it was (undo); its link is accepted again."""
+    with archive.store.transaction() as store:
+        archive.get_media(tag.media_id)
+        _ids_known(archive, "people", tag.people)
+        _ids_known(archive, "cases", tag.cases)
+        store.table("tags").upsert(tag.to_dict(), Query().id == tag.id)
+        if tag.link_id:
+            store.table("links").update(
+                {"status": "accepted", "tag_id": tag.id}, Query().link_id == tag.link_id
+            )
+    return tag
+
+
+def list_tags(
+    archive: Archive,
+    *,
+    media_id: str | None = None,
+    case: str | None = None,
+    person: str | None = None,
+    theme: str | None = None,
+) -> list[Tag]:
+    """Tags, filtered (all filters must hold); a theme also matches its sub-themes."""
+    tags = [Tag.from_dict(d) for d in archive.store.table("tags").all()]
+    if media_id is not None:
+        tags = [t for t in tags if t.media_id == media_id]
+    if case is not None:
+        tags = [t for t in tags if case in t.cases]
+    if person is not None:
+        tags = [t for t in tags if person in t.people]
+    if theme is not None:
+        tags = [t for t in tags if any(under_theme(x, theme) for x in t.themes)]
+    return sorted(tags, key=lambda t: (t.media_id, t.start, t.end, t.id))

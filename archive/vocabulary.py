@@ -1,0 +1,91 @@
+"""Names and places to bias Whisper with, for one media file (the vocabulary prompt)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from tapelog.archive import names as N
+from tapelog.archive.linking import find_mentions
+from tapelog.archive.links import list_links, media_context, name_index
+from tapelog.archive.records import list_cases, list_people
+
+if TYPE_CHECKING:
+    from tapelog.archive.service import Archive
+
+
+def _prompt_cost(text: str) -> int:
+    """Rough prompt budget: a Chinese character costs about two Latin characters."""
+    return sum(2 if N.is_han(c) else 1 for c in text)
+
+
+def vocab_for_media(
+    archive: Archive, media_id: str, max_chars: int = 600, language: str | None = None
+) -> str:
+    """Names and places to bias Whisper for one media file, within its prompt limit.
+
+    Most relevant first: cases and people tagged or linked on this media, then those
+    named in its file name (``采访 罗润 父亲.wav``), their related cases/people, then the
+    rest. ``max_chars`` keeps the prompt under Whisper's ~224 tokens. For Chinese
+    (``zh``, ``yue``) only names written in characters are used: a prompt in Latin
+    letters pulled a Mandarin transcript into pinyin.
+    """
+    han_only = (language or "").lower() in ("zh", "yue")
+    media = archive.get_media(media_id)
+    cases = {c.case_id: c for c in list_cases(archive)}
+    people = {p.person_id: p for p in list_people(archive)}
+    if not cases and not people:
+        return ""
+    first: list[str] = sorted(media_context(archive, media_id), key=lambda t: (t not in cases, t))
+    first += [link.target_id for link in list_links(archive, media_id=media_id)]
+    seg = [_file_segment(media.path)]
+    first += [m.target_id for m in find_mentions(name_index(archive), seg, min_score=0.75)]
+    related: list[str] = []
+    for tid in first:
+        if tid in cases:
+            related += [p.person_id for p in people.values() if tid in p.cases]
+        elif tid in people:
+            related += people[tid].cases
+    first += [cid for tid in first if tid in people for cid in people[tid].cases]
+    first.sort(key=lambda t: t not in cases)  # children's names before adults'
+    order = list(dict.fromkeys(first + related + list(cases) + list(people)))
+    words: list[str] = []
+    seen: set[str] = set()
+    used = 0
+    for tid in order:
+        if tid in cases:
+            c = cases[tid]
+            place = c.missing_place.split(",")[0].strip() if c.missing_place else ""
+            place = place if place[:1].isupper() or N.has_han(place) else ""
+            items = [c.child_name, c.child_name_zh, *c.aliases, place, *c.parents]
+        elif tid in people:
+            p = people[tid]
+            items = [p.name, p.name_zh, *p.aliases]
+        else:
+            continue
+        for item in items:
+            item = (item or "").strip()
+            if han_only and not N.has_han(item):
+                continue
+            key = N.compact(item)
+            if len(key) < 2 or key in seen or (len(N.tokens(item)) == 1 and len(key) < 4):
+                continue
+            cost = _prompt_cost(item) + 2
+            if used + cost > max_chars:
+                return _vocab_text(words, han_only)
+            seen.add(key)
+            words.append(item)
+            used += cost
+    return _vocab_text(words, han_only)
+
+
+def _vocab_text(words: list[str], chinese: bool) -> str:
+    if not words:
+        return ""
+    return "、".join(words) + "。" if chinese else ", ".join(words) + "."
+
+
+def _file_segment(path: str) -> Any:
+    from tapelog.transcribe.types import Segment
+
+    return Segment(0.0, 0.0, Path(path).stem.replace("_", " "))
