@@ -101,6 +101,7 @@ def install_fake_engine() -> None:
 
 def preload() -> None:
     import numpy  # noqa: F401
+    import tapelog.archive.cases  # noqa: F401
     import tapelog.archive.check  # noqa: F401
     import tapelog.archive.service  # noqa: F401
     import tapelog.media.audio  # noqa: F401
