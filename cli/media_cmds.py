@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import contextlib
-from dataclasses import replace
 from pathlib import Path
 
 import click
 from tapelog.archive.errors import Cancelled, TapelogError, UsageError
 from tapelog.archive.settings import SETTINGS, setting_key
+from tapelog.archive.transcribe_choice import (
+    options_for_media,
+    transcribe_options,
+    vocab_from_cases_default,
+)
 from tapelog.cli.common import (
     StderrProgress,
     archive_option,
@@ -162,23 +166,23 @@ def transcribe_cmd(
         targets = list(dict.fromkeys(ids))
         for mid in targets:
             archive.get_media(mid)
-    if language is not None:
-        from tapelog.transcribe.engine import check_language
-
-        language = check_language(language)
     settings = archive.settings()
     if vocab_from_cases is None:
-        vocab_from_cases = settings["vocab_from_cases"].lower() == "true"
-    if model is None:
-        from tapelog.transcribe.models import is_english_only
-        from tapelog.transcribe.types import AUTO_MODEL
-
-        multilingual = translate or (language and language != "en")
-        model = settings["model_multilingual"] if multilingual else settings["model"]
-        if language is None and not translate and is_english_only(model):
-            # Whisper would hear a Mandarin interview as English nonsense: let the
-            # multilingual model tell the language first (Archive.choose_model).
-            model = AUTO_MODEL
+        vocab_from_cases = vocab_from_cases_default(settings)
+    chosen = transcribe_options(
+        settings,
+        TranscribeOptions(
+            vad=not no_vad,
+            initial_prompt=initial_prompt,
+            hotwords=hotwords,
+            beam_size=beam_size,
+            cpu_threads=threads,
+            compute_type=compute_type,
+        ),
+        model=model,
+        language=language,
+        translate=translate,
+    )
     results = []
     failed = False
     for mid in targets:
@@ -192,29 +196,9 @@ def transcribe_cmd(
             if not as_json:
                 click.echo(f"{mid}\talready transcribed (use --force to redo)")
             continue
-        options = TranscribeOptions(
-            model=model,
-            language=language,
-            task="translate" if translate else "transcribe",
-            vad=not no_vad,
-            initial_prompt=initial_prompt,
-            hotwords=hotwords,
-            beam_size=beam_size,
-            cpu_threads=threads,
-            compute_type=compute_type,
-        )
         progress = StderrProgress(media.name)
         try:
-            # The model (and language) first: a Mandarin vocabulary is written in
-            # characters, an English one in letters.
-            options = archive.choose_model(mid, options)
-            if vocab_from_cases:
-                from tapelog.archive.cases import vocab_for_media
-
-                vocab = vocab_for_media(archive, mid, language=options.language)
-                if vocab:
-                    prompt = f"{initial_prompt} {vocab}" if initial_prompt else vocab
-                    options = replace(options, initial_prompt=prompt)
+            options = options_for_media(archive, mid, chosen, vocab_from_cases=vocab_from_cases)
             result = archive.transcribe(mid, options, progress=progress)
         except KeyboardInterrupt:
             progress.finish()

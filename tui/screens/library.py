@@ -8,19 +8,18 @@ from __future__ import annotations
 
 import contextlib
 import os
-import re
 import time
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from rich.text import Text
-from tapelog.archive import cases as casebook
-from tapelog.archive.errors import Cancelled, TapelogError, UsageError
+from tapelog.archive.errors import Cancelled, TapelogError
 from tapelog.archive.models import MediaRecord
 from tapelog.archive.progress import CancelToken, ProgressEvent
 from tapelog.archive.service import Archive
-from tapelog.transcribe.models import is_english_only
+from tapelog.archive.transcribe_choice import options_for_media
+from tapelog.archive.transcribe_choice import transcribe_options as choose_options
 from tapelog.transcribe.types import AUTO_MODEL, TranscribeOptions
 from tapelog.tui import casework
 from tapelog.tui.format import clock, col, eta_text
@@ -55,24 +54,10 @@ STATUS_FILTERS = ("all", "none", "partial", "done", "failed", "no-audio")
 def transcribe_options(
     choice: TranscribeChoice, settings: dict[str, str], base: TranscribeOptions
 ) -> TranscribeOptions:
-    """The options for ``choice``: ``auto`` model as the CLI picks it from the archive's
-    settings (``model`` for English, ``model_multilingual`` for another language or
-    translation), ``auto`` language detected."""
-    language = "" if choice.language in ("", "auto") else choice.language
-    if language and not re.fullmatch(r"[a-z]{2,3}", language):
-        raise UsageError(f"language '{language}' is not a code such as en, zh or es (or auto)")
-    model = choice.model
-    if model in ("", "auto"):
-        multilingual = choice.translate or language not in ("", "en")
-        key = "model_multilingual" if multilingual else "model"
-        model = settings.get(key) or ("base" if multilingual else "tiny.en")
-        if not language and not choice.translate and is_english_only(model):
-            model = AUTO_MODEL  # the archive picks per file (Archive.choose_model)
-    return replace(
-        base,
-        model=model,
-        language=language or None,
-        task="translate" if choice.translate else "transcribe",
+    """The options for ``choice``, by the CLI's rule (``archive.transcribe_choice``):
+    ``auto`` model from the archive's settings, ``auto`` language detected."""
+    return choose_options(
+        settings, base, model=choice.model, language=choice.language, translate=choice.translate
     )
 
 
@@ -379,12 +364,9 @@ class LibraryScreen(TapelogScreen):
         )
         if media_id is not None:
             # In the queue's worker: telling the language takes base about a second.
-            options = self.archive.choose_model(media_id, options)
-        if choice.vocab_from_cases and media_id is not None:
-            vocab = casebook.vocab_for_media(self.archive, media_id, language=options.language)
-            if vocab:
-                prompt = options.initial_prompt
-                options = replace(options, initial_prompt=f"{prompt} {vocab}" if prompt else vocab)
+            options = options_for_media(
+                self.archive, media_id, options, vocab_from_cases=choice.vocab_from_cases
+            )
         return options
 
     # -- transcription options

@@ -1,0 +1,91 @@
+"""What a transcription runs with: model, language and vocabulary prompt.
+
+One rule for the CLI (``tapelog transcribe``) and the TUI's queue, so both pick the same
+model for the same file: a model left to ``auto`` comes from the archive's settings
+(``model`` for English, ``model_multilingual`` for another language or translation),
+and when the language is not known the English default becomes ``AUTO_MODEL``, so the
+multilingual model hears the first 30 s and the file gets the model that fits
+(``transcription.choose_model``). The language is checked one way, against Whisper's
+codes, before any file is touched.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from tapelog.archive.progress import CancelToken
+from tapelog.transcribe.types import AUTO_MODEL, TranscribeOptions
+
+if TYPE_CHECKING:
+    from tapelog.archive.service import Archive
+
+# What the user may type to mean "not chosen": the archive's settings decide.
+UNSET = ("", "auto")
+
+
+def check_language(language: str | None) -> str | None:
+    """A Whisper language code, lower-cased, or None (detect) for nothing or ``auto``.
+
+    Raises ``UsageError`` for anything else (``english``, ``zz``), before any file is
+    touched: an unknown code used to fail inside the engine mid-run.
+    """
+    if language is None or language.strip().lower() in UNSET:
+        return None
+    from tapelog.transcribe.engine import check_language as whisper_code
+
+    return whisper_code(language)
+
+
+def transcribe_options(
+    settings: dict[str, str],
+    base: TranscribeOptions,
+    *,
+    model: str | None = None,
+    language: str | None = None,
+    translate: bool = False,
+) -> TranscribeOptions:
+    """``base`` with the model, language and task the crew asked for (None/``auto``:
+    the archive's settings pick the model, Whisper detects the language)."""
+    code = check_language(language)
+    if model is None or model.strip() in UNSET:
+        multilingual = translate or code not in (None, "en")
+        key = "model_multilingual" if multilingual else "model"
+        model = settings.get(key) or ("base" if multilingual else "tiny.en")
+        from tapelog.transcribe.models import is_english_only
+
+        if code is None and not translate and is_english_only(model):
+            model = AUTO_MODEL  # the archive picks per file (transcription.choose_model)
+    return replace(
+        base,
+        model=model,
+        language=code,
+        task="translate" if translate else "transcribe",
+    )
+
+
+def options_for_media(
+    archive: Archive,
+    media_id: str,
+    options: TranscribeOptions,
+    *,
+    vocab_from_cases: bool,
+    cancel: CancelToken | None = None,
+) -> TranscribeOptions:
+    """The options for one file: its model (and language) first, then, if asked, the
+    case and people names that bias Whisper, written for that language (a Mandarin
+    vocabulary in characters, an English one in letters)."""
+    options = archive.choose_model(media_id, options, cancel)
+    if vocab_from_cases:
+        from tapelog.archive.vocabulary import vocab_for_media
+
+        vocab = vocab_for_media(archive, media_id, language=options.language)
+        if vocab:
+            prompt = options.initial_prompt
+            options = replace(options, initial_prompt=f"{prompt} {vocab}" if prompt else vocab)
+    return options
+
+
+def vocab_from_cases_default(settings: dict[str, str]) -> bool:
+    """The archive's default for biasing Whisper with case names (``tapelog config``)."""
+    return settings.get("vocab_from_cases", "false").lower() == "true"
