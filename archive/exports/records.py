@@ -1,8 +1,8 @@
 """Reading what exports need from an archive: tags, accepted links, people, cases.
 
-Exports read the store's tables directly (records via ``from_dict``) so they depend
-only on the record contracts in ``archive.models``, not on how the cases module
-happens to edit them.
+The records are read by the core readers (``archive.records``, ``archive.tags``,
+``archive.links``), the same ones the CLI and the TUI use; this module keeps them in
+the shapes exports look them up by.
 """
 
 from __future__ import annotations
@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from tapelog.archive.errors import NotFoundError
 from tapelog.archive.exports.common import (
     REDACTED_NAME,
     Passage,
@@ -21,7 +20,11 @@ from tapelog.archive.exports.common import (
     sensitive_spans_from,
     speaker_for,
 )
+from tapelog.archive.links import list_links
 from tapelog.archive.models import SENSITIVE_FLAGS, Case, LinkSuggestion, MediaRecord, Person, Tag
+from tapelog.archive.records import get_case as get_case  # exports look a case up here
+from tapelog.archive.records import list_cases, list_people
+from tapelog.archive.tags import list_tags
 from tapelog.transcribe.types import Segment
 
 if TYPE_CHECKING:
@@ -29,35 +32,19 @@ if TYPE_CHECKING:
 
 
 def tags(archive: Archive, media_id: str | None = None) -> list[Tag]:
-    recs = [Tag.from_dict(d) for d in archive.store.table("tags").all()]
-    if media_id is not None:
-        recs = [t for t in recs if t.media_id == media_id]
-    return sorted(recs, key=lambda t: (t.media_id, t.start, t.end))
+    return list_tags(archive, media_id=media_id)
 
 
 def accepted_links(archive: Archive, media_id: str | None = None) -> list[LinkSuggestion]:
-    recs = [LinkSuggestion.from_dict(d) for d in archive.store.table("links").all()]
-    recs = [r for r in recs if r.status == "accepted"]
-    if media_id is not None:
-        recs = [r for r in recs if r.media_id == media_id]
-    return sorted(recs, key=lambda r: (r.media_id, r.start))
+    return list_links(archive, status="accepted", media_id=media_id)
 
 
 def people(archive: Archive) -> dict[str, Person]:
-    recs = (Person.from_dict(d) for d in archive.store.table("people").all())
-    return {p.person_id: p for p in recs}
+    return {p.person_id: p for p in list_people(archive)}
 
 
 def cases(archive: Archive) -> dict[str, Case]:
-    recs = (Case.from_dict(d) for d in archive.store.table("cases").all())
-    return {c.case_id: c for c in recs}
-
-
-def get_case(archive: Archive, case_id: str) -> Case:
-    case = cases(archive).get(case_id)
-    if case is None:
-        raise NotFoundError(f"no case with id '{case_id}' (see `tapelog cases list`)")
-    return case
+    return {c.case_id: c for c in list_cases(archive)}
 
 
 def sensitive_spans(archive: Archive) -> dict[str, list[Span]]:
