@@ -6,9 +6,12 @@ media file's rows carry a signature (transcript version, file size and time, the
 corrections made), and ``sync`` re-indexes exactly the media whose signature changed,
 drops media that are gone, and rebuilds everything if the file is missing or broken.
 
-Exact search is a phrase query on words (case and punctuation do not matter: the
-``unicode61`` tokenizer folds them). Chinese has no spaces, so every CJK character is
-indexed as its own token and a Chinese query becomes a phrase of characters. Fuzzy
+Lines and queries go through ``searchtext.analyse`` (spoken numbers as digits, case,
+punctuation and diacritics folded, each CJK character a token); the indexed terms keep
+the times of the words they came from, so a hit says where its words are
+(``matchspan``). Exact search is a phrase query on those terms. Lines with Chinese
+also have their pinyin indexed (``pyfts``): a pinyin query, or characters that sound
+the same, find them, ranked below lines with the exact characters. Fuzzy
 search expands each query word to similar words of the index vocabulary (rapidfuzz),
 retrieves candidates with FTS5 and re-ranks them against the whole query, which
 tolerates misspellings and Whisper's mishearings ("Jingle" for "Jingjun").
@@ -17,49 +20,53 @@ tolerates misspellings and Whisper's mishearings ("Jingle" for "Jingjun").
 from __future__ import annotations
 
 import contextlib
-import re
 import sqlite3
 import threading
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import JaroWinkler
 from tapelog.archive.errors import UsageError
+from tapelog.archive.matchspan import MatchSpan, best_window, locate, phrase_at
+from tapelog.archive.searchtext import (
+    analyse,
+    has_han,
+    pack_times,
+    pinyin_line,
+    pinyin_query,
+    terms,
+    token_times,
+)
+from tapelog.transcribe.types import Word
 
 INDEX_DIR = "index"
 INDEX_NAME = "search.sqlite"
-INDEX_VERSION = 4
+INDEX_VERSION = 5
 MAX_QUERY_TOKENS = 48
+# A pasted page is cut here before it is read (only MAX_QUERY_TOKENS words count).
+MAX_QUERY_CHARS = 2000
 JW_DISCOUNT = 7.0
-
-_CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3040-\u30ff\uac00-\ud7af\U00020000-\U0002a6df"
-_CJK_RE = re.compile(f"([{_CJK}])")
-_APOS_RE = re.compile(r"[\u2019'`]")
-_TOKEN_RE = re.compile(r"\w+", re.UNICODE)
+PINYIN_SCORE = 90.0  # sounds the same (pinyin): below the exact characters
 
 
-def normalize(text: str) -> str:
-    """Text as the index sees it: NFKC, casefolded, apostrophes dropped, CJK spaced."""
-    text = unicodedata.normalize("NFKC", text).casefold()
-    text = _APOS_RE.sub("", text)
-    return _CJK_RE.sub(r" \1 ", text)
+def tokens(text: str, language: str | None = None) -> list[str]:
+    """Terms of ``text`` as the index holds them (see ``searchtext.analyse``)."""
+    return terms(text, language)
 
 
-def tokens(text: str) -> list[str]:
-    """Words of ``text`` as the index tokenizes them (diacritics folded)."""
-    out = []
-    for tok in _TOKEN_RE.findall(normalize(text)):
-        tok = "".join(
-            c for c in unicodedata.normalize("NFD", tok) if unicodedata.category(c) != "Mn"
+def query_terms(query: str) -> list[str]:
+    """A query's terms: at most MAX_QUERY_TOKENS; a query with none is a usage error."""
+    toks = terms(query[:MAX_QUERY_CHARS])[:MAX_QUERY_TOKENS]
+    if not toks:
+        raise UsageError(
+            "the search query has no words to look for (punctuation and symbols are ignored)"
         )
-        if tok:
-            out.append(tok)
-    return out
+    return toks
 
 
 def fts_terms(norm: str) -> set[str]:
@@ -95,6 +102,7 @@ class IndexRow:
     speaker: str | None
     language: str | None
     text: str
+    words: list[Word] = field(default_factory=list)
 
 
 @dataclass
@@ -107,6 +115,10 @@ class RawHit:
     language: str | None
     text: str
     score: float
+    match: MatchSpan | None = None
+
+
+_HIT_COLUMNS = 's.media_id, s.seg_index, s.start, s."end", s.speaker, s.language, s.text'
 
 
 SCHEMA = f"""
@@ -119,12 +131,14 @@ CREATE TABLE IF NOT EXISTS segments (
     "end" REAL NOT NULL,
     speaker TEXT,
     language TEXT,
-    text TEXT NOT NULL
+    text TEXT NOT NULL,
+    times BLOB
 );
 CREATE UNIQUE INDEX IF NOT EXISTS segments_pos ON segments(media_id, seg_index);
 CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(
     norm, tokenize='unicode61 remove_diacritics 2'
 );
+CREATE VIRTUAL TABLE IF NOT EXISTS pyfts USING fts5(py, tokenize='unicode61');
 CREATE VIRTUAL TABLE IF NOT EXISTS vocab USING fts5vocab(fts, 'row');
 CREATE TABLE IF NOT EXISTS state (media_id TEXT PRIMARY KEY, signature TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS vocab_cache (term TEXT PRIMARY KEY, doc INTEGER NOT NULL);
@@ -214,9 +228,10 @@ class SearchIndex:
                 self._delete(conn, media_id)
                 new: Counter[str] = Counter()
                 for row in rows:
+                    toks = analyse(row.text, row.language)
                     cur = conn.execute(
                         'INSERT INTO segments (media_id, seg_index, start, "end", speaker, '
-                        "language, text) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                        "language, text, times) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                         (
                             row.media_id,
                             row.seg_index,
@@ -225,12 +240,19 @@ class SearchIndex:
                             row.speaker,
                             row.language,
                             row.text,
+                            pack_times(token_times(toks, row.text, row.words), row.start),
                         ),
                     )
-                    norm = " ".join(tokens(row.text))
+                    words = [t.text for t in toks]
+                    norm = " ".join(words)
                     conn.execute(
                         "INSERT INTO fts (rowid, norm) VALUES (?, ?)", (cur.lastrowid, norm)
                     )
+                    if has_han(row.text):
+                        conn.execute(
+                            "INSERT INTO pyfts (rowid, py) VALUES (?, ?)",
+                            (cur.lastrowid, pinyin_line(words)),
+                        )
                     new.update(fts_terms(norm))
                 conn.execute(
                     "INSERT OR REPLACE INTO state (media_id, signature) VALUES (?, ?)",
@@ -293,6 +315,7 @@ class SearchIndex:
         ]
         if ids:
             conn.executemany("DELETE FROM fts WHERE rowid = ?", ((i,) for i in ids))
+            conn.executemany("DELETE FROM pyfts WHERE rowid = ?", ((i,) for i in ids))
             conn.execute("DELETE FROM segments WHERE media_id = ?", (media_id,))
 
     def count(self) -> int:
@@ -304,14 +327,16 @@ class SearchIndex:
     def _where(
         self,
         media_ids: Iterable[str] | None,
-        speakers: Iterable[str] | None,
+        speakers: Iterable[tuple[str, str]] | None,
         languages: Iterable[str] | None,
     ) -> tuple[str, list[object]]:
+        """SQL filters; ``speakers`` are (media_id, label) pairs: a name is per file."""
         clauses: list[str] = []
         params: list[object] = []
+        keyed = None if speakers is None else [f"{m}\x1f{lb}" for m, lb in speakers]
         for column, values in (
             ("s.media_id", media_ids),
-            ("s.speaker", speakers),
+            ("s.media_id || char(31) || s.speaker", keyed),
             ("s.language", languages),
         ):
             if values is not None:
@@ -328,40 +353,76 @@ class SearchIndex:
         *,
         limit: int = 50,
         media_ids: Iterable[str] | None = None,
-        speakers: Iterable[str] | None = None,
+        speakers: Iterable[tuple[str, str]] | None = None,
         languages: Iterable[str] | None = None,
         accept=None,
         scan: int = 400,
     ) -> list[RawHit]:
-        """Segments containing the query's words as a phrase.
+        """Segments containing the query's words as a phrase, then pinyin look-alikes.
 
         Every hit is an exact match, so ranking by bm25 over all of them (tens of
         thousands for a common phrase) buys nothing and costs much: the first ``scan``
         matches are read in archive order and the lines the phrase fills most (a quote
-        rather than a passing mention) come first.
+        rather than a passing mention) come first. Lines that match only by sound
+        (pinyin: a romanised name, homophone characters) follow, scored lower.
         """
-        toks = tokens(query)[:MAX_QUERY_TOKENS]
-        if not toks:
-            raise UsageError("the search query has no words to look for")
-        phrase = '"' + " ".join(toks) + '"'
+        toks = query_terms(query)
         where, params = self._where(media_ids, speakers, languages)
         sql = (
-            'SELECT s.media_id, s.seg_index, s.start, s."end", s.speaker, s.language, s.text '
+            f"SELECT {_HIT_COLUMNS}, fts.norm, s.times, s.id "
             f"FROM fts JOIN segments s ON s.id = fts.rowid WHERE fts MATCH ?{where}"
         )
         qlen = len(" ".join(toks))
-        hits: list[RawHit] = []
         with self._lock:
-            cur = self._connect().execute(sql, [phrase, *params])
-            for row in cur:
-                hit = RawHit(*row, score=100.0)
-                if accept is not None and not accept(hit):
-                    continue
-                hits.append(hit)
-                if len(hits) >= max(scan, limit):
-                    break
-        hits.sort(key=lambda h: -qlen / max(qlen, len(h.text)))
-        return hits[:limit]
+            found = self._scan(sql, ['"' + " ".join(toks) + '"', *params], accept, scan, limit)
+            found.sort(key=lambda r: -qlen / max(qlen, len(r[0].text)))
+            hits = [self._finish(h, norm, blob, phrase_at(norm.split(), toks))
+                    for h, norm, blob, _id in found[:limit]]  # fmt: skip
+            if len(hits) < limit:
+                seen = {rid for *_x, rid in found}
+                hits += self._pinyin_hits(query, limit - len(hits), seen, where, params, accept)
+        return hits
+
+    def _scan(self, sql: str, params: list, accept, scan: int, limit: int) -> list[tuple]:
+        out = []
+        for row in self._connect().execute(sql, params):
+            hit = RawHit(*row[:7], score=100.0)
+            if accept is not None and not accept(hit):
+                continue
+            out.append((hit, row[7], row[8], row[9]))
+            if len(out) >= max(scan, limit):
+                break
+        return out
+
+    @staticmethod
+    def _finish(
+        hit: RawHit, norm: str, blob: bytes | None, where: tuple[int, int] | None
+    ) -> RawHit:
+        hit.match = locate(hit.text, hit.language, hit.start, hit.end, blob, where, norm.split())
+        return hit
+
+    def _pinyin_hits(
+        self, query: str, limit: int, seen: set[int], where: str, params: list, accept
+    ) -> list[RawHit]:
+        """Lines whose Chinese sounds like the query (pinyin, or homophone characters)."""
+        syllables = pinyin_query(query[:MAX_QUERY_CHARS])
+        if not syllables:
+            return []
+        syllables = syllables[:MAX_QUERY_TOKENS]
+        sql = (
+            f"SELECT {_HIT_COLUMNS}, pyfts.py, s.times, s.id "
+            f"FROM pyfts JOIN segments s ON s.id = pyfts.rowid WHERE pyfts MATCH ?{where}"
+        )
+        rows = self._scan(sql, ['"' + " ".join(syllables) + '"', *params], accept, 400, limit)
+        out = []
+        for hit, py, blob, rid in rows:
+            if rid in seen:
+                continue
+            hit.score = PINYIN_SCORE
+            out.append(self._finish(hit, py, blob, phrase_at(py.split(), syllables)))
+            if len(out) >= limit:
+                break
+        return out
 
     def _load_vocab(self) -> tuple[list[str], list[int]]:
         """Every indexed word with its document count, for fuzzy expansion.
@@ -392,8 +453,8 @@ class SearchIndex:
     def _similar(self, word: str, limit: int = 12) -> dict[str, float]:
         """Index words close to ``word`` with their similarity (0-100)."""
         terms, _docs = self._load_vocab()
-        if len(word) <= 2:
-            return {word: 100.0}
+        if len(word) <= 2 or word.isdigit():
+            return {word: 100.0}  # 1995 is not 1996: numbers match exactly
         cutoff = 80 if len(word) <= 4 else 72
         found = process.extract(word, terms, scorer=fuzz.ratio, score_cutoff=cutoff, limit=limit)
         out = {t: float(score) for t, score, _i in found}
@@ -422,46 +483,58 @@ class SearchIndex:
         *,
         limit: int = 50,
         media_ids: Iterable[str] | None = None,
-        speakers: Iterable[str] | None = None,
+        speakers: Iterable[tuple[str, str]] | None = None,
         languages: Iterable[str] | None = None,
         accept=None,
         min_score: float = 70.0,
         candidates: int = 3000,
     ) -> list[RawHit]:
         """Segments that approximately contain the query, best match first."""
-        toks = tokens(query)[:MAX_QUERY_TOKENS]
-        if not toks:
-            raise UsageError("the search query has no words to look for")
+        toks = query_terms(query)
+        where, params = self._where(media_ids, speakers, languages)
         with self._lock:
-            terms, docs = self._load_vocab()
-            doc_freq = dict(zip(terms, docs, strict=True))
             sims = [self._similar(tok) for tok in toks]
-            groups = [list(sim) for sim in sims]
-            # Whisper splits and joins words ("Jing June" for "Jingjun"): try pairs joined.
-            groups += [
-                self.similar_terms(a + b, limit=6) for a, b in zip(toks, toks[1:], strict=False)
-            ]
-            sized = []
-            for group in groups:
-                present = [t for t in group if doc_freq.get(t, 0) > 0]
-                if present:
-                    sized.append((sum(doc_freq[t] for t in present), present))
-            if not sized:
-                return []
-            # Retrieve by the most selective words only; the re-ranking below looks at
-            # the whole query. Common words ("the") would make every line a candidate.
-            sized.sort(key=lambda x: x[0])
-            chosen = list(sized[0][1])
-            if len(sized) > 1 and sized[1][0] <= 4 * sized[0][0]:
-                chosen += sized[1][1]
-            match = " OR ".join(f'"{t}"' for t in sorted(set(chosen)))
-            where, params = self._where(media_ids, speakers, languages)
-            sql = (
-                'SELECT s.media_id, s.seg_index, s.start, s."end", s.speaker, s.language, '
-                "s.text, fts.norm FROM fts JOIN segments s ON s.id = fts.rowid "
-                f"WHERE fts MATCH ?{where} LIMIT ?"
-            )
-            rows = self._connect().execute(sql, [match, *params, candidates]).fetchall()
+            rows = self._fuzzy_candidates(toks, sims, where, params, candidates)
+            hits = self._rank(toks, sims, rows, limit, min_score, accept)
+            if len(hits) < limit:
+                seen = {(h.media_id, h.seg_index) for h in hits}
+                more = self._pinyin_hits(query, limit, set(), where, params, accept)
+                hits += [h for h in more if (h.media_id, h.seg_index) not in seen]
+        return hits[:limit]
+
+    def _fuzzy_candidates(
+        self, toks: list[str], sims: list[dict[str, float]], where: str, params: list,
+        candidates: int,
+    ) -> list[tuple]:  # fmt: skip
+        terms, docs = self._load_vocab()
+        doc_freq = dict(zip(terms, docs, strict=True))
+        groups = [list(sim) for sim in sims]
+        # Whisper splits and joins words ("Jing June" for "Jingjun"): try pairs joined.
+        groups += [self.similar_terms(a + b, limit=6) for a, b in zip(toks, toks[1:], strict=False)]
+        sized = []
+        for group in groups:
+            present = [t for t in group if doc_freq.get(t, 0) > 0]
+            if present:
+                sized.append((sum(doc_freq[t] for t in present), present))
+        if not sized:
+            return []
+        # Retrieve by the most selective words only; the re-ranking looks at the whole
+        # query. Common words ("the") would make every line a candidate.
+        sized.sort(key=lambda x: x[0])
+        chosen = list(sized[0][1])
+        if len(sized) > 1 and sized[1][0] <= 4 * sized[0][0]:
+            chosen += sized[1][1]
+        match = " OR ".join(f'"{t}"' for t in sorted(set(chosen)))
+        sql = (
+            f"SELECT {_HIT_COLUMNS}, fts.norm, s.times FROM fts JOIN segments s "
+            f"ON s.id = fts.rowid WHERE fts MATCH ?{where} LIMIT ?"
+        )
+        return self._connect().execute(sql, [match, *params, candidates]).fetchall()
+
+    def _rank(
+        self, toks: list[str], sims: list[dict[str, float]], rows: list[tuple], limit: int,
+        min_score: float, accept,
+    ) -> list[RawHit]:  # fmt: skip
         if not rows:
             return []
         qnorm = " ".join(toks)
@@ -470,18 +543,17 @@ class SearchIndex:
         if len(toks) > 1:
             whole = process.cdist([qnorm], norms, scorer=fuzz.token_set_ratio)[0] * 0.95
             scores = np.maximum(scores, whole)
-        if sims:
-            # Each query word matched to its best word anywhere in the line, so words
-            # that are apart in the line ("Fujian ... station") still count.
-            per_word = np.array(
-                [
-                    sum(max((sim.get(t, 0.0) for t in set(norm.split())), default=0.0)
-                        for sim in sims) / len(sims)
-                    for norm in norms
-                ]
-            )  # fmt: skip
-            scores = np.maximum(scores, per_word * (0.97 if len(toks) > 1 else 1.0))
-        hits: list[RawHit] = []
+        # Each query word matched to its best word anywhere in the line, so words
+        # that are apart in the line ("Fujian ... station") still count.
+        per_word = np.array(
+            [
+                sum(max((sim.get(t, 0.0) for t in set(norm.split())), default=0.0)
+                    for sim in sims) / len(sims)
+                for norm in norms
+            ]
+        )  # fmt: skip
+        scores = np.maximum(scores, per_word * (0.97 if len(toks) > 1 else 1.0))
+        hits: list[tuple[RawHit, int]] = []
         for i in np.argsort(-scores, kind="stable"):
             score = float(scores[i])
             if score < min_score:
@@ -489,20 +561,32 @@ class SearchIndex:
             hit = RawHit(*rows[i][:7], score=round(score, 1))
             if accept is not None and not accept(hit):
                 continue
-            hits.append(hit)
+            hits.append((hit, i))
             if len(hits) >= limit * 3:
                 break
-        hits.sort(key=lambda h: (-h.score, h.media_id, h.start))
-        return hits[:limit]
+        hits.sort(key=lambda h: (-h[0].score, h[0].media_id, h[0].start))
+        out = []
+        for hit, i in hits[:limit]:
+            norm = norms[i]
+            out.append(self._finish(hit, norm, rows[i][8], best_window(norm.split(), sims)))
+        return out
 
-    def neighbours(self, media_id: str, seg_index: int) -> tuple[str, str]:
-        """Text of the segments just before and after one, for context."""
+    def neighbours(self, media_id: str, seg_index: int, lines: int = 1) -> tuple[str, str]:
+        """Text of the ``lines`` segments just before and after one, for context."""
+        before, after = self.context(media_id, seg_index, lines)
+        return " ".join(before), " ".join(after)
+
+    def context(self, media_id: str, seg_index: int, lines: int = 1) -> tuple[list[str], list[str]]:
+        """The ``lines`` lines before and after one (fewer at the start or end of a file)."""
+        lines = max(0, min(int(lines), 50))
         with self._lock:
             rows = dict(
                 self._connect().execute(
                     "SELECT seg_index, text FROM segments WHERE media_id = ? "
-                    "AND seg_index IN (?, ?)",
-                    (media_id, seg_index - 1, seg_index + 1),
+                    "AND seg_index BETWEEN ? AND ?",
+                    (media_id, seg_index - lines, seg_index + lines),
                 )
             )
-        return rows.get(seg_index - 1, ""), rows.get(seg_index + 1, "")
+        before = [rows[i] for i in range(seg_index - lines, seg_index) if i in rows]
+        after = [rows[i] for i in range(seg_index + 1, seg_index + lines + 1) if i in rows]
+        return before, after

@@ -1,0 +1,300 @@
+"""Text as search sees it: words with their place in the line, numbers as digits, pinyin.
+
+Editors type what they heard ("fifty thousand yuan", "ten thirty", "April eleventh")
+while Whisper writes digits ("50,000 yuan", "10:30", "April 11"), and the reverse.
+Both the indexed line and the query go through ``analyse``, which turns spoken numbers
+into digits with ``text2num`` (a maintained, compiled library: about 20 us a line),
+drops thousands separators and ordinal endings, and splits digits from letters
+("10:30am" is "10 30 am"). The line is shown as written; only the index sees this.
+
+Every token keeps the span of characters it came from in the original line, so a hit
+can be mapped back to the words that were said (and their timestamps) and to the text
+to highlight. Chinese characters are one token each; their toneless pinyin (``pinyin``)
+lets a query in pinyin, or in other characters that sound the same, find them.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from array import array
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from tapelog.transcribe.types import Word
+
+_CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3040-\u30ff\uac00-\ud7af\U00020000-\U0002a6df"
+_HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002a6df]")
+_TOKEN_RE = re.compile(
+    rf"[{_CJK}]"  # one CJK character
+    r"|\d{1,3}(?:[,.]\d{3})+(?!\d)"  # 50,000 / 1.000.000: one number
+    rf"|[^\W_{_CJK}]+(?:['\u2019`][^\W_{_CJK}]+)*"  # a word, inner apostrophes kept
+)
+_APOS_RE = re.compile(r"['\u2019`]")
+_WORD_RE = re.compile(r"[^\W_]+")
+_ORDINAL_RE = re.compile(r"^(\d+)(?:st|nd|rd|th)$")
+_DIGIT_SPLIT_RE = re.compile(r"\d+|\D+")
+_PUNCT_RE = re.compile(r"[,.;:!?\u3002\uff0c\uff1b\uff1a\uff01\uff1f]")
+# text2num's languages; a transcript in another language keeps its numbers as written.
+NUMBER_LANGUAGES = {"en", "fr", "es", "pt", "de", "nl", "da", "it"}
+# A cheap test before calling text2num: English lines without these stems have no
+# spoken number (most lines), so the call is skipped for them.
+_EN_NUMBER_STEMS = re.compile(
+    r"\b(?:zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thir|fif|"
+    r"eigh|twent|forty|hundred|thousand|million|billion|first|second)"
+)
+
+
+@dataclass(frozen=True)
+class Token:
+    """One indexed term and the characters ``lo:hi`` of the original line it came from."""
+
+    text: str
+    lo: int
+    hi: int
+
+
+def _fold(raw: str) -> list[str]:
+    """NFKC, casefold, apostrophes and diacritics dropped; may split (``½`` is 1 2)."""
+    text = unicodedata.normalize("NFKC", raw).casefold()
+    text = _APOS_RE.sub("", text)
+    text = "".join(c for c in unicodedata.normalize("NFD", text) if unicodedata.category(c) != "Mn")
+    return _WORD_RE.findall(text)
+
+
+def _raw_tokens(text: str) -> list[Token]:
+    out: list[Token] = []
+    for m in _TOKEN_RE.finditer(text):
+        raw = m.group()
+        if raw[0].isdigit() and ("," in raw or "." in raw):
+            raw = raw.replace(",", "").replace(".", "")
+        for part in _fold(raw):
+            out.append(Token(part, m.start(), m.end()))
+    return out
+
+
+def _numbers(tokens: list[Token], text: str, language: str) -> list[tuple[Token, bool]]:
+    """Spoken numbers as digits; each token with whether it came from spoken words."""
+    from text_to_num import alpha2digit
+
+    parts = []
+    for i, tok in enumerate(tokens):
+        parts.append(tok.text)
+        gap = text[tok.hi : tokens[i + 1].lo] if i + 1 < len(tokens) else ""
+        if _PUNCT_RE.search(gap):
+            parts.append(",")  # a sentence break is not "ten, thirty" run together
+    try:
+        converted = alpha2digit(" ".join(parts), language, threshold=0)
+    except Exception:  # noqa: BLE001 - a library failure must not stop indexing
+        return [(t, False) for t in tokens]
+    new = _WORD_RE.findall(converted)
+    old = [t.text for t in tokens]
+    if new == old:
+        return [(t, False) for t in tokens]
+    out: list[tuple[Token, bool]] = []
+    matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        if op == "equal":
+            out.extend((tokens[i], False) for i in range(i1, i2))
+        elif op == "replace" and i2 - i1 == j2 - j1:  # word for word ("seven": "7")
+            out.extend((Token(new[j1 + k], tokens[i1 + k].lo, tokens[i1 + k].hi), True)
+                       for k in range(i2 - i1))  # fmt: skip
+        elif j2 > j1:
+            if i2 > i1:
+                lo, hi = tokens[i1].lo, tokens[i2 - 1].hi
+            else:  # inserted with no source word: borrow its neighbour's place
+                near = tokens[min(i1, len(tokens) - 1)]
+                lo, hi = near.lo, near.hi
+            out.extend((Token(new[j], lo, hi), True) for j in range(j1, j2))
+    return out
+
+
+def _tidy(pairs: list[tuple[Token, bool]]) -> list[Token]:
+    """Ordinals to numbers (11th: 11), spoken years joined (19 95: 1995), digits split."""
+    out: list[Token] = []
+    i = 0
+    while i < len(pairs):
+        tok, spoken = pairs[i]
+        m = _ORDINAL_RE.match(tok.text)
+        if m:
+            tok = Token(m.group(1), tok.lo, tok.hi)
+        if (
+            spoken
+            and i + 1 < len(pairs)
+            and pairs[i + 1][1]
+            and tok.text.isdigit()
+            and 13 <= int(tok.text) <= 20
+            and pairs[i + 1][0].text.isdigit()
+            and 10 <= int(pairs[i + 1][0].text) <= 99
+        ):
+            nxt = pairs[i + 1][0]
+            out.append(Token(tok.text + nxt.text, tok.lo, max(tok.hi, nxt.hi)))
+            i += 2
+            continue
+        if not tok.text.isdigit() and any(c.isdigit() for c in tok.text):
+            out.extend(Token(p, tok.lo, tok.hi) for p in _DIGIT_SPLIT_RE.findall(tok.text))
+        else:
+            out.append(tok)
+        i += 1
+    return out
+
+
+def analyse(text: str, language: str | None = None) -> list[Token]:
+    """The index terms of ``text`` with the character span each came from.
+
+    ``language`` is the transcript's (None: English rules, what a query gets). Chinese,
+    Japanese and other languages text2num does not know keep their digits as written.
+    """
+    tokens = _raw_tokens(text)
+    lang = (language or "en").split("-")[0].lower()
+    spoken = lang != "en" or _EN_NUMBER_STEMS.search(" ".join(t.text for t in tokens))
+    if tokens and lang in NUMBER_LANGUAGES and spoken:
+        return _tidy(_numbers(tokens, text, lang))
+    return _tidy([(t, False) for t in tokens])
+
+
+def terms(text: str, language: str | None = None) -> list[str]:
+    return [t.text for t in analyse(text, language)]
+
+
+# -- word timing ------------------------------------------------------------------
+
+
+def token_times(
+    tokens: Sequence[Token], text: str, words: Sequence[Word]
+) -> list[tuple[float, float]] | None:
+    """Start and end (seconds) of the words each token came from, or None without timing.
+
+    Words are found in the line in order; if the words do not spell the line (an old
+    correction, a hand-edited file), there is no timing rather than a wrong one.
+    """
+    if not words or not tokens:
+        return None
+    spans: list[tuple[int, int, float, float]] = []
+    pos = 0
+    for w in words:
+        piece = w.word.strip()
+        if not piece:
+            continue
+        at = text.find(piece, pos)
+        if at < 0:
+            return None
+        spans.append((at, at + len(piece), float(w.start), float(w.end)))
+        pos = at + len(piece)
+    out: list[tuple[float, float]] = []
+    k = 0
+    for tok in tokens:
+        while k < len(spans) and spans[k][1] <= tok.lo:
+            k += 1
+        j = k
+        start = end = None
+        while j < len(spans) and spans[j][0] < tok.hi:
+            start = spans[j][2] if start is None else start
+            end = spans[j][3]
+            j += 1
+        if start is None:
+            return None
+        out.append((start, end))
+    return out
+
+
+def pack_times(times: list[tuple[float, float]] | None, seg_start: float) -> bytes | None:
+    """Token times as centiseconds from the line's start, two uint16 a token (4 bytes)."""
+    if times is None:
+        return None
+    arr = array("H")
+    for s, e in times:
+        arr.append(max(0, min(65535, round((s - seg_start) * 100))))
+        arr.append(max(0, min(65535, round((e - seg_start) * 100))))
+    return arr.tobytes()
+
+
+def unpack_times(blob: bytes | None, seg_start: float) -> list[tuple[float, float]] | None:
+    if not blob:
+        return None
+    arr = array("H")
+    arr.frombytes(blob)
+    return [
+        (round(seg_start + arr[i] / 100, 3), round(seg_start + arr[i + 1] / 100, 3))
+        for i in range(0, len(arr) - 1, 2)
+    ]
+
+
+# -- pinyin -----------------------------------------------------------------------
+
+
+def has_han(text: str) -> bool:
+    return bool(_HAN.search(text))
+
+
+@lru_cache(maxsize=65536)
+def pinyin(char: str) -> str:
+    """Toneless pinyin of one character (ü as u: "lü" and "lu" are typed alike)."""
+    if not _HAN.match(char):
+        return char
+    from pypinyin import Style, lazy_pinyin
+
+    return lazy_pinyin(char, style=Style.NORMAL, errors="ignore")[0].replace("v", "u") or char
+
+
+def pinyin_line(terms_: Sequence[str]) -> str:
+    """The line's terms with each Chinese character as its pinyin, position for position."""
+    return " ".join(pinyin(t) for t in terms_)
+
+
+@lru_cache(maxsize=1)
+def _syllables() -> frozenset[str]:
+    from pypinyin.pinyin_dict import pinyin_dict
+
+    out = set()
+    for readings in pinyin_dict.values():
+        for r in readings.split(","):
+            base = "".join(
+                c for c in unicodedata.normalize("NFD", r) if unicodedata.category(c) != "Mn"
+            )
+            out.add(base.replace("\u00fc", "u").replace("v", "u"))
+    return frozenset(s for s in out if s.isascii() and s.isalpha())
+
+
+def split_pinyin(word: str) -> list[str] | None:
+    """``jingjun`` as ``jing jun``: fewest syllables; None if it is not all pinyin."""
+    syl = _syllables()
+    n = len(word)
+    best: list[list[str] | None] = [None] * (n + 1)
+    best[0] = []
+    for i in range(n):
+        if best[i] is None:
+            continue
+        for j in range(min(n, i + 6), i, -1):
+            if word[i:j] in syl:
+                cand = best[i] + [word[i:j]]
+                if best[j] is None or len(cand) < len(best[j]):
+                    best[j] = cand
+    return best[n]
+
+
+_TONE_DIGIT_RE = re.compile(r"(?<=[a-zA-Z\u00fc\u00dc])[1-5](?![0-9])")
+
+
+def pinyin_query(query: str) -> list[str] | None:
+    """The query as toneless pinyin syllables, if it is Chinese or reads as pinyin.
+
+    Characters become their pinyin (so homophones match); romanised words are split
+    into syllables ("Jingjun", "jīng jūn", "jing1 jun1"). An English query that does
+    not read as pinyin throughout ("the police") gives None: no pinyin search.
+    """
+    if has_han(query):
+        return [pinyin(t) for t in terms(query, "zh")]
+    words = terms(_TONE_DIGIT_RE.sub("", query), "zh")
+    if not words or not all(w.isascii() and w.isalpha() for w in words):
+        return None
+    out: list[str] = []
+    for w in words:
+        parts = split_pinyin(w)
+        if parts is None:
+            return None
+        out.extend(parts)
+    # One romanised syllable ("he", "an") is an English word far more often than a name.
+    return out if len(out) >= 2 else None
