@@ -360,7 +360,22 @@ def show_cmd(
 @click.command("search")
 @click.argument("query")
 @click.option("--fuzzy", is_flag=True, help="Tolerate misspellings and mishearings.")
-@click.option("--limit", type=int, default=20, show_default=True)
+@click.option("--limit", type=int, default=20, show_default=True, help="At most this many hits.")
+@click.option(
+    "--sort",
+    type=click.Choice(["score", "time"]),
+    default="score",
+    show_default=True,
+    help="Best match first, or by file and time.",
+)
+@click.option(
+    "--context",
+    "context_lines",
+    type=click.IntRange(0, 20),
+    default=0,
+    show_default=True,
+    help="Lines of transcript to show before and after each hit.",
+)
 @click.option("--case", "cases", multiple=True, help="Only passages tagged with this case.")
 @click.option("--person", "people", multiple=True, help="Only passages tagged with this person.")
 @click.option("--theme", "themes", multiple=True, help="Only passages tagged with this theme.")
@@ -382,8 +397,15 @@ def search_cmd(
     languages: tuple[str, ...],
     save_as: str | None,
     as_json: bool,
+    sort: str = "score",
+    context_lines: int = 0,
 ) -> None:
-    """Search every transcript for a quote."""
+    """Search every transcript for a quote.
+
+    Numbers match as words or digits ("fifty thousand" finds "50,000"); pinyin or
+    characters that sound the same find Chinese lines. Each hit gives the time of the
+    matched words (--json: match_start, match_end), which is what --save cuts on.
+    """
     archive = open_archive(ctx)
     spans = None
     if cases or people or themes:
@@ -403,6 +425,8 @@ def search_cmd(
         spans=spans,
         speakers=speakers or None,
         languages=languages or None,
+        sort=sort,
+        context=max(1, context_lines),
     )
     if save_as:
         from tapelog.archive.models import SelectionItem
@@ -411,18 +435,22 @@ def search_cmd(
         add_items(
             archive,
             save_as,
-            [SelectionItem(h.media_id, h.start, h.end, text=h.text) for h in hits],
+            [SelectionItem(h.media_id, h.match_start, h.match_end, text=h.quote) for h in hits],
         )
 
     def text() -> None:
         if not hits:
             click.echo("no matches", err=True)
         for h in hits:
-            tc = h.source_timecode or fmt_seconds(h.start)
+            tc = h.source_timecode or fmt_seconds(h.match_start)
             who = f"{h.speaker}: " if h.speaker else ""
             flags = f" [{', '.join(h.flags)}]" if h.flags else ""
-            score = f" ({h.score:.0f})" if fuzzy else ""
+            score = f" ({h.score:.0f})" if fuzzy or h.score < 100 else ""
+            for line in h.context_before[-context_lines:] if context_lines else ():
+                click.echo(f"    {line}")
             click.echo(f"{h.media_id} {tc}{score}{flags} {who}{h.text}")
+            for line in h.context_after[:context_lines]:
+                click.echo(f"    {line}")
 
     emit(as_json, [h.to_dict() for h in hits], text)
 

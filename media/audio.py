@@ -37,17 +37,26 @@ def load_audio(
     channel: int | None = None,
     cancel: CancelToken | None = None,
     max_seconds: float | None = None,
+    offset: float = 0.0,
 ) -> np.ndarray:
     """Decode the first audio stream to float32 mono in [-1, 1] at ``sample_rate``.
 
     ``channel=None`` averages all channels; ``channel=k`` keeps only channel k (0-based),
     which is how a two-mic interview is transcribed one speaker at a time.
-    ``max_seconds`` decodes only the start (enough to tell the language).
+    ``max_seconds`` decodes only the start (enough to tell the language), or with
+    ``offset`` that many seconds from there (one corrected line, to align it).
     """
     info = _audio_info(path)
-    if channel is None and info.channels >= 2 and max_seconds is None:
+    if channel is None and info.channels >= 2 and max_seconds is None and not offset:
         return load_audio_and_envelopes(path, sample_rate=sample_rate, cancel=cancel)[0]
-    out = _decode(path, sample_rate, _mono_filter(info, channel), channels=1, seconds=max_seconds)
+    out = _decode(
+        path,
+        sample_rate,
+        _mono_filter(info, channel),
+        channels=1,
+        seconds=max_seconds,
+        offset=offset,
+    )
     raw = bytearray()
     with contextlib.closing(_run(out, path, cancel)) as chunks:
         for data in chunks:
@@ -237,11 +246,13 @@ def _decode(
     *,
     channels: int,
     seconds: float | None = None,
+    offset: float = 0.0,
 ):
     kwargs: dict[str, object] = {"af": af} if af else {}
     if seconds is not None:
         kwargs["t"] = f"{seconds:.3f}"
-    return ffmpeg.input(_file_url(path))["a:0"].output(
+    inputs: dict[str, object] = {"ss": f"{offset:.3f}"} if offset > 0 else {}
+    return ffmpeg.input(_file_url(path), **inputs)["a:0"].output(
         "pipe:1",
         format="s16le",
         acodec="pcm_s16le",

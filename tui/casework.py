@@ -128,5 +128,6 @@ def filter_spans(
 
 def save_selection(archive: Any, name: str, hits: list[Any]) -> Any:
     """Add search hits to the selection ``name`` (created if new) as quotes."""
-    items = [SelectionItem(h.media_id, h.start, h.end, h.text.strip()) for h in hits]
+    # The quote's own words, not the whole line: selects and clips cut on what was said.
+    items = [SelectionItem(h.media_id, h.match_start, h.match_end, h.quote) for h in hits]
     return add_items(archive, name, items, create=True)

@@ -90,12 +90,14 @@ class SearchScreen(TapelogScreen):
     DEFAULT_CSS = """
     SearchScreen #search-box { height: 3; }
     SearchScreen #search-status { height: 1; padding: 0 1; color: $text-muted; }
-    SearchScreen #search-preview { height: 4; border-top: solid $primary; padding: 0 1; }
+    SearchScreen #search-preview { height: 6; border-top: solid $primary; padding: 0 1; }
     """
     BINDINGS = [
         Binding("ctrl+f", "toggle_fuzzy", "Exact/fuzzy"),
         Binding("ctrl+o", "filters", "Filters"),
         Binding("ctrl+s", "save", "Save selection"),
+        Binding("p,ctrl+l", "play", "Play quote"),
+        Binding("s", "stop", "Stop", show=False),
         Binding("space", "mark", "Mark", show=False),
         Binding("escape", "focus_query", "Query", show=False),
         Binding("down", "focus_results", "Results", show=False),
@@ -113,6 +115,7 @@ class SearchScreen(TapelogScreen):
         self.last_query = ""
         self.results_at = 0.0
         self._keep_cursor = False  # a refresh after an outside change keeps the cursor
+        self.playback = None
 
     def compose(self) -> ComposeResult:
         yield Input(placeholder="Search every transcript…", id="search-box")
@@ -224,11 +227,7 @@ class SearchScreen(TapelogScreen):
         text.append(col(hit.speaker or "", 9) + " ", style="magenta")
         if hit.flags:
             text.append("⚠" + ",".join(hit.flags) + " ", style="bold red")
-        quote = Text(hit.text.strip())
-        words = [w for w in self.query_one(Input).value.split() if len(w) > 1]
-        if words and not self.fuzzy:
-            quote.highlight_words(words, style="bold underline", case_sensitive=False)
-        text.append_text(quote)
+        text.append_text(_quote(hit))
         return text
 
     def _update_preview(self) -> None:
@@ -239,7 +238,15 @@ class SearchScreen(TapelogScreen):
             return
         name = hit.path.rsplit("/", 1)[-1]
         flags = f"  ⚠ {', '.join(hit.flags)}" if hit.flags else ""
-        preview.update(f"{hit.media_id} {name}{flags}\n{hit.context or hit.text}")
+        span = f"{clock(hit.match_start)}–{clock(hit.match_end)}"
+        timed = "" if hit.word_timed else " (line: no word times)"
+        body = Text(f"{hit.media_id} {name} · words {span}{timed}{flags}\n", style="dim")
+        for line in hit.context_before[-1:]:
+            body.append(line.strip() + "\n", style="dim")
+        body.append_text(_quote(hit))
+        for line in hit.context_after[:1]:
+            body.append("\n" + line.strip(), style="dim")
+        preview.update(body)
 
     @on(VirtualList.Highlighted)
     def _moved(self) -> None:
@@ -248,9 +255,37 @@ class SearchScreen(TapelogScreen):
     @on(VirtualList.Chosen)
     def _chosen(self, event: VirtualList.Chosen) -> None:
         hit = self.hits[event.index]
-        self.post_message(OpenPassage(hit.media_id, hit.start))
+        self.post_message(OpenPassage(hit.media_id, hit.match_start))
 
     # -- actions
+
+    def action_play(self) -> None:
+        """Play the highlighted hit from its first matched word (the player's own window)."""
+        from tapelog.tui.player import Playback, find_player
+        from tapelog.tui.screens.interview import player_env
+
+        hit = self.query_one(VirtualList).current
+        if hit is None:
+            return
+        self.action_stop()
+        try:
+            media = self.archive.get_media(hit.media_id)
+            player = find_player(player_env(self.archive))
+            playback = Playback(player, self.archive.media_path(media), hit.match_start)
+            playback.play()
+        except TapelogError as exc:
+            self.post_message(ShowError(str(exc), title="Cannot play"))
+            return
+        self.playback = playback
+        self.notify(f"Playing from {clock(hit.match_start)}", timeout=2)
+
+    def action_stop(self) -> None:
+        if self.playback is not None:
+            self.playback.stop()
+            self.playback = None
+
+    def on_unmount(self) -> None:
+        self.action_stop()
 
     def action_toggle_fuzzy(self) -> None:
         self.fuzzy = not self.fuzzy
@@ -316,3 +351,14 @@ class SearchScreen(TapelogScreen):
 
         what = f"{len(chosen)} {'marked' if self.marked else ''} quotes".replace("  ", " ")
         self.app.push_screen(InputDialog(f"Save {what} as a selection named", ""), done)
+
+
+def _quote(hit) -> Text:
+    """The line with the matched words (numbers, misspellings, pinyin included) marked."""
+    raw = hit.text
+    quote = Text(raw)
+    lo, hi = hit.match_lo, hit.match_hi
+    if 0 <= lo < hi <= len(raw) and (lo, hi) != (0, len(raw)):
+        quote.stylize("bold underline", lo, hi)
+    quote.rstrip()
+    return quote
