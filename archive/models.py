@@ -120,6 +120,9 @@ class Correction:
     original: str
     created: str
     transcript_id: str | None = None
+    # The corrected words aligned to the audio ({start, end, word, probability}, seconds
+    # in the file); None: not aligned (older corrections, or no audio to align to).
+    words: list[dict[str, Any]] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

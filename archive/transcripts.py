@@ -13,6 +13,7 @@ from __future__ import annotations
 import bisect
 import contextlib
 import json
+import math
 import os
 from collections.abc import Iterable
 from pathlib import Path
@@ -143,6 +144,25 @@ def matches_span(segment: Segment, start: float, end: float) -> bool:
     return _overlap_ratio(segment.start, segment.end, start, end) >= MIN_OVERLAP
 
 
+def aligned_words(corr: Correction) -> list[Word] | None:
+    """The correction's aligned words, if it has usable ones (the store is not trusted)."""
+    if not corr.words or not isinstance(corr.words, list):
+        return None
+    out = []
+    try:
+        for w in corr.words:
+            word = Word(float(w["start"]), float(w["end"]), str(w["word"]),
+                        float(w.get("probability", 1.0)))  # fmt: skip
+            if not (math.isfinite(word.start) and math.isfinite(word.end)):
+                return None
+            if not corr.start - 2.0 <= word.start <= word.end <= corr.end + 2.0:
+                return None
+            out.append(word)
+    except (TypeError, KeyError, ValueError, AttributeError):
+        return None
+    return out
+
+
 def _retime_words(segment: Segment, text: str) -> list[Word]:
     """Keep word timings when a correction changes words one for one; else drop them."""
     new_words = text.split()
@@ -189,7 +209,7 @@ def apply_corrections(
             start=seg.start,
             end=seg.end,
             text=corr.text,
-            words=_retime_words(seg, corr.text),
+            words=aligned_words(corr) or _retime_words(seg, corr.text),
             speaker=seg.speaker,
             avg_logprob=seg.avg_logprob,
             no_speech_prob=seg.no_speech_prob,

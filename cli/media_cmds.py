@@ -530,9 +530,17 @@ def speakers_rename(ctx: click.Context, old: str, new: str, media_id: str | None
 @click.argument("start")
 @click.argument("end")
 @click.argument("text")
+@click.option(
+    "--align/--no-align",
+    default=True,
+    show_default=True,
+    help="Give the corrected words their own times from the audio (about a second).",
+)
 @archive_option
 @click.pass_context
-def correct_cmd(ctx: click.Context, media_id: str, start: str, end: str, text: str) -> None:
+def correct_cmd(
+    ctx: click.Context, media_id: str, start: str, end: str, text: str, align: bool = True
+) -> None:
     """Correct the transcript line(s) between START and END (kept as a new version)."""
     archive = open_archive(ctx)
     media = archive.get_media(media_id)
@@ -541,6 +549,16 @@ def correct_cmd(ctx: click.Context, media_id: str, start: str, end: str, text: s
         raise UsageError("END must be after START")
     corr = archive.correct_segment(media_id, s, e, text)
     click.echo(f"{corr.id}\t{corr.original!r} -> {corr.text!r}")
+    if align:
+        from tapelog.archive.realign import align_correction
+
+        try:
+            corr = align_correction(archive, corr)
+        except TapelogError as exc:
+            click.echo(f"kept without word times: {exc}", err=True)
+            return
+        if not corr.words:
+            click.echo("kept without word times: the line is too long to align", err=True)
 
 
 @click.command("relink")

@@ -17,7 +17,7 @@ from tapelog.tui.player import PLAYER_ENV, Playback, find_player
 from tapelog.tui.screens.base import TapelogScreen
 from tapelog.tui.widgets.dialogs import InputDialog, TagAction, TagDialog, TagListDialog, TagRequest
 from tapelog.tui.widgets.virtual_list import VirtualList
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.timer import Timer
@@ -263,14 +263,30 @@ class InterviewScreen(TapelogScreen):
         def done(text: str | None) -> None:
             if text is None or text.strip() == seg.text.strip():
                 return
-            if self.attempt(self.archive.correct_segment, self.media_id, seg.start, seg.end, text):
+            corr = self.guard(self.archive.correct_segment, self.media_id, seg.start, seg.end, text)
+            if corr is not None:
                 self.notify("Line corrected (the old text is kept in history)")
                 self.reload()
                 self.post_message(ArchiveChanged())
+                self.align_line(corr)
 
         self.app.push_screen(
             InputDialog(f"Correct the line at {clock(seg.start)}", seg.text.strip()), done
         )
+
+    @work(thread=True, group="align", exit_on_error=False)
+    def align_line(self, corr) -> None:
+        """Give the corrected words their own times (a second or so), off the UI thread."""
+        from tapelog.archive.realign import align_correction
+
+        try:
+            align_correction(self.archive, corr)
+        except TapelogError as exc:
+            self.app.call_from_thread(
+                self.notify, f"Line kept without word times: {exc}", severity="warning"
+            )
+            return
+        self.post_message(ArchiveChanged())
 
     @on(VirtualList.Chosen)
     def _chosen(self) -> None:

@@ -1,0 +1,66 @@
+"""A corrected line gets word times again: its words aligned to the line's audio.
+
+Called after a correction is stored (CLI ``correct``, the TUI's line editor, in a
+worker). The correction is kept whatever happens here: when the media is missing,
+has no audio, or the line is longer than one Whisper window, it simply has no aligned
+words and search falls back to the line's bounds for it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from tapelog.archive.errors import TapelogError
+from tapelog.archive.models import Correction
+from tapelog.archive.progress import CancelToken
+from tinydb import Query
+
+if TYPE_CHECKING:
+    from tapelog.archive.service import Archive
+
+MARGIN_S = 0.3  # audio either side of the line: words said a little early or late
+Q = Query()
+
+
+def alignment_model(archive: Archive, media_id: str) -> str:
+    """The model that wrote the transcript (it heard this voice), else the default."""
+    media = archive.get_media(media_id)
+    if media.transcript_id:
+        try:
+            model = archive.get_transcript(media.transcript_id).model
+        except TapelogError:
+            model = ""
+        if model and model != "auto":
+            return model
+    settings = archive.settings()
+    return settings["model"] if (media.language or "en") == "en" else settings["model_multilingual"]
+
+
+def align_correction(
+    archive: Archive, corr: Correction, *, cancel: CancelToken | None = None
+) -> Correction:
+    """Align ``corr``'s text to its audio and store the words; returns the updated record.
+
+    Raises TapelogError (missing media, no audio, model not installed) with the
+    correction itself already stored and unchanged.
+    """
+    from tapelog.media.audio import load_audio
+    from tapelog.transcribe.align import MAX_LINE_S, align_words
+    from tapelog.transcribe.engine import get_engine
+    from tapelog.transcribe.types import TranscribeOptions
+
+    media = archive.get_media(corr.media_id)
+    start = max(0.0, corr.start - MARGIN_S)
+    seconds = corr.end + MARGIN_S - start
+    if seconds > MAX_LINE_S:
+        return corr
+    audio = load_audio(archive.media_path(media), cancel=cancel, offset=start, max_seconds=seconds)
+    engine = get_engine(TranscribeOptions(model=alignment_model(archive, corr.media_id)))
+    words = align_words(engine.model, audio, corr.text, media.language, offset=start)
+    if not words:
+        return corr
+    updated = replace(corr, words=[w.__dict__.copy() for w in words])
+    with archive.store.transaction():
+        archive.store.table("corrections").update({"words": updated.words}, Q.id == corr.id)
+    return updated
