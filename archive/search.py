@@ -12,6 +12,7 @@ from tapelog.archive.caches import cached, media_by_id
 from tapelog.archive.corrections import latest_partial
 from tapelog.archive.errors import UsageError
 from tapelog.archive.index import IndexRow, RawHit
+from tapelog.archive.library import _id_key
 from tapelog.archive.models import STATUS_PARTIAL, MediaRecord
 from tapelog.archive.progress import ProgressCallback, ProgressEvent, report
 
@@ -33,6 +34,21 @@ class SearchHit:
     seg_index: int = 0
     language: str | None = None
     flags: list[str] = field(default_factory=list)
+    # The matched words: what selects, clips and markers cut on (``start``/``end`` are
+    # the whole line's). Without word times (older transcripts) they are the line's
+    # bounds and ``word_timed`` is False. ``match_lo:match_hi`` are characters of text.
+    match_start: float = 0.0
+    match_end: float = 0.0
+    match_lo: int = 0
+    match_hi: int = 0
+    word_timed: bool = False
+    context_before: list[str] = field(default_factory=list)
+    context_after: list[str] = field(default_factory=list)
+
+    @property
+    def quote(self) -> str:
+        """The matched words as written (the whole line if they cannot be placed)."""
+        return self.text[self.match_lo : self.match_hi].strip() or self.text.strip()
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -40,11 +56,17 @@ class SearchHit:
             "path": self.path,
             "start": round(self.start, 3),
             "end": round(self.end, 3),
+            "match_start": round(self.match_start, 3),
+            "match_end": round(self.match_end, 3),
+            "match_text": self.quote,
+            "word_timed": self.word_timed,
             "source_timecode": self.source_timecode,
             "speaker": self.speaker,
             "text": self.text,
             "score": self.score,
             "context": self.context,
+            "context_before": self.context_before,
+            "context_after": self.context_after,
             "language": self.language,
             "flags": self.flags,
         }
@@ -92,7 +114,7 @@ def sync_index(
         report(progress, ProgressEvent("index", n, len(stale), "files", mid))
         media, sig = wanted[mid]
         rows = [
-            IndexRow(mid, i, s.start, s.end, s.speaker, media.language, s.text)
+            IndexRow(mid, i, s.start, s.end, s.speaker, media.language, s.text, s.words)
             for i, s in enumerate(archive.segments(mid))
         ]
         archive.index.replace_media(mid, sig, rows)
@@ -132,10 +154,20 @@ def search(
     spans: dict[str, list[tuple[float, float]]] | None = None,
     speakers: Iterable[str] | None = None,
     languages: Iterable[str] | None = None,
+    sort: str = "score",
+    context: int = 1,
 ) -> list[SearchHit]:
-    """Search every transcript; ``spans`` restricts hits to tagged passages."""
+    """Search every transcript; ``spans`` restricts hits to tagged passages.
+
+    ``speakers`` are names or labels, each applying to the files it belongs to: a
+    name matches the (file, label) pairs it was given to, a label only files where
+    that label has no name. ``sort="time"`` orders the best ``limit`` hits by file
+    and time; ``context`` lines before and after each hit come with it.
+    """
     if limit < 1:
         raise UsageError("--limit must be at least 1")
+    if sort not in ("score", "time"):
+        raise UsageError(f"sort by score or time, not '{sort}'")
     _maybe_sync(archive)
     if spans is not None:
         ids = set(spans) if media_ids is None else set(spans) & set(media_ids)
@@ -148,10 +180,7 @@ def search(
 
     label_filter = None
     if speakers is not None:
-        # Speakers are given by name or label; the index stores labels.
-        names = cached(archive, "speakers", ("speakers",), archive.all_speaker_names)
-        wanted = set(speakers)
-        label_filter = wanted | {lb for (_m, lb), nm in names.items() if nm in wanted}
+        label_filter = _speaker_keys(archive, set(speakers), media_ids)
     fn = archive.index.search_fuzzy if fuzzy else archive.index.search_exact
     raw = fn(
         query,
@@ -169,7 +198,8 @@ def search(
         media = by_id.get(h.media_id)
         if media is None:
             continue
-        before, after = archive.index.neighbours(h.media_id, h.seg_index)
+        before, after = archive.index.context(h.media_id, h.seg_index, context)
+        match = h.match
         flags = sorted(
             {
                 f
@@ -184,17 +214,43 @@ def search(
                 path=media.path,
                 start=h.start,
                 end=h.end,
-                source_timecode=archive.source_timecode(media, h.start),
+                source_timecode=archive.source_timecode(media, match.start if match else h.start),
                 speaker=names.get((h.media_id, h.speaker), h.speaker) if h.speaker else None,
                 text=h.text,
                 score=h.score,
-                context=" ".join(t for t in (before, h.text, after) if t),
+                context=" ".join(t for t in (*before[-1:], h.text, *after[:1]) if t),
                 seg_index=h.seg_index,
                 language=h.language,
                 flags=flags,
+                match_start=match.start if match else h.start,
+                match_end=match.end if match else h.end,
+                match_lo=match.lo if match else 0,
+                match_hi=match.hi if match else len(h.text),
+                word_timed=bool(match and match.timed),
+                context_before=before,
+                context_after=after,
             )
         )
+    if sort == "time":
+        hits.sort(key=lambda x: (_id_key(x.media_id), x.match_start))
     return hits
+
+
+def _speaker_keys(
+    archive: Archive, wanted: set[str], media_ids: Iterable[str] | None
+) -> list[tuple[str, str]]:
+    """(file, label) pairs for speaker names or labels: a name is per file.
+
+    A name given on one file must not pull in another file's unnamed ``CH1``; a bare
+    label matches the files where that label has not been named.
+    """
+    names = cached(archive, "speakers", ("speakers",), archive.all_speaker_names)
+    keys = {(m, lb) for (m, lb), nm in names.items() if nm in wanted}
+    labels = wanted - set(names.values())
+    if labels:
+        ids = list(media_ids) if media_ids is not None else list(media_by_id(archive))
+        keys |= {(m, lb) for m in ids for lb in labels if (m, lb) not in names}
+    return sorted(keys)
 
 
 def _sensitive_spans(archive: Archive) -> dict[str, list[tuple[float, float, list[str]]]]:

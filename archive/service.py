@@ -175,6 +175,8 @@ class Archive:
         spans: dict[str, list[tuple[float, float]]] | None = None,
         speakers: Iterable[str] | None = None,
         languages: Iterable[str] | None = None,
+        sort: str = "score",
+        context: int = 1,
     ) -> list[SearchHit]:
         return search.search(
             self,
@@ -185,6 +187,8 @@ class Archive:
             spans=spans,
             speakers=speakers,
             languages=languages,
+            sort=sort,
+            context=context,
         )
 
 
