@@ -239,8 +239,8 @@ class SearchScreen(TapelogScreen):
         name = hit.path.rsplit("/", 1)[-1]
         flags = f"  ⚠ {', '.join(hit.flags)}" if hit.flags else ""
         span = f"{clock(hit.match_start)}–{clock(hit.match_end)}"
-        timed = "" if hit.word_timed else " (line: no word times)"
-        body = Text(f"{hit.media_id} {name} · words {span}{timed}{flags}\n", style="dim")
+        span = f"words {span}" if hit.word_timed else f"line {span} (no word times)"
+        body = Text(f"{hit.media_id} {name} · {span}{flags}\n", style="dim")
         for line in hit.context_before[-1:]:
             body.append(line.strip() + "\n", style="dim")
         body.append_text(_quote(hit))
