@@ -140,3 +140,46 @@ def test_a_corrected_line_keeps_word_times(copy_archive: Path) -> None:
     )
     assert a.segments(liu)[0].words == []
     a.close()
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("anyio_backend", ["asyncio"])
+async def test_tui_plays_and_saves_from_the_first_matched_word(
+    ui_archive: Archive, tmp_path: Path, monkeypatch, anyio_backend
+) -> None:
+    import stat
+
+    from tapelog.tui.app import TapelogApp
+
+    from tests.test_search_words import words_of
+
+    liu = ui_archive.list_media()[0].id
+    segs = [Segment(s, e, t, words=words_of(t, s, step=0.3)) for s, e, t in LIU]
+    write_transcript(ui_archive, liu, segs)
+    player = tmp_path / "fakeplay"
+    player.write_text('#!/bin/sh\necho "$@" > "$(dirname "$0")/played"\nexec sleep 30\n')
+    player.chmod(player.stat().st_mode | stat.S_IXUSR)
+    monkeypatch.setenv("TAPELOG_PLAYER", f"{player} {{start}} {{path}}")
+    app = TapelogApp(ui_archive)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("2", *"scam calls", "enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        screen = app.screen
+        [hit] = screen.hits
+        assert hit.word_timed and hit.match_start == pytest.approx(11.6 + 2 * 0.3)
+        preview = str(screen.query_one("#search-preview").render())
+        assert "words 0:00:12" in preview and "The police did not help us" in preview
+        await pilot.press("down", "p")  # to the results, play
+        await pilot.pause()
+        proc = screen.playback._proc
+        await pilot.press("ctrl+s")
+        app.screen.query_one("Input").value = "scam"
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("s")
+        assert screen.playback is None and proc.poll() is not None
+    played = float((tmp_path / "played").read_text().split()[0])
+    assert played == pytest.approx(12.2, abs=0.01)
+    [item] = get_selection(ui_archive, "scam").items
+    assert (item.start, item.text) == (pytest.approx(12.2, abs=0.01), "scam calls")
