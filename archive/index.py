@@ -378,10 +378,27 @@ class SearchIndex:
             found.sort(key=lambda r: -qlen / max(qlen, len(r[0].text)))
             hits = [self._finish(h, norm, blob, phrase_at(norm.split(), toks))
                     for h, norm, blob, _id in found[:limit]]  # fmt: skip
-            if len(hits) < limit:
-                seen = {rid for *_x, rid in found}
-                hits += self._pinyin_hits(query, limit - len(hits), seen, where, params, accept)
-        return hits
+            seen = {(h.media_id, h.seg_index) for h, *_x in found}
+            return self._with_pinyin(query, hits, limit, seen, where, params, accept)
+
+    def _with_pinyin(
+        self, query: str, hits: list[RawHit], limit: int, seen: set, where: str, params: list,
+        accept,
+    ) -> list[RawHit]:  # fmt: skip
+        """Add the lines that match by sound after the ones that match as typed.
+
+        Homophone characters only fill what is left. A romanised query ("Jingjun") is
+        another way of writing the name, so its Chinese lines keep a third of the
+        places even when English lines with the name fill the list.
+        """
+        latin = not has_han(query)
+        room = limit - len(hits)
+        if latin:
+            room = max(room, max(1, limit // 3))
+        if room <= 0:
+            return hits
+        more = self._pinyin_hits(query, room, seen, where, params, accept)
+        return hits[: limit - len(more)] + more
 
     def _scan(self, sql: str, params: list, accept, scan: int, limit: int) -> list[tuple]:
         out = []
@@ -415,8 +432,8 @@ class SearchIndex:
         )
         rows = self._scan(sql, ['"' + " ".join(syllables) + '"', *params], accept, 400, limit)
         out = []
-        for hit, py, blob, rid in rows:
-            if rid in seen:
+        for hit, py, blob, _rid in rows:
+            if (hit.media_id, hit.seg_index) in seen:
                 continue
             hit.score = PINYIN_SCORE
             out.append(self._finish(hit, py, blob, phrase_at(py.split(), syllables)))
@@ -496,11 +513,8 @@ class SearchIndex:
             sims = [self._similar(tok) for tok in toks]
             rows = self._fuzzy_candidates(toks, sims, where, params, candidates)
             hits = self._rank(toks, sims, rows, limit, min_score, accept)
-            if len(hits) < limit:
-                seen = {(h.media_id, h.seg_index) for h in hits}
-                more = self._pinyin_hits(query, limit, set(), where, params, accept)
-                hits += [h for h in more if (h.media_id, h.seg_index) not in seen]
-        return hits[:limit]
+            seen = {(h.media_id, h.seg_index) for h in hits}
+            return self._with_pinyin(query, hits, limit, seen, where, params, accept)
 
     def _fuzzy_candidates(
         self, toks: list[str], sims: list[dict[str, float]], where: str, params: list,
@@ -524,12 +538,23 @@ class SearchIndex:
         chosen = list(sized[0][1])
         if len(sized) > 1 and sized[1][0] <= 4 * sized[0][0]:
             chosen += sized[1][1]
-        match = " OR ".join(f'"{t}"' for t in sorted(set(chosen)))
         sql = (
-            f"SELECT {_HIT_COLUMNS}, fts.norm, s.times FROM fts JOIN segments s "
+            f"SELECT {_HIT_COLUMNS}, fts.norm, s.times, s.id FROM fts JOIN segments s "
             f"ON s.id = fts.rowid WHERE fts MATCH ?{where} LIMIT ?"
         )
-        return self._connect().execute(sql, [match, *params, candidates]).fetchall()
+        conn = self._connect()
+        match = " OR ".join(f'"{t}"' for t in sorted(set(chosen)))
+        rows = conn.execute(sql, [match, *params, candidates]).fetchall()
+        # A name typed in two parts ("Tai Yuan", "Gao Feng") that the index holds as
+        # one word: its lines are candidates too, however common the parts are.
+        joined = {a + b for a, b in zip(toks, toks[1:], strict=False)} - set(chosen)
+        joined = {t for t in joined if doc_freq.get(t, 0) > 0}
+        if joined:
+            have = {r[9] for r in rows}
+            match = " OR ".join(f'"{t}"' for t in sorted(joined))
+            more = conn.execute(sql, [match, *params, candidates]).fetchall()
+            rows += [r for r in more if r[9] not in have]
+        return rows
 
     def _rank(
         self, toks: list[str], sims: list[dict[str, float]], rows: list[tuple], limit: int,

@@ -56,7 +56,21 @@ def _sentence(rng: random.Random) -> str:
     return text[0].upper() + text[1:] + "."
 
 
-def build(root: Path, hours: int, seed: int = 1, index: bool = True) -> dict[str, float]:
+def _words(text: str, start: float, end: float) -> list[dict]:
+    """Whisper-like word timestamps, spread evenly over the line."""
+    parts = text.split()
+    step = (end - start) / max(1, len(parts))
+    return [
+        {"start": round(start + i * step, 3), "end": round(start + (i + 1) * step, 3),
+         "word": (" " if i else "") + w, "probability": 0.9}
+        for i, w in enumerate(parts)
+    ]  # fmt: skip
+
+
+def build(
+    root: Path, hours: int, seed: int = 1, index: bool = True, words: bool = False
+) -> dict[str, float]:
+    """``words``: give every line word timestamps, as Whisper archives have (5x the JSONL)."""
     rng = random.Random(seed)
     archive = Archive.open(root)
     t0 = time.perf_counter()
@@ -108,11 +122,12 @@ def build(root: Path, hours: int, seed: int = 1, index: bool = True) -> dict[str
         lines = []
         for i in range(SEGMENTS_PER_HOUR):
             start = i * 6.0
+            text = _sentence(rng)
             seg = {
                 "start": start,
                 "end": start + 5.5,
-                "text": _sentence(rng),
-                "words": [],
+                "text": text,
+                "words": _words(text, start, start + 5.5) if words else [],
                 "speaker": "CH1" if i % 3 == 0 else "CH2",
             }
             lines.append(json.dumps(seg))
