@@ -236,7 +236,8 @@ def pinyin(char: str) -> str:
         return char
     from pypinyin import Style, lazy_pinyin
 
-    return lazy_pinyin(char, style=Style.NORMAL, errors="ignore")[0].replace("v", "u") or char
+    found = lazy_pinyin(char, style=Style.NORMAL, errors="ignore")  # [] for a rare one
+    return found[0].replace("v", "u") if found and found[0] else char
 
 
 def pinyin_line(terms_: Sequence[str]) -> str:

@@ -196,3 +196,11 @@ def test_pinyin_reading_of_queries() -> None:
     assert pinyin_query("he") is None  # one syllable: an English word far more often
     assert pinyin_query("玄黄") == ["xuan", "huang"]
     assert pinyin_query("jīng jūn") == ["jing", "jun"]
+
+
+def test_characters_pypinyin_does_not_know_are_kept_as_they_are(tmp_path: Path) -> None:
+    ix = SearchIndex(tmp_path)
+    ix.replace_media("m1", "s1", [IndexRow("m1", 0, 0.0, 1.0, None, "zh", "他说𤣽字")])
+    assert [h.seg_index for h in ix.search_exact("𤣽")] == [0]
+    assert [h.seg_index for h in ix.search_fuzzy("𤣽字")] == [0]
+    ix.close()
