@@ -1,0 +1,117 @@
+"""Generate the labelled name benchmark in ``bench/data/names/`` (committed).
+
+    .venv/bin/python bench/make_names_bench.py
+
+Needs espeak-ng (only this generator does: the benchmark and the tests read the
+committed files) and pypinyin (Mandarin is spoken by espeak-ng's pinyin voice from
+toned pinyin, since its ``cmn`` voice reads characters as English letters). Writes:
+
+* ``<interview>.ogg``: 16 kHz mono Opus, one per interview in ``bench/names_script.py``;
+* ``cases.csv`` and ``people.csv``: the case sheet, decoys included, in tapelog's format;
+* ``labels.json``: per interview its language, voice, speed, duration, and every
+  sentence with its time, text and names (case id and spoken form).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import subprocess
+import sys
+import tempfile
+import wave
+from pathlib import Path
+
+import numpy as np
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+
+from bench.names_script import CASES, INTERVIEWS, PEOPLE, marks, plain, with_talk  # noqa: E402
+from tapelog.media.ffmpeg_bin import ffmpeg_exe  # noqa: E402
+
+OUT = HERE / "data" / "names"
+SR = 22050  # espeak-ng's rate
+LEAD = 0.6  # silence before the first sentence
+GAP = 0.7  # between sentences
+
+
+def to_pinyin(text: str) -> str:
+    """Characters as toned pinyin for espeak-ng's pinyin voice; punctuation as pauses."""
+    from pypinyin import Style, lazy_pinyin
+
+    text = text.replace("，", ", ").replace("。", ". ")
+    return " ".join(lazy_pinyin(text, style=Style.TONE3, neutral_tone_with_five=True))
+
+
+def speak(text: str, voice: str, speed: int) -> np.ndarray:
+    with tempfile.TemporaryDirectory() as tmp:
+        wav = Path(tmp) / "s.wav"
+        cmd = ["espeak-ng", "-v", voice, "-s", str(speed), "-w", str(wav), text]
+        subprocess.run(cmd, check=True, capture_output=True)
+        with wave.open(str(wav)) as w:
+            data = np.frombuffer(w.readframes(w.getnframes()), dtype="<i2")
+    x = data.astype(np.float32) / 32768.0
+    idx = np.flatnonzero(np.abs(x) > 1e-3)
+    return x[idx[0] : idx[-1] + 1] if idx.size else x
+
+
+def encode(pcm: np.ndarray, dest: Path) -> None:
+    """float32 mono at SR -> 16 kHz mono Opus (small enough to commit)."""
+    raw = (np.clip(pcm, -1, 1) * 32767).astype("<i2").tobytes()
+    cmd = [ffmpeg_exe(), "-y", "-loglevel", "error", "-f", "s16le", "-ar", str(SR), "-ac", "1",
+           "-i", "pipe:0", "-ar", "16000", "-c:a", "libopus", "-b:a", "24k",
+           "-map_metadata", "-1", "-fflags", "+bitexact", str(dest)]  # fmt: skip
+    subprocess.run(cmd, input=raw, check=True)
+
+
+def build_interview(iv, index: int) -> dict:
+    rng = np.random.default_rng(len(iv.name))
+    pieces: list[np.ndarray] = [np.zeros(int(LEAD * SR), np.float32)]
+    t = LEAD
+    sentences = []
+    for s in with_talk(iv, index):
+        text = plain(s)
+        spoken = to_pinyin(text) if iv.language == "zh" else text
+        x = speak(spoken, iv.voice, iv.speed)
+        dur = len(x) / SR
+        sentences.append({"start": round(t, 2), "end": round(t + dur, 2), "text": text,
+                          "names": [{"case": c, "spoken": w} for c, w in marks(s)]})  # fmt: skip
+        pieces += [x, np.zeros(int(GAP * SR), np.float32)]
+        t += dur + GAP
+    audio = np.concatenate(pieces)
+    audio += rng.normal(0, 0.002, len(audio)).astype(np.float32)  # room tone
+    encode(audio, OUT / f"{iv.name}.ogg")
+    return {"name": iv.name, "file": f"{iv.name}.ogg", "language": iv.language,
+            "voice": iv.voice, "speed": iv.speed, "duration": round(len(audio) / SR, 2),
+            "sentences": sentences}  # fmt: skip
+
+
+def write_sheets() -> None:
+    with open(OUT / "cases.csv", "w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(["case_id", "child_name", "child_name_zh", "aliases", "sex", "birth_date",
+                    "missing_date", "missing_place", "status", "parents"])  # fmt: skip
+        w.writerows(CASES)
+    with open(OUT / "people.csv", "w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(["person_id", "name", "name_zh", "aliases", "role", "cases", "flags"])
+        w.writerows(PEOPLE)
+
+
+def main() -> None:
+    OUT.mkdir(parents=True, exist_ok=True)
+    write_sheets()
+    labels = {
+        "about": "bench/names_script.py spoken by espeak-ng; see bench/bench_names.py",
+        "interviews": [build_interview(iv, i) for i, iv in enumerate(INTERVIEWS)],
+    }
+    (OUT / "labels.json").write_text(
+        json.dumps(labels, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
+    )
+    total = sum(i["duration"] for i in labels["interviews"])
+    print(f"{len(labels['interviews'])} interviews, {total:.0f} s of audio in {OUT}")
+
+
+if __name__ == "__main__":
+    main()

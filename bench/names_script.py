@@ -1,0 +1,238 @@
+"""What the labelled name benchmark says: its case sheet and its interview scripts.
+
+One source for ``bench/make_names_bench.py`` (which speaks the scripts with espeak-ng
+and writes ``bench/data/names/``) and for reading the labels back. Each interview is a
+list of sentences; a sentence names targets with ``{case_id|spoken form}`` marks, so
+the labels (every mention, its time and its true case) come from the same text the
+voice reads. Decoy cases (``D-*``) are one syllable away from a real child's name and are
+never spoken: a link to one is always wrong.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# case_id, child_name, child_name_zh, aliases, sex, birth, missing, place, status, parents
+CASES: list[tuple[str, ...]] = [
+    ("C-2010-TY-001", "Liu Jingjun", "刘景军", "Jingjun;Liu Jing Jun", "M", "2008",
+     "2010-04-11", "Taiyuan, Shanxi", "missing", "Liu Zhiqiang;Mrs. Liu"),
+    ("C-2009-GZ-002", "Luo Run", "罗润", "Lou Run", "M", "", "2009",
+     "bus station, Guangdong", "reunited", "Luo An Xin"),
+    ("C-2009-GD-003", "Le Le", "乐乐", "Lele;Peng Lele", "M", "", "2009",
+     "outside his father's shop, southern China", "missing", "Peng Gaofeng"),
+    ("B-2012-ZZ-004", "Zhang Haoran", "张浩然", "Haoran", "M", "2009", "2012-06-01",
+     "Zhengzhou, Henan", "missing", "Zhang Jianguo"),
+    ("B-2015-KM-005", "Wang Xiaoyu", "王晓雨", "Xiaoyu", "F", "2011", "2015-09-20",
+     "Kunming, Yunnan", "missing", "Wang Hongmei"),
+    ("B-2008-HF-006", "Zhao Mingxuan", "赵明轩", "Mingxuan", "M", "2005", "2008-03-14",
+     "Hefei, Anhui", "found", "Zhao Dewei"),
+    ("B-2011-NN-007", "Huang Zihan", "黄子涵", "Zihan", "F", "2007", "2011-12-02",
+     "Nanning, Guangxi", "missing", "Huang Lijuan"),
+    ("B-2013-CD-008", "Deng Yuxuan", "邓宇轩", "Yuxuan", "M", "2010", "2013-07-15",
+     "Chengdu, Sichuan", "missing", "Deng Guohua"),
+    # Decoys: a syllable away from a child above, never spoken.
+    ("D-2011-YC-101", "Liu Jianjun", "刘建军", "", "M", "2007", "2011", "Yuncheng, Shanxi",
+     "missing", "Liu Baoshan"),
+    ("D-2010-SY-102", "Luo Ren", "罗仁", "", "M", "", "2010", "Shaoyang, Hunan", "missing", ""),
+    ("D-2012-XA-103", "Zhang Haoyang", "张浩洋", "", "M", "2010", "2012", "Xi'an, Shaanxi",
+     "missing", "Zhang Li"),
+    ("D-2014-LZ-104", "Wang Xiaoyun", "王晓云", "", "F", "2012", "2014", "Lanzhou, Gansu",
+     "missing", ""),
+    ("D-2009-WH-105", "Zhao Mingxian", "赵明贤", "", "M", "2006", "2009", "Wuhan, Hubei",
+     "found", ""),
+    ("D-2013-GY-106", "Deng Yuxin", "邓宇欣", "", "F", "2011", "2013", "Guiyang, Guizhou",
+     "missing", ""),
+]  # fmt: skip
+
+# person_id, name, name_zh, aliases, role, cases, flags
+PEOPLE: list[tuple[str, ...]] = [
+    ("P-001", "Liu Zhiqiang", "刘志强", "Mr. Liu", "parent", "C-2010-TY-001", ""),
+    ("P-005", "Liu Jingjun", "刘景军", "Jingjun", "child", "C-2010-TY-001", "minor"),
+    ("P-006", "Luo Run", "罗润", "Lou Run", "child", "C-2009-GZ-002", "minor"),
+    ("P-007", "Le Le", "乐乐", "Lele", "child", "C-2009-GD-003", "minor"),
+]
+
+
+@dataclass
+class Interview:
+    name: str
+    language: str  # en / zh
+    voice: str
+    speed: int
+    sentences: list[str]
+
+
+# Sentences with numbers, dates and money sit between the names: biasing Whisper must
+# not change them.
+INTERVIEWS: list[Interview] = [
+    Interview("en01_liu_father", "en", "en-us", 150, [
+        "My son {C-2010-TY-001|Liu Jingjun} was taken from the alley behind our room.",
+        "It happened on the eleventh of April, two thousand ten, at half past ten.",
+        "We lived in {C-2010-TY-001|Taiyuan} then, I worked on building sites.",
+        "A man called and asked for fifty thousand yuan.",
+        "{C-2010-TY-001|Jingjun} was not even two years old.",
+        "We printed three thousand posters with his photograph.",
+        "My wife still keeps his shoes by the door.",
+        "Every night I search the websites for {C-2010-TY-001|Jingjun Liu}.",
+        "The police said they had forty other cases that year.",
+        "If you see {C-2010-TY-001|Liu Jing-jun}, please call us.",
+    ]),
+    Interview("en02_luo_father", "en", "en-gb", 160, [
+        "My name is {C-2009-GZ-002|Luo An Xin}, I came to Guangzhou for work.",
+        "Our son {C-2009-GZ-002|Luo Run} was three and a half years old.",
+        "A man lured him with a baby turtle at the bus station.",
+        "He was sold to a family in Fujian for twelve thousand yuan.",
+        "The police posed as buyers and found {C-2009-GZ-002|Run Luo} after nine months.",
+        "We paid two hundred yuan a week for a small room.",
+        "Now we never let {C-2009-GZ-002|Luo Run} out of our sight.",
+        "He is fourteen now and goes to school on the number seven bus.",
+    ]),
+    Interview("en03_peng", "en", "en-us+m3", 145, [
+        "I am {C-2009-GD-003|Peng Gaofeng}, and I run a small shop.",
+        "My son {C-2009-GD-003|Le Le} was playing outside the shop in March.",
+        "A camera showed a man walking away with him at six fifteen in the evening.",
+        "The picture was too blurred to see the face.",
+        "We have spent more than two hundred thousand yuan searching.",
+        "Every year on his birthday we put a cake out for {C-2009-GD-003|Lele}.",
+        "I wrote the name {C-2009-GD-003|Peng Le-le} on every poster.",
+        "Other parents call me almost every day now.",
+    ]),
+    Interview("en04_zhang_mother", "en", "en-us+f3", 155, [
+        "Our boy {B-2012-ZZ-004|Zhang Haoran} went missing on the first of June.",
+        "That was children's day, two thousand twelve.",
+        "We were at the train station in {B-2012-ZZ-004|Zhengzhou} with our bags.",
+        "I turned around for thirty seconds and he was gone.",
+        "{B-2012-ZZ-004|Haoran} was wearing a red jacket and blue shoes.",
+        "His father {B-2012-ZZ-004|Zhang Jianguo} quit his job to look for him.",
+        "We have driven over eighty thousand kilometres.",
+        "People still send us photographs of boys who look like {B-2012-ZZ-004|Hao-ran}.",
+    ]),
+    Interview("en05_wang_mother", "en", "en-gb-x-rp", 150, [
+        "I am {B-2015-KM-005|Wang Hongmei}, the mother of {B-2015-KM-005|Wang Xiaoyu}.",
+        "She disappeared from a market in {B-2015-KM-005|Kunming} in September.",
+        "It was the twentieth of September, two thousand fifteen.",
+        "She was four years old and had a small scar above her eye.",
+        "{B-2015-KM-005|Xiaoyu} liked to sing songs from the television.",
+        "A woman offered us information for five thousand yuan, but it was a lie.",
+        "We hope {B-2015-KM-005|Xiaoyu Wang} will find this film one day.",
+    ]),
+    Interview("en06_zhao_found", "en", "en-us+m4", 165, [
+        "This is the story of {B-2008-HF-006|Zhao Mingxuan}, who was found last year.",
+        "He was taken in {B-2008-HF-006|Hefei} on the fourteenth of March, two thousand eight.",
+        "His father {B-2008-HF-006|Zhao Dewei} gave blood to the police database.",
+        "Fifteen years later the DNA matched a young man in a southern city.",
+        "{B-2008-HF-006|Mingxuan} now works as a cook and earns four thousand yuan a month.",
+        "The reunion took place at ten in the morning at the police station.",
+        "{B-2008-HF-006|Ming-xuan} said he remembered a green door and a dog.",
+    ]),
+    Interview("en07_huang", "en", "en-029", 150, [
+        "Our daughter {B-2011-NN-007|Huang Zihan} was born in two thousand seven.",
+        "She was taken near our home in {B-2011-NN-007|Nanning} in December.",
+        "Her mother {B-2011-NN-007|Huang Lijuan} was cooking dinner at the time.",
+        "We searched the river and the bus station for three days.",
+        "{B-2011-NN-007|Zihan} would be eighteen years old now.",
+        "A reward of one hundred thousand yuan is still offered.",
+        "Please share the photograph of {B-2011-NN-007|Zihan Huang}.",
+    ]),
+    Interview("en08_deng", "en", "en-gb-scotland", 155, [
+        "The case of {B-2013-CD-008|Deng Yuxuan} began on the fifteenth of July.",
+        "He was three when he vanished from a park in {B-2013-CD-008|Chengdu}.",
+        "His grandfather {B-2013-CD-008|Deng Guohua} was watching him that afternoon.",
+        "The park has six gates and only two cameras.",
+        "{B-2013-CD-008|Yuxuan} had a blue toy car in his hand.",
+        "The family has sent out twenty thousand leaflets since then.",
+        "They still believe {B-2013-CD-008|Deng Yu-xuan} is alive.",
+    ]),
+    Interview("en09_volunteer", "en", "en-us+f2", 160, [
+        "I am a volunteer, I have helped about sixty families since two thousand nine.",
+        "The first case I worked on was {C-2010-TY-001|Liu Jingjun} from {C-2010-TY-001|Taiyuan}.",
+        "Then came {C-2009-GZ-002|Luo Run}, who was found in Fujian.",
+        "We met {C-2009-GD-003|Peng Gaofeng} at a meeting of parents in Guangzhou.",
+        "His son {C-2009-GD-003|Le Le} is still missing.",
+        "Last month we printed posters for {B-2012-ZZ-004|Zhang Haoran} and {B-2013-CD-008|Yuxuan}.",
+        "A poster costs about one yuan and fifty cents.",
+        "We work from eight in the evening until midnight.",
+    ]),
+    Interview("zh01_zhang", "zh", "cmn-latn-pinyin", 140, [
+        "我的儿子{B-2012-ZZ-004|张浩然}是二零一二年六月一号丢的。",
+        "那天我们在{B-2012-ZZ-004|郑州}火车站。",
+        "我转身三十秒，他就不见了。",
+        "{B-2012-ZZ-004|浩然}穿着红色的外套。",
+        "他爸爸{B-2012-ZZ-004|张建国}辞了工作去找他。",
+        "我们已经开了八万公里。",
+    ]),
+    Interview("zh02_wang", "zh", "cmn-latn-pinyin", 140, [
+        "我叫{B-2015-KM-005|王红梅}，是{B-2015-KM-005|王晓雨}的妈妈。",
+        "她是在{B-2015-KM-005|昆明}的一个市场里丢的。",
+        "那是二零一五年九月二十号。",
+        "{B-2015-KM-005|晓雨}那年四岁，眼睛上面有一个小疤。",
+        "有人说给五千块钱就告诉我们消息，可是那是骗人的。",
+    ]),
+    Interview("zh03_liu", "zh", "cmn-latn-pinyin", 145, [
+        "我的儿子{C-2010-TY-001|刘景军}在{C-2010-TY-001|太原}被人拐走了。",
+        "那是二零一零年四月十一号上午十点半。",
+        "有人打电话要五万块钱。",
+        "我们每天晚上都在网上找{C-2010-TY-001|景军}。",
+        "另一个孩子{D-2011-YC-101|刘建军}是在运城丢的。",
+        "警察说那一年有四十个案子。",
+    ]),
+]  # fmt: skip
+
+# Shared talk (numbers, dates, money) woven into every interview to bring each to about
+# a minute: these words must come out the same with and without names given to Whisper.
+EN_TALK = [
+    "We went to the police station again on Monday and they told us to wait.",
+    "A journalist wrote about us in two thousand sixteen and the phone did not stop.",
+    "The bus ticket to the next province cost ninety five yuan.",
+    "Some nights I sleep only three or four hours.",
+    "We gave our blood for the DNA database in the spring of two thousand eleven.",
+    "The officer said there were seven hundred children on the list.",
+    "My wife still cries when she hears a child laughing in the street.",
+    "We borrowed twenty thousand yuan from our relatives.",
+    "I left my job in the factory to look for him full time.",
+    "A man called at midnight and said he knew where our child was.",
+]
+ZH_TALK = [
+    "我们星期一又去了派出所，他们叫我们等。",
+    "二零一六年有一个记者写了我们的故事。",
+    "去外省的车票要九十五块钱。",
+    "有时候晚上只睡三四个小时。",
+    "我们借了两万块钱。",
+    "半夜有人打电话说知道孩子在哪里。",
+]
+
+
+def with_talk(iv: Interview, index: int) -> list[str]:
+    """The interview's sentences with five (English) or three (Mandarin) shared ones
+    woven in, different ones for each interview."""
+    pool = ZH_TALK if iv.language == "zh" else EN_TALK
+    n = 3 if iv.language == "zh" else 5
+    extra = [pool[(index * 3 + k) % len(pool)] for k in range(n)]
+    out: list[str] = []
+    for i, s in enumerate(iv.sentences):
+        out.append(s)
+        if i % 2 == 1 and extra:
+            out.append(extra.pop(0))
+    return out + extra
+
+
+_MARK = re.compile(r"\{([^|{}]+)\|([^{}]+)\}")
+
+
+def plain(sentence: str) -> str:
+    """The sentence as spoken and as the reference transcript (marks removed)."""
+    return _MARK.sub(lambda m: m.group(2), sentence)
+
+
+def marks(sentence: str) -> list[tuple[str, str]]:
+    """(case id, spoken form) of every name in the sentence."""
+    return [(m.group(1), m.group(2)) for m in _MARK.finditer(sentence)]
+
+
+def name_words(sentence: str) -> set[str]:
+    """Lower-cased words that belong to names (excluded from the non-name WER)."""
+    out: set[str] = set()
+    for _cid, spoken in marks(sentence):
+        out |= {w.lower() for w in re.findall(r"[\w']+", spoken.replace("-", " "))}
+    return out
