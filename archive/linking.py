@@ -74,6 +74,7 @@ class Mention:
     matched: str  # the record's name/alias/place it matched
     kind: str  # exact / sound / given / mishear / place / short / zh / zh-sound
     context: str = ""
+    people: list[str] = field(default_factory=list)  # person records folded into a case
 
 
 def _round(x: float) -> float:
@@ -82,6 +83,18 @@ def _round(x: float) -> float:
 
 def _phon_tuple(syls: Iterable[str]) -> tuple[str, ...]:
     return tuple(N.phon(s) for s in syls)
+
+
+def _loose_key(family: Sequence[str], given: Sequence[str]) -> tuple[str, ...]:
+    """A family name by its initial and final class, then the given name's syllables:
+    ``Liu Run``, ``Lou Run`` and ``Luo Run`` share one key; ``Lin Run`` does not."""
+    fam = "".join(family)
+    syls = N.split_syllables(fam)
+    head = N.loose_syllable(syls[0]) if syls and len(syls) == 1 else fam
+    giv: list[str] = []
+    for tok in given:
+        giv += [N.phon(x) for x in (N.split_syllables(tok) or (tok,))]
+    return (head, *giv)
 
 
 class NameIndex:
@@ -96,6 +109,7 @@ class NameIndex:
         self.given_sound: dict[tuple[str, ...], list[Entry]] = defaultdict(list)
         self.given_first: dict[str, list[tuple[Entry, str, tuple[str, ...]]]] = defaultdict(list)
         self.given_token: dict[str, list[Entry]] = defaultdict(list)  # family-name mishearings
+        self.loose: dict[tuple[str, ...], list[Entry]] = defaultdict(list)  # Liu Run ~ Luo Run
         self.by_id: dict[tuple[str, str], int] = {}
         case_people: dict[str, set[str]] = defaultdict(set)
         for p in people:
@@ -108,6 +122,10 @@ class NameIndex:
             for a in c.aliases:
                 self._add_name(t, a, "alias")
             self._add_name(t, c.child_name_zh, "zh")
+            for parent in c.parents:
+                # A parent named on the case sheet ("Peng Gaofeng") names the case; the
+                # given name alone ("Gaofeng") is too common to mean it.
+                self._add_name(t, parent, "parent")
         for p in people:
             t = self._target("person", p.person_id, p.name or p.name_zh)
             t.related |= set(p.cases)
@@ -157,7 +175,8 @@ class NameIndex:
                 fam_syl = [s for tok in family for s in (N.split_syllables(tok) or ())]
                 giv_syl = [s for tok in given for s in (N.split_syllables(tok) or ())]
                 self.sound[_phon_tuple(giv_syl + fam_syl)].append(entry)
-        if family and given:
+        if family and given and kind != "parent":
+            self.loose[_loose_key(family, given)].append(entry)
             gkey = "".join(given)
             if len(gkey) >= 2:
                 self.given_token[gkey].append(Entry(ti, name, kind, tuple(family)))
@@ -317,6 +336,9 @@ class _Scanner:
                 hits = [e for e in hits if self._family_ok(e, prev)]
             if hits:
                 return _Cand(list(hits), 0.9, "sound", False, i, i + n)
+            loose = self._loose(toks, caps, cased, i, n)
+            if loose:
+                return loose
             if n <= 2:
                 gh = ix.given.get(key) or ix.given_sound.get(phon)
                 if gh:
@@ -329,6 +351,22 @@ class _Scanner:
         if n == 2 and (caps[i] or not cased):
             return self._misheard_family(toks, i)
         return None
+
+    def _loose(
+        self, toks: list[str], caps: list[bool], cased: bool, i: int, n: int
+    ) -> _Cand | None:
+        """``Liu Run`` / ``Lou Run`` for ``Luo Run``: the given name right, the family
+        name a syllable with the same initial and a final an ear confuses (never ``Lin``
+        for ``Liu``: another family)."""
+        if n not in (2, 3) or (cased and not caps[i]):
+            return None
+        fam = N.split_syllables(toks[i])
+        if fam is None or len(fam) != 1:
+            return None
+        hits = self.ix.loose.get(_loose_key([toks[i]], toks[i + 1 : i + n]))
+        if not hits:
+            return None
+        return _Cand(list(hits), 0.8, "sound", _distinct(hits, self.ix) > 1, i, i + n)
 
     def _family_ok(self, entry: Entry, prev: str) -> bool:
         """False when another family name stands before a given name (``Wang Jingjun``
@@ -516,7 +554,44 @@ def find_mentions(
             key = (si, e.target)
             if key not in best or best[key].score < m.score:
                 best[key] = m
-    return sorted(best.values(), key=lambda m: (m.segment, -m.score, m.target_id))
+    return fold_people(index, list(best.values()))
+
+
+def fold_people(index: NameIndex, mentions: list[Mention]) -> list[Mention]:
+    """One suggestion per mention: a person record of a case folds into that case.
+
+    The child's own person record, or a parent's, named in a line about the case, is
+    the case: a reviewer gets one item (the case, carrying the person ids), not two. A
+    person of exactly one case, named alone, suggests that case. A person of no case,
+    or of several, stays a person suggestion.
+    """
+    by_seg: dict[int, list[Mention]] = defaultdict(list)
+    for m in mentions:
+        by_seg[m.segment].append(m)
+    out: list[Mention] = []
+    for si in sorted(by_seg):
+        cases = {m.target_id: m for m in by_seg[si] if m.target_type == "case"}
+        folded: list[Mention] = []
+        for m in by_seg[si]:
+            if m.target_type != "person":
+                continue
+            person_cases = sorted(index.targets[index.by_id[("person", m.target_id)]].related)
+            mine = [cases[c] for c in person_cases if c in cases]
+            if not mine and len(person_cases) == 1 and ("case", person_cases[0]) in index.by_id:
+                case_id = person_cases[0]
+                host = Mention(**{**m.__dict__, "target_type": "case", "target_id": case_id,
+                                  "people": []})  # fmt: skip
+                cases[case_id] = host
+                mine = [host]
+            if not mine:
+                folded.append(m)
+                continue
+            for host in mine:
+                if m.target_id not in host.people:
+                    host.people.append(m.target_id)
+                host.score = max(host.score, m.score)
+        out += list(cases.values()) + folded
+    return sorted(out, key=lambda m: (m.segment, -m.score, m.target_id))
 
 
 # -- duplicate case records -------------------------------------------------------------

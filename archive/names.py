@@ -164,6 +164,19 @@ def phon(syllable: str) -> str:
     return s
 
 
+# Finals an ear (or an English model) confuses in a family name: liu / lou / luo / lo.
+_LOOSE_FINALS = {"iu": "o", "ou": "o", "uo": "o", "o": "o", "iou": "o"}
+
+
+def loose_syllable(syllable: str) -> str:
+    """The syllable's initial and a coarse class of its final, for family names heard
+    wrong: ``liu``, ``lou`` and ``luo`` all give ``l-o``; ``lin`` gives ``l-in``."""
+    s = phon(syllable)
+    ini = initial(s)
+    final = s[len(ini) :]
+    return f"{ini}-{_LOOSE_FINALS.get(final, final)}"
+
+
 def initial(syllable: str) -> str:
     """The initial consonant(s) of a pinyin syllable ('' for a vowel-initial one)."""
     for i, c in enumerate(syllable):

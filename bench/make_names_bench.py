@@ -27,8 +27,9 @@ import numpy as np
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
-from bench.names_script import CASES, INTERVIEWS, PEOPLE, marks, plain, with_talk  # noqa: E402
 from tapelog.media.ffmpeg_bin import ffmpeg_exe  # noqa: E402
+
+from bench.names_script import CASES, INTERVIEWS, PEOPLE, marks, plain, with_talk  # noqa: E402
 
 OUT = HERE / "data" / "names"
 SR = 22050  # espeak-ng's rate

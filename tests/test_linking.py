@@ -37,7 +37,7 @@ def links(index: NameIndex, *texts: str, context=()) -> list[set[str]]:
     segs = [Segment(float(i), float(i) + 1, t) for i, t in enumerate(texts)]
     out: list[set[str]] = [set() for _ in texts]
     for m in find_mentions(index, segs, context=context):
-        out[m.segment].add(m.target_id)
+        out[m.segment] |= {m.target_id, *m.people}
     return out
 
 
@@ -151,3 +151,61 @@ def test_duplicate_cases_by_spelling_order_and_characters():
     pairs = {(a, b) for a, b, _score, _why in find_duplicate_cases(cases)}
     assert ("A1", "A2") in pairs and ("A1", "A3") in pairs and ("A2", "A3") in pairs
     assert not any("A4" in p or "A5" in p or p == ("A1", "A6") for p in pairs), pairs
+
+
+# -- issue 12: mishearings by syllables, parents, one suggestion per mention -------------
+
+
+@pytest.fixture(scope="module")
+def bench_index() -> NameIndex:
+    """The name benchmark's case sheet (decoys a syllable away included), read as a
+    crew's CSV would be."""
+    data = Path(__file__).resolve().parent.parent / "bench" / "data" / "names"
+    cases, _ = read_cases(data / "cases.csv")
+    people, _ = read_people(data / "people.csv")
+    return NameIndex(cases, people)
+
+
+def found(index: NameIndex, text: str, context=()) -> list[tuple[str, list[str]]]:
+    segs = [Segment(0.0, 1.0, text)]
+    return [(m.target_id, sorted(m.people)) for m in find_mentions(index, segs, context=context)]
+
+
+@pytest.mark.parametrize("text", ["Liu Run came home.", "Lou Run came home.", "Luo Run came home."])
+def test_family_name_heard_with_a_confused_final_links(bench_index, text):
+    assert found(bench_index, text) == [("C-2009-GZ-002", ["P-006"])]
+
+
+@pytest.mark.parametrize(
+    "text, case",
+    [
+        ("Lin Run came home.", None),  # another family (final -in), not Luo
+        ("Luo Ren came home.", "D-2010-SY-102"),  # the decoy child, a syllable away
+        ("Liu Jianjun came home.", "D-2011-YC-101"),
+        ("Zhang Haoyang came home.", "D-2012-XA-103"),
+    ],
+)
+def test_a_child_one_syllable_away_stays_a_different_case(bench_index, text, case):
+    assert [t for t, _ in found(bench_index, text)] == ([case] if case else [])
+
+
+def test_a_parent_named_on_the_case_sheet_links_to_the_case(bench_index):
+    # Zhang Jianguo has no person record: the case sheet's parents column is enough.
+    assert found(bench_index, "His father Zhang Jianguo quit his job.") == [("B-2012-ZZ-004", [])]
+    # A parent with a person record of one case: the case, the person folded in.
+    assert found(bench_index, "Liu Zhiqiang spoke first.") == [("C-2010-TY-001", ["P-001"])]
+
+
+def test_one_suggestion_per_mention_the_child_folded_into_the_case(bench_index):
+    # The child has a case and a person record: one item, the case, carrying the person.
+    assert found(bench_index, "Our son Luo Run was three.") == [("C-2009-GZ-002", ["P-006"])]
+    both = found(bench_index, "Mr. Liu says Liu Jingjun was two.")
+    assert both == [("C-2010-TY-001", ["P-001", "P-005"])]
+
+
+def test_a_person_of_several_cases_stays_a_person():
+    cases = [Case("K1", "Liu Jingjun"), Case("K2", "Liu Jingmei")]
+    people = [Person("P1", "Liu Zhiqiang", cases=["K1", "K2"]), Person("P2", "Chen Guoqiang")]
+    index = NameIndex(cases, people)
+    assert found(index, "Liu Zhiqiang spoke.") == [("P1", [])]
+    assert found(index, "Chen Guoqiang spoke.") == [("P2", [])]
