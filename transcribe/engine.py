@@ -14,6 +14,7 @@ from typing import Protocol
 
 import numpy as np
 from tapelog.archive.errors import ModelError, TranscriptionError, UsageError
+from tapelog.transcribe.guard import check, vocabulary_items
 from tapelog.transcribe.models import is_english_only, resolve_model
 from tapelog.transcribe.types import Segment, TranscribeOptions, TranscriptionInfo, Word
 
@@ -169,6 +170,11 @@ class FasterWhisperEngine:
             import ctranslate2
 
             ctranslate2.set_random_seed(SEED)
+            guarded = bool(options.hotwords or options.initial_prompt) and not options.batch_size
+            if guarded:
+                # One decode per window with the names (no temperature fallback): a
+                # window that runs away is redone without them (transcribe.guard).
+                kwargs["temperature"] = 0.0
             if options.batch_size > 0:
                 segments, info = self._pipeline().transcribe(
                     audio, batch_size=options.batch_size, **kwargs
@@ -183,38 +189,99 @@ class FasterWhisperEngine:
             duration=offset + duration,
             model=self.model_name,
         )
+        if guarded:
+            plain = {**kwargs, "language": info.language, "hotwords": None, "initial_prompt": None}
+            del plain["temperature"]
+            biased = {**kwargs, "language": info.language}
+            return result, self._guarded(segments, audio, biased, plain, offset, result)
         return result, self._segments(segments, offset)
+
+    def _guarded(
+        self, first, audio: np.ndarray, biased: dict, plain: dict, offset: float,
+        info: TranscriptionInfo,
+    ) -> Iterator[Segment]:  # fmt: skip
+        """The biased run's segments; a window that runs away is decoded again without
+        the vocabulary (``info.redone`` lists them), then the biased run resumes."""
+        total = len(audio) / SAMPLE_RATE
+        names = vocabulary_items(biased.get("hotwords")) + vocabulary_items(
+            biased.get("initial_prompt")
+        )
+        pos, it = 0.0, first
+        while True:
+            redo = None
+            for raw in _raw(it):
+                verdict = check(raw.text, raw.end - raw.start, raw.compression_ratio, names)
+                if verdict.bad:
+                    redo = (pos + float(raw.start), verdict.reason)
+                    break
+                seg = _convert(raw, offset + pos)
+                if seg is not None:
+                    yield seg
+            if redo is None:
+                return
+            start, reason = redo
+            end = min(total, start + WINDOW_S)
+            resume = end
+            segs, _info = self.model.transcribe(_slice(audio, start, end), **plain)
+            out = [s for s in (_convert(r, offset + start) for r in _raw(segs)) if s is not None]
+            if end < total and out and out[-1].end - offset > end - 1.0 and len(out) > 1:
+                resume = out.pop().start - offset  # cut mid-sentence: decode it again
+            info.redone.append((round(offset + start, 3), round(offset + resume, 3), reason))
+            yield from out
+            if resume >= total - 0.1:
+                return
+            pos = max(resume, start + 1.0)
+            it, _info = self.model.transcribe(_slice(audio, pos, total), **biased)
 
     @staticmethod
     def _segments(raw, offset: float) -> Iterator[Segment]:
-        it = iter(raw)
-        while True:
-            try:
-                seg = next(it)
-            except StopIteration:
-                return
-            except Exception as exc:  # decoding happens here, lazily: one message
-                raise TranscriptionError(f"the speech engine failed: {_first_line(exc)}") from exc
-            text = seg.text.strip()
-            if not text:
-                continue
-            words = [
-                Word(
-                    start=round(float(w.start) + offset, 3),
-                    end=round(float(w.end) + offset, 3),
-                    word=w.word,
-                    probability=round(float(w.probability), 4),
-                )
-                for w in (seg.words or [])
-            ]
-            yield Segment(
-                start=round(float(seg.start) + offset, 3),
-                end=round(float(seg.end) + offset, 3),
-                text=text,
-                words=words,
-                avg_logprob=seg.avg_logprob,
-                no_speech_prob=seg.no_speech_prob,
-            )
+        for seg in _raw(raw):
+            out = _convert(seg, offset)
+            if out is not None:
+                yield out
+
+
+WINDOW_S = 30.0  # Whisper's window: what a runaway spoils at most
+
+
+def _slice(audio: np.ndarray, start: float, end: float) -> np.ndarray:
+    return audio[int(start * SAMPLE_RATE) : int(end * SAMPLE_RATE)]
+
+
+def _raw(segments) -> Iterator:
+    """faster-whisper's segments; decoding happens here, lazily: one error message."""
+    it = iter(segments)
+    while True:
+        try:
+            seg = next(it)
+        except StopIteration:
+            return
+        except Exception as exc:
+            raise TranscriptionError(f"the speech engine failed: {_first_line(exc)}") from exc
+        yield seg
+
+
+def _convert(seg, offset: float) -> Segment | None:
+    text = seg.text.strip()
+    if not text:
+        return None
+    words = [
+        Word(
+            start=round(float(w.start) + offset, 3),
+            end=round(float(w.end) + offset, 3),
+            word=w.word,
+            probability=round(float(w.probability), 4),
+        )
+        for w in (seg.words or [])
+    ]
+    return Segment(
+        start=round(float(seg.start) + offset, 3),
+        end=round(float(seg.end) + offset, 3),
+        text=text,
+        words=words,
+        avg_logprob=seg.avg_logprob,
+        no_speech_prob=seg.no_speech_prob,
+    )
 
 
 def _first_line(exc: BaseException) -> str:

@@ -78,3 +78,6 @@ class TranscriptionInfo:
     language_probability: float | None
     duration: float
     model: str
+    # Windows decoded again without the names given to Whisper (start, end, why):
+    # filled while the segments are read (transcribe.guard).
+    redone: list[tuple[float, float, str]] = field(default_factory=list)

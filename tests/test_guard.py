@@ -1,0 +1,54 @@
+"""Runaway windows: what transcribe.guard calls a loop, and what it lets through."""
+
+from __future__ import annotations
+
+import pytest
+from tapelog.transcribe.guard import check, most_repeated, vocabulary_items
+
+RUNAWAY_EN = (
+    "We were in 18 million. And then we went to 18 million. And then we went to "
+    "18 million. And then we went to 18 million. We went to the meeting in 18 million."
+)
+LOOP_ZH = "我们每天都在找他" * 6
+
+
+@pytest.mark.parametrize("text, seconds", [(RUNAWAY_EN, 12.0), (LOOP_ZH, 4.0)])
+def test_loops_are_caught(text, seconds):
+    verdict = check(text, seconds)
+    assert verdict.bad and verdict.reason
+
+
+def test_too_many_words_for_the_time_is_a_runaway():
+    text = "this was by the time we got over a few years ago so it was passed in twenty"
+    assert check(text, 1.5).bad
+    assert not check(text, 6.0).bad
+
+
+@pytest.mark.parametrize(
+    "text, seconds",
+    [
+        ("My son Liu Jingjun was taken from the alley behind our room.", 3.5),
+        ("A man called and asked for 50,000 yuan.", 2.6),
+        ("我的儿子刘晶军在太原被人拐走了。我们每天晚上都在网上寻找他。", 8.0),
+        ("Yes. Yes. Every single day.", 2.0),
+        ("", 1.0),
+    ],
+)
+def test_ordinary_speech_passes(text, seconds):
+    assert not check(text, seconds).bad
+
+
+def test_most_repeated_counts_words_or_characters():
+    assert most_repeated("to go to the meeting to go to the meeting to go to") == 3
+    assert most_repeated("我们每天我们每天我们每天") == 3
+
+
+def test_a_window_that_reads_the_names_back_is_caught():
+    vocab = vocabulary_items("赵明轩、黄子涵、张浩然、罗润、刘景军、罗仁、邓宇欣。")
+    assert check(
+        "罗润、刘天晨、赵明贤、蔡亚、白约、黄子涵、罗仁、邓宇欣、王晨、赵晨。", 10, None, vocab
+    ).bad
+    assert not check("我的儿子刘景军在太原被人拐走了。", 4, None, vocab).bad
+    en = vocabulary_items("Zhao Mingxuan, Mingxuan, Hefei, Huang Zihan, Zihan, Nanning.")
+    assert check("Zhao Mingxuan, Hefei, Huang Zihan, Nanning.", 4, None, en).bad
+    assert not check("This is the story of Zhao Mingxuan, who was found in Hefei.", 4, None, en).bad
