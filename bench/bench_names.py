@@ -32,6 +32,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from bench.bench_whisper_matrix import normalise  # noqa: E402
+from bench.names_script import CASES  # noqa: E402
 
 DATA = REPO / "bench" / "data" / "names"
 OUT = REPO / "bench" / "out" / "names"
@@ -63,14 +64,33 @@ def options_for(archive, mid: str, setting: str, language: str | None):
     from tapelog.transcribe.types import TranscribeOptions
 
     model, _, bias = setting.partition(":")
+    mech, _, which = bias.partition("-")
     opts = TranscribeOptions(model=model, language=language)
     opts = archive.choose_model(mid, opts) if model == "auto" else opts
-    vocab = vocab_for_media(archive, mid, language=opts.language) if bias else ""
-    if bias == "prompt":
+    vocab = vocab_for_media(archive, mid, language=opts.language) if mech else ""
+    if which and vocab:
+        vocab = _narrow(vocab, which, opts.language)
+    if mech == "prompt":
         opts = replace(opts, initial_prompt=vocab or None)
-    elif bias == "hotwords":
+    elif mech == "hotwords":
         opts = replace(opts, hotwords=vocab or None)
     return opts
+
+
+def _narrow(vocab: str, which: str, language: str | None) -> str:
+    """Prototype vocabularies: ``latin`` drops names in characters (English speech);
+    ``children`` keeps only child names and aliases."""
+    from tapelog.archive import names as N
+    from tapelog.transcribe.guard import vocabulary_items
+
+    items = vocabulary_items(vocab)
+    if language != "zh":
+        items = [i for i in items if not N.has_han(i)]
+    if which == "children":
+        kids = {N.compact(x) for row in CASES for x in (row[1], row[2], *row[3].split(";")) if x}
+        items = [i for i in items if N.compact(i) in kids]
+    sep = "、" if language == "zh" else ", "
+    return sep.join(items) + ("。" if language == "zh" else ".")
 
 
 def run(setting: str, only: list[str] | None, threads: int) -> None:

