@@ -1,0 +1,113 @@
+"""A second look for names: decode a transcribed file again with its case vocabulary
+and keep only the names from it (``transcribe.merge``).
+
+Why not simply give Whisper the names on the first pass: on the labelled name
+benchmark (BENCHMARKS.md) that lifted tiny.en's name recall from 0.20 to 0.58 but
+doubled the error rate on the other words ("12,000 Yuoyuan"). The plain pass keeps the
+words right; this pass, given the names (guarded against runaways, ``transcribe.guard``),
+fixes the names; the merge takes a stretch from it only when it is made of those names.
+
+The plain transcript is saved first and stays if this pass is cancelled or fails: a
+second look only ever replaces a finished transcript with a better one.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any
+
+from tapelog.archive.progress import CancelToken, ProgressCallback, ProgressEvent, report
+from tapelog.archive.transcripts import transcript_path, write_segments
+from tapelog.transcribe.types import TranscribeOptions
+
+if TYPE_CHECKING:
+    from tapelog.archive.service import Archive
+
+# Which Whisper mechanism carries the names on the second look (measured: BENCHMARKS.md).
+MECHANISM = "hotwords"
+
+
+@dataclass
+class SecondLook:
+    media_id: str
+    transcript_id: str
+    names: list[str]
+    changed: int  # stretches of the transcript taken from the second look
+    redone: list[tuple[float, float, str]]  # windows that ran away and were redone plain
+    seconds: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "names": self.names,
+            "changed": self.changed,
+            "redone": [list(r) for r in self.redone],
+            "seconds": round(self.seconds, 2),
+        }
+
+
+def second_look(
+    archive: Archive,
+    media_id: str,
+    vocabulary: str,
+    *,
+    progress: ProgressCallback | None = None,
+    cancel: CancelToken | None = None,
+) -> SecondLook | None:
+    """Decode ``media_id``'s current transcript again with ``vocabulary`` and merge the
+    names in; the transcript record remembers which names were given (``show --json``).
+
+    None when there is nothing to do (no vocabulary, no finished transcript, or a
+    transcript without word times, which the merge needs).
+    """
+    from tapelog.media.audio import load_audio
+    from tapelog.transcribe.engine import get_engine
+    from tapelog.transcribe.guard import vocabulary_items
+    from tapelog.transcribe.merge import merge_names
+
+    names = vocabulary_items(vocabulary)
+    media = archive.get_media(media_id)
+    if not names or not media.transcript_id:
+        return None
+    record = archive.get_transcript(media.transcript_id)
+    plain = archive.raw_segments(media_id, record.id)
+    if not plain or not any(s.words for s in plain) or record.options.get("task") == "translate":
+        return None
+    started = time.perf_counter()
+    fields = TranscribeOptions.__dataclass_fields__
+    options = TranscribeOptions(**{k: v for k, v in record.options.items() if k in fields})
+    options = replace(
+        options,
+        model=record.model,
+        language=record.language,
+        word_timestamps=True,
+        initial_prompt=vocabulary if MECHANISM == "prompt" else None,
+        hotwords=vocabulary if MECHANISM == "hotwords" else None,
+    )
+    audio = load_audio(archive.media_path(media), cancel=cancel)
+    total = len(audio) / 16000.0
+    info, segs = get_engine(options).transcribe(audio, options)
+    second = []
+    for seg in segs:
+        if cancel is not None:
+            cancel.check()
+        second.append(seg)
+        report(progress, ProgressEvent("second look", seg.end, total, "s", media.name))
+    merged, changed = merge_names(plain, second, names)
+    look = SecondLook(
+        media_id, record.id, names, changed, list(info.redone), time.perf_counter() - started
+    )
+    with archive.store.transaction():
+        fresh = archive.get_transcript(record.id)
+        if changed:
+            write_segments(transcript_path(archive.root, media_id, record.id), merged)
+        fresh.options = {**fresh.options, "second_look": look.to_dict()}
+        archive.store.table("transcripts").upsert(fresh.to_dict(), archive_query().id == record.id)
+    report(progress, ProgressEvent("second look", total, total, "s", media.name, eta=0))
+    return look
+
+
+def archive_query():
+    from tinydb import Query
+
+    return Query()

@@ -1,0 +1,130 @@
+"""Taking names, and only names, from a transcript decoded with the case vocabulary.
+
+Measured on the labelled name benchmark (BENCHMARKS.md): names given to Whisper as
+hotwords lift name recall from 0.20 to 0.58 with tiny.en, but the same vocabulary also
+rewrites words that are not names ("12,000 yuan" became "12,000 Yuoyuan"), doubling the
+error rate on the rest. So the vocabulary decode is a *second look*: its words are
+aligned with the plain decode of the same audio, and a stretch where the two differ is
+taken from the second look only when every word of it is part of a name the crew gave
+(``Luo Run`` for ``Hugo Run``, ``Guangzhou`` for ``Wang Joo``). Everything else stays as
+the plain decode heard it, so the words that are not names cannot get worse.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
+from difflib import SequenceMatcher
+
+from tapelog.transcribe.types import Segment, Word
+
+_TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
+
+
+def name_tokens(names: Iterable[str]) -> set[str]:
+    """Every word of every name, lower-cased (``Luo An Xin`` -> luo, an, xin); Chinese
+    names as their characters."""
+    out: set[str] = set()
+    for name in names:
+        for tok in _TOKEN.findall(name.lower()):
+            if any("\u3400" <= c <= "\u9fff" for c in tok):
+                out |= set(tok)
+            elif len(tok) >= 2:
+                out.add(tok)
+    return out
+
+
+def _key(word: str) -> str:
+    return "".join(_TOKEN.findall(word.lower()))
+
+
+def _is_name_word(word: Word, tokens: set[str]) -> bool:
+    """``Luo``, ``Jing-jun``, ``Taiyuan,``, ``罗润``: every part a word of a name."""
+    parts = _TOKEN.findall(word.word.lower())
+    if not parts:
+        return False
+    for p in parts:
+        chars = [c for c in p if "\u3400" <= c <= "\u9fff"]
+        if chars:
+            if not all(c in tokens for c in chars):
+                return False
+        elif p.isdigit() or p not in tokens:
+            return False
+    return True
+
+
+def _name_runs(words: Sequence[Word], j1: int, j2: int, tokens: set[str]) -> list[list[Word]]:
+    """Maximal runs of name words in ``words[j1:j2]``. A run counts when, with the name
+    words next to it that both decodes share (``Luo`` before an agreed ``Run``), it is
+    more than one short word (``Run``, ``An``, ``Le`` alone are English words too)."""
+    out: list[list[Word]] = []
+    j = j1
+    while j < j2:
+        if not _is_name_word(words[j], tokens):
+            j += 1
+            continue
+        k = j
+        while k < j2 and _is_name_word(words[k], tokens):
+            k += 1
+        lo, hi = j, k
+        while lo > 0 and _is_name_word(words[lo - 1], tokens):
+            lo -= 1
+        while hi < len(words) and _is_name_word(words[hi], tokens):
+            hi += 1
+        if hi - lo >= 2 or _long_enough(_key(words[j].word)):
+            out.append(list(words[j:k]))
+        j = k
+    return out
+
+
+def _long_enough(key: str) -> bool:
+    han = sum(1 for c in key if "\u3400" <= c <= "\u9fff")
+    return han >= 2 or len(key) >= 4
+
+
+def _splice(plain: Sequence[Word], run: Sequence[Word]) -> list[Word]:
+    """``plain`` with the words said during ``run`` replaced by it (by time)."""
+    t0, t1 = run[0].start - 0.05, run[-1].end + 0.05
+    before = [w for w in plain if (w.start + w.end) / 2 < t0]
+    after = [w for w in plain if (w.start + w.end) / 2 > t1]
+    return [*before, *run, *after]
+
+
+def merge_names(
+    plain: Sequence[Segment], second: Sequence[Segment], names: Iterable[str]
+) -> tuple[list[Segment], int]:
+    """``plain`` with the name stretches of ``second`` (both decodes of the same audio,
+    with word timestamps). Returns the merged segments and how many stretches changed."""
+    tokens = name_tokens(names)
+    flat_p = [(i, w) for i, s in enumerate(plain) for w in s.words]
+    flat_s = [w for s in second for w in s.words]
+    if not flat_p or not flat_s or not tokens:
+        return list(plain), 0
+    a = [_key(w.word) for _i, w in flat_p]
+    b = [_key(w.word) for w in flat_s]
+    out_words: list[list[Word]] = [[] for _ in plain]
+    changed = 0
+    for op, i1, i2, j1, j2 in SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        runs = _name_runs(flat_s, j1, j2, tokens) if op != "equal" else []
+        if not runs:
+            for i, w in flat_p[i1:i2]:
+                out_words[i].append(w)
+            continue
+        changed += len(runs)
+        words = [w for _i, w in flat_p[i1:i2]]
+        for run in runs:
+            words = _splice(words, run)
+        # The stretch goes to the plain segment where it starts.
+        seg = flat_p[i1][0] if i1 < len(flat_p) else flat_p[i1 - 1][0]
+        out_words[seg].extend(words)
+    merged = []
+    for seg, words in zip(plain, out_words, strict=True):
+        if not seg.words:
+            merged.append(seg)
+            continue
+        if not words:
+            continue
+        text = "".join(w.word for w in words).strip()
+        merged.append(replace(seg, text=text, words=words))
+    return merged, changed
