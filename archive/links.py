@@ -118,6 +118,7 @@ def suggest_links(
                 score=m.score,
                 matched=m.matched,
                 context=m.context,
+                people=list(m.people),
             )
             for m in mentions
         ]
@@ -133,12 +134,15 @@ def suggest_links(
                 if old is not None:
                     keep.add(link.link_id)
                     if old.get("status") == "pending" and (
-                        old.get("score") != link.score or old.get("context") != link.context
+                        old.get("score") != link.score
+                        or old.get("context") != link.context
+                        or old.get("people", []) != link.people
                     ):
                         table.update(
-                            {"score": link.score, "context": link.context, "end": link.end},
+                            {"score": link.score, "context": link.context, "end": link.end,
+                             "people": link.people},
                             doc_ids=[old.doc_id],
-                        )
+                        )  # fmt: skip
                     continue
                 if any(
                     d["media_id"] == mid
@@ -182,7 +186,7 @@ def accept_link(archive: Archive, link_id: str) -> Tag:
             min(link.start, max(0.0, end - 0.01)),
             end,
             cases=[link.target_id] if is_case else [],
-            people=[] if is_case else [link.target_id],
+            people=list(link.people) if is_case else [link.target_id],
             note=f"name heard: {link.mention}",
             source="link",
             link_id=link.link_id,

@@ -240,6 +240,9 @@ class LinkSuggestion:
     context: str = ""
     status: str = "pending"  # pending / accepted / rejected
     tag_id: str | None = None
+    # Person records folded into a case suggestion (the child's own, a parent's): one
+    # item to review per mention; accepting it tags the case and these people.
+    people: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

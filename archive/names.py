@@ -228,11 +228,17 @@ def name_parts(name: str) -> tuple[list[str], list[str]]:
     known surname and ``jingjun`` is not; a title (``Mr. Liu``) leaves the given part
     empty, since a title with a surname names nobody's given name.
     """
-    toks = [t for t in tokens(name) if not is_han(t)]
+    family, given = _name_parts(name)
+    return list(family), list(given)
+
+
+@lru_cache(maxsize=65536)
+def _name_parts(name: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    toks = tuple(t for t in tokens(name) if not is_han(t))
     if len(toks) < 2:
-        return [], toks
+        return (), toks
     if toks[0] in HONORIFICS:
-        return toks[1:], []
+        return toks[1:], ()
     if toks[0] in SURNAMES:
         return toks[:1], toks[1:]
     if toks[-1] in SURNAMES:

