@@ -111,3 +111,60 @@ def archive_query():
     from tinydb import Query
 
     return Query()
+
+
+CHINESE = ("zh", "yue")
+
+
+def names_for(archive: Archive, media_id: str, options: TranscribeOptions) -> str:
+    """The vocabulary for one file's second look ("" for none).
+
+    ``options.names`` when the crew chose (``--vocab-from-cases`` gives the case names,
+    ``--no-vocab-from-cases`` none); else the archive's ``vocab_from_cases`` setting:
+    ``auto`` (the default) looks again whenever the archive holds case or people
+    records, for every language but Chinese (measured: base added names that were not
+    said, and pinyin linking already finds homophones); ``true`` for every language;
+    ``false`` never. A translation, or a run with the crew's own hotwords or prompt,
+    gets no second look.
+    """
+    if options.names is not None:
+        return options.names
+    if options.task == "translate" or options.hotwords or options.initial_prompt:
+        return ""
+    mode = archive.settings().get("vocab_from_cases", "auto").lower()
+    media = archive.get_media(media_id)
+    language = (media.language or options.language or "").lower()
+    if mode == "false" or (mode == "auto" and language in CHINESE):
+        return ""
+    from tapelog.archive.vocabulary import vocab_for_media
+
+    return vocab_for_media(archive, media_id, language=language or None)
+
+
+def note_failure(archive: Archive, media_id: str, vocabulary: str, error: str) -> None:
+    """A second look that failed leaves the plain transcript, and says so on it."""
+    from tapelog.transcribe.guard import vocabulary_items
+
+    media = archive.get_media(media_id)
+    if not media.transcript_id:
+        return
+    with archive.store.transaction():
+        record = archive.get_transcript(media.transcript_id)
+        info = {"names": vocabulary_items(vocabulary), "error": error}
+        record.options = {**record.options, "second_look": info}
+        archive.store.table("transcripts").upsert(record.to_dict(), archive_query().id == record.id)
+
+
+def names_given(record: Any) -> dict[str, Any]:
+    """Which names Whisper was given for a transcript, for ``show --json`` and the TUI:
+    the crew's own hotwords/prompt on the first pass, and the second look's names."""
+    opts = record.options or {}
+    look = opts.get("second_look") or {}
+    return {
+        "hotwords": opts.get("hotwords"),
+        "prompt": opts.get("initial_prompt"),
+        "second_look": look.get("names", []),
+        "second_look_changed": look.get("changed", 0),
+        "second_look_error": look.get("error"),
+        "redone_without_names": look.get("redone", []),
+    }

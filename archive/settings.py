@@ -13,7 +13,11 @@ if TYPE_CHECKING:
 Q = Query()
 
 SETTINGS = {
-    "vocab_from_cases": ("false", "bias Whisper with case and people names by default"),
+    "vocab_from_cases": (
+        "auto",
+        "second look for case and people names: auto (when the archive holds case "
+        "records, not for Chinese), true (every language) or false",
+    ),
     "model": ("tiny.en", "default Whisper model for English"),
     "model_multilingual": ("base", "default model for other languages and translation"),
     "player": ("", "external player command (mpv, ffplay, vlc); empty: find one"),
@@ -36,8 +40,8 @@ def setting(archive: Archive, key: str) -> str:
 
 def set_setting(archive: Archive, key: str, value: str) -> None:
     key = setting_key(key)
-    if key == "vocab_from_cases" and value.lower() not in ("true", "false"):
-        raise UsageError("vocab_from_cases is true or false")
+    if key == "vocab_from_cases" and value.lower() not in ("auto", "true", "false"):
+        raise UsageError("vocab_from_cases is auto, true or false")
     with archive.store.transaction():
         archive.store.table("meta").upsert(
             {"key": f"setting:{key}", "value": value}, Q.key == f"setting:{key}"

@@ -69,23 +69,30 @@ def options_for_media(
     media_id: str,
     options: TranscribeOptions,
     *,
-    vocab_from_cases: bool,
+    vocab_from_cases: bool | None,
     cancel: CancelToken | None = None,
 ) -> TranscribeOptions:
-    """The options for one file: its model (and language) first, then, if asked, the
-    case and people names that bias Whisper, written for that language (a Mandarin
-    vocabulary in characters, an English one in letters)."""
+    """The options for one file: its model (and language) first, then the case and
+    people names for its second look (``archive.second_look``), written for that
+    language (a Mandarin vocabulary in characters, an English one in letters).
+
+    ``vocab_from_cases`` True: the names, for any language; False: none; None: the
+    archive decides after the plain pass (``second_look.names_for``: by default,
+    whenever it holds case records). The names never go into the first pass: there
+    they changed words that were not names (BENCHMARKS.md, "Names at the defaults").
+    """
     options = archive.choose_model(media_id, options, cancel)
-    if vocab_from_cases:
-        from tapelog.archive.vocabulary import vocab_for_media
+    if vocab_from_cases is None:
+        return options
+    if not vocab_from_cases:
+        return replace(options, names="")
+    from tapelog.archive.vocabulary import vocab_for_media
 
-        vocab = vocab_for_media(archive, media_id, language=options.language)
-        if vocab:
-            prompt = options.initial_prompt
-            options = replace(options, initial_prompt=f"{prompt} {vocab}" if prompt else vocab)
-    return options
+    return replace(options, names=vocab_for_media(archive, media_id, language=options.language))
 
 
-def vocab_from_cases_default(settings: dict[str, str]) -> bool:
-    """The archive's default for biasing Whisper with case names (``tapelog config``)."""
-    return settings.get("vocab_from_cases", "false").lower() == "true"
+def vocab_from_cases_default(settings: dict[str, str]) -> bool | None:
+    """The archive's setting (``tapelog config vocab_from_cases``): ``true`` / ``false``,
+    or None for ``auto`` (the default: the archive decides per file)."""
+    value = settings.get("vocab_from_cases", "auto").lower()
+    return {"true": True, "false": False}.get(value)

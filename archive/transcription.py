@@ -10,7 +10,13 @@ from tapelog.archive.corrections import latest_partial
 from tapelog.archive.errors import NoAudioError
 from tapelog.archive.library import now_iso
 from tapelog.archive.models import STATUS_DONE, STATUS_FAILED, STATUS_PARTIAL, TranscriptRecord
-from tapelog.archive.progress import CancelToken, ProgressCallback, ProgressEvent, report
+from tapelog.archive.progress import (
+    Cancelled,
+    CancelToken,
+    ProgressCallback,
+    ProgressEvent,
+    report,
+)
 from tapelog.archive.transcripts import SegmentWriter, transcript_path, write_segments
 from tapelog.transcribe.types import TranscribeOptions
 from tinydb import Query
@@ -31,6 +37,31 @@ class TranscribeResult:
     language: str | None = None
     unplaced_corrections: int = 0
     error: str | None = None
+
+
+def run_second_look(
+    archive: Archive,
+    media_id: str,
+    options: TranscribeOptions,
+    *,
+    progress: ProgressCallback | None = None,
+    cancel: CancelToken | None = None,
+) -> None:
+    """The names pass after a finished transcription (``archive.second_look``): with the
+    names the crew asked for, or those the archive's case records give by default. A
+    failure keeps the plain transcript and is noted on it; cancelling stops here too."""
+    from tapelog.archive.errors import TapelogError
+    from tapelog.archive.second_look import names_for, note_failure, second_look
+
+    names = names_for(archive, media_id, options)
+    if not names:
+        return
+    try:
+        second_look(archive, media_id, names, progress=progress, cancel=cancel)
+    except Cancelled:
+        raise
+    except TapelogError as exc:
+        note_failure(archive, media_id, names, str(exc))
 
 
 def transcribe(
@@ -137,6 +168,7 @@ def transcribe(
         fresh.language = record.language
         fresh.error = None
         archive.store.table("media").upsert(fresh.to_dict(), Q.id == media_id)
+    run_second_look(archive, media_id, options, progress=progress, cancel=cancel)
     unplaced = len(archive.unplaced_corrections(media_id))
     return TranscribeResult(
         media_id,

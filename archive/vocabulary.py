@@ -31,6 +31,8 @@ def vocab_for_media(
     letters pulled a Mandarin transcript into pinyin.
     """
     han_only = (language or "").lower() in ("zh", "yue")
+    # Speech in another language: names in characters cost tokens and cannot be heard.
+    latin_only = bool(language) and not han_only
     media = archive.get_media(media_id)
     cases = {c.case_id: c for c in list_cases(archive)}
     people = {p.person_id: p for p in list_people(archive)}
@@ -65,7 +67,7 @@ def vocab_for_media(
             continue
         for item in items:
             item = (item or "").strip()
-            if han_only and not N.has_han(item):
+            if (han_only and not N.has_han(item)) or (latin_only and N.has_han(item)):
                 continue
             key = N.compact(item)
             if len(key) < 2 or key in seen or (len(N.tokens(item)) == 1 and len(key) < 4):

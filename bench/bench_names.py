@@ -124,10 +124,11 @@ def run(setting: str, only: list[str] | None, threads: int) -> None:
 
 
 def default_options(archive, mid: str, threads: int):
-    """What `tapelog transcribe --all` uses with no flags (one core function)."""
-    from tapelog.archive.transcribe_defaults import default_options as core
+    """What `tapelog transcribe --all` uses with no flags: the model by language and the
+    archive's own choice of names (``archive.transcribe`` runs the second look)."""
+    from tapelog.transcribe.types import AUTO_MODEL, TranscribeOptions
 
-    return core(archive, mid, cpu_threads=threads)
+    return TranscribeOptions(model=AUTO_MODEL, cpu_threads=threads)
 
 
 # -- scoring ----------------------------------------------------------------------------

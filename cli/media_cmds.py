@@ -122,7 +122,7 @@ def _wants_more(archive, media, translate: bool) -> bool:
 @click.option(
     "--vocab-from-cases/--no-vocab-from-cases",
     default=None,
-    help="Bias Whisper with case/people names (default: the archive's setting).",
+    help="A second look for case/people names (default: the archive's setting, auto).",
 )
 @click.option("--beam-size", type=click.IntRange(1, 10), default=5, show_default=True)
 @click.option("--threads", type=click.IntRange(0, 64), default=0, help="CPU threads (0: all).")
@@ -350,11 +350,21 @@ def show_cmd(
             "path": media.path,
             "language": media.language,
             "transcript_status": media.transcript_status,
+            "names_given": _names_given(archive, media),
             "segments": rows,
             "unplaced_corrections": [c.to_dict() for c in unplaced],
         },
         text,
     )
+
+
+def _names_given(archive, media) -> dict | None:
+    """Which names Whisper was given for the current transcript (None: no transcript)."""
+    from tapelog.archive.second_look import names_given
+
+    if not media.transcript_id:
+        return None
+    return names_given(archive.get_transcript(media.transcript_id))
 
 
 @click.command("search")

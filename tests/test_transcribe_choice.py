@@ -56,6 +56,10 @@ def test_vocabulary_is_added_after_the_model(archive, media_dir: Path) -> None:
     C.upsert_case(archive, Case(case_id="C1", child_name="Luo Run", child_name_zh="罗润"))
     base = TranscribeOptions(model="base", language="zh", initial_prompt="采访")
     plain = options_for_media(archive, "m1", base, vocab_from_cases=False)
-    assert plain.initial_prompt == "采访"
+    assert plain.initial_prompt == "采访" and plain.names == ""
+    # The names go to the second look, never into the crew's own prompt.
     biased = options_for_media(archive, "m1", base, vocab_from_cases=True)
-    assert biased.initial_prompt == "采访 罗润。"  # Chinese: names in characters only
+    assert biased.initial_prompt == "采访"
+    assert biased.names == "罗润。"  # Chinese: names in characters only
+    auto = options_for_media(archive, "m1", base, vocab_from_cases=None)
+    assert auto.names is None  # the archive decides after the plain pass

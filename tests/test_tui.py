@@ -616,10 +616,10 @@ async def test_transcription_options_are_checked_and_used_by_the_queue(
         assert app.transcribe_choice.vocab_from_cases
         title = str(app.screen.query_one("#lib-title").render())
         assert "whisper: tiny.en en +names" in title
-        # The queue transcribes with them, the case names as Whisper's prompt.
+        # The queue transcribes with them: the case names for the second look.
         await pilot.press("t")
         await settle(app, pilot)
         [(media_id, options)] = used
         assert media_id == "m1"
         assert (options.model, options.language, options.task) == ("tiny.en", "en", "transcribe")
-        assert "Liu Jingjun" in options.initial_prompt
+        assert "Liu Jingjun" in options.names and not options.initial_prompt

@@ -67,6 +67,9 @@ class TranscribeOptions:
     compute_type: str = "int8"
     word_timestamps: bool = True
     batch_size: int = 0  # 0: sequential decoding; N: faster-whisper's batched pipeline
+    # Names for the second look (archive.second_look): None lets the archive decide from
+    # its case records and the vocab_from_cases setting; "" means none.
+    names: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

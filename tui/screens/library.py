@@ -364,8 +364,10 @@ class LibraryScreen(TapelogScreen):
         )
         if media_id is not None:
             # In the queue's worker: telling the language takes base about a second.
+            # Ticked: a second look with the case names; unticked: the archive decides
+            # (by default, whenever it holds case records).
             options = options_for_media(
-                self.archive, media_id, options, vocab_from_cases=choice.vocab_from_cases
+                self.archive, media_id, options, vocab_from_cases=choice.vocab_from_cases or None
             )
         return options
 

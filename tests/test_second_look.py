@@ -1,0 +1,73 @@
+"""The second look for names at the default settings, through the real CLI and Whisper."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import MEDIA, SAMPLES, run_cli
+
+
+def _show(archive: Path, media_id: str) -> dict:
+    out = run_cli("show", media_id, "--json", archive=archive)
+    assert out.returncode == 0, out.stderr
+    return json.loads(out.stdout)
+
+
+@pytest.mark.slow
+def test_transcribe_all_with_no_flag_looks_again_for_the_case_names(tmp_path: Path) -> None:
+    archive = tmp_path / "a"
+    for kind in ("cases", "people"):
+        res = run_cli(kind, "import", str(SAMPLES / f"{kind}_from_seeds.csv"), archive=archive)
+        assert res.returncode == 0, res.stderr
+    res = run_cli("import", str(MEDIA / "two_channel_interview.mov"), archive=archive)
+    assert res.returncode == 0, res.stderr
+    res = run_cli("transcribe", "--all", archive=archive)
+    assert res.returncode == 0, res.stderr
+    shown = _show(archive, "m1")
+    given = shown["names_given"]
+    # The names went to a second look, not to the first pass (which changed other words).
+    assert given["hotwords"] is None and given["prompt"] is None
+    assert {"Luo Run", "Peng Gaofeng", "Le Le"} <= set(given["second_look"])
+    assert not any("\u4e00" <= c <= "\u9fff" for n in given["second_look"] for c in n)
+    text = " ".join(s["text"] for s in shown["segments"])
+    assert "Peng Gaofeng" in text and "Le Le" in text
+    # Asked not to: no second look, and show says so.
+    res = run_cli("transcribe", "m1", "--force", "--no-vocab-from-cases", archive=archive)
+    assert res.returncode == 0, res.stderr
+    assert _show(archive, "m1")["names_given"]["second_look"] == []
+
+
+def test_the_setting_takes_auto_true_false(tmp_path: Path) -> None:
+    archive = tmp_path / "a"
+    assert run_cli("config", "vocab_from_cases", "auto", archive=archive).returncode == 0
+    bad = run_cli("config", "vocab_from_cases", "yes", archive=archive)
+    assert bad.returncode != 0 and "auto, true or false" in bad.stderr
+    assert "Traceback" not in bad.stderr
+
+
+def test_which_files_get_a_second_look(tmp_path: Path) -> None:
+    from tapelog.archive import cases as C
+    from tapelog.archive.second_look import names_for
+    from tapelog.archive.service import Archive
+    from tapelog.transcribe.types import TranscribeOptions
+
+    data = Path(__file__).resolve().parent.parent / "bench" / "data" / "names"
+    archive = Archive.open(tmp_path / "a")
+    [res] = archive.import_paths([MEDIA / "mandarin_zh.wav"])
+    en, zh = TranscribeOptions(language="en"), TranscribeOptions(language="zh")
+    assert names_for(archive, res.id, en) == ""  # no case records: nothing to look for
+    C.import_records(archive, data / "cases.csv", "cases")
+    english = names_for(archive, res.id, en)
+    assert "Liu Jingjun" in english and "刘景军" not in english  # letters for English
+    assert names_for(archive, res.id, zh) == ""  # auto: not for Chinese (measured)
+    assert names_for(archive, res.id, TranscribeOptions(task="translate")) == ""
+    assert names_for(archive, res.id, TranscribeOptions(language="en", hotwords="X Y")) == ""
+    assert names_for(archive, res.id, TranscribeOptions(language="en", names="")) == ""
+    archive.set_setting("vocab_from_cases", "true")
+    assert "刘景军" in names_for(archive, res.id, zh)
+    archive.set_setting("vocab_from_cases", "false")
+    assert names_for(archive, res.id, en) == ""
+    archive.close()
