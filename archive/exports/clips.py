@@ -32,7 +32,6 @@ from tapelog.archive.exports.common import (
     atomic_path,
     frames_ceil,
     has_source_tc,
-    overlapping_flags,
     rate_of,
     safe_name,
     time_label,
@@ -266,12 +265,12 @@ def export_clip(
     Pictures and voices cannot be redacted by a cut, so a clip overlapping a passage
     tagged with a minor / off-record / no-release person is refused unless asked.
     """
-    from tapelog.archive.exports.records import sensitive_spans
+    from tapelog.archive.sensitivity import sensitive_map
 
     media = archive.get_media(media_id)
     source = archive.media_path(media)
     cut_in, cut_out = _bounds(media, start, end, handles)
-    flags = overlapping_flags(sensitive_spans(archive).get(media_id, ()), cut_in, cut_out)
+    flags = sensitive_map(archive).flags(media_id, cut_in, cut_out)
     sens = Sensitivity.from_flags(include_sensitive)
     if flags and not include_sensitive:
         raise ExportError(

@@ -1,13 +1,11 @@
-"""What every export shares: atomic writes, passages, timecode columns and sensitivity.
+"""What every export shares: atomic writes, passages and timecode columns.
 
 An export is handed to people outside the archive (editors, producers, researchers),
 so two things matter more than anywhere else: a half-written file must never replace a
 good one (temp file + ``os.replace``), and passages about minors or people who spoke
-off the record must not leak by default. ``Sensitivity`` decides per passage; every
-export reports how many passages it left out, redacted or (when asked) included, so
-the file and the CLI can say so. A redacted passage hides its words and the flagged
-people's names; a timeline cannot redact a shot, so there it is left out instead. An
-included one carries its flags where a reader sees them.
+off the record must not leak by default. Which passages are sensitive and what an
+export does with them is decided in ``tapelog.archive.sensitivity`` alone (the names
+re-exported here are that module's).
 """
 
 from __future__ import annotations
@@ -16,25 +14,50 @@ import contextlib
 import dataclasses
 import os
 import tempfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from tapelog.archive.errors import ExportError, UsageError
-from tapelog.archive.models import SENSITIVE_FLAGS, MediaRecord
+from tapelog.archive.models import MediaRecord
+from tapelog.archive.sensitivity import (
+    INCLUDE,
+    OMIT,
+    REDACT,
+    REDACTED_NAME,
+    SENSITIVITY_MODES,
+    Sensitivity,
+    Span,
+    flags_for,
+    name_key,
+    redact_names,
+    redaction_text,
+    sensitivity_note,
+)
 from tapelog.media.timecode import FrameRate, running_time, source_frame, source_timecode
 from tapelog.transcribe.types import Segment
+
+__all__ = [
+    "INCLUDE",
+    "OMIT",
+    "REDACT",
+    "REDACTED_NAME",
+    "SENSITIVITY_MODES",
+    "ExportResult",
+    "Passage",
+    "Sensitivity",
+    "Span",
+    "flags_for",
+    "name_key",
+    "redact_names",
+    "redaction_text",
+    "sensitivity_note",
+]
 
 TC_SOURCE = "source"
 TC_RUNNING = "running"
 TC_MODES = (TC_SOURCE, TC_RUNNING)
-
-# Sensitivity modes: leave passages out, replace their words, or keep them.
-OMIT = "omit"
-REDACT = "redact"
-INCLUDE = "include"
-SENSITIVITY_MODES = (OMIT, REDACT, INCLUDE)
 
 # Audio-only files have no frame rate; editors' timelines still need one.
 DEFAULT_RATE = FrameRate(25)
@@ -101,33 +124,6 @@ def write_text(path: str | Path, text: str) -> Path:
     return target
 
 
-def write_sequence(timeline: Any, path: str | Path, fmt: str, note: str | None = None) -> Path:
-    """Write an OTIO timeline as ``fmt`` with ``note`` where its readers keep comments.
-
-    ``timeline.write_timeline`` turns every ``--`` into ``-`` (an XML comment cannot
-    hold ``--``), which made the EDL's note name a ``-include-sensitive`` option that
-    does not exist. An EDL comment line can hold anything, so its note is added here;
-    an XML comment names the option in words instead.
-    """
-    from tapelog.archive.exports.timeline import timeline_string, write_timeline
-
-    if not note:
-        return write_timeline(timeline, path, fmt)
-    note = " ".join(note.split())
-    if fmt != "edl":
-        return write_timeline(timeline, path, fmt, note=xml_comment_note(note))
-    # Readers reject comments before the first event; after the last one they are
-    # that event's comments, which every reader keeps or skips.
-    text = timeline_string(timeline, fmt).rstrip("\n") + f"\n* TAPELOG NOTE: {note}\n"
-    return write_text(path, text)
-
-
-def xml_comment_note(note: str) -> str:
-    """``note`` as an XML comment may hold it: no ``--``, so options named in words."""
-    note = note.replace("use --include-sensitive", "use the include-sensitive option")
-    return note.replace("--", "-")
-
-
 # -- results -----------------------------------------------------------------------
 
 
@@ -158,38 +154,6 @@ class ExportResult:
             "included": self.included,
             "notes": self.notes,
         }
-
-
-def _passages(n: int) -> str:
-    return f"{n} sensitive passage{'s' if n != 1 else ''}"
-
-
-def sensitivity_note(
-    omitted: int, redacted: int, included: int = 0, withheld: int = 0
-) -> str | None:
-    """One line saying what was held back or kept, for the file and for the terminal.
-
-    ``withheld`` counts the passages of ``omitted`` that were to be redacted but put
-    picture and sound on a timeline, which no text can redact.
-    """
-    parts = []
-    if omitted - withheld > 0:
-        parts.append(f"{_passages(omitted - withheld)} left out")
-    if withheld:
-        parts.append(f"redaction cannot hide footage: {_passages(withheld)} left out")
-    if redacted:
-        parts.append(f"{_passages(redacted)} redacted")
-    if parts:
-        return (
-            "; ".join(parts)
-            + " (people flagged minor/off-record/no-release; use --include-sensitive to keep them)"
-        )
-    if included:
-        return (
-            f"{_passages(included)} included at your request"
-            " (people flagged minor/off-record/no-release; each is marked with its flags)"
-        )
-    return None
 
 
 # -- passages ----------------------------------------------------------------------
@@ -275,133 +239,6 @@ def speaker_for(segments: Sequence[Segment], start: float, end: float) -> str | 
         if s.speaker and s.start < end and s.end > start:
             talk[s.speaker] = talk.get(s.speaker, 0.0) + min(s.end, end) - max(s.start, start)
     return max(talk, key=lambda k: talk[k]) if talk else None
-
-
-# -- sensitivity -------------------------------------------------------------------
-
-Span = tuple[float, float, list[str]]
-
-
-def overlapping_flags(spans: Iterable[Span], start: float, end: float) -> list[str]:
-    found = {f for s, e, flags in spans if start < e and end > s for f in flags}
-    return sorted(found)
-
-
-def redaction_text(flags: Sequence[str]) -> str:
-    return f"[redacted: {', '.join(flags)}]"
-
-
-REDACTED_NAME = "[redacted]"
-
-
-def name_key(text: str) -> str:
-    """How names are compared for redaction: case and spacing do not count."""
-    return " ".join(text.split()).casefold()
-
-
-def redact_names(p: Passage) -> None:
-    """Hide the flagged people's names (and their cases' child names) in ``p``'s tags.
-
-    Without ``p.hide`` (a passage not made by ``PassageBuilder``) nobody can tell
-    which of its people are flagged, so every person's name is hidden.
-    """
-    if p.hide is None:
-        p.people = [REDACTED_NAME for _ in p.people]
-        return
-    hide = p.hide
-    p.people = [hide.get(name_key(x), x) for x in p.people]
-    p.cases = [hide.get(name_key(x), x) for x in p.cases]
-    if p.speaker:
-        p.speaker = hide.get(name_key(p.speaker), p.speaker)
-
-
-@dataclass
-class Sensitivity:
-    """Applies one mode to passages and counts what it did."""
-
-    mode: str = OMIT
-    omitted: int = 0
-    redacted: int = 0
-    included: int = 0
-    withheld: int = 0
-
-    def __post_init__(self) -> None:
-        if self.mode not in SENSITIVITY_MODES:
-            raise UsageError(f"unknown sensitivity mode '{self.mode}' (omit/redact/include)")
-
-    @classmethod
-    def from_flags(cls, include_sensitive: bool = False, redact: bool = False) -> Sensitivity:
-        return cls(INCLUDE if include_sensitive else REDACT if redact else OMIT)
-
-    def keep(self, flags: Sequence[str]) -> bool:
-        """False (and counted) when a passage with ``flags`` is left out.
-
-        A sensitive passage kept because the user asked is counted too, so the export
-        can say so.
-        """
-        if flags and self.mode == OMIT:
-            self.omitted += 1
-            return False
-        if flags and self.mode == INCLUDE:
-            self.included += 1
-        return True
-
-    def text(self, text: str, flags: Sequence[str]) -> str:
-        """The text to show for a kept passage (redacted when asked)."""
-        if flags and self.mode == REDACT:
-            self.redacted += 1
-            return redaction_text(flags)
-        return text
-
-    def apply(self, passages: Iterable[Passage], *, footage: bool = False) -> list[Passage]:
-        """The passages to export, sensitive ones left out or redacted (in place).
-
-        ``footage``: the export lays each passage's picture and sound on a timeline
-        (EDL / FCP XML). Words can be redacted there but the shot cannot, so a passage
-        to redact is left out instead, and counted as ``withheld``.
-        """
-        out = []
-        for p in passages:
-            if p.flags and footage and self.mode == REDACT:
-                self.omitted += 1
-                self.withheld += 1
-                continue
-            if not self.keep(p.flags):
-                continue
-            if p.flags and self.mode == REDACT:
-                p.text = self.text(p.text, p.flags)
-                p.note = ""
-                p.redacted = True
-                redact_names(p)
-            out.append(p)
-        return out
-
-    @property
-    def note(self) -> str | None:
-        return sensitivity_note(self.omitted, self.redacted, self.included, self.withheld)
-
-    def fill(self, result: ExportResult) -> ExportResult:
-        result.omitted += self.omitted
-        result.redacted += self.redacted
-        result.included += self.included
-        result.withheld += self.withheld
-        if self.note and self.note not in result.notes:
-            result.notes.append(self.note)
-        return result
-
-
-def sensitive_spans_from(
-    tags: Iterable[Any], people_flags: dict[str, list[str]]
-) -> dict[str, list[Span]]:
-    """media_id -> (start, end, flags) of tags naming a person with a sensitive flag."""
-    out: dict[str, list[Span]] = {}
-    for tag in tags:
-        flags = sorted(
-            {f for pid in tag.people for f in people_flags.get(pid, []) if f in SENSITIVE_FLAGS}
-        )
-        if flags:
-            out.setdefault(tag.media_id, []).append((tag.start, tag.end, flags))
-    return out
 
 
 # -- timecode columns --------------------------------------------------------------

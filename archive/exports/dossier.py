@@ -7,13 +7,16 @@ value, since quotes and case notes are typed or transcribed text from anywhere.
 
 Sensitive passages are left out unless asked (a dossier whose every passage was left
 out says so), redacted with their flagged names when asked, and marked ``⚠ minor``
-when included.
+when included (``tapelog.archive.sensitivity`` decides). The People section follows
+the same mode: flagged people are not listed (omit) or listed as ``[redacted]``
+(redact); and unless included, a flagged child's names are hidden in the case record
+too, since the case's name would name them.
 """
 
 from __future__ import annotations
 
 import html
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -29,6 +32,12 @@ from tapelog.archive.exports.common import (
     write_text,
 )
 from tapelog.archive.models import Case, Person
+from tapelog.archive.sensitivity import (
+    INCLUDE,
+    REDACTED_NAME,
+    is_case_child,
+    person_flags,
+)
 
 if TYPE_CHECKING:
     from tapelog.archive.service import Archive
@@ -41,6 +50,25 @@ class Dossier:
     case: Case
     people: list[Person]
     passages: list[Passage]
+    people_hidden: int = 0  # flagged people not listed (sensitivity)
+
+
+def hide_flagged_child(case: Case, people: list[Person]) -> Case:
+    """``case`` with its child's names hidden when the child is a flagged person."""
+    if not any(person_flags(p) and is_case_child(p, case) for p in people):
+        return case
+    hidden = REDACTED_NAME
+    return replace(
+        case,
+        child_name=hidden if case.child_name else "",
+        child_name_zh=hidden if case.child_name_zh else "",
+        aliases=[hidden for _ in case.aliases[:1]],
+    )
+
+
+def _people_hidden(n: int) -> str:
+    who = "person" if n == 1 else "people"
+    return f"{n} {who} flagged minor/off-record/no-release not listed."
 
 
 def case_fields(case: Case) -> list[tuple[str, str]]:
@@ -92,9 +120,11 @@ def to_markdown(d: Dossier, tc: str = TC_SOURCE, note: str | None = None, left_o
     lines += ["## Record", ""]
     lines += [f"- **{_md(k)}:** {_md(v)}" for k, v in case_fields(c)]
     lines.append("")
-    if d.people:
+    if d.people or d.people_hidden:
         lines += ["## People", ""]
         lines += [f"- {_md(_person_line(p))}" for p in d.people]
+        if d.people_hidden:
+            lines.append(f"- *{_md(_people_hidden(d.people_hidden))}*")
         lines.append("")
     lines += [f"## Passages ({len(d.passages)})", ""]
     if not d.passages:
@@ -133,9 +163,11 @@ def to_html(d: Dossier, tc: str = TC_SOURCE, note: str | None = None, left_out: 
     out.append("<h2>Record</h2><table>")
     out += [f"<tr><th>{e(k)}</th><td>{e(v)}</td></tr>" for k, v in case_fields(c)]
     out.append("</table>")
-    if d.people:
+    if d.people or d.people_hidden:
         out.append("<h2>People</h2><ul>")
         out += [f"<li>{e(_person_line(p))}</li>" for p in d.people]
+        if d.people_hidden:
+            out.append(f"<li><em>{e(_people_hidden(d.people_hidden))}</em></li>")
         out.append("</ul>")
     out.append(f"<h2>Passages ({len(d.passages)})</h2>")
     if not d.passages:
@@ -172,7 +204,11 @@ def write_dossier(
         raise UsageError(f"unknown dossier format '{fmt}' (md, html)")
     sens = sensitivity or Sensitivity()
     kept = sens.apply(list(dossier.passages))
-    d = Dossier(dossier.case, dossier.people, kept)
+    people, hidden = sens.people(dossier.people)
+    case = dossier.case
+    if sens.mode != INCLUDE:
+        case = hide_flagged_child(case, dossier.people)
+    d = Dossier(case, people, kept, hidden)
     render = to_markdown if fmt == "md" else to_html
     text = render(d, tc, sens.note, sens.omitted)
     out = write_text(path, text)

@@ -24,10 +24,9 @@ from tapelog.archive.exports.common import (
     Passage,
     Sensitivity,
     timeline_passage,
-    write_sequence,
 )
 from tapelog.archive.exports.records import PassageBuilder, media_passages
-from tapelog.archive.exports.timeline import FORMATS, ClipPlan, build_timeline
+from tapelog.archive.exports.timeline import FORMATS, ClipPlan, build_timeline, write_sequence
 from tapelog.archive.models import MediaRecord, Selection
 
 if TYPE_CHECKING:

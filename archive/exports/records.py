@@ -2,7 +2,8 @@
 
 The records are read by the core readers (``archive.records``, ``archive.tags``,
 ``archive.links``), the same ones the CLI and the TUI use; this module keeps them in
-the shapes exports look them up by.
+the shapes exports look them up by. Which passages are sensitive comes from
+``tapelog.archive.sensitivity`` (the one rule).
 """
 
 from __future__ import annotations
@@ -10,20 +11,17 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from tapelog.archive.exports.common import (
-    REDACTED_NAME,
-    Passage,
-    Span,
-    name_key,
-    overlapping_flags,
-    quote_for,
-    sensitive_spans_from,
-    speaker_for,
-)
+from tapelog.archive.exports.common import Passage, quote_for, speaker_for
 from tapelog.archive.links import list_links
-from tapelog.archive.models import SENSITIVE_FLAGS, Case, LinkSuggestion, MediaRecord, Person, Tag
+from tapelog.archive.models import Case, LinkSuggestion, MediaRecord, Person, Tag
 from tapelog.archive.records import get_case as get_case  # exports look a case up here
 from tapelog.archive.records import list_cases, list_people
+from tapelog.archive.sensitivity import (
+    case_label,
+    hidden_names,
+    person_label,
+    sensitive_map,
+)
 from tapelog.archive.tags import list_tags
 from tapelog.transcribe.types import Segment
 
@@ -47,57 +45,6 @@ def cases(archive: Archive) -> dict[str, Case]:
     return {c.case_id: c for c in list_cases(archive)}
 
 
-def sensitive_spans(archive: Archive) -> dict[str, list[Span]]:
-    """media_id -> spans tagged with people flagged minor/off-record/no-release."""
-    flags = {pid: p.flags for pid, p in people(archive).items() if p.flags}
-    return sensitive_spans_from(tags(archive), flags)
-
-
-def person_label(person: Person | None, pid: str) -> str:
-    if person is None:
-        return pid
-    return person.name or person.name_zh or pid
-
-
-def case_label(case: Case | None, cid: str) -> str:
-    if case is None:
-        return cid
-    name = case.child_name or case.child_name_zh
-    return f"{cid} {name}".strip()
-
-
-def _names(*names: str) -> set[str]:
-    return {name_key(n) for n in names if n and n.strip()}
-
-
-def is_case_child(person: Person, case: Case) -> bool:
-    """Whether ``person`` is the child the case is about (so its name names them)."""
-    child = _names(case.child_name, case.child_name_zh, *case.aliases)
-    if child & _names(person.name, person.name_zh, *person.aliases):
-        return True
-    return person.role.strip().casefold() == "child" and case.case_id in person.cases
-
-
-def hidden_names(
-    flagged: Iterable[Person], cases: dict[str, Case], case_ids: Iterable[str]
-) -> dict[str, str]:
-    """What a redacted passage must not show: casefolded name -> what to show instead.
-
-    Every name of the flagged people (as a person or a speaker), and the label of any
-    of ``case_ids`` whose child is one of them (``C1 Liu Jingjun`` -> ``C1 [redacted]``).
-    """
-    out: dict[str, str] = {}
-    for person in flagged:
-        for name in _names(person_label(person, person.person_id), person.name,
-                           person.name_zh, *person.aliases):  # fmt: skip
-            out[name] = REDACTED_NAME
-        for cid in case_ids:
-            case = cases.get(cid)
-            if case is not None and is_case_child(person, case):
-                out[name_key(case_label(case, cid))] = f"{cid} {REDACTED_NAME}"
-    return out
-
-
 class PassageBuilder:
     """Turns tags, links and selection items into ``Passage`` records for one archive.
 
@@ -109,8 +56,7 @@ class PassageBuilder:
         self.archive = archive
         self.people = people(archive)
         self.cases = cases(archive)
-        self.sensitive = sensitive_spans(archive)
-        self._flagged = self._flagged_spans()
+        self.sensitive = sensitive_map(archive)
         self._segments: dict[str, list[Segment]] = {}
         self._names: dict[str, dict[str, str]] = {}
         self._media: dict[str, MediaRecord] = {}
@@ -134,33 +80,15 @@ class PassageBuilder:
         return self._names[media_id].get(label, label)
 
     def flags(self, media_id: str, start: float, end: float) -> list[str]:
-        return overlapping_flags(self.sensitive.get(media_id, ()), start, end)
-
-    def _flagged_spans(self) -> dict[str, list[tuple[float, float, list[str]]]]:
-        """media_id -> (start, end, flagged person ids) of tags naming flagged people."""
-        flagged = {
-            pid for pid, p in self.people.items() if any(f in SENSITIVE_FLAGS for f in p.flags)
-        }
-        out: dict[str, list[tuple[float, float, list[str]]]] = {}
-        if not flagged:
-            return out
-        for tag in tags(self.archive):
-            ids = [pid for pid in tag.people if pid in flagged]
-            if ids:
-                out.setdefault(tag.media_id, []).append((tag.start, tag.end, ids))
-        return out
+        return self.sensitive.flags(media_id, start, end)
 
     def hide(
         self, media_id: str, start: float, end: float, case_ids: Iterable[str]
     ) -> dict[str, str]:
         """The names a redaction of ``start..end`` must hide (see ``hidden_names``)."""
-        ids = {
-            pid
-            for s, e, pids in self._flagged.get(media_id, ())
-            if start < e and end > s
-            for pid in pids
-        }
-        return hidden_names((self.people[pid] for pid in sorted(ids)), self.cases, case_ids)
+        ids = self.sensitive.people(media_id, start, end)
+        people = (self.people[pid] for pid in ids if pid in self.people)
+        return hidden_names(people, self.cases, case_ids)
 
     def passage(
         self,

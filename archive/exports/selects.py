@@ -30,11 +30,10 @@ from tapelog.archive.exports.common import (
     end_label,
     time_label,
     timeline_passage,
-    write_sequence,
     write_text,
 )
 from tapelog.archive.exports.records import PassageBuilder
-from tapelog.archive.exports.timeline import FORMATS, ClipPlan, build_timeline
+from tapelog.archive.exports.timeline import FORMATS, ClipPlan, build_timeline, write_sequence
 from tapelog.archive.models import Selection
 
 if TYPE_CHECKING:

@@ -520,6 +520,33 @@ def write_timeline(
     return write_text(path, timeline_string(timeline, fmt, note))
 
 
+def write_sequence(
+    timeline: otio.schema.Timeline, path: str | Path, fmt: str, note: str | None = None
+) -> Path:
+    """Write an OTIO timeline as ``fmt`` with ``note`` where its readers keep comments.
+
+    ``timeline.write_timeline`` turns every ``--`` into ``-`` (an XML comment cannot
+    hold ``--``), which made the EDL's note name a ``-include-sensitive`` option that
+    does not exist. An EDL comment line can hold anything, so its note is added here;
+    an XML comment names the option in words instead.
+    """
+    if not note:
+        return write_timeline(timeline, path, fmt)
+    note = " ".join(note.split())
+    if fmt != "edl":
+        return write_timeline(timeline, path, fmt, note=xml_comment_note(note))
+    # Readers reject comments before the first event; after the last one they are
+    # that event's comments, which every reader keeps or skips.
+    text = timeline_string(timeline, fmt).rstrip("\n") + f"\n* TAPELOG NOTE: {note}\n"
+    return write_text(path, text)
+
+
+def xml_comment_note(note: str) -> str:
+    """``note`` as an XML comment may hold it: no ``--``, so options named in words."""
+    note = note.replace("use --include-sensitive", "use the include-sensitive option")
+    return note.replace("--", "-")
+
+
 def read_back(path: str | Path, fmt: str, rate: float | None = None) -> otio.schema.Timeline:
     """Read an exported file with OpenTimelineIO (for checks and tests)."""
     kwargs = {"rate": rate} if fmt == "edl" and rate else {}

@@ -28,9 +28,9 @@ from tapelog.archive.exports.common import (
     Sensitivity,
     Span,
     end_label,
+    flags_for,
     frames_ceil,
     has_source_tc,
-    overlapping_flags,
     quote_for,
     rate_of,
     time_label,
@@ -219,7 +219,7 @@ def build_lines(
     names = speakers or {}
     out = []
     for seg in segments:
-        flags = overlapping_flags(sensitive, seg.start, seg.end)
+        flags = flags_for(sensitive, seg.start, seg.end)
         if not sensitivity.keep(flags):
             continue
         text = sensitivity.text(seg.text, flags)
@@ -322,7 +322,7 @@ def export_transcript(
     ``tc``: ``"source"`` or ``"running"``; None is each format's default (running
     time for SRT/WebVTT, source timecode for text and JSON).
     """
-    from tapelog.archive.exports.records import sensitive_spans
+    from tapelog.archive.sensitivity import sensitive_map
 
     media = archive.get_media(media_id)
     segments = archive.segments(media_id)
@@ -338,7 +338,7 @@ def export_transcript(
         fmt,
         speakers=archive.speaker_names(media_id),
         original=original,
-        sensitive=sensitive_spans(archive).get(media_id, []),
+        sensitive=sensitive_map(archive).of(media_id),
         sensitivity=Sensitivity.from_flags(include_sensitive, redact),
         timecodes=timecodes,
         tc=tc,
