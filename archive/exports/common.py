@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from tapelog.archive.errors import ExportError, UsageError
+from tapelog.archive.exports.textsafe import clean
 from tapelog.archive.models import MediaRecord
 from tapelog.archive.sensitivity import (
     INCLUDE,
@@ -179,6 +180,18 @@ class Passage:
     # speaker (as ``name_key``) -> what to show instead. None: not known, so every
     # person's name is hidden.
     hide: dict[str, str] | None = None
+    # ``text`` names who says each line (``A: ... / B: ...``): more than one voice.
+    credited: bool = False
+
+    def __post_init__(self) -> None:
+        # Text from anywhere (transcripts, corrections, notes, sheets): one line each,
+        # nothing an XML or DOCX file cannot hold (see ``textsafe``).
+        self.text = clean(self.text)
+        self.note = clean(self.note)
+        self.speaker = clean(self.speaker) or None if self.speaker is not None else None
+        self.themes = [clean(x) for x in self.themes]
+        self.people = [clean(x) for x in self.people]
+        self.cases = [clean(x) for x in self.cases]
 
     @property
     def media_id(self) -> str:
@@ -230,6 +243,35 @@ def quote_for(segments: Sequence[Segment], start: float, end: float) -> str:
     """The transcript words spoken between ``start`` and ``end`` (overlapping lines)."""
     lines = [s.text.strip() for s in segments if s.start < end and s.end > start]
     return " ".join(t for t in lines if t)
+
+
+UNNAMED = "(unnamed)"
+CREDIT_SEP = " / "
+
+
+def credited_quote(
+    segments: Sequence[Segment], start: float, end: float, names: dict[str, str]
+) -> tuple[str, bool]:
+    """The words spoken in ``start..end``, each line credited when several voices speak.
+
+    One voice: the plain words (the export names the speaker apart). Several: each
+    line led by its speaker (``Interviewer: What did the police say? / Mr. Liu: ...``),
+    so a question is never credited to the person who answers it. A line without a
+    speaker label is credited to ``(unnamed)``. Returns the text and whether credited.
+    """
+    lines = [s for s in segments if s.start < end and s.end > start and s.text.strip()]
+    voices = {s.speaker or None for s in lines}
+    if len(voices) <= 1:
+        return " ".join(s.text.strip() for s in lines), False
+    parts = []
+    for s in lines:
+        who = names.get(s.speaker, s.speaker) if s.speaker else UNNAMED
+        text = s.text.strip()
+        if parts and parts[-1][0] == who:
+            parts[-1] = (who, f"{parts[-1][1]} {text}")
+        else:
+            parts.append((who, text))
+    return CREDIT_SEP.join(f"{who}: {text}" for who, text in parts), True
 
 
 def speaker_for(segments: Sequence[Segment], start: float, end: float) -> str | None:

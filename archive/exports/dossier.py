@@ -103,6 +103,11 @@ def _person_line(p: Person) -> str:
     return f"{name} ({p.person_id}{'; ' + extra if extra else ''})"
 
 
+def _speaker_cell(p: Passage) -> str:
+    """The speaker column: empty when the quote credits each line itself."""
+    return "" if p.credited else p.speaker or ""
+
+
 def _no_passages(left_out: int) -> str:
     if left_out == 1:
         return "The one passage linked to this case was left out as sensitive."
@@ -136,7 +141,7 @@ def to_markdown(d: Dossier, tc: str = TC_SOURCE, note: str | None = None, left_o
             lines += [f"### {_md(p.media.name)} ({_md(p.media_id)})", ""]
         span = f"{time_label(p.media, p.start, tc)} - {end_label(p.media, p.end, tc)}"
         mark = f" {_md(p.flag_mark)} —" if p.flag_mark else ""
-        who = f" {_md(p.speaker)}:" if p.speaker else ""
+        who = f" {_md(p.speaker)}:" if p.speaker and not p.credited else ""
         lines.append(f"- **{_md(span)}**{mark}{who} {_md(p.text) or '*(no transcript)*'}")
         meta = ", ".join(x for x in (p.tags_text, p.note, p.kind) if x)
         lines.append(f"  - {_md(meta)}")
@@ -184,7 +189,7 @@ def to_html(d: Dossier, tc: str = TC_SOURCE, note: str | None = None, left_out: 
                 f"<tr><td>{e(p.media.name)}<br><small>{e(p.media_id)}</small></td>"
                 f'<td class="tc">{e(time_label(p.media, p.start, tc))}</td>'
                 f'<td class="tc">{e(end_label(p.media, p.end, tc))}</td>'
-                f"<td>{e(p.speaker or '')}</td><td>{mark}{e(p.text)}</td><td>{e(meta)}</td></tr>"
+                f"<td>{e(_speaker_cell(p))}</td><td>{mark}{e(p.text)}</td><td>{e(meta)}</td></tr>"
             )
         out.append("</table>")
     stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")

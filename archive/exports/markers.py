@@ -94,7 +94,8 @@ def export_markers(
                 if item.media_id == m.id:
                     passages.append(
                         builder.passage(
-                            m.id, item.start, item.end, kind="select", text=item.text,
+                            m.id, item.start, item.end, kind="select",
+                            text=builder.own_text(m.id, item.start, item.end, item.text),
                             note=item.note or selection.name,
                         )
                     )  # fmt: skip

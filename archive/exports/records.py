@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from tapelog.archive.exports.common import Passage, quote_for, speaker_for
+from tapelog.archive.exports.common import Passage, credited_quote, quote_for, speaker_for
 from tapelog.archive.links import list_links
 from tapelog.archive.models import Case, LinkSuggestion, MediaRecord, Person, Tag
 from tapelog.archive.records import get_case as get_case  # exports look a case up here
@@ -71,13 +71,24 @@ class PassageBuilder:
             self._segments[media_id] = self.archive.segments(media_id)
         return self._segments[media_id]
 
+    def speaker_names(self, media_id: str) -> dict[str, str]:
+        if media_id not in self._names:
+            self._names[media_id] = self.archive.speaker_names(media_id)
+        return self._names[media_id]
+
+    def own_text(self, media_id: str, start: float, end: float, text: str) -> str:
+        """A select's saved text, or "" when it is just the transcript's words.
+
+        Saved words are the plain transcript (``selections`` fills them in); given
+        "", ``passage`` quotes the transcript again, crediting each voice.
+        """
+        return "" if text == quote_for(self.segments(media_id), start, end) else text
+
     def speaker(self, media_id: str, start: float, end: float) -> str | None:
         label = speaker_for(self.segments(media_id), start, end)
         if label is None:
             return None
-        if media_id not in self._names:
-            self._names[media_id] = self.archive.speaker_names(media_id)
-        return self._names[media_id].get(label, label)
+        return self.speaker_names(media_id).get(label, label)
 
     def flags(self, media_id: str, start: float, end: float) -> list[str]:
         return self.sensitive.flags(media_id, start, end)
@@ -105,11 +116,16 @@ class PassageBuilder:
     ) -> Passage:
         media = self.media(media_id)
         case_ids = list(case_ids)
+        credited = False
+        if not text:
+            names = self.speaker_names(media_id)
+            text, credited = credited_quote(self.segments(media_id), start, end, names)
         return Passage(
             media=media,
             start=float(start),
             end=float(end),
-            text=text or quote_for(self.segments(media_id), start, end),
+            text=text,
+            credited=credited,
             speaker=self.speaker(media_id, start, end),
             themes=list(themes),
             people=[person_label(self.people.get(p), p) for p in people_ids],

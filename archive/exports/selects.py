@@ -33,6 +33,7 @@ from tapelog.archive.exports.common import (
     write_text,
 )
 from tapelog.archive.exports.records import PassageBuilder
+from tapelog.archive.exports.textsafe import clean, csv_cell
 from tapelog.archive.exports.timeline import FORMATS, ClipPlan, build_timeline, write_sequence
 from tapelog.archive.models import Selection
 
@@ -66,10 +67,10 @@ def rows(passages: Sequence[Passage], tc: str = TC_SOURCE) -> list[dict[str, str
         out.append(
             {
                 "#": str(n),
-                "file": p.media.name,
+                "file": clean(p.media.name),
                 "tc_in": time_label(p.media, p.start, tc),
                 "tc_out": end_label(p.media, p.end, tc),
-                "speaker": p.speaker or "",
+                "speaker": "" if p.credited else p.speaker or "",
                 "quote": p.text,
                 "tags": p.tags_text,
                 "note": p.note,
@@ -90,10 +91,12 @@ def _csv(table: list[dict[str, str]], note: str | None) -> str:
     buf = io.StringIO()
     writer = csv.DictWriter(buf, fieldnames=COLUMNS, lineterminator="\r\n", extrasaction="ignore")
     writer.writeheader()
-    writer.writerows(table)
+    for row in table:
+        # Quotes, notes and file names come from anywhere: no cell runs as a formula.
+        writer.writerow({k: csv_cell(v) for k, v in row.items()})
     if note:
         # A row a spreadsheet shows, not a comment it would choke on.
-        writer.writerow({"#": "note", "quote": note})
+        writer.writerow({"#": "note", "quote": csv_cell(note)})
     return buf.getvalue()
 
 
@@ -192,7 +195,7 @@ def selection_passages(archive: Archive, selection: Selection) -> list[Passage]:
             item.start,
             item.end,
             kind="select",
-            text=item.text,
+            text=builder.own_text(item.media_id, item.start, item.end, item.text),
             themes=sorted({t for tag in tags for t in tag.themes}),
             people_ids=sorted({x for tag in tags for x in tag.people}),
             case_ids=sorted({x for tag in tags for x in tag.cases}),

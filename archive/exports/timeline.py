@@ -145,8 +145,9 @@ def marker_text(p: Passage, limit: int) -> str:
 
 
 def marker_comment(p: Passage) -> str:
+    """``Speaker: words (note)``; words credited line by line name their own speakers."""
     parts = []
-    if p.speaker:
+    if p.speaker and not p.credited:
         parts.append(f"{p.speaker}:")
     if p.text:
         parts.append(p.text)
