@@ -59,6 +59,11 @@ LIU = [
 LIU[1].words = [Word(6.2, 6.5, " The"), Word(6.5, 7.0, " police"), Word(7.0, 9.0, " help")]
 
 
+def edl_locators(text: str) -> list[tuple[str, str, str, str]]:
+    """(record tc, colour, source tc, text) of each ``* LOC:`` line of an EDL."""
+    return re.findall(r"^\* LOC: (\S+) (\w+) +(\S+) ?(.*)$", text, re.M)
+
+
 def _transcript(archive, media_id: str, segs, *, task: str = "transcribe", current=True) -> str:
     with archive.store.transaction():
         tid = archive.store.next_id("tr")
@@ -120,16 +125,21 @@ def test_edl_markers_read_back_on_their_frames(arch, tmp_path: Path) -> None:
     text = out.read_text()
     assert "FCM: NON-DROP FRAME" in text
     assert "sensitive passage left out" in text
-    # 12.52 s into a 10:00:00:00 file at 25 fps is 10:00:12:13: frame 13.
-    assert "* LOC: 10:00:12:13" in text
+    # 12.52 s into a 10:00:00:00 file at 25 fps is 10:00:12:13: frame 13. Locators
+    # are at record time (the clip starts the record side at 00:00:00:00), the
+    # source label leading their text.
+    locs = edl_locators(text)
+    assert [(rec, src) for rec, _c, src, _t in locs] == [
+        ("00:00:06:05", "10:00:06:05"),
+        ("00:00:12:13", "10:00:12:13"),
+    ]
+    assert locs[1][3].startswith("THEME: SCAM; CASE: C1 LIU JINGJUN: THE")
+    assert max(len(line) for line in text.splitlines()) <= 80
+    # OpenTimelineIO reads the event right (its locators are another matter).
     tl = read_back(out, "edl", rate=25)
     (clip,) = list(tl.video_tracks()[0].find_clips())
     assert clip.source_range.start_time.value == timecode_to_frames("10:00:00:00", 25)
     assert clip.source_range.duration.value == 550  # 22 s
-    frames = sorted(m.marked_range.start_time.value for m in clip.markers)
-    assert frames == [timecode_to_frames(tc, 25) for tc in ("10:00:06:05", "10:00:12:13")]
-    names = [m.name for m in clip.markers]
-    assert any("SCAM" in n and "FIFTY THOUSAND" in n for n in names)
 
 
 def test_edl_drop_frame_and_mixed_rates(arch, tmp_path: Path) -> None:
@@ -138,8 +148,8 @@ def test_edl_drop_frame_and_mixed_rates(arch, tmp_path: Path) -> None:
     text = out.read_text()
     assert "FCM: DROP FRAME" in text
     assert "00:59:59;00 01:00:05;00" in text  # 180 frames of DF crossing the hour
-    # 1.0 s at 29.97 is frame 29: 00:59:59;29.
-    assert re.search(r"\* LOC: 00:59:59;29 ", text)
+    # 1.0 s at 29.97 is frame 29: 00:59:59;29, record 00:00:00;29.
+    assert re.search(r"\* LOC: 00:00:00;29 BLUE    00:59:59;29 THEME: DROP", text)
     tl = read_back(out, "edl", rate=30000 / 1001)
     (clip,) = list(tl.video_tracks()[0].find_clips())
     assert clip.source_range.start_time.value == timecode_to_frames("00:59:59;00", 29.97, True)
@@ -254,8 +264,10 @@ def test_selects_sequence_with_clamped_handles(arch, tmp_path: Path) -> None:
     ranges = [(c.source_range.start_time.value, c.source_range.duration.value) for c in clips]
     # First: 0.5 - 1 clamps to the file start (frame 0) .. 4.0 s; second 11.52 .. 14.9 s.
     assert ranges == [(900000, 100), (900000 + 288, 373 - 288)]
-    locs = sorted(m.marked_range.start_time.value for c in clips for m in c.markers)
-    assert locs == [900000 + 12, 900000 + 313]
+    # Each quote's locator at record time: 0.5 s in the first event (from 00:00:00:00),
+    # 1 s into the second (which starts at record 00:00:04:00).
+    locs = [(rec, src) for rec, _c, src, _t in edl_locators(out.read_text())]
+    assert locs == [("00:00:00:12", "10:00:00:12"), ("00:00:05:00", "10:00:12:13")]
     xml = tmp_path / "best.xml"
     export_selects(arch, "best", xml, "fcp7", handles=100.0)
     (first, second) = list(read_back(xml, "fcp7").video_tracks()[0].find_clips())

@@ -40,7 +40,6 @@ from __future__ import annotations
 
 import contextlib
 import copy
-import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -55,6 +54,8 @@ from tapelog.archive.exports.common import (
     rate_of,
     write_text,
 )
+from tapelog.archive.exports.edl import edl_string
+from tapelog.archive.exports.textsafe import clean
 from tapelog.archive.models import MediaRecord
 from tapelog.media.timecode import FrameRate, source_frame
 
@@ -69,18 +70,9 @@ MARKER_COLORS = {
 EDL_NAME_MAX = 120
 FCPX_VALUE_MAX = 250
 EDL_AUDIO_MAX = 2  # CMX3600 channel codes name A1 and A2
+EDL_META = "tapelog_edl"  # timeline metadata: the EDL's one rate and drop-frame flag
 AUDIO_META = "tapelog"  # media reference metadata: what the file holds
 AUDIO_ROLE = "dialogue"
-# Tracks present in one EDL event -> its channel code.
-EDL_CHANNELS = {
-    ("V",): "V",
-    ("V", "A1"): "B",
-    ("V", "A1", "A2"): "AA/V",
-    ("V", "A2"): "A2/V",
-    ("A1",): "A",
-    ("A1", "A2"): "AA",
-    ("A2",): "A2",
-}
 
 
 @dataclass
@@ -123,7 +115,7 @@ class ClipTiming:
         return self.rate.fps
 
 
-def _edl_rate(timings: list[ClipTiming]) -> tuple[float, bool]:
+def _edl_rate(timings: list[ClipTiming]) -> tuple[FrameRate, bool]:
     """The single rate (and drop-frame flag) an EDL of these clips is written at."""
     kinds = {(t.rate, t.drop_frame) for t in timings}
     if len(kinds) > 1:
@@ -134,8 +126,8 @@ def _edl_rate(timings: list[ClipTiming]) -> tuple[float, bool]:
         )
     rate, drop = kinds.pop() if kinds else (DEFAULT_RATE, False)
     if rate.is_drop_frame and not drop:
-        return float(rate.nominal), False
-    return rate.fps, drop
+        return FrameRate(rate.nominal), False
+    return rate, drop
 
 
 def marker_text(p: Passage, limit: int) -> str:
@@ -162,9 +154,11 @@ def build_timeline(name: str, plans: list[ClipPlan], fmt: str) -> otio.schema.Ti
         raise UsageError(f"unknown timeline format '{fmt}' (edl, fcp7, fcpxml)")
     timings = [ClipTiming.of(p.media) for p in plans]
     edl_rate: float | None = None
-    if fmt == "edl":
-        edl_rate, _drop = _edl_rate(timings)
     timeline = otio.schema.Timeline(name=name)
+    if fmt == "edl":
+        rate, drop = _edl_rate(timings)
+        edl_rate = rate.fps
+        timeline.metadata[EDL_META] = {"num": rate.num, "den": rate.den, "drop": drop}
     video = otio.schema.Track(name="V1", kind=otio.schema.TrackKind.Video)
     lanes = [audio_lanes(p.media, fmt) for p in plans]
     audio = [
@@ -235,7 +229,7 @@ def _clip(plan: ClipPlan, timing: ClipTiming, rate: float, fmt: str) -> otio.sch
     ref = otio.schema.ExternalReference(
         target_url=Path(media.path).absolute().as_uri(), available_range=available
     )
-    ref.name = media.name
+    ref.name = clean(media.name)
     info = media.info
     ref.metadata[AUDIO_META] = {
         "has_video": bool(info.has_video),
@@ -249,7 +243,7 @@ def _clip(plan: ClipPlan, timing: ClipTiming, rate: float, fmt: str) -> otio.sch
             "timecode": {"rate": tc_rate, "displayformat": "DF" if timing.drop_frame else "NDF"}
         }
     clip = otio.schema.Clip(
-        name=media.name,
+        name=clean(media.name),
         media_reference=ref,
         source_range=opentime.TimeRange(rt(first + start), rt(end - start)),
     )
@@ -296,7 +290,9 @@ def timeline_string(timeline: otio.schema.Timeline, fmt: str, note: str | None =
         _register_fcpx_rates()
     try:
         if fmt == "edl":
-            text = _edl_string(timeline)
+            meta = timeline.metadata[EDL_META]
+            rate = FrameRate(int(meta["num"]), int(meta["den"]))
+            return edl_string(timeline, rate, bool(meta["drop"]), note or "")
         else:
             text = otio.adapters.write_to_string(timeline, adapter_name=adapter)
             sound = _sound_by_url(timeline)
@@ -306,70 +302,6 @@ def timeline_string(timeline: otio.schema.Timeline, fmt: str, note: str | None =
     if note:
         text = _add_note(text, fmt, note)
     return text
-
-
-# -- EDL -------------------------------------------------------------------------------
-
-_EDL_EVENT = re.compile(
-    r"^\d{3,}(?P<reel>  .+ )(?P<kind>[VA]) {4} C {8}(?P<times>\S+ \S+ \S+ \S+)$"
-)
-
-
-def _edl_string(timeline: otio.schema.Timeline) -> str:
-    """CMX3600 for ``timeline``: each track written by the adapter, shots merged.
-
-    The adapter's ``write_to_string`` writes the first track only, so its event writer
-    writes each track, and the events of one shot (same reel, source and record
-    times) become one edit whose channel code names the tracks it is on.
-    """
-    from otio_cmx3600_adapter import cmx_3600
-
-    clips = list(timeline.find_clips())
-    rate = clips[0].source_range.start_time.rate if clips else DEFAULT_RATE.fps
-    tracks = timeline.tracks
-    writer = cmx_3600.EDLWriter(tracks=tracks, rate=rate, style="avid", reelname_len=8)
-    events: dict[tuple[str, str], tuple[list[str], list[str]]] = {}
-    audio_n = 0
-    for idx, track in enumerate(tracks):
-        if track.kind == otio.schema.TrackKind.Audio:
-            audio_n += 1
-            channel = f"A{audio_n}"
-        else:
-            channel = "V"
-        if not any(isinstance(c, otio.schema.Clip) for c in track):
-            continue
-        for key, comments in _edl_events(writer.get_content_for_track_at_index(idx, None)):
-            channels, _ = events.setdefault(key, ([], comments))
-            channels.append(channel)
-    lines = [f"TITLE: {timeline.name}", ""] if timeline.name else []
-    # Record-in labels all have one rate and form, so they sort in time order.
-    ordered = sorted(events.items(), key=lambda kv: kv[0][1].split()[2])
-    for n, ((reel, times), (channels, comments)) in enumerate(ordered, 1):
-        code = EDL_CHANNELS.get(tuple(channels))
-        if code is None:
-            raise ExportError(f"an EDL event cannot be on tracks {'+'.join(channels)}")
-        lines.append(f"{n:03d}{reel}{code:5} C        {times}")
-        lines.extend(comments)
-    # Non-drop NTSC clips were given their nominal rate, so an NTSC rate here is DF.
-    drop = FrameRate.of(rate).is_drop_frame
-    fcm = "FCM: DROP FRAME" if drop else "FCM: NON-DROP FRAME"
-    at = 1 if lines and lines[0].startswith("TITLE:") else 0
-    lines.insert(at, fcm)
-    return "\n".join(lines) + "\n"
-
-
-def _edl_events(text: str) -> list[tuple[tuple[str, str], list[str]]]:
-    """``((reel, times), comment lines)`` of each event the adapter wrote."""
-    out: list[tuple[tuple[str, str], list[str]]] = []
-    for line in text.splitlines():
-        m = _EDL_EVENT.match(line)
-        if m:
-            out.append(((m["reel"], m["times"]), []))
-        elif line.strip() and out:
-            out[-1][1].append(line)
-        elif line.strip() and not line.startswith("TITLE:"):
-            raise ExportError(f"unexpected line from the EDL writer: {line!r}")
-    return out
 
 
 # -- sound in the XML formats ----------------------------------------------------------
@@ -504,10 +436,6 @@ def _xml_text(original: str, root: ET.Element) -> str:
 
 def _add_note(text: str, fmt: str, note: str) -> str:
     note = " ".join(note.split()).replace("--", "-")
-    if fmt == "edl":
-        # Readers reject comments before the first event; after the last one they are
-        # that event's comments, which every reader keeps or skips.
-        return text.rstrip("\n") + f"\n* TAPELOG NOTE: {note}\n"
     head, sep, rest = text.partition("?>")
     if not sep:
         return f"<!-- tapelog: {note} -->\n{text}"
@@ -524,22 +452,17 @@ def write_timeline(
 def write_sequence(
     timeline: otio.schema.Timeline, path: str | Path, fmt: str, note: str | None = None
 ) -> Path:
-    """Write an OTIO timeline as ``fmt`` with ``note`` where its readers keep comments.
+    """Write ``timeline`` as ``fmt`` with ``note`` where its readers keep comments.
 
-    ``timeline.write_timeline`` turns every ``--`` into ``-`` (an XML comment cannot
-    hold ``--``), which made the EDL's note name a ``-include-sensitive`` option that
-    does not exist. An EDL comment line can hold anything, so its note is added here;
-    an XML comment names the option in words instead.
+    An XML comment cannot hold ``--``, which made the note name a
+    ``-include-sensitive`` option that does not exist: there the option is named in
+    words. An EDL comment line can hold it as it is.
     """
-    if not note:
-        return write_timeline(timeline, path, fmt)
-    note = " ".join(note.split())
-    if fmt != "edl":
-        return write_timeline(timeline, path, fmt, note=xml_comment_note(note))
-    # Readers reject comments before the first event; after the last one they are
-    # that event's comments, which every reader keeps or skips.
-    text = timeline_string(timeline, fmt).rstrip("\n") + f"\n* TAPELOG NOTE: {note}\n"
-    return write_text(path, text)
+    if note:
+        note = " ".join(note.split())
+        if fmt != "edl":
+            note = xml_comment_note(note)
+    return write_timeline(timeline, path, fmt, note=note or None)
 
 
 def xml_comment_note(note: str) -> str:
