@@ -28,6 +28,8 @@ from tapelog.media.info import MediaInfo
 from tapelog.media.timecode import timecode_to_frames
 from tapelog.transcribe.types import Segment
 
+from tests.fcpxml_reader import read_fcpxml
+
 SEGMENTS = [
     Segment(1.0, 6.2, "My son was taken from the alley.", speaker="CH1"),
     Segment(12.52, 13.9, "A man asked for fifty thousand yuan."),
@@ -295,12 +297,18 @@ def test_fcpxml_clips_carry_their_sound(av, tmp_path: Path) -> None:
         "interview_liu.mov": "1",
         "two_channel_interview.mov": "1",
         "mandarin_zh.wav": "1",
-        "no_audio.mp4": "0",
+        "no_audio.mp4": None,
+    }
+    assert {k: a.get("hasVideo") for k, a in assets.items()} == {
+        "interview_liu.mov": "1",
+        "two_channel_interview.mov": "1",
+        "mandarin_zh.wav": None,
+        "no_audio.mp4": "1",
     }
     assert assets["two_channel_interview.mov"].get("audioChannels") == "2"
     assert assets["two_channel_interview.mov"].get("audioRate") == "48000"
-    assert assets["interview_liu.mov"].get("src") == _url(av, "m1")
-    spine = root.find("./project/sequence/spine")
+    assert assets["interview_liu.mov"].find("media-rep").get("src") == _url(av, "m1")
+    spine = root.find("./library/event/project/sequence/spine")
     clips = {c.get("name"): c for c in spine}
     liu = clips["interview_liu.mov"]
     assert liu.tag == "asset-clip" and liu.get("audioRole") == "dialogue"
@@ -309,17 +317,15 @@ def test_fcpxml_clips_carry_their_sound(av, tmp_path: Path) -> None:
     assert Fraction(liu.get("duration").rstrip("s")) * 25 == 550
     scam = next(m for m in liu.iter("marker") if m.get("value").startswith("theme: scam"))
     assert Fraction(scam.get("start").rstrip("s")) * 25 == timecode_to_frames("10:00:12:13", 25)
-    # No sound, nothing changes: the adapter's clip of the picture.
+    # No sound: a clip of picture only, no audio role.
     silent = clips["no_audio.mp4"]
-    assert silent.tag == "clip" and silent.find("video") is not None
-    # The wav has no picture: sound on a lane of its own, with its role.
-    wav_audio = [
-        a for a in root.iter("audio") if a.get("ref") == assets["mandarin_zh.wav"].get("id")
-    ]
-    assert [a.get("role") for a in wav_audio] == ["dialogue"]
+    assert silent.tag == "asset-clip" and silent.get("audioRole") is None
+    # The wav has no picture: a clip of sound on the spine, with its role.
+    wav = clips["mandarin_zh.wav"]
+    assert wav.get("audioRole") == "dialogue" and wav.get("format") is None
 
     single = tmp_path / "m1.fcpxml"
     export_markers(av, ["m1"], single, "fcpxml")
-    (clip,) = list(read_back(single, "fcpxml").find_clips())
+    (clip,) = read_fcpxml(single)
     assert clip.media_reference.target_url == _url(av, "m1")
     assert (clip.source_range.start_time.value, clip.source_range.duration.value) == (900000, 550)

@@ -21,6 +21,7 @@ from tapelog.archive.models import Case, Person, SelectionItem, SpeakerName, Tag
 from tapelog.archive.selections import add_items
 from tapelog.transcribe.types import Segment
 
+from tests.fcpxml_reader import read_fcpxml
 from tests.test_exports import _transcript, edl_locators
 
 SEGS = [
@@ -69,6 +70,8 @@ def arch(archive, media_dir: Path):
 
 def _video_clips(path: Path, fmt: str) -> list:
     """The picture clips of an exported timeline (a file's sound may sit beside them)."""
+    if fmt == "fcpxml":
+        return read_fcpxml(path)
     tl = read_back(path, fmt, rate=25)
     return [c for track in tl.video_tracks() for c in track.find_clips()]
 

@@ -25,8 +25,9 @@ from tapelog.archive.exports.common import (
     Sensitivity,
     timeline_passage,
 )
+from tapelog.archive.exports.plans import ClipPlan
 from tapelog.archive.exports.records import PassageBuilder, media_passages
-from tapelog.archive.exports.timeline import FORMATS, ClipPlan, build_timeline, write_sequence
+from tapelog.archive.exports.timeline import FORMATS, write_plans
 from tapelog.archive.models import MediaRecord, Selection
 
 if TYPE_CHECKING:
@@ -64,8 +65,8 @@ def write_markers(
     # do, so a redacted passage keeps its marker, with the words and flagged names
     # hidden: "[REDACTED: MINOR]" on that span warns the editor off it.
     kept = sens.apply(list(passages), footage=False)
-    timeline = build_timeline(name, marker_plans(media, [timeline_passage(p) for p in kept]), fmt)
-    out = write_sequence(timeline, path, fmt, sens.note)
+    plans = marker_plans(media, [timeline_passage(p) for p in kept])
+    out = write_plans(name, plans, path, fmt, sens.note)
     return sens.fill(ExportResult(str(out), fmt, items=len(kept)))
 
 

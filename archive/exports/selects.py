@@ -32,9 +32,10 @@ from tapelog.archive.exports.common import (
     timeline_passage,
     write_text,
 )
+from tapelog.archive.exports.plans import ClipPlan
 from tapelog.archive.exports.records import PassageBuilder
 from tapelog.archive.exports.textsafe import clean, csv_cell
-from tapelog.archive.exports.timeline import FORMATS, ClipPlan, build_timeline, write_sequence
+from tapelog.archive.exports.timeline import FORMATS, write_plans
 from tapelog.archive.models import Selection
 
 if TYPE_CHECKING:
@@ -172,7 +173,7 @@ def write_selects(
         for p in kept:
             start, end = handle_bounds(p, handles)
             plans.append(ClipPlan(p.media, start, end, [timeline_passage(p)]))
-        out = write_sequence(build_timeline(f"selects {name}", plans, fmt), path, fmt, note)
+        out = write_plans(f"selects {name}", plans, path, fmt, note)
     else:
         table = rows(kept, tc)
         if fmt == "csv":

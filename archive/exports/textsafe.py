@@ -13,9 +13,7 @@ import re
 import unicodedata
 
 # Characters XML 1.0 cannot hold at all (and C1 controls, which no reader wants).
-_XML_BAD = re.compile(
-    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ufffe\uffff\ud800-\udfff]"
-)
+_XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ufffe\uffff\ud800-\udfff]")
 # Bidirectional controls: harmless in XML, but they reorder what an editor reads.
 _BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
 # A spreadsheet runs a cell starting with one of these as a formula (OWASP).

@@ -38,10 +38,9 @@ Audio-only files (no picture) are on the audio tracks alone, with a gap on the v
 
 from __future__ import annotations
 
-import contextlib
 import copy
 import xml.etree.ElementTree as ET
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import opentimelineio as otio
@@ -49,15 +48,20 @@ from opentimelineio import opentime
 from tapelog.archive.errors import ExportError, UsageError
 from tapelog.archive.exports.common import (
     DEFAULT_RATE,
-    Passage,
-    frames_ceil,
-    rate_of,
     write_text,
 )
 from tapelog.archive.exports.edl import edl_string
+from tapelog.archive.exports.fcpxml import fcpxml_string
+from tapelog.archive.exports.plans import (
+    ClipPlan,
+    ClipTiming,
+    audio_channels,
+    marker_comment,
+    marker_text,
+)
 from tapelog.archive.exports.textsafe import clean
 from tapelog.archive.models import MediaRecord
-from tapelog.media.timecode import FrameRate, source_frame
+from tapelog.media.timecode import FrameRate
 
 FORMATS = {"edl": "cmx_3600", "fcp7": "fcp_xml", "fcpxml": "fcpx_xml"}
 EXTENSIONS = {"edl": ".edl", "fcp7": ".xml", "fcpxml": ".fcpxml"}
@@ -75,46 +79,6 @@ AUDIO_META = "tapelog"  # media reference metadata: what the file holds
 AUDIO_ROLE = "dialogue"
 
 
-@dataclass
-class ClipPlan:
-    """One clip to lay on the timeline: a span of a media file and its markers."""
-
-    media: MediaRecord
-    start: float  # seconds into the file (in point)
-    end: float  # seconds into the file (out point, exclusive)
-    markers: list[Passage] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class ClipTiming:
-    """A media file's timing in frames: its rate and where its labels start."""
-
-    rate: FrameRate
-    drop_frame: bool
-    first_frame: int  # the label count of the file's first frame (0 without timecode)
-    length: int  # frames in the file
-
-    @classmethod
-    def of(cls, media: MediaRecord) -> ClipTiming:
-        rate = rate_of(media) or DEFAULT_RATE
-        info = media.info
-        drop = bool(info.drop_frame) and rate.is_drop_frame
-        first = source_frame(0.0, info.start_timecode, rate.num, rate.den, drop) or 0
-        length = max(1, frames_ceil(rate, max(0.0, float(info.duration or 0.0))))
-        return cls(rate, drop, first, length)
-
-    def frame(self, seconds: float) -> int:
-        """Frames from the start of the file, clamped to the file."""
-        return min(max(0, self.rate.frame_at(max(0.0, seconds))), self.length)
-
-    def end_frame(self, seconds: float) -> int:
-        return min(max(0, frames_ceil(self.rate, max(0.0, seconds))), self.length)
-
-    @property
-    def otio_rate(self) -> float:
-        return self.rate.fps
-
-
 def _edl_rate(timings: list[ClipTiming]) -> tuple[FrameRate, bool]:
     """The single rate (and drop-frame flag) an EDL of these clips is written at."""
     kinds = {(t.rate, t.drop_frame) for t in timings}
@@ -128,24 +92,6 @@ def _edl_rate(timings: list[ClipTiming]) -> tuple[FrameRate, bool]:
     if rate.is_drop_frame and not drop:
         return FrameRate(rate.nominal), False
     return rate, drop
-
-
-def marker_text(p: Passage, limit: int) -> str:
-    """``label: quote`` on one line, cut to ``limit`` characters."""
-    text = " ".join(f"{p.label}: {p.text}".split()) if p.text else p.label
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def marker_comment(p: Passage) -> str:
-    """``Speaker: words (note)``; words credited line by line name their own speakers."""
-    parts = []
-    if p.speaker and not p.credited:
-        parts.append(f"{p.speaker}:")
-    if p.text:
-        parts.append(p.text)
-    if p.note:
-        parts.append(f"({p.note})")
-    return " ".join(parts)
 
 
 def build_timeline(name: str, plans: list[ClipPlan], fmt: str) -> otio.schema.Timeline:
@@ -182,11 +128,6 @@ def _gap(clip: otio.schema.Clip) -> otio.schema.Gap:
     return otio.schema.Gap(source_range=opentime.TimeRange(duration=clip.duration()))
 
 
-def audio_channels(media: MediaRecord) -> int:
-    """Channels of sound in ``media``, all its audio streams together (0: silent)."""
-    return sum(max(0, int(a.channels or 0)) for a in media.info.audio_streams)
-
-
 def audio_lanes(media: MediaRecord, fmt: str) -> int:
     """Audio tracks ``media``'s sound takes in ``fmt`` (see the module docstring)."""
     channels = audio_channels(media)
@@ -218,8 +159,7 @@ def _audio_clip(clip: otio.schema.Clip, channel: int, fmt: str) -> otio.schema.C
 
 def _clip(plan: ClipPlan, timing: ClipTiming, rate: float, fmt: str) -> otio.schema.Clip:
     media = plan.media
-    start = timing.frame(plan.start)
-    end = max(start + 1, timing.end_frame(plan.end))
+    start, end = timing.span(plan)
     first = timing.first_frame
 
     def rt(frames: int) -> opentime.RationalTime:
@@ -250,8 +190,7 @@ def _clip(plan: ClipPlan, timing: ClipTiming, rate: float, fmt: str) -> otio.sch
     if media.info.reel:
         clip.metadata["cmx_3600"] = {"reel": media.info.reel}
     for p in plan.markers:
-        m_start = min(max(timing.frame(p.start), start), end - 1)
-        m_end = min(max(timing.end_frame(p.end), m_start + 1), end)
+        m_start, m_end = timing.marker_span(p, start, end)
         # FCP 7 clip markers count from the media's first frame, not its timecode.
         origin = 0 if fmt == "fcp7" else first
         marker = otio.schema.Marker(
@@ -272,22 +211,9 @@ def _ntsc(rate: FrameRate) -> str:
     return "TRUE" if rate.den == 1001 else "FALSE"
 
 
-def _register_fcpx_rates() -> None:
-    """Teach the FCPXML adapter the exact NTSC rates (see the module docstring)."""
-    # OTIO loads the adapter as its own module object: patch the one it uses.
-    with contextlib.suppress(Exception):
-        table = otio.adapters.from_name("fcpx_xml").module().FRAMERATE_FRAMEDURATION
-        table.setdefault(24000 / 1001, "1001/24000s")
-        table.setdefault(30000 / 1001, "1001/30000s")
-        table.setdefault(48000 / 1001, "1001/48000s")
-        table.setdefault(60000 / 1001, "1001/60000s")
-
-
 def timeline_string(timeline: otio.schema.Timeline, fmt: str, note: str | None = None) -> str:
     """The file contents for ``timeline`` in ``fmt`` (with ``note`` as a comment)."""
     adapter = FORMATS[fmt]
-    if fmt == "fcpxml":
-        _register_fcpx_rates()
     try:
         if fmt == "edl":
             meta = timeline.metadata[EDL_META]
@@ -296,7 +222,7 @@ def timeline_string(timeline: otio.schema.Timeline, fmt: str, note: str | None =
         else:
             text = otio.adapters.write_to_string(timeline, adapter_name=adapter)
             sound = _sound_by_url(timeline)
-            text = _fcp7_sound(text, sound) if fmt == "fcp7" else _fcpx_sound(text, sound)
+            text = _fcp7_sound(text, sound)
     except (otio.exceptions.OTIOError, ValueError, KeyError, ET.ParseError) as exc:
         raise ExportError(f"OpenTimelineIO could not write {fmt}: {exc}") from None
     if note:
@@ -381,46 +307,6 @@ def _link_clipitems(sequence: ET.Element) -> None:
                     ET.SubElement(link, "groupindex").text = "1"
 
 
-def _fcpx_sound(text: str, sound: dict[str, Sound]) -> str:
-    """Give assets their sound and make clips of files with picture and sound whole."""
-    root = ET.fromstring(text)
-    with_sound = set()
-    for asset in root.iter("asset"):
-        found = sound.get(asset.get("src") or "")
-        if found is None or not found.channels:
-            continue
-        asset.set("hasAudio", "1")
-        asset.set("audioSources", str(max(1, found.sources)))
-        asset.set("audioChannels", str(found.channels))
-        if found.rate:
-            asset.set("audioRate", str(found.rate))
-        with_sound.add(asset.get("id"))
-
-    def walk(parent: ET.Element) -> None:
-        for i, child in enumerate(list(parent)):
-            if child.tag == "audio" and child.get("ref") in with_sound:
-                child.set("role", child.get("role") or AUDIO_ROLE)
-            video = child.find("video") if child.tag == "clip" else None
-            if video is not None and video.get("ref") in with_sound:
-                child = parent[i] = _asset_clip(child, video)
-            walk(child)
-
-    walk(root)
-    return _xml_text(text, root)
-
-
-def _asset_clip(clip: ET.Element, video: ET.Element) -> ET.Element:
-    """``<clip><video ref/>...</clip>`` as the ``<asset-clip>`` that carries sound too."""
-    attrs = {"name": clip.get("name", ""), "ref": video.get("ref", "")}
-    for key in ("offset", "duration", "start", "lane"):
-        if clip.get(key) is not None:
-            attrs[key] = clip.get(key, "")
-    attrs["audioRole"] = AUDIO_ROLE
-    out = ET.Element("asset-clip", attrs)
-    out.extend(c for c in clip if c is not video)
-    return out
-
-
 def _xml_text(original: str, root: ET.Element) -> str:
     """``root`` indented, after ``original``'s prologue (XML declaration, doctype)."""
     at = original.find(f"<{root.tag}")
@@ -469,6 +355,18 @@ def xml_comment_note(note: str) -> str:
     """``note`` as an XML comment may hold it: no ``--``, so options named in words."""
     note = note.replace("use --include-sensitive", "use the include-sensitive option")
     return note.replace("--", "-")
+
+
+def write_plans(
+    name: str, plans: list[ClipPlan], path: str | Path, fmt: str, note: str | None = None
+) -> Path:
+    """Lay ``plans`` end to end as a ``fmt`` timeline and write it with ``note``."""
+    if fmt not in FORMATS:
+        raise UsageError(f"unknown timeline format '{fmt}' (edl, fcp7, fcpxml)")
+    if fmt == "fcpxml":
+        comment = xml_comment_note(" ".join(note.split())) if note else None
+        return write_text(path, fcpxml_string(name, plans, comment))
+    return write_sequence(build_timeline(name, plans, fmt), path, fmt, note)
 
 
 def read_back(path: str | Path, fmt: str, rate: float | None = None) -> otio.schema.Timeline:
