@@ -166,6 +166,14 @@ def export_selects_cmd(
 )
 @click.option("--no-timecodes", is_flag=True, help="Plain text without timecodes.")
 @click.option("--no-original", is_flag=True, help="Translations without the original beside.")
+@click.option(
+    "--max-chars",
+    type=int,
+    default=42,
+    show_default=True,
+    help="Characters a subtitle line holds (2 lines a cue).",
+)
+@click.option("--no-speakers", is_flag=True, help="Leave speakers' names out of the lines.")
 @_sensitive_options
 @archive_option
 @json_option
@@ -178,6 +186,8 @@ def export_transcript_cmd(
     tc: str | None,
     no_timecodes: bool,
     no_original: bool,
+    max_chars: int,
+    no_speakers: bool,
     include_sensitive: bool,
     redact: bool,
     as_json: bool,
@@ -198,6 +208,8 @@ def export_transcript_cmd(
         side_by_side=not no_original,
         include_sensitive=include_sensitive,
         redact=redact,
+        max_chars=max_chars,
+        speakers=not no_speakers,
     )
     _report(as_json, result)
 

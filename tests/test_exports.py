@@ -314,7 +314,9 @@ def test_srt_and_vtt_parse_back(arch, tmp_path: Path) -> None:
     cues = _parse_srt((tmp_path / "t.srt").read_text())
     assert len(cues) == 3  # the minor's passage is left out
     assert cues[0][:2] == ("00:00:01,000", "00:00:06,200")
-    assert cues[1][2] == "CH1: The police did not help us at first."
+    # The speaker is named when the voice changes, not again on their next line.
+    assert cues[0][2].startswith("CH1: My son Liu Jingjun")
+    assert cues[1][2] == "The police did not help us at first."
     export_transcript(arch, "m1", tmp_path / "t.vtt", "vtt", redact=True)
     vtt = (tmp_path / "t.vtt").read_text()
     assert vtt.startswith("WEBVTT\n")

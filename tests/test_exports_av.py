@@ -20,6 +20,7 @@ from tapelog.archive.exports import (
     export_transcript,
     write_transcript,
 )
+from tapelog.archive.exports.subtitles import SubtitleStyle
 from tapelog.archive.exports.timeline import read_back
 from tapelog.archive.models import STATUS_DONE, MediaRecord, SelectionItem, Tag, TranscriptRecord
 from tapelog.archive.selections import add_items
@@ -132,8 +133,13 @@ def test_subtitles_across_dropped_labels(tmp_path: Path) -> None:
     # 1.1 s is frame 32: 30 frames after 00:00:59;00 comes 00:01:00;02, so 00:01:00;04
     # (4/30 s = 133 ms, not the real time 1.1 s after the start). 1.2 s ends inside frame 35:
     # out on frame 36, 00:01:00;08 -> 267 ms.
-    write_transcript(media, [Segment(1.1, 1.2, "x")], out, "srt", tc="source")
+    exact = SubtitleStyle(min_duration=0.0)  # the clock alone, no minimum time on screen
+    write_transcript(media, [Segment(1.1, 1.2, "x")], out, "srt", tc="source", style=exact)
     assert _cue_times(out.read_text()) == [("00:01:00,133", "00:01:00,267")]
+    # By default a cue stays a second on screen: to 2.1 s, inside frame 62, so out on
+    # frame 63: 00:01:01;05.
+    write_transcript(media, [Segment(1.1, 1.2, "x")], out, "srt", tc="source")
+    assert _cue_times(out.read_text()) == [("00:01:00,133", "00:01:01,167")]
 
 
 def test_subtitles_without_source_timecode_say_running_time(av, tmp_path: Path) -> None:

@@ -161,6 +161,7 @@ def write_selects(
     """Write explicit passages as selects (the pure core of ``export_selects``)."""
     if fmt not in SELECT_FORMATS:
         raise UsageError(f"unknown selects format '{fmt}' ({', '.join(SELECT_FORMATS)})")
+    name = clean(name)
     sens = sensitivity or Sensitivity()
     kept = sens.apply(list(passages), footage=fmt in SEQUENCE_FORMATS)
     if not kept:

@@ -40,12 +40,12 @@ from __future__ import annotations
 
 import copy
 import xml.etree.ElementTree as ET
-from dataclasses import dataclass
 from pathlib import Path
 
 import opentimelineio as otio
 from opentimelineio import opentime
 from tapelog.archive.errors import ExportError, UsageError
+from tapelog.archive.exports import fcp7
 from tapelog.archive.exports.common import (
     DEFAULT_RATE,
     write_text,
@@ -59,7 +59,7 @@ from tapelog.archive.exports.plans import (
     marker_comment,
     marker_text,
 )
-from tapelog.archive.exports.textsafe import clean
+from tapelog.archive.exports.textsafe import clean, one_line
 from tapelog.archive.models import MediaRecord
 from tapelog.media.timecode import FrameRate
 
@@ -73,6 +73,7 @@ MARKER_COLORS = {
 }
 EDL_NAME_MAX = 120
 FCPX_VALUE_MAX = 250
+NOTE_MAX = 2000  # a marker comment past this is not read in a marker window
 EDL_AUDIO_MAX = 2  # CMX3600 channel codes name A1 and A2
 EDL_META = "tapelog_edl"  # timeline metadata: the EDL's one rate and drop-frame flag
 AUDIO_META = "tapelog"  # media reference metadata: what the file holds
@@ -176,6 +177,9 @@ def _clip(plan: ClipPlan, timing: ClipTiming, rate: float, fmt: str) -> otio.sch
         "audio_channels": audio_channels(media),
         "audio_sources": len(info.audio_streams),
         "audio_rate": int(info.sample_rate or 0),
+        "width": int(info.width or 0),
+        "height": int(info.height or 0),
+        "reel": clean(info.reel or ""),
     }
     if fmt == "fcp7":
         tc_rate = {"timebase": str(timing.rate.nominal), "ntsc": _ntsc(timing.rate)}
@@ -202,7 +206,7 @@ def _clip(plan: ClipPlan, timing: ClipTiming, rate: float, fmt: str) -> otio.sch
         )
         marker.comment = marker_comment(p)
         if fmt == "fcp7":
-            marker.metadata["fcp_xml"] = {"comment": marker_comment(p)}
+            marker.metadata["fcp_xml"] = {"comment": one_line(marker_comment(p), NOTE_MAX)}
         clip.markers.append(marker)
     return clip
 
@@ -221,8 +225,7 @@ def timeline_string(timeline: otio.schema.Timeline, fmt: str, note: str | None =
             return edl_string(timeline, rate, bool(meta["drop"]), note or "")
         else:
             text = otio.adapters.write_to_string(timeline, adapter_name=adapter)
-            sound = _sound_by_url(timeline)
-            text = _fcp7_sound(text, sound)
+            text = fcp7.finish(text, fcp7.files_by_url(timeline))
     except (otio.exceptions.OTIOError, ValueError, KeyError, ET.ParseError) as exc:
         raise ExportError(f"OpenTimelineIO could not write {fmt}: {exc}") from None
     if note:
@@ -230,102 +233,13 @@ def timeline_string(timeline: otio.schema.Timeline, fmt: str, note: str | None =
     return text
 
 
-# -- sound in the XML formats ----------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Sound:
-    """What a file holds, from its media reference (see ``_clip``)."""
-
-    has_video: bool
-    channels: int
-    sources: int
-    rate: int
-
-
-def _sound_by_url(timeline: otio.schema.Timeline) -> dict[str, Sound]:
-    out = {}
-    for clip in timeline.find_clips():
-        ref = clip.media_reference
-        meta = ref.metadata.get(AUDIO_META) if ref is not None else None
-        if meta and hasattr(ref, "target_url"):
-            out[ref.target_url] = Sound(
-                bool(meta["has_video"]),
-                int(meta["audio_channels"]),
-                int(meta["audio_sources"]),
-                int(meta["audio_rate"]),
-            )
-    return out
-
-
-def _fcp7_sound(text: str, sound: dict[str, Sound]) -> str:
-    """Fill in each file's audio and link the clipitems of each shot."""
-    root = ET.fromstring(text)
-    for file_e in root.iter("file"):
-        found = sound.get(file_e.findtext("pathurl") or "")
-        media_e = file_e.find("media")
-        if found is None or media_e is None:
-            continue
-        audio_e = media_e.find("audio")
-        if not found.channels:
-            if audio_e is not None and found.has_video:
-                media_e.remove(audio_e)
-            continue
-        if audio_e is None:
-            audio_e = ET.SubElement(media_e, "audio")
-        if found.rate:
-            chars = ET.SubElement(audio_e, "samplecharacteristics")
-            ET.SubElement(chars, "samplerate").text = str(found.rate)
-        ET.SubElement(audio_e, "channelcount").text = str(found.channels)
-    for sequence in root.iter("sequence"):
-        _link_clipitems(sequence)
-    return _xml_text(text, root)
-
-
-def _link_clipitems(sequence: ET.Element) -> None:
-    """Link the video and audio clipitems of one shot (same file, same place)."""
-    shots: dict[tuple[str, str, str], list[tuple[ET.Element, str, int, int]]] = {}
-    for kind in ("video", "audio"):
-        for t, track in enumerate(sequence.findall(f"./media/{kind}/track"), 1):
-            for c, item in enumerate(track.findall("clipitem"), 1):
-                file_e = item.find("file")
-                file_id = file_e.get("id", "") if file_e is not None else ""
-                if file_id:
-                    key = (file_id, item.findtext("start", ""), item.findtext("end", ""))
-                    shots.setdefault(key, []).append((item, kind, t, c))
-    for members in shots.values():
-        if len(members) < 2:
-            continue
-        for item, _kind, _t, _c in members:
-            for other, kind, t, c in members:
-                link = ET.SubElement(item, "link")
-                ET.SubElement(link, "linkclipref").text = other.get("id")
-                ET.SubElement(link, "mediatype").text = kind
-                ET.SubElement(link, "trackindex").text = str(t)
-                ET.SubElement(link, "clipindex").text = str(c)
-                if kind == "audio":
-                    ET.SubElement(link, "groupindex").text = "1"
-
-
-def _xml_text(original: str, root: ET.Element) -> str:
-    """``root`` indented, after ``original``'s prologue (XML declaration, doctype)."""
-    at = original.find(f"<{root.tag}")
-    prologue = original[:at] if at >= 0 else ""
-    for element in root.iter():
-        if len(element) and element.text is not None and not element.text.strip():
-            element.text = None
-        if element.tail is not None and not element.tail.strip():
-            element.tail = None
-    ET.indent(root, space="    ")
-    return prologue + ET.tostring(root, encoding="unicode") + "\n"
-
-
 def _add_note(text: str, fmt: str, note: str) -> str:
     note = " ".join(note.split()).replace("--", "-")
-    head, sep, rest = text.partition("?>")
-    if not sep:
-        return f"<!-- tapelog: {note} -->\n{text}"
-    return f"{head}?>\n<!-- tapelog: {note} -->{rest}"
+    for end in ("<!DOCTYPE xmeml>\n", "?>\n"):
+        head, sep, rest = text.partition(end)
+        if sep:
+            return f"{head}{sep}<!-- tapelog: {note} -->\n{rest}"
+    return f"<!-- tapelog: {note} -->\n{text}"
 
 
 def write_timeline(
@@ -366,7 +280,7 @@ def write_plans(
     if fmt == "fcpxml":
         comment = xml_comment_note(" ".join(note.split())) if note else None
         return write_text(path, fcpxml_string(name, plans, comment))
-    return write_sequence(build_timeline(name, plans, fmt), path, fmt, note)
+    return write_sequence(build_timeline(clean(name), plans, fmt), path, fmt, note)
 
 
 def read_back(path: str | Path, fmt: str, rate: float | None = None) -> otio.schema.Timeline:

@@ -36,6 +36,7 @@ from tapelog.archive.exports.common import (
     time_label,
     write_text,
 )
+from tapelog.archive.exports.subtitles import MAX_CHARS, Cue, SubtitleStyle, cues_for
 from tapelog.archive.models import STATUS_DONE, MediaRecord
 from tapelog.media.timecode import parse_timecode
 from tapelog.transcribe.types import Segment
@@ -105,32 +106,35 @@ def source_cues(media: MediaRecord) -> CueClock | None:
     return cues
 
 
-def _cue_text(line: Line) -> str:
-    text = line.text.strip()
-    if line.speaker:
-        text = f"{line.speaker}: {text}"
-    if line.original:
-        text = f"{text}\n{line.original.strip()}"
+def _cue_text(cue: Cue) -> str:
     # A blank line would end the cue early.
-    return "\n".join(t for t in text.splitlines() if t.strip()) or "…"
+    return "\n".join(t for t in cue.lines if t.strip()) or "…"
 
 
-def to_srt(lines: Sequence[Line], clock: CueClock = running_cues) -> str:
+def to_srt(
+    lines: Sequence[Line], clock: CueClock = running_cues, style: SubtitleStyle | None = None
+) -> str:
+    """SRT cues cut as ``style`` says (see ``subtitles``)."""
     blocks = []
-    for n, line in enumerate(lines, 1):
-        start, end = clock(line.segment, ",")
-        blocks.append(f"{n}\n{start} --> {end}\n{_cue_text(line)}\n")
+    for n, cue in enumerate(cues_for(lines, style), 1):
+        start, end = clock(cue.segment, ",")
+        blocks.append(f"{n}\n{start} --> {end}\n{_cue_text(cue)}\n")
     return "\n".join(blocks)
 
 
-def to_vtt(lines: Sequence[Line], note: str | None = None, clock: CueClock = running_cues) -> str:
+def to_vtt(
+    lines: Sequence[Line],
+    note: str | None = None,
+    clock: CueClock = running_cues,
+    style: SubtitleStyle | None = None,
+) -> str:
+    """WebVTT cues cut as ``style`` says, the export's note as a NOTE block."""
     out = ["WEBVTT", ""]
     if note:
         out += [f"NOTE {note.replace('-->', '->')}", ""]
-    for line in lines:
-        start, end = clock(line.segment, ".")
-        text = _cue_text(line).replace("-->", "->")
-        out += [f"{start} --> {end}", text, ""]
+    for cue in cues_for(lines, style):
+        start, end = clock(cue.segment, ".")
+        out += [f"{start} --> {end}", _cue_text(cue).replace("-->", "->"), ""]
     return "\n".join(out)
 
 
@@ -141,6 +145,7 @@ def to_txt(
     timecodes: bool = True,
     tc: str = TC_SOURCE,
     note: str | None = None,
+    speakers: bool = True,
 ) -> str:
     out = [f"# {media.name} ({media.id})"]
     if note:
@@ -148,7 +153,7 @@ def to_txt(
     out.append("")
     for line in lines:
         head = f"[{time_label(media, line.segment.start, tc)}] " if timecodes else ""
-        who = f"{line.speaker}: " if line.speaker else ""
+        who = f"{line.speaker}: " if line.speaker and speakers else ""
         out.append(f"{head}{who}{line.text.strip()}")
         if line.original:
             pad = " " * len(head)
@@ -245,8 +250,13 @@ def write_transcript(
     sensitivity: Sensitivity | None = None,
     timecodes: bool = True,
     tc: str | None = None,
+    style: SubtitleStyle | None = None,
 ) -> ExportResult:
     """Write explicit segments (the pure core of ``export_transcript``).
+
+    ``style``: how subtitle cues are cut (42 characters a line, 2 lines, 1-7 s, the
+    speaker named at each change; see ``subtitles``); its ``speakers`` applies to
+    plain text too.
 
     ``tc`` is ``"source"`` or ``"running"``; None means each format's default: running
     time for SRT/WebVTT cues (subtitles play against the file), source timecode for
@@ -269,12 +279,13 @@ def write_transcript(
     )
     note = sens.note
     clock = (source_cues(media) if tc == TC_SOURCE else None) or running_cues
+    style = style or SubtitleStyle()
     if fmt == "srt":
-        text = to_srt(lines, clock)
+        text = to_srt(lines, clock, style)
     elif fmt == "vtt":
-        text = to_vtt(lines, note, clock)
+        text = to_vtt(lines, note, clock, style)
     elif fmt == "txt":
-        text = to_txt(media, lines, timecodes=timecodes, tc=tc, note=note)
+        text = to_txt(media, lines, timecodes=timecodes, tc=tc, note=note, speakers=style.speakers)
     else:
         text = to_json(media, lines, tc=tc, note=note)
     out = write_text(path, text)
@@ -316,8 +327,12 @@ def export_transcript(
     side_by_side: bool = True,
     include_sensitive: bool = False,
     redact: bool = False,
+    max_chars: int = MAX_CHARS,
+    speakers: bool = True,
 ) -> ExportResult:
     """Write ``media_id``'s current transcript as ``fmt`` (see ``write_transcript``).
+
+    ``max_chars``: characters a subtitle line holds; ``speakers``: name who speaks.
 
     ``tc``: ``"source"`` or ``"running"``; None is each format's default (running
     time for SRT/WebVTT, source timecode for text and JSON).
@@ -342,4 +357,5 @@ def export_transcript(
         sensitivity=Sensitivity.from_flags(include_sensitive, redact),
         timecodes=timecodes,
         tc=tc,
+        style=SubtitleStyle(max_chars=max_chars, speakers=speakers),
     )
