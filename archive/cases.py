@@ -32,7 +32,8 @@ from tapelog.archive.records import (
     upsert_case,
     upsert_person,
 )
-from tapelog.archive.spans import case_passages, sensitive_spans, tag_spans
+from tapelog.archive.sensitivity import sensitive_spans
+from tapelog.archive.spans import case_passages, tag_spans
 from tapelog.archive.tags import (
     END_TOLERANCE_S,
     add_tag,

@@ -15,6 +15,7 @@ from tapelog.archive.index import IndexRow, RawHit
 from tapelog.archive.library import _id_key
 from tapelog.archive.models import STATUS_PARTIAL, MediaRecord
 from tapelog.archive.progress import ProgressCallback, ProgressEvent, report
+from tapelog.archive.sensitivity import sensitive_map
 
 if TYPE_CHECKING:
     from tapelog.archive.service import Archive
@@ -192,7 +193,10 @@ def search(
     )
     by_id = media_by_id(archive)
     names = cached(archive, "speakers", ("speakers",), archive.all_speaker_names)
-    sensitive = cached(archive, "sensitive", ("people", "tags"), lambda: _sensitive_spans(archive))
+    # Which hits are sensitive: the one rule (``sensitivity``), as every export uses it.
+    sensitive = cached(
+        archive, "sensitive", ("people", "tags", "links"), lambda: sensitive_map(archive)
+    )
     hits = []
     for h in raw:
         media = by_id.get(h.media_id)
@@ -200,14 +204,7 @@ def search(
             continue
         before, after = archive.index.context(h.media_id, h.seg_index, context)
         match = h.match
-        flags = sorted(
-            {
-                f
-                for s, e, fl in sensitive.get(h.media_id, ())
-                if h.start < e and h.end > s
-                for f in fl
-            }
-        )
+        flags = sensitive.flags(h.media_id, h.start, h.end)
         hits.append(
             SearchHit(
                 media_id=h.media_id,
@@ -251,11 +248,3 @@ def _speaker_keys(
         ids = list(media_ids) if media_ids is not None else list(media_by_id(archive))
         keys |= {(m, lb) for m in ids for lb in labels if (m, lb) not in names}
     return sorted(keys)
-
-
-def _sensitive_spans(archive: Archive) -> dict[str, list[tuple[float, float, list[str]]]]:
-    try:
-        from tapelog.archive.cases import sensitive_spans
-    except ImportError:  # pragma: no cover - lands with the cases work
-        return {}
-    return sensitive_spans(archive)

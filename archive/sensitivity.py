@@ -48,6 +48,7 @@ __all__ = [
     "accept_warning",
     "flags_for",
     "sensitive_spans",
+    "tag_warning",
 ]
 
 OMIT = "omit"
@@ -194,6 +195,14 @@ def accept_warning(person: Person) -> str | None:
         f"{name} is flagged {', '.join(flags)}: exports leave this passage out "
         "unless asked (--redact / --include-sensitive)"
     )
+
+
+def tag_warning(archive: Archive, tag: Tag) -> str | None:
+    """What a new tag (an accepted link) does to exports, for the CLI and the TUI."""
+    table = archive.store.table("people")
+    people = {d.get("person_id"): Person.from_dict(d) for d in table.all()}
+    notes = [accept_warning(people[pid]) for pid in tag.people if pid in people]
+    return "; ".join(n for n in notes if n) or None
 
 
 # -- names a redaction hides -------------------------------------------------------------

@@ -5,8 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from tapelog.archive.errors import NotFoundError
-from tapelog.archive.models import SENSITIVE_FLAGS
-from tapelog.archive.records import get_case, get_person, list_people
+from tapelog.archive.records import get_case, get_person
 from tapelog.archive.tags import list_tags
 from tapelog.archive.themes import resolve_theme
 
@@ -48,29 +47,6 @@ def tag_spans(
     for t in list_tags(archive, case=case, person=person, theme=theme):
         out.setdefault(t.media_id, []).append((t.start, t.end))
     return {mid: _merge(spans) for mid, spans in out.items()}
-
-
-def sensitive_spans(archive: Archive) -> dict[str, list[tuple[float, float, list[str]]]]:
-    """media_id -> (start, end, flags) of passages tagged with a flagged person
-    (minor / off-record / no-release), for search results and exports."""
-    flags = {
-        p.person_id: [f for f in p.flags if f in SENSITIVE_FLAGS]
-        for p in list_people(archive)
-        if p.flags
-    }
-    out: dict[str, list[tuple[float, float, list[str]]]] = {}
-    if not flags:
-        return out
-    for d in archive.store.table("tags").all():
-        fl = sorted({f for pid in d.get("people") or [] for f in flags.get(pid, [])})
-        if fl:
-            out.setdefault(d["media_id"], []).append((d["start"], d["end"], fl))
-    for spans in out.values():
-        spans.sort()
-    return out
-
-
-# -- passages of a case ----------------------------------------------------------------
 
 
 def case_passages(archive: Archive, case_id: str) -> list[dict[str, Any]]:

@@ -493,7 +493,16 @@ def _each_link(ctx: click.Context, link_ids: tuple[str, ...], fn, verb: str) -> 
 @click.pass_context
 def links_accept(ctx: click.Context, link_ids: tuple[str, ...]) -> None:
     """Accept suggestions: each becomes a tag on its passage."""
-    _each_link(ctx, link_ids, C.accept_link, "accepted")
+    from tapelog.archive.sensitivity import tag_warning
+
+    def accept(archive, link_id: str):
+        tag = C.accept_link(archive, link_id)
+        warning = tag_warning(archive, tag)
+        if warning:
+            click.echo(f"note: {link_id}: {warning}", err=True)
+        return tag
+
+    _each_link(ctx, link_ids, accept, "accepted")
 
 
 @links_group.command("reject")

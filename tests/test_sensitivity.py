@@ -21,6 +21,7 @@ from tapelog.archive.sensitivity import (
     sensitive_spans,
 )
 
+from tests.conftest import run_cli
 from tests.test_exports_sensitive import arch  # noqa: F401  (fixture)
 
 MINOR = Person("P5", name="Liu Jingjun", role="child", cases=["C1"], flags=["minor"])
@@ -163,3 +164,26 @@ def test_rule5_every_mode_says_what_it_did() -> None:
     s = Sensitivity("omit")
     s.keep(["minor"])
     assert s.note is not None and s.note.startswith("1 sensitive passage left out")
+
+
+def test_rule5_links_accept_says_the_passage_will_be_held_back(arch, tmp_path) -> None:  # noqa: F811
+    """Issue 10: accepting a link to a child flagged minor silently removed the passage."""
+    link = LinkSuggestion("L1", "m1", 9.0, 10.0, "Jingjun", "person", "P5", 95.0)
+    with arch.store.transaction():
+        arch.store.table("links").insert(link.to_dict())
+    r = run_cli("links", "accept", "L1", archive=arch.root)
+    assert r.returncode == 0, r.stderr
+    assert "L1: Liu Jingjun is flagged minor: exports leave this passage out" in r.stderr
+
+
+def test_search_hits_carry_flags_by_the_same_rule(arch) -> None:  # noqa: F811
+    """A hit brushing a minor's tag by 0.2 s is not flagged; one sharing 2 s is."""
+    with arch.store.transaction():
+        arch.store.table("tags").insert(Tag("t8", "m1", 8.8, 9.0, people=["P5"]).to_dict())
+    (hit,) = arch.search("did not help")  # 6.2 .. 9.0 s: shares 0.2 s, all of a 0.2 s tag
+    assert hit.flags == ["minor"]
+    with arch.store.transaction():
+        arch.store.table("tags").remove(doc_ids=[arch.store.table("tags").all()[-1].doc_id])
+        arch.store.table("tags").insert(Tag("t8", "m1", 8.8, 12.0, people=["P5"]).to_dict())
+    (hit,) = arch.search("did not help")  # shares 0.2 s of a 3.2 s tag: brushing it
+    assert hit.flags == []

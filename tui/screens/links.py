@@ -6,6 +6,7 @@ from rich.text import Text
 from tapelog.archive import cases as casebook
 from tapelog.archive.errors import TapelogError
 from tapelog.archive.models import LinkSuggestion
+from tapelog.archive.sensitivity import tag_warning
 from tapelog.transcribe.types import Segment
 from tapelog.tui import casework
 from tapelog.tui.format import clock, col
@@ -131,8 +132,12 @@ class LinksScreen(TapelogScreen):
 
     def action_accept(self) -> None:
         link = self._current()
-        if link and self.attempt(casebook.accept_link, self.archive, link.link_id):
+        tag = self.guard(casebook.accept_link, self.archive, link.link_id) if link else None
+        if link and tag is not None:
             self.notify(f"Accepted: {link.mention} → {link.target_id}", timeout=2)
+            warning = self.guard(tag_warning, self.archive, tag)
+            if warning:
+                self.notify(warning, severity="warning", timeout=8)
             self.reload()
             self.post_message(ArchiveChanged())
 
