@@ -1,37 +1,24 @@
-"""Editors' timelines through OpenTimelineIO: CMX3600 EDL, FCP 7 XML and FCPXML.
+"""Editors' timelines: the layout shared by CMX3600 EDL and FCP 7 XML, and the writers.
 
 Each clip's source range sits at the media's own source timecode and exact frame rate,
-and markers sit on the frames their passages start in, so a marker for 10:00:42:13 is
-on frame 13 in Premiere, Resolve, Avid and Final Cut alike. The writing is done by
-OTIO's adapters; this module only builds the timeline and works around what the
-adapters cannot express, each workaround named where it is made:
+and markers sit on the frames their passages start in (``plans``), so a marker for
+10:00:42:13 is on frame 13 in Premiere, Resolve, Avid and Final Cut alike. Who writes
+each format, and why:
 
-* CMX3600 holds timecode labels at ONE rate. 29.97/59.94 non-drop labels are the same
-  frame counts as 30/60 labels, so NDF NTSC clips are written at the nominal rate;
-  mixed rates in one EDL are refused. The ``FCM`` line the writer omits is added.
-* FCP 7 XML clip markers count frames from the first frame of the media (as clipitem
-  in/out do), not from its timecode; the adapter writes marker values verbatim, so
-  they are given media-relative here. Drop-frame is declared through the file's
-  ``timecode`` metadata, which the adapter reads.
-* The FCPXML adapter looks frame durations up in a table keyed by 23.98/29.97/59.94
-  that exact NTSC rates (30000/1001 as a float) miss; the exact rates are added to it.
-
-Sound goes with the picture. A file with audio gets audio clips on audio tracks beside
-its video clip, with the same source range, file and markers:
-
-* FCP 7 XML: one mono track per channel, as FCP 7 and Premiere lay a file's channels
-  out (a stereo interview is A1 + A2), each clipitem naming its ``sourcetrack``
-  channel. The adapter drops ``link`` elements and writes every file's ``<audio/>``
-  empty, so the clipitems of one shot are linked and each file's channel count and
-  sample rate filled in afterwards (a file without sound loses its ``<audio/>``).
-* EDL: the adapter writes one track; each track is written with its event writer and
-  the events of one shot are merged into one edit with a channel code (``B`` = V+A1,
-  ``AA/V``, ``A``, ``AA``); an EDL holds at most two audio channels.
-* FCPXML: a Final Cut clip carries its own sound, whereas the adapter writes an audio
-  track as gaps holding audio on a connected lane. So a file with picture and sound
-  stays one clip, rewritten from the adapter's ``<clip><video/></clip>`` to an
-  ``<asset-clip>`` of an asset with ``hasAudio`` and its channels (role dialogue);
-  only files without picture are on the audio lane.
+* EDL: this module lays the clips out on an OpenTimelineIO timeline and ``edl``
+  writes the CMX3600 text itself (reels, record-time locators, ASCII). An EDL holds
+  timecode labels at ONE rate: 29.97/59.94 non-drop labels are the same frame counts
+  as 30/60 labels, so NDF NTSC clips are written at the nominal rate; mixed rates in
+  one EDL are refused. The events of one shot are one edit with a channel code
+  (``B`` = V+A1, ``AA/V``, ``A``, ``AA``); an EDL holds at most two audio channels.
+* FCP 7 XML: OpenTimelineIO's adapter writes it from this timeline and ``fcp7``
+  finishes it as Premiere writes it. Its clip markers count frames from the first
+  frame of the media (as clipitem in/out do), not from its timecode, so they are
+  given media-relative here; drop-frame is declared through the file's ``timecode``
+  metadata. One mono track per channel, as FCP 7 and Premiere lay a file's channels
+  out (a stereo interview is A1 + A2), each clipitem naming its ``sourcetrack``.
+* FCPXML: written by ``fcpxml`` from the plans directly (OpenTimelineIO dropped its
+  adapter as unmaintained, and it was wrong for us).
 
 Audio-only files (no picture) are on the audio tracks alone, with a gap on the video.
 """
@@ -63,7 +50,8 @@ from tapelog.archive.exports.textsafe import clean, one_line
 from tapelog.archive.models import MediaRecord
 from tapelog.media.timecode import FrameRate
 
-FORMATS = {"edl": "cmx_3600", "fcp7": "fcp_xml", "fcpxml": "fcpx_xml"}
+# Format -> the OpenTimelineIO adapter that reads it back (FCPXML: none is right).
+FORMATS = {"edl": "cmx_3600", "fcp7": "fcp_xml", "fcpxml": ""}
 EXTENSIONS = {"edl": ".edl", "fcp7": ".xml", "fcpxml": ".fcpxml"}
 
 MARKER_COLORS = {
@@ -217,6 +205,8 @@ def _ntsc(rate: FrameRate) -> str:
 
 def timeline_string(timeline: otio.schema.Timeline, fmt: str, note: str | None = None) -> str:
     """The file contents for ``timeline`` in ``fmt`` (with ``note`` as a comment)."""
+    if fmt not in ("edl", "fcp7"):
+        raise UsageError(f"'{fmt}' is not written from an OpenTimelineIO timeline")
     adapter = FORMATS[fmt]
     try:
         if fmt == "edl":
@@ -284,6 +274,11 @@ def write_plans(
 
 
 def read_back(path: str | Path, fmt: str, rate: float | None = None) -> otio.schema.Timeline:
-    """Read an exported file with OpenTimelineIO (for checks and tests)."""
+    """Read an exported EDL or FCP 7 XML with OpenTimelineIO (for checks and tests).
+
+    Not FCPXML: OpenTimelineIO's reader truncates NTSC rates and floors times.
+    """
+    if not FORMATS.get(fmt):
+        raise UsageError(f"no reader for '{fmt}' here (OpenTimelineIO reads edl, fcp7)")
     kwargs = {"rate": rate} if fmt == "edl" and rate else {}
     return otio.adapters.read_from_file(str(path), adapter_name=FORMATS[fmt], **kwargs)
