@@ -322,3 +322,12 @@ def test_file_name_of_255_bytes(tmp_path: Path) -> None:
             assert max(len(x) for x in _edl_lines(text)) <= 80
         else:
             ET.fromstring(text)
+
+
+def test_ascii_for_edl_comments() -> None:
+    from tapelog.archive.exports.textsafe import ascii_text, reel_name
+
+    assert ascii_text("采访 罗润 父亲.wav") == "cai fang luo run fu qin.wav"
+    assert ascii_text("Café “quoted” — 10…") == 'Cafe "quoted" - 10...'
+    assert ascii_text("a\nb\x01c  d") == "a bc d"
+    assert reel_name("采访") == "CAI_FANG" and reel_name("😀") == ""

@@ -61,16 +61,20 @@ def ascii_text(text: str | None, limit: int | None = None) -> str:
             out.append(mapped)
             continue
         if _is_han(ch):
-            out.append(f" {_pinyin(ch)} ")
+            out.append(f" {_pinyin(ch)}\0")
             continue
         plain = unicodedata.normalize("NFKD", ch).encode("ascii", "ignore").decode()
         out.append(plain if plain.strip() else "?" if not ch.isspace() else " ")
-    result = " ".join("".join(out).split())
+    # Pinyin is spaced from its neighbours (\0 marks its end: ``clean`` removed any
+    # other), but not from the punctuation after it.
+    joined = _PINYIN_END.sub("", "".join(out)).replace("\0", " ")
+    result = " ".join(joined.split())
     if limit is not None and len(result) > limit:
         result = result[: max(0, limit - 3)].rstrip() + "..."
     return result
 
 
+_PINYIN_END = re.compile(r"\0(?=[.,;:!?)])")
 _ASCII_MAP = {
     "‘": "'", "’": "'", "“": '"', "”": '"', "–": "-", "—": "-", "…": "...",
     "⚠": "!", "，": ",", "。": ".", "：": ":", "；": ";", "！": "!", "？": "?",
