@@ -331,3 +331,44 @@ def test_ascii_for_edl_comments() -> None:
     assert ascii_text("Café “quoted” — 10…") == 'Cafe "quoted" - 10...'
     assert ascii_text("a\nb\x01c  d") == "a bc d"
     assert reel_name("采访") == "CAI_FANG" and reel_name("😀") == ""
+
+
+@pytest.mark.parametrize("rate", list(RATES))
+def test_edl_and_fcp7_golden_frames(tmp_path: Path, rate: str) -> None:
+    kw, first, at = RATES[rate]
+    m = media(**kw)
+    fr = FrameRate(*kw["fps"])
+    drop = kw.get("drop", False)
+    edl = tmp_path / "m.edl"
+    write_markers([m], [passage(m, 12.52, 13.9)], edl, "edl")
+    text = edl.read_text()
+    assert ("FCM: DROP FRAME" in text) is drop
+    nominal = fr if drop or fr.den == 1 else FrameRate(fr.nominal)  # NDF NTSC: same labels
+    label = frames_to_timecode
+    (loc,) = edl_locators(text)
+    assert loc[:3] == (label(at, nominal, drop), "BLUE", label(first + at, nominal, drop))
+    assert f" C        {label(first, nominal, drop)} " in text
+    xml = tmp_path / "m.xml"
+    write_markers([m], [passage(m, 12.52, 13.9)], xml, "fcp7")
+    (clip,) = list(read_back(xml, "fcp7").video_tracks()[0].find_clips())
+    assert clip.source_range.start_time.value == first
+    assert [mk.marked_range.start_time.value for mk in clip.markers] == [at]
+    tc = ET.parse(xml).getroot().find(".//file/timecode")
+    assert tc is not None and tc.findtext("displayformat") == ("DF" if drop else "NDF")
+
+
+def test_no_picture_in_every_format(tmp_path: Path) -> None:
+    wav = media("sound.wav", video=False, channels=2, duration=6.0)
+    for fmt in ("edl", "fcp7", "fcpxml"):
+        out = tmp_path / f"s.{fmt}"
+        write_markers([wav], [passage(wav, 1.0, 2.0)], out, fmt)
+        text = out.read_text(encoding="utf-8")
+        if fmt == "edl":
+            assert re.search(r"^001  AX       AA    C        00:00:00:00 00:00:06:00 ", text, re.M)
+        elif fmt == "fcp7":
+            tl = read_back(out, "fcp7")
+            assert [len(list(t.find_clips())) for t in tl.audio_tracks()] == [1, 1]
+            assert not list(tl.video_tracks()[0].find_clips())
+        else:
+            (clip,) = read_fcpxml(out)
+            assert clip.source_range.duration.value == 150  # 6 s at the default 25 fps
