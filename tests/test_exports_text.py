@@ -167,3 +167,12 @@ def test_one_voice_keeps_the_speaker_apart(talk, tmp_path: Path) -> None:
     (row,) = [r for r in csv.DictReader((tmp_path / "one.csv").open(encoding="utf-8"))]
     assert row["quote"] == "They said to wait for three days."
     assert row["speaker"] == "Mr. Liu"
+
+
+def test_plain_text_keeps_one_line_per_segment(tmp_path: Path) -> None:
+    m = media()
+    segs = [Segment(1.0, 2.0, "a\nb\x01c", speaker="CH1"), Segment(2.0, 3.0, "d")]
+    out = tmp_path / "t.txt"
+    write_transcript(m, segs, out, "txt", speakers={"CH1": "Mr.\nLiu"})
+    body = out.read_text(encoding="utf-8").splitlines()[2:]
+    assert body == ["[10:00:01:00] Mr. Liu: a bc", "[10:00:02:00] d"]

@@ -37,6 +37,7 @@ from tapelog.archive.exports.common import (
     write_text,
 )
 from tapelog.archive.exports.subtitles import MAX_CHARS, Cue, SubtitleStyle, cues_for
+from tapelog.archive.exports.textsafe import clean
 from tapelog.archive.models import STATUS_DONE, MediaRecord
 from tapelog.media.timecode import parse_timecode
 from tapelog.transcribe.types import Segment
@@ -153,11 +154,13 @@ def to_txt(
     out.append("")
     for line in lines:
         head = f"[{time_label(media, line.segment.start, tc)}] " if timecodes else ""
-        who = f"{line.speaker}: " if line.speaker and speakers else ""
-        out.append(f"{head}{who}{line.text.strip()}")
+        who = f"{clean(line.speaker)}: " if line.speaker and speakers else ""
+        # One line per segment: a newline or control character in a correction would
+        # break the layout a researcher reads (``textsafe.clean``).
+        out.append(f"{head}{who}{clean(line.text)}")
         if line.original:
             pad = " " * len(head)
-            out.append(f"{pad}{line.original.strip()}")
+            out.append(f"{pad}{clean(line.original)}")
     return "\n".join(out) + "\n"
 
 
