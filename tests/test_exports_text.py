@@ -176,3 +176,25 @@ def test_plain_text_keeps_one_line_per_segment(tmp_path: Path) -> None:
     write_transcript(m, segs, out, "txt", speakers={"CH1": "Mr.\nLiu"})
     body = out.read_text(encoding="utf-8").splitlines()[2:]
     assert body == ["[10:00:01:00] Mr. Liu: a bc", "[10:00:02:00] d"]
+
+
+def test_cues_start_when_their_first_word_is_spoken() -> None:
+    """With word timestamps a cue starts on its first word, not at a share of the line."""
+    from tapelog.transcribe.types import Word
+
+    words = "My son was taken from the alley behind our room in the spring of 2007 and we"
+    words += " searched every street of Taiyuan for him until the winter came"
+    tokens = words.split()
+    # The first ten words in the first two seconds, the rest slowly over eight.
+    times = [i * 0.2 for i in range(10)] + [2.0 + i * 0.5 for i in range(len(tokens) - 10)]
+    seg = Segment(0.0, 10.0, words)
+    seg.words = [Word(t, t + 0.2, f" {w}") for t, w in zip(times, tokens, strict=True)]
+    cues = cues_for([Line(seg, seg.text)])
+    assert len(cues) == 2
+    first_of_second = cues[1].lines[0].split()[0]
+    index = next(i for i, w in enumerate(tokens) if w == first_of_second and i >= 10)
+    assert cues[1].start == pytest.approx(times[index])
+    assert cues[0].end == cues[1].start
+    # Without the words (or once corrected), the time is shared by characters.
+    plain = cues_for([Line(Segment(0.0, 10.0, words), words)])
+    assert plain[1].start != pytest.approx(times[index])

@@ -7,8 +7,9 @@ long enough to read (here at least 1 s) and not so long it outstays its words (a
 most 7 s), and the speaker named when the voice changes, not on every cue.
 
 A line too long for one cue is cut at word boundaries (characters, for text without
-spaces such as Chinese) into cues that share the line's time in proportion to their
-length. A line with its original-language text beside it (a translation) stays one
+spaces such as Chinese) into cues that start when their first word is spoken (the
+words' timestamps, while the line is Whisper's own words), or else share the line's
+time in proportion to their length. A line with its original-language text beside it (a translation) stays one
 cue: its two languages belong together.
 """
 
@@ -21,7 +22,7 @@ from typing import Protocol
 
 from tapelog.archive.errors import UsageError
 from tapelog.archive.exports.textsafe import clean
-from tapelog.transcribe.types import Segment
+from tapelog.transcribe.types import Segment, Word
 
 MAX_CHARS = 42
 MAX_LINES = 2
@@ -79,39 +80,72 @@ def cues_for(lines: Sequence[CueSource], style: SubtitleStyle | None = None) -> 
     voice: str | None = None
     for line in lines:
         seg = line.segment
-        text = clean(line.text) or "…"
+        spoken = clean(line.text) or "…"
+        prefix = ""
         if style.speakers and line.speaker and line.speaker != voice:
-            text = f"{clean(line.speaker)}: {text}"
+            prefix = f"{clean(line.speaker)}: "
         voice = line.speaker
         start, end = max(0.0, seg.start), max(seg.end, seg.start + 0.001)
+        wrapped = wrap(prefix + spoken, style.max_chars)
         if line.original:
-            wrapped = wrap(text, style.max_chars) + wrap(clean(line.original), style.max_chars)
+            wrapped += wrap(clean(line.original), style.max_chars)
             cues.append(Cue(start, end, wrapped))
             continue
-        cues.extend(_split(wrap(text, style.max_chars), start, end, style))
+        clock = _Clock(start, end, spoken, seg.words if spoken == clean(seg.text) else [])
+        cues.extend(_split(wrapped, _chars(prefix), clock, style))
     _fit_durations(cues, style)
     return cues
 
 
-def _split(wrapped: list[str], start: float, end: float, style: SubtitleStyle) -> list[Cue]:
-    """Groups of ``max_lines`` lines, each timed by its share of the characters.
+def _chars(text: str) -> int:
+    """Characters that are not spaces: what wrapping keeps, whatever it does to spaces."""
+    return sum(not c.isspace() for c in text)
 
-    A group whose share is longer than ``max_duration`` (slow speech) is cut into
-    single lines first.
+
+class _Clock:
+    """When the ``k``-th character of a line is spoken: its word's start when the
+    words' timestamps spell the line, else in proportion along the line."""
+
+    def __init__(self, start: float, end: float, text: str, words: Sequence[Word]) -> None:
+        self.start, self.end, self.total = start, end, max(1, _chars(text))
+        self.marks: list[tuple[int, float]] = []
+        if words and "".join(w.word for w in words).split() == text.split():
+            at = 0
+            for w in words:
+                self.marks.append((at, min(max(w.start, start), end)))
+                at += _chars(w.word)
+
+    def __call__(self, k: int) -> float:
+        if k >= self.total:
+            return self.end
+        if not self.marks:
+            return self.start + (self.end - self.start) * k / self.total
+        return max(t for at, t in self.marks if at <= k) if k >= 0 else self.start
+
+
+def _split(wrapped: list[str], prefix: int, clock: _Clock, style: SubtitleStyle) -> list[Cue]:
+    """Groups of ``max_lines`` lines, each timed from when its first word is spoken.
+
+    ``prefix``: characters of the speaker's name leading the first line (not spoken).
+    A group on screen longer than ``max_duration`` (slow speech) is cut into single
+    lines first.
     """
-    groups = [wrapped[i : i + style.max_lines] for i in range(0, len(wrapped), style.max_lines)]
-    total = sum(len(x) for x in wrapped) or 1
-    per_char = (end - start) / total
-    if any(sum(len(x) for x in g) * per_char > style.max_duration for g in groups):
-        groups = [[x] for x in wrapped]
-    out = []
-    at = start
-    for group in groups:
-        share = sum(len(x) for x in group) * per_char
-        out.append(Cue(at, at + share, group))
-        at += share
-    out[-1].end = end
-    return out
+
+    def timed(groups: list[list[str]]) -> list[Cue]:
+        out, k = [], -prefix
+        for group in groups:
+            out.append(Cue(clock(max(0, k)), clock.end, group))
+            k += sum(_chars(x) for x in group)
+        for cue, after in zip(out, out[1:], strict=False):
+            cue.end = max(cue.start, after.start)
+        return out
+
+    pairs = timed(
+        [wrapped[i : i + style.max_lines] for i in range(0, len(wrapped), style.max_lines)]
+    )
+    if any(c.end - c.start > style.max_duration for c in pairs) and style.max_lines > 1:
+        return timed([[x] for x in wrapped])
+    return pairs
 
 
 def _fit_durations(cues: list[Cue], style: SubtitleStyle) -> None:
