@@ -372,3 +372,26 @@ def test_no_picture_in_every_format(tmp_path: Path) -> None:
         else:
             (clip,) = read_fcpxml(out)
             assert clip.source_range.duration.value == 150  # 6 s at the default 25 fps
+
+
+@pytest.mark.parametrize("fmt", ["md", "html"])
+def test_hostile_case_sheet_in_the_dossier(archive, tmp_path: Path, fmt: str) -> None:
+    from tapelog.archive.exports import export_dossier
+    from tapelog.archive.models import Case, Person
+
+    with archive.store.transaction():
+        archive.store.table("cases").insert(
+            Case(
+                "C1", child_name="Li\x01u\nJing", notes=HOSTILE, extra={"x\x02": HOSTILE}
+            ).to_dict()
+        )
+        archive.store.table("people").insert(
+            Person("P1", name="Fa\x0bther", cases=["C1"]).to_dict()
+        )
+    out = tmp_path / f"c.{fmt}"
+    export_dossier(archive, "C1", out, fmt)
+    text = out.read_text(encoding="utf-8")
+    assert not re.search("[\x00-\x08\x0b\x0c\x0e-\x1f]", text)
+    assert "Liu Jing" in text and "Father" in text
+    if fmt == "html":
+        assert "\u202e" in text  # right-to-left text is kept, escaped by nothing: it is text

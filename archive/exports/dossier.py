@@ -31,6 +31,7 @@ from tapelog.archive.exports.common import (
     time_label,
     write_text,
 )
+from tapelog.archive.exports.textsafe import clean
 from tapelog.archive.models import Case, Person
 from tapelog.archive.sensitivity import (
     INCLUDE,
@@ -86,7 +87,8 @@ def case_fields(case: Case) -> list[tuple[str, str]]:
         ("Notes", case.notes),
     ]
     rows += sorted(case.extra.items())
-    return [(k, str(v)) for k, v in rows if v]
+    # Sheets come from anywhere: no control character reaches the page (``textsafe``).
+    return [(clean(k), clean(str(v))) for k, v in rows if clean(str(v))]
 
 
 def _md(text: str) -> str:
@@ -100,7 +102,7 @@ def _md(text: str) -> str:
 def _person_line(p: Person) -> str:
     name = " / ".join(x for x in (p.name, p.name_zh) if x) or p.person_id
     extra = ", ".join(x for x in (p.role, ", ".join(p.flags)) if x)
-    return f"{name} ({p.person_id}{'; ' + extra if extra else ''})"
+    return clean(f"{name} ({p.person_id}{'; ' + extra if extra else ''})")
 
 
 def _speaker_cell(p: Passage) -> str:
@@ -118,7 +120,7 @@ def _no_passages(left_out: int) -> str:
 
 def to_markdown(d: Dossier, tc: str = TC_SOURCE, note: str | None = None, left_out: int = 0) -> str:
     c = d.case
-    title = " ".join(x for x in (c.case_id, c.child_name, c.child_name_zh) if x)
+    title = clean(" ".join(x for x in (c.case_id, c.child_name, c.child_name_zh) if x))
     lines = [f"# Case dossier: {_md(title)}", ""]
     if note:
         lines += [f"> Note: {_md(note)}", ""]
@@ -151,7 +153,7 @@ def to_markdown(d: Dossier, tc: str = TC_SOURCE, note: str | None = None, left_o
 def to_html(d: Dossier, tc: str = TC_SOURCE, note: str | None = None, left_out: int = 0) -> str:
     e = html.escape
     c = d.case
-    title = " ".join(x for x in (c.case_id, c.child_name, c.child_name_zh) if x)
+    title = clean(" ".join(x for x in (c.case_id, c.child_name, c.child_name_zh) if x))
     out = [
         "<!DOCTYPE html>",
         '<html lang="en"><head><meta charset="utf-8">',
