@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tapelog.archive.errors import TapelogError
+from tapelog.archive.paths import is_safe_id, shown_id, unsafe_fields
 from tapelog.archive.search import index_signature
 from tapelog.archive.store import JOURNAL_NAME, STORE_DIR, TABLES, pid_alive
 from tapelog.archive.transcripts import TRANSCRIPTS_DIR, transcript_path
@@ -175,12 +176,26 @@ def _sorted(problems: list[Problem]) -> list[Problem]:
 
 def _check_opened(archive: Archive, *, deep: bool) -> list[Problem]:
     tables = {name: archive.store.table(name).all() for name in TABLES}
-    problems: list[Problem] = []
+    problems: list[Problem] = _check_ids(archive, tables)
     problems += _check_references(archive, tables)
     problems += _check_media_files(archive, tables["media"], deep=deep)
     problems += _check_transcripts(archive, tables)
     problems += _check_index(archive)
     return _sorted(problems)
+
+
+def _check_ids(archive: Archive, tables: dict[str, list[dict[str, Any]]]) -> list[Problem]:
+    """Ids that would become paths leading anywhere (``../../x``): hostile or damaged."""
+    return [
+        Problem(
+            ERROR,
+            f"{table} record with an unsafe {field} '{shown_id(value)}' (it would name a "
+            "file outside the archive; tapelog refuses to read or write it)",
+            str(archive.store.table_path(table)),
+            "restore a backup with `tapelog restore`, or delete the record",
+        )
+        for table, field, value in unsafe_fields(tables)
+    ]
 
 
 def _ids(docs: list[dict[str, Any]], key: str) -> set[str]:
@@ -412,7 +427,9 @@ def _check_transcripts(archive: Archive, tables: dict[str, list[dict[str, Any]]]
 
     for tid, rec in records.items():
         mid = rec.get("media_id")
-        path = transcript_path(root, str(mid), str(tid))
+        if not (is_safe_id(tid) and is_safe_id(mid)):
+            continue  # reported by _check_ids; its "file" is never looked at
+        path = transcript_path(root, mid, tid)
         if not path.is_file():
             if rec.get("status") == "done" or media.get(mid, {}).get("transcript_id") == tid:
                 problems.append(

@@ -64,6 +64,10 @@ class StoreCorruptError(StoreError):
     """The store file is not valid; it is never overwritten, only restored."""
 
 
+class UnsafeRecordError(StoreError):
+    """A store record whose id or path would lead outside the archive (hostile or damaged)."""
+
+
 class ReadOnlyArchiveError(StoreError):
     """The archive directory cannot be written to."""
 

@@ -31,6 +31,8 @@ from pathlib import Path, PurePosixPath
 from typing import IO, TYPE_CHECKING, Any
 
 from tapelog.archive.errors import StoreError, UsageError
+from tapelog.archive.import_checks import check_free_space, check_sizes, check_store_tables
+from tapelog.archive.paths import is_safe_id
 from tapelog.archive.store import STORE_DIR, Store, _fsync_dir, _os_error
 from tapelog.archive.transcripts import TRANSCRIPTS_DIR
 
@@ -164,7 +166,13 @@ def _safe_relpath(name: str) -> str:
     if rel == (MANIFEST,):
         return MANIFEST
     ok_store = len(rel) == 2 and rel[0] == STORE_DIR and rel[1].endswith(".json")
-    ok_tr = len(rel) == 3 and rel[0] == TRANSCRIPTS_DIR and rel[2].endswith(".jsonl")
+    ok_tr = (
+        len(rel) == 3
+        and rel[0] == TRANSCRIPTS_DIR
+        and rel[2].endswith(".jsonl")
+        and is_safe_id(rel[1])
+        and is_safe_id(rel[2][: -len(".jsonl")])
+    )
     if not (ok_store or ok_tr) or any(p.startswith(".") for p in rel):
         raise PortableArchiveError(f"unexpected member '{name}' (not a store or transcript file)")
     return "/".join(rel)
@@ -276,6 +284,7 @@ def verify_export(file: str | Path) -> dict[str, Any]:
             raise PortableArchiveError(
                 f"{len(extra)} file(s) not in the manifest ({extra[0]})", path=str(file)
             )
+        check_sizes({rel: members[rel].size for rel in listed}, listed, file)
         for rel in sorted(listed):
             _safe_relpath(f"{TOP}/{rel}")
             try:
@@ -306,42 +315,55 @@ def import_archive(file: str | Path, dest_dir: str | Path) -> Archive:
         )
     manifest = verify_export(file)
     listed: dict[str, dict[str, Any]] = manifest["files"]
+    check_free_space(dest, sum(int(v["size"]) for v in listed.values()))
+    created = not dest.exists()
     try:
         dest.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise _os_error(exc, dest) from exc
     staging = dest / f".importing-{os.getpid()}"
-    placed: list[Path] = []
+    done = False
     try:
         staging.mkdir()
-        base = staging.resolve()
-        with _open_tar(file) as tar:
-            members = _members(tar, file)
-            for rel in sorted(listed):
-                target = (staging / rel).resolve()
-                if not target.is_relative_to(base):  # belt and braces over _safe_relpath
-                    raise PortableArchiveError(f"refusing '{rel}': outside the destination")
-                target.parent.mkdir(parents=True, exist_ok=True)
-                with open(target, "wb") as out:
-                    digest, _size = _hash_stream(_read_member(tar, members[rel], file), out)
-                    out.flush()
-                    os.fsync(out.fileno())
-                if digest != listed[rel]["sha256"]:  # the file changed since verification
-                    raise PortableArchiveError(
-                        f"checksum mismatch for {rel} while unpacking", path=str(file)
-                    )
+        _unpack(file, staging, listed)
         (staging / STORE_DIR).mkdir(exist_ok=True)
+        check_store_tables(staging / STORE_DIR, file)
         # Transcripts first, the store last: only a complete import looks like an archive.
         if (staging / TRANSCRIPTS_DIR).is_dir():
             os.replace(staging / TRANSCRIPTS_DIR, dest / TRANSCRIPTS_DIR)
-            placed.append(dest / TRANSCRIPTS_DIR)
         os.replace(staging / STORE_DIR, dest / STORE_DIR)
-        placed.clear()
         _fsync_dir(dest)
+        archive = Archive.open(dest, create=False)
+        done = True
     except OSError as exc:
         raise _os_error(exc, dest) from exc
     finally:
-        for path in placed:  # a failed import leaves the destination as empty as it was
-            shutil.rmtree(path, ignore_errors=True)
         shutil.rmtree(staging, ignore_errors=True)
-    return Archive.open(dest, create=False)
+        if not done:  # a refused or failed import leaves DEST as it was
+            for name in (STORE_DIR, TRANSCRIPTS_DIR):
+                shutil.rmtree(dest / name, ignore_errors=True)
+            if created:
+                with contextlib.suppress(OSError):
+                    dest.rmdir()
+    return archive
+
+
+def _unpack(file: Path, staging: Path, listed: dict[str, dict[str, Any]]) -> None:
+    """Write every listed member below ``staging``, checking each checksum again."""
+    base = staging.resolve()
+    with _open_tar(file) as tar:
+        members = _members(tar, file)
+        for rel in sorted(listed):
+            target = (staging / rel).resolve()
+            if not target.is_relative_to(base):  # belt and braces over _safe_relpath
+                raise PortableArchiveError(f"refusing '{rel}': outside the destination")
+            target.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o666)
+            with open(fd, "wb") as out:
+                digest, _size = _hash_stream(_read_member(tar, members[rel], file), out)
+                out.flush()
+                os.fsync(out.fileno())
+            if digest != listed[rel]["sha256"]:  # the file changed since verification
+                raise PortableArchiveError(
+                    f"checksum mismatch for {rel} while unpacking", path=str(file)
+                )

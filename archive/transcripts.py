@@ -20,14 +20,12 @@ from pathlib import Path
 
 from tapelog.archive.errors import StoreError
 from tapelog.archive.models import Correction
+
+# Ids become paths in one place (archive.paths); re-exported for the callers here.
+from tapelog.archive.paths import TRANSCRIPTS_DIR as TRANSCRIPTS_DIR
+from tapelog.archive.paths import transcript_path as transcript_path
 from tapelog.archive.store import _os_error, atomic_write_text
 from tapelog.transcribe.types import Segment, Word
-
-TRANSCRIPTS_DIR = "transcripts"
-
-
-def transcript_path(root: Path, media_id: str, transcript_id: str) -> Path:
-    return Path(root) / TRANSCRIPTS_DIR / media_id / f"{transcript_id}.jsonl"
 
 
 def _good_lines(raw: bytes) -> tuple[list[dict], int]:
