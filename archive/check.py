@@ -19,12 +19,12 @@ store files parse at all (a corrupt store cannot be opened) and then opens it.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from tapelog.archive.atomic import temp_pid
 from tapelog.archive.errors import TapelogError
 from tapelog.archive.paths import is_safe_id, shown_id, unsafe_fields
 from tapelog.archive.search import index_signature
@@ -39,7 +39,6 @@ WARNING = "warning"
 
 # Whisper's last segment may run a little past the decoded audio; containers round.
 DURATION_SLACK_S = 1.0
-_TMP_RE = re.compile(r"\.tmp-(\d+)-\d+$")
 
 
 @dataclass
@@ -120,8 +119,8 @@ def _leftover_temp_files(root: Path) -> list[Problem]:
         if not folder.is_dir():
             continue
         for path in folder.rglob(".*.tmp-*"):
-            m = _TMP_RE.search(path.name)
-            if m and not pid_alive(int(m.group(1))):
+            pid = temp_pid(path.name)
+            if pid is not None and not pid_alive(pid):
                 found.append(path)
     for extra in (root / f".{STORE_DIR}.restoring",):
         if extra.exists():

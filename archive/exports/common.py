@@ -12,13 +12,12 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import os
-import tempfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from tapelog.archive import atomic
 from tapelog.archive.errors import ExportError, UsageError
 from tapelog.archive.exports.textsafe import clean
 from tapelog.archive.models import MediaRecord
@@ -67,24 +66,19 @@ DEFAULT_RATE = FrameRate(25)
 # -- writing -----------------------------------------------------------------------
 
 
-def _read_umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
-# Read once at import: os.umask can only be read by setting it, which is not thread-safe
-# once the TUI's workers run. mkstemp makes 0600 files; an editor's EDL or clip on shared
-# storage must be as readable as any file they save (0644 under the usual umask 022).
-_FILE_MODE = 0o666 & ~_read_umask()
+# An editor's EDL or clip on shared storage must be as readable as any file they save
+# (0644 under the usual umask 022); overwriting keeps the old file's mode.
+_FILE_MODE = atomic.DEFAULT_MODE
 
 
 @contextlib.contextmanager
 def atomic_path(path: str | Path) -> Iterator[Path]:
     """Yield a temp path next to ``path``; on success it replaces ``path`` in one step.
 
-    The temp file sits in the target folder so ``os.replace`` is a rename on the same
-    file system; on any error it is removed and the old file (if any) is untouched.
+    The temp file is created exclusively (``archive.atomic``: a random name, never
+    through a link planted in a shared folder) and keeps the target's extension, so
+    ffmpeg and the docx writer pick the right format. On any error it is removed and
+    the old file (if any) is untouched.
     """
     target = Path(path).expanduser()
     folder = target.parent if str(target.parent) else Path(".")
@@ -93,28 +87,10 @@ def atomic_path(path: str | Path) -> Iterator[Path]:
     if not folder.is_dir():
         raise ExportError(f"folder {folder} does not exist", path=str(target))
     try:
-        fd, tmp_name = tempfile.mkstemp(
-            prefix=f".{target.name}.", suffix=f".part{target.suffix}", dir=folder
-        )
-    except OSError as exc:
-        raise ExportError(f"cannot write here ({exc.strerror or exc})", path=str(target)) from None
-    os.close(fd)
-    tmp = Path(tmp_name)
-    try:
-        yield tmp
-        with open(tmp, "rb+") as fh:
-            os.fsync(fh.fileno())
-        try:
-            mode = target.stat().st_mode & 0o7777  # overwriting keeps the file's mode
-        except FileNotFoundError:
-            mode = _FILE_MODE
-        os.chmod(tmp, mode)
-        os.replace(tmp, target)
+        with atomic.atomic_output(target, suffix=f".part{target.suffix}") as tmp:
+            yield tmp
     except OSError as exc:
         raise ExportError(f"cannot write ({exc.strerror or exc})", path=str(target)) from None
-    finally:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
 
 
 def write_text(path: str | Path, text: str) -> Path:
