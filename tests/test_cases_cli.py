@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 from pathlib import Path
 
 import pytest
@@ -141,21 +140,18 @@ def test_unreadable_file_writes_nothing(archive, tmp_path):
         C.get_case(archive, "C-1")
 
 
-def test_ten_thousand_cases_import_and_link_in_reasonable_time(archive, tmp_path):
+def test_ten_thousand_cases_import_and_the_name_index_is_built_once(archive, tmp_path):
+    """Behaviour only: import and linking times are measured in bench/ (BENCHMARKS.md)."""
     p = tmp_path / "many.json"
     p.write_text(json.dumps({"cases": [c.to_dict() for c in generate_cases(10_000)]}))
-    t0 = time.perf_counter()
     report = C.import_cases(archive, p)
-    t1 = time.perf_counter()
     again = C.import_cases(archive, p)
-    t2 = time.perf_counter()
     assert len(report.added) == 10_000 and len(again.unchanged) == 10_000
     assert len(C.list_cases(archive)) == 10_000
-    assert t1 - t0 < 10 and t2 - t1 < 10, (t1 - t0, t2 - t1)
-    C.name_index(archive)  # builds once, then cached until the cases change
-    t3 = time.perf_counter()
-    assert C.name_index(archive) is C.name_index(archive)
-    assert time.perf_counter() - t3 < 0.05
+    first = C.name_index(archive)  # builds once, then cached until the cases change
+    assert C.name_index(archive) is first
+    C.import_cases(archive, p)  # unchanged cases: the store is not rewritten
+    assert C.name_index(archive) is first
 
 
 # -- themes and tags -------------------------------------------------------------------

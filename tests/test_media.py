@@ -275,10 +275,8 @@ def _bad_inputs(tmp: Path) -> dict[str, tuple[Path, str]]:
 def test_bad_inputs_raise_media_error_naming_the_file(tmp_path: Path, kind: str):
     path, reason = _bad_inputs(tmp_path)[kind]
     for call in (probe, load_audio, channel_envelopes):
-        start = time.monotonic()
         with pytest.raises(MediaError, match=reason) as e:
             call(path)
-        assert time.monotonic() - start < 5
         assert str(path) in str(e.value) and e.value.path == str(path)
         assert "\n" not in str(e.value)
 

@@ -188,12 +188,32 @@ def _assert_whole(root: Path, ledger: Ledger, kill_no: int) -> None:
         a.close()
 
 
+def _wait_for_an_ack(acks: Path, exited) -> None:
+    """Until the writer has acknowledged a write (or reported a bug: the ledger fails).
+
+    The 600 s cap only keeps a broken writer from hanging the suite; it is not a limit
+    on how fast anything must be.
+    """
+    give_up = time.monotonic() + 600
+    while time.monotonic() < give_up:
+        raw = acks.read_bytes() if acks.exists() else b""
+        if any(line[:2] in (b"A\t", b"E\t") for line in raw.splitlines(keepends=True)
+               if line.endswith(b"\n")):  # fmt: skip
+            return
+        assert exited() is None, "the writer exited before acknowledging anything"
+        time.sleep(0.005)
+    pytest.fail(f"no acknowledged write in {acks} after 600 s")
+
+
 @pytest.mark.slow
 def test_sigkill_at_random_moments_loses_no_acknowledged_write(tmp_path: Path) -> None:
-    """200 writers killed 20-300 ms into their work; after each, a restart finds it whole.
+    """200 writers killed at random moments; after each, a restart finds it whole.
 
     Every 20th writer is a fresh interpreter (``crash_worker.py run``), the others come
-    from a fork server so that start-up does not eat the time budget.
+    from a fork server. Odd writers are killed 20-300 ms after they start (whatever they
+    reached); even ones only once they have acknowledged a write, then 0-100 ms later:
+    so half of the kills land while work is going on however busy the machine is (a
+    wall-clock delay alone landed before the first write when the machine was loaded).
     """
     root, media, ack_dir = tmp_path / "archive", tmp_path / "media", tmp_path / "acks"
     ack_dir.mkdir()
@@ -205,7 +225,8 @@ def test_sigkill_at_random_moments_loses_no_acknowledged_write(tmp_path: Path) -
     try:
         for n in range(KILLS):
             acks = ack_dir / f"{n}.log"
-            delay = rng.uniform(0.020, 0.300)
+            after_work = n % 2 == 0
+            delay = rng.uniform(0.0, 0.100) if after_work else rng.uniform(0.020, 0.300)
             if n % 20 == 19:
                 p = subprocess.Popen(
                     [sys.executable, str(WORKER), "run", str(n), str(root), str(media), str(acks)],
@@ -214,11 +235,15 @@ def test_sigkill_at_random_moments_loses_no_acknowledged_write(tmp_path: Path) -
                     cwd=str(REPO),
                 )
                 assert p.stdout is not None and p.stdout.readline().strip() == "ready"
+                if after_work:
+                    _wait_for_an_ack(acks, p.poll)
                 time.sleep(delay)
                 p.send_signal(signal.SIGKILL)
                 killed = p.wait(timeout=10) == -signal.SIGKILL
             else:
                 pid = server.fork(n, root, media, acks)
+                if after_work:
+                    _wait_for_an_ack(acks, lambda pid=pid: None)
                 time.sleep(delay)
                 os.kill(pid, signal.SIGKILL)
                 killed = os.WIFSIGNALED(server.reap(pid))
@@ -226,6 +251,7 @@ def test_sigkill_at_random_moments_loses_no_acknowledged_write(tmp_path: Path) -
             ledger.read(acks)  # first: a writer that died of a bug says why here
             assert killed, f"writer {n} exited by itself"
             killed_mid_write += ledger.acks > before
+            assert ledger.acks > before or not after_work, f"writer {n} acknowledged nothing"
             _assert_whole(root, ledger, n)
     finally:
         server.close()
@@ -236,8 +262,8 @@ def test_sigkill_at_random_moments_loses_no_acknowledged_write(tmp_path: Path) -
         f"{len(ledger.corr)} corrections, {len(ledger.tags)} tag+link+case commits, "
         f"{len(ledger.cases)} case records imported)"
     )
-    # The kills must land while work is going on, not only before the first write.
-    assert killed_mid_write > KILLS // 2
+    # The kills landed while work was going on, not only before the first write.
+    assert killed_mid_write >= KILLS // 2
     assert len(ledger.tdone) > 5 and len(ledger.corr) > 10 and len(ledger.tags) > 10
     assert ledger.seg_end and ledger.speakers
 
@@ -695,25 +721,24 @@ def test_hung_lock_holder_times_out_cleanly_and_a_killed_one_frees_the_lock(
     try:
         assert holder.stdout.readline().strip() == "locked"
         monkeypatch.setenv("TAPELOG_LOCK_TIMEOUT", "1.5")
-        started = time.monotonic()
-        proc = run_cli("correct", "m1", "0", "0.5", "while hung", archive=small_archive, timeout=30)
-        waited = time.monotonic() - started
+        # A hung holder never lets go: only the configured timeout can end the wait.
+        proc = run_cli("correct", "m1", "0", "0.5", "while hung", archive=small_archive)
         assert proc.returncode == 1 and "Traceback" not in proc.stderr
         assert "another tapelog process" in proc.stderr and len(proc.stderr.splitlines()) == 1
-        assert waited < 10
+        assert "for over 2 s" in proc.stderr  # the 1.5 s it was given, not the default 30
         with pytest.raises(LockTimeoutError):
             Store(small_archive).transaction(timeout=0.5).__enter__()
     finally:
         holder.kill()
         holder.wait(timeout=10)
-    monkeypatch.setenv("TAPELOG_LOCK_TIMEOUT", "5")
-    started = time.monotonic()
+    # No waiting at all: the dead holder's lock went with it, so one try succeeds.
+    monkeypatch.setenv("TAPELOG_LOCK_TIMEOUT", "0")
     proc = run_cli("correct", "m1", "0", "0.5", "after the kill", archive=small_archive)
     assert proc.returncode == 0, proc.stderr
-    assert time.monotonic() - started < 4  # the dead holder's lock went with it
     ids = {d["id"] for d in Store(small_archive).table("tags").all()}
     assert "never-committed" not in ids
-    assert run_cli("check", archive=small_archive).returncode in (0, 1)
+    proc = run_cli("check", archive=small_archive)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
     assert not errors(check_root(small_archive))
 
 
