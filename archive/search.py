@@ -14,6 +14,7 @@ from tapelog.archive.errors import UsageError
 from tapelog.archive.index import IndexRow, RawHit
 from tapelog.archive.library import _id_key
 from tapelog.archive.models import STATUS_PARTIAL, MediaRecord
+from tapelog.archive.paths import is_safe_id, transcript_file
 from tapelog.archive.progress import ProgressCallback, ProgressEvent, report
 from tapelog.archive.sensitivity import sensitive_map
 
@@ -78,7 +79,9 @@ def index_signature(archive: Archive, media: MediaRecord, corr_sig: str) -> str 
     if tid is None:
         return None
     # A plain string path: pathlib costs 25 us a file, a quarter second at 10,000.
-    file = os.path.join(archive._transcripts_root, media.id, f"{tid}.jsonl")
+    if not (is_safe_id(media.id) and is_safe_id(tid)):
+        return None  # a hostile or damaged record: never looked up; `check` names it
+    file = transcript_file(archive._transcripts_root, media.id, tid)
     try:
         st = os.stat(file)
     except FileNotFoundError:

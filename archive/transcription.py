@@ -10,6 +10,7 @@ from tapelog.archive.corrections import latest_partial
 from tapelog.archive.errors import NoAudioError
 from tapelog.archive.library import now_iso
 from tapelog.archive.models import STATUS_DONE, STATUS_FAILED, STATUS_PARTIAL, TranscriptRecord
+from tapelog.archive.paths import writable_transcript_path
 from tapelog.archive.progress import (
     Cancelled,
     CancelToken,
@@ -17,7 +18,7 @@ from tapelog.archive.progress import (
     ProgressEvent,
     report,
 )
-from tapelog.archive.transcripts import SegmentWriter, transcript_path, write_segments
+from tapelog.archive.transcripts import SegmentWriter, write_segments
 from tapelog.transcribe.types import TranscribeOptions
 from tinydb import Query
 
@@ -107,7 +108,8 @@ def transcribe(
             if fresh.transcript_status != STATUS_DONE:
                 fresh.transcript_status = STATUS_PARTIAL
                 archive.store.table("media").upsert(fresh.to_dict(), Q.id == media_id)
-    file = transcript_path(archive.root, media_id, record.id)
+    # Checked before anything is created: ids from the store, links on the way.
+    file = writable_transcript_path(archive.root, media_id, record.id)
     writer = SegmentWriter(file)
     try:
         done = list(writer.existing)
