@@ -25,6 +25,7 @@ from tapelog.archive.errors import FFmpegNotFoundError, MediaError, NoAudioError
 from tapelog.archive.progress import CancelToken, ProgressCallback, ProgressEvent, report
 from tapelog.media.ffmpeg_bin import ffmpeg_exe
 from tapelog.media.info import MediaInfo
+from tapelog.media.local import LOCAL_ONLY, local_url
 from tapelog.media.probe import probe
 
 READ_SIZE = 1 << 16
@@ -227,7 +228,7 @@ def _decode(
     if seconds is not None:
         kwargs["t"] = f"{seconds:.3f}"
     inputs: dict[str, object] = {"ss": f"{offset:.3f}"} if offset > 0 else {}
-    return ffmpeg.input(_file_url(path), **inputs)["a:0"].output(
+    return ffmpeg.input(local_url(path), **inputs, **LOCAL_ONLY)["a:0"].output(
         "pipe:1",
         format="s16le",
         acodec="pcm_s16le",
@@ -235,11 +236,6 @@ def _decode(
         ar=sample_rate,
         **kwargs,
     )
-
-
-def _file_url(path: str | os.PathLike[str]) -> str:
-    """Absolute ``file:`` URL so names with ``:`` or a leading ``-`` are never misread."""
-    return "file:" + os.path.abspath(os.fspath(path))
 
 
 def _extract(
@@ -254,11 +250,11 @@ def _extract(
     cancel: CancelToken | None,
 ) -> float:
     """Run ffmpeg from ``path`` into the temp file ``tmp``; returns seconds done."""
-    src = ffmpeg.input(_file_url(path))["a:0"]
+    src = ffmpeg.input(local_url(path), **LOCAL_ONLY)["a:0"]
     af = _mono_filter(info, channel)
     kwargs = {"af": af} if af else {}
     out = src.output(
-        _file_url(tmp),
+        local_url(tmp),
         format="wav",
         acodec="pcm_s16le",
         ac=1,

@@ -19,6 +19,7 @@ from pathlib import Path
 import av
 from tapelog.archive.errors import MediaError
 from tapelog.media.info import AudioStreamInfo, MediaInfo
+from tapelog.media.local import LOCAL_ONLY, local_url
 
 # Exact rates a camera records at; a measured average that is within 0.05% of one of these
 # is snapped to it so timecode arithmetic uses 30000/1001 rather than 2997/100.
@@ -77,7 +78,10 @@ def probe(path: str | os.PathLike[str]) -> MediaInfo:
     name = str(path)
     size = _check_file(p, name)
     try:
-        container = av.open(str(p), mode="r", metadata_errors="replace")
+        # Never a URL: see media.local (a camera file named "http:..." stays a file).
+        container = av.open(
+            local_url(p), mode="r", metadata_errors="replace", options=dict(LOCAL_ONLY)
+        )
     except PermissionError:
         raise MediaError("permission denied", path=name) from None
     except FileNotFoundError:

@@ -38,6 +38,7 @@ from tapelog.archive.exports.common import (
 )
 from tapelog.archive.models import MediaRecord
 from tapelog.archive.progress import CancelToken, ProgressCallback, ProgressEvent, report
+from tapelog.media.local import LOCAL_ONLY, local_url
 from tapelog.media.timecode import source_timecode
 
 if TYPE_CHECKING:
@@ -103,7 +104,9 @@ def clip_command(
     if not info.has_video and not info.has_audio:
         raise ExportError("has neither audio nor video to cut", path=media.path)
     # Input seeking (-ss before -i) is frame-exact when re-encoding.
-    stream = ffmpeg.input(str(source), ss=f"{cut_in:.6f}", t=f"{cut_out - cut_in:.6f}")
+    stream = ffmpeg.input(
+        local_url(source), ss=f"{cut_in:.6f}", t=f"{cut_out - cut_in:.6f}", **LOCAL_ONLY
+    )
     out_opts: dict[str, object] = {"map_metadata": 0}
     parts = []
     if not audio_only:
@@ -128,7 +131,7 @@ def clip_command(
            ".m4a": "ipod", ".aac": "adts", ".mp3": "mp3", ".flac": "flac"}.get(ext)  # fmt: skip
     if fmt:
         out_opts["format"] = fmt
-    out = ffmpeg.output(*parts, str(dest), **out_opts)
+    out = ffmpeg.output(*parts, local_url(dest), **out_opts)
     args = ffmpeg.compile(
         out.global_args("-hide_banner", "-nostdin", "-loglevel", "error", "-progress", "pipe:1"),
         cmd=ffmpeg_exe(),
