@@ -12,10 +12,13 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import json
+import os
+from collections.abc import Iterator
 from dataclasses import dataclass, fields
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from tapelog.archive.errors import ImportFormatError, NotFoundError
 from tapelog.archive.models import SENSITIVE_FLAGS, Case, Person
@@ -25,6 +28,13 @@ LIST_FIELDS = {"aliases", "parents", "cases", "flags"}
 CASE_FIELDS = [f.name for f in fields(Case) if f.name != "extra"]
 PERSON_FIELDS = [f.name for f in fields(Person) if f.name != "extra"]
 ID_FIELD = {"cases": "case_id", "people": "person_id"}
+
+# A sheet is read before anything is written, so what it may hold is bounded: 200,000
+# records is twenty times the largest case list measured (bench/); a CSV is streamed
+# row by row, a JSON file (which cannot be) must be small enough to parse whole.
+MAX_ROWS = 200_000
+MAX_CSV_BYTES = 256 << 20
+MAX_JSON_BYTES = 64 << 20
 
 
 @dataclass
@@ -157,12 +167,17 @@ def _build(
 
 
 def _read_csv(
-    text: str, path: str, kind: str | None, present: dict[str, set[str]] | None = None
+    lines: Iterator[str], path: str, kind: str | None, present: dict[str, set[str]] | None = None
 ) -> tuple[str, list[Case | Person], list[ImportProblem]]:
-    lines = text.splitlines()
-    header = next((ln for ln in lines if ln.strip()), "")
+    """Rows from a stream of lines: the file is never held whole in memory."""
+    head: list[str] = []
+    for ln in lines:  # blank lines before the header, then the header itself
+        head.append(ln)
+        if ln.strip():
+            break
+    header = head[-1] if head else ""
     delim = max(",;\t", key=lambda d: (header.count(d), d == ","))
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delim)
+    reader = csv.reader(itertools.chain(head, lines), delimiter=delim)
     try:
         columns = [_norm_header(c) for c in next(reader)]
     except (StopIteration, csv.Error) as exc:
@@ -189,6 +204,8 @@ def _read_csv(
         if len(cells) > len(columns):
             problems.append(ImportProblem(where, f"{len(cells)} cells but {len(columns)} columns"))
             continue
+        if len(records) + len(problems) >= MAX_ROWS:
+            raise _too_big(path, f"more than {MAX_ROWS:,} rows")
         row = dict(zip(columns, cells, strict=False))
         known = CASE_FIELDS if kind == "cases" else PERSON_FIELDS
         torn = [k for k, v in row.items() if k in known and k != "notes" and "\n" in v]
@@ -220,6 +237,12 @@ def _read_json(
         raise ImportFormatError(
             f"invalid JSON at line {exc.lineno}: {exc.msg}", path=path
         ) from None
+    except RecursionError:
+        raise ImportFormatError(
+            "JSON nested too deeply to be a sheet of records", path=path
+        ) from None
+    except ValueError as exc:  # a number of more than 4,300 digits, and the like
+        raise ImportFormatError(f"unreadable JSON ({str(exc)[:80]})", path=path) from None
     if isinstance(data, dict):
         keys = [k for k in ("cases", "people") if isinstance(data.get(k), list)]
         if kind is not None and kind in keys:
@@ -236,6 +259,8 @@ def _read_json(
         raise ImportFormatError("expected a JSON list of records", path=path)
     if not data:
         raise ImportFormatError("the file holds no records", path=path)
+    if len(data) > MAX_ROWS:
+        raise _too_big(path, f"{len(data):,} records")
     columns = sorted(
         {_norm_header(str(k)) for item in data if isinstance(item, dict) for k in item}
     )
@@ -268,18 +293,59 @@ def read_records(
     """
     p = Path(path)
     try:
-        raw = p.read_bytes()
+        with open(p, "rb") as fh:
+            size = os.fstat(fh.fileno()).st_size
+            head = fh.read(8192)
+            stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+            if p.suffix.lower() == ".json" or stripped[:1] in (b"[", b"{"):
+                if size > MAX_JSON_BYTES:
+                    raise _too_big(str(p), f"{size:,} bytes of JSON")
+                text = _decode(head + fh.read(), str(p))
+                return _read_json(text, str(p), kind, present)
+            if size > MAX_CSV_BYTES:
+                raise _too_big(str(p), f"{size:,} bytes")
+            fh.seek(0)
+            return _read_csv(_text_lines(fh, head, size, str(p)), str(p), kind, present)
     except FileNotFoundError:
         raise NotFoundError("no such file", path=str(p)) from None
     except IsADirectoryError:
         raise ImportFormatError("is a directory, not a CSV or JSON file", path=str(p)) from None
     except OSError as exc:
         raise ImportFormatError(f"cannot read ({exc.strerror})", path=str(p)) from None
-    text = _decode(raw, str(p))
-    stripped = text.lstrip()
-    if p.suffix.lower() == ".json" or stripped[:1] in ("[", "{"):
-        return _read_json(text, str(p), kind, present)
-    return _read_csv(text, str(p), kind, present)
+
+
+def _text_lines(fh: IO[bytes], head: bytes, size: int, path: str) -> Iterator[str]:
+    """The file's lines as text, decoded as they are read (encoding chosen from its head)."""
+    if not head.strip() and size <= len(head):
+        raise ImportFormatError("the file is empty", path=path)
+    utf16 = head.startswith((b"\xff\xfe", b"\xfe\xff"))
+    if not utf16 and b"\x00" in head:
+        raise ImportFormatError(
+            "this is a binary file, not CSV or JSON text (is it an .xlsx? save it as CSV)",
+            path=path,
+        )
+    stream = io.TextIOWrapper(fh, encoding="utf-16" if utf16 else "utf-8-sig", newline="")
+    return _decoded(stream, "UTF-16" if utf16 else "UTF-8", path)
+
+
+def _decoded(stream: io.TextIOWrapper, encoding: str, path: str) -> Iterator[str]:
+    try:
+        yield from stream
+    except UnicodeDecodeError as exc:
+        raise ImportFormatError(
+            f"the file is not {encoding} (byte 0x{exc.object[exc.start]:02x}); "
+            "in Excel use Save As > 'CSV UTF-8 (Comma delimited)'",
+            path=path,
+        ) from None
+
+
+def _too_big(path: str, what: str) -> ImportFormatError:
+    return ImportFormatError(
+        f"too big for a sheet of records ({what}; tapelog reads at most {MAX_ROWS:,} rows, "
+        f"{MAX_CSV_BYTES >> 20} MB of CSV or {MAX_JSON_BYTES >> 20} MB of JSON): "
+        "split it into several files",
+        path=path,
+    )
 
 
 def read_cases(path: str | Path) -> tuple[list[Case], list[ImportProblem]]:
