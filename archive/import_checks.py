@@ -123,3 +123,31 @@ def _records(path: Path, name: str, file: Path) -> list[dict[str, Any]]:
                     "the schema version is not a number; nothing was imported", path=str(file)
                 )
     return list(data.values())
+
+
+# Settings that name a program or a place on the machine that wrote the archive. A
+# player setting is a command line tapelog runs when someone presses Play: from another
+# crew's file it would run their command here. A model setting may name a folder or a
+# hub repository (a download). Both are dropped on import unless harmless.
+def drop_machine_settings(store_dir: Path) -> list[str]:
+    """Remove such settings from the unpacked meta table; returns what was dropped."""
+    from tapelog.archive.atomic import write_bytes
+    from tapelog.transcribe.models import OFFLINE_MODELS
+
+    path = store_dir / "meta.json"
+    if not path.is_file():
+        return []
+    meta = json.loads(path.read_text(encoding="utf-8"))
+    dropped: list[str] = []
+    for key, doc in list(meta.items()):
+        name = str(doc.get("key", ""))
+        value = doc.get("value")
+        harmless = name.startswith("setting:model") and value in OFFLINE_MODELS
+        if name in ("setting:player", "setting:model", "setting:model_multilingual") and not (
+            harmless or value in ("", None)
+        ):
+            dropped.append(f"{name.removeprefix('setting:')}={shown_id(value)}")
+            del meta[key]
+    if dropped:
+        write_bytes(path, json.dumps(meta, ensure_ascii=False).encode("utf-8"), mode_like=path)
+    return dropped

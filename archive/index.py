@@ -31,7 +31,7 @@ from pathlib import Path
 import numpy as np
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import JaroWinkler
-from tapelog.archive.errors import UsageError
+from tapelog.archive.errors import StoreError, UsageError
 from tapelog.archive.matchspan import MatchSpan, best_window, locate, phrase_at
 from tapelog.archive.searchtext import (
     analyse,
@@ -146,6 +146,19 @@ CREATE TABLE IF NOT EXISTS info (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
 
 
+@contextlib.contextmanager
+def _written(path: Path):
+    """SQLite's write errors (disk full, read-only file) as the project's one-line error."""
+    try:
+        yield
+    except sqlite3.OperationalError as exc:
+        raise StoreError(
+            f"the search index cannot be written ({exc}); searches still read the store, "
+            "free some space and run `tapelog reindex`",
+            path=str(path),
+        ) from None
+
+
 class SearchIndex:
     """One SQLite FTS5 file; safe to use from several threads (one connection, locked)."""
 
@@ -201,6 +214,20 @@ class SearchIndex:
         conn.execute("SELECT count(*) FROM state").fetchone()
         return conn
 
+    def ensure_saved(self) -> None:
+        """Raise unless the index lives in its file (it fell back to memory: full disk).
+
+        ``reindex`` must not say it re-indexed when nothing of it reached the disk.
+        """
+        with self._lock:
+            self._connect()
+            if self.read_only:
+                raise StoreError(
+                    "the search index could not be saved (disk full or read-only archive); "
+                    "searches still work, rebuilding it in memory each time",
+                    path=str(self.path),
+                )
+
     def close(self) -> None:
         with self._lock:
             if self._conn is not None:
@@ -221,7 +248,7 @@ class SearchIndex:
         between the old and new rows, so a new transcript does not make the next fuzzy
         search re-read the whole index (4 s at 10,000 hours).
         """
-        with self._lock:
+        with self._lock, _written(self.path):
             conn = self._connect()
             with conn:
                 old = self._media_terms(conn, media_id)
@@ -262,7 +289,7 @@ class SearchIndex:
             self._vocab = None
 
     def remove_media(self, media_id: str) -> None:
-        with self._lock:
+        with self._lock, _written(self.path):
             conn = self._connect()
             with conn:
                 old = self._media_terms(conn, media_id)

@@ -6,6 +6,7 @@ any name or folder) is not added twice, and a moved file is found again by finge
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -90,6 +91,20 @@ def expand_paths(
     return out
 
 
+CHANGED_WHILE_READ = (
+    "the file changed while it was read (still being copied?); nothing was recorded: "
+    "import it again when it is complete"
+)
+
+
+def _stat_sig(path: Path) -> tuple[int, int] | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (st.st_size, st.st_mtime_ns)
+
+
 def import_paths(
     archive: Archive,
     paths: Sequence[str | Path],
@@ -115,10 +130,16 @@ def import_paths(
         report(progress, ProgressEvent("import", n, len(files), "files", str(path)))
         shown = str(path)
         try:
+            before = _stat_sig(path)
             info = probe(path)
             fp = fingerprint(path)
         except TapelogError as exc:
             results.append(ImportResult(shown, "failed", error=str(exc)))
+            continue
+        if _stat_sig(path) != before:
+            # Still being copied or recorded: its length, duration and fingerprint are
+            # of a half file, and would stay so in the archive.
+            results.append(ImportResult(shown, "failed", error=CHANGED_WHILE_READ))
             continue
         abspath = str(path.resolve())
         with archive.store.transaction():

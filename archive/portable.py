@@ -32,7 +32,12 @@ from typing import IO, TYPE_CHECKING, Any
 
 from tapelog.archive import atomic
 from tapelog.archive.errors import StoreError, UsageError
-from tapelog.archive.import_checks import check_free_space, check_sizes, check_store_tables
+from tapelog.archive.import_checks import (
+    check_free_space,
+    check_sizes,
+    check_store_tables,
+    drop_machine_settings,
+)
 from tapelog.archive.paths import is_safe_id
 from tapelog.archive.store import STORE_DIR, Store, _fsync_dir, _os_error
 from tapelog.archive.transcripts import TRANSCRIPTS_DIR
@@ -308,6 +313,11 @@ def verify_export(file: str | Path) -> dict[str, Any]:
 
 def import_archive(file: str | Path, dest_dir: str | Path) -> Archive:
     """Unpack an export into an empty ``dest_dir`` after verifying it; returns it opened."""
+    return import_archive_noted(file, dest_dir)[0]
+
+
+def import_archive_noted(file: str | Path, dest_dir: str | Path) -> tuple[Archive, list[str]]:
+    """``import_archive``, and the settings it dropped (``player=...``) to tell the user."""
     from tapelog.archive.service import Archive
 
     file = Path(file).expanduser()
@@ -333,6 +343,7 @@ def import_archive(file: str | Path, dest_dir: str | Path) -> Archive:
         _unpack(file, staging, listed)
         (staging / STORE_DIR).mkdir(exist_ok=True)
         check_store_tables(staging / STORE_DIR, file)
+        dropped = drop_machine_settings(staging / STORE_DIR)
         # Transcripts first, the store last: only a complete import looks like an archive.
         if (staging / TRANSCRIPTS_DIR).is_dir():
             os.replace(staging / TRANSCRIPTS_DIR, dest / TRANSCRIPTS_DIR)
@@ -350,7 +361,7 @@ def import_archive(file: str | Path, dest_dir: str | Path) -> Archive:
             if created:
                 with contextlib.suppress(OSError):
                     dest.rmdir()
-    return archive
+    return archive, dropped
 
 
 def _unpack(file: Path, staging: Path, listed: dict[str, dict[str, Any]]) -> None:

@@ -77,6 +77,7 @@ def reindex_cmd(ctx: click.Context) -> None:
     progress = StderrProgress("index")
     n = archive.sync_index(force=True, progress=progress)
     progress.finish()
+    archive.index.ensure_saved()  # not "re-indexed" when it only reached memory
     click.echo(f"re-indexed {n} media file(s), {archive.index.count()} segments")
 
 
@@ -154,18 +155,30 @@ def archive_import_cmd(ctx: click.Context, file: str, dest: str, as_json: bool) 
     """Verify FILE (every checksum) and unpack it into the empty folder DEST."""
     from pathlib import Path
 
-    from tapelog.archive.portable import import_archive
+    from tapelog.archive.portable import import_archive_noted
 
-    archive = import_archive(file, dest)
+    archive, dropped = import_archive_noted(file, dest)
     try:
         media = archive.list_media()
         missing = [m.id for m in media if not Path(m.path).exists()]
     finally:
         archive.close()
-    data = {"archive": str(archive.root), "media": len(media), "missing_media_files": missing}
+    data = {
+        "archive": str(archive.root),
+        "media": len(media),
+        "missing_media_files": missing,
+        "dropped_settings": dropped,
+    }
 
     def text() -> None:
         click.echo(f"imported {len(media)} media into {archive.root}")
+        if dropped:
+            click.echo(
+                f"not imported: the setting(s) {', '.join(dropped)} (a player command or "
+                "model from another machine never runs here; set your own with "
+                "`tapelog config`)",
+                err=True,
+            )
         if missing:
             click.echo(
                 f"{len(missing)} media file(s) are not at their old paths; run "
