@@ -20,6 +20,7 @@ from typing import Any
 
 from tapelog.archive.errors import StoreError
 from tapelog.archive.paths import shown_id, unsafe_fields
+from tapelog.archive.record_types import record_problem
 from tapelog.archive.store import SCHEMA_VERSION, TABLES, _schema_version
 
 # gzip of real store tables and transcripts shrinks them 5-15 times; a file that claims
@@ -114,6 +115,13 @@ def _records(path: Path, name: str, file: Path) -> list[dict[str, Any]]:
             raise ImportRefusedError(
                 f"store table '{name}' has an entry '{shown_id(key)}' that is not a record; "
                 "nothing was imported",
+                path=str(file),
+            )
+        reason = record_problem(name, doc)
+        if reason:
+            raise ImportRefusedError(
+                f"store table '{name}' record {shown_id(key)} is not a valid record "
+                f"({shown_id(reason)}); nothing was imported",
                 path=str(file),
             )
     if name == "meta":
