@@ -387,6 +387,7 @@ def test_read_only_archive_reads_searches_and_checks_but_refuses_writes(
     mid = a.import_paths([MEDIA / "silence.wav"])[0].id
     a.transcribe(mid, fake_engine)
     assert a.search("line at")
+    assert a.store.backup_now() is not None
     a.close()
     before = _snapshot(root)
     assert subprocess.run(["mount", "-o", "remount,ro", str(tmpfs)]).returncode == 0
@@ -404,6 +405,9 @@ def test_read_only_archive_reads_searches_and_checks_but_refuses_writes(
     assert not errors(check_root(root))
     proc = run_cli("speakers", "rename", "CH1", "Liu", "--media", mid, archive=root)
     assert proc.returncode == 1 and "read-only" in proc.stderr and "Traceback" not in proc.stderr
+    proc = run_cli("restore", archive=root)  # was a 51-line traceback
+    assert proc.returncode == 1 and "read-only" in proc.stderr and "Traceback" not in proc.stderr
+    assert proc.stderr.count("\n") == 1, proc.stderr
     ro.close()
     assert _snapshot(root) == before
 
