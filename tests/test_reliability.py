@@ -188,8 +188,10 @@ def _assert_whole(root: Path, ledger: Ledger, kill_no: int) -> None:
         a.close()
 
 
-def _wait_for_an_ack(acks: Path, exited) -> None:
-    """Until the writer has acknowledged a write (or reported a bug: the ledger fails).
+def _wait_for_an_ack(acks: Path, exited, kind: str) -> None:
+    """Until the writer has acknowledged a write of ``kind`` (or reported a bug).
+
+    Its work is a random mix that goes on until it is killed, so every kind comes.
 
     The 600 s cap only keeps a broken writer from hanging the suite; it is not a limit
     on how fast anything must be.
@@ -197,12 +199,12 @@ def _wait_for_an_ack(acks: Path, exited) -> None:
     give_up = time.monotonic() + 600
     while time.monotonic() < give_up:
         raw = acks.read_bytes() if acks.exists() else b""
-        if any(line[:2] in (b"A\t", b"E\t") for line in raw.splitlines(keepends=True)
-               if line.endswith(b"\n")):  # fmt: skip
+        lines = [ln for ln in raw.splitlines(keepends=True) if ln.endswith(b"\n")]
+        if any(ln.startswith((b"E\t", f"A\t{kind}\t".encode())) for ln in lines):
             return
         assert exited() is None, "the writer exited before acknowledging anything"
         time.sleep(0.005)
-    pytest.fail(f"no acknowledged write in {acks} after 600 s")
+    pytest.fail(f"no acknowledged {kind} in {acks} after 600 s")
 
 
 @pytest.mark.slow
@@ -211,9 +213,11 @@ def test_sigkill_at_random_moments_loses_no_acknowledged_write(tmp_path: Path) -
 
     Every 20th writer is a fresh interpreter (``crash_worker.py run``), the others come
     from a fork server. Odd writers are killed 20-300 ms after they start (whatever they
-    reached); even ones only once they have acknowledged a write, then 0-100 ms later:
-    so half of the kills land while work is going on however busy the machine is (a
-    wall-clock delay alone landed before the first write when the machine was loaded).
+    reached); even ones only once they have acknowledged a write of a given kind
+    (a finished transcript, a correction, a tag, an import, in turn), then 0-100 ms
+    later: so half of the kills land while work is going on, and every kind of write is
+    exercised, however busy the machine is (a wall-clock delay alone landed before the
+    first write when the machine was loaded).
     """
     root, media, ack_dir = tmp_path / "archive", tmp_path / "media", tmp_path / "acks"
     ack_dir.mkdir()
@@ -226,6 +230,8 @@ def test_sigkill_at_random_moments_loses_no_acknowledged_write(tmp_path: Path) -
         for n in range(KILLS):
             acks = ack_dir / f"{n}.log"
             after_work = n % 2 == 0
+            # The kinds the end of the test counts, in turn: each is reached by construction.
+            kind = ("tdone", "corr", "tag", "media")[(n // 2) % 4]
             delay = rng.uniform(0.0, 0.100) if after_work else rng.uniform(0.020, 0.300)
             if n % 20 == 19:
                 p = subprocess.Popen(
@@ -236,14 +242,14 @@ def test_sigkill_at_random_moments_loses_no_acknowledged_write(tmp_path: Path) -
                 )
                 assert p.stdout is not None and p.stdout.readline().strip() == "ready"
                 if after_work:
-                    _wait_for_an_ack(acks, p.poll)
+                    _wait_for_an_ack(acks, p.poll, kind)
                 time.sleep(delay)
                 p.send_signal(signal.SIGKILL)
                 killed = p.wait(timeout=10) == -signal.SIGKILL
             else:
                 pid = server.fork(n, root, media, acks)
                 if after_work:
-                    _wait_for_an_ack(acks, lambda pid=pid: None)
+                    _wait_for_an_ack(acks, lambda pid=pid: None, kind)
                 time.sleep(delay)
                 os.kill(pid, signal.SIGKILL)
                 killed = os.WIFSIGNALED(server.reap(pid))
