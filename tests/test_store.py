@@ -163,10 +163,8 @@ def test_stale_lock_of_a_killed_process_is_recovered(tmp_path: Path) -> None:
     p.kill()
     p.wait()
     store = Store(tmp_path)
-    started = time.monotonic()
-    with store.transaction(timeout=5):
+    with store.transaction(timeout=0):  # one try: the kernel dropped the dead holder's lock
         store.table("tags").insert({"id": "after"})
-    assert time.monotonic() - started < 2
     assert "after" in _ids(tmp_path)
 
 
