@@ -689,7 +689,7 @@ def test_two_cli_processes_writing_at_once_lose_no_update(small_archive: Path) -
     }
     outs = {}
     for tag, p in procs.items():
-        out, err = p.communicate(timeout=60)  # a deadlock fails here, not hangs
+        out, err = p.communicate(timeout=600)  # a deadlock fails here, not hangs
         assert p.returncode == 0, err
         rows = [line.split("\t") for line in out.splitlines()]  # the commands print too
         outs[tag] = [r for r in rows if len(r) == 3 and r[0] in ("C", "S")]
