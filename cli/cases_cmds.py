@@ -9,14 +9,15 @@ from __future__ import annotations
 
 import click
 from tapelog.archive import cases as C
+from tapelog.archive.clock import Clock, Clocks
 from tapelog.archive.errors import TapelogError, UsageError
 from tapelog.cli.common import (
     archive_option,
     emit,
-    fmt_seconds,
     json_option,
     media_time,
     open_archive,
+    time_option,
 )
 
 
@@ -90,12 +91,14 @@ def cases_list(ctx: click.Context, as_json: bool) -> None:
 
 @cases_group.command("show")
 @click.argument("case_id")
+@time_option
 @archive_option
 @json_option
 @click.pass_context
-def cases_show(ctx: click.Context, case_id: str, as_json: bool) -> None:
+def cases_show(ctx: click.Context, case_id: str, time_mode: str, as_json: bool) -> None:
     """A case record and every passage linked to it across the archive."""
     archive = open_archive(ctx)
+    clocks = Clocks(archive, time_mode)
     case = C.get_case(archive, case_id)
     passages = C.case_passages(archive, case_id)
     pending = [x for x in C.list_links(archive, status="pending") if x.target_id == case_id]
@@ -116,7 +119,7 @@ def cases_show(ctx: click.Context, case_id: str, as_json: bool) -> None:
                 click.echo(f"  {label}: {value}")
         click.echo(f"passages ({len(passages)}):")
         for p in passages:
-            tc = p["source_timecode"] or fmt_seconds(p["start"])
+            tc = clocks[p["media_id"]].at(p["start"])
             click.echo(f"  {p['media_id']}\t{tc}\t{p['tag_id']}\t{p['text'] or p['note']}")
         if pending:
             click.echo(f"pending link suggestions: {len(pending)} (`tapelog links suggest`)")
@@ -277,14 +280,12 @@ def _tag_dict(tag) -> dict:
     return tag.to_dict()
 
 
-def _echo_tag(tag) -> None:
+def _echo_tag(tag, clock: Clock) -> None:
     parts = [f"#{t}" for t in tag.themes] + [f"case:{c}" for c in tag.cases]
     parts += [f"person:{p}" for p in tag.people]
     note = f"\t{tag.note}" if tag.note else ""
-    click.echo(
-        f"{tag.id}\t{tag.media_id}\t{fmt_seconds(tag.start)}-{fmt_seconds(tag.end)}\t"
-        f"{' '.join(parts)}{note}"
-    )
+    span = clock.span(tag.start, tag.end)
+    click.echo(f"{tag.id}\t{tag.media_id}\t{span}\t{' '.join(parts)}{note}")
 
 
 @click.command("tag")
@@ -322,7 +323,7 @@ def tag_cmd(
         people=people,
         note=note,
     )
-    emit(as_json, _tag_dict(tag), lambda: _echo_tag(tag))
+    emit(as_json, _tag_dict(tag), lambda: _echo_tag(tag, Clocks(archive)[tag.media_id]))
 
 
 @click.group("tags")
@@ -335,6 +336,7 @@ def tags_group() -> None:
 @click.option("--case", help="Only tags naming this case.")
 @click.option("--person", help="Only tags naming this person.")
 @click.option("--theme", help="Only tags with this theme (or a sub-theme).")
+@time_option
 @archive_option
 @json_option
 @click.pass_context
@@ -344,6 +346,7 @@ def tags_list(
     case: str | None,
     person: str | None,
     theme: str | None,
+    time_mode: str,
     as_json: bool,
 ) -> None:
     """List tags."""
@@ -356,9 +359,11 @@ def tags_list(
         C.get_person(archive, person)
     tags = C.list_tags(archive, media_id=media_id, case=case, person=person, theme=theme)
 
+    clocks = Clocks(archive, time_mode)
+
     def text() -> None:
         for t in tags:
-            _echo_tag(t)
+            _echo_tag(t, clocks[t.media_id])
 
     emit(as_json, [_tag_dict(t) for t in tags], text)
 
@@ -400,7 +405,7 @@ def tags_edit(
         people=[] if "people" in clear else (people or None),
         note=note,
     )
-    emit(as_json, _tag_dict(tag), lambda: _echo_tag(tag))
+    emit(as_json, _tag_dict(tag), lambda: _echo_tag(tag, Clocks(archive)[tag.media_id]))
 
 
 @tags_group.command("delete")
@@ -450,21 +455,24 @@ def _link_row(link) -> dict:
 @links_group.command("suggest")
 @click.argument("media_ids", nargs=-1)
 @click.option("--min-score", type=float, default=C.MIN_SCORE, show_default=True)
+@time_option
 @archive_option
 @json_option
 @click.pass_context
 def links_suggest(
-    ctx: click.Context, media_ids: tuple[str, ...], min_score: float, as_json: bool
+    ctx: click.Context, media_ids: tuple[str, ...], min_score: float, time_mode: str, as_json: bool
 ) -> None:
     """Find names in transcripts and list the suggestions awaiting review."""
-    links = C.suggest_links(open_archive(ctx), list(media_ids) or None, min_score=min_score)
+    archive = open_archive(ctx)
+    links = C.suggest_links(archive, list(media_ids) or None, min_score=min_score)
+    clocks = Clocks(archive, time_mode)
 
     def text() -> None:
         if not links:
             click.echo("no pending suggestions")
         for x in links:
             click.echo(
-                f"{x.link_id}\t{x.media_id}\t{fmt_seconds(x.start)}\t{x.score:.2f}\t"
+                f"{x.link_id}\t{x.media_id}\t{clocks[x.media_id].at(x.start)}\t{x.score:.2f}\t"
                 f"'{x.mention}' -> {x.target_type} {x.target_id} ({x.matched})"
                 + (f" + {', '.join(x.people)}" if x.people else "")
             )
@@ -517,17 +525,22 @@ def links_reject(ctx: click.Context, link_ids: tuple[str, ...]) -> None:
 @links_group.command("list")
 @click.option("--status", type=click.Choice(["pending", "accepted", "rejected"]))
 @click.option("--media", "media_id")
+@time_option
 @archive_option
 @json_option
 @click.pass_context
-def links_list(ctx: click.Context, status: str | None, media_id: str | None, as_json: bool) -> None:
+def links_list(
+    ctx: click.Context, status: str | None, media_id: str | None, time_mode: str, as_json: bool
+) -> None:
     """List stored link suggestions without scanning again."""
-    links = C.list_links(open_archive(ctx), status=status, media_id=media_id)
+    archive = open_archive(ctx)
+    links = C.list_links(archive, status=status, media_id=media_id)
+    clocks = Clocks(archive, time_mode)
 
     def text() -> None:
         for x in links:
             click.echo(
-                f"{x.link_id}\t{x.status}\t{x.media_id}\t{fmt_seconds(x.start)}\t"
+                f"{x.link_id}\t{x.status}\t{x.media_id}\t{clocks[x.media_id].at(x.start)}\t"
                 f"{x.score:.2f}\t'{x.mention}' -> {x.target_type} {x.target_id}"
             )
 

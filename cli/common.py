@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Any
 
 import click
-from tapelog.archive.errors import UsageError
 from tapelog.archive.progress import ProgressEvent
 
 ENV_ARCHIVE = "TAPELOG_ARCHIVE"
@@ -103,33 +102,22 @@ def emit(as_json: bool, data: Any, text: Callable[[], None] | None = None) -> No
 
 
 def fmt_seconds(seconds: float | None) -> str:
-    """Running time as H:MM:SS.s, for people."""
-    if seconds is None:
-        return "-"
-    seconds = max(0.0, float(seconds))
-    h, rem = divmod(seconds, 3600)
-    m, s = divmod(rem, 60)
-    return f"{int(h)}:{int(m):02d}:{s:04.1f}"
+    """Running time as H:MM:SS.s (progress, ETAs): the one clock's running form."""
+    from tapelog.archive.clock import running_clock
+
+    return running_clock(seconds)
 
 
-def parse_time(text: str) -> float:
-    """Seconds from ``42.5``, ``1:02.5`` or ``1:02:03.5``."""
-    try:
-        from tapelog.media.timecode import parse_time as tc_parse
-
-        return tc_parse(text)
-    except ImportError:  # pragma: no cover - lands with the timecode work
-        pass
-    try:
-        parts = [float(p) for p in text.split(":")]
-    except ValueError:
-        raise UsageError(f"not a time: '{text}' (use seconds or HH:MM:SS)") from None
-    secs = 0.0
-    for p in parts:
-        secs = secs * 60 + p
-    if secs < 0:
-        raise UsageError(f"time cannot be negative: '{text}'")
-    return secs
+def time_option(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """``--time source|running``: the file's own timecode (default) or time from its start."""
+    return click.option(
+        "--time",
+        "time_mode",
+        type=click.Choice(["source", "running"]),
+        default="source",
+        show_default=True,
+        help="Show times as the file's source timecode, or running time from its start.",
+    )(fn)
 
 
 class Seconds(click.ParamType):
@@ -153,22 +141,14 @@ SECONDS = Seconds()
 
 
 def media_time(text: str, media) -> float:
-    """Seconds into ``media`` from seconds, ``HH:MM:SS.mmm`` or its source timecode.
+    """Seconds into ``media`` from seconds, ``H:MM:SS.s`` or its source timecode.
 
     Crews read times off the camera's timecode, so every command that takes a time in
     one file takes ``10:00:42:13`` too.
     """
-    from tapelog.media.timecode import parse_media_time
+    from tapelog.archive.clock import parse_time_input
 
-    info = media.info
-    return parse_media_time(
-        text,
-        info.start_timecode,
-        info.fps_num,
-        info.fps_den,
-        bool(info.drop_frame),
-        duration=info.duration,
-    )
+    return parse_time_input(media, text)
 
 
 class StderrProgress:

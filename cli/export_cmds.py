@@ -9,13 +9,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
+from tapelog.archive.clock import Clock
 from tapelog.archive.errors import UsageError
 from tapelog.cli.common import (
     SECONDS,
     StderrProgress,
     archive_option,
     emit,
-    fmt_seconds,
     json_option,
     media_time,
     open_archive,
@@ -322,7 +322,15 @@ def selections_list(ctx: click.Context, as_json: bool) -> None:
 
 @selections_group.command("show")
 @click.argument("name")
-@click.option("--tc", type=TC_CHOICE, default="source", show_default=True)
+@click.option(
+    "--time",
+    "--tc",
+    "tc",
+    type=TC_CHOICE,
+    default="source",
+    show_default=True,
+    help="Source timecode, or running time from the file's start.",
+)
 @archive_option
 @json_option
 @click.pass_context
@@ -393,7 +401,7 @@ def selections_add(
     def text() -> None:
         click.echo(
             f"added to {sel.name} (#{len(sel.items)}): {media_id} "
-            f"{fmt_seconds(added.start)}-{fmt_seconds(added.end)} {added.text}"
+            f"{Clock.of(media).span(added.start, added.end)} {added.text}"
         )
 
     emit(as_json, {"name": sel.name, "items": len(sel.items), "text": added.text}, text)

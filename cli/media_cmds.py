@@ -6,6 +6,7 @@ import contextlib
 from pathlib import Path
 
 import click
+from tapelog.archive.clock import Clock, Clocks
 from tapelog.archive.errors import Cancelled, TapelogError, UsageError
 from tapelog.archive.settings import SETTINGS, setting_key
 from tapelog.archive.transcribe_choice import (
@@ -17,10 +18,10 @@ from tapelog.cli.common import (
     StderrProgress,
     archive_option,
     emit,
-    fmt_seconds,
     json_option,
     media_time,
     open_archive,
+    time_option,
 )
 
 
@@ -231,7 +232,9 @@ def transcribe_cmd(
         )
         if not as_json:
             resumed = (
-                f", resumed at {fmt_seconds(result.resumed_from)}" if result.resumed_from else ""
+                f", resumed at {Clock.of(media).at(result.resumed_from)}"
+                if result.resumed_from
+                else ""
             )
             click.echo(f"{mid}\t{result.segments} segments, {result.language or '?'}{resumed}")
             if result.unplaced_corrections:
@@ -250,10 +253,11 @@ def transcribe_cmd(
 
 @click.command("list")
 @click.option("--status", default=None, help="Only media with this transcript status.")
+@time_option
 @archive_option
 @json_option
 @click.pass_context
-def list_cmd(ctx: click.Context, status: str | None, as_json: bool) -> None:
+def list_cmd(ctx: click.Context, status: str | None, time_mode: str, as_json: bool) -> None:
     """List media files with duration, timecode, language and transcript status."""
     archive = open_archive(ctx)
     media = archive.list_media()
@@ -277,8 +281,9 @@ def list_cmd(ctx: click.Context, status: str | None, as_json: bool) -> None:
         if not rows:
             click.echo("no media yet: `tapelog import PATH`", err=True)
         for r, m in zip(rows, media, strict=True):
+            length = Clock.of(m, time_mode).length(m.info.duration)
             click.echo(
-                f"{r['id']:6} {fmt_seconds(r['duration']):>11} ch{r['channels']} "
+                f"{r['id']:6} {length:>11} ch{r['channels']} "
                 f"{r['source_timecode'] or '--:--:--:--':12} {r['language'] or '--':3} "
                 f"{r['transcript_status']:9} {m.name}"
             )
@@ -290,15 +295,22 @@ def list_cmd(ctx: click.Context, status: str | None, as_json: bool) -> None:
 @click.argument("media_id")
 @click.option("--words", is_flag=True, help="Show word timestamps.")
 @click.option("--corrections", is_flag=True, help="Also list corrections and unplaced ones.")
+@time_option
 @archive_option
 @json_option
 @click.pass_context
 def show_cmd(
-    ctx: click.Context, media_id: str, words: bool, corrections: bool, as_json: bool
+    ctx: click.Context,
+    media_id: str,
+    words: bool,
+    corrections: bool,
+    time_mode: str,
+    as_json: bool,
 ) -> None:
     """Show a media file's transcript."""
     archive = open_archive(ctx)
     media = archive.get_media(media_id)
+    clock = Clock.of(media, time_mode)
     segs = archive.segments(media_id)
     names = archive.speaker_names(media_id)
     rows = [
@@ -319,7 +331,7 @@ def show_cmd(
 
     def text() -> None:
         click.echo(
-            f"{media.id}  {media.path}  {fmt_seconds(media.info.duration)}  "
+            f"{media.id}  {media.path}  {clock.length(media.info.duration)}  "
             f"tc {media.info.start_timecode or '-'}  {media.language or '-'}  "
             f"{media.transcript_status}"
         )
@@ -328,7 +340,7 @@ def show_cmd(
         elif not rows:
             click.echo("(no transcript yet: `tapelog transcribe " + media.id + "`)")
         for r in rows:
-            tc = r["source_timecode"] or fmt_seconds(r["start"])
+            tc = clock.at(r["start"])
             who = f"{r['speaker']}: " if r["speaker"] else ""
             click.echo(f"[{tc}] {who}{r['text']}")
             if words and r["words"]:
@@ -337,11 +349,9 @@ def show_cmd(
                 )
         if corrections:
             for c in archive.corrections(media_id):
-                click.echo(
-                    f"correction {c.id} {fmt_seconds(c.start)}: {c.original!r} -> {c.text!r}"
-                )
+                click.echo(f"correction {c.id} {clock.at(c.start)}: {c.original!r} -> {c.text!r}")
         for c in unplaced:
-            click.echo(f"unplaced correction {c.id} at {fmt_seconds(c.start)}: {c.text}")
+            click.echo(f"unplaced correction {c.id} at {clock.at(c.start)}: {c.text}")
 
     emit(
         as_json,
@@ -392,6 +402,7 @@ def _names_given(archive, media) -> dict | None:
 @click.option("--speaker", "speakers", multiple=True, help="Only lines of this speaker.")
 @click.option("--language", "languages", multiple=True, help="Only transcripts in this language.")
 @click.option("--save", "save_as", default=None, help="Save the hits as a named selection.")
+@time_option
 @archive_option
 @json_option
 @click.pass_context
@@ -406,6 +417,7 @@ def search_cmd(
     speakers: tuple[str, ...],
     languages: tuple[str, ...],
     save_as: str | None,
+    time_mode: str,
     as_json: bool,
     sort: str = "score",
     context_lines: int = 0,
@@ -442,17 +454,19 @@ def search_cmd(
         from tapelog.archive.models import SelectionItem
         from tapelog.archive.selections import add_items
 
-        add_items(
+        sel = add_items(
             archive,
             save_as,
             [SelectionItem(h.media_id, h.match_start, h.match_end, text=h.quote) for h in hits],
         )
 
+    clocks = Clocks(archive, time_mode)
+
     def text() -> None:
         if not hits:
             click.echo("no matches", err=True)
         for h in hits:
-            tc = h.source_timecode or fmt_seconds(h.match_start)
+            tc = clocks[h.media_id].at(h.match_start)
             who = f"{h.speaker}: " if h.speaker else ""
             flags = f" [{', '.join(h.flags)}]" if h.flags else ""
             score = f" ({h.score:.0f})" if fuzzy or h.score < 100 else ""
@@ -463,6 +477,14 @@ def search_cmd(
                 click.echo(f"    {line}")
 
     emit(as_json, [h.to_dict() for h in hits], text)
+    if save_as:
+        # Say what was written; on stderr so the hits (or the JSON) stay alone on stdout.
+        n = len(hits)
+        click.echo(
+            f"saved {n} quote{'s' if n != 1 else ''} to selection '{sel.name}' "
+            f'({len(sel.items)} in all; `tapelog selections show "{sel.name}"`)',
+            err=True,
+        )
 
 
 def _intersect_spans(
