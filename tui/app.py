@@ -11,6 +11,7 @@ import os
 from functools import partial
 from typing import TYPE_CHECKING
 
+from tapelog.archive.clock import TimeMode
 from tapelog.archive.errors import TapelogError
 from tapelog.archive.store import TABLES
 from tapelog.transcribe.types import TranscribeOptions
@@ -109,6 +110,7 @@ class TapelogApp(App):
         Binding("f4,3", "goto('links')", "Links"),
         Binding("f5,4", "goto('records')", "Cases"),
         Binding("f1,question_mark", "help", "Help"),
+        Binding("ctrl+t", "toggle_clock", "Timecode/running time", show=False),
         Binding("q", "quit", "Quit", show=False),
     ]
 
@@ -131,6 +133,8 @@ class TapelogApp(App):
         )
         vocab = _archive_setting(archive, "vocab_from_cases", "false").lower() == "true"
         self.transcribe_choice = TranscribeChoice(model=model, vocab_from_cases=vocab)
+        # Every time on every screen: the file's source timecode, or running time (Ctrl+T).
+        self.time_mode = TimeMode.SOURCE
 
     def on_mount(self) -> None:
         self._store_signature = self._signature()
@@ -167,6 +171,15 @@ class TapelogApp(App):
         elif isinstance(self.screen, InterviewScreen):
             self.screen.action_stop()
             self.pop_screen()
+
+    def action_toggle_clock(self) -> None:
+        running = self.time_mode == TimeMode.SOURCE
+        self.time_mode = TimeMode.RUNNING if running else TimeMode.SOURCE
+        for screen in self.screen_stack:
+            if isinstance(screen, TapelogScreen):
+                screen.clock_changed()
+        shown = "running time from each file's start" if running else "each file's source timecode"
+        self.notify(f"Times shown as {shown} (Ctrl+T switches)", timeout=3)
 
     def action_help(self) -> None:
         if isinstance(self.screen, HelpScreen):

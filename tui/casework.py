@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from tapelog.archive import cases as casebook
+from tapelog.archive.clock import Clock
 from tapelog.archive.models import (
     SENSITIVE_FLAGS,
     Case,
@@ -87,7 +88,7 @@ class Passage:
     timecode: str
 
 
-def passages(archive: Any, kind: str, key: str) -> list[Passage]:
+def passages(archive: Any, kind: str, key: str, mode: str = "source") -> list[Passage]:
     """Every tagged passage naming case/person/theme ``key``, across the archive."""
     field = {"case": "cases", "person": "people", "theme": "themes"}[kind]
     tags = [t for t in casebook.list_tags(archive) if key in getattr(t, field)]
@@ -100,14 +101,9 @@ def passages(archive: Any, kind: str, key: str) -> list[Passage]:
             continue
         segs = segs_cache.setdefault(t.media_id, archive.segments(t.media_id))
         text = " ".join(s.text.strip() for s in segs if s.start < t.end and s.end > t.start)
-        tc = archive.source_timecode(m, t.start) or _clock(t.start)
+        tc = Clock.of(m, mode).at(t.start)
         out.append(Passage(m, t, text or t.note, tc))
     return out
-
-
-def _clock(seconds: float) -> str:
-    s = int(seconds)
-    return f"{s // 3600:02d}:{s % 3600 // 60:02d}:{s % 60:02d}"
 
 
 # -- shaping UI values for the core ---------------------------------------------------

@@ -1,16 +1,8 @@
-"""Small text helpers for rows: durations, clocks, fixed-width columns."""
+"""Small text helpers for rows: ETAs and fixed-width columns (times: ``archive.clock``)."""
 
 from __future__ import annotations
 
 from rich.cells import cell_len, set_cell_size
-
-
-def clock(seconds: float | None) -> str:
-    """Running time as H:MM:SS (what a crew reads off a file, not a frame count)."""
-    if seconds is None:
-        return "-"
-    s = max(0, int(seconds))
-    return f"{s // 3600}:{s % 3600 // 60:02d}:{s % 60:02d}"
 
 
 def eta_text(seconds: float | None) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from tapelog.archive.clock import Clock, Clocks, TimeMode
 from tapelog.archive.errors import TapelogError
 from tapelog.tui.messages import ArchiveChanged, ShowError
 from textual.screen import Screen
@@ -24,6 +25,22 @@ class TapelogScreen(Screen):
     @property
     def archive(self) -> Archive:
         return self.tapelog.archive
+
+    @property
+    def time_mode(self) -> TimeMode:
+        return getattr(self.app, "time_mode", TimeMode.SOURCE)
+
+    def clock(self, media: Any) -> Clock:
+        """``media``'s clock in the app's time mode (source timecode unless toggled)."""
+        return Clock.of(media, self.time_mode)
+
+    @property
+    def clocks(self) -> Clocks:
+        """Clocks by media id for a list of many files (new when the mode or archive changes)."""
+        cached: Clocks | None = getattr(self, "_clocks", None)
+        if cached is None or cached.mode != self.time_mode:
+            cached = self._clocks = Clocks(self.archive, self.time_mode)
+        return cached
 
     def guard(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T | None:
         """Run a quick archive call; a TapelogError becomes a dialog, not a crash."""
@@ -45,10 +62,19 @@ class TapelogScreen(Screen):
     def reload(self) -> None:
         """Re-read what this screen shows from the archive (after a write)."""
 
+    def clock_changed(self) -> None:
+        """The app's time mode changed: every time on this screen is drawn again."""
+        from tapelog.tui.widgets.virtual_list import VirtualList
+
+        self.reload()
+        for vlist in self.query(VirtualList):
+            vlist.refresh()
+
     def refresh_from_archive(self) -> None:
         """The archive changed elsewhere: reload, keeping the cursor on the same item."""
         self.reload()
 
     def on_archive_changed(self, message: ArchiveChanged) -> None:
+        self._clocks = None  # a relinked file may have another timecode
         if message.external:
             self.refresh_from_archive()

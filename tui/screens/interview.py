@@ -11,7 +11,7 @@ from tapelog.archive.errors import TapelogError
 from tapelog.archive.models import MediaRecord, Tag
 from tapelog.transcribe.types import Segment
 from tapelog.tui import casework
-from tapelog.tui.format import clock, col
+from tapelog.tui.format import col
 from tapelog.tui.messages import ArchiveChanged, ShowError
 from tapelog.tui.player import PLAYER_ENV, Playback, find_player
 from tapelog.tui.screens.base import TapelogScreen
@@ -133,7 +133,7 @@ class InterviewScreen(TapelogScreen):
         self.refresh_bindings()  # Stop shows while playing
         playing = "  ▶ playing" if self.playback and self.playback.running else ""
         self.query_one("#iv-title", Label).update(
-            f"{m.id} · {m.name} · {clock(m.info.duration)} · {m.language or '-'} · "
+            f"{m.id} · {m.name} · {self.clock(m).length(m.info.duration)} · {m.language or '-'} · "
             f"{len(self.segments)} lines · {len(self.tags)} tags{playing}"
         )
 
@@ -142,10 +142,7 @@ class InterviewScreen(TapelogScreen):
     def timecode(self, index: int) -> str:
         tc = self._tc_cache.get(index)
         if tc is None:
-            seg = self.segments[index]
-            tc = (self.media and self.archive.source_timecode(self.media, seg.start)) or clock(
-                seg.start
-            )
+            tc = self.clock(self.media).at(self.segments[index].start)
             self._tc_cache[index] = tc
         return tc
 
@@ -162,7 +159,7 @@ class InterviewScreen(TapelogScreen):
 
     def describe_tag(self, tag: Tag) -> str:
         names = ", ".join(self.tag_names(tag)) or tag.note or tag.id
-        return f"“{names}” at {clock(tag.start)}"
+        return f"“{names}” at {self.clock(self.media).at(tag.start)}"
 
     def _tags_here(self) -> list[Tag]:
         if not self.is_mounted:
@@ -172,10 +169,9 @@ class InterviewScreen(TapelogScreen):
 
     def _format_tag(self, tag: Tag, index: int, width: int) -> Text:
         text = Text()
-        start = bisect.bisect_right(self.starts, tag.start + 1e-6) - 1
-        tc = self.timecode(start) if 0 <= start < len(self.segments) else clock(tag.start)
-        text.append(col(tc, 12), style="cyan")
-        text.append(col(f"{clock(tag.end - tag.start)}", 8), style="dim")
+        clock = self.clock(self.media)
+        text.append(col(clock.at(tag.start), 12), style="cyan")
+        text.append(col(clock.length(tag.end - tag.start), 12), style="dim")
         text.append(", ".join(self.tag_names(tag)), style="yellow")
         if tag.note:
             text.append(f" — {tag.note}")
@@ -256,7 +252,8 @@ class InterviewScreen(TapelogScreen):
         self._update_detail()
 
     def action_edit(self) -> None:
-        seg = self.query_one(VirtualList).current
+        vlist = self.query_one(VirtualList)
+        seg = vlist.current
         if seg is None:
             return
 
@@ -271,7 +268,8 @@ class InterviewScreen(TapelogScreen):
                 self.align_line(corr)
 
         self.app.push_screen(
-            InputDialog(f"Correct the line at {clock(seg.start)}", seg.text.strip()), done
+            InputDialog(f"Correct the line at {self.timecode(vlist.cursor)}", seg.text.strip()),
+            done,
         )
 
     @work(thread=True, group="align", exit_on_error=False)
@@ -325,7 +323,7 @@ class InterviewScreen(TapelogScreen):
         vocab = self.guard(casework.vocabulary, self.archive)
         if vocab is None:
             return
-        span = f"{clock(start)}–{clock(end)} ({hi - lo + 1} lines)"
+        span = f"{self.clock(self.media).span(start, end)} ({hi - lo + 1} lines)"
 
         def done(request: TagRequest | None) -> None:
             if request is None:
@@ -410,7 +408,7 @@ class InterviewScreen(TapelogScreen):
         vocab = self.guard(casework.vocabulary, self.archive)
         if vocab is None:
             return
-        span = f"{clock(tag.start)}–{clock(tag.end)}"
+        span = self.clock(self.media).span(tag.start, tag.end)
 
         def done(request: TagRequest | None) -> None:
             if request is None:
@@ -428,7 +426,8 @@ class InterviewScreen(TapelogScreen):
                 note=request.note,
             )
             if edited is not None:
-                self._changed_tag("edited", tag, f"Edited tag at {clock(tag.start)} · u undoes")
+                at = self.clock(self.media).at(tag.start)
+                self._changed_tag("edited", tag, f"Edited tag at {at} · u undoes")
 
         initial = TagRequest(list(tag.themes), list(tag.people), list(tag.cases), tag.note)
         dialog = TagDialog(span, vocab.themes, vocab.people, vocab.cases, initial=initial)

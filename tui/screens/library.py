@@ -22,7 +22,7 @@ from tapelog.archive.transcribe_choice import options_for_media
 from tapelog.archive.transcribe_choice import transcribe_options as choose_options
 from tapelog.transcribe.types import AUTO_MODEL, TranscribeOptions
 from tapelog.tui import casework
-from tapelog.tui.format import clock, col, eta_text
+from tapelog.tui.format import col, eta_text
 from tapelog.tui.fuzzy import Choice
 from tapelog.tui.messages import (
     ArchiveChanged,
@@ -197,7 +197,7 @@ class LibraryScreen(TapelogScreen):
 
     @staticmethod
     def _widths(width: int) -> tuple[int, int]:
-        name = max(10, width - 2 - 6 - 9 - 12 - 5 - 9 - 4)
+        name = max(10, width - 2 - 6 - 12 - 12 - 5 - 9 - 4)
         return name, width
 
     def _heading(self, width: int) -> str:
@@ -206,7 +206,7 @@ class LibraryScreen(TapelogScreen):
             "  "
             + col("ID", 6)
             + col("File", name)
-            + col("Duration", 9)
+            + col("Length", 12)
             + col("Source TC", 12)
             + col("Lang", 5)
             + col("Status", 9)
@@ -228,7 +228,7 @@ class LibraryScreen(TapelogScreen):
         text.append("● " if m.id in self.marked else "  ", style="bold yellow")
         text.append(col(m.id, 6))
         text.append(col(m.name, name))
-        text.append(col(clock(m.info.duration), 9))
+        text.append(col(self.clock(m).length(m.info.duration), 12))
         text.append(col(row.timecode or "-", 12))
         text.append(col(m.language or "-", 5))
         style = {"done": "green", "failed": "red", "partial": "yellow", "running": "cyan"}

@@ -9,7 +9,7 @@ from tapelog.archive.models import LinkSuggestion
 from tapelog.archive.sensitivity import tag_warning
 from tapelog.transcribe.types import Segment
 from tapelog.tui import casework
-from tapelog.tui.format import clock, col
+from tapelog.tui.format import col
 from tapelog.tui.fuzzy import resolve
 from tapelog.tui.messages import ArchiveChanged, OpenPassage, ShowError
 from tapelog.tui.screens.base import TapelogScreen
@@ -82,7 +82,7 @@ class LinksScreen(TapelogScreen):
         if link.people:  # the child's/parent's person record, folded into the case
             target += " + " + ", ".join(self.labels.get(p, p) for p in link.people)
         text.append(col(f"{target} ({link.target_id})", 30), style="yellow")
-        text.append(f" {link.media_id} {clock(link.start)}", style="cyan")
+        text.append(f" {link.media_id} {self.clocks[link.media_id].at(link.start)}", style="cyan")
         return text
 
     def _segments_of(self, media_id: str) -> list[Segment]:
@@ -104,7 +104,7 @@ class LinksScreen(TapelogScreen):
             name = media.name
         except Exception:  # noqa: BLE001 - a deleted file must not hide the queue
             media, name = None, link.media_id
-        tc = (media and self.archive.source_timecode(media, link.start)) or clock(link.start)
+        tc = self.clock(media).at(link.start)
         out.append(f"{name} · {tc} · matched “{link.matched or link.mention}”\n", style="dim")
         if idx:
             lo, hi = max(0, idx[0] - 1), min(len(segs), idx[-1] + 2)

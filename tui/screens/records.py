@@ -172,7 +172,7 @@ class RecordsScreen(TapelogScreen):
                 out.append(f"\n{rec.notes}", style="dim")
             key, kind = rec.person_id, "person"
         detail.update(out)
-        self.passages = self.guard(casework.passages, self.archive, kind, key) or []
+        self.passages = self.guard(casework.passages, self.archive, kind, key, self.time_mode) or []
         self.query_one("#rec-passages", VirtualList).set_items(self.passages, cursor=0)
         self.query_one("#rec-passages-title", Label).update(
             f"Linked passages · {len(self.passages)} (Enter opens)"

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from rich.text import Text
 from tapelog.archive.errors import TapelogError
 from tapelog.tui import casework
-from tapelog.tui.format import clock, col
+from tapelog.tui.format import col
 from tapelog.tui.fuzzy import Choice, resolve
 from tapelog.tui.messages import OpenPassage, SearchFinished, ShowError
 from tapelog.tui.screens.base import TapelogScreen
@@ -219,7 +219,7 @@ class SearchScreen(TapelogScreen):
     def _format(self, hit, index: int, width: int) -> Text:
         text = Text()
         text.append("● " if index in self.marked else "  ", style="bold yellow")
-        tc = hit.source_timecode or clock(hit.start)
+        tc = self.clocks[hit.media_id].at(hit.start)
         text.append(col(tc, 12), style="cyan")
         media_name = hit.path.rsplit("/", 1)[-1]
         text.append(col(media_name, 14))
