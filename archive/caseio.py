@@ -22,8 +22,9 @@ from typing import IO, Any
 
 from tapelog.archive.errors import ImportFormatError, NotFoundError
 from tapelog.archive.models import SENSITIVE_FLAGS, Case, Person
+from tapelog.archive.statuses import CaseStatus, words
 
-CASE_STATUSES = ("missing", "found", "reunited", "unknown")
+CASE_STATUSES = tuple(words(CaseStatus))
 LIST_FIELDS = {"aliases", "parents", "cases", "flags"}
 CASE_FIELDS = [f.name for f in fields(Case) if f.name != "extra"]
 PERSON_FIELDS = [f.name for f in fields(Person) if f.name != "extra"]
@@ -140,7 +141,7 @@ def _build(
             extra[key] = value if isinstance(value, str) else json.dumps(value)
     values[idf] = rid
     if kind == "cases":
-        status = (values.get("status") or "unknown").lower()
+        status = (values.get("status") or CaseStatus.UNKNOWN).lower()
         if status not in CASE_STATUSES:
             return None, ImportProblem(
                 where,

@@ -28,6 +28,7 @@ from tapelog.archive.atomic import temp_pid
 from tapelog.archive.errors import TapelogError
 from tapelog.archive.paths import is_safe_id, shown_id, unsafe_fields
 from tapelog.archive.search import index_signature
+from tapelog.archive.statuses import TranscriptStatus
 from tapelog.archive.store import JOURNAL_NAME, STORE_DIR, TABLES, pid_alive
 from tapelog.archive.transcripts import TRANSCRIPTS_DIR, transcript_path
 
@@ -430,7 +431,8 @@ def _check_transcripts(archive: Archive, tables: dict[str, list[dict[str, Any]]]
             continue  # reported by _check_ids; its "file" is never looked at
         path = transcript_path(root, mid, tid)
         if not path.is_file():
-            if rec.get("status") == "done" or media.get(mid, {}).get("transcript_id") == tid:
+            done = rec.get("status") == TranscriptStatus.DONE
+            if done or media.get(mid, {}).get("transcript_id") == tid:
                 problems.append(
                     Problem(
                         ERROR,
@@ -471,7 +473,7 @@ def _check_segments(path: Path, rec: dict[str, Any], media: dict[str, Any] | Non
             Problem(ERROR, broken, str(path), f"re-transcribe with --force ({rec.get('id')})")
         )
     if torn:
-        done = rec.get("status") == "done"
+        done = rec.get("status") == TranscriptStatus.DONE
         problems.append(
             Problem(
                 ERROR if done else WARNING,

@@ -11,6 +11,7 @@ from dataclasses import asdict, dataclass, field, fields
 from typing import Any, TypeVar
 
 from tapelog.archive.errors import StoreCorruptError
+from tapelog.archive.statuses import CaseStatus, LinkStatus, TranscriptStatus
 from tapelog.media.info import MediaInfo
 
 T = TypeVar("T")
@@ -37,12 +38,12 @@ def damaged(kind: str, data: Any, exc: Exception) -> StoreCorruptError:
     )
 
 
-# Transcript status of a media file, as ``tapelog list`` shows it.
-STATUS_NONE = "none"  # imported, not transcribed
-STATUS_PARTIAL = "partial"  # a run was interrupted; ``transcribe`` resumes it
-STATUS_DONE = "done"
-STATUS_FAILED = "failed"
-STATUS_NO_AUDIO = "no-audio"
+# Transcript status of a media file, as ``tapelog list`` shows it (archive.statuses).
+STATUS_NONE = TranscriptStatus.NONE
+STATUS_PARTIAL = TranscriptStatus.PARTIAL
+STATUS_DONE = TranscriptStatus.DONE
+STATUS_FAILED = TranscriptStatus.FAILED
+STATUS_NO_AUDIO = TranscriptStatus.NO_AUDIO
 
 
 @dataclass
@@ -160,7 +161,7 @@ class Case:
     birth_date: str = ""
     missing_date: str = ""
     missing_place: str = ""
-    status: str = "unknown"  # missing / found / reunited / unknown
+    status: str = CaseStatus.UNKNOWN
     parents: list[str] = field(default_factory=list)
     notes: str = ""
     extra: dict[str, str] = field(default_factory=dict)
@@ -238,7 +239,7 @@ class LinkSuggestion:
     score: float
     matched: str = ""  # the name or alias it matched
     context: str = ""
-    status: str = "pending"  # pending / accepted / rejected
+    status: str = LinkStatus.PENDING
     tag_id: str | None = None
     # Person records folded into a case suggestion (the child's own, a parent's): one
     # item to review per mention; accepting it tags the case and these people.

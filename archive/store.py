@@ -43,6 +43,7 @@ from tapelog.archive.errors import (
     StoreCorruptError,
     StoreError,
 )
+from tapelog.archive.statuses import TranscriptStatus
 from tinydb import Query, TinyDB
 from tinydb.storages import Storage
 from tinydb.table import Table
@@ -104,7 +105,7 @@ def _m001_tables(data: dict[str, dict[str, Any]]) -> None:
 @migration(2, "media records carry an explicit transcript status and language")
 def _m002_media_status(data: dict[str, dict[str, Any]]) -> None:
     for doc in data.get("media", {}).values():
-        doc.setdefault("transcript_status", "none")
+        doc.setdefault("transcript_status", TranscriptStatus.NONE.value)
         doc.setdefault("language", None)
         doc.setdefault("error", None)
 

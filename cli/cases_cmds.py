@@ -11,6 +11,7 @@ import click
 from tapelog.archive import cases as C
 from tapelog.archive.clock import Clock, Clocks
 from tapelog.archive.errors import TapelogError, UsageError
+from tapelog.archive.statuses import LinkStatus, words
 from tapelog.cli.common import (
     archive_option,
     emit,
@@ -101,7 +102,9 @@ def cases_show(ctx: click.Context, case_id: str, time_mode: str, as_json: bool) 
     clocks = Clocks(archive, time_mode)
     case = C.get_case(archive, case_id)
     passages = C.case_passages(archive, case_id)
-    pending = [x for x in C.list_links(archive, status="pending") if x.target_id == case_id]
+    pending = [
+        x for x in C.list_links(archive, status=LinkStatus.PENDING) if x.target_id == case_id
+    ]
 
     def text() -> None:
         click.echo(f"{case.case_id}  {case.child_name} {case.child_name_zh}".rstrip())
@@ -510,7 +513,7 @@ def links_accept(ctx: click.Context, link_ids: tuple[str, ...]) -> None:
             click.echo(f"note: {link_id}: {warning}", err=True)
         return tag
 
-    _each_link(ctx, link_ids, accept, "accepted")
+    _each_link(ctx, link_ids, accept, LinkStatus.ACCEPTED)
 
 
 @links_group.command("reject")
@@ -519,11 +522,11 @@ def links_accept(ctx: click.Context, link_ids: tuple[str, ...]) -> None:
 @click.pass_context
 def links_reject(ctx: click.Context, link_ids: tuple[str, ...]) -> None:
     """Reject suggestions (they are not suggested again for that passage)."""
-    _each_link(ctx, link_ids, C.reject_link, "rejected")
+    _each_link(ctx, link_ids, C.reject_link, LinkStatus.REJECTED)
 
 
 @links_group.command("list")
-@click.option("--status", type=click.Choice(["pending", "accepted", "rejected"]))
+@click.option("--status", type=click.Choice(words(LinkStatus)))
 @click.option("--media", "media_id")
 @time_option
 @archive_option

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import click
 from tapelog.archive.errors import TapelogError
+from tapelog.archive.statuses import TranscriptStatus
 from tapelog.cli.common import StderrProgress, archive_option, open_archive
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
@@ -76,7 +77,7 @@ def build_demo(archive, echo=print) -> None:
         mid = ids.get(name)
         if mid is None or model is None:
             continue
-        if archive.get_media(mid).transcript_status == "done":
+        if archive.get_media(mid).transcript_status == TranscriptStatus.DONE:
             continue
         progress = StderrProgress(name)
         try:

@@ -9,6 +9,7 @@ import click
 from tapelog.archive.clock import Clock, Clocks
 from tapelog.archive.errors import Cancelled, TapelogError, UsageError
 from tapelog.archive.settings import SETTINGS, setting_key
+from tapelog.archive.statuses import ImportStatus, TranscriptStatus
 from tapelog.archive.transcribe_choice import (
     options_for_media,
     transcribe_options,
@@ -78,7 +79,7 @@ def import_cmd(ctx: click.Context, paths: tuple[str, ...], recursive: bool, as_j
 
     def text() -> None:
         for r in results:
-            if r.status == "failed":
+            if r.status == ImportStatus.FAILED:
                 click.echo(f"tapelog: {r.error}", err=True)
             else:
                 extra = " (relinked to this path)" if r.relinked else ""
@@ -93,7 +94,7 @@ def import_cmd(ctx: click.Context, paths: tuple[str, ...], recursive: bool, as_j
             click.echo(f"tapelog: no media files found{where}{hint}", err=True)
 
     emit(as_json, [r.to_dict() for r in results], text)
-    if not results or any(r.status == "failed" for r in results):
+    if not results or any(r.status == ImportStatus.FAILED for r in results):
         ctx.exit(1)
 
 
@@ -105,7 +106,7 @@ def _wants_more(archive, media, translate: bool) -> bool:
     redo, so neither needs ``--force``.
     """
     records = archive.transcripts(media.id)
-    if any(t.status == "partial" for t in records):
+    if any(t.status == TranscriptStatus.PARTIAL for t in records):
         return True
     current = next((t for t in records if t.id == media.transcript_id), None)
     task = "translate" if translate else "transcribe"
@@ -161,7 +162,11 @@ def transcribe_cmd(
             m.id
             for m in archive.list_media()
             if m.info.has_audio
-            and (force or m.transcript_status != "done" or _wants_more(archive, m, translate))
+            and (
+                force
+                or m.transcript_status != TranscriptStatus.DONE
+                or _wants_more(archive, m, translate)
+            )
         ]
     else:
         targets = list(dict.fromkeys(ids))
@@ -189,11 +194,11 @@ def transcribe_cmd(
     for mid in targets:
         media = archive.get_media(mid)
         if (
-            media.transcript_status == "done"
+            media.transcript_status == TranscriptStatus.DONE
             and not force
             and not _wants_more(archive, media, translate)
         ):
-            results.append({"media_id": mid, "status": "done", "skipped": True})
+            results.append({"media_id": mid, "status": TranscriptStatus.DONE, "skipped": True})
             if not as_json:
                 click.echo(f"{mid}\talready transcribed (use --force to redo)")
             continue
@@ -215,7 +220,7 @@ def transcribe_cmd(
             progress.finish()
             failed = True
             archive.mark_failed(mid, str(exc))
-            results.append({"media_id": mid, "status": "failed", "error": str(exc)})
+            results.append({"media_id": mid, "status": TranscriptStatus.FAILED, "error": str(exc)})
             click.echo(f"tapelog: {mid}: {exc}", err=True)
             continue
         progress.finish()
@@ -335,7 +340,7 @@ def show_cmd(
             f"tc {media.info.start_timecode or '-'}  {media.language or '-'}  "
             f"{media.transcript_status}"
         )
-        if not rows and media.transcript_status == "done":
+        if not rows and media.transcript_status == TranscriptStatus.DONE:
             click.echo("(transcribed: no speech found)")
         elif not rows:
             click.echo("(no transcript yet: `tapelog transcribe " + media.id + "`)")

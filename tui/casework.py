@@ -23,6 +23,7 @@ from tapelog.archive.models import (
     Tag,
 )
 from tapelog.archive.selections import add_items
+from tapelog.archive.statuses import LinkStatus
 from tapelog.tui.fuzzy import Choice
 
 # -- reads -------------------------------------------------------------------------------
@@ -38,7 +39,7 @@ def tag_counts(archive: Any) -> dict[str, int]:
 
 def pending_links(archive: Any) -> list[LinkSuggestion]:
     """Suggestions waiting for review, the surest first."""
-    pending = casebook.list_links(archive, status="pending")
+    pending = casebook.list_links(archive, status=LinkStatus.PENDING)
     return sorted(pending, key=lambda r: (-r.score, r.media_id, r.start))
 
 

@@ -22,6 +22,7 @@ from tapelog.archive.sensitivity import (
     person_label,
     sensitive_map,
 )
+from tapelog.archive.statuses import LinkStatus
 from tapelog.archive.tags import list_tags
 from tapelog.transcribe.types import Segment
 
@@ -34,7 +35,7 @@ def tags(archive: Archive, media_id: str | None = None) -> list[Tag]:
 
 
 def accepted_links(archive: Archive, media_id: str | None = None) -> list[LinkSuggestion]:
-    return list_links(archive, status="accepted", media_id=media_id)
+    return list_links(archive, status=LinkStatus.ACCEPTED, media_id=media_id)
 
 
 def people(archive: Archive) -> dict[str, Person]:

@@ -344,7 +344,7 @@ def export_transcript(
 
     media = archive.get_media(media_id)
     segments = archive.segments(media_id)
-    if not segments and media.transcript_status == "done":
+    if not segments and media.transcript_status == STATUS_DONE:
         raise UsageError(f"{media_id} was transcribed and no speech was found: nothing to export")
     if not segments:
         raise UsageError(f"{media_id} has no transcript yet (run `tapelog transcribe {media_id}`)")

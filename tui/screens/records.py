@@ -8,6 +8,7 @@ from typing import Any
 from rich.text import Text
 from tapelog.archive import cases as casebook
 from tapelog.archive.models import Case, Person
+from tapelog.archive.statuses import CaseStatus
 from tapelog.tui import casework
 from tapelog.tui.format import col
 from tapelog.tui.messages import ArchiveChanged, OpenPassage
@@ -118,7 +119,8 @@ class RecordsScreen(TapelogScreen):
         if isinstance(rec, Case):
             text.append(col(rec.case_id, 15), style="cyan")
             text.append(col(casework.case_label(rec), max(1, width - 15 - 10)) + " ")
-            text.append(col(rec.status, 9), style="green" if rec.status == "reunited" else "")
+            reunited = rec.status == CaseStatus.REUNITED
+            text.append(col(rec.status, 9), style="green" if reunited else "")
         else:
             flags = casework.sensitive_flags(rec)
             text.append(col(rec.person_id, 7), style="cyan")
