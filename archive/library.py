@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from tapelog.archive.errors import MediaError, NotFoundError, TapelogError
 from tapelog.archive.models import STATUS_NO_AUDIO, STATUS_NONE, MediaRecord
 from tapelog.archive.progress import CancelToken, ProgressCallback, ProgressEvent, report
+from tapelog.archive.statuses import ImportStatus
 from tinydb import Query
 
 if TYPE_CHECKING:
@@ -40,6 +41,8 @@ class ImportResult:
     id: str | None = None
     error: str | None = None
     relinked: bool = False
+    # Already imported under another name: the path the archive knows it by.
+    duplicate_of: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -48,7 +51,21 @@ class ImportResult:
             "status": self.status,
             "error": self.error,
             "relinked": self.relinked,
+            "duplicate_of": self.duplicate_of,
         }
+
+    def describe(self) -> str:
+        """One line for people: what happened to this path, and to which record."""
+        if self.status == ImportStatus.FAILED:
+            return f"{self.path}: {self.error}"
+        if self.relinked:
+            return f"{self.id}\t{self.status} (relinked to this path)\t{self.path}"
+        if self.duplicate_of:
+            return (
+                f"{self.id}\t{self.status}\t{self.path}\t"
+                f"(same content as {self.id}, {self.duplicate_of})"
+            )
+        return f"{self.id}\t{self.status}\t{self.path}"
 
 
 def list_media(archive: Archive) -> list[MediaRecord]:
@@ -134,7 +151,7 @@ def import_paths(
             info = probe(path)
             fp = fingerprint(path)
         except TapelogError as exc:
-            results.append(ImportResult(shown, "failed", error=str(exc)))
+            results.append(ImportResult(shown, ImportStatus.FAILED, error=str(exc)))
             continue
         if _stat_sig(path) != before:
             # Still being copied or recorded: its length, duration and fingerprint are
@@ -146,13 +163,21 @@ def import_paths(
             existing = archive.store.table("media").get(Q.fingerprint == fp)
             if existing is not None:
                 media = MediaRecord.from_dict(existing)
-                relinked = False
+                relinked, duplicate_of = False, None
                 if media.path != abspath and not Path(media.path).exists():
                     media.path = abspath
                     archive.store.table("media").upsert(media.to_dict(), Q.id == media.id)
                     relinked = True
+                elif media.path != abspath:
+                    duplicate_of = media.path
                 results.append(
-                    ImportResult(shown, "already-imported", id=media.id, relinked=relinked)
+                    ImportResult(
+                        shown,
+                        ImportStatus.ALREADY_IMPORTED,
+                        id=media.id,
+                        relinked=relinked,
+                        duplicate_of=duplicate_of,
+                    )
                 )
                 continue
             media = MediaRecord(
@@ -164,7 +189,7 @@ def import_paths(
                 transcript_status=STATUS_NONE if info.has_audio else STATUS_NO_AUDIO,
             )
             archive.store.table("media").insert(media.to_dict())
-        results.append(ImportResult(shown, "imported", id=media.id))
+        results.append(ImportResult(shown, ImportStatus.IMPORTED, id=media.id))
     report(progress, ProgressEvent("import", len(files), len(files), "files"))
     return results
 

@@ -18,6 +18,7 @@ from tapelog.archive.errors import NotFoundError
 from tapelog.archive.linking import MIN_SCORE, NameIndex, find_mentions
 from tapelog.archive.models import LinkSuggestion, Tag
 from tapelog.archive.records import list_cases, list_people
+from tapelog.archive.statuses import LinkStatus
 from tapelog.archive.tags import add_tag, list_tags
 from tinydb import Query
 
@@ -73,7 +74,7 @@ def media_context(archive: Archive, media_id: str) -> set[str]:
     for t in list_tags(archive, media_id=media_id):
         ids.update(t.cases)
         ids.update(t.people)
-    for link in list_links(archive, status="accepted", media_id=media_id):
+    for link in list_links(archive, status=LinkStatus.ACCEPTED, media_id=media_id):
         ids.add(link.target_id)
     return ids
 
@@ -125,7 +126,11 @@ def suggest_links(
     with archive.store.transaction():
         table = archive.store.table("links")
         existing = {d["link_id"]: d for d in table.all() if d.get("media_id") in found}
-        settled = [d for d in existing.values() if d.get("status") in ("rejected", "accepted")]
+        settled = [
+            d
+            for d in existing.values()
+            if d.get("status") in (LinkStatus.REJECTED, LinkStatus.ACCEPTED)
+        ]
         keep: set[str] = set()
         new_docs = []
         for mid, links in found.items():
@@ -133,7 +138,7 @@ def suggest_links(
                 old = existing.get(link.link_id)
                 if old is not None:
                     keep.add(link.link_id)
-                    if old.get("status") == "pending" and (
+                    if old.get("status") == LinkStatus.PENDING and (
                         old.get("score") != link.score
                         or old.get("context") != link.context
                         or old.get("people", []) != link.people
@@ -157,14 +162,16 @@ def suggest_links(
         stale = [
             d.doc_id
             for d in existing.values()
-            if d.get("status") == "pending" and d["link_id"] not in keep
+            if d.get("status") == LinkStatus.PENDING and d["link_id"] not in keep
         ]
         if stale:
             table.remove(doc_ids=stale)
         if new_docs:
             table.insert_multiple(new_docs)
     pending = [
-        link for mid in targets for link in list_links(archive, status="pending", media_id=mid)
+        link
+        for mid in targets
+        for link in list_links(archive, status=LinkStatus.PENDING, media_id=mid)
     ]
     return pending
 
@@ -173,7 +180,7 @@ def accept_link(archive: Archive, link_id: str) -> Tag:
     """Accept a suggestion: a tag with the case or person over the passage."""
     with archive.store.transaction() as store:
         link = get_link(archive, link_id)
-        if link.status == "accepted" and link.tag_id:
+        if link.status == LinkStatus.ACCEPTED and link.tag_id:
             doc = store.table("tags").get(Query().id == link.tag_id)
             if doc is not None:
                 return Tag.from_dict(doc)
@@ -192,7 +199,7 @@ def accept_link(archive: Archive, link_id: str) -> Tag:
             link_id=link.link_id,
         )
         store.table("links").update(
-            {"status": "accepted", "tag_id": tag.id}, Query().link_id == link_id
+            {"status": LinkStatus.ACCEPTED, "tag_id": tag.id}, Query().link_id == link_id
         )
     return tag
 
@@ -203,9 +210,9 @@ def reject_link(archive: Archive, link_id: str) -> LinkSuggestion:
         link = get_link(archive, link_id)
         if link.tag_id:
             store.table("tags").remove(Query().id == link.tag_id)
-        link.status, link.tag_id = "rejected", None
+        link.status, link.tag_id = LinkStatus.REJECTED, None
         store.table("links").update(
-            {"status": "rejected", "tag_id": None}, Query().link_id == link_id
+            {"status": LinkStatus.REJECTED, "tag_id": None}, Query().link_id == link_id
         )
     return link
 

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from tapelog.archive.errors import NotFoundError
 from tapelog.archive.records import get_case, get_person
 from tapelog.archive.tags import list_tags
-from tapelog.archive.themes import resolve_theme
+from tapelog.archive.themes import no_such_theme, resolve_theme
 
 if TYPE_CHECKING:
     from tapelog.archive.service import Archive
@@ -41,7 +40,7 @@ def tag_spans(
     if theme is not None:
         found = resolve_theme(archive, theme)
         if found is None:
-            raise NotFoundError(f"no theme '{theme}' (see `tapelog themes list`)")
+            raise no_such_theme(archive, theme, "see `tapelog themes list`")
         theme = found
     out: dict[str, list[tuple[float, float]]] = {}
     for t in list_tags(archive, case=case, person=person, theme=theme):

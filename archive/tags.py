@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING
 from tapelog.archive.errors import NotFoundError, UsageError
 from tapelog.archive.models import Tag
 from tapelog.archive.records import ID_FIELD
-from tapelog.archive.themes import list_themes, normalize_theme, under_theme
+from tapelog.archive.statuses import LinkStatus
+from tapelog.archive.themes import list_themes, no_such_theme, normalize_theme, under_theme
 from tinydb import Query
 
 if TYPE_CHECKING:
@@ -65,8 +66,10 @@ def _check_span(archive: Archive, media_id: str, start: float, end: float) -> tu
     return start, end
 
 
-def _themes_for_tag(archive: Archive, themes: Iterable[str]) -> list[str]:
-    """Themes as the vocabulary spells them; unknown ones are added to it."""
+def _themes_for_tag(archive: Archive, themes: Iterable[str], new_themes: bool) -> list[str]:
+    """Themes as the vocabulary spells them. An unknown one is refused with the closest
+    names (a misspelling must not quietly start a theme of its own), unless
+    ``new_themes`` says to add it to the vocabulary."""
     out: list[str] = []
     vocab = {t.casefold(): t for t in list_themes(archive)}
     table = archive.store.table("themes")
@@ -74,6 +77,8 @@ def _themes_for_tag(archive: Archive, themes: Iterable[str]) -> list[str]:
         t = normalize_theme(t)
         spelled = vocab.get(t.casefold())
         if spelled is None:
+            if not new_themes:
+                raise no_such_theme(archive, t, "--new-theme adds it to the themes")
             table.insert({"name": t})
             vocab[t.casefold()] = spelled = t
         if spelled not in out:
@@ -93,9 +98,10 @@ def add_tag(
     note: str = "",
     source: str = "manual",
     link_id: str | None = None,
+    new_themes: bool = False,
 ) -> Tag:
-    """Tag a span of one media file. Unknown case/person ids raise ``NotFoundError``;
-    a theme not yet in the vocabulary is added to it."""
+    """Tag a span of one media file. Unknown case/person ids raise ``NotFoundError``,
+    and so does a theme not in the vocabulary unless ``new_themes`` adds it."""
     start, end = _check_span(archive, media_id, start, end)
     with archive.store.transaction() as store:
         tag = Tag(
@@ -103,7 +109,7 @@ def add_tag(
             media_id=media_id,
             start=start,
             end=end,
-            themes=_themes_for_tag(archive, themes),
+            themes=_themes_for_tag(archive, themes, new_themes),
             people=_ids_known(archive, "people", people),
             cases=_ids_known(archive, "cases", cases),
             note=note or "",
@@ -132,6 +138,7 @@ def edit_tag(
     people: Iterable[str] | None = None,
     cases: Iterable[str] | None = None,
     note: str | None = None,
+    new_themes: bool = False,
 ) -> Tag:
     """Change what is given (lists are replaced whole); returns the edited tag."""
     with archive.store.transaction() as store:
@@ -144,7 +151,7 @@ def edit_tag(
                 tag.end if end is None else end,
             )
         if themes is not None:
-            tag.themes = _themes_for_tag(archive, themes)
+            tag.themes = _themes_for_tag(archive, themes, new_themes)
         if people is not None:
             tag.people = _ids_known(archive, "people", people)
         if cases is not None:
@@ -163,7 +170,7 @@ def delete_tag(archive: Archive, tag_id: str) -> Tag:
         store.table("tags").remove(Query().id == tag_id)
         if tag.link_id:
             store.table("links").update(
-                {"status": "rejected", "tag_id": None}, Query().link_id == tag.link_id
+                {"status": LinkStatus.REJECTED, "tag_id": None}, Query().link_id == tag.link_id
             )
     return tag
 
@@ -177,7 +184,7 @@ def restore_tag(archive: Archive, tag: Tag) -> Tag:
         store.table("tags").upsert(tag.to_dict(), Query().id == tag.id)
         if tag.link_id:
             store.table("links").update(
-                {"status": "accepted", "tag_id": tag.id}, Query().link_id == tag.link_id
+                {"status": LinkStatus.ACCEPTED, "tag_id": tag.id}, Query().link_id == tag.link_id
             )
     return tag
 

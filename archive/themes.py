@@ -47,6 +47,39 @@ def resolve_theme(archive: Archive, name: str) -> str | None:
     return next((t for t in list_themes(archive) if t.casefold() == key), None)
 
 
+def closest_themes(archive: Archive, name: str, limit: int = 3) -> list[str]:
+    """The themes a misspelling most likely meant, best first (none when nothing is close)."""
+    from rapidfuzz import fuzz, process, utils
+
+    hits = process.extract(
+        name,
+        list_themes(archive),
+        scorer=fuzz.WRatio,
+        processor=utils.default_process,
+        limit=limit,
+        score_cutoff=60,
+    )
+    return [theme for theme, _score, _index in hits]
+
+
+def unknown_themes(archive: Archive, names: Iterable[str]) -> list[str]:
+    """Those of ``names`` not in the vocabulary (normalized, in order, once each)."""
+    known = {t.casefold() for t in list_themes(archive)}
+    out: list[str] = []
+    for name in names:
+        name = normalize_theme(name)
+        if name.casefold() not in known and name not in out:
+            out.append(name)
+    return out
+
+
+def no_such_theme(archive: Archive, name: str, hint: str) -> NotFoundError:
+    """The one refusal of a theme not in the vocabulary, with the closest ones named."""
+    close = closest_themes(archive, name)
+    near = f" (closest: {', '.join(repr(t) for t in close)})" if close else ""
+    return NotFoundError(f"no theme '{name}'{near}; {hint}")
+
+
 def add_theme(archive: Archive, name: str) -> str:
     """Add ``name`` to the vocabulary (no-op if present, in any letter case)."""
     name = normalize_theme(name)

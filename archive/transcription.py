@@ -9,7 +9,13 @@ from typing import TYPE_CHECKING
 from tapelog.archive.corrections import latest_partial
 from tapelog.archive.errors import NoAudioError
 from tapelog.archive.library import now_iso
-from tapelog.archive.models import STATUS_DONE, STATUS_FAILED, STATUS_PARTIAL, TranscriptRecord
+from tapelog.archive.models import (
+    STATUS_DONE,
+    STATUS_FAILED,
+    STATUS_NO_AUDIO,
+    STATUS_PARTIAL,
+    TranscriptRecord,
+)
 from tapelog.archive.paths import writable_transcript_path
 from tapelog.archive.progress import (
     Cancelled,
@@ -157,6 +163,9 @@ def transcribe(
         write_segments(file, done)
         speakers = sorted({s.speaker for s in done if s.speaker})
     report(progress, ProgressEvent("transcribe", total, total, "s", media.name, eta=0))
+    if not done:
+        # Silence has no language: whatever Whisper guessed for it is not one.
+        record.language = record.language_probability = None
     with archive.store.transaction():
         record.status = STATUS_DONE
         record.finished = now_iso()
@@ -186,7 +195,10 @@ def transcribe(
 def mark_failed(archive: Archive, media_id: str, error: str) -> None:
     with archive.store.transaction():
         media = archive.get_media(media_id)
-        if media.transcript_status != STATUS_DONE:
+        if not media.info.has_audio:
+            # Nothing was tried and nothing can be: the file stays "no-audio" everywhere.
+            media.transcript_status = STATUS_NO_AUDIO
+        elif media.transcript_status != STATUS_DONE:
             media.transcript_status = (
                 STATUS_PARTIAL if latest_partial(archive, media_id) else STATUS_FAILED
             )

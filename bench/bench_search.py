@@ -111,7 +111,7 @@ a = Archive.open(sys.argv[1])
 times = []
 for i in range(int(sys.argv[2])):
     t = time.perf_counter()
-    tag = add_tag(a, "m1", 60.0 + i, 70.0 + i, themes=["bench"], note=f"bench {i}")
+    tag = add_tag(a, "m1", 60.0 + i, 70.0 + i, themes=["bench"], note=f"bench {i}", new_themes=True)
     times.append(time.perf_counter() - t)
     delete_tag(a, tag.id)
 times.sort()

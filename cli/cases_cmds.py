@@ -296,6 +296,12 @@ def _echo_tag(tag, clock: Clock) -> None:
 @click.argument("start")
 @click.argument("end")
 @click.option("--theme", "themes", multiple=True, help="Theme (repeatable).")
+@click.option(
+    "--new-theme",
+    "new_themes",
+    is_flag=True,
+    help="Add themes not yet in the vocabulary (otherwise they are refused as misspellings).",
+)
 @click.option("--case", "cases", multiple=True, help="Case id (repeatable).")
 @click.option("--person", "people", multiple=True, help="Person id (repeatable).")
 @click.option("--note", default="", help="A note on the passage.")
@@ -310,6 +316,7 @@ def tag_cmd(
     themes: tuple[str, ...],
     cases: tuple[str, ...],
     people: tuple[str, ...],
+    new_themes: bool,
     note: str,
     as_json: bool,
 ) -> None:
@@ -325,6 +332,7 @@ def tag_cmd(
         cases=cases,
         people=people,
         note=note,
+        new_themes=new_themes,
     )
     emit(as_json, _tag_dict(tag), lambda: _echo_tag(tag, Clocks(archive)[tag.media_id]))
 
@@ -376,6 +384,12 @@ def tags_list(
 @click.option("--start")
 @click.option("--end")
 @click.option("--theme", "themes", multiple=True, help="Replace the themes (repeatable).")
+@click.option(
+    "--new-theme",
+    "new_themes",
+    is_flag=True,
+    help="Add themes not yet in the vocabulary (otherwise they are refused as misspellings).",
+)
 @click.option("--case", "cases", multiple=True, help="Replace the cases (repeatable).")
 @click.option("--person", "people", multiple=True, help="Replace the people (repeatable).")
 @click.option("--clear", "clear", multiple=True, type=click.Choice(["themes", "cases", "people"]))
@@ -391,6 +405,7 @@ def tags_edit(
     themes: tuple[str, ...],
     cases: tuple[str, ...],
     people: tuple[str, ...],
+    new_themes: bool,
     clear: tuple[str, ...],
     note: str | None,
     as_json: bool,
@@ -407,6 +422,7 @@ def tags_edit(
         cases=[] if "cases" in clear else (cases or None),
         people=[] if "people" in clear else (people or None),
         note=note,
+        new_themes=new_themes,
     )
     emit(as_json, _tag_dict(tag), lambda: _echo_tag(tag, Clocks(archive)[tag.media_id]))
 

@@ -11,7 +11,9 @@ from pathlib import Path
 from typing import Any
 
 import click
+from tapelog.archive.clock import TimeMode
 from tapelog.archive.progress import ProgressEvent
+from tapelog.archive.statuses import words
 
 ENV_ARCHIVE = "TAPELOG_ARCHIVE"
 
@@ -113,7 +115,7 @@ def time_option(fn: Callable[..., Any]) -> Callable[..., Any]:
     return click.option(
         "--time",
         "time_mode",
-        type=click.Choice(["source", "running"]),
+        type=click.Choice(words(TimeMode)),
         default="source",
         show_default=True,
         help="Show times as the file's source timecode, or running time from its start.",

@@ -116,7 +116,13 @@ def build_demo(archive, echo=print) -> None:
                 themes.append("DNA database")
             if themes:
                 casebook.add_tag(
-                    archive, liu, seg.start, seg.end, themes=themes, cases=["C-2010-TY-001"]
+                    archive,
+                    liu,
+                    seg.start,
+                    seg.end,
+                    themes=themes,
+                    cases=["C-2010-TY-001"],
+                    new_themes=True,
                 )
     hits = archive.search("police", limit=10)
     if hits:

@@ -82,8 +82,7 @@ def import_cmd(ctx: click.Context, paths: tuple[str, ...], recursive: bool, as_j
             if r.status == ImportStatus.FAILED:
                 click.echo(f"tapelog: {r.error}", err=True)
             else:
-                extra = " (relinked to this path)" if r.relinked else ""
-                click.echo(f"{r.id}\t{r.status}{extra}\t{r.path}")
+                click.echo(r.describe())
         if not results:
             folders = [p for p in paths if Path(p).expanduser().is_dir()]
             hint = ""
@@ -193,6 +192,12 @@ def transcribe_cmd(
     failed = False
     for mid in targets:
         media = archive.get_media(mid)
+        if not media.info.has_audio:
+            # Say what is true, and leave the file "no-audio" (not "failed").
+            failed = True
+            results.append({"media_id": mid, "status": TranscriptStatus.NO_AUDIO})
+            click.echo(f"tapelog: {mid} has no audio: nothing to transcribe", err=True)
+            continue
         if (
             media.transcript_status == TranscriptStatus.DONE
             and not force
@@ -241,7 +246,12 @@ def transcribe_cmd(
                 if result.resumed_from
                 else ""
             )
-            click.echo(f"{mid}\t{result.segments} segments, {result.language or '?'}{resumed}")
+            found = (
+                f"{result.segments} segments, {result.language or '?'}"
+                if result.segments
+                else "no speech found"
+            )
+            click.echo(f"{mid}\t{found}{resumed}")
             if result.unplaced_corrections:
                 click.echo(
                     f"tapelog: {mid}: {result.unplaced_corrections} correction(s) no longer "
@@ -343,7 +353,11 @@ def show_cmd(
         if not rows and media.transcript_status == TranscriptStatus.DONE:
             click.echo("(transcribed: no speech found)")
         elif not rows:
-            click.echo("(no transcript yet: `tapelog transcribe " + media.id + "`)")
+            click.echo(
+                "(no audio: nothing to transcribe)"
+                if not media.info.has_audio
+                else f"(no transcript yet: `tapelog transcribe {media.id}`)"
+            )
         for r in rows:
             tc = clock.at(r["start"])
             who = f"{r['speaker']}: " if r["speaker"] else ""

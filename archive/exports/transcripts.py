@@ -346,6 +346,8 @@ def export_transcript(
     segments = archive.segments(media_id)
     if not segments and media.transcript_status == STATUS_DONE:
         raise UsageError(f"{media_id} was transcribed and no speech was found: nothing to export")
+    if not segments and not media.info.has_audio:
+        raise UsageError(f"{media_id} has no audio: there is no transcript to export")
     if not segments:
         raise UsageError(f"{media_id} has no transcript yet (run `tapelog transcribe {media_id}`)")
     original = original_segments(archive, media) if side_by_side else None

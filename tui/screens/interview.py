@@ -15,6 +15,7 @@ from tapelog.tui.format import col
 from tapelog.tui.messages import ArchiveChanged, ShowError
 from tapelog.tui.player import PLAYER_ENV, Playback, find_player
 from tapelog.tui.screens.base import TapelogScreen
+from tapelog.tui.widgets.confirm import ask_new_themes
 from tapelog.tui.widgets.dialogs import InputDialog, TagAction, TagDialog, TagListDialog, TagRequest
 from tapelog.tui.widgets.virtual_list import VirtualList
 from textual import on, work
@@ -331,22 +332,31 @@ class InterviewScreen(TapelogScreen):
             if not (request.themes or request.people or request.cases or request.note):
                 self.notify("Nothing to tag with", severity="warning")
                 return
-            tag = self.guard(
-                casebook.add_tag,
-                self.archive,
-                self.media_id,
-                start,
-                end,
-                themes=request.themes,
-                people=request.people,
-                cases=request.cases,
-                note=request.note,
-            )
-            if tag is not None:
-                vlist.clear_selection()
-                self._changed_tag("added", tag, f"Tagged {span} · u undoes")
 
-        self.app.push_screen(TagDialog(span, vocab.themes, vocab.people, vocab.cases), done)
+            def write(new_themes: bool) -> None:
+                tag = self.guard(
+                    casebook.add_tag,
+                    self.archive,
+                    self.media_id,
+                    start,
+                    end,
+                    themes=request.themes,
+                    people=request.people,
+                    cases=request.cases,
+                    note=request.note,
+                    new_themes=new_themes,
+                )
+                if tag is not None:
+                    vlist.clear_selection()
+                    self._changed_tag("added", tag, f"Tagged {span} · u undoes")
+
+            ask_new_themes(self.app, self.archive, request.themes, write, lambda: ask(request))
+
+        def ask(initial: TagRequest | None = None) -> None:
+            dialog = TagDialog(span, vocab.themes, vocab.people, vocab.cases, initial=initial)
+            self.app.push_screen(dialog, done)
+
+        ask()
 
     # -- tags: list, edit, delete, undo
 
@@ -416,22 +426,29 @@ class InterviewScreen(TapelogScreen):
             if not (request.themes or request.people or request.cases or request.note):
                 self.notify("A tag needs a theme, person, case or note (x deletes it)", timeout=4)
                 return
-            edited = self.guard(
-                casebook.edit_tag,
-                self.archive,
-                tag.id,
-                themes=request.themes,
-                people=request.people,
-                cases=request.cases,
-                note=request.note,
-            )
-            if edited is not None:
-                at = self.clock(self.media).at(tag.start)
-                self._changed_tag("edited", tag, f"Edited tag at {at} · u undoes")
 
-        initial = TagRequest(list(tag.themes), list(tag.people), list(tag.cases), tag.note)
-        dialog = TagDialog(span, vocab.themes, vocab.people, vocab.cases, initial=initial)
-        self.app.push_screen(dialog, done)
+            def write(new_themes: bool) -> None:
+                edited = self.guard(
+                    casebook.edit_tag,
+                    self.archive,
+                    tag.id,
+                    themes=request.themes,
+                    people=request.people,
+                    cases=request.cases,
+                    note=request.note,
+                    new_themes=new_themes,
+                )
+                if edited is not None:
+                    at = self.clock(self.media).at(tag.start)
+                    self._changed_tag("edited", tag, f"Edited tag at {at} · u undoes")
+
+            ask_new_themes(self.app, self.archive, request.themes, write, lambda: ask(request))
+
+        def ask(initial: TagRequest) -> None:
+            dialog = TagDialog(span, vocab.themes, vocab.people, vocab.cases, initial=initial)
+            self.app.push_screen(dialog, done)
+
+        ask(TagRequest(list(tag.themes), list(tag.people), list(tag.cases), tag.note))
 
     def _delete_tag(self, tag: Tag) -> None:
         deleted = self.guard(casebook.delete_tag, self.archive, tag.id)

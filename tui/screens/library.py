@@ -18,6 +18,7 @@ from tapelog.archive.errors import Cancelled, TapelogError
 from tapelog.archive.models import MediaRecord
 from tapelog.archive.progress import CancelToken, ProgressEvent
 from tapelog.archive.service import Archive
+from tapelog.archive.statuses import ImportStatus, QueueStatus, TranscriptStatus, words
 from tapelog.archive.transcribe_choice import options_for_media
 from tapelog.archive.transcribe_choice import transcribe_options as choose_options
 from tapelog.transcribe.types import AUTO_MODEL, TranscribeOptions
@@ -48,7 +49,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Footer, Label, ProgressBar, Static
 from textual.worker import get_current_worker
 
-STATUS_FILTERS = ("all", "none", "partial", "done", "failed", "no-audio")
+STATUS_FILTERS = ("all", *words(TranscriptStatus))
 
 
 def transcribe_options(
@@ -114,7 +115,7 @@ class QueueItem(Horizontal):
     def compose(self) -> ComposeResult:
         yield Label(col(f"{self.media.id} {self.media.name}", 23), classes="q-name")
         yield ProgressBar(total=100, show_eta=False, show_percentage=True)
-        yield Label("queued", classes="q-eta")
+        yield Label(QueueStatus.QUEUED, classes="q-eta")
 
     def update_progress(self, event: ProgressEvent) -> None:
         if event.fraction is not None:
@@ -221,9 +222,9 @@ class LibraryScreen(TapelogScreen):
         name, _ = self._widths(width)
         status = m.transcript_status
         if self._active == m.id:
-            status = "running"
+            status = QueueStatus.RUNNING
         elif m.id in self._queue:
-            status = "queued"
+            status = QueueStatus.QUEUED
         text = Text()
         text.append("● " if m.id in self.marked else "  ", style="bold yellow")
         text.append(col(m.id, 6))
@@ -231,7 +232,12 @@ class LibraryScreen(TapelogScreen):
         text.append(col(self.clock(m).length(m.info.duration), 12))
         text.append(col(row.timecode or "-", 12))
         text.append(col(m.language or "-", 5))
-        style = {"done": "green", "failed": "red", "partial": "yellow", "running": "cyan"}
+        style = {
+            TranscriptStatus.DONE: "green",
+            TranscriptStatus.FAILED: "red",
+            TranscriptStatus.PARTIAL: "yellow",
+            QueueStatus.RUNNING: "cyan",
+        }
         text.append(col(status, 9), style=style.get(status, ""))
         text.append(str(row.tags) if row.tags else "-")
         return text
@@ -304,15 +310,28 @@ class LibraryScreen(TapelogScreen):
 
     def on_import_finished(self, message: ImportFinished) -> None:
         results = message.results
-        new = sum(r.status == "imported" for r in results)
-        known = sum(r.status == "already-imported" for r in results)
-        failed = [r for r in results if r.status == "failed"]
+        new = sum(r.status == ImportStatus.IMPORTED for r in results)
+        known = sum(r.status == ImportStatus.ALREADY_IMPORTED for r in results)
+        failed = [r for r in results if r.status == ImportStatus.FAILED]
         self.reload()
         self.post_message(ArchiveChanged())
         if not results:
             self.post_message(ShowError("no media files found there", title="Nothing imported"))
             return
         self.notify(f"Imported {new} new, {known} already in the archive, {len(failed)} failed")
+        copies = [r for r in results if r.duplicate_of]
+        if copies:
+            lines = "\n".join(
+                f"{os.path.basename(r.path)} = {r.id} {os.path.basename(r.duplicate_of or '')}"
+                for r in copies[:8]
+            )
+            more = f"\n… and {len(copies) - 8} more" if len(copies) > 8 else ""
+            self.notify(
+                f"Same content as files already here:\n{lines}{more}",
+                title="Already imported",
+                timeout=8,
+                markup=False,
+            )
         if failed:
             lines = "\n".join(f"• {r.error}" for r in failed[:8])
             more = f"\n… and {len(failed) - 8} more" if len(failed) > 8 else ""
@@ -353,7 +372,7 @@ class LibraryScreen(TapelogScreen):
         self._tokens[target].cancel()
         if target in self._queue:
             self._queue.remove(target)
-            self._finish_item(target, "cancelled")
+            self._finish_item(target, QueueStatus.CANCELLED)
         self.notify(f"Cancelling {target}")
 
     def options(self, media_id: str | None = None) -> TranscribeOptions:
@@ -440,13 +459,13 @@ class LibraryScreen(TapelogScreen):
                     mid, self.options(mid), progress=progress, cancel=token
                 )
                 detail = f"{result.segments} segments, {result.language or '?'}"
-                self.post_message(TranscribeFinished(mid, "done", detail))
+                self.post_message(TranscribeFinished(mid, TranscriptStatus.DONE, detail))
             except Cancelled:
-                self.post_message(TranscribeFinished(mid, "cancelled"))
+                self.post_message(TranscribeFinished(mid, QueueStatus.CANCELLED))
             except TapelogError as exc:
                 with contextlib.suppress(TapelogError):
                     self.archive.mark_failed(mid, str(exc))
-                self.post_message(TranscribeFinished(mid, "failed", str(exc)))
+                self.post_message(TranscribeFinished(mid, TranscriptStatus.FAILED, str(exc)))
             finally:
                 self._active = None
 
@@ -474,9 +493,9 @@ class LibraryScreen(TapelogScreen):
         self._finish_item(message.media_id, message.status)
         self.reload()
         self.post_message(ArchiveChanged())
-        if message.status == "failed":
+        if message.status == TranscriptStatus.FAILED:
             self.post_message(ShowError(message.detail, title="Transcription failed"))
-        elif message.status == "done":
+        elif message.status == TranscriptStatus.DONE:
             self.notify(f"{message.media_id} transcribed: {message.detail}")
 
     def _finish_item(self, mid: str, status: str) -> None:

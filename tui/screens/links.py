@@ -152,7 +152,14 @@ class LinksScreen(TapelogScreen):
         vocab = self.guard(casework.vocabulary, self.archive)
         if link is None or vocab is None:
             return
-        choices = vocab.cases if link.target_type == "case" else vocab.people
+        # A name heard may be anyone's: a mention suggested as a person can be a case
+        # (a child's name), and the other way round. Its own kind is offered first.
+        same, other = (
+            (vocab.cases, vocab.people)
+            if link.target_type == "case"
+            else (vocab.people, vocab.cases)
+        )
+        choices = [*same, *other]
 
         def done(value: str | None) -> None:
             if not value:
@@ -165,7 +172,7 @@ class LinksScreen(TapelogScreen):
                 self.post_message(ArchiveChanged())
 
         self.app.push_screen(
-            InputDialog(f"Reassign “{link.mention}” to which {link.target_type}?", choices=choices),
+            InputDialog(f"Reassign “{link.mention}” to which case or person?", choices=choices),
             done,
         )
 

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from tapelog.tui.widgets.dialogs import DIALOG_CSS
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
@@ -50,3 +53,32 @@ class ConfirmDialog(ModalScreen[bool]):
 
     def action_answer(self, yes: bool) -> None:
         self.dismiss(yes)
+
+
+def ask_new_themes(
+    app: App,
+    archive: Any,
+    themes: list[str],
+    proceed: Callable[[bool], None],
+    back: Callable[[], None],
+) -> None:
+    """Tag with ``themes``: ``proceed(False)`` when all are known; otherwise ask first.
+
+    A misspelled theme must not quietly start a theme of its own (the core refuses it),
+    so the crew is shown the closest existing themes and chooses: add the new theme
+    (``proceed(True)``) or go ``back`` to the tag dialog to fix it.
+    """
+    from tapelog.archive.themes import closest_themes, unknown_themes
+
+    unknown = unknown_themes(archive, themes)
+    if not unknown:
+        proceed(False)
+        return
+    lines = []
+    for theme in unknown:
+        close = closest_themes(archive, theme)
+        near = f" (closest: {', '.join(close)})" if close else ""
+        lines.append(f"“{theme}” is not a theme yet{near}.")
+    lines.append("Add it as a new theme, or go back and pick an existing one?")
+    dialog = ConfirmDialog("New theme?", "\n".join(lines), yes="Add new theme", no="Back")
+    app.push_screen(dialog, lambda yes: proceed(True) if yes else back())
