@@ -160,7 +160,8 @@ def test_ten_thousand_cases_import_and_the_name_index_is_built_once(archive, tmp
 def test_tags_validate_media_span_and_ids(liu):
     archive, mid = liu
     tag = C.add_tag(archive, mid, 1.0, 6.2, themes=["police response/inaction"],
-                    cases=[LIU_CASE], people=["P-005"], note="the alley")  # fmt: skip
+                    cases=[LIU_CASE], people=["P-005"], note="the alley",
+                    new_themes=True)  # fmt: skip
     assert tag.id and tag.cases == [LIU_CASE]
     assert "police response" in C.list_themes(archive)  # the parent level is implied
     with pytest.raises(NotFoundError, match="no case with id 'C-NOPE'"):
@@ -176,7 +177,9 @@ def test_tags_validate_media_span_and_ids(liu):
     clamped = C.add_tag(archive, mid, 20, dur + 0.0005)
     assert clamped.end == round(dur, 3)
     assert [t.id for t in C.list_tags(archive, case=LIU_CASE)] == [tag.id]
-    edited = C.edit_tag(archive, tag.id, note="new note", themes=["surveillance footage"])
+    edited = C.edit_tag(
+        archive, tag.id, note="new note", themes=["surveillance footage"], new_themes=True
+    )
     assert edited.note == "new note" and edited.themes == ["surveillance footage"]
     gone = C.delete_tag(archive, tag.id)
     assert C.list_tags(archive, case=LIU_CASE) == []
@@ -186,8 +189,8 @@ def test_tags_validate_media_span_and_ids(liu):
 
 def test_theme_rename_and_merge_carry_every_tag(liu):
     archive, mid = liu
-    a = C.add_tag(archive, mid, 1, 2, themes=["police", "police/inaction"])
-    b = C.add_tag(archive, mid, 3, 4, themes=["cops"])
+    a = C.add_tag(archive, mid, 1, 2, themes=["police", "police/inaction"], new_themes=True)
+    b = C.add_tag(archive, mid, 3, 4, themes=["cops"], new_themes=True)
     assert C.rename_theme(archive, "police", "police response") == 1
     assert C.get_tag(archive, a.id).themes == ["police response", "police response/inaction"]
     assert "police" not in C.list_themes(archive)
@@ -270,7 +273,10 @@ def test_cli_cases_people_tags_links(isolated_archive: Path, tmp_path: Path):
     assert r.returncode == 0, r.stderr
     cases = json.loads(run_cli("cases", "list", "--json").stdout)
     assert {"case_id", "child_name", "aliases", "status"} <= set(cases[0])
-    r = run_cli("tag", mid, "00:00:01.0", "6.2", "--case", LIU_CASE, "--theme", "police response")
+    r = run_cli(
+        "tag", mid, "00:00:01.0", "6.2", "--case", LIU_CASE, "--theme", "police response",
+        "--new-theme",
+    )  # fmt: skip
     assert r.returncode == 0, r.stderr
     r = run_cli("tag", mid, "1", "2", "--case", "C-NOPE")
     assert r.returncode == 1 and "C-NOPE" in r.stderr
@@ -296,7 +302,7 @@ def test_themes_from_a_file_all_or_nothing_and_delete_only_unused(liu, tmp_path)
     assert "police response" in listed and "DNA database" in listed
     out = run_cli("themes", "add", "good one", "  ", archive=Path(root))
     assert out.returncode == 2 and "good one" not in C.list_themes(archive)
-    C.add_tag(archive, mid, 1.0, 2.0, themes=["police response/inaction"])
+    C.add_tag(archive, mid, 1.0, 2.0, themes=["police response/inaction"], new_themes=True)
     out = run_cli("themes", "delete", "police response", archive=Path(root))
     assert out.returncode == 2 and "themes merge" in out.stderr
     assert C.list_tags(archive)[0].themes == ["police response/inaction"]  # untouched
