@@ -219,7 +219,7 @@ class SearchScreen(TapelogScreen):
     def _format(self, hit, index: int, width: int) -> Text:
         text = Text()
         text.append("● " if index in self.marked else "  ", style="bold yellow")
-        tc = self.clocks[hit.media_id].at(hit.start)
+        tc = self.clocks[hit.media_id].at(hit.match_start)
         text.append(col(tc, 12), style="cyan")
         media_name = hit.path.rsplit("/", 1)[-1]
         text.append(col(media_name, 14))
@@ -238,7 +238,7 @@ class SearchScreen(TapelogScreen):
             return
         name = hit.path.rsplit("/", 1)[-1]
         flags = f"  ⚠ {', '.join(hit.flags)}" if hit.flags else ""
-        span = f"{clock(hit.match_start)}–{clock(hit.match_end)}"
+        span = self.clocks[hit.media_id].span(hit.match_start, hit.match_end)
         span = f"words {span}" if hit.word_timed else f"line {span} (no word times)"
         body = Text(f"{hit.media_id} {name} · {span}{flags}\n", style="dim")
         for line in hit.context_before[-1:]:
@@ -277,7 +277,7 @@ class SearchScreen(TapelogScreen):
             self.post_message(ShowError(str(exc), title="Cannot play"))
             return
         self.playback = playback
-        self.notify(f"Playing from {clock(hit.match_start)}", timeout=2)
+        self.notify(f"Playing from {self.clocks[hit.media_id].at(hit.match_start)}", timeout=2)
 
     def action_stop(self) -> None:
         if self.playback is not None:
