@@ -175,8 +175,9 @@ class NameIndex:
                 fam_syl = [s for tok in family for s in (N.split_syllables(tok) or ())]
                 giv_syl = [s for tok in given for s in (N.split_syllables(tok) or ())]
                 self.sound[_phon_tuple(giv_syl + fam_syl)].append(entry)
-        if family and given and kind != "parent":
+        if family and given:
             self.loose[_loose_key(family, given)].append(entry)
+        if family and given and kind != "parent":
             gkey = "".join(given)
             if len(gkey) >= 2:
                 self.given_token[gkey].append(Entry(ti, name, kind, tuple(family)))

@@ -52,3 +52,35 @@ def test_a_window_that_reads_the_names_back_is_caught():
     en = vocabulary_items("Zhao Mingxuan, Mingxuan, Hefei, Huang Zihan, Zihan, Nanning.")
     assert check("Zhao Mingxuan, Hefei, Huang Zihan, Nanning.", 4, None, en).bad
     assert not check("This is the story of Zhao Mingxuan, who was found in Hefei.", 4, None, en).bad
+
+
+@pytest.mark.slow
+def test_mandarin_with_forced_names_never_loops_and_keeps_the_plain_words(
+    tmp_path, monkeypatch
+) -> None:
+    """The 10 s Mandarin sample with every case name in characters: before the guard,
+    Whisper read the names back as a list and took 47-73 s; now the window is cut
+    short, redone without the names, and gives the plain decode's words."""
+    from tapelog.media.audio import load_audio
+    from tapelog.transcribe.engine import FasterWhisperEngine
+    from tapelog.transcribe.types import TranscribeOptions
+
+    from tests.conftest import MEDIA
+
+    monkeypatch.setenv("TAPELOG_MODELS_DIR", str(tmp_path))
+    engine = FasterWhisperEngine("base", cpu_threads=2)
+    audio = load_audio(MEDIA / "mandarin_zh.wav")
+    vocab = (
+        "赵明轩、黄子涵、张浩然、邓宇轩、王晓雨、乐乐、罗润、刘景军、赵明贤、罗仁、刘建军、张浩洋。"
+    )
+    plain_opts = TranscribeOptions(model="base", language="zh")
+    _info, plain = engine.transcribe(audio, plain_opts)
+    plain_text = [s.text for s in plain]
+    for field in ("hotwords", "initial_prompt"):
+        info, segs = engine.transcribe(
+            audio, TranscribeOptions(**{**plain_opts.to_dict(), field: vocab})
+        )
+        texts = [s.text for s in segs]
+        assert all(not check(t, 10.0).bad for t in texts)
+        assert info.redone and info.redone[0][2] == "reads the names back"
+        assert texts == plain_text

@@ -172,9 +172,13 @@ class FasterWhisperEngine:
             ctranslate2.set_random_seed(SEED)
             guarded = bool(options.hotwords or options.initial_prompt) and not options.batch_size
             if guarded:
-                # One decode per window with the names (no temperature fallback): a
-                # window that runs away is redone without them (transcribe.guard).
+                # One decode per window with the names (no temperature fallback), and
+                # no more tokens than speech can hold: a window that runs away is cut
+                # short, then redone without them (transcribe.guard).
                 kwargs["temperature"] = 0.0
+                kwargs["max_new_tokens"] = min(
+                    MAX_BIASED_TOKENS, int(TOKENS_PER_S * min(duration, WINDOW_S)) + 16
+                )
             if options.batch_size > 0:
                 segments, info = self._pipeline().transcribe(
                     audio, batch_size=options.batch_size, **kwargs
@@ -191,7 +195,7 @@ class FasterWhisperEngine:
         )
         if guarded:
             plain = {**kwargs, "language": info.language, "hotwords": None, "initial_prompt": None}
-            del plain["temperature"]
+            del plain["temperature"], plain["max_new_tokens"]
             biased = {**kwargs, "language": info.language}
             return result, self._guarded(segments, audio, biased, plain, offset, result)
         return result, self._segments(segments, offset)
@@ -201,7 +205,9 @@ class FasterWhisperEngine:
         info: TranscriptionInfo,
     ) -> Iterator[Segment]:  # fmt: skip
         """The biased run's segments; a window that runs away is decoded again without
-        the vocabulary (``info.redone`` lists them), then the biased run resumes."""
+        the vocabulary (``info.redone`` lists them), then the biased run resumes. After
+        ``MAX_RUNAWAYS`` the rest of the file is decoded without it: names that keep
+        pulling Whisper off would otherwise cost a wasted window each time."""
         total = len(audio) / SAMPLE_RATE
         names = vocabulary_items(biased.get("hotwords")) + vocabulary_items(
             biased.get("initial_prompt")
@@ -220,6 +226,8 @@ class FasterWhisperEngine:
             if redo is None:
                 return
             start, reason = redo
+            if start - pos < 1.0:
+                start = pos  # the run's first window: redo it from where it began
             end = min(total, start + WINDOW_S)
             resume = end
             segs, _info = self.model.transcribe(_slice(audio, start, end), **plain)
@@ -231,6 +239,11 @@ class FasterWhisperEngine:
             if resume >= total - 0.1:
                 return
             pos = max(resume, start + 1.0)
+            if len(info.redone) >= MAX_RUNAWAYS:
+                rest, _info = self.model.transcribe(_slice(audio, pos, total), **plain)
+                info.redone.append((round(offset + pos, 3), round(offset + total, 3), "the rest"))
+                yield from self._segments(rest, offset + pos)
+                return
             it, _info = self.model.transcribe(_slice(audio, pos, total), **biased)
 
     @staticmethod
@@ -242,6 +255,11 @@ class FasterWhisperEngine:
 
 
 WINDOW_S = 30.0  # Whisper's window: what a runaway spoils at most
+MAX_RUNAWAYS = 2  # then the rest of the file goes without the names
+# Tokens a biased window may write: 8 a second of audio is far above speech (English
+# ~4, Mandarin ~6), and 200 leaves room in Whisper's 448 for the 224 of the names.
+TOKENS_PER_S = 8
+MAX_BIASED_TOKENS = 200
 
 
 def _slice(audio: np.ndarray, start: float, end: float) -> np.ndarray:
