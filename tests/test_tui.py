@@ -638,3 +638,21 @@ async def test_transcription_options_are_checked_and_used_by_the_queue(
         assert media_id == "m1"
         assert (options.model, options.language, options.task) == ("tiny.en", "en", "transcribe")
         assert "Liu Jingjun" in options.names and not options.initial_prompt
+
+
+async def test_interview_title_says_which_names_whisper_was_given(ui_archive) -> None:
+    from tinydb import Query
+
+    media = ui_archive.get_media("m1")
+    record = ui_archive.get_transcript(media.transcript_id)
+    look = {"names": ["Liu Jingjun", "Jingjun", "Taiyuan", "Luo Run"], "changed": 1}
+    with ui_archive.store.transaction():
+        ui_archive.store.table("transcripts").update(
+            {"options": {**record.options, "second_look": look}}, Query().id == record.id
+        )
+    app = TapelogApp(ui_archive)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("enter")
+        assert isinstance(app.screen, InterviewScreen)
+        title = str(app.screen.query_one("#iv-title").render())
+        assert "names given: Liu Jingjun, Jingjun +2" in title

@@ -70,6 +70,7 @@ class InterviewScreen(TapelogScreen):
         self.names: dict[str, str] = {}
         self.tags: list[Tag] = []
         self.labels: dict[str, str] = {}
+        self.given: list[str] = []  # the names Whisper was given for this transcript
         self._tc_cache: dict[int, str] = {}
         self.playback: Playback | None = None
         self._follow: Timer | None = None
@@ -106,6 +107,7 @@ class InterviewScreen(TapelogScreen):
         if vocab is not None:
             for c in [*vocab.cases, *vocab.people]:
                 self.labels[c.key] = c.label
+        self.given = self.guard(_names_given, self.archive, media) or []
         self._tc_cache.clear()
         self.query_one(VirtualList).set_items(self.segments)
         self._update_title()
@@ -133,9 +135,15 @@ class InterviewScreen(TapelogScreen):
             return
         self.refresh_bindings()  # Stop shows while playing
         playing = "  ▶ playing" if self.playback and self.playback.running else ""
+        given = self.given
+        names = ""
+        if given:  # which names Whisper was given (the second look, or the crew's own)
+            names = f" · names given: {', '.join(given[:2])}" + (
+                f" +{len(given) - 2}" if len(given) > 2 else ""
+            )
         self.query_one("#iv-title", Label).update(
             f"{m.id} · {m.name} · {self.clock(m).length(m.info.duration)} · {m.language or '-'} · "
-            f"{len(self.segments)} lines · {len(self.tags)} tags{playing}"
+            f"{len(self.segments)} lines · {len(self.tags)} tags{names}{playing}"
         )
 
     # -- rows
@@ -512,3 +520,15 @@ class InterviewScreen(TapelogScreen):
 
     def on_unmount(self) -> None:
         self.action_stop()
+
+
+def _names_given(archive, media: MediaRecord) -> list[str]:
+    """The names Whisper was given for the current transcript, in order."""
+    from tapelog.archive.second_look import names_given
+    from tapelog.transcribe.guard import vocabulary_items
+
+    if not media.transcript_id:
+        return []
+    given = names_given(archive.get_transcript(media.transcript_id))
+    own = vocabulary_items(given["hotwords"]) + vocabulary_items(given["prompt"])
+    return list(dict.fromkeys(own + list(given["second_look"])))
