@@ -71,3 +71,35 @@ def test_which_files_get_a_second_look(tmp_path: Path) -> None:
     archive.set_setting("vocab_from_cases", "false")
     assert names_for(archive, res.id, en) == ""
     archive.close()
+
+
+def test_hostile_case_sheets_give_a_bounded_sensible_vocabulary(tmp_path: Path) -> None:
+    """1-character names, names that are English words, names only in characters, and
+    10,000 cases: the names for an English file stay within Whisper's prompt, start with
+    the file's own case, and leave out what cannot help."""
+    from tapelog.archive import cases as C
+    from tapelog.archive.models import Case
+    from tapelog.archive.second_look import names_for
+    from tapelog.archive.service import Archive
+    from tapelog.transcribe.guard import vocabulary_items
+    from tapelog.transcribe.types import TranscribeOptions
+
+    from bench.bench_linking import generate_cases
+
+    archive = Archive.open(tmp_path / "a")
+    [res] = archive.import_paths([MEDIA / "interview_liu.mov"])
+    hostile = [
+        Case("Z-1", "A"),  # one character
+        Case("Z-2", "", "罗润"),  # characters only
+        Case("Z-3", "Run"),  # an English word
+        Case("Z-4", "Liu Jingjun", aliases=["Jingjun"]),
+    ]
+    sheet = tmp_path / "cases.json"
+    sheet.write_text(json.dumps({"cases": [c.to_dict() for c in generate_cases(10_000) + hostile]}))
+    C.import_records(archive, sheet, "cases")
+    C.add_tag(archive, res.id, 1.0, 2.0, cases=["Z-4"])  # the file is about Z-4
+    names = names_for(archive, res.id, TranscribeOptions(language="en"))
+    items = vocabulary_items(names)
+    assert len(names) <= 610 and items[:2] == ["Liu Jingjun", "Jingjun"]
+    assert "A" not in items and "罗润" not in items and "Run" not in items
+    archive.close()
