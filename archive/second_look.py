@@ -121,9 +121,10 @@ def names_for(archive: Archive, media_id: str, options: TranscribeOptions) -> st
 
     ``options.names`` when the crew chose (``--vocab-from-cases`` gives the case names,
     ``--no-vocab-from-cases`` none); else the archive's ``vocab_from_cases`` setting:
-    ``auto`` (the default) looks again whenever the archive holds case or people
-    records, for every language but Chinese (measured: base added names that were not
-    said, and pinyin linking already finds homophones); ``true`` for every language;
+    ``auto`` (the default) looks again at English files whenever the archive holds case
+    or people records (measured on English; on Mandarin base added names that were not
+    said, and pinyin linking already finds homophones; a language told wrong, such as
+    espeak's Mandarin heard as Thai, made the names run away); ``true`` for every language;
     ``false`` never. A translation, or a run with the crew's own hotwords or prompt,
     gets no second look.
     """
@@ -134,7 +135,7 @@ def names_for(archive: Archive, media_id: str, options: TranscribeOptions) -> st
     mode = archive.settings().get("vocab_from_cases", "auto").lower()
     media = archive.get_media(media_id)
     language = (media.language or options.language or "").lower()
-    if mode == "false" or (mode == "auto" and language in CHINESE):
+    if mode == "false" or (mode == "auto" and language != "en"):
         return ""
     from tapelog.archive.vocabulary import vocab_for_media
 

@@ -176,9 +176,10 @@ class FasterWhisperEngine:
                 # no more tokens than speech can hold: a window that runs away is cut
                 # short, then redone without them (transcribe.guard).
                 kwargs["temperature"] = 0.0
-                kwargs["max_new_tokens"] = min(
-                    MAX_BIASED_TOKENS, int(TOKENS_PER_S * min(duration, WINDOW_S)) + 16
-                )
+                kwargs["condition_on_previous_text"] = False  # a loop cannot carry on
+                budget = self._token_budget(options, duration)
+                if budget:
+                    kwargs["max_new_tokens"] = budget
             if options.batch_size > 0:
                 segments, info = self._pipeline().transcribe(
                     audio, batch_size=options.batch_size, **kwargs
@@ -195,10 +196,25 @@ class FasterWhisperEngine:
         )
         if guarded:
             plain = {**kwargs, "language": info.language, "hotwords": None, "initial_prompt": None}
-            del plain["temperature"], plain["max_new_tokens"]
+            for key in ("temperature", "max_new_tokens", "condition_on_previous_text"):
+                plain.pop(key, None)
             biased = {**kwargs, "language": info.language}
             return result, self._guarded(segments, audio, biased, plain, offset, result)
         return result, self._segments(segments, offset)
+
+    def _token_budget(self, options: TranscribeOptions, duration: float) -> int | None:
+        """Tokens a window decoded with names may write: no more than speech can hold
+        (8 a second), within what Whisper's 448 leave after the names (None: too little
+        room left to cap it safely)."""
+        used = 8  # start-of-transcript, language, task, timestamps
+        for text in (options.hotwords, options.initial_prompt):
+            if text:
+                ids = self.model.hf_tokenizer.encode(" " + text.strip(), add_special_tokens=False)
+                used += min(len(ids.ids), 223) + 1  # faster-whisper keeps at most 223
+        room = 448 - used
+        wanted = min(MAX_BIASED_TOKENS, int(TOKENS_PER_S * min(duration, WINDOW_S)) + 16)
+        budget = min(wanted, room)
+        return budget if budget >= 32 else None
 
     def _guarded(
         self, first, audio: np.ndarray, biased: dict, plain: dict, offset: float,
