@@ -134,6 +134,19 @@ class NameIndex:
                 self._add_name(t, a, "alias")
             self._add_name(t, p.name_zh, "zh")
         self._add_places(cases)
+        self.crowded = self._crowded_given()
+
+    def _crowded_given(self) -> set[str]:
+        """Given names another child's given name is one syllable away from (Yuxuan /
+        Yuxin, Xiaoyu / Xiaoyun): said alone, such a name needs the interview to be
+        about that child already, since Whisper (given both names) may write either."""
+        groups: dict[tuple[str, ...], set[str]] = defaultdict(set)
+        for entries in self.given_first.values():
+            for _entry, gkey, gsyl in entries:
+                phon = _phon_tuple(gsyl)
+                for k in range(len(phon)):
+                    groups[(*phon[:k], "*", *phon[k + 1 :])].add(gkey)
+        return {g for keys in groups.values() if len(keys) > 1 for g in keys}
 
     def _target(self, kind: str, tid: str, label: str) -> Target:
         t = Target(kind, tid, label, family=tuple(N.name_parts(label)[0]))
@@ -314,7 +327,8 @@ class _Scanner:
                 # A given name alone (an alias "Jingjun"): other children may share it.
                 more = [e for e in ix.given[key] if self._family_ok(e, prev)]
                 full += [e for e in more if e.target not in {f.target for f in full}]
-                return _Cand(full, 0.95, "given", _distinct(full, ix) > 1, i, i + n)
+                weak = _distinct(full, ix) > 1 or key in ix.crowded
+                return _Cand(full, 0.95, "given", weak, i, i + n)
             if full:
                 kind = "place" if all(e.kind == "place" for e in full) else "exact"
                 score = 0.6 if kind == "place" else 1.0
@@ -346,7 +360,8 @@ class _Scanner:
                     gh = [e for e in gh if self._family_ok(e, prev)]
                     if gh:
                         score = 0.85 if key in ix.given else 0.8
-                        return _Cand(gh, score, "given", _distinct(gh, ix) > 1, i, i + n)
+                        weak = _distinct(gh, ix) > 1 or key in ix.crowded
+                        return _Cand(gh, score, "given", weak, i, i + n)
         if n == 1 and (caps[i] or not cased):
             return self._mishear(toks, i, prev)
         if n == 2 and (caps[i] or not cased):

@@ -48,11 +48,21 @@ def links(index: NameIndex, *texts: str, context=()) -> list[set[str]]:
         "LIU JINGJUN is his name.",
         "liu jing jun",
         "To learn more about Jingjun Liu, visit the site.",
-        "Jingjun was playing in the alley.",
     ],
 )
 def test_spelling_case_and_word_order_variants_link(index, text):
     assert LIU in links(index, text)[0]
+
+
+def test_a_given_name_alone_a_syllable_from_another_childs_needs_context(index):
+    # Liu Jianjun is another child: "Jingjun" alone could be a mishearing of either
+    # (Whisper given both names may write either), so it links once the interview is
+    # about Liu Jingjun, not before.
+    assert links(index, "Jingjun was playing in the alley.") == [set()]
+    found = links(index, "My son Liu Jingjun.", "Jingjun was playing in the alley.")
+    assert LIU in found[1]
+    alone = NameIndex([Case("K1", "Liu Jingjun", aliases=["Jingjun"])], [])
+    assert links(alone, "Jingjun was playing in the alley.") == [{"K1"}]
 
 
 def test_near_names_of_other_children_do_not_link(index):
