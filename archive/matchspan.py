@@ -25,6 +25,21 @@ class MatchSpan:
     timed: bool
 
 
+@dataclass
+class RawHit:
+    """One matching line as the index returns it, with where its words are."""
+
+    media_id: str
+    seg_index: int
+    start: float
+    end: float
+    speaker: str | None
+    language: str | None
+    text: str
+    score: float
+    match: MatchSpan | None = None
+
+
 def phrase_at(row_terms: Sequence[str], query: Sequence[str]) -> tuple[int, int] | None:
     """First place where ``query`` occurs in ``row_terms`` (inclusive token range)."""
     n = len(query)

@@ -23,7 +23,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+from tapelog.archive.errors import UsageError
 from tapelog.transcribe.types import Word
+
+MAX_QUERY_TOKENS = 48
+# A pasted page is cut here before it is read (only MAX_QUERY_TOKENS words count).
+MAX_QUERY_CHARS = 2000
 
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3040-\u30ff\uac00-\ud7af\U00020000-\U0002a6df"
 _HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002a6df]")
@@ -157,6 +162,16 @@ def analyse(text: str, language: str | None = None) -> list[Token]:
 
 def terms(text: str, language: str | None = None) -> list[str]:
     return [t.text for t in analyse(text, language)]
+
+
+def query_terms(query: str) -> list[str]:
+    """A query's terms: at most MAX_QUERY_TOKENS; a query with none is a usage error."""
+    toks = terms(query[:MAX_QUERY_CHARS])[:MAX_QUERY_TOKENS]
+    if not toks:
+        raise UsageError(
+            "the search query has no words to look for (punctuation and symbols are ignored)"
+        )
+    return toks
 
 
 # -- word timing ------------------------------------------------------------------
