@@ -31,7 +31,8 @@ sys.path.insert(0, str(REPO))
 
 from bench.common import load, machine  # noqa: E402
 
-NAMES = ("transcribe", "matrix", "vocab", "linking", "search", "search-big", "tui", "tui-big")
+NAMES = ("transcribe", "matrix", "vocab", "linking", "search", "search-big", "tui", "tui-big",
+         "search-words", "align")  # fmt: skip
 
 
 def plan(args: argparse.Namespace, work: Path) -> dict[str, list[str]]:
@@ -54,6 +55,9 @@ def plan(args: argparse.Namespace, work: Path) -> dict[str, list[str]]:
                        "--cases", "2000" if q else "10000"],
         "tui": ["bench.bench_tui", "--hours", str(hours), "--root", small_root],
         "tui-big": ["bench.bench_tui", "--hours", str(big), "--root", big_root],
+        # Its own archive (word timestamps on every line); --before DIR compares code.
+        "search-words": ["bench.bench_search_words", "--hours", str(hours)],
+        "align": ["bench.bench_align", "--models", *models, "--rounds", "1" if q else "3"],
     }  # fmt: skip
 
 
