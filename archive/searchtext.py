@@ -63,6 +63,8 @@ class Token:
 
 def _fold(raw: str) -> list[str]:
     """NFKC, casefold, apostrophes and diacritics dropped; may split (``½`` is 1 2)."""
+    if raw.isascii():  # most words: nothing to normalise but case and apostrophes
+        return [raw.lower().replace("'", "").replace("`", "")]
     text = unicodedata.normalize("NFKC", raw).casefold()
     text = _APOS_RE.sub("", text)
     text = "".join(c for c in unicodedata.normalize("NFD", text) if unicodedata.category(c) != "Mn")
