@@ -659,7 +659,9 @@ CLI_LOOP = textwrap.dedent(
     end = time.monotonic() + float(seconds)
     i = 0
     while time.monotonic() < end:
-        rc = main(["--archive", root, "correct", corr_media, str(i), str(i + 0.5), f"{tag} {i}"])
+        # --no-align: this is about concurrent writes, not Whisper aligning each line.
+        rc = main(["--archive", root, "correct", corr_media, str(i), str(i + 0.5), f"{tag} {i}",
+                   "--no-align"])
         print(f"C\\t{rc}\\t{tag} {i}", flush=True)
         rc = main(["--archive", root, "speakers", "rename", "--media", speaker_media,
                    "CH1", f"{tag}-{i}"])
