@@ -51,6 +51,7 @@ from tinydb.table import Table
 STORE_DIR = "store"
 LOCK_NAME = "store.lock"
 JOURNAL_NAME = ".journal.json"
+MOVES_KEY = "__moves__"  # in a journal: files to move into place with the tables
 BACKUP_DIR = "backups"
 BACKUPS_KEPT = 10
 BACKUP_INTERVAL_S = 600.0
@@ -176,6 +177,8 @@ class _Tables(dict):
         self._store = store
         self._in_txn = in_txn
         self.dirty: set[str] = set()
+        # Files (relative to the archive root) to move into place with this commit.
+        self.moves: list[tuple[str, str]] = []
 
     def __missing__(self, name: str) -> dict[str, Any]:
         table = self._store._load_table(name)
@@ -299,32 +302,67 @@ class Store:
             with contextlib.suppress(OSError):
                 journal.unlink()
             return
+        moves = pending.pop(MOVES_KEY, []) if isinstance(pending, dict) else []
         for name, text in pending.items():
             atomic_write_text(
                 self.table_path(name), text, sync_dir=False, mode_like=self.mode_source
             )
         _fsync_dir(self.dir)
+        self._apply_moves(moves)
         journal.unlink()
         _fsync_dir(self.dir)
 
+    def _apply_moves(self, moves: list[Any]) -> None:
+        """Move staged files into place (idempotent: a move already done is skipped)."""
+        base = self.root.resolve()
+        for pair in moves:
+            src, dst = (self.root / str(p) for p in pair)
+            if not (src.resolve().is_relative_to(base) and dst.resolve().is_relative_to(base)):
+                continue  # a journal names only files inside its archive
+            if not src.exists():
+                continue
+            try:
+                dst.parent.mkdir(parents=True, exist_ok=True)
+                os.replace(src, dst)
+            except OSError as exc:
+                raise _os_error(exc, dst) from exc
+            _fsync_dir(dst.parent)
+
+    def move_on_commit(self, src: Path, dst: Path) -> None:
+        """Move ``src`` to ``dst`` (both inside the archive) as part of this transaction.
+
+        The move is written into the commit's journal with the tables, so a crash
+        leaves either none of the transaction (the staged file is a leftover temp
+        file) or all of it (the next open finishes the tables and the moves).
+        """
+        txn = self._txn_tables()
+        if txn is None:
+            raise RuntimeError("move_on_commit must be called inside a transaction")
+        rel = [str(Path(p).resolve().relative_to(self.root.resolve())) for p in (src, dst)]
+        txn.moves.append((rel[0], rel[1]))
+
     def _commit(self, tables: _Tables) -> None:
         texts = {name: _dumps(tables[name]) for name in sorted(tables.dirty)}
-        if not texts:
+        if not texts and not tables.moves:
             return
         self._maybe_backup()
-        if len(texts) == 1:
+        if len(texts) == 1 and not tables.moves:
             ((name, text),) = texts.items()
             atomic_write_text(self.table_path(name), text, mode_like=self.mode_source)
         else:
             journal = self.dir / JOURNAL_NAME
+            pending: dict[str, Any] = dict(texts)
+            if tables.moves:
+                pending[MOVES_KEY] = tables.moves
             atomic_write_text(
-                journal, json.dumps(texts, ensure_ascii=False), mode_like=self.mode_source
+                journal, json.dumps(pending, ensure_ascii=False), mode_like=self.mode_source
             )
             for name, text in texts.items():
                 atomic_write_text(
                     self.table_path(name), text, sync_dir=False, mode_like=self.mode_source
                 )
             _fsync_dir(self.dir)
+            self._apply_moves(tables.moves)
             try:
                 journal.unlink()
             except OSError as exc:

@@ -187,3 +187,39 @@ def archive_import_cmd(ctx: click.Context, file: str, dest: str, as_json: bool) 
             )
 
     emit(as_json, data, text)
+
+
+@archive_group.command("merge")
+@click.argument("other", type=click.Path())
+@click.option("--dry-run", is_flag=True, help="Show everything that would change; write nothing.")
+@archive_option
+@json_option
+@click.pass_context
+def archive_merge_cmd(ctx: click.Context, other: str, dry_run: bool, as_json: bool) -> None:
+    """Bring another archive's work (a folder or an export file) into this one.
+
+    Media are matched by content, so different paths do not matter; transcripts are
+    kept as versions, corrections, tags, link decisions and selections are united,
+    case and people fields that differ are listed for review, never overwritten.
+    Merging the same archive twice changes nothing the second time.
+    """
+    from tapelog.archive.merge import merge_archive
+
+    archive = open_archive(ctx)
+    rep = merge_archive(archive, other, dry_run=dry_run)
+
+    def text() -> None:
+        for line in rep.lines:
+            click.echo(line)
+        for line in rep.review:
+            click.echo(f"review: {line}")
+        counts = ", ".join(f"{n} {k}" for k, n in sorted(rep.added.items()) if n) or "nothing new"
+        upd = ", ".join(f"{n} {k}" for k, n in sorted(rep.updated.items()) if n)
+        verb = "would add" if dry_run else "added"
+        click.echo(
+            f"{verb} {counts}{f'; updated {upd}' if upd else ''} from {rep.source}"
+            f"{'; nothing was written (dry run)' if dry_run else ''}",
+            err=True,
+        )
+
+    emit(as_json, rep.to_dict(), text)
