@@ -13,7 +13,6 @@ import contextlib
 import copy
 import json
 import os
-import re
 import tarfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +20,7 @@ from typing import Any
 
 from filelock import FileLock, Timeout
 from tapelog.archive.errors import StoreError, UsageError
+from tapelog.archive.paths import is_safe_id
 from tapelog.archive.store import (
     JOURNAL_NAME,
     LOCK_NAME,
@@ -37,7 +37,6 @@ from tapelog.transcribe.types import Segment
 
 # A transcript file larger than this is refused rather than read into memory.
 MAX_TRANSCRIPT_BYTES = 256 << 20
-_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
 
 
 class MergeSourceError(StoreError):
@@ -46,7 +45,7 @@ class MergeSourceError(StoreError):
 
 def safe_id(value: Any, what: str) -> str:
     """An id that may become a file or folder name: letters, digits, ``-``/``_`` only."""
-    if not isinstance(value, str) or not _ID_RE.match(value):
+    if not is_safe_id(value):
         shown = repr(value)[:60]
         raise MergeSourceError(f"the other archive has an unsafe {what} id {shown}; nothing merged")
     return value

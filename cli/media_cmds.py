@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 from pathlib import Path
+from typing import Any
 
 import click
 from tapelog.archive.clock import Clock, Clocks
@@ -24,6 +25,7 @@ from tapelog.cli.common import (
     open_archive,
     time_option,
 )
+from tapelog.cli.transcribe_cluster import cluster_options, run_on_cluster, use_cluster
 
 
 def register(group: click.Group) -> None:
@@ -130,6 +132,14 @@ def _wants_more(archive, media, translate: bool) -> bool:
 @click.option("--compute-type", default="int8", show_default=True)
 @click.option("--no-vad", is_flag=True, help="Do not skip silence with voice activity detection.")
 @click.option("--force", is_flag=True, help="Transcribe again even if done.")
+@click.option(
+    "--device",
+    type=click.Choice(["auto", "cpu", "cuda"]),
+    default="cpu",
+    show_default=True,
+    help="Where Whisper runs (cuda: an NVIDIA GPU; auto: a GPU if found).",
+)
+@cluster_options
 @archive_option
 @json_option
 @click.pass_context
@@ -148,9 +158,15 @@ def transcribe_cmd(
     compute_type: str,
     no_vad: bool,
     force: bool,
+    device: str,
     as_json: bool,
+    **cluster: Any,
 ) -> None:
-    """Transcribe media offline with Whisper (resumes interrupted runs)."""
+    """Transcribe media offline with Whisper (resumes interrupted runs).
+
+    With --workers N or --scheduler tcp://HOST:8786 the work runs on a Dask cluster;
+    this command stays the only writer of the archive.
+    """
     from tapelog.transcribe.types import TranscribeOptions
 
     archive = open_archive(ctx)
@@ -183,11 +199,24 @@ def transcribe_cmd(
             beam_size=beam_size,
             cpu_threads=threads,
             compute_type=compute_type,
+            device=device,
         ),
         model=model,
         language=language,
         translate=translate,
     )
+    if not use_cluster(cluster):
+        from tapelog.transcribe.engine import resolve_device
+
+        resolve_device(device)  # here, before any file: a GPU that is not there says so once
+    else:
+        todo = [
+            mid for mid in targets
+            if force or archive.get_media(mid).transcript_status != "done"
+            or _wants_more(archive, archive.get_media(mid), translate)
+        ]  # fmt: skip
+        if run_on_cluster(ctx, archive, todo, chosen, cluster, vocab_from_cases, as_json):
+            return
     results = []
     failed = False
     for mid in targets:

@@ -69,6 +69,8 @@ def check_options(options: TranscribeOptions) -> None:
                 f"model '{options.model}' is English-only; for language "
                 f"'{options.language}' use --model base"
             )
+    if options.device not in DEVICES:
+        raise UsageError(f"unknown device '{options.device}' (auto, cpu or cuda)")
     if options.beam_size < 1:
         raise UsageError("beam size must be at least 1")
     if options.batch_size < 0:
@@ -85,10 +87,13 @@ class FasterWhisperEngine:
 
     name = "faster-whisper"
 
-    def __init__(self, model: str, compute_type: str = "int8", cpu_threads: int = 0) -> None:
+    def __init__(
+        self, model: str, compute_type: str = "int8", cpu_threads: int = 0, device: str = "cpu"
+    ) -> None:
         from faster_whisper import WhisperModel
 
         self.model_name = model
+        self.device = resolve_device(device)
         path = resolve_model(model)
         is_hub_name = path == model and not os.path.isdir(path)
         # A hub name is looked up in the local Hugging Face cache only: tapelog works
@@ -98,7 +103,7 @@ class FasterWhisperEngine:
         try:
             self.model = WhisperModel(
                 path,
-                device="cpu",
+                device=self.device,
                 compute_type=compute_type,
                 cpu_threads=cpu_threads,
                 local_files_only=not allow_download,
@@ -323,17 +328,77 @@ def _first_line(exc: BaseException) -> str:
     return text.splitlines()[0] if text else type(exc).__name__
 
 
-_ENGINES: dict[tuple[str, str, int], FasterWhisperEngine] = {}
+# What CTranslate2's PyPI wheels link for CUDA (CUDA 12 cuBLAS, cuDNN 9), and where the
+# NVIDIA PyPI wheels (nvidia-cublas-cu12, nvidia-cudnn-cu12) put them.
+CUDA_LIBRARIES = {"libcublas.so.12": "cublas", "libcudnn.so.9": "cudnn"}
+DEVICES = ("auto", "cpu", "cuda")
+
+
+def missing_cuda_libraries() -> list[str]:
+    """The CUDA libraries that cannot be loaded (from the system or NVIDIA's wheels)."""
+    import ctypes
+    import importlib.util
+
+    missing = []
+    for lib, package in CUDA_LIBRARIES.items():
+        candidates = [lib]
+        spec = importlib.util.find_spec("nvidia")
+        folders = list(spec.submodule_search_locations or []) if spec else []
+        for folder in folders:
+            candidates.insert(0, os.path.join(folder, package, "lib", lib))
+        for candidate in candidates:
+            try:
+                ctypes.CDLL(candidate, mode=ctypes.RTLD_GLOBAL)
+                break
+            except OSError:
+                continue
+        else:
+            missing.append(lib)
+    return missing
+
+
+def resolve_device(device: str) -> str:
+    """``cpu`` or ``cuda`` for ``auto|cpu|cuda``; a clear error when CUDA cannot work.
+
+    Checked where the model runs (a Dask worker may have the GPU the client lacks).
+    """
+    if device not in DEVICES:
+        raise UsageError(f"unknown device '{device}' (auto, cpu or cuda)")
+    if device == "cpu":
+        return "cpu"
+    import ctranslate2
+
+    gpus = ctranslate2.get_cuda_device_count()
+    missing = missing_cuda_libraries() if gpus else []
+    if device == "auto":
+        return "cuda" if gpus and not missing else "cpu"
+    if not gpus:
+        raise ModelError(
+            "--device cuda: CTranslate2 sees no NVIDIA GPU here (no GPU, or no driver); "
+            "use --device cpu or auto"
+        )
+    if missing:
+        raise ModelError(
+            f"--device cuda: the CUDA libraries Whisper needs are missing ({', '.join(missing)}); "
+            "`pip install nvidia-cublas-cu12 nvidia-cudnn-cu12` or install CUDA 12 and cuDNN 9, "
+            "or use --device cpu"
+        )
+    return "cuda"
+
+
+_ENGINES: dict[tuple[str, str, int, str], FasterWhisperEngine] = {}
 _LOCK = threading.Lock()
 
 
 def get_engine(options: TranscribeOptions) -> Engine:
     """A loaded engine for these options, reused in-process (loading costs ~1 s)."""
     check_options(options)
-    key = (options.model, options.compute_type, options.cpu_threads)
+    key = (options.model, options.compute_type, options.cpu_threads, options.device)
     with _LOCK:
         engine = _ENGINES.get(key)
         if engine is None:
-            engine = FasterWhisperEngine(options.model, options.compute_type, options.cpu_threads)
+            engine = FasterWhisperEngine(
+                options.model, options.compute_type, options.cpu_threads, options.device
+            )
             _ENGINES[key] = engine
         return engine

@@ -70,6 +70,7 @@ class TranscribeOptions:
     # Names for the second look (archive.second_look): None lets the archive decide from
     # its case records and the vocab_from_cases setting; "" means none.
     names: str | None = None
+    device: str = "cpu"  # cpu / cuda / auto (cuda where CTranslate2 finds a GPU and its libraries)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

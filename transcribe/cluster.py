@@ -1,0 +1,227 @@
+"""Whisper on a Dask cluster: the worker side, and how the client reaches a cluster.
+
+Workers only turn audio into segments; they never see the archive. Each worker
+process keeps its loaded model (``engine.get_engine`` caches it), so a model loads
+once per worker, not once per file. The audio reaches a worker one of two ways:
+
+* sent by the client: the decoded 16 kHz 16-bit samples (exactly what ffmpeg gave the
+  client, so nothing is lost), zlib-compressed;
+* from shared storage: the client sends only the file's path, rewritten by
+  ``--path-map LOCAL=REMOTE`` when the footage is mounted elsewhere on the workers,
+  and the part's bounds; the worker decodes the file once and keeps it for its
+  other parts.
+
+Core code: no TUI or CLI imports. ``archive.cluster_run`` is the client loop.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import threading
+import zlib
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from tapelog.archive.errors import MediaError, TapelogError, UsageError
+from tapelog.transcribe.parts import SAMPLE_RATE, clamp_to_part
+from tapelog.transcribe.types import TranscribeOptions
+
+
+class ClusterError(TapelogError):
+    """The Dask scheduler cannot be reached, or was lost during a run."""
+
+
+@dataclass
+class ClusterOptions:
+    """Where the work runs: a local cluster of ``workers`` processes, or ``scheduler``."""
+
+    workers: int = 0
+    scheduler: str | None = None
+    path_map: tuple[str, str] | None = None  # (LOCAL prefix, REMOTE prefix)
+    part_seconds: float = 300.0
+    connect_timeout_s: float = 10.0
+    fallback_local: bool = False
+
+    def __post_init__(self) -> None:
+        if self.workers and self.scheduler:
+            raise UsageError("use --workers N (a local cluster) or --scheduler ADDRESS, not both")
+        if self.workers < 0:
+            raise UsageError("--workers must be 1 or more")
+        if self.part_seconds < 10:
+            raise UsageError("--part-seconds must be at least 10")
+
+
+def parse_path_map(text: str | None) -> tuple[str, str] | None:
+    """``LOCAL=REMOTE`` as a pair of folder prefixes (each ending in a separator)."""
+    if not text:
+        return None
+    local, sep, remote = text.partition("=")
+    if not sep or not local.strip() or not remote.strip():
+        raise UsageError("--path-map is LOCAL=REMOTE, e.g. /Volumes/Footage=/mnt/footage")
+    return (local.rstrip("/") + "/", remote.rstrip("/") + "/")
+
+
+def remote_path(path: str, path_map: tuple[str, str] | None) -> str | None:
+    """The path workers see for a media file, or None when it must be sent."""
+    if path_map is None:
+        return None
+    local, remote = path_map
+    return remote + path[len(local) :] if path.startswith(local) else None
+
+
+# --- what travels to a worker ---------------------------------------------------------
+
+
+@dataclass
+class PartTask:
+    """One part of one file: its samples (compressed) or its path on shared storage."""
+
+    media_id: str
+    index: int
+    start: int  # samples into the file
+    end: int
+    options: dict[str, Any]
+    pcm: bytes | None = None  # zlib of int16 samples
+    path: str | None = None  # on the worker's file system
+
+    @property
+    def start_s(self) -> float:
+        return self.start / SAMPLE_RATE
+
+    @property
+    def end_s(self) -> float:
+        return self.end / SAMPLE_RATE
+
+
+@dataclass
+class PartResult:
+    media_id: str
+    index: int
+    segments: list[dict[str, Any]]
+    language: str | None
+    language_probability: float | None
+    worker: str
+
+
+def pack_audio(audio: np.ndarray) -> bytes:
+    """float32 [-1, 1] samples as zlib-compressed 16-bit PCM (what ffmpeg decoded)."""
+    pcm = np.clip(np.round(audio * 32768.0), -32768, 32767).astype("<i2")
+    return zlib.compress(pcm.tobytes(), 1)
+
+
+def unpack_audio(data: bytes) -> np.ndarray:
+    return np.frombuffer(zlib.decompress(data), dtype="<i2").astype(np.float32) / 32768.0
+
+
+_DECODED: dict[str, tuple[float, np.ndarray]] = {}
+_DECODED_LOCK = threading.Lock()
+
+
+def _shared_audio(path: str) -> np.ndarray:
+    """A file on shared storage, decoded once per worker (its last two files are kept)."""
+    from tapelog.media.audio import load_audio
+
+    try:
+        mtime = os.stat(path).st_mtime
+    except OSError:
+        raise MediaError(
+            "not found on the worker: check --path-map (LOCAL=REMOTE) and that the footage "
+            "is mounted there",
+            path=path,
+        ) from None
+    with _DECODED_LOCK:
+        hit = _DECODED.get(path)
+        if hit is not None and hit[0] == mtime:
+            return hit[1]
+    audio = load_audio(path)
+    with _DECODED_LOCK:
+        while len(_DECODED) >= 2:
+            _DECODED.pop(next(iter(_DECODED)))
+        _DECODED[path] = (mtime, audio)
+    return audio
+
+
+def run_part(task: PartTask) -> PartResult:
+    """On a worker: transcribe one part with the worker's cached model."""
+    from tapelog.transcribe.engine import get_engine
+
+    options = TranscribeOptions(**task.options)
+    engine = get_engine(options)  # loads the model on this worker's first task only
+    if task.pcm is not None:
+        audio = unpack_audio(task.pcm)
+    elif task.path is not None:
+        audio = _shared_audio(task.path)[task.start : task.end]
+    else:  # pragma: no cover - the client always sets one
+        raise UsageError("a part with no audio")
+    info, segs = engine.transcribe(audio, options, offset=task.start_s)
+    kept = clamp_to_part(list(segs), task.start_s, task.end_s)
+    return PartResult(
+        task.media_id, task.index, [s.to_dict() for s in kept],
+        info.language, info.language_probability, _worker_name(),
+    )  # fmt: skip
+
+
+def detect_language(options: dict[str, Any], pcm: bytes) -> tuple[str, float]:
+    """On a worker: the language of a file's first 30 s."""
+    from tapelog.transcribe.engine import get_engine
+
+    return get_engine(TranscribeOptions(**options)).detect_language(unpack_audio(pcm))
+
+
+def _worker_name() -> str:
+    with contextlib.suppress(Exception):
+        from distributed import get_worker
+
+        return str(get_worker().address)
+    return f"pid {os.getpid()}"
+
+
+# --- reaching a cluster ---------------------------------------------------------------
+
+
+def connect(opts: ClusterOptions) -> tuple[Any, Any, int]:
+    """A Dask client, its local cluster (or None) and the number of workers.
+
+    A local cluster gives each of its N worker processes cores/N threads for the model.
+    """
+    from distributed import Client, LocalCluster
+
+    logging.getLogger("distributed").setLevel(logging.ERROR)
+    if opts.scheduler:
+        try:
+            client = Client(opts.scheduler, timeout=opts.connect_timeout_s)
+        except (OSError, TimeoutError, ValueError) as exc:
+            reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            raise ClusterError(
+                f"cannot reach the Dask scheduler at {opts.scheduler} ({reason[:120]}); start it "
+                "with `dask scheduler` and workers with `dask worker ADDRESS`, or add "
+                "--local-fallback to transcribe on this machine"
+            ) from None
+        n = len(client.scheduler_info().get("workers", {}))
+        if n == 0:
+            with contextlib.suppress(Exception):
+                client.wait_for_workers(1, timeout=opts.connect_timeout_s)
+            n = len(client.scheduler_info().get("workers", {}))
+        if n == 0:
+            client.close()
+            raise ClusterError(
+                f"the Dask scheduler at {opts.scheduler} has no workers; start one with "
+                f"`dask worker {opts.scheduler}` on a machine with tapelog installed"
+            )
+        return client, None, n
+    cluster = LocalCluster(
+        n_workers=opts.workers,
+        threads_per_worker=1,
+        processes=True,
+        dashboard_address=None,
+        silence_logs=logging.ERROR,
+    )
+    return Client(cluster), cluster, opts.workers
+
+
+def local_threads(workers: int) -> int:
+    """Model threads for each of ``workers`` local worker processes: cores / N."""
+    return max(1, (os.cpu_count() or 1) // max(1, workers))
