@@ -17,7 +17,7 @@ from tapelog.transcribe.types import Segment, Word
 
 SAMPLE_RATE = 16000
 # A cut is looked for this far either side of the wanted place (fraction of a part).
-SEARCH_FRACTION = 0.25
+SEARCH_FRACTION = 0.5
 MIN_PAUSE_MS = 300
 
 
