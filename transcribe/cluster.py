@@ -189,7 +189,7 @@ def connect(opts: ClusterOptions) -> tuple[Any, Any, int]:
     """
     from distributed import Client, LocalCluster
 
-    logging.getLogger("distributed").setLevel(logging.ERROR)
+    logging.getLogger("distributed").setLevel(logging.CRITICAL)
     if opts.scheduler:
         try:
             client = Client(opts.scheduler, timeout=opts.connect_timeout_s)
@@ -217,7 +217,7 @@ def connect(opts: ClusterOptions) -> tuple[Any, Any, int]:
         threads_per_worker=1,
         processes=True,
         dashboard_address=None,
-        silence_logs=logging.ERROR,
+        silence_logs=logging.CRITICAL,
     )
     return Client(cluster), cluster, opts.workers
 

@@ -1,0 +1,274 @@
+"""Transcription on Dask: in-process vs a local cluster of 1 and 2 workers, a simulated
+multi-machine run, and a long file cut in parts vs unsplit.
+
+* 8 short clips (cut from the sample interviews, about 10 s each), tiny.en: wall time
+  in this process (today's `tapelog transcribe`, all cores) and on a local cluster of 1
+  and 2 worker processes (cluster start included; measured alone too);
+* a simulated multi-machine run: `dask scheduler` and two `dask worker` processes on
+  localhost, audio decoded and sent by the client, one model thread per worker; the
+  client's own cost per audio second (decode, compress, save) and the bytes it sends,
+  for the throughput model in BENCHMARKS.md;
+* a long file (the sample interviews end to end with pauses, LONG_S seconds: a scaled
+  down 3-hour take) unsplit in-process vs cut into 30 s parts on 2 workers, and the
+  words that differ near the joins.
+
+    .venv/bin/python bench/bench_cluster.py
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from bench.common import load, machine  # noqa: E402
+
+MEDIA = REPO / "samples" / "media"
+SOURCES = ["interview_liu.mov", "two_channel_interview.mov"]
+MODEL = "tiny.en"
+
+
+def _ffmpeg() -> str:
+    import imageio_ffmpeg
+
+    return imageio_ffmpeg.get_ffmpeg_exe()
+
+
+def make_clips(folder: Path) -> list[Path]:
+    """8 distinct ~10 s clips (distinct content, so they import as 8 files)."""
+    clips = []
+    for i in range(8):
+        src = MEDIA / SOURCES[i % 2]
+        out = folder / f"clip{i}.wav"
+        start = 1.5 * (i // 2)
+        subprocess.run(
+            [_ffmpeg(), "-v", "error", "-y", "-ss", f"{start}", "-t", "10", "-i", str(src),
+             "-vn", "-ac", "1", "-ar", "16000", str(out)],
+            check=True,
+        )  # fmt: skip
+        clips.append(out)
+    return clips
+
+
+def make_long(folder: Path, seconds: float) -> Path:
+    """The two interviews end to end, with 1 s pauses, looped to ``seconds``."""
+    parts = []
+    inputs = []
+    n = 0
+    total = 0.0
+    while total < seconds:
+        inputs += ["-i", str(MEDIA / SOURCES[n % 2])]
+        parts.append(f"[{n}:a]aformat=channel_layouts=mono,aresample=16000,apad=pad_dur=1[a{n}]")
+        total += 23.0 + 1.0
+        n += 1
+    chain = ";".join(parts) + ";" + "".join(f"[a{i}]" for i in range(n))
+    chain += f"concat=n={n}:v=0:a=1[out]"
+    out = folder / "long_take.wav"
+    subprocess.run(
+        [_ffmpeg(), "-v", "error", "-y", *inputs, "-filter_complex", chain, "-map", "[out]",
+         "-t", f"{seconds}", str(out)],
+        check=True,
+    )  # fmt: skip
+    return out
+
+
+def _archive(root: Path, files: list[Path]):
+    from tapelog.archive.service import Archive
+
+    a = Archive.open(root)
+    ids = [r.id for r in a.import_paths(files)]
+    return a, ids
+
+
+def in_process(root: Path, files: list[Path]) -> dict:
+    from tapelog.transcribe.engine import get_engine
+    from tapelog.transcribe.types import TranscribeOptions
+
+    a, ids = _archive(root, files)
+    opts = TranscribeOptions(model=MODEL, language="en")
+    get_engine(opts)  # model load outside the timing, as a long run pays it once
+    before = load()
+    t0 = time.perf_counter()
+    per_file = []
+    for mid in ids:
+        t = time.perf_counter()
+        a.transcribe(mid, opts)
+        per_file.append(time.perf_counter() - t)
+    wall = time.perf_counter() - t0
+    audio = sum(a.get_media(m).info.duration for m in ids)
+    a.close()
+    return {"wall_s": round(wall, 2), "audio_s": round(audio, 1), "load_before": before,
+            "load_after": load(), "per_file_s": [round(x, 2) for x in per_file]}  # fmt: skip
+
+
+def on_cluster(root: Path, files: list[Path], copts, threads: int = 0, **kw) -> dict:
+    from tapelog.archive.cluster_run import transcribe_on_cluster
+    from tapelog.transcribe.types import TranscribeOptions
+
+    a, ids = _archive(root, files)
+    before = load()
+    t0 = time.perf_counter()
+    results = transcribe_on_cluster(
+        a, ids, TranscribeOptions(model=MODEL, language="en", cpu_threads=threads), copts, **kw
+    )
+    wall = time.perf_counter() - t0
+    assert all(r.status == "done" for r in results), results
+    words = {mid: [w for s in a.segments(mid) for w in s.text.split()] for mid in ids}
+    a.close()
+    return {"wall_s": round(wall, 2), "load_before": before, "load_after": load(),
+            "words": words}  # fmt: skip
+
+
+def cluster_start() -> float:
+    from tapelog.transcribe.cluster import ClusterOptions, connect
+
+    t0 = time.perf_counter()
+    client, cluster, _n = connect(ClusterOptions(workers=2))
+    took = time.perf_counter() - t0
+    client.close()
+    cluster.close()
+    return round(took, 2)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def multi_machine(root: Path, files: list[Path]) -> dict:
+    """A scheduler and two `dask worker` processes, as on separate machines."""
+    from tapelog.transcribe.cluster import ClusterOptions
+
+    bindir = Path(sys.executable).parent
+    port = _free_port()
+    addr = f"tcp://127.0.0.1:{port}"
+    procs = [subprocess.Popen([str(bindir / "dask"), "scheduler", "--port", str(port),
+                               "--no-dashboard"], stderr=subprocess.DEVNULL)]  # fmt: skip
+    time.sleep(3)
+    for _ in range(2):
+        procs.append(subprocess.Popen(
+            [str(bindir / "dask"), "worker", addr, "--nthreads", "1", "--nworkers", "1",
+             "--no-dashboard"], stderr=subprocess.DEVNULL,
+        ))  # fmt: skip
+    try:
+        return on_cluster(root, files, ClusterOptions(scheduler=addr, connect_timeout_s=60), 1)
+    finally:
+        for p in reversed(procs):
+            p.terminate()
+        for p in procs:
+            p.wait(timeout=30)
+
+
+def client_costs(files: list[Path]) -> dict:
+    """What the client spends per audio second: decode + compress, and saving segments."""
+    from tapelog.archive.transcripts import SegmentWriter
+    from tapelog.media.audio import load_audio
+    from tapelog.transcribe.cluster import pack_audio
+    from tapelog.transcribe.types import Segment
+
+    t0 = time.perf_counter()
+    sent = 0
+    audio_s = 0.0
+    for f in files:
+        audio = load_audio(f)
+        audio_s += len(audio) / 16000
+        sent += len(pack_audio(audio))
+    decode = time.perf_counter() - t0
+    with tempfile.TemporaryDirectory() as tmp:
+        w = SegmentWriter(Path(tmp) / "t.jsonl")
+        t1 = time.perf_counter()
+        for i in range(200):
+            w.append(Segment(i * 3.0, i * 3.0 + 2.5, "we searched every station for him"))
+        save_per_segment = (time.perf_counter() - t1) / 200
+        w.close()
+    return {"decode_pack_s_per_audio_s": round(decode / audio_s, 5),
+            "bytes_per_audio_s": round(sent / audio_s), "save_s_per_segment": round(save_per_segment, 5),
+            "raw_pcm_bytes_per_audio_s": 32000}  # fmt: skip
+
+
+def long_file(work: Path, seconds: float) -> dict:
+    """Unsplit in-process vs 30 s parts on 2 local workers; word differences at the joins."""
+    import jiwer
+    from tapelog.media.audio import load_audio
+    from tapelog.transcribe.cluster import ClusterOptions
+    from tapelog.transcribe.parts import split_at_silences
+
+    long = make_long(work, seconds)
+    whole = in_process(work / "long-whole", [long])
+    from tapelog.archive.service import Archive
+
+    a = Archive.open(work / "long-whole")
+    ref = a.segments("m1")
+    a.close()
+    split = on_cluster(work / "long-split", [long], ClusterOptions(workers=2, part_seconds=30))
+    parts = split_at_silences(load_audio(long), 30)
+    b = Archive.open(work / "long-split")
+    hyp = b.segments("m1")
+    b.close()
+
+    def near(segs, t):
+        return " ".join(s.text for s in segs if s.end > t - 3 and s.start < t + 3)
+
+    joins = []
+    for p in parts[:-1]:
+        r, h = near(ref, p.end_s).lower(), near(hyp, p.end_s).lower()
+        joins.append({"at_s": round(p.end_s, 2), "at_silence": p.at_silence,
+                      "wer_near_join": round(jiwer.wer(r, h), 3) if r.strip() else None})  # fmt: skip
+    overall = jiwer.wer(
+        " ".join(s.text for s in ref).lower(), " ".join(s.text for s in hyp).lower()
+    )
+    return {"audio_s": seconds, "unsplit_wall_s": whole["wall_s"], "split_wall_s": split["wall_s"],
+            "parts": len(parts), "wer_split_vs_unsplit": round(overall, 3), "joins": joins,
+            "load": [whole["load_before"], split["load_before"]]}  # fmt: skip
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--long-seconds", type=float, default=180.0)
+    ap.add_argument("--out", type=Path, default=REPO / "bench" / "out" / "cluster.json")
+    args = ap.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="tapelog-cluster-"))
+    from tapelog.transcribe.cluster import ClusterOptions
+
+    try:
+        clips = make_clips(work)
+        out: dict = {"machine": machine(), "model": MODEL, "files": len(clips)}
+        out["client"] = client_costs(clips)
+        out["cluster_start_s"] = cluster_start()
+        out["in_process"] = in_process(work / "inproc", clips)
+        print("in-process", out["in_process"]["wall_s"], flush=True)
+        for n in (1, 2):
+            r = on_cluster(work / f"local{n}", clips, ClusterOptions(workers=n))
+            r.pop("words")
+            out[f"local_{n}_workers"] = r
+            print(n, "workers", r, flush=True)
+        r = multi_machine(work / "multi", clips)
+        r.pop("words")
+        out["multi_machine_2_workers"] = r
+        print("multi", r, flush=True)
+        out["long_file"] = long_file(work, args.long_seconds)
+        print("long", out["long_file"], flush=True)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    base = out["in_process"]["wall_s"]
+    out["ratios_vs_in_process"] = {
+        k: round(base / out[k]["wall_s"], 2)
+        for k in ("local_1_workers", "local_2_workers", "multi_machine_2_workers")
+    }
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(out, indent=1))
+    print(json.dumps(out, indent=1))
+
+
+if __name__ == "__main__":
+    main()
