@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from tapelog.archive import cases as C
+from tapelog.archive.library import save_media
 from tapelog.archive.models import Case, Person, TranscriptRecord
 from tapelog.archive.selections import save_selection
 from tapelog.archive.service import Archive, now_iso
@@ -35,7 +36,7 @@ def _transcript(arc: Archive, mid: str, texts: list[str], model: str = "tiny.en"
         write_segments(transcript_path(arc.root, mid, rec.id), segs)
         media = arc.get_media(mid)
         media.transcript_id, media.transcript_status = rec.id, "done"
-        arc._save_media(media)
+        save_media(arc, media)
     return rec.id
 
 
