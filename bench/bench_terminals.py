@@ -85,7 +85,7 @@ def _cli_writer(root: Path, n: int, count: int) -> subprocess.Popen:
     exe = Path(sys.executable).with_name("tapelog")
     lines = [
         f"{exe} --archive {root} tag m1 {2.0 + i % 10} {2.5 + i % 10} "
-        f'--theme "c{n}x{i}t$(date +%s%3N)" >/dev/null'
+        f'--theme "c{n}x{i}t$(date +%s%3N)" --new-theme >/dev/null'
         for i in range(count)
     ]
     return subprocess.Popen(["bash", "-c", " && ".join(lines)])

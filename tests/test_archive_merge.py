@@ -57,10 +57,10 @@ def two(tmp_path: Path) -> tuple[Path, Path]:
     C.upsert_case(b, Case("C1", child_name="Li Wei", missing_place="Xi'an", notes="from B"))
     C.upsert_case(b, Case("C2", child_name="Zhang Min"))
     C.upsert_person(b, Person("P1", name="Liu Fang", flags=["minor"], cases=["C1"]))
-    C.add_tag(a, "m1", 0, 2, themes=["family"], cases=["C1"])
-    C.add_tag(b, "m1", 0, 2, themes=["family"], cases=["C1"])  # the same tag, logged twice
-    C.add_tag(b, "m1", 2, 4, themes=["search"], people=["P1"], note="good")
-    C.add_tag(b, "m2", 0, 2, themes=["mandarin"])
+    C.add_tag(a, "m1", 0, 2, themes=["family"], cases=["C1"], new_themes=True)
+    C.add_tag(b, "m1", 0, 2, themes=["family"], cases=["C1"], new_themes=True)  # logged twice
+    C.add_tag(b, "m1", 2, 4, themes=["search"], people=["P1"], note="good", new_themes=True)
+    C.add_tag(b, "m2", 0, 2, themes=["mandarin"], new_themes=True)
     save_selection(a, "selects", [])
     from tapelog.archive.models import SelectionItem
     from tapelog.archive.selections import add_items

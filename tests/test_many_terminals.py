@@ -73,6 +73,12 @@ def test_five_tuis_and_cli_writers_lose_nothing_and_see_each_other(tmp_path):
     archive = build_ui_archive(tmp_path / "shared")
     root = archive.root
     before = len(archive.store.table("tags").search(lambda d: d.get("media_id") == "m1"))
+    from tapelog.archive.cases import add_theme
+
+    for name in [f"tui{n}n{i}" for n in range(TUIS) for i in range(TAGS_EACH)] + [
+        f"cli{n}w{i}" for n in range(CLI_WRITERS) for i in range(TAGS_EACH)
+    ]:
+        add_theme(archive, name)  # the crew's vocabulary, made before the session
     archive.close()
     expected = before + TUIS * TAGS_EACH + CLI_WRITERS * TAGS_EACH
     tuis = [
