@@ -103,9 +103,25 @@ class Clock:
         assert self.rate is not None
         return frames_to_timecode(self.rate.frame_at(max(0.0, seconds)), self.rate, self.drop_frame)
 
+    def end(self, seconds: float | None) -> str:
+        """An out point, exclusive as editors read it: the first frame (or tenth) after
+        a passage, unless it ends exactly on one. A one-frame tag is ``X-X+1``, never
+        ``X-X``; a typed out point shows as typed."""
+        if seconds is None or not math.isfinite(seconds):
+            return "-"
+        seconds = max(0.0, seconds)
+        if not self.timecode:
+            tenths = math.ceil(seconds * 10 - _TENTH_EPSILON)
+            return running_clock(tenths / 10)
+        assert self.rate is not None
+        frame = self.rate.frame_at(seconds)
+        if abs(self.rate.seconds_at(frame) - seconds) > _TENTH_EPSILON:
+            frame += 1
+        return frames_to_timecode(self.start_frame + frame, self.rate, self.drop_frame)
+
     def span(self, start: float, end: float) -> str:
-        """``in-out`` of a passage, both as points of this clock."""
-        return f"{self.at(start)}-{self.at(end)}"
+        """``in-out`` of a passage: its first frame, and the exclusive out point."""
+        return f"{self.at(start)}-{self.end(end)}"
 
     def parse(self, text: str) -> float:
         """Seconds into the file from seconds, ``H:MM:SS.s`` or one of its timecodes."""

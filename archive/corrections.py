@@ -48,6 +48,15 @@ def raw_segments(
     return read_segments(transcript_path(archive.root, media_id, transcript_id))
 
 
+def translation_segments(archive: Archive, media_id: str) -> list[Segment]:
+    """The current English translation (empty when there is none); corrections are
+    made to the words spoken and are not laid over it."""
+    media = archive.get_media(media_id)
+    if not media.translation_id:
+        return []
+    return read_segments(transcript_path(archive.root, media_id, media.translation_id))
+
+
 def latest_partial(archive: Archive, media_id: str) -> str | None:
     partial = [t for t in archive.transcripts(media_id) if t.status == STATUS_PARTIAL]
     return partial[-1].id if partial else None

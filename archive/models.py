@@ -53,10 +53,12 @@ class MediaRecord:
     fingerprint: str
     info: MediaInfo
     imported_at: str
-    transcript_id: str | None = None  # the current transcript
+    transcript_id: str | None = None  # the current transcript, in the language spoken
     transcript_status: str = STATUS_NONE
     language: str | None = None
     error: str | None = None
+    # The current English translation, kept beside the original (never in its place).
+    translation_id: str | None = None
 
     @property
     def name(self) -> str:

@@ -108,6 +108,9 @@ class Archive:
     def segments(self, media_id: str) -> list[Segment]:
         return corrections.segments(self, media_id)
 
+    def translation_segments(self, media_id: str) -> list[Segment]:
+        return corrections.translation_segments(self, media_id)
+
     def unplaced_corrections(self, media_id: str) -> list[Correction]:
         return corrections.unplaced_corrections(self, media_id)
 

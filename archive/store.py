@@ -111,6 +111,32 @@ def _m002_media_status(data: dict[str, dict[str, Any]]) -> None:
         doc.setdefault("error", None)
 
 
+@migration(3, "a translation sits beside the original transcript, not in its place")
+def _m003_translation_beside(data: dict[str, dict[str, Any]]) -> None:
+    transcripts = list(data.get("transcripts", {}).values())
+    for doc in data.get("media", {}).values():
+        doc.setdefault("translation_id", None)
+        mine = sorted(
+            (t for t in transcripts if t.get("media_id") == doc.get("id")),
+            key=lambda t: str(t.get("created", "")),
+        )
+        current = next((t for t in mine if t.get("id") == doc.get("transcript_id")), None)
+        if current is None or (current.get("options") or {}).get("task") != "translate":
+            continue
+        doc["translation_id"] = current["id"]
+        originals = [
+            t
+            for t in mine
+            if t.get("status") == TranscriptStatus.DONE.value
+            and (t.get("options") or {}).get("task", "transcribe") != "translate"
+        ]
+        original = originals[-1] if originals else None
+        doc["transcript_id"] = original["id"] if original else None
+        doc["language"] = original.get("language") if original else None
+        if original is None:
+            doc["transcript_status"] = TranscriptStatus.NONE.value
+
+
 SCHEMA_VERSION = max(MIGRATIONS)
 
 

@@ -81,7 +81,7 @@ class TranscriptionJob:
                 )
                 archive.store.table("transcripts").insert(record.to_dict())
                 fresh = archive.get_media(media_id)
-                if fresh.transcript_status != STATUS_DONE:
+                if fresh.transcript_status != STATUS_DONE and options.task != "translate":
                     fresh.transcript_status = STATUS_PARTIAL
                     archive.store.table("media").upsert(fresh.to_dict(), Q.id == media_id)
         from tapelog.archive.paths import writable_transcript_path
@@ -168,9 +168,13 @@ class TranscriptionJob:
             record.speakers = speakers
             archive.store.table("transcripts").upsert(record.to_dict(), Q.id == record.id)
             fresh = archive.get_media(media_id)
-            fresh.transcript_id = record.id
-            fresh.transcript_status = STATUS_DONE
-            fresh.language = record.language
+            if self.options.task == "translate":
+                # Beside the original, never in its place (show --translation, exports).
+                fresh.translation_id = record.id
+            else:
+                fresh.transcript_id = record.id
+                fresh.transcript_status = STATUS_DONE
+                fresh.language = record.language
             fresh.error = None
             archive.store.table("media").upsert(fresh.to_dict(), Q.id == media_id)
         run_second_look(archive, media_id, self.options, progress=progress, cancel=cancel)

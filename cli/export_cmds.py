@@ -165,7 +165,15 @@ def export_selects_cmd(
     help="source or running [default: running for srt/vtt, as players expect; source else]",
 )
 @click.option("--no-timecodes", is_flag=True, help="Plain text without timecodes.")
-@click.option("--no-original", is_flag=True, help="Translations without the original beside.")
+@click.option(
+    "--text",
+    "text",
+    type=click.Choice(["original", "translation", "both"]),
+    default=None,
+    help="The words spoken, the English translation, or both side by side "
+    "[default: both when there is a translation]",
+)
+@click.option("--no-original", is_flag=True, help="Same as --text translation.")
 @click.option(
     "--max-chars",
     type=int,
@@ -186,6 +194,7 @@ def export_transcript_cmd(
     tc: str | None,
     no_timecodes: bool,
     no_original: bool,
+    text: str | None,
     max_chars: int,
     no_speakers: bool,
     include_sensitive: bool,
@@ -209,6 +218,7 @@ def export_transcript_cmd(
         include_sensitive=include_sensitive,
         redact=redact,
         max_chars=max_chars,
+        text=text,
         speakers=not no_speakers,
     )
     _report(as_json, result)

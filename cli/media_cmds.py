@@ -10,7 +10,7 @@ import click
 from tapelog.archive.clock import Clock, Clocks
 from tapelog.archive.errors import Cancelled, TapelogError, UsageError
 from tapelog.archive.settings import SETTINGS, setting_key
-from tapelog.archive.statuses import ImportStatus, TranscriptStatus
+from tapelog.archive.statuses import ImportStatus, TranscriptStatus, words
 from tapelog.archive.transcribe_choice import (
     options_for_media,
     transcribe_options,
@@ -99,6 +99,13 @@ def import_cmd(ctx: click.Context, paths: tuple[str, ...], recursive: bool, as_j
         ctx.exit(1)
 
 
+def _has_done(media, translate: bool) -> bool:
+    """Whether the work asked (a transcript, or its translation) was done before."""
+    if translate:
+        return bool(media.translation_id)
+    return media.transcript_status == TranscriptStatus.DONE
+
+
 def _wants_more(archive, media, translate: bool) -> bool:
     """Whether a done file still has work asked of it: a run to resume, or a translation.
 
@@ -106,12 +113,15 @@ def _wants_more(archive, media, translate: bool) -> bool:
     translation of a file transcribed in its own language is a new transcript, not a
     redo, so neither needs ``--force``.
     """
-    records = archive.transcripts(media.id)
-    if any(t.status == TranscriptStatus.PARTIAL for t in records):
-        return True
-    current = next((t for t in records if t.id == media.transcript_id), None)
     task = "translate" if translate else "transcribe"
-    return current is not None and current.options.get("task", "transcribe") != task
+    records = archive.transcripts(media.id)
+    if any(
+        t.status == TranscriptStatus.PARTIAL and t.options.get("task", "transcribe") == task
+        for t in records
+    ):
+        return True
+    # The translation is kept beside the original: each is done (or not) on its own.
+    return translate and not media.translation_id
 
 
 @click.command("transcribe")
@@ -177,11 +187,7 @@ def transcribe_cmd(
             m.id
             for m in archive.list_media()
             if m.info.has_audio
-            and (
-                force
-                or m.transcript_status != TranscriptStatus.DONE
-                or _wants_more(archive, m, translate)
-            )
+            and (force or not _has_done(m, translate) or _wants_more(archive, m, translate))
         ]
     else:
         targets = list(dict.fromkeys(ids))
@@ -227,14 +233,11 @@ def transcribe_cmd(
             results.append({"media_id": mid, "status": TranscriptStatus.NO_AUDIO})
             click.echo(f"tapelog: {mid} has no audio: nothing to transcribe", err=True)
             continue
-        if (
-            media.transcript_status == TranscriptStatus.DONE
-            and not force
-            and not _wants_more(archive, media, translate)
-        ):
+        if _has_done(media, translate) and not force and not _wants_more(archive, media, translate):
             results.append({"media_id": mid, "status": TranscriptStatus.DONE, "skipped": True})
             if not as_json:
-                click.echo(f"{mid}\talready transcribed (use --force to redo)")
+                done_what = "translated" if translate else "transcribed"
+                click.echo(f"{mid}\talready {done_what} (use --force to redo)")
             continue
         progress = StderrProgress(media.name)
         try:
@@ -296,7 +299,12 @@ def transcribe_cmd(
 
 
 @click.command("list")
-@click.option("--status", default=None, help="Only media with this transcript status.")
+@click.option(
+    "--status",
+    type=click.Choice(words(TranscriptStatus)),
+    default=None,
+    help="Only media with this transcript status.",
+)
 @time_option
 @archive_option
 @json_option
@@ -322,7 +330,9 @@ def list_cmd(ctx: click.Context, status: str | None, time_mode: str, as_json: bo
     ]
 
     def text() -> None:
-        if not rows:
+        if not rows and status:
+            click.echo(f"no media with transcript status '{status}'", err=True)
+        elif not rows:
             click.echo("no media yet: `tapelog import PATH`", err=True)
         for r, m in zip(rows, media, strict=True):
             length = Clock.of(m, time_mode).length(m.info.duration)
@@ -339,6 +349,9 @@ def list_cmd(ctx: click.Context, status: str | None, time_mode: str, as_json: bo
 @click.argument("media_id")
 @click.option("--words", is_flag=True, help="Show word timestamps.")
 @click.option("--corrections", is_flag=True, help="Also list corrections and unplaced ones.")
+@click.option(
+    "--translation", is_flag=True, help="The English translation (kept beside the original)."
+)
 @time_option
 @archive_option
 @json_option
@@ -348,14 +361,19 @@ def show_cmd(
     media_id: str,
     words: bool,
     corrections: bool,
+    translation: bool,
     time_mode: str,
     as_json: bool,
 ) -> None:
-    """Show a media file's transcript."""
+    """Show a media file's transcript (or, with --translation, its English translation)."""
     archive = open_archive(ctx)
     media = archive.get_media(media_id)
     clock = Clock.of(media, time_mode)
-    segs = archive.segments(media_id)
+    if translation and not media.translation_id:
+        raise UsageError(
+            f"{media_id} has no translation yet (`tapelog transcribe {media_id} --translate`)"
+        )
+    segs = archive.translation_segments(media_id) if translation else archive.segments(media_id)
     names = archive.speaker_names(media_id)
     rows = [
         {
@@ -371,15 +389,26 @@ def show_cmd(
         }
         for s in segs
     ]
-    unplaced = archive.unplaced_corrections(media_id) if corrections or as_json else []
+    unplaced = (
+        archive.unplaced_corrections(media_id)
+        if (corrections or as_json) and not translation
+        else []
+    )
 
     def text() -> None:
+        what = "English translation" if translation else media.transcript_status
         click.echo(
             f"{media.id}  {media.path}  {clock.length(media.info.duration)}  "
-            f"tc {media.info.start_timecode or '-'}  {media.language or '-'}  "
-            f"{media.transcript_status}"
+            f"tc {media.info.start_timecode or '-'}  "
+            f"{'en' if translation else media.language or '-'}  {what}"
         )
-        if not rows and media.transcript_status == TranscriptStatus.DONE:
+        if media.translation_id and not translation:
+            click.echo(
+                f"(an English translation is beside it: `tapelog show {media.id} --translation`)"
+            )
+        if translation and not rows:
+            click.echo("(translated: no speech found)")
+        elif not rows and media.transcript_status == TranscriptStatus.DONE:
             click.echo("(transcribed: no speech found)")
         elif not rows:
             click.echo(
@@ -395,7 +424,7 @@ def show_cmd(
                 click.echo(
                     "    " + " ".join(f"{w['word'].strip()}@{w['start']:.2f}" for w in r["words"])
                 )
-        if corrections:
+        if corrections and not translation:
             for c in archive.corrections(media_id):
                 click.echo(f"correction {c.id} {clock.at(c.start)}: {c.original!r} -> {c.text!r}")
         for c in unplaced:
@@ -406,8 +435,10 @@ def show_cmd(
         {
             "id": media.id,
             "path": media.path,
-            "language": media.language,
+            "language": "en" if translation else media.language,
             "transcript_status": media.transcript_status,
+            "translation": translation,
+            "translation_id": media.translation_id,
             "names_given": _names_given(archive, media),
             "segments": rows,
             "unplaced_corrections": [c.to_dict() for c in unplaced],
@@ -498,7 +529,7 @@ def search_cmd(
         sort=sort,
         context=max(1, context_lines),
     )
-    if save_as:
+    if save_as and hits:
         from tapelog.archive.models import SelectionItem
         from tapelog.archive.selections import add_items
 
@@ -525,7 +556,9 @@ def search_cmd(
                 click.echo(f"    {line}")
 
     emit(as_json, [h.to_dict() for h in hits], text)
-    if save_as:
+    if save_as and not hits:
+        click.echo(f"nothing saved: no hits to put in selection '{save_as}'", err=True)
+    elif save_as:
         # Say what was written; on stderr so the hits (or the JSON) stay alone on stdout.
         n = len(hits)
         click.echo(

@@ -96,3 +96,12 @@ def test_every_input_takes_both_clocks() -> None:
         assert clock.parse(shown) == pytest.approx(seconds)
     with pytest.raises(UsageError, match="unknown time mode"):
         Clock.of(None, "wallclock")
+
+
+def test_out_points_are_exclusive_as_editors_read_them() -> None:
+    pal = Clock.of(_media("10:00:00:00", 25, 1))
+    assert pal.span(1.0, 3.48) == "10:00:01:00-10:00:03:12"  # typed in/out show as typed
+    assert pal.span(1.0, 1.01) == "10:00:01:00-10:00:01:01"  # one frame is X to X+1
+    running = Clock.of(None)
+    assert running.span(1.0, 3.48) == "0:00:01.0-0:00:03.5"
+    assert running.end(599.99) == "0:10:00.0"

@@ -300,23 +300,35 @@ def write_transcript(
     return sens.fill(result)
 
 
-def original_segments(archive: Archive, media: MediaRecord) -> list[Segment] | None:
-    """The original-language transcript beside a current translation, if there is one."""
-    if not media.transcript_id:
-        return None
-    current = archive.get_transcript(media.transcript_id)
-    if current.options.get("task") != "translate":
-        return None
-    others = [
-        t
-        for t in archive.transcripts(media.id)
-        if t.id != current.id
-        and t.status == STATUS_DONE
-        and t.options.get("task", "transcribe") != "translate"
-    ]
-    if not others:
-        return None
-    return archive.raw_segments(media.id, others[-1].id)
+TEXTS = ("original", "translation", "both")
+
+
+def texts_for(
+    archive: Archive, media: MediaRecord, text: str | None, side_by_side: bool = True
+) -> tuple[list[Segment], list[Segment] | None]:
+    """The lines to write and, for ``both``, the original to set beside each line.
+
+    ``text``: ``original`` (the words spoken, with corrections), ``translation`` (the
+    current English translation) or ``both`` (the translation with the current
+    original beside it, never an older one). None: ``both`` when there is a
+    translation (``translation`` alone without ``side_by_side``), else ``original``.
+    """
+    if text is None:
+        text = ("both" if side_by_side else "translation") if media.translation_id else "original"
+    if text not in TEXTS:
+        raise UsageError(f"unknown text '{text}' ({', '.join(TEXTS)})")
+    if text == "original":
+        return archive.segments(media.id), None
+    if not media.translation_id:
+        raise UsageError(
+            f"{media.id} has no translation yet (`tapelog transcribe {media.id} --translate`)"
+        )
+    translation = archive.translation_segments(media.id)
+    if not translation:
+        raise UsageError(f"{media.id} was translated and no speech was found: nothing to export")
+    if text == "translation":
+        return translation, None
+    return translation, archive.segments(media.id) or None
 
 
 def export_transcript(
@@ -332,6 +344,7 @@ def export_transcript(
     redact: bool = False,
     max_chars: int = MAX_CHARS,
     speakers: bool = True,
+    text: str | None = None,
 ) -> ExportResult:
     """Write ``media_id``'s current transcript as ``fmt`` (see ``write_transcript``).
 
@@ -343,14 +356,13 @@ def export_transcript(
     from tapelog.archive.sensitivity import sensitive_map
 
     media = archive.get_media(media_id)
-    segments = archive.segments(media_id)
+    segments, original = texts_for(archive, media, text, side_by_side)
     if not segments and media.transcript_status == STATUS_DONE:
         raise UsageError(f"{media_id} was transcribed and no speech was found: nothing to export")
     if not segments and not media.info.has_audio:
         raise UsageError(f"{media_id} has no audio: there is no transcript to export")
     if not segments:
         raise UsageError(f"{media_id} has no transcript yet (run `tapelog transcribe {media_id}`)")
-    original = original_segments(archive, media) if side_by_side else None
     return write_transcript(
         media,
         segments,

@@ -57,6 +57,7 @@ class InterviewScreen(TapelogScreen):
         Binding("n", "name_speaker", "Name speaker"),
         Binding("p", "play", "Play"),
         Binding("s", "stop", "Stop"),
+        Binding("l", "translation", "Original/translation", show=False),
     ]
 
     def __init__(self, media_id: str, start: float = 0.0) -> None:
@@ -78,6 +79,7 @@ class InterviewScreen(TapelogScreen):
         # Tag changes that u / Ctrl+Z takes back, newest last: ("added" | "edited" |
         # "deleted", the tag as it was before, or as added).
         self.undo_stack: list[tuple[str, Tag]] = []
+        self.show_translation = False  # l: the English translation, beside the original
 
     def compose(self) -> ComposeResult:
         yield Label("", id="iv-title")
@@ -97,7 +99,8 @@ class InterviewScreen(TapelogScreen):
         if media is None:
             return
         self.media = media
-        self.segments = self.guard(self.archive.segments, self.media_id) or []
+        read = self.archive.translation_segments if self.show_translation else self.archive.segments
+        self.segments = self.guard(read, self.media_id) or []
         self.starts = [s.start for s in self.segments]
         self.has_speakers = any(s.speaker for s in self.segments)
         self.names = self.guard(self.archive.speaker_names, self.media_id) or {}
@@ -144,6 +147,7 @@ class InterviewScreen(TapelogScreen):
         self.query_one("#iv-title", Label).update(
             f"{m.id} · {m.name} · {self.clock(m).length(m.info.duration)} · {m.language or '-'} · "
             f"{len(self.segments)} lines · {len(self.tags)} tags{names}{playing}"
+            + (" · English translation (l: original)" if self.show_translation else "")
         )
 
     # -- rows
@@ -260,10 +264,23 @@ class InterviewScreen(TapelogScreen):
             vlist.clear_selection()
         self._update_detail()
 
+    def action_translation(self) -> None:
+        """Switch between the words spoken and the English translation kept beside them."""
+        if not self.show_translation and not (self.media and self.media.translation_id):
+            self.notify("No English translation of this file yet (o in the Library)", timeout=4)
+            return
+        self.show_translation = not self.show_translation
+        self.refresh_from_archive()  # the cursor stays at the same time
+        shown = "English translation" if self.show_translation else "original"
+        self.notify(f"Showing the {shown} (l switches)", timeout=2)
+
     def action_edit(self) -> None:
         vlist = self.query_one(VirtualList)
         seg = vlist.current
         if seg is None:
+            return
+        if self.show_translation:
+            self.notify("Corrections are made to the original: l shows it", timeout=3)
             return
 
         def done(text: str | None) -> None:
