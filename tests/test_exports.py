@@ -358,10 +358,15 @@ def test_txt_and_json(arch, tmp_path: Path) -> None:
 
 
 def test_translation_side_by_side(arch, tmp_path: Path) -> None:
-    _transcript(arch, "m4", [Segment(0.4, 5.0, "我的儿子刘晶军在太原被人拐走了。")], current=False)
-    _transcript(
-        arch, "m4", [Segment(0.4, 5.0, "My son was abducted in Taiyuan.")], task="translate"
-    )
+    _transcript(arch, "m4", [Segment(0.4, 5.0, "我的儿子刘晶军在太原被人拐走了。")])
+    tr = _transcript(
+        arch, "m4", [Segment(0.4, 5.0, "My son was abducted in Taiyuan.")], task="translate",
+        current=False,
+    )  # fmt: skip
+    with arch.store.transaction():  # the translation sits beside the original
+        media = arch.get_media("m4")
+        media.translation_id = tr
+        arch.store.table("media").upsert(media.to_dict(), lambda d: d["id"] == "m4")
     export_transcript(arch, "m4", tmp_path / "t.srt", "srt")
     (cue,) = _parse_srt((tmp_path / "t.srt").read_text(encoding="utf-8"))
     assert cue[2] == "My son was abducted in Taiyuan.\n我的儿子刘晶军在太原被人拐走了。"
