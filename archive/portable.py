@@ -41,6 +41,7 @@ from tapelog.archive.import_checks import (
 from tapelog.archive.paths import is_safe_id
 from tapelog.archive.store import STORE_DIR, Store, _fsync_dir, _os_error
 from tapelog.archive.transcripts import TRANSCRIPTS_DIR
+from tapelog.archive.voices import TABLES as VOICE_TABLES
 
 if TYPE_CHECKING:
     from tapelog.archive.service import Archive
@@ -96,7 +97,12 @@ def export_archive(root: str | Path, dest_file: str | Path) -> ExportSummary:
     if dest.exists() and dest.is_dir():
         raise UsageError("is a directory; give a file name like crew.tapelog.tar", path=str(dest))
     with store.transaction():
-        tables = {p.name: _read(p) for p in sorted(store.dir.glob("*.json"))}
+        # Voice prints are personal data that never leave the archive (archive.voices).
+        tables = {
+            p.name: _read(p)
+            for p in sorted(store.dir.glob("*.json"))
+            if p.stem not in VOICE_TABLES
+        }
         for name in tables:
             # A damaged table would travel with matching checksums and fail on the
             # other machine, where no backup exists: refuse it here, where one does.

@@ -151,8 +151,10 @@ class Archive:
     def all_speaker_names(self) -> dict[tuple[str, str], str]:
         return speakers.all_speaker_names(self)
 
-    def rename_speaker(self, old: str, new: str, media_id: str | None = None) -> int:
-        return speakers.rename_speaker(self, old, new, media_id)
+    def rename_speaker(
+        self, old: str, new: str, media_id: str | None = None, voice: bool = True
+    ) -> int:
+        return speakers.rename_speaker(self, old, new, media_id, voice)
 
     def speaker_display(self, media_id: str, label: str | None) -> str | None:
         return speakers.speaker_display(self, media_id, label)

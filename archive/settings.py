@@ -21,6 +21,7 @@ SETTINGS = {
     "model": ("tiny.en", "default Whisper model for English"),
     "model_multilingual": ("base", "default model for other languages and translation"),
     "player": ("", "external player command (mpv, ffplay, vlc); empty: find one"),
+    "voice_model": ("auto", "voices on one track: auto (campp if installed), campp, spectral"),
 }
 
 
@@ -42,6 +43,8 @@ def set_setting(archive: Archive, key: str, value: str) -> None:
     key = setting_key(key)
     if key == "vocab_from_cases" and value.lower() not in ("auto", "true", "false"):
         raise UsageError("vocab_from_cases is auto, true or false")
+    if key == "voice_model" and value not in ("auto", "campp", "spectral"):
+        raise UsageError("voice_model is auto, campp or spectral")
     with archive.store.transaction():
         archive.store.table("meta").upsert(
             {"key": f"setting:{key}", "value": value}, Q.key == f"setting:{key}"

@@ -23,13 +23,19 @@ def all_speaker_names(archive: Archive) -> dict[tuple[str, str], str]:
     return {(d["media_id"], d["label"]): d["name"] for d in archive.store.table("speakers").all()}
 
 
-def rename_speaker(archive: Archive, old: str, new: str, media_id: str | None = None) -> int:
+def rename_speaker(
+    archive: Archive, old: str, new: str, media_id: str | None = None, voice: bool = True
+) -> int:
     """Name a speaker; returns how many (media, label) pairs now carry the new name.
 
-    With ``media_id``, ``old`` is a label (``CH1``) or the current name in that file.
-    Without it, every speaker named ``old`` anywhere in the archive is renamed, so a
-    name given once is kept consistent across interviews.
+    With ``media_id``, ``old`` is a label (``CH1``) or the current name in that file;
+    with ``voice``, that speaker's voice print (when transcription made one) becomes a
+    known voice, and other files' speakers that sound like it are suggested for review
+    (``archive.voices``). Without ``media_id``, every speaker named ``old`` anywhere in
+    the archive is renamed, so a name given once is kept consistent across interviews.
     """
+    from tapelog.archive import voices
+
     new = new.strip()
     if not new:
         raise UsageError("a speaker name cannot be empty")
@@ -47,11 +53,14 @@ def rename_speaker(archive: Archive, old: str, new: str, media_id: str | None = 
                 )
             rec = SpeakerName(media_id, label, new)
             table.upsert(rec.to_dict(), (Q.media_id == media_id) & (Q.label == label))
+            if voice and voices.remember(archive, media_id, label, new):
+                voices.suggest(archive)
             return 1
         matches = table.search(Q.name == old)
         if not matches:
             raise NotFoundError(f"no speaker named '{old}' in this archive")
         table.update({"name": new}, Q.name == old)
+        archive.store.table("voices").update({"name": new}, Q.name == old)
         return len(matches)
 
 

@@ -107,6 +107,44 @@ def transcribe(
     return job.finish(progress, cancel=cancel)
 
 
+def _wants_voices(options: TranscribeOptions, done: list, by_channel: bool) -> bool:
+    """Diarize a single track; where channels already answer, only when the crew says
+    there are more voices than channels (a lav plus a camera mic with a third voice)."""
+    if not options.diarize or options.speakers == 1:
+        return False
+    if not by_channel:
+        return True
+    channels = {s.speaker for s in done if s.speaker}
+    return options.speakers is not None and options.speakers > len(channels)
+
+
+def _diarize(archive, name, audio, options, progress, cancel):
+    from tapelog.transcribe.diarize import STAGES, diarize
+    from tapelog.transcribe.embedders import choose
+
+    stage = iter(range(1, len(STAGES) + 1))
+
+    def step(what: str) -> None:
+        if cancel is not None:
+            cancel.check()
+        report(
+            progress,
+            ProgressEvent("speakers", next(stage), len(STAGES), "steps", f"{name}: {what}"),
+        )
+
+    embedder = choose(archive.setting("voice_model"))
+    return diarize(audio, speakers=options.speakers, embedder=embedder, step=step)
+
+
+def _label_voices(done: list, diar, by_channel: bool) -> list:
+    from tapelog.transcribe.diarize import merge_with_channels, turn_labeller
+    from tapelog.transcribe.speakers import label_segments
+
+    if by_channel:
+        return merge_with_channels(done, diar.turns)
+    return label_segments(done, turn_labeller(diar.turns))
+
+
 def mark_failed(archive: Archive, media_id: str, error: str) -> None:
     with archive.store.transaction():
         media = archive.get_media(media_id)

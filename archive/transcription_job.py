@@ -145,17 +145,30 @@ class TranscriptionJob:
         """Assign speakers by channel, mark the transcript done and current, then the
         names pass (``archive.second_look``) where the crew's names ask for one."""
         from tapelog.archive.library import now_iso
-        from tapelog.archive.transcription import TranscribeResult, run_second_look
+        from tapelog.archive.transcription import (
+            TranscribeResult,
+            _diarize,
+            _label_voices,
+            _wants_voices,
+            run_second_look,
+        )
         from tapelog.transcribe.speakers import assign_speakers, channels_differ
 
         self.writer.close()
         archive, media_id, record, done = self.archive, self.media_id, self.record, self.done
         file = self.writer.path
-        speakers: list[str] = []
-        if self.env is not None and done and channels_differ(self.env):
+        # Speakers: separate microphones on separate channels, voices on one track.
+        by_channel = self.env is not None and bool(done) and channels_differ(self.env)
+        if by_channel:
             done = assign_speakers(done, self.env, 0.02)
+        diar = None
+        if done and _wants_voices(self.options, done, by_channel):
+            diar = _diarize(archive, self.name, self.audio, self.options, progress, cancel)
+            if len(diar.speakers) > 1:  # one voice: nothing to tell apart, lines stay unlabelled
+                done = _label_voices(done, diar, by_channel)
+        if by_channel or (diar is not None and len(diar.speakers) > 1):
             write_segments(file, done)
-            speakers = sorted({s.speaker for s in done if s.speaker})
+        speakers = sorted({s.speaker for s in done if s.speaker})
         report(progress, ProgressEvent("transcribe", self.total, self.total, "s", self.name, eta=0))
         if not done:
             # Silence has no language: whatever Whisper guessed for it is not one.
@@ -177,6 +190,11 @@ class TranscriptionJob:
                 fresh.language = record.language
             fresh.error = None
             archive.store.table("media").upsert(fresh.to_dict(), Q.id == media_id)
+        if diar is not None and diar.prints:
+            from tapelog.archive import voices
+
+            voices.save_file_prints(archive, media_id, record.id, diar, set(speakers))
+            voices.suggest(archive, media_id)
         run_second_look(archive, media_id, self.options, progress=progress, cancel=cancel)
         unplaced = len(archive.unplaced_corrections(media_id))
         return TranscribeResult(

@@ -42,6 +42,9 @@ def register(group: click.Group) -> None:
         audio_cmd,
     ):
         group.add_command(command)
+    from tapelog.cli import voice_cmds
+
+    voice_cmds.register(speakers_group)
 
 
 def _is_archive_import(paths: tuple[str, ...]) -> bool:
@@ -141,6 +144,14 @@ def _wants_more(archive, media, translate: bool) -> bool:
 @click.option("--threads", type=click.IntRange(0, 64), default=0, help="CPU threads (0: all).")
 @click.option("--compute-type", default="int8", show_default=True)
 @click.option("--no-vad", is_flag=True, help="Do not skip silence with voice activity detection.")
+@click.option("--no-diarize", is_flag=True, help="Do not tell voices apart on a single track.")
+@click.option(
+    "--speakers",
+    "n_speakers",
+    type=click.IntRange(1, 8),
+    default=None,
+    help="How many voices (default: found). More than the channels: voices within them too.",
+)
 @click.option("--force", is_flag=True, help="Transcribe again even if done.")
 @click.option(
     "--device",
@@ -167,6 +178,8 @@ def transcribe_cmd(
     threads: int,
     compute_type: str,
     no_vad: bool,
+    no_diarize: bool,
+    n_speakers: int | None,
     force: bool,
     device: str,
     as_json: bool,
@@ -206,6 +219,8 @@ def transcribe_cmd(
             cpu_threads=threads,
             compute_type=compute_type,
             device=device,
+            diarize=not no_diarize,
+            speakers=n_speakers,
         ),
         model=model,
         language=language,
@@ -587,7 +602,8 @@ def _intersect_spans(
 
 @click.group("speakers")
 def speakers_group() -> None:
-    """List and name speakers (one per microphone channel)."""
+    """List and name speakers (CH1... per microphone channel, S1... per voice on one
+    track); named voices are suggested in other files (voices, matches, accept)."""
 
 
 @speakers_group.command("list")
@@ -618,7 +634,7 @@ def speakers_list(ctx: click.Context, media_id: str | None, as_json: bool) -> No
 
     def text() -> None:
         if not rows:
-            click.echo("no speakers (mono recordings have none)", err=True)
+            click.echo("no speakers (transcribe first; one voice gives none)", err=True)
         for r in rows:
             click.echo(f"{r['media_id']}\t{r['label']}\t{r['name'] or '-'}\t{r['segments']} lines")
 

@@ -1,6 +1,7 @@
 """The bench's diarization error rate, on cases worked out by hand."""
 
 import pytest
+
 from bench.der import der, read_rttm
 
 

@@ -9,6 +9,8 @@ microphone (the same signal twice) gives no speakers.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 from tapelog.transcribe.types import Segment
 
@@ -31,10 +33,6 @@ def channels_differ(envelopes: np.ndarray) -> bool:
     return not (corr > 0.98 and ratio < 1.5)
 
 
-def _dominant(envelopes: np.ndarray, spans: list[tuple[float, float]], frame_s: float) -> int:
-    return _dominance(envelopes, spans, frame_s)[0]
-
-
 def _dominance(
     envelopes: np.ndarray, spans: list[tuple[float, float]], frame_s: float
 ) -> tuple[int, float]:
@@ -54,7 +52,7 @@ def _dominance(
 WEAK = 3.0  # a word barely louder on another channel may be bleed, not a turn
 
 
-def _runs(labels: list[int], ratios: list[float]) -> list[tuple[int, int, int]]:
+def _runs(labels: list[str], ratios: list[float]) -> list[tuple[str, int, int]]:
     """(label, first, last) runs of equal labels. A lone word between two runs of the
     same speaker, and only weakly louder on its own channel, is bleed (a cough, a mic
     touch) rather than a turn, and joins them."""
@@ -62,7 +60,7 @@ def _runs(labels: list[int], ratios: list[float]) -> list[tuple[int, int, int]]:
     for i in range(1, len(labels) - 1):
         if labels[i - 1] == labels[i + 1] != labels[i] and ratios[i] < WEAK:
             labels[i] = labels[i - 1]
-    runs: list[tuple[int, int, int]] = []
+    runs: list[tuple[str, int, int]] = []
     for i, lab in enumerate(labels):
         if runs and runs[-1][0] == lab:
             runs[-1] = (lab, runs[-1][1], i)
@@ -82,33 +80,48 @@ def assign_speakers(
     """
     if envelopes.ndim != 2 or envelopes.shape[0] < 2:
         return segments
+
+    def who(start: float, end: float) -> tuple[str, float]:
+        ch, ratio = _dominance(envelopes, [(start, end)], frame_s)
+        return f"CH{ch + 1}", ratio
+
+    return label_segments(segments, who)
+
+
+def label_segments(
+    segments: list[Segment], who: Callable[[float, float], tuple[str, float]]
+) -> list[Segment]:
+    """Give every segment the speaker ``who(start, end)`` names (label, strength),
+    word by word where words have times, splitting a segment where the speaker
+    changes. A lone word weaker than ``WEAK`` between two runs of one speaker joins them."""
     out = []
     for seg in segments:
         if not seg.words:
-            ch = _dominant(envelopes, [(seg.start, seg.end)], frame_s)
-            out.append(_with(seg, seg.start, seg.end, seg.text, seg.words, ch))
+            out.append(
+                _with(seg, seg.start, seg.end, seg.text, seg.words, who(seg.start, seg.end)[0])
+            )
             continue
-        found = [_dominance(envelopes, [(w.start, w.end)], frame_s) for w in seg.words]
+        found = [who(w.start, w.end) for w in seg.words]
         runs = _runs([f[0] for f in found], [f[1] for f in found])
         if len(runs) == 1:
             out.append(_with(seg, seg.start, seg.end, seg.text, seg.words, runs[0][0]))
             continue
-        for n, (ch, first, last) in enumerate(runs):
+        for n, (label, first, last) in enumerate(runs):
             words = seg.words[first : last + 1]
             start = seg.start if n == 0 else words[0].start
             end = seg.end if n == len(runs) - 1 else words[-1].end
             text = "".join(w.word for w in words).strip()
-            out.append(_with(seg, start, end, text, words, ch))
+            out.append(_with(seg, start, end, text, words, label))
     return out
 
 
-def _with(seg: Segment, start, end, text, words, ch: int) -> Segment:
+def _with(seg: Segment, start, end, text, words, label: str) -> Segment:
     return Segment(
         start=start,
         end=end,
         text=text,
         words=words,
-        speaker=f"CH{ch + 1}",
+        speaker=label,
         avg_logprob=seg.avg_logprob,
         no_speech_prob=seg.no_speech_prob,
     )

@@ -71,6 +71,8 @@ class TranscribeOptions:
     # its case records and the vocab_from_cases setting; "" means none.
     names: str | None = None
     device: str = "cpu"  # cpu / cuda / auto (cuda where CTranslate2 finds a GPU and its libraries)
+    diarize: bool = True  # tell voices apart on one track (transcribe.diarize)
+    speakers: int | None = None  # how many voices, when the crew knows; None: found
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -1,0 +1,214 @@
+"""Voices known across the archive: prints saved when a crew names a speaker, matched
+to the speakers of other files and suggested for review, never applied silently.
+
+Three tables, all personal data that stays in the archive (``export archive`` leaves
+them out, no other export reads them):
+
+- ``file_voices``: the voice print of each speaker label a transcription found
+  (``S1``, ``CH2``...), with the embedder that made it;
+- ``voices``: a named voice, saved from a file's print when the crew names that
+  speaker (``speakers rename --media``, ``n`` in the TUI); tied to the person of that
+  name when there is one, so it follows the person: a flagged person (minor,
+  off-record, no-release) shows the flag on every suggestion, exports hide the name
+  as they hide the person's, and a deleted person's voice is never matched;
+- ``voice_matches``: a file's speaker that sounds like a named voice, with the score:
+  ``suggested`` until accepted (the speaker is then named, like a rename) or rejected
+  (never suggested again for that voice).
+
+Only prints from an embedder that carries across files (``portable``: CAM++) are
+matched; the spectral fallback tells voices apart within a file only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+from tapelog.archive.errors import NotFoundError, UsageError
+from tapelog.archive.library import now_iso
+from tinydb import Query
+
+if TYPE_CHECKING:
+    from tapelog.archive.service import Archive
+    from tapelog.transcribe.diarize import Diarization
+
+Q = Query()
+TABLES = ("file_voices", "voices", "voice_matches")
+# Cosine similarity of CAM++ prints above which a speaker is suggested as a known
+# voice (bench/bench_diarize.py: precision 1.0 on the generated set at this level).
+MATCH_THRESHOLD = 0.6
+PORTABLE = ("campp",)
+
+
+@dataclass
+class VoiceMatch:
+    id: str
+    media_id: str
+    label: str
+    voice_id: str
+    name: str
+    score: float
+    status: str = "suggested"  # suggested / accepted / rejected
+    flags: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d.pop("flags")
+        return d
+
+
+def save_file_prints(
+    archive: Archive, media_id: str, transcript_id: str, diar: Diarization, labels: set[str]
+) -> None:
+    """Keep the prints of the labels the transcript uses (replacing the file's old ones)."""
+    table = archive.store.table("file_voices")
+    with archive.store.transaction():
+        table.remove(Q.media_id == media_id)
+        for label, vec in diar.prints.items():
+            if label in labels:
+                table.insert(
+                    {"media_id": media_id, "transcript_id": transcript_id, "label": label,
+                     "embedder": diar.embedder, "print": vec}
+                )  # fmt: skip
+        archive.store.table("voice_matches").remove(
+            (Q.media_id == media_id) & (Q.status == "suggested")
+        )
+
+
+def _person_for(archive: Archive, name: str) -> tuple[str | None, list[str]]:
+    from tapelog.archive.models import SENSITIVE_FLAGS
+    from tapelog.archive.records import list_people
+
+    key = name.casefold().strip()
+    for p in list_people(archive):
+        names = [p.name, p.name_zh, *p.aliases]
+        if any(n and n.casefold().strip() == key for n in names):
+            return p.person_id, [f for f in p.flags if f in SENSITIVE_FLAGS]
+    return None, []
+
+
+def remember(archive: Archive, media_id: str, label: str, name: str) -> bool:
+    """A named speaker's print becomes a known voice (when the file has one).
+    Returns whether a voice was saved."""
+    doc = archive.store.table("file_voices").get((Q.media_id == media_id) & (Q.label == label))
+    if doc is None:
+        return False
+    person_id, _flags = _person_for(archive, name)
+    table = archive.store.table("voices")
+    with archive.store.transaction():
+        table.remove((Q.media_id == media_id) & (Q.label == label))
+        table.insert(
+            {"id": archive.store.next_id("v"), "name": name, "person_id": person_id,
+             "embedder": doc["embedder"], "print": doc["print"], "media_id": media_id,
+             "label": label, "created": now_iso()}
+        )  # fmt: skip
+    return True
+
+
+def _live_voices(archive: Archive) -> list[dict[str, Any]]:
+    """Known voices that can be matched: portable prints of people still in the archive."""
+    from tapelog.archive.records import list_people
+
+    people = {p.person_id for p in list_people(archive)}
+    return [
+        v
+        for v in archive.store.table("voices").all()
+        if v["embedder"] in PORTABLE and (not v.get("person_id") or v["person_id"] in people)
+    ]
+
+
+def _cos(a: list[float], b: list[float]) -> float:
+    x, y = np.asarray(a, dtype=np.float32), np.asarray(b, dtype=np.float32)
+    return float(x @ y / max(float(np.linalg.norm(x) * np.linalg.norm(y)), 1e-9))
+
+
+def suggest(archive: Archive, media_id: str | None = None) -> list[VoiceMatch]:
+    """Match unnamed speakers (of one file, or all) to known voices; new suggestions only.
+
+    Each speaker is suggested as its single best voice above ``MATCH_THRESHOLD``; a
+    pair the crew rejected is not suggested again; speakers already named are left.
+    """
+    voices = _live_voices(archive)
+    if not voices:
+        return []
+    names = archive.all_speaker_names()
+    matches = archive.store.table("voice_matches")
+    decided = {(m["media_id"], m["label"], m["voice_id"]) for m in matches.all()}
+    pending = {(m["media_id"], m["label"]) for m in matches.search(Q.status == "suggested")}
+    docs = archive.store.table("file_voices")
+    found = docs.search(Q.media_id == media_id) if media_id else docs.all()
+    new: list[VoiceMatch] = []
+    with archive.store.transaction():
+        for fv in found:
+            key = (fv["media_id"], fv["label"])
+            if key in names or key in pending or fv["embedder"] not in PORTABLE:
+                continue
+            own = [v for v in voices if v["media_id"] != fv["media_id"]]
+            scored = [
+                (_cos(fv["print"], v["print"]), v) for v in own if v["embedder"] == fv["embedder"]
+            ]
+            if not scored:
+                continue
+            score, best = max(scored, key=lambda s: s[0])
+            if score < MATCH_THRESHOLD or (*key, best["id"]) in decided:
+                continue
+            m = VoiceMatch(
+                archive.store.next_id("vm"), *key, best["id"], best["name"], round(score, 3)
+            )
+            matches.insert(m.to_dict())
+            new.append(m)
+    return new
+
+
+def list_matches(archive: Archive, status: str | None = "suggested") -> list[VoiceMatch]:
+    flags = {}
+    out = []
+    for d in archive.store.table("voice_matches").all():
+        if status and d["status"] != status:
+            continue
+        if d["name"] not in flags:
+            flags[d["name"]] = tuple(_person_for(archive, d["name"])[1])
+        out.append(VoiceMatch(**d, flags=flags[d["name"]]))
+    return sorted(out, key=lambda m: (m.media_id, m.label))
+
+
+def decide(archive: Archive, match_id: str, accept: bool) -> VoiceMatch:
+    """Accept (the file's speaker is named, as by a rename) or reject a suggestion."""
+    table = archive.store.table("voice_matches")
+    doc = table.get(Q.id == match_id)
+    if doc is None:
+        raise NotFoundError(f"no voice suggestion {match_id} (see `tapelog speakers matches`)")
+    if doc["status"] != "suggested":
+        raise UsageError(f"voice suggestion {match_id} was already {doc['status']}")
+    if accept:
+        archive.rename_speaker(doc["label"], doc["name"], media_id=doc["media_id"], voice=False)
+    with archive.store.transaction():
+        table.update({"status": "accepted" if accept else "rejected"}, Q.id == match_id)
+    doc["status"] = "accepted" if accept else "rejected"
+    return VoiceMatch(**doc)
+
+
+def list_voices(archive: Archive) -> list[dict[str, Any]]:
+    out = []
+    for v in archive.store.table("voices").all():
+        _pid, flags = _person_for(archive, v["name"])
+        out.append({k: v[k] for k in ("id", "name", "media_id", "label", "embedder", "created")}
+                   | {"flags": flags, "matchable": v["embedder"] in PORTABLE})  # fmt: skip
+    return sorted(out, key=lambda v: (v["name"], v["media_id"]))
+
+
+def forget(archive: Archive, name: str) -> int:
+    """Delete every voice print of ``name`` and its pending suggestions; returns how
+    many prints went. Names already given to speakers stay (they are text, not voice)."""
+    voices = archive.store.table("voices")
+    gone = voices.search(Q.name == name)
+    if not gone:
+        raise NotFoundError(f"no voice print of '{name}' (see `tapelog speakers voices`)")
+    ids = {v["id"] for v in gone}
+    with archive.store.transaction():
+        voices.remove(Q.name == name)
+        archive.store.table("voice_matches").remove(
+            Q.voice_id.test(lambda v: v in ids) & (Q.status == "suggested")
+        )
+    return len(gone)
