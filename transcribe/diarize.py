@@ -18,11 +18,13 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 from scipy.cluster.hierarchy import fcluster, linkage
 from scipy.spatial.distance import pdist, squareform
+from tapelog.archive.errors import UsageError
 from tapelog.transcribe.embedders import HOP, SR, fbank, get_embedder
 from tapelog.transcribe.types import Segment
 
 WINDOW_S = 1.5
-SHIFT_S = 0.6
+# Windows overlap less for CAM++: each window costs ~0.25 CPU-s there (bench/).
+SHIFT_S = {"campp": 1.0, "spectral": 0.6}
 MIN_TURN_S = 0.3
 MIN_SPEECH_S = 1.0  # less speech than this: nothing to tell apart
 MAX_SPEAKERS = 8
@@ -61,13 +63,13 @@ def speech_regions(audio: np.ndarray) -> list[tuple[float, float]]:
     return [(s["start"] / SR, s["end"] / SR) for s in stamps]
 
 
-def windows_for(regions: list[tuple[float, float]]) -> list[tuple[float, float]]:
+def windows_for(regions: list[tuple[float, float]], shift: float) -> list[tuple[float, float]]:
     out = []
     for start, end in regions:
         t = start
         while t + WINDOW_S < end:
             out.append((t, t + WINDOW_S))
-            t += SHIFT_S
+            t += shift
         if end - t > 0.3 or not out or out[-1][1] < start:
             out.append((max(start, end - WINDOW_S), end))
     return out
@@ -127,6 +129,55 @@ def _absorb_small(norm: np.ndarray, labels: np.ndarray, min_size: int) -> np.nda
     return out
 
 
+BIC_MERGE = 0.3  # per-frame delta-BIC below which two groups are one voice
+
+
+def merge_by_bic(fb: np.ndarray, idx: list[tuple[int, int]], labels: np.ndarray) -> np.ndarray:
+    """Join groups that one Gaussian explains as well as two (the classic delta-BIC
+    test on cepstral frames, per frame so long files are judged like short ones).
+
+    Clustering alone splits one voice by what it says (a question, a long vowel);
+    this catches that, whatever the embedder, and finds a single speaker as one."""
+    from scipy.fft import dct
+
+    cep = dct(fb, type=2, norm="ortho", axis=1)[:, 1:13]
+    labels = labels.copy()
+    while len(np.unique(labels)) > 1:
+        groups = {k: _frames_of(cep, idx, labels, k) for k in np.unique(labels)}
+        keys = sorted(groups)
+        pairs = [(a, b) for i, a in enumerate(keys) for b in keys[i + 1 :]]
+        scores = [_delta_bic(groups[a], groups[b]) for a, b in pairs]
+        best = int(np.argmin(scores))
+        if scores[best] >= BIC_MERGE:
+            break
+        a, b = pairs[best]
+        labels[labels == b] = a
+    return np.unique(labels, return_inverse=True)[1]
+
+
+def _frames_of(cep: np.ndarray, idx, labels: np.ndarray, k: int) -> np.ndarray:
+    rows = np.zeros(len(cep), dtype=bool)
+    for (a, b), lab in zip(idx, labels, strict=True):
+        if lab == k:
+            rows[a:b] = True
+    x = cep[rows]
+    return x[:: max(1, len(x) // 3000)]
+
+
+def _delta_bic(x: np.ndarray, y: np.ndarray) -> float:
+    if min(len(x), len(y)) < 2 * x.shape[1]:
+        return -1.0  # too little to model: join it
+    z = np.vstack([x, y])
+    n, d = z.shape
+
+    def logdet(m: np.ndarray) -> float:
+        return float(np.linalg.slogdet(np.cov(m.T) + 1e-6 * np.eye(d))[1])
+
+    penalty = 0.5 * (d + d * (d + 1) / 2) * np.log(n)
+    gain = 0.5 * (n * logdet(z) - len(x) * logdet(x) - len(y) * logdet(y))
+    return (gain - penalty) / n
+
+
 def _frames_to_turns(frame_labels: np.ndarray, step: float) -> list[tuple[int, float, float]]:
     runs: list[list] = []
     for i, lab in enumerate(frame_labels):
@@ -152,6 +203,42 @@ def _frames_to_turns(frame_labels: np.ndarray, step: float) -> list[tuple[int, f
     return turns
 
 
+@dataclass
+class Listened:
+    """What one pass over the audio heard: speech, windows and their voice vectors.
+    Grouping them (``group``) is cheap, so a caller can try several speaker counts."""
+
+    duration: float
+    regions: list[tuple[float, float]]
+    windows: list[tuple[float, float]]
+    frames: list[tuple[int, int]]
+    fbank: np.ndarray
+    emb: np.ndarray
+    embedder: str
+    portable: bool
+
+    @property
+    def speech(self) -> float:
+        return round(sum(b - a for a, b in self.regions), 2)
+
+
+def listen(audio: np.ndarray, embedder: str = "spectral", say=None) -> Listened:
+    say = say or (lambda _stage: None)
+    say(STAGES[0])
+    regions = speech_regions(audio)
+    model = get_embedder(embedder)
+    duration = len(audio) / SR
+    if sum(b - a for a, b in regions) < MIN_SPEECH_S:
+        empty = np.zeros((0, 80), dtype=np.float32)
+        return Listened(duration, regions, [], [], empty, empty, model.name, model.portable)
+    wins = windows_for(regions, SHIFT_S[model.name])
+    say(STAGES[1])
+    fb = fbank(audio)
+    idx = [(int(a * SR / HOP), max(int(a * SR / HOP) + 2, int(b * SR / HOP))) for a, b in wins]
+    emb = model.embed(fb, idx)
+    return Listened(duration, regions, wins, idx, fb, emb, model.name, model.portable)
+
+
 def diarize(
     audio: np.ndarray,
     *,
@@ -162,31 +249,31 @@ def diarize(
     """Speaker turns of 16 kHz mono ``audio``. ``step`` is called between stages (for
     progress, and to cancel by raising)."""
     if speakers is not None and not 1 <= speakers <= MAX_SPEAKERS:
-        raise ValueError(f"the number of speakers must be 1 to {MAX_SPEAKERS}")
-    say = step or (lambda _stage: None)
-    say("finding speech")
-    regions = speech_regions(audio)
-    speech = sum(b - a for a, b in regions)
-    if speech < MIN_SPEECH_S:
-        return Diarization([], {}, embedder, speech)
-    wins = windows_for(regions)
-    say("listening to voices")
-    fb = fbank(audio)
-    idx = [(int(a * SR / HOP), max(int(a * SR / HOP) + 2, int(b * SR / HOP))) for a, b in wins]
-    model = get_embedder(embedder)
-    emb = model.embed(fb, idx)
-    say("grouping voices")
+        raise UsageError(f"the number of speakers must be 1 to {MAX_SPEAKERS}")
+    heard = listen(audio, embedder, step)
+    if step:
+        step(STAGES[2])
+    return group(heard, speakers)
+
+
+def group(heard: Listened, speakers: int | None = None) -> Diarization:
+    """Turns and voice prints from what ``listen`` heard."""
+    if not heard.windows:
+        return Diarization([], {}, heard.embedder, heard.speech)
+    emb = heard.emb
     scored = emb
-    if not model.portable:  # file-relative features: standardise within the file
+    if not heard.portable:  # file-relative features: standardise within the file
         scored = (emb - emb.mean(0)) / (emb.std(0) + 1e-6)
-    labels = cluster(scored, speakers, THRESHOLD[model.name])
+    labels = cluster(scored, speakers, THRESHOLD[heard.embedder])
+    if speakers is None:
+        labels = merge_by_bic(heard.fbank, heard.frames, labels)
     step_s = 0.01
-    n = int(np.ceil(len(audio) / SR / step_s))
+    n = int(np.ceil(heard.duration / step_s))
     votes = np.zeros((n, labels.max() + 1), dtype=np.float32)
-    for (a, b), lab in zip(wins, labels, strict=True):
+    for (a, b), lab in zip(heard.windows, labels, strict=True):
         votes[int(a / step_s) : int(b / step_s), lab] += 1
     speech_mask = np.zeros(n, dtype=bool)
-    for a, b in regions:
+    for a, b in heard.regions:
         speech_mask[int(a / step_s) : int(b / step_s)] = True
     frame_labels = np.where(speech_mask & (votes.sum(1) > 0), votes.argmax(1), -1)
     raw = _frames_to_turns(frame_labels, step_s)
@@ -198,7 +285,7 @@ def diarize(
     for lab, name in order.items():
         centre = emb[labels == lab].mean(axis=0)
         prints[name] = [round(float(v), 5) for v in centre]
-    return Diarization(turns, prints, model.name, round(speech, 2))
+    return Diarization(turns, prints, heard.embedder, heard.speech)
 
 
 def turn_labeller(turns: list[Turn]) -> Callable[[float, float], tuple[str, float]]:

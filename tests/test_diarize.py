@@ -1,0 +1,123 @@
+"""Who speaks when on one track: real audio from the generated set (bench/data/diar)
+and the committed samples; the spectral embedder (no weights) unless said."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from tapelog.archive.errors import UsageError
+from tapelog.media.audio import load_audio
+from tapelog.transcribe.diarize import Turn, diarize, merge_with_channels, turn_labeller
+from tapelog.transcribe.embedders import available, choose
+from tapelog.transcribe.speakers import label_segments
+from tapelog.transcribe.types import Segment, Word
+
+from bench.der import der, read_rttm
+
+REPO = Path(__file__).resolve().parent.parent
+DIAR = REPO / "bench" / "data" / "diar"
+MEDIA = REPO / "samples" / "media"
+TRUTH = {c["file"]: c for c in json.loads((DIAR / "truth.json").read_text())["conversations"]}
+
+
+def _der(name: str, d) -> float:
+    ref = read_rttm((DIAR / name.replace(".ogg", ".rttm")).read_text())
+    return der(ref, [(t.speaker, t.start, t.end) for t in d.turns]).rate
+
+
+@pytest.mark.parametrize("name", ["conv01.ogg", "conv04.ogg"])  # clean; music under it
+def test_two_voices_found_and_told_apart(name):
+    d = diarize(load_audio(DIAR / name))
+    assert d.speakers == ["S1", "S2"]
+    assert _der(name, d) < 0.15
+    assert set(d.prints) == {"S1", "S2"} and len(d.prints["S1"]) > 10
+
+
+def test_given_number_of_speakers():
+    d = diarize(load_audio(DIAR / "conv07.ogg"), speakers=3)
+    assert len(d.speakers) == 3
+    assert _der("conv07.ogg", d) < 0.15
+
+
+def test_one_voice_is_one_speaker():
+    # Clustering alone split this one voice in four (by what it says); delta-BIC joins it.
+    assert diarize(load_audio(MEDIA / "interview_liu.mov")).speakers == ["S1"]
+
+
+def test_silence_music_and_tiny_files_give_nobody():
+    assert diarize(load_audio(MEDIA / "silence.wav")).turns == []
+    t = np.arange(16000 * 6) / 16000
+    music = sum(np.sin(2 * np.pi * f * t) for f in (220.0, 277.2, 329.6)) * 0.05
+    assert len(diarize(music.astype(np.float32)).speakers) <= 1
+    short = load_audio(DIAR / "conv01.ogg")[: int(1.5 * 16000)]
+    assert len(diarize(short).speakers) <= 1
+    assert diarize(np.zeros(100, dtype=np.float32)).turns == []
+
+
+def test_bad_speaker_counts_and_models_are_usage_errors():
+    with pytest.raises(UsageError):
+        diarize(np.zeros(16000, dtype=np.float32), speakers=0)
+    with pytest.raises(UsageError):
+        diarize(np.zeros(16000, dtype=np.float32), speakers=99)
+    if "campp" not in available():
+        with pytest.raises(UsageError, match="voices"):
+            choose("campp")
+    assert choose("spectral") == "spectral"
+
+
+def _seg(start, end, words):
+    return Segment(start, end, " ".join(w[2] for w in words), [Word(*w) for w in words])
+
+
+def test_lines_split_where_the_voice_changes():
+    turns = [Turn("S1", 0.0, 2.0), Turn("S2", 2.1, 4.0)]
+    seg = _seg(
+        0.0,
+        4.0,
+        [(0.1, 0.9, " Who"), (1.0, 1.9, " helped?"), (2.2, 3.0, " Peng"), (3.1, 3.9, " did.")],
+    )
+    out = label_segments([seg], turn_labeller(turns))
+    assert [(s.speaker, s.text) for s in out] == [("S1", "Who helped?"), ("S2", "Peng did.")]
+
+
+def test_channels_kept_and_a_third_voice_added():
+    segs = [
+        Segment(0, 5, "a", speaker="CH1"),
+        Segment(5, 10, "b", speaker="CH2"),
+        Segment(10, 15, "c", speaker="CH2"),
+        Segment(15, 20, "d", speaker="CH1"),
+    ]
+    two = [Turn("S1", 0, 5), Turn("S2", 5, 15), Turn("S1", 15, 20)]
+    assert [s.speaker for s in merge_with_channels(segs, two)] == ["CH1", "CH2", "CH2", "CH1"]
+    # The camera mic (CH2) hears the interviewer and a third person the lav does not.
+    three = [Turn("S1", 0, 5), Turn("S2", 5, 10), Turn("S3", 10, 15), Turn("S1", 15, 20)]
+    assert [s.speaker for s in merge_with_channels(segs, three)] == ["CH1", "CH2", "S3", "CH1"]
+
+
+@pytest.mark.skipif("campp" not in available(), reason="the [voices] extra is not installed")
+def test_campp_voice_prints_carry_across_files():
+    """The same person in two files sounds alike to CAM++, another person does not."""
+    from tapelog.archive.voices import MATCH_THRESHOLD, _cos
+
+    a = diarize(load_audio(DIAR / "conv03.ogg"), embedder="campp", speakers=2)
+    b = diarize(load_audio(DIAR / "conv05.ogg"), embedder="campp", speakers=2)
+
+    def who(d, name):
+        ref = read_rttm((DIAR / name.replace(".ogg", ".rttm")).read_text())
+        out = {}
+        for label in d.prints:
+            talk = {}
+            for t in d.turns:
+                for r, s, e in ref:
+                    if t.speaker == label and s < t.end and e > t.start:
+                        talk[r] = talk.get(r, 0) + min(e, t.end) - max(s, t.start)
+            out[max(talk, key=talk.get)] = d.prints[label]
+        return out
+
+    pa, pb = who(a, "conv03.ogg"), who(b, "conv05.ogg")
+    assert _cos(pa["Peng_Gaofeng"], pb["Peng_Gaofeng"]) >= MATCH_THRESHOLD
+    assert _cos(pa["Sun_Haiyang"], pb["Xing_Dan"]) < MATCH_THRESHOLD
+    assert _cos(pa["Sun_Haiyang"], pb["Peng_Gaofeng"]) < MATCH_THRESHOLD
