@@ -21,7 +21,8 @@ $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "tapelog needs Python >= 3.11")'
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[models,dev]' $(EDITABLE)
+	$(PY) -m pip install --quiet torch==2.13.0  # CPU build from local disk, before [voices]
+	$(PY) -m pip install --quiet -e '.[models,dev,voices]' $(EDITABLE)
 	@touch $(STAMP)
 
 $(LINKS): $(STAMP) $(SOURCES)

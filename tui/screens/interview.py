@@ -323,8 +323,8 @@ class InterviewScreen(TapelogScreen):
         if not seg.speaker:
             self.post_message(
                 ShowError(
-                    "this line has no speaker label: speakers are told apart only in "
-                    "recordings with one microphone per channel"
+                    "this line has no speaker label: one voice was heard, or the file "
+                    "was transcribed with --no-diarize"
                 )
             )
             return
@@ -336,9 +336,23 @@ class InterviewScreen(TapelogScreen):
             if self.attempt(self.archive.rename_speaker, label, name, media_id=self.media_id):
                 self.reload()
                 self.post_message(ArchiveChanged())
+                # The voice print was saved with the name (archive.voices).
+                self.notify_suggestions()
 
         current = self.names.get(label, "")
         self.app.push_screen(InputDialog(f"Name speaker {label}", current), done)
+
+    def notify_suggestions(self) -> None:
+        """Say how many speakers elsewhere now sound like a named voice (reviewed with
+        `tapelog speakers matches`), so a name is never applied behind the crew's back."""
+        from tapelog.archive.voices import list_matches
+
+        pending = self.guard(list_matches, self.archive) or []
+        if pending:
+            self.app.notify(
+                f"{len(pending)} speaker(s) in other files sound like a named voice: "
+                "review with `tapelog speakers matches`"
+            )
 
     def action_tag(self) -> None:
         vlist = self.query_one(VirtualList)
