@@ -64,17 +64,19 @@ def save_file_prints(
 ) -> None:
     """Keep the prints of the labels the transcript uses (replacing the file's old ones)."""
     table = archive.store.table("file_voices")
+    keep = {label: vec for label, vec in diar.prints.items() if label in labels}
+    if not keep and not table.contains(Q.media_id == media_id):
+        return  # nothing to keep or replace: leave the store untouched
     with archive.store.transaction():
         table.remove(Q.media_id == media_id)
-        for label, vec in diar.prints.items():
-            if label in labels:
-                table.insert(
-                    {"media_id": media_id, "transcript_id": transcript_id, "label": label,
-                     "embedder": diar.embedder, "print": vec}
-                )  # fmt: skip
-        archive.store.table("voice_matches").remove(
-            (Q.media_id == media_id) & (Q.status == "suggested")
-        )
+        for label, vec in keep.items():
+            table.insert(
+                {"media_id": media_id, "transcript_id": transcript_id, "label": label,
+                 "embedder": diar.embedder, "print": vec}
+            )  # fmt: skip
+        stale = (Q.media_id == media_id) & (Q.status == "suggested")
+        if archive.store.table("voice_matches").contains(stale):
+            archive.store.table("voice_matches").remove(stale)
 
 
 def _person_for(archive: Archive, name: str) -> tuple[str | None, list[str]]:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 import time
 from pathlib import Path
 
@@ -155,21 +156,33 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--embedders", nargs="*", default=None)
     ap.add_argument("--no-whisper", action="store_true")
+    ap.add_argument("--json", type=Path, default=OUT / "diarize.json")
     args = ap.parse_args()
     convs = json.loads((DATA / "truth.json").read_text())["conversations"]
     out = {"machine": machine(), "conversations": len(convs), "results": []}
     for name in args.embedders or available():
         res = run_embedder(name, convs)
         out["results"].append(res)
-        print({k: v for k, v in res.items() if k not in ("files", "matches")}, flush=True)
+        print({k: v for k, v in res.items() if k not in ("files", "matches")}, file=sys.stderr)
     if not args.no_whisper:
         w = whisper_cpu(convs)
         out["tiny_en_cpu_s_per_audio_hour"] = w
         for res in out["results"]:
             res["ratio_to_tiny_en"] = round(res["cpu_s_per_audio_hour"] / w, 3)
-        print({"tiny_en_cpu_s_per_audio_hour": w}, flush=True)
-    OUT.mkdir(parents=True, exist_ok=True)
-    (OUT / "diarize.json").write_text(json.dumps(out, indent=1) + "\n", encoding="utf-8")
+    args.json.parent.mkdir(parents=True, exist_ok=True)
+    args.json.write_text(json.dumps(out, indent=1) + "\n", encoding="utf-8")
+    print(markdown(out))
+
+
+def markdown(out: dict) -> str:
+    keys = ("der_2voice_found", "der_2voice_given", "der_3to4_found", "der_3to4_given",
+            "match_precision", "match_recall", "cos_same_person_min", "cos_other_person_max",
+            "cpu_s_per_audio_hour", "ratio_to_tiny_en")  # fmt: skip
+    rows = ["| embedder | " + " | ".join(keys) + " |", "|---" * (len(keys) + 1) + "|"]
+    for r in out["results"]:
+        rows.append(f"| {r['embedder']} | " + " | ".join(str(r.get(k, "-")) for k in keys) + " |")
+    tiny = out.get("tiny_en_cpu_s_per_audio_hour")
+    return "\n".join(rows) + (f"\n\ntiny.en: {tiny} CPU-s per audio hour\n" if tiny else "\n")
 
 
 if __name__ == "__main__":

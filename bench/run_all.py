@@ -32,7 +32,7 @@ sys.path.insert(0, str(REPO))
 from bench.common import load, machine  # noqa: E402
 
 NAMES = ("transcribe", "matrix", "vocab", "linking", "search", "search-big", "tui", "tui-big",
-         "search-words", "align")  # fmt: skip
+         "search-words", "align", "diarize")  # fmt: skip
 
 
 def plan(args: argparse.Namespace, work: Path) -> dict[str, list[str]]:
@@ -58,6 +58,7 @@ def plan(args: argparse.Namespace, work: Path) -> dict[str, list[str]]:
         # Its own archive (word timestamps on every line); --before DIR compares code.
         "search-words": ["bench.bench_search_words", "--hours", str(hours)],
         "align": ["bench.bench_align", "--models", *models, "--rounds", "1" if q else "3"],
+        "diarize": ["bench.bench_diarize", *(["--embedders", "spectral"] if q else [])],
     }  # fmt: skip
 
 

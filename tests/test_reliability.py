@@ -300,7 +300,7 @@ def fake_engine(monkeypatch: pytest.MonkeyPatch):
         monkeypatch.setitem(sys.modules, "tapelog.transcribe.speakers", spk)
     from tapelog.transcribe.types import TranscribeOptions
 
-    return TranscribeOptions(model=cw.FAKE_MODEL, cpu_threads=1)
+    return TranscribeOptions(model=cw.FAKE_MODEL, cpu_threads=1, diarize=False)
 
 
 @pytest.fixture

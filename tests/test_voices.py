@@ -32,7 +32,7 @@ class LineEngine:
         def gen():
             t = offset
             while t + 0.5 < total:
-                words = [Word(t + i * 0.5, t + i * 0.5 + 0.4, f" w{int(t)}x{i}") for i in range(4)]
+                words = [Word(t + i * 0.5, t + i * 0.5 + 0.4, f" hello{i}") for i in range(4)]
                 words = [w for w in words if w.end <= total]
                 yield Segment(t, min(total, t + 2.0), "".join(w.word for w in words), words)
                 t += 2.0
@@ -111,7 +111,7 @@ def test_a_named_voice_is_suggested_elsewhere_and_reviewed(archive, engine, tmp_
     assert voices.suggest(archive) == []  # a rejection is remembered
     with pytest.raises(UsageError):
         voices.decide(archive, found[want4].id, accept=True)
-    hits = archive.search("w1x0", speakers=["Peng Gaofeng"], limit=500)
+    hits = archive.search("hello0", speakers=["Peng Gaofeng"], limit=500)
     assert {h.media_id for h in hits} <= {m3, m5} and hits
     # Voice prints never leave the archive.
     export_archive(archive.root, tmp_path / "out.tar")
