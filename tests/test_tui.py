@@ -417,9 +417,11 @@ async def test_interview_tags_edit_delete_and_undo(ui_archive) -> None:
     app = TapelogApp(ui_archive)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("enter")
+        await until(app, pilot, lambda: isinstance(app.screen, InterviewScreen) and vlist(app).items)
         screen = app.screen
         assert not screen.check_action("delete_tag", ())  # line 1 has no tag
         await pilot.press("down", "down")  # 8.9-11.6, tagged g1
+        await until(app, pilot, lambda: screen.check_action("delete_tag", ()))
         assert screen.check_action("delete_tag", ()) and screen.check_action("edit_tag", ())
         assert "G edits · x deletes" in str(screen.query_one("#iv-detail").render())
         # Edit: the dialog starts with the tag's themes, case (by name) and note.
@@ -431,18 +433,16 @@ async def test_interview_tags_edit_delete_and_undo(ui_archive) -> None:
         dialog.query_one("#tag-themes Input").value = "police response, DNA database"
         dialog.query_one("#tag-note").value = "first report ignored"
         await pilot.press("ctrl+s")
-        await pilot.pause()
+        await until(app, pilot, lambda: get_tag(ui_archive, "g1") != original)
         edited = get_tag(ui_archive, "g1")
         assert edited.themes == ["police response", "DNA database"]
         assert edited.cases == ["C-2010-TY-001"] and edited.note == "first report ignored"
         assert "DNA database" in str(screen.query_one("#iv-detail").render())
         await pilot.press("u")  # the edit is taken back
-        await pilot.pause()
-        assert get_tag(ui_archive, "g1") == original
+        await until(app, pilot, lambda: get_tag(ui_archive, "g1") == original)
         # Delete, with a notification saying what went and how to undo it.
         await pilot.press("x")
-        await pilot.pause()
-        assert list_tags(ui_archive, media_id="m1") == []
+        await until(app, pilot, lambda: list_tags(ui_archive, media_id="m1") == [])
         assert any(
             "Deleted tag" in n and "police response" in n and "undo" in n for n in notes(app)
         )
