@@ -35,8 +35,13 @@ demo: $(LINKS)
 demo-build: $(LINKS)
 	$(VENV)/bin/tapelog --archive $(DEMO_ARCHIVE) demo --no-tui
 
+# mypy reads the package from the editable install's link tree (see pyproject.toml).
+MYPY := MYPYPATH="$$(echo build/__editable__.tapelog-*)" $(VENV)/bin/mypy -p tapelog
+
 test: $(LINKS)
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
+	$(MYPY)
 	$(VENV)/bin/pytest -n 2 -q
 
 test-fast: $(LINKS)
@@ -44,6 +49,8 @@ test-fast: $(LINKS)
 
 lint: $(LINKS)
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
+	$(MYPY)
 	$(VENV)/bin/ruff format --check .
 
 bench: $(LINKS)
@@ -53,4 +60,4 @@ samples: $(LINKS)
 	$(PY) samples/make_samples.py
 
 clean:
-	rm -rf $(VENV) build $(DEMO_ARCHIVE) .pytest_cache .ruff_cache bench/out
+	rm -rf $(VENV) build $(DEMO_ARCHIVE) .pytest_cache .ruff_cache .mypy_cache .import_linter_cache bench/out

@@ -19,10 +19,10 @@ store files parse at all (a corrupt store cannot be opened) and then opens it.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeGuard
 
 from tapelog.archive.atomic import temp_pid
 from tapelog.archive.errors import TapelogError
@@ -170,6 +170,10 @@ def check_archive(archive: Archive, *, deep: bool = False) -> list[Problem]:
     return _sorted([*problems, *_check_opened(archive, deep=deep)])
 
 
+# The store's tables as read (TinyDB documents are read-only mappings here).
+Tables = Mapping[str, Sequence[Mapping[str, Any]]]
+
+
 def _sorted(problems: list[Problem]) -> list[Problem]:
     return sorted(problems, key=lambda p: (p.severity != ERROR, p.where))
 
@@ -184,7 +188,7 @@ def _check_opened(archive: Archive, *, deep: bool) -> list[Problem]:
     return _sorted(problems)
 
 
-def _check_ids(archive: Archive, tables: dict[str, list[dict[str, Any]]]) -> list[Problem]:
+def _check_ids(archive: Archive, tables: Tables) -> list[Problem]:
     """Ids that would become paths leading anywhere (``../../x``): hostile or damaged."""
     return [
         Problem(
@@ -198,11 +202,11 @@ def _check_ids(archive: Archive, tables: dict[str, list[dict[str, Any]]]) -> lis
     ]
 
 
-def _ids(docs: list[dict[str, Any]], key: str) -> set[str]:
+def _ids(docs: Sequence[Mapping[str, Any]], key: str) -> set[str]:
     return {str(d[key]) for d in docs if d.get(key) is not None}
 
 
-def _check_references(archive: Archive, tables: dict[str, list[dict[str, Any]]]) -> list[Problem]:
+def _check_references(archive: Archive, tables: Tables) -> list[Problem]:
     problems: list[Problem] = []
     where = str(archive.store.dir)
     media_ids = _ids(tables["media"], "id")
@@ -272,17 +276,17 @@ def _check_references(archive: Archive, tables: dict[str, list[dict[str, Any]]])
             )
     for doc in tables["links"]:
         lid = doc.get("link_id")
-        target, kind = doc.get("target_id"), doc.get("target_type")
-        known = {"case": case_ids, "person": person_ids}.get(kind)
-        if known is None:
-            problems.append(Problem(ERROR, f"link '{lid}' has target type '{kind}'", where))
-        elif target not in known:
+        target, target_type = doc.get("target_id"), doc.get("target_type")
+        targets = {"case": case_ids, "person": person_ids}.get(str(target_type))
+        if targets is None:
+            problems.append(Problem(ERROR, f"link '{lid}' has target type '{target_type}'", where))
+        elif target not in targets:
             problems.append(
                 Problem(
                     ERROR,
-                    f"link '{lid}' points at {kind} '{target}', which does not exist",
+                    f"link '{lid}' points at {target_type} '{target}', which does not exist",
                     where,
-                    f"import the {kind} records again, or reject the suggestion",
+                    f"import the {target_type} records again, or reject the suggestion",
                 )
             )
         if doc.get("tag_id") and doc["tag_id"] not in tag_ids:
@@ -334,12 +338,12 @@ def _check_references(archive: Archive, tables: dict[str, list[dict[str, Any]]])
     return problems
 
 
-def _is_num(x: object) -> bool:
+def _is_num(x: object) -> TypeGuard[float]:
     return isinstance(x, int | float) and not isinstance(x, bool)
 
 
 def _check_media_files(
-    archive: Archive, media_docs: list[dict[str, Any]], *, deep: bool
+    archive: Archive, media_docs: Sequence[Mapping[str, Any]], *, deep: bool
 ) -> list[Problem]:
     problems: list[Problem] = []
     for doc in media_docs:
@@ -395,7 +399,7 @@ def _scan_lines(path: Path) -> tuple[list[dict[str, Any]], str | None, bool]:
     return records, None, torn
 
 
-def _check_transcripts(archive: Archive, tables: dict[str, list[dict[str, Any]]]) -> list[Problem]:
+def _check_transcripts(archive: Archive, tables: Tables) -> list[Problem]:
     problems: list[Problem] = []
     root = archive.root
     records = {d.get("id"): d for d in tables["transcripts"]}
@@ -462,7 +466,9 @@ def _check_transcripts(archive: Archive, tables: dict[str, list[dict[str, Any]]]
     return problems
 
 
-def _check_segments(path: Path, rec: dict[str, Any], media: dict[str, Any] | None) -> list[Problem]:
+def _check_segments(
+    path: Path, rec: Mapping[str, Any], media: Mapping[str, Any] | None
+) -> list[Problem]:
     problems: list[Problem] = []
     try:
         lines, broken, torn = _scan_lines(path)

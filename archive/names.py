@@ -192,6 +192,7 @@ def syllables_of(text: str, limit: int = 16) -> list[tuple[str, ...]]:
     readings, so 曾 gives both ``zeng`` and ``ceng`` (at most ``limit`` sequences).
     """
     seqs: list[tuple[str, ...]] = [()]
+    options: list[tuple[str, ...]]
     for tok in tokens(text):
         if is_han(tok):
             options = [(r,) for r in han_readings(tok)] or [(tok,)]

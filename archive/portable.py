@@ -28,7 +28,7 @@ import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any, Literal
 
 from tapelog.archive import atomic
 from tapelog.archive.errors import StoreError, UsageError
@@ -70,7 +70,7 @@ def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _mode(dest: Path) -> str:
+def _mode(dest: Path) -> Literal["w:gz", "w"]:
     name = dest.name.lower()
     return "w:gz" if name.endswith((".gz", ".tgz")) else "w"
 

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tapelog.archive.caseio import ImportProblem, read_records
+from tapelog.archive.models import Person
 from tapelog.archive.records import ID_FIELD
 
 if TYPE_CHECKING:
@@ -76,7 +77,9 @@ def import_records(archive: Archive, path: str | Path, kind: str | None = None) 
             # silently keep this person's passages out of that case's dossier.
             known = {d.get("case_id") for d in archive.store.table("cases").all()}
             for rec in records:
-                missing = [c for c in getattr(rec, "cases", []) if c not in known]
+                if not isinstance(rec, Person):
+                    continue
+                missing = [c for c in rec.cases if c not in known]
                 if missing:
                     report.warnings.append(
                         f"{rec.person_id}: case {', '.join(missing)} is not in the archive "

@@ -451,7 +451,7 @@ class Store:
 
     def signature(self, *names: str) -> tuple[Any, ...]:
         """Cheap change detector for some tables (their files' size and time)."""
-        out = []
+        out: list[tuple[int, int, int] | None] = []
         for name in names:
             try:
                 st = os.stat(self.table_path(name))

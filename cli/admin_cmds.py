@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
 from tapelog.cli.common import archive_dir, archive_option, emit, json_option, open_archive
 
@@ -22,7 +24,7 @@ def backups_cmd(ctx: click.Context, as_json: bool) -> None:
     """List the automatic backups of the archive store, newest first."""
     from tapelog.archive.store import backup_time, describe_summary, list_backups, store_summary
 
-    rows = [
+    rows: list[dict[str, Any]] = [
         {
             "name": b.name,
             "time": backup_time(b),
@@ -31,13 +33,12 @@ def backups_cmd(ctx: click.Context, as_json: bool) -> None:
         }
         for b in list_backups(archive_dir(ctx))
     ]
-    emit(
-        as_json,
-        rows,
-        lambda: [
-            click.echo(f"{r['name']}\t{r['time']}\t{describe_summary(r['records'])}") for r in rows
-        ],
-    )
+
+    def text() -> None:
+        for r in rows:
+            click.echo(f"{r['name']}\t{r['time']}\t{describe_summary(r['records'])}")
+
+    emit(as_json, rows, text)
 
 
 @click.command("restore")

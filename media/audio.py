@@ -15,8 +15,9 @@ import os
 import queue
 import subprocess
 import threading
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from pathlib import Path
+from typing import Any
 
 import ffmpeg
 import numpy as np
@@ -288,7 +289,9 @@ def _progress_seconds(line: bytes) -> float | None:
     return None
 
 
-def _run(out, path: str | os.PathLike[str], cancel: CancelToken | None) -> Iterator[bytes]:
+def _run(
+    out: Any, path: str | os.PathLike[str], cancel: CancelToken | None
+) -> Generator[bytes, None, None]:
     """Run ffmpeg, yield stdout chunks, check ``cancel`` while waiting; kill on exit.
 
     Raises ``MediaError`` with ffmpeg's last error line if it exits non-zero.

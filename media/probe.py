@@ -15,6 +15,7 @@ import stat
 from datetime import UTC, datetime
 from fractions import Fraction
 from pathlib import Path
+from typing import Any
 
 import av
 from tapelog.archive.errors import MediaError
@@ -182,14 +183,15 @@ def _read_info(container: av.container.InputContainer, name: str, size: int) -> 
     if video:
         v = video[0]
         info.video_codec = v.codec_context.name if v.codec_context is not None else "unknown"
-        info.width = v.codec_context.width or None
-        info.height = v.codec_context.height or None
+        vcc: Any = v.codec_context  # a video stream's: PyAV types it as the base class
+        info.width = vcc.width or None
+        info.height = vcc.height or None
         rate = _frame_rate(v)
         if rate is not None:
             info.fps_num, info.fps_den = rate.numerator, rate.denominator
 
     # Timecode: the tmcd track is what NLEs read, then the video stream, then the container.
-    tagged = [*data, *video, container]
+    tagged: list[Any] = [*data, *video, container]  # all carry .metadata
     for obj in tagged:
         tc = _timecode(obj.metadata.get("timecode"))
         if tc is not None:

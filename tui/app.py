@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from tapelog.archive.clock import TimeMode
 from tapelog.archive.errors import TapelogError
@@ -28,6 +28,7 @@ from textual import actions
 from textual.app import App
 from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
 if TYPE_CHECKING:
@@ -185,7 +186,7 @@ class TapelogApp(App):
         if isinstance(self.screen, HelpScreen):
             return
         sections = [("Everywhere", self.BINDINGS + [Binding("ctrl+p", "palette", "Commands")])]
-        for title, cls in [
+        screens: list[tuple[str, type[Screen[Any]]]] = [
             ("Library", LibraryScreen),
             ("Interview", InterviewScreen),
             ("Interview: tag list (t)", TagListDialog),
@@ -193,7 +194,8 @@ class TapelogApp(App):
             ("Search filters", FilterDialog),
             ("Link review", LinksScreen),
             ("Cases & people", RecordsScreen),
-        ]:
+        ]
+        for title, cls in screens:
             sections.append((title, list(cls.BINDINGS)))
         from tapelog.tui.widgets.virtual_list import VirtualList
 

@@ -120,14 +120,14 @@ class InterviewScreen(TapelogScreen):
         """Reload; the cursor and a range selection stay at the same times."""
         vlist = self.query_one(VirtualList)
         seg = vlist.current
-        anchor = vlist.anchor
+        anchor = vlist.range_anchor
         anchor_at = self.segments[anchor].start if anchor is not None else None
         self.reload()
         if seg is not None:
             self.jump_to(seg.start)
         if anchor_at is not None and self.segments:
             i = bisect.bisect_right(self.starts, anchor_at + 1e-6) - 1
-            vlist.anchor = max(0, i)
+            vlist.range_anchor = max(0, i)
             vlist.refresh()
             self._update_detail()
         self.refresh_bindings()
@@ -248,7 +248,7 @@ class InterviewScreen(TapelogScreen):
 
     def action_back(self) -> None:
         vlist = self.query_one(VirtualList)
-        if vlist.anchor is not None:
+        if vlist.range_anchor is not None:
             vlist.clear_selection()
             self._update_detail()
             return
@@ -257,7 +257,7 @@ class InterviewScreen(TapelogScreen):
 
     def action_select(self) -> None:
         vlist = self.query_one(VirtualList)
-        if vlist.anchor is None:
+        if vlist.range_anchor is None:
             vlist.start_selection()
             self.notify("Selecting: move with ↑/↓, g to tag, Esc to clear", timeout=3)
         else:

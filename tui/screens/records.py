@@ -94,9 +94,9 @@ class RecordsScreen(TapelogScreen):
 
     def reload(self) -> None:
         if self.kind == "case":
-            self.records = self.guard(casebook.list_cases, self.archive) or []
+            self.records = [*(self.guard(casebook.list_cases, self.archive) or [])]
         else:
-            self.records = self.guard(casebook.list_people, self.archive) or []
+            self.records = [*(self.guard(casebook.list_people, self.archive) or [])]
         self.query_one("#rec-list", VirtualList).set_items(self.records)
         what = "Cases" if self.kind == "case" else "People"
         self.query_one("#rec-title", Label).update(

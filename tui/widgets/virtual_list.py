@@ -93,14 +93,14 @@ class VirtualList(ScrollView, can_focus=True):
         self.formatter = formatter
         self.empty_text = empty_text
         self.items: Sequence[Any] = []
-        self.anchor: int | None = None  # start of a range selection
+        self.range_anchor: int | None = None  # start of a range selection
 
     # -- data
 
     def set_items(self, items: Sequence[Any], *, cursor: int | None = None) -> None:
         """Replace the rows; keeps the cursor where it was (clamped) unless told."""
         self.items = items
-        self.anchor = None
+        self.range_anchor = None
         self.virtual_size = Size(self.size.width, len(items))
         target = self.cursor if cursor is None else cursor
         self.cursor = max(0, min(target, len(items) - 1)) if items else 0
@@ -119,16 +119,16 @@ class VirtualList(ScrollView, can_focus=True):
     @property
     def selection(self) -> tuple[int, int]:
         """The selected range of indexes (inclusive); the cursor row alone by default."""
-        if self.anchor is None:
+        if self.range_anchor is None:
             return (self.cursor, self.cursor)
-        return (min(self.anchor, self.cursor), max(self.anchor, self.cursor))
+        return (min(self.range_anchor, self.cursor), max(self.range_anchor, self.cursor))
 
     def clear_selection(self) -> None:
-        self.anchor = None
+        self.range_anchor = None
         self.refresh()
 
     def start_selection(self) -> None:
-        self.anchor = self.cursor
+        self.range_anchor = self.cursor
         self.refresh()
 
     # -- cursor
@@ -178,13 +178,13 @@ class VirtualList(ScrollView, can_focus=True):
         self.cursor = len(self.items) - 1
 
     def action_extend_up(self) -> None:
-        if self.anchor is None:
-            self.anchor = self.cursor
+        if self.range_anchor is None:
+            self.range_anchor = self.cursor
         self.cursor -= 1
 
     def action_extend_down(self) -> None:
-        if self.anchor is None:
-            self.anchor = self.cursor
+        if self.range_anchor is None:
+            self.range_anchor = self.cursor
         self.cursor += 1
 
     def action_choose(self) -> None:
@@ -217,7 +217,7 @@ class VirtualList(ScrollView, can_focus=True):
         row_style: Style | None = None
         if index == self.cursor:
             row_style = self.get_component_rich_style("virtual-list--cursor")
-        elif self.anchor is not None and lo <= index <= hi:
+        elif self.range_anchor is not None and lo <= index <= hi:
             row_style = self.get_component_rich_style("virtual-list--selected")
         return self._strip(text, width, base + row_style if row_style else base)
 
