@@ -110,8 +110,6 @@ def _json_problem(path: Path) -> str | None:
         return "not a JSON object of documents"
     return None
 
-    return True
-
 
 def _leftover_temp_files(root: Path) -> list[Problem]:
     """Temp files of atomic writes whose writer is dead (a live writer's are in use)."""
@@ -532,7 +530,7 @@ def _check_index(archive: Archive) -> list[Problem]:
     wanted = index_signatures_wanted(archive)
     try:
         have = archive.index.signatures()
-    except Exception as exc:  # noqa: BLE001 - sqlite errors of a broken cache file
+    except Exception as exc:
         return [
             Problem(
                 WARNING,

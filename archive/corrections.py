@@ -6,7 +6,6 @@ version (or the latest partial one) and applies the corrections.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from tapelog.archive.errors import NotFoundError, UsageError
@@ -106,9 +105,3 @@ def correct_segment(
         )
         archive.store.table("corrections").insert(corr.to_dict())
     return corr
-
-
-def all_segments_iter(archive: Archive) -> Iterator[tuple[str, Segment]]:
-    for media in archive.list_media():
-        for seg in archive.segments(media.id):
-            yield media.id, seg

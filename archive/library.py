@@ -237,10 +237,8 @@ def source_timecode(archive: Archive, media: MediaRecord, seconds: float) -> str
     info = media.info
     if not info.start_timecode or not info.fps_num or not info.fps_den:
         return None
-    try:
-        from tapelog.media.timecode import source_timecode
-    except ImportError:  # pragma: no cover - module lands with the exports work
-        return None
+    from tapelog.media.timecode import source_timecode
+
     return source_timecode(
         seconds, info.start_timecode, info.fps_num, info.fps_den, info.drop_frame
     )

@@ -10,7 +10,7 @@ Archive (``archive.cases`` lists them).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -117,9 +117,6 @@ class Archive:
     def correct_segment(self, media_id: str, start: float, end: float, text: str) -> Correction:
         return corrections.correct_segment(self, media_id, start, end, text)
 
-    def all_segments_iter(self) -> Iterator[tuple[str, Segment]]:
-        return corrections.all_segments_iter(self)
-
     # -- transcription ---------------------------------------------------------
 
     def transcribe(
@@ -155,9 +152,6 @@ class Archive:
         self, old: str, new: str, media_id: str | None = None, voice: bool = True
     ) -> int:
         return speakers.rename_speaker(self, old, new, media_id, voice)
-
-    def speaker_display(self, media_id: str, label: str | None) -> str | None:
-        return speakers.speaker_display(self, media_id, label)
 
     # -- search ----------------------------------------------------------------
 

@@ -71,9 +71,3 @@ def speaker_labels(archive: Archive, media_id: str) -> set[str]:
         if rec.speakers:
             return set(rec.speakers)
     return {s.speaker for s in archive.raw_segments(media_id) if s.speaker}
-
-
-def speaker_display(archive: Archive, media_id: str, label: str | None) -> str | None:
-    if label is None:
-        return None
-    return archive.speaker_names(media_id).get(label, label)

@@ -27,8 +27,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import load, machine  # noqa: E402
-from bench.synth import build  # noqa: E402
+from bench.common import load, machine
+from bench.synth import build
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -36,10 +36,8 @@ def tui_command(ctx: click.Context) -> None:
     from tapelog.cli.common import open_archive
 
     archive = open_archive(ctx)
-    try:
-        from tapelog.tui.app import run_app
-    except ImportError as exc:  # pragma: no cover - the TUI lands separately
-        raise TapelogError(f"the terminal UI is not available: {exc}") from exc
+    from tapelog.tui.app import run_app
+
     run_app(archive)
 
 

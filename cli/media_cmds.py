@@ -525,10 +525,8 @@ def search_cmd(
     archive = open_archive(ctx)
     spans = None
     if cases or people or themes:
-        try:
-            from tapelog.archive.cases import tag_spans
-        except ImportError as exc:  # pragma: no cover
-            raise UsageError("filters need case records support") from exc
+        from tapelog.archive.spans import tag_spans
+
         spans = _intersect_spans(
             [tag_spans(archive, case=c) for c in cases]
             + [tag_spans(archive, person=p) for p in people]

@@ -31,8 +31,6 @@ to load and the kills come 20-300 ms after start.
 
 from __future__ import annotations
 
-import contextlib
-import importlib.util
 import os
 import random
 import sys
@@ -101,22 +99,15 @@ def install_fake_engine() -> None:
 
 def preload() -> None:
     import numpy  # noqa: F401
-    import tapelog.archive.cases  # noqa: F401
-    import tapelog.archive.check  # noqa: F401
-    import tapelog.archive.service  # noqa: F401
-    import tapelog.media.audio  # noqa: F401
-    import tapelog.media.fingerprint  # noqa: F401
-    import tapelog.media.probe  # noqa: F401
+    import tapelog.archive.caseio
+    import tapelog.archive.cases
+    import tapelog.archive.check
+    import tapelog.archive.service
+    import tapelog.media.audio
+    import tapelog.media.fingerprint
+    import tapelog.media.probe
+    import tapelog.transcribe.speakers  # noqa: F401
 
-    try:
-        import tapelog.transcribe.speakers  # noqa: F401
-    except ImportError:  # not landed yet: one speaker per file
-        mod = types.ModuleType("tapelog.transcribe.speakers")
-        mod.channels_differ = lambda envelopes: False  # type: ignore[attr-defined]
-        mod.assign_speakers = lambda segments, envelopes, frame_s: segments  # type: ignore[attr-defined]
-        sys.modules["tapelog.transcribe.speakers"] = mod
-    with contextlib.suppress(ImportError):
-        import tapelog.archive.caseio  # noqa: F401
     install_fake_engine()
     if os.environ.get("TAPELOG_CRASH_SABOTAGE") == "nonatomic":
         _sabotage_atomic_writes()
@@ -294,8 +285,7 @@ def work(seed: int, root: str, media_dir: str, ack_path: str, max_ops: int = 100
 
     ops = [do_import] * 3 + [do_transcribe] * 5 + [do_correct] * 4 + [do_rename] * 3
     ops += [do_tag] * 4
-    if importlib.util.find_spec("tapelog.archive.cases") is not None:  # landed with issue 3
-        ops += [do_case_import] * 2
+    ops += [do_case_import] * 2
     for _ in range(max_ops):
         rng.choice(ops)()
 
@@ -304,7 +294,7 @@ def _child(seed: int, root: str, media_dir: str, ack_path: str, max_ops: int) ->
     try:
         work(seed, root, media_dir, ack_path, max_ops)
         return 0
-    except BaseException:  # noqa: BLE001 - reported to the test, which fails on it
+    except BaseException:
         Acks(ack_path).line("E", traceback.format_exc().replace("\n", " | "))
         return 3
 

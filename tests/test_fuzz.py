@@ -141,7 +141,7 @@ cells = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=1
     encoding=st.sampled_from(["utf-8", "utf-8-sig", "utf-16", "latin-1"]),
 )  # fmt: skip
 def test_case_csv_reader_raises_only_tapelog_errors(tmp_path_factory, header, rows, sep, encoding):
-    caseio = pytest.importorskip("tapelog.archive.caseio")
+    import tapelog.archive.caseio as caseio
     path = tmp_path_factory.mktemp("csv") / "cases.csv"
     text = "\n".join(sep.join(r) for r in [header, *rows])
     try:
@@ -177,7 +177,7 @@ json_values = st.recursive(
     raw_tail=st.binary(max_size=4),
 )  # fmt: skip
 def test_case_json_reader_raises_only_tapelog_errors(tmp_path_factory, payload, raw_tail):
-    caseio = pytest.importorskip("tapelog.archive.caseio")
+    import tapelog.archive.caseio as caseio
     path = tmp_path_factory.mktemp("json") / "cases.json"
     path.write_bytes(json.dumps(payload, ensure_ascii=False).encode() + raw_tail)
     try:
@@ -190,7 +190,7 @@ def test_case_json_reader_raises_only_tapelog_errors(tmp_path_factory, payload, 
 @given(payload=json_values, rows=st.lists(st.lists(cells, max_size=4), max_size=4))
 def test_case_import_into_an_archive_is_all_or_nothing(searchable, tmp_path_factory, payload, rows):
     """A file the importer refuses leaves the cases and people tables exactly as they were."""
-    cases = pytest.importorskip("tapelog.archive.cases")
+    import tapelog.archive.cases as cases
     folder = tmp_path_factory.mktemp("imp")
     files = [folder / "x.json", folder / "x.csv"]
     files[0].write_text(json.dumps(payload, ensure_ascii=False), encoding="utf-8")
@@ -216,7 +216,7 @@ RATES = [(24, 1), (25, 1), (30, 1), (24000, 1001), (30000, 1001), (50, 1), (6000
 @given(rate=st.sampled_from(RATES), frames=st.integers(min_value=0, max_value=10**8),
        drop=st.booleans())  # fmt: skip
 def test_timecodes_round_trip(rate, frames, drop):
-    tc = pytest.importorskip("tapelog.media.timecode")
+    import tapelog.media.timecode as tc
     fr = tc.FrameRate(*rate)
     try:
         label = tc.frames_to_timecode(frames, fr, drop)
@@ -230,7 +230,7 @@ def test_timecodes_round_trip(rate, frames, drop):
 @FAST
 @given(text=st.text(max_size=20))
 def test_time_and_timecode_parsing_refuse_nonsense_with_usage_errors(text):
-    tc = pytest.importorskip("tapelog.media.timecode")
+    import tapelog.media.timecode as tc
     for fn in (tc.parse_time, lambda t: tc.timecode_to_frames(t, tc.FrameRate(25, 1))):
         try:
             value = fn(text)
@@ -247,7 +247,7 @@ def test_time_and_timecode_parsing_refuse_nonsense_with_usage_errors(text):
 @given(start=st.floats(allow_nan=True, allow_infinity=True, width=32),
        length=st.floats(min_value=-50, max_value=50, allow_nan=False))  # fmt: skip
 def test_tag_spans_negative_reversed_or_past_the_end_are_refused(searchable, start, length):
-    cases = pytest.importorskip("tapelog.archive.cases")
+    import tapelog.archive.cases as cases
     media = searchable.list_media()[0]
     duration = media.info.duration
     end = start + length
@@ -297,13 +297,6 @@ def stand_in_engine(monkeypatch: pytest.MonkeyPatch):
     mod = types.ModuleType("tapelog.transcribe.engine")
     mod.get_engine = lambda options: engine
     monkeypatch.setitem(sys.modules, "tapelog.transcribe.engine", mod)
-    try:
-        import tapelog.transcribe.speakers  # noqa: F401
-    except ImportError:
-        spk = types.ModuleType("tapelog.transcribe.speakers")
-        spk.channels_differ = lambda envelopes: False
-        spk.assign_speakers = lambda segments, envelopes, frame_s: segments
-        monkeypatch.setitem(sys.modules, "tapelog.transcribe.speakers", spk)
     return TranscribeOptions(model=cw.FAKE_MODEL)
 
 

@@ -291,13 +291,6 @@ def fake_engine(monkeypatch: pytest.MonkeyPatch):
     mod = types.ModuleType("tapelog.transcribe.engine")
     mod.get_engine = lambda options: engine
     monkeypatch.setitem(sys.modules, "tapelog.transcribe.engine", mod)
-    try:
-        import tapelog.transcribe.speakers  # noqa: F401
-    except ImportError:
-        spk = types.ModuleType("tapelog.transcribe.speakers")
-        spk.channels_differ = lambda envelopes: False
-        spk.assign_speakers = lambda segments, envelopes, frame_s: segments
-        monkeypatch.setitem(sys.modules, "tapelog.transcribe.speakers", spk)
     from tapelog.transcribe.types import TranscribeOptions
 
     return TranscribeOptions(model=cw.FAKE_MODEL, cpu_threads=1, diarize=False)
@@ -761,7 +754,6 @@ def test_transcribe_all_beside_another_process_writing(tmp_path: Path) -> None:
     Extends tests/test_cli_core.py's single-file version: every media file, plus tags
     written through the store and speaker renames, all checked afterwards.
     """
-    pytest.importorskip("tapelog.transcribe.engine")
     from tapelog.archive.models import Tag
     from tapelog.archive.service import Archive, now_iso
 
