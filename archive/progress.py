@@ -7,7 +7,6 @@ messages from a worker thread without the core knowing either exists.
 
 from __future__ import annotations
 
-import contextlib
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -61,9 +60,11 @@ class CancelToken:
 
 
 def report(progress: ProgressCallback | None, event: ProgressEvent) -> None:
-    """Call ``progress`` if given; a failing callback must not kill the work."""
-    if progress is None:
-        return
-    # A UI hiccup must never lose a transcript.
-    with contextlib.suppress(Exception):
+    """Call ``progress`` if given.
+
+    An exception from the callback is raised, not swallowed: a bug in a progress bar
+    must show. It loses nothing: a transcription has saved each segment as it came
+    and resumes after the last one.
+    """
+    if progress is not None:
         progress(event)

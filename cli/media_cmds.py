@@ -78,7 +78,7 @@ def import_cmd(ctx: click.Context, paths: tuple[str, ...], recursive: bool, as_j
         return
     archive = open_archive(ctx)
     progress = None if as_json else StderrProgress("import")
-    results = archive.import_paths(list(paths), recursive=recursive, progress=None)
+    results = archive.import_paths(list(paths), recursive=recursive, progress=progress)
     if progress:
         progress.finish()
 

@@ -656,3 +656,34 @@ async def test_interview_title_says_which_names_whisper_was_given(ui_archive) ->
         assert isinstance(app.screen, InterviewScreen)
         title = str(app.screen.query_one("#iv-title").render())
         assert "names given: Liu Jingjun, Jingjun +2" in title
+
+
+async def test_cancelling_a_queued_file_while_the_worker_takes_it(ui_archive) -> None:
+    """The queue's worker thread and the UI thread share the queue: a cancel that looks
+    at it while the worker takes the same file must not fail (check-then-remove)."""
+    import threading
+    from collections import deque
+
+    from tapelog.tui.screens.library import LibraryScreen
+
+    app = TapelogApp(ui_archive)
+    async with app.run_test(size=SIZE):
+        screen = app.screen
+        assert isinstance(screen, LibraryScreen)
+        taken: list[str | None] = []
+
+        class Racing(deque):
+            """Lets the worker take the file in the middle of the UI's look."""
+
+            def __contains__(self, item: object) -> bool:
+                found = super().__contains__(item)
+                worker = threading.Thread(target=lambda: taken.append(screen._next_queued()))
+                worker.start()
+                worker.join(timeout=1.0)  # the lock holds it back until the UI is done
+                self.worker = worker
+                return found
+
+        screen._queue = Racing(["m1"])
+        assert screen._unqueue("m1") is True  # the UI got there first
+        screen._queue.worker.join()
+        assert taken == [None]  # so the worker found nothing left to take

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import threading
 import time
 from collections import deque
 from collections.abc import Callable
@@ -149,7 +150,10 @@ class LibraryScreen(TapelogScreen):
         self.status_filter = "all"
         self.marked: set[str] = set()
         self.rows: list[LibraryRow] = []
+        # Filled and emptied from the UI thread, taken from by the queue's worker thread:
+        # every look at it goes through the lock (``_queued``, ``_enqueue``, ...).
         self._queue: deque[str] = deque()
+        self._queue_lock = threading.Lock()
         self._tokens: dict[str, CancelToken] = {}
         self._active: str | None = None
 
@@ -223,7 +227,7 @@ class LibraryScreen(TapelogScreen):
         status = m.transcript_status
         if self._active == m.id:
             status = QueueStatus.RUNNING
-        elif m.id in self._queue:
+        elif self._queued(m.id):
             status = QueueStatus.QUEUED
         text = Text()
         text.append("● " if m.id in self.marked else "  ", style="bold yellow")
@@ -353,7 +357,7 @@ class LibraryScreen(TapelogScreen):
                 self.notify(f"{media.name} has no audio", severity="warning")
                 continue
             self._tokens[mid] = CancelToken()
-            self._queue.append(mid)
+            self._enqueue(mid)
             queue.mount(QueueItem(media))
             added += 1
         queue.set_class(not self._tokens, "-empty")
@@ -361,6 +365,27 @@ class LibraryScreen(TapelogScreen):
         self.reload()
         if added and self._active is None:
             self.run_queue()
+
+    def _queued(self, mid: str) -> bool:
+        with self._queue_lock:
+            return mid in self._queue
+
+    def _enqueue(self, mid: str) -> None:
+        with self._queue_lock:
+            self._queue.append(mid)
+
+    def _unqueue(self, mid: str) -> bool:
+        """Take ``mid`` off the queue; False if the worker has already taken it."""
+        with self._queue_lock:
+            if mid not in self._queue:
+                return False
+            self._queue.remove(mid)
+            return True
+
+    def _next_queued(self) -> str | None:
+        """The next file for the worker, or None when the queue is empty."""
+        with self._queue_lock:
+            return self._queue.popleft() if self._queue else None
 
     def action_cancel(self) -> None:
         """Cancel the file under the cursor if queued, else the running one."""
@@ -370,8 +395,7 @@ class LibraryScreen(TapelogScreen):
             self.notify("Nothing to cancel")
             return
         self._tokens[target].cancel()
-        if target in self._queue:
-            self._queue.remove(target)
+        if self._unqueue(target):
             self._finish_item(target, QueueStatus.CANCELLED)
         self.notify(f"Cancelling {target}")
 
@@ -446,8 +470,10 @@ class LibraryScreen(TapelogScreen):
     @work(thread=True, group="transcribe", exit_on_error=False)
     def run_queue(self) -> None:
         worker = get_current_worker()
-        while self._queue and not worker.is_cancelled:
-            mid = self._queue.popleft()
+        while not worker.is_cancelled:
+            mid = self._next_queued()
+            if mid is None:
+                break
             token = self._tokens.get(mid)
             if token is None or token.cancelled:
                 continue
