@@ -530,7 +530,7 @@ def _check_index(archive: Archive) -> list[Problem]:
     wanted = index_signatures_wanted(archive)
     try:
         have = archive.index.signatures()
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001 - sqlite errors of a broken cache file
         return [
             Problem(
                 WARNING,

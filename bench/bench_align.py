@@ -21,7 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import load, machine  # noqa: E402
+from bench.common import load, machine
 
 REPO = Path(__file__).resolve().parent.parent
 MEDIA = REPO / "samples" / "media"

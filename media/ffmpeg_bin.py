@@ -38,7 +38,7 @@ def _default_ffmpeg() -> str:
         import imageio_ffmpeg
 
         exe = imageio_ffmpeg.get_ffmpeg_exe()
-    except Exception as exc:  # imageio-ffmpeg raises RuntimeError when its binary is gone
+    except Exception as exc:  # noqa: BLE001 - imageio-ffmpeg raises RuntimeError when its binary is gone
         raise FFmpegNotFoundError(
             "ffmpeg not found: no ffmpeg on PATH and imageio-ffmpeg has no binary "
             f"({exc}); reinstall tapelog or install ffmpeg"

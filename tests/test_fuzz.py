@@ -142,6 +142,7 @@ cells = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=1
 )  # fmt: skip
 def test_case_csv_reader_raises_only_tapelog_errors(tmp_path_factory, header, rows, sep, encoding):
     import tapelog.archive.caseio as caseio
+
     path = tmp_path_factory.mktemp("csv") / "cases.csv"
     text = "\n".join(sep.join(r) for r in [header, *rows])
     try:
@@ -178,6 +179,7 @@ json_values = st.recursive(
 )  # fmt: skip
 def test_case_json_reader_raises_only_tapelog_errors(tmp_path_factory, payload, raw_tail):
     import tapelog.archive.caseio as caseio
+
     path = tmp_path_factory.mktemp("json") / "cases.json"
     path.write_bytes(json.dumps(payload, ensure_ascii=False).encode() + raw_tail)
     try:
@@ -191,6 +193,7 @@ def test_case_json_reader_raises_only_tapelog_errors(tmp_path_factory, payload, 
 def test_case_import_into_an_archive_is_all_or_nothing(searchable, tmp_path_factory, payload, rows):
     """A file the importer refuses leaves the cases and people tables exactly as they were."""
     import tapelog.archive.cases as cases
+
     folder = tmp_path_factory.mktemp("imp")
     files = [folder / "x.json", folder / "x.csv"]
     files[0].write_text(json.dumps(payload, ensure_ascii=False), encoding="utf-8")
@@ -217,6 +220,7 @@ RATES = [(24, 1), (25, 1), (30, 1), (24000, 1001), (30000, 1001), (50, 1), (6000
        drop=st.booleans())  # fmt: skip
 def test_timecodes_round_trip(rate, frames, drop):
     import tapelog.media.timecode as tc
+
     fr = tc.FrameRate(*rate)
     try:
         label = tc.frames_to_timecode(frames, fr, drop)
@@ -231,6 +235,7 @@ def test_timecodes_round_trip(rate, frames, drop):
 @given(text=st.text(max_size=20))
 def test_time_and_timecode_parsing_refuse_nonsense_with_usage_errors(text):
     import tapelog.media.timecode as tc
+
     for fn in (tc.parse_time, lambda t: tc.timecode_to_frames(t, tc.FrameRate(25, 1))):
         try:
             value = fn(text)
@@ -248,6 +253,7 @@ def test_time_and_timecode_parsing_refuse_nonsense_with_usage_errors(text):
        length=st.floats(min_value=-50, max_value=50, allow_nan=False))  # fmt: skip
 def test_tag_spans_negative_reversed_or_past_the_end_are_refused(searchable, start, length):
     import tapelog.archive.cases as cases
+
     media = searchable.list_media()[0]
     duration = media.info.duration
     end = start + length

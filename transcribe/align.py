@@ -47,7 +47,7 @@ def align_words(
     try:
         encoder_output = model.encode(pad_or_trim(features[:, :frames]))
         [found] = model.find_alignment(tokenizer, [tokens], encoder_output, frames)
-    except Exception as exc:  # noqa: BLE001 - the engine's own errors, one message
+    except Exception as exc:  # the engine's own errors, one message
         raise TranscriptionError(f"could not align the corrected line: {exc}") from exc
     duration = len(audio) / SAMPLE_RATE
     words = []

@@ -148,7 +148,7 @@ def _intra_only(codec: str | None) -> bool:
 
     try:
         return bool(av.codec.Codec(codec, "r").intra_only)
-    except Exception:  # an unknown codec name: re-encode, the safe choice
+    except Exception:  # noqa: BLE001 - an unknown codec name: re-encode, the safe choice
         return False
 
 

@@ -102,7 +102,7 @@ class LinksScreen(TapelogScreen):
         try:
             media = self.archive.get_media(link.media_id)
             name = media.name
-        except Exception:
+        except Exception:  # noqa: BLE001 - a deleted file must not hide the queue
             media, name = None, link.media_id
         tc = self.clock(media).at(link.start)
         out.append(f"{name} · {tc} · matched “{link.matched or link.mention}”\n", style="dim")
