@@ -9,7 +9,7 @@ words and search falls back to the line's bounds for it.
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, cast
 
 from tapelog.archive.errors import TapelogError
 from tapelog.archive.models import Correction
@@ -57,7 +57,8 @@ def align_correction(
         return corr
     audio = load_audio(archive.media_path(media), cancel=cancel, offset=start, max_seconds=seconds)
     engine = get_engine(TranscribeOptions(model=alignment_model(archive, corr.media_id)))
-    words = align_words(engine.model, audio, corr.text, media.language, offset=start)
+    model = cast(Any, engine).model  # the faster-whisper engine's own model
+    words = align_words(model, audio, corr.text, media.language, offset=start)
     if not words:
         return corr
     updated = replace(corr, words=[w.__dict__.copy() for w in words])

@@ -211,7 +211,7 @@ def token_times(
             start = spans[j][2] if start is None else start
             end = spans[j][3]
             j += 1
-        if start is None:
+        if start is None or end is None:
             return None
         out.append((start, end))
     return out
@@ -283,12 +283,14 @@ def split_pinyin(word: str) -> list[str] | None:
     best: list[list[str] | None] = [None] * (n + 1)
     best[0] = []
     for i in range(n):
-        if best[i] is None:
+        done = best[i]
+        if done is None:
             continue
         for j in range(min(n, i + 6), i, -1):
             if word[i:j] in syl:
-                cand = best[i] + [word[i:j]]
-                if best[j] is None or len(cand) < len(best[j]):
+                cand = done + [word[i:j]]
+                there = best[j]
+                if there is None or len(cand) < len(there):
                     best[j] = cand
     return best[n]
 

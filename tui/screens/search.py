@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from tapelog.archive.errors import TapelogError
@@ -27,6 +28,9 @@ from textual.screen import ModalScreen
 from textual.timer import Timer
 from textual.widgets import Footer, Input, Label, Static
 from textual.worker import get_current_worker
+
+if TYPE_CHECKING:
+    from tapelog.tui.player import Playback
 
 DEBOUNCE_S = 0.2
 FILTER_KEYS = ("case", "person", "theme", "speaker", "language")
@@ -115,7 +119,7 @@ class SearchScreen(TapelogScreen):
         self.last_query = ""
         self.results_at = 0.0
         self._keep_cursor = False  # a refresh after an outside change keeps the cursor
-        self.playback = None
+        self.playback: Playback | None = None
 
     def compose(self) -> ComposeResult:
         yield Input(placeholder="Search every transcript…", id="search-box")
