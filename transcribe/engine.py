@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Iterator
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 from tapelog.archive.errors import ModelError, TranscriptionError, UsageError
@@ -160,7 +160,7 @@ class FasterWhisperEngine:
             # Nothing left to hear (a resumed run at the very end, or an empty file).
             info = TranscriptionInfo(options.language, None, offset + duration, self.model_name)
             return info, iter(())
-        kwargs = dict(
+        kwargs: dict[str, Any] = dict(
             language=options.language,
             task=options.task,
             beam_size=options.beam_size,

@@ -116,8 +116,8 @@ def merge_names(
         for run in runs:
             words = _splice(words, run)
         # The stretch goes to the plain segment where it starts.
-        seg = flat_p[i1][0] if i1 < len(flat_p) else flat_p[i1 - 1][0]
-        out_words[seg].extend(words)
+        at = flat_p[i1][0] if i1 < len(flat_p) else flat_p[i1 - 1][0]
+        out_words[at].extend(words)
     merged = []
     for seg, words in zip(plain, out_words, strict=True):
         if not seg.words:
