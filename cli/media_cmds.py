@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -77,7 +78,8 @@ def import_cmd(ctx: click.Context, paths: tuple[str, ...], recursive: bool, as_j
         ctx.invoke(archive_import_cmd, file=paths[1], dest=paths[2], as_json=as_json)
         return
     archive = open_archive(ctx)
-    progress = None if as_json else StderrProgress("import")
+    # A bar on a terminal; in a script or a log, stderr keeps one line per failed file.
+    progress = StderrProgress("import") if not as_json and sys.stderr.isatty() else None
     results = archive.import_paths(list(paths), recursive=recursive, progress=progress)
     if progress:
         progress.finish()
