@@ -98,82 +98,90 @@ def suggest_links(
         for mid in targets:
             archive.get_media(mid)
     index = name_index(archive)
-    found: dict[str, list[LinkSuggestion]] = {}
-    for mid in targets:
-        segs = archive.segments(mid)
-        if not segs:
-            found[mid] = []
-            continue
-        mentions = find_mentions(
-            index, segs, context=media_context(archive, mid), min_score=min_score
-        )
-        found[mid] = [
-            LinkSuggestion(
-                link_id=link_id_for(mid, m.start, m.target_type, m.target_id, m.mention),
-                media_id=mid,
-                start=m.start,
-                end=m.end,
-                mention=m.mention,
-                target_type=m.target_type,
-                target_id=m.target_id,
-                score=m.score,
-                matched=m.matched,
-                context=m.context,
-                people=list(m.people),
-            )
-            for m in mentions
-        ]
+    found = {mid: _found_in(archive, index, mid, min_score) for mid in targets}
     with archive.store.transaction():
-        table = archive.store.table("links")
-        existing = {d["link_id"]: d for d in table.all() if d.get("media_id") in found}
-        settled = [
-            d
-            for d in existing.values()
-            if d.get("status") in (LinkStatus.REJECTED, LinkStatus.ACCEPTED)
-        ]
-        keep: set[str] = set()
-        new_docs = []
-        for mid, links in found.items():
-            for link in links:
-                old = existing.get(link.link_id)
-                if old is not None:
-                    keep.add(link.link_id)
-                    if old.get("status") == LinkStatus.PENDING and (
-                        old.get("score") != link.score
-                        or old.get("context") != link.context
-                        or old.get("people", []) != link.people
-                    ):
-                        table.update(
-                            {"score": link.score, "context": link.context, "end": link.end,
-                             "people": link.people},
-                            doc_ids=[old.doc_id],
-                        )  # fmt: skip
-                    continue
-                if any(
-                    d["media_id"] == mid
-                    and d.get("target_id") == link.target_id
-                    and d.get("target_type") == link.target_type
-                    and _overlaps(d["start"], d["end"], link.start, link.end)
-                    for d in settled
-                ):
-                    continue
-                keep.add(link.link_id)
-                new_docs.append(link.to_dict())
-        stale = [
-            d.doc_id
-            for d in existing.values()
-            if d.get("status") == LinkStatus.PENDING and d["link_id"] not in keep
-        ]
-        if stale:
-            table.remove(doc_ids=stale)
-        if new_docs:
-            table.insert_multiple(new_docs)
+        _store_found(archive.store.table("links"), found)
     pending = [
         link
         for mid in targets
         for link in list_links(archive, status=LinkStatus.PENDING, media_id=mid)
     ]
     return pending
+
+
+def _found_in(
+    archive: Archive, index: NameIndex, mid: str, min_score: float
+) -> list[LinkSuggestion]:
+    """The names heard in one media file's current transcript, as suggestions."""
+    segs = archive.segments(mid)
+    if not segs:
+        return []
+    mentions = find_mentions(index, segs, context=media_context(archive, mid), min_score=min_score)
+    return [
+        LinkSuggestion(
+            link_id=link_id_for(mid, m.start, m.target_type, m.target_id, m.mention),
+            media_id=mid,
+            start=m.start,
+            end=m.end,
+            mention=m.mention,
+            target_type=m.target_type,
+            target_id=m.target_id,
+            score=m.score,
+            matched=m.matched,
+            context=m.context,
+            people=list(m.people),
+        )
+        for m in mentions
+    ]
+
+
+def _store_found(table: Any, found: dict[str, list[LinkSuggestion]]) -> None:
+    """Merge what was found into the stored suggestions of those files (in the caller's
+    transaction): known ones updated while pending, settled passages never suggested
+    again, pending ones no longer found dropped."""
+    existing = {d["link_id"]: d for d in table.all() if d.get("media_id") in found}
+    settled = [
+        d
+        for d in existing.values()
+        if d.get("status") in (LinkStatus.REJECTED, LinkStatus.ACCEPTED)
+    ]
+    keep: set[str] = set()
+    new_docs = []
+    for mid, links in found.items():
+        for link in links:
+            old = existing.get(link.link_id)
+            if old is not None:
+                keep.add(link.link_id)
+                if old.get("status") == LinkStatus.PENDING and (
+                    old.get("score") != link.score
+                    or old.get("context") != link.context
+                    or old.get("people", []) != link.people
+                ):
+                    table.update(
+                        {"score": link.score, "context": link.context, "end": link.end,
+                         "people": link.people},
+                        doc_ids=[old.doc_id],
+                    )  # fmt: skip
+                continue
+            if any(
+                d["media_id"] == mid
+                and d.get("target_id") == link.target_id
+                and d.get("target_type") == link.target_type
+                and _overlaps(d["start"], d["end"], link.start, link.end)
+                for d in settled
+            ):
+                continue
+            keep.add(link.link_id)
+            new_docs.append(link.to_dict())
+    stale = [
+        d.doc_id
+        for d in existing.values()
+        if d.get("status") == LinkStatus.PENDING and d["link_id"] not in keep
+    ]
+    if stale:
+        table.remove(doc_ids=stale)
+    if new_docs:
+        table.insert_multiple(new_docs)
 
 
 def accept_link(archive: Archive, link_id: str) -> Tag:
