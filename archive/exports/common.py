@@ -239,7 +239,7 @@ def credited_quote(
     voices = {s.speaker or None for s in lines}
     if len(voices) <= 1:
         return " ".join(s.text.strip() for s in lines), False
-    parts = []
+    parts: list[tuple[str, str]] = []
     for s in lines:
         who = names.get(s.speaker, s.speaker) if s.speaker else UNNAMED
         text = s.text.strip()

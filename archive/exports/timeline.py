@@ -101,8 +101,7 @@ def build_timeline(name: str, plans: list[ClipPlan], fmt: str) -> otio.schema.Ti
         for n in range(1, max(lanes, default=0) + 1)
     ]
     for plan, timing, own in zip(plans, timings, lanes, strict=True):
-        rate = edl_rate or timing.otio_rate
-        clip = _clip(plan, timing, rate, fmt)
+        clip = _clip(plan, timing, edl_rate or timing.otio_rate, fmt)
         on_video = plan.media.info.has_video or not own
         video.append(clip if on_video else _gap(clip))
         for n, track in enumerate(audio, 1):
