@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -107,7 +108,9 @@ PATH_FIELDS = {
 }
 
 
-def unsafe_fields(tables: dict[str, list[dict[str, Any]]]) -> list[tuple[str, str, Any]]:
+def unsafe_fields(
+    tables: Mapping[str, Sequence[Mapping[str, Any]]],
+) -> list[tuple[str, str, Any]]:
     """``(table, field, value)`` of every record field that would become a path unsafely.
 
     ``transcript_id`` may be empty (no transcript yet); every other listed field must be

@@ -2,8 +2,8 @@
 
 cli and tui sit above the archive, which sits above transcribe and media; the core
 (archive, media, transcribe) never imports textual, rich, click, tui or cli. The one
-crossing upwards: media and transcribe raise the archive's errors and report its
-progress events.
+crossing upwards: media and transcribe raise the archive's errors, report its
+progress events and write files with its atomic-write helper.
 """
 
 from __future__ import annotations
@@ -67,7 +67,7 @@ def test_a_core_module_importing_the_tui_breaks_a_contract(tmp_path: Path) -> No
     assert "Layers: cli, tui above archive above transcribe and media BROKEN" in proc.stdout
 
 
-def test_media_may_only_reach_the_archive_for_errors_and_progress(tmp_path: Path) -> None:
+def test_media_may_only_reach_the_archive_for_errors_progress_and_writes(tmp_path: Path) -> None:
     root = _copy(tmp_path)
     probe = root / "tapelog" / "media" / "probe.py"
     probe.write_text(probe.read_text() + "\nfrom tapelog.archive.store import Store  # noqa\n")
