@@ -39,7 +39,8 @@ class TapelogScreen(Screen):
         """Clocks by media id for a list of many files (new when the mode or archive changes)."""
         cached: Clocks | None = getattr(self, "_clocks", None)
         if cached is None or cached.mode != self.time_mode:
-            cached = self._clocks = Clocks(self.archive, self.time_mode)
+            cached = Clocks(self.archive, self.time_mode)
+            self._clocks: Clocks | None = cached
         return cached
 
     def guard(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T | None:

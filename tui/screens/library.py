@@ -236,7 +236,7 @@ class LibraryScreen(TapelogScreen):
         text.append(col(self.clock(m).length(m.info.duration), 12))
         text.append(col(row.timecode or "-", 12))
         text.append(col(m.language or "-", 5))
-        style = {
+        style: dict[str, str] = {
             TranscriptStatus.DONE: "green",
             TranscriptStatus.FAILED: "red",
             TranscriptStatus.PARTIAL: "yellow",
