@@ -48,7 +48,7 @@ def run_on_cluster(
     targets: list[str],
     options: Any,
     cluster: dict[str, Any],
-    vocab_from_cases: bool,
+    vocab_from_cases: bool | None,  # None: the archive's setting decides
     as_json: bool,
 ) -> bool:
     """Run on the cluster; False when the scheduler is unreachable and a fallback is asked."""

@@ -253,7 +253,7 @@ def _merge_killed_at(a_root: Path, b_root: Path, n: int) -> bool:
 
             merge_archive(Archive.open(a_root), b_root)
             os._exit(0)
-        except BaseException:
+        except BaseException:  # noqa: BLE001 - the forked child must exit, whatever happened
             os._exit(3)
     _pid, status = os.waitpid(pid, 0)
     code = os.waitstatus_to_exitcode(status)
