@@ -64,7 +64,7 @@ def test_a_core_module_importing_the_tui_breaks_a_contract(tmp_path: Path) -> No
     assert proc.returncode == 1, proc.stdout + proc.stderr
     assert "The core never imports the user interface BROKEN" in proc.stdout
     assert "tapelog.archive.leak -> textual" in proc.stdout
-    assert "Layers: cli, tui above archive above transcribe and media BROKEN" in proc.stdout
+    assert "Layers: cli, tui above archive above transcribe above media BROKEN" in proc.stdout
 
 
 def test_media_may_only_reach_the_archive_for_errors_progress_and_writes(tmp_path: Path) -> None:
