@@ -159,7 +159,7 @@ class TranscriptionJob:
         file = self.writer.path
         # Speakers: separate microphones on separate channels, voices on one track.
         by_channel = self.env is not None and bool(done) and channels_differ(self.env)
-        if by_channel:
+        if by_channel and self.env is not None:
             done = assign_speakers(done, self.env, 0.02)
         diar = None
         if done and _wants_voices(self.options, done, by_channel):
