@@ -19,7 +19,7 @@ import contextlib
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from tapelog.archive.errors import TapelogError
 from tapelog.archive.merge_records import FieldDiff, checked, clash, combine
@@ -46,6 +46,7 @@ if TYPE_CHECKING:
     from tapelog.transcribe.types import Segment
 
 Q = Query()
+R = TypeVar("R", Case, Person)
 
 
 class MergeConflictError(TapelogError):
@@ -116,6 +117,11 @@ def merge_archive(
         pass
     finally:
         merger.discard_staged()
+    if not dry_run and report_.changed:
+        # Indexed now, with the merge's progress, rather than by the first search
+        # afterwards (500 merged hours would make that search take minutes). Were this
+        # interrupted, the next search still finds the store changed and catches up.
+        archive.sync_index(progress=progress)
     return report_
 
 
@@ -168,41 +174,45 @@ class _Merger:
     # -- cases and people ----------------------------------------------------------
 
     def _cases_and_people(self) -> None:
-        clashes = []
-        for table, cls, key in (("cases", Case, "case_id"), ("people", Person, "person_id")):
-            ours = {d.get(key): d for d in self.store.table(table).all()}
-            for doc in self.src.tables[table]:
-                theirs = checked(cls, doc, table[:-1] if table == "cases" else "person")
-                rid = getattr(theirs, key)
-                if not isinstance(rid, str) or not rid.strip():
-                    raise MergeSourceError(f"the other archive has a {table} record with no id")
-                if rid not in ours:
-                    self.store.table(table).insert(theirs.to_dict())
-                    self.r.add(table, f"new {table[:-1] if table == 'cases' else 'person'} {rid}")
-                    continue
-                mine = cls.from_dict(ours[rid])
-                why = clash(table, mine, theirs)
-                if why:
-                    clashes.append(why)
-                    continue
-                merged, diffs = combine(table, rid, mine, theirs)
-                self.r.diffs.extend(diffs)
-                for d in diffs:
-                    (self.r.review if d.action == "kept-ours" else self.r.lines).append(d.line())
-                if merged != mine:
-                    self.store.table(table).update(merged.to_dict(), Q[key] == rid)
-                    self.r.update(table)
+        clashes: list[str] = []
+        self._records("cases", Case, "case_id", "case", clashes)
+        self._records("people", Person, "person_id", "person", clashes)
         if clashes:
             more = f" (and {len(clashes) - 1} more; see --dry-run)" if len(clashes) > 1 else ""
             self.r.review.extend(clashes)
             if not self.dry:
                 raise MergeConflictError(f"{clashes[0]}{more}; nothing merged")
 
+    def _records(self, table: str, cls: type[R], key: str, what: str, clashes: list[str]) -> None:
+        """Their case or people records matched to ours by id (``key``)."""
+        ours: dict[Any, dict[str, Any]] = {d.get(key): d for d in self.store.table(table).all()}
+        for doc in self.src.tables[table]:
+            theirs = checked(cls, doc, what)
+            rid = getattr(theirs, key)
+            if not isinstance(rid, str) or not rid.strip():
+                raise MergeSourceError(f"the other archive has a {table} record with no id")
+            if rid not in ours:
+                self.store.table(table).insert(theirs.to_dict())
+                self.r.add(table, f"new {what} {rid}")
+                continue
+            mine = cls.from_dict(ours[rid])
+            why = clash(table, mine, theirs)
+            if why:
+                clashes.append(why)
+                continue
+            merged, diffs = combine(table, rid, mine, theirs)
+            self.r.diffs.extend(diffs)
+            for d in diffs:
+                (self.r.review if d.action == "kept-ours" else self.r.lines).append(d.line())
+            if merged != mine:
+                self.store.table(table).update(merged.to_dict(), Q[key] == rid)
+                self.r.update(table)
+
     # -- media and transcripts -----------------------------------------------------
 
     def _media(self) -> None:
         table = self.store.table("media")
-        ours = {d.get("fingerprint"): d for d in table.all()}
+        ours: dict[Any, dict[str, Any]] = {d.get("fingerprint"): d for d in table.all()}
         for doc in self.src.tables["media"]:
             theirs = checked(MediaRecord, doc, "media")
             safe_id(theirs.id, "media")
@@ -231,7 +241,9 @@ class _Merger:
 
     def _transcripts(self) -> None:
         table = self.store.table("transcripts")
-        have = {(d.get("media_id"), d.get("created"), d.get("model")): d for d in table.all()}
+        have: dict[tuple[Any, ...], dict[str, Any]] = {
+            (d.get("media_id"), d.get("created"), d.get("model")): d for d in table.all()
+        }
         for doc in self.src.tables["transcripts"]:
             theirs = checked(TranscriptRecord, doc, "transcript")
             safe_id(theirs.id, "transcript")
@@ -286,7 +298,10 @@ class _Merger:
         for doc in self.src.tables["media"]:
             mid = self.media[doc["id"]]
             tid = self.transcripts.get(doc.get("transcript_id") or "")
-            mine = MediaRecord.from_dict(table.get(Q.id == mid))
+            doc_ = table.get(Q.id == mid)
+            if not isinstance(doc_, dict):  # pragma: no cover - _media put every one there
+                raise MergeSourceError(f"media {mid} vanished during the merge")
+            mine = MediaRecord.from_dict(doc_)
             before = mine.to_dict()
             if tid and statuses.get(tid) == STATUS_DONE:
                 if mine.transcript_status != STATUS_DONE or not mine.transcript_id:

@@ -33,7 +33,7 @@ def _tag_key(tag: Tag) -> tuple[Any, ...]:
 
 def merge_tags_and_links(m: _Merger) -> None:
     links_t, tags_t = m.store.table("links"), m.store.table("tags")
-    ours_links = {d.get("link_id"): d for d in links_t.all()}
+    ours_links: dict[str, dict[str, Any]] = {str(d.get("link_id")): d for d in links_t.all()}
     theirs_links: list[LinkSuggestion] = []
     final: dict[str, str] = {}  # our link id -> the status it will have
     for doc in m.src.tables["links"]:

@@ -126,6 +126,28 @@ def test_merge_unites_work_and_a_second_merge_changes_nothing(two):
     assert _state(a_root) == after  # idempotent: not one byte changed
 
 
+def test_merged_transcripts_are_indexed_by_the_merge_and_searchable(two):
+    """The merge indexes what it brought, so the first search afterwards has nothing to do."""
+    from tapelog.archive.merge import merge_archive
+
+    a_root, b_root = two
+    a = Archive.open(a_root)
+    try:
+        assert a.search("station") == []  # the index exists, and is in sync, before
+        rep = merge_archive(a, b_root)
+        assert rep.changed
+        new = next(m.id for m in a.list_media() if m.path.endswith("mandarin_zh.wav"))
+        assert {"m1", new} <= set(a.index.signatures())
+        assert a.sync_index() == 0, "the merge left the index stale"
+        hits = a.search("station")
+        assert [(h.media_id, h.text) for h in hits] == [("m1", "we searched the station")]
+        assert [h.media_id for h in a.search("ni hao")] == [new]
+    finally:
+        a.close()
+    res = run_cli("search", "Hello there", archive=a_root)  # the correction, from the CLI
+    assert res.returncode == 0 and "Hello there, Liu." in res.stdout
+
+
 def test_merge_from_an_export_file_is_the_same_as_from_the_folder(two, tmp_path):
     a_root, b_root = two
     copy = tmp_path / "a-copy"
