@@ -140,6 +140,8 @@ class Seconds(click.ParamType):
 
 
 SECONDS = Seconds()
+# Which timecode an export or listing shows: the camera's (source) or from zero (running).
+TC_CHOICE = click.Choice(["source", "running"])
 
 
 def media_time(text: str, media) -> float:

@@ -43,7 +43,16 @@ def tui_command(ctx: click.Context) -> None:
 
 def _register_all() -> None:
     media_cmds.register(cli)
-    for name in ("cases_cmds", "export_cmds", "admin_cmds", "demo_cmds"):
+    for name in (
+        "transcribe_cmds",
+        "transcript_cmds",
+        "search_cmds",
+        "cases_cmds",
+        "export_cmds",
+        "selections_cmds",
+        "admin_cmds",
+        "demo_cmds",
+    ):
         try:
             module = __import__(f"tapelog.cli.{name}", fromlist=["register"])
         except ModuleNotFoundError as exc:

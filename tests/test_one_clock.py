@@ -15,7 +15,7 @@ import pytest
 from tapelog.tui.app import TapelogApp
 from tapelog.tui.screens.interview import InterviewScreen
 from tapelog.tui.screens.library import LibraryScreen
-from tapelog.tui.widgets.dialogs import TagDialog
+from tapelog.tui.widgets.tag_dialogs import TagDialog
 from tapelog.tui.widgets.virtual_list import VirtualList
 
 from tests.conftest import run_cli

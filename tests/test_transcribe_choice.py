@@ -38,8 +38,8 @@ def test_language_is_checked_one_way() -> None:
 
 def test_tui_refuses_a_language_as_the_cli_does(archive, media_dir: Path) -> None:
     """``xyz`` looked like a code to the TUI's own check; the CLI refused it."""
-    from tapelog.tui.screens.library import transcribe_options as tui_options
-    from tapelog.tui.widgets.dialogs import TranscribeChoice
+    from tapelog.tui.screens.transcribe_queue import transcribe_options as tui_options
+    from tapelog.tui.widgets.transcribe_dialog import TranscribeChoice
 
     with pytest.raises(UsageError) as refused:
         tui_options(TranscribeChoice(language="xyz"), SETTINGS, TranscribeOptions())

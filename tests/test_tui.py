@@ -10,13 +10,9 @@ import pytest
 from tapelog.tui.app import TapelogApp
 from tapelog.tui.screens.interview import InterviewScreen
 from tapelog.tui.screens.search import SearchScreen
-from tapelog.tui.widgets.dialogs import (
-    ErrorDialog,
-    ImportDialog,
-    InputDialog,
-    TagDialog,
-    TagListDialog,
-)
+from tapelog.tui.widgets.dialogs import ErrorDialog, InputDialog
+from tapelog.tui.widgets.import_dialog import ImportDialog
+from tapelog.tui.widgets.tag_dialogs import TagDialog, TagListDialog
 from tapelog.tui.widgets.virtual_list import VirtualList
 
 from tests.test_tui_support import MEDIA, build_ui_archive
@@ -567,8 +563,8 @@ async def test_link_review_and_search_refresh_after_outside_changes(ui_archive) 
 
 def test_auto_model_follows_the_archive_settings() -> None:
     from tapelog.transcribe.types import TranscribeOptions
-    from tapelog.tui.screens.library import transcribe_options
-    from tapelog.tui.widgets.dialogs import TranscribeChoice
+    from tapelog.tui.screens.transcribe_queue import transcribe_options
+    from tapelog.tui.widgets.transcribe_dialog import TranscribeChoice
 
     settings = {"model": "tiny.en", "model_multilingual": "base"}
     base = TranscribeOptions(beam_size=3)
@@ -589,7 +585,7 @@ async def test_transcription_options_are_checked_and_used_by_the_queue(
     ui_archive, monkeypatch
 ) -> None:
     from tapelog.archive.service import TranscribeResult
-    from tapelog.tui.widgets.dialogs import TranscribeOptionsDialog
+    from tapelog.tui.widgets.transcribe_dialog import TranscribeOptionsDialog
 
     used = []
 

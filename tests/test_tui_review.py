@@ -14,7 +14,8 @@ from tapelog.tui.app import TapelogApp
 from tapelog.tui.screens.interview import InterviewScreen
 from tapelog.tui.screens.links import LinksScreen
 from tapelog.tui.widgets.confirm import ConfirmDialog
-from tapelog.tui.widgets.dialogs import InputDialog, TagDialog
+from tapelog.tui.widgets.dialogs import InputDialog
+from tapelog.tui.widgets.tag_dialogs import TagDialog
 from textual.widgets import Input
 
 from tests.test_tui_support import build_ui_archive

@@ -23,7 +23,9 @@ from tapelog.tui.screens.library import LibraryScreen
 from tapelog.tui.screens.links import LinksScreen
 from tapelog.tui.screens.records import RecordsScreen
 from tapelog.tui.screens.search import FilterDialog, SearchScreen
-from tapelog.tui.widgets.dialogs import ErrorDialog, TagListDialog, TranscribeChoice
+from tapelog.tui.widgets.dialogs import ErrorDialog
+from tapelog.tui.widgets.tag_dialogs import TagListDialog
+from tapelog.tui.widgets.transcribe_dialog import TranscribeChoice
 from textual import actions
 from textual.app import App
 from textual.binding import Binding
