@@ -69,55 +69,26 @@ def search_cmd(
     matched words (--json: match_start, match_end), which is what --save cuts on.
     """
     archive = open_archive(ctx)
-    spans = None
-    if cases or people or themes:
-        from tapelog.archive.spans import tag_spans
-
-        spans = _intersect_spans(
-            [tag_spans(archive, case=c) for c in cases]
-            + [tag_spans(archive, person=p) for p in people]
-            + [tag_spans(archive, theme=t) for t in themes]
-        )
     hits = archive.search(
         query,
         fuzzy=fuzzy,
         limit=limit,
-        spans=spans,
+        spans=_tag_filter(archive, cases, people, themes),
         speakers=speakers or None,
         languages=languages or None,
         sort=sort,
         context=max(1, context_lines),
     )
-    if save_as and hits:
-        from tapelog.archive.models import SelectionItem
-        from tapelog.archive.selections import add_items
-
-        sel = add_items(
-            archive,
-            save_as,
-            [SelectionItem(h.media_id, h.match_start, h.match_end, text=h.quote) for h in hits],
-        )
-
+    sel = _save(archive, save_as, hits) if save_as and hits else None
     clocks = Clocks(archive, time_mode)
-
-    def text() -> None:
-        if not hits:
-            click.echo("no matches", err=True)
-        for h in hits:
-            tc = clocks[h.media_id].at(h.match_start)
-            who = f"{h.speaker}: " if h.speaker else ""
-            flags = f" [{', '.join(h.flags)}]" if h.flags else ""
-            score = f" ({h.score:.0f})" if fuzzy or h.score < 100 else ""
-            for line in h.context_before[-context_lines:] if context_lines else ():
-                click.echo(f"    {line}")
-            click.echo(f"{h.media_id} {tc}{score}{flags} {who}{h.text}")
-            for line in h.context_after[:context_lines]:
-                click.echo(f"    {line}")
-
-    emit(as_json, [h.to_dict() for h in hits], text)
+    emit(
+        as_json,
+        [h.to_dict() for h in hits],
+        lambda: _print_hits(hits, clocks, fuzzy=fuzzy, context_lines=context_lines),
+    )
     if save_as and not hits:
         click.echo(f"nothing saved: no hits to put in selection '{save_as}'", err=True)
-    elif save_as:
+    elif sel is not None:
         # Say what was written; on stderr so the hits (or the JSON) stay alone on stdout.
         n = len(hits)
         click.echo(
@@ -125,6 +96,46 @@ def search_cmd(
             f'({len(sel.items)} in all; `tapelog selections show "{sel.name}"`)',
             err=True,
         )
+
+
+def _tag_filter(
+    archive, cases: tuple[str, ...], people: tuple[str, ...], themes: tuple[str, ...]
+) -> dict[str, list[tuple[float, float]]] | None:
+    """The passages tagged with every case, person and theme asked (None: no such filter)."""
+    if not (cases or people or themes):
+        return None
+    from tapelog.archive.spans import tag_spans
+
+    return _intersect_spans(
+        [tag_spans(archive, case=c) for c in cases]
+        + [tag_spans(archive, person=p) for p in people]
+        + [tag_spans(archive, theme=t) for t in themes]
+    )
+
+
+def _save(archive, name: str, hits):
+    """Add the hits to the selection ``name`` (made if new), cut on the matched words."""
+    from tapelog.archive.models import SelectionItem
+    from tapelog.archive.selections import add_items
+
+    items = [SelectionItem(h.media_id, h.match_start, h.match_end, text=h.quote) for h in hits]
+    return add_items(archive, name, items)
+
+
+def _print_hits(hits, clocks: Clocks, *, fuzzy: bool, context_lines: int) -> None:
+    """One line per hit (file, time, score, speaker, text), with context lines around."""
+    if not hits:
+        click.echo("no matches", err=True)
+    for h in hits:
+        tc = clocks[h.media_id].at(h.match_start)
+        who = f"{h.speaker}: " if h.speaker else ""
+        flags = f" [{', '.join(h.flags)}]" if h.flags else ""
+        score = f" ({h.score:.0f})" if fuzzy or h.score < 100 else ""
+        for line in h.context_before[-context_lines:] if context_lines else ():
+            click.echo(f"    {line}")
+        click.echo(f"{h.media_id} {tc}{score}{flags} {who}{h.text}")
+        for line in h.context_after[:context_lines]:
+            click.echo(f"    {line}")
 
 
 def _intersect_spans(

@@ -76,39 +76,7 @@ def show_cmd(
     )
 
     def text() -> None:
-        what = "English translation" if translation else media.transcript_status
-        click.echo(
-            f"{media.id}  {media.path}  {clock.length(media.info.duration)}  "
-            f"tc {media.info.start_timecode or '-'}  "
-            f"{'en' if translation else media.language or '-'}  {what}"
-        )
-        if media.translation_id and not translation:
-            click.echo(
-                f"(an English translation is beside it: `tapelog show {media.id} --translation`)"
-            )
-        if translation and not rows:
-            click.echo("(translated: no speech found)")
-        elif not rows and media.transcript_status == TranscriptStatus.DONE:
-            click.echo("(transcribed: no speech found)")
-        elif not rows:
-            click.echo(
-                "(no audio: nothing to transcribe)"
-                if not media.info.has_audio
-                else f"(no transcript yet: `tapelog transcribe {media.id}`)"
-            )
-        for r in rows:
-            tc = clock.at(r["start"])
-            who = f"{r['speaker']}: " if r["speaker"] else ""
-            click.echo(f"[{tc}] {who}{r['text']}")
-            if words and r["words"]:
-                click.echo(
-                    "    " + " ".join(f"{w['word'].strip()}@{w['start']:.2f}" for w in r["words"])
-                )
-        if corrections and not translation:
-            for c in archive.corrections(media_id):
-                click.echo(f"correction {c.id} {clock.at(c.start)}: {c.original!r} -> {c.text!r}")
-        for c in unplaced:
-            click.echo(f"unplaced correction {c.id} at {clock.at(c.start)}: {c.text}")
+        _print_transcript(archive, media, rows, unplaced, clock, words, corrections, translation)
 
     emit(
         as_json,
@@ -125,6 +93,45 @@ def show_cmd(
         },
         text,
     )
+
+
+def _print_transcript(
+    archive, media, rows, unplaced, clock, words: bool, corrections: bool, translation: bool
+) -> None:
+    """The transcript as text: a header, a line per segment, then corrections if asked."""
+    what = "English translation" if translation else media.transcript_status
+    click.echo(
+        f"{media.id}  {media.path}  {clock.length(media.info.duration)}  "
+        f"tc {media.info.start_timecode or '-'}  "
+        f"{'en' if translation else media.language or '-'}  {what}"
+    )
+    if media.translation_id and not translation:
+        click.echo(
+            f"(an English translation is beside it: `tapelog show {media.id} --translation`)"
+        )
+    if translation and not rows:
+        click.echo("(translated: no speech found)")
+    elif not rows and media.transcript_status == TranscriptStatus.DONE:
+        click.echo("(transcribed: no speech found)")
+    elif not rows:
+        click.echo(
+            "(no audio: nothing to transcribe)"
+            if not media.info.has_audio
+            else f"(no transcript yet: `tapelog transcribe {media.id}`)"
+        )
+    for r in rows:
+        tc = clock.at(r["start"])
+        who = f"{r['speaker']}: " if r["speaker"] else ""
+        click.echo(f"[{tc}] {who}{r['text']}")
+        if words and r["words"]:
+            click.echo(
+                "    " + " ".join(f"{w['word'].strip()}@{w['start']:.2f}" for w in r["words"])
+            )
+    if corrections and not translation:
+        for c in archive.corrections(media.id):
+            click.echo(f"correction {c.id} {clock.at(c.start)}: {c.original!r} -> {c.text!r}")
+    for c in unplaced:
+        click.echo(f"unplaced correction {c.id} at {clock.at(c.start)}: {c.text}")
 
 
 def _names_given(archive, media) -> dict | None:
