@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from tapelog.archive.case_duplicates import find_duplicate_cases
 from tapelog.archive.errors import NotFoundError, UsageError
-from tapelog.archive.linking import find_duplicate_cases
 from tapelog.archive.models import SENSITIVE_FLAGS, Case, Person
 from tinydb import Query
 

@@ -6,8 +6,9 @@ import json
 from pathlib import Path
 
 import pytest
+from tapelog.archive.case_duplicates import find_duplicate_cases
 from tapelog.archive.caseio import read_cases, read_people
-from tapelog.archive.linking import NameIndex, find_duplicate_cases, find_mentions
+from tapelog.archive.linking import NameIndex, find_mentions
 from tapelog.archive.models import Case, Person
 from tapelog.transcribe.types import Segment
 

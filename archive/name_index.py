@@ -1,0 +1,194 @@
+"""The name index linking matches transcript text against: every name, alias, Chinese
+name, parent and distinctive place of the case and people records, by key.
+
+Built once per archive state (``archive.cases.name_index`` caches it, on disk too);
+``archive.name_scan`` reads it while scanning text, ``archive.linking`` decides.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from tapelog.archive import names as N
+from tapelog.archive.models import Case, Person
+
+_GENERIC_PLACES = frozenset({"china", "southernchina", "northernchina", "southchina"})
+
+
+@dataclass
+class Target:
+    type: str  # case / person
+    id: str
+    label: str
+    related: set[str] = field(default_factory=set)  # ids of related cases/people
+    family: tuple[str, ...] = ()  # family name tokens of the main name
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One way of naming one target."""
+
+    target: int  # index into NameIndex.targets
+    text: str  # the name/alias/place as written in the record
+    kind: str  # name / alias / zh / place / given / short
+    family: tuple[str, ...] = ()  # the family name tokens, for given-name checks
+
+
+def _phon_tuple(syls: Iterable[str]) -> tuple[str, ...]:
+    return tuple(N.phon(s) for s in syls)
+
+
+def _loose_key(family: Sequence[str], given: Sequence[str]) -> tuple[str, ...]:
+    """A family name by its initial and final class, then the given name's syllables:
+    ``Liu Run``, ``Lou Run`` and ``Luo Run`` share one key; ``Lin Run`` does not."""
+    fam = "".join(family)
+    syls = N.split_syllables(fam)
+    head = N.loose_syllable(syls[0]) if syls and len(syls) == 1 else fam
+    giv: list[str] = []
+    for tok in given:
+        giv += [N.phon(x) for x in (N.split_syllables(tok) or (tok,))]
+    return (head, *giv)
+
+
+class NameIndex:
+    """Every name, alias, Chinese name and distinctive place, indexed by key."""
+
+    def __init__(self, cases: Sequence[Case], people: Sequence[Person]) -> None:
+        self.targets: list[Target] = []
+        self.exact: dict[str, list[Entry]] = defaultdict(list)
+        self.sound: dict[tuple[str, ...], list[Entry]] = defaultdict(list)
+        self.zh: dict[str, list[Entry]] = defaultdict(list)
+        self.given: dict[str, list[Entry]] = defaultdict(list)
+        self.given_sound: dict[tuple[str, ...], list[Entry]] = defaultdict(list)
+        self.given_first: dict[str, list[tuple[Entry, str, tuple[str, ...]]]] = defaultdict(list)
+        self.given_token: dict[str, list[Entry]] = defaultdict(list)  # family-name mishearings
+        self.loose: dict[tuple[str, ...], list[Entry]] = defaultdict(list)  # Liu Run ~ Luo Run
+        self.by_id: dict[tuple[str, str], int] = {}
+        case_people: dict[str, set[str]] = defaultdict(set)
+        for p in people:
+            for cid in p.cases:
+                case_people[cid].add(p.person_id)
+        for c in cases:
+            t = self._target("case", c.case_id, c.child_name or c.child_name_zh)
+            t.related |= case_people.get(c.case_id, set())
+            self._add_name(t, c.child_name, "name")
+            for a in c.aliases:
+                self._add_name(t, a, "alias")
+            self._add_name(t, c.child_name_zh, "zh")
+            for parent in c.parents:
+                # A parent named on the case sheet ("Peng Gaofeng") names the case; the
+                # given name alone ("Gaofeng") is too common to mean it.
+                self._add_name(t, parent, "parent")
+        for p in people:
+            t = self._target("person", p.person_id, p.name or p.name_zh)
+            t.related |= set(p.cases)
+            self._add_name(t, p.name, "name")
+            for a in p.aliases:
+                self._add_name(t, a, "alias")
+            self._add_name(t, p.name_zh, "zh")
+        self._add_places(cases)
+        self.crowded = self._crowded_given()
+
+    def _crowded_given(self) -> set[str]:
+        """Given names another child's given name is one syllable away from (Yuxuan /
+        Yuxin, Xiaoyu / Xiaoyun): said alone, such a name needs the interview to be
+        about that child already, since Whisper (given both names) may write either."""
+        groups: dict[tuple[str, ...], set[str]] = defaultdict(set)
+        for entries in self.given_first.values():
+            for _entry, gkey, gsyl in entries:
+                phon = _phon_tuple(gsyl)
+                for k in range(len(phon)):
+                    groups[(*phon[:k], "*", *phon[k + 1 :])].add(gkey)
+        return {g for keys in groups.values() if len(keys) > 1 for g in keys}
+
+    def _target(self, kind: str, tid: str, label: str) -> Target:
+        t = Target(kind, tid, label, family=tuple(N.name_parts(label)[0]))
+        self.by_id[(kind, tid)] = len(self.targets)
+        self.targets.append(t)
+        return t
+
+    def _add_name(self, t: Target, name: str, kind: str) -> None:
+        name = (name or "").strip()
+        if not name:
+            return
+        ti = self.by_id[(t.type, t.id)]
+        toks = N.tokens(name)
+        key = "".join(toks)
+        han = N.has_han(name)
+        if len(key) < 2:  # a one-character name would match everywhere
+            return
+        if han:
+            self.zh[key].append(Entry(ti, name, "zh"))
+            for seq in N.syllables_of(name):
+                if len(seq) >= 2:
+                    self.sound[_phon_tuple(seq)].append(Entry(ti, name, "zh"))
+            return
+        syls = [N.split_syllables(tok) for tok in toks]
+        one_syllable = len(toks) == 1 and syls[0] is not None and len(syls[0]) == 1
+        if one_syllable or len(key) < 3:
+            # A bare surname alias ("Liu"): only in context, never inside a longer name.
+            self.exact[key].append(Entry(ti, name, "short"))
+            return
+        family, given = N.name_parts(name)
+        entry = Entry(ti, name, kind, tuple(family))
+        for k in N.order_variants(name):
+            self.exact[k].append(entry)
+        if all(s is not None for s in syls):
+            flat = [s for seq in syls for s in seq]  # type: ignore[union-attr]
+            if len(flat) >= 2:
+                self.sound[_phon_tuple(flat)].append(entry)
+            if family and given:
+                fam_syl = [s for tok in family for s in (N.split_syllables(tok) or ())]
+                giv_syl = [s for tok in given for s in (N.split_syllables(tok) or ())]
+                self.sound[_phon_tuple(giv_syl + fam_syl)].append(entry)
+        if family and given:
+            self.loose[_loose_key(family, given)].append(entry)
+        if family and given and kind != "parent":
+            gkey = "".join(given)
+            if len(gkey) >= 2:
+                self.given_token[gkey].append(Entry(ti, name, kind, tuple(family)))
+            gsyl = tuple(s for tok in given for s in (N.split_syllables(tok) or (tok,)))
+            gentry = Entry(ti, name, "given", tuple(family))
+            if len(gkey) >= 4 and len(gsyl) >= 2:
+                self.given[gkey].append(gentry)
+                self.given_sound[_phon_tuple(gsyl)].append(gentry)
+            if len(gkey) >= 4:
+                self.given_first[N.phon(gsyl[0])].append((gentry, gkey, gsyl))
+
+    def _add_places(self, cases: Sequence[Case]) -> None:
+        """Places that name exactly one case (a shared place says nothing on its own)."""
+        owners: dict[str, set[int]] = defaultdict(set)
+        texts: dict[str, str] = {}
+        for c in cases:
+            if not c.missing_place:
+                continue
+            ti = self.by_id[("case", c.case_id)]
+            for part in re.split(r"[,，、;/]", c.missing_place):
+                part = part.strip()
+                words = part.split()
+                if not part or not (N.has_han(part) or all(w[:1].isupper() for w in words)):
+                    continue
+                key = N.compact(part)
+                if len(key) < 4 or key in _GENERIC_PLACES:
+                    continue
+                owners[key].add(ti)
+                texts[key] = part
+        for key, tis in owners.items():
+            if len(tis) != 1:
+                continue
+            entry = Entry(next(iter(tis)), texts[key], "place")
+            if N.has_han(texts[key]):
+                self.zh[key].append(entry)
+            else:
+                self.exact[key].append(entry)
+            for seq in N.syllables_of(texts[key]):
+                if len(seq) >= 2:
+                    self.sound[_phon_tuple(seq)].append(entry)
+
+    # -- lookups used while scanning
+
+    def target_of(self, entry: Entry) -> Target:
+        return self.targets[entry.target]
