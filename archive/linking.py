@@ -28,6 +28,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from rapidfuzz.distance import JaroWinkler
 from tapelog.archive import names as N
 from tapelog.archive.name_index import Entry, NameIndex, Target
 from tapelog.archive.name_scan import _Cand, _distinct, _mention_text, _Scanner
@@ -71,45 +72,20 @@ def find_mentions(
     """Mentions of indexed targets in ``segments`` (one media file, in order).
 
     ``context``: ids of cases/people already tied to this media (tags, accepted links);
-    strong mentions found here are added to it. One mention per (segment, target): the
-    best one.
+    strong mentions found here are added to it, and so is a child whose crowded given
+    name is said twice or more with no rival's (``_repeated_given``). Then, in context
+    only, a capitalised word Whisper made up that sounds like one of that case's names
+    (``_near``). One mention per (segment, target): the best one.
     """
-    scanner = _Scanner(index)
-    found: list[tuple[int, _Cand, bool]] = []
-    for si, seg in enumerate(segments):
-        text = seg.text or ""
-        for cand in scanner.latin(text):
-            found.append((si, cand, False))
-        if N.has_han(text):
-            for cand in scanner.chinese(text):
-                found.append((si, cand, True))
-    ctx = set(context)
-    for _si, cand, _zh in found:
-        if not cand.weak and cand.score >= STRONG and _distinct(cand.entries, index) == 1:
-            for e in cand.entries:
-                t = index.target_of(e)
-                ctx.add(t.id)
-                ctx |= t.related
+    found = _scan(index, segments)
+    ctx = set(context) | _strong(index, found) | _repeated_given(index, found)
+    found += _near(index, segments, found, ctx)
     best: dict[tuple[int, int], Mention] = {}
     for si, cand, zh in found:
-        entries = cand.entries
-        in_ctx = [e for e in entries if index.target_of(e).id in ctx]
-        score = cand.score
-        if cand.weak:
-            if not in_ctx:
-                continue
-            entries = in_ctx
-            if cand.scores:
-                score = max(cand.scores[e] for e in entries)
-                entries = [e for e in entries if cand.scores[e] >= score - 1e-9]
-            score = min(0.85, score + 0.1)
-        elif _distinct(entries, index) > 1:
-            if in_ctx:
-                entries = in_ctx
-            else:
-                score *= 0.85  # several children share this name: let a person decide
-        if score < min_score:
+        decided = _decide(index, cand, ctx)
+        if decided is None or decided[1] < min_score:
             continue
+        entries, score = decided
         seg = segments[si]
         mention = _mention_text(seg.text, cand, zh)
         for e in entries:
@@ -130,6 +106,106 @@ def find_mentions(
             if key not in best or best[key].score < m.score:
                 best[key] = m
     return fold_people(index, list(best.values()))
+
+
+_Found = list[tuple[int, _Cand, bool]]  # (segment, candidate, found in Chinese text)
+
+
+def _scan(index: NameIndex, segments: Sequence[Segment]) -> _Found:
+    scanner = _Scanner(index)
+    found: _Found = []
+    for si, seg in enumerate(segments):
+        text = seg.text or ""
+        for cand in scanner.latin(text):
+            found.append((si, cand, False))
+        if N.has_han(text):
+            for cand in scanner.chinese(text):
+                found.append((si, cand, True))
+    return found
+
+
+def _strong(index: NameIndex, found: _Found) -> set[str]:
+    """Targets (and their related records) named unambiguously somewhere in the file."""
+    ctx: set[str] = set()
+    for _si, cand, _zh in found:
+        if not cand.weak and cand.score >= STRONG and _distinct(cand.entries, index) == 1:
+            for e in cand.entries:
+                t = index.target_of(e)
+                ctx.add(t.id)
+                ctx |= t.related
+    return ctx
+
+
+def _repeated_given(index: NameIndex, found: _Found) -> set[str]:
+    """A given name said alone, spelled exactly, that only needs context because another
+    child's is one syllable away (Haoran / Haoyang): said twice or more in the file, and
+    no other such name said at all, the interview is about that child."""
+    counts: dict[int, int] = defaultdict(int)
+    for _si, cand, _zh in found:
+        exact_given = cand.kind == "given" and cand.weak and cand.score >= 0.85
+        if exact_given and _distinct(cand.entries, index) == 1:
+            counts[cand.entries[0].target] += 1
+    if len(counts) != 1:
+        return set()
+    ((ti, n),) = counts.items()
+    if n < 2:
+        return set()
+    t = index.targets[ti]
+    return {t.id} | t.related
+
+
+_NEAR = 0.78  # Jaro-Winkler, spelled as written or as an English ear writes pinyin
+
+
+def _near(index: NameIndex, segments: Sequence[Segment], found: _Found, ctx: set[str]) -> _Found:
+    """Capitalised words not at the start of a line, not pinyin and not found above, that
+    sound like a name of a case the file is already about ("Nairoyu Wang" for Xiaoyu,
+    "Taeun" for Taiyuan). Weak: they count only in context, and only for targets in it."""
+    targets = [i for i, t in enumerate(index.targets) if t.id in ctx and t.near]
+    if not targets:
+        return []
+    taken = {(si, j) for si, c, zh in found if not zh for j in range(c.first, c.last)}
+    out: _Found = []
+    for si, seg in enumerate(segments):
+        text = seg.text or ""
+        for j, (tok, a, _b) in enumerate(N.token_spans(text)):
+            if j == 0 or (si, j) in taken or len(tok) < 5 or not text[a : a + 1].isupper():
+                continue
+            if tok in N.SURNAMES or N.split_syllables(tok) is not None:
+                continue  # a real pinyin word is a name the scanner judged already
+            best = max(((_near_score(tok, k), ti, k) for ti in targets
+                        for k in index.targets[ti].near), default=(0.0, 0, ""))  # fmt: skip
+            if best[0] >= _NEAR:
+                entry = Entry(best[1], best[2], "near")
+                out.append((si, _Cand([entry], 0.55, "near", True, j, j + 1), False))
+    return out
+
+
+def _near_score(word: str, key: str) -> float:
+    return max(JaroWinkler.similarity(word, key), JaroWinkler.similarity(
+        N.english_spelling(word), N.english_spelling(key)))  # fmt: skip
+
+
+def _decide(index: NameIndex, cand: _Cand, ctx: set[str]) -> tuple[list[Entry], float] | None:
+    """Which of a candidate's entries to suggest, and how sure: weak candidates only in
+    context, shared names narrowed to the context or marked down."""
+    entries = cand.entries
+    in_ctx = [e for e in entries if index.target_of(e).id in ctx]
+    score = cand.score
+    if cand.weak:
+        if not in_ctx:
+            return None
+        entries = in_ctx
+        if cand.scores:
+            score = max(cand.scores[e] for e in entries)
+            entries = [e for e in entries if cand.scores[e] >= score - 1e-9]
+        score = min(0.85, score + 0.1)
+    elif _distinct(entries, index) > 1:
+        if in_ctx:
+            entries = in_ctx
+        else:
+            score *= 0.85  # several children share this name: let a person decide
+    return entries, score
 
 
 def fold_people(index: NameIndex, mentions: list[Mention]) -> list[Mention]:

@@ -25,6 +25,7 @@ class Target:
     label: str
     related: set[str] = field(default_factory=set)  # ids of related cases/people
     family: tuple[str, ...] = ()  # family name tokens of the main name
+    near: tuple[str, ...] = ()  # spellings an unknown word is compared with in context
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,23 @@ class Entry:
 
 def _phon_tuple(syls: Iterable[str]) -> tuple[str, ...]:
     return tuple(N.phon(s) for s in syls)
+
+
+def near_keys(names: Iterable[str], place: str) -> tuple[str, ...]:
+    """What a capitalised word Whisper made up ("Nairoyu", "Taeun") is compared with once
+    the interview is about this target (``archive.linking``): each Latin name whole and
+    its given name, and each capitalised word of the place (five letters or more)."""
+    keys: set[str] = set()
+    for name in names:
+        if not name or N.has_han(name):
+            continue
+        _family, given = N.name_parts(name)
+        keys |= {N.compact(name), "".join(given)}
+    for part in re.split(r"[,，、;/]", place or ""):
+        words = part.split()
+        if words and all(w[:1].isupper() for w in words):
+            keys |= set(N.tokens(part))
+    return tuple(sorted(k for k in keys if len(k) >= 5 and k.isascii()))
 
 
 def _loose_key(family: Sequence[str], given: Sequence[str]) -> tuple[str, ...]:
@@ -82,6 +100,7 @@ class NameIndex:
                 # A parent named on the case sheet ("Peng Gaofeng") names the case; the
                 # given name alone ("Gaofeng") is too common to mean it.
                 self._add_name(t, parent, "parent")
+            t.near = near_keys([c.child_name, *c.aliases, *c.parents], c.missing_place)
         for p in people:
             t = self._target("person", p.person_id, p.name or p.name_zh)
             t.related |= set(p.cases)
@@ -89,6 +108,7 @@ class NameIndex:
             for a in p.aliases:
                 self._add_name(t, a, "alias")
             self._add_name(t, p.name_zh, "zh")
+            t.near = near_keys([p.name, *p.aliases], "")
         self._add_places(cases)
         self.crowded = self._crowded_given()
 

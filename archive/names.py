@@ -170,11 +170,27 @@ _LOOSE_FINALS = {"iu": "o", "ou": "o", "uo": "o", "o": "o", "iou": "o"}
 
 def loose_syllable(syllable: str) -> str:
     """The syllable's initial and a coarse class of its final, for family names heard
-    wrong: ``liu``, ``lou`` and ``luo`` all give ``l-o``; ``lin`` gives ``l-in``."""
+    wrong: ``liu``, ``lou`` and ``luo`` all give ``l-o``; ``lin`` gives ``l-in``;
+    ``huang`` and ``wang`` give ``w-ang`` (Whisper writes Wang for Huang)."""
     s = phon(syllable)
     ini = initial(s)
     final = s[len(ini) :]
+    if ini == "h" and final[:1] == "u" and final[1:2] in ("a", "o", "i"):
+        ini, final = "w", final[1:]  # huang ~ wang, hui ~ wei: hu- glides to w- by ear
+    elif ini == "w" and final == "ei":
+        final = "i"  # wei ~ hui
     return f"{ini}-{_LOOSE_FINALS.get(final, final)}"
+
+
+_ENGLISH_EAR = (("zh", "j"), ("x", "sh"), ("q", "ch"), ("ks", "k"), ("v", "w"))
+
+
+def english_spelling(word: str) -> str:
+    """A pinyin word spelled roughly as an English model writes what it heard
+    (``xiaoyu`` -> ``shiaoyu``, ``zhengzhou`` -> ``jengjou``), for comparing the two."""
+    for a, b in _ENGLISH_EAR:
+        word = word.replace(a, b)
+    return word
 
 
 def initial(syllable: str) -> str:

@@ -226,6 +226,9 @@ def score_setting(folder: Path) -> dict:
                 tot["suggestions"] += 1
                 ok = i in used
                 tot["right"] += ok
+                if not ok:
+                    misses.append(f"{iv['name']} WRONG {g.target_id} {g.kind} '{g.mention}' "
+                                  f"in '{g.context[:60]}'")  # fmt: skip
                 tot["decoy"] += (not ok) and g.target_id.startswith("D-")
             text = " ".join(s.text for s in segs)
             ref, mask = reference_words(iv)

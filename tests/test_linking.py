@@ -219,3 +219,47 @@ def test_a_person_of_several_cases_stays_a_person():
     index = NameIndex(cases, people)
     assert found(index, "Liu Zhiqiang spoke.") == [("P1", [])]
     assert found(index, "Chen Guoqiang spoke.") == [("P2", [])]
+
+
+# -- issue 12: what the names benchmark's transcripts showed tiny.en writes -------------
+
+KIDS = [
+    Case("K-HR", "Zhang Haoran", aliases=["Haoran"], missing_place="Zhengzhou, Henan"),
+    Case("K-HY", "Zhang Haoyang"),  # one syllable from Haoran: a decoy
+    Case("K-ZH", "Huang Zihan", parents=["Huang Lijuan"], missing_place="Nanning, Guangxi"),
+    Case("K-XY", "Wang Xiaoyu", aliases=["Xiaoyu"], missing_place="Kunming, Yunnan"),
+    Case("K-XN", "Wang Xiaoyun"),
+    Case("K-TY", "Liu Jingjun", missing_place="Taiyuan, Shanxi"),
+]
+
+
+def test_a_crowded_given_name_said_twice_and_no_rivals_is_the_interviews_subject():
+    ix = NameIndex(KIDS, [])
+    once = links(ix, "Haoran was wearing a red jacket.", "We went home.")
+    assert once == [set(), set()]  # once: Haoyang is a syllable away, it could be him
+    twice = links(ix, "Haoran was wearing a red jacket.", "Boys who look like Haoran.")
+    assert twice == [{"K-HR"}, {"K-HR"}]
+    rivals = links(ix, "Haoran was wearing a jacket.", "Like Haoran.", "And Haoyang.")
+    assert rivals == [set(), set(), set()]  # both said: nobody decides for the crew
+
+
+def test_wang_heard_for_huang_links_when_the_given_name_is_exact():
+    ix = NameIndex(KIDS, [])
+    assert links(ix, "Our daughter, Wang Zihan, was born in 2007.") == [{"K-ZH"}]
+    assert links(ix, "Lin Zihan was born in 2007.") == [set()]  # another family
+
+
+def test_a_made_up_word_like_a_name_of_the_case_links_only_in_its_context():
+    ix = NameIndex(KIDS, [])
+    about = "Wang Xiaoyu went missing."
+    found = links(ix, about, "We hope Nairoyu Wang will find this film.", "In Taeun-Man then.")
+    assert found[1] == {"K-XY"} and found[2] == set()  # Taiyuan is another case's place
+    assert links(ix, "We hope Nairoyu Wang will find this film.") == [set()]
+    # Words that are pinyin, surnames or lower-case are the scanner's to judge.
+    assert links(ix, about, "We saw Wang Xiaoyun.", "minute by minute") == [
+        {"K-XY"},
+        {"K-XN"},
+        set(),
+    ]
+    found = links(ix, "Liu Jingjun went missing.", "We lived in Taeun-Man then.")
+    assert found[1] == {"K-TY"}
