@@ -79,6 +79,7 @@ def find_mentions(
     """
     found = _scan(index, segments)
     ctx = set(context) | _strong(index, found) | _repeated_given(index, found)
+    found += _family_heard_wrong(index, segments, found)
     found += _near(index, segments, found, ctx)
     best: dict[tuple[int, int], Mention] = {}
     for si, cand, zh in found:
@@ -152,6 +153,46 @@ def _repeated_given(index: NameIndex, found: _Found) -> set[str]:
         return set()
     t = index.targets[ti]
     return {t.id} | t.related
+
+
+def _family_heard_wrong(index: NameIndex, segments: Sequence[Segment], found: _Found) -> _Found:
+    """One made-up word standing, two times or more, next to given names of one case
+    ("Hugo Run", "Hugo An Xin", "run Hugo" for Luo Run and his father Luo An Xin): the
+    family name, heard wrong the same way each time. Each of those mentions links."""
+    taken = {(si, j) for si, c, zh in found if not zh for j in range(c.first, c.last)}
+    seen: dict[str, list[tuple[int, int, int, list[Entry]]]] = defaultdict(list)
+    for si, seg in enumerate(segments):
+        spans = N.token_spans(seg.text or "")
+        toks = [t for t, _a, _b in spans]
+        for j, (tok, a, _b) in enumerate(spans):
+            odd = len(tok) >= 3 and tok not in N.SURNAMES and N.split_syllables(tok) is None
+            if not odd or not seg.text[a : a + 1].isupper() or (si, j) in taken:
+                continue
+            for lo, hi in ((j + 1, j + 2), (j + 1, j + 3), (j - 1, j), (j - 2, j)):
+                if lo < 0 or hi > len(toks) or any((si, k) in taken for k in range(lo, hi)):
+                    continue
+                hits = index.given_all.get("".join(toks[lo:hi]))
+                if hits:
+                    seen[tok].append((si, min(lo, j), max(hi, j + 1), list(hits)))
+                    break
+    out: _Found = []
+    for uses in seen.values():
+        cases = [{_case_of(index, e) for e in hits} for _si, _a, _b, hits in uses]
+        common = set.intersection(*cases) - {None}
+        if len({si for si, *_ in uses}) < 2 or len(common) != 1:
+            continue
+        for si, a, b, hits in uses:
+            entries = [e for e in hits if _case_of(index, e) in common]
+            out.append((si, _Cand(entries[:1], 0.7, "mishear", False, a, b), False))
+    return out
+
+
+def _case_of(index: NameIndex, entry: Entry) -> str | None:
+    """The case an entry names: its own, or a person's only case."""
+    t = index.target_of(entry)
+    if t.type == "case":
+        return t.id
+    return next(iter(t.related)) if len(t.related) == 1 else None
 
 
 _NEAR = 0.78  # Jaro-Winkler, spelled as written or as an English ear writes pinyin

@@ -84,6 +84,7 @@ class NameIndex:
         self.given_first: dict[str, list[tuple[Entry, str, tuple[str, ...]]]] = defaultdict(list)
         self.given_token: dict[str, list[Entry]] = defaultdict(list)  # family-name mishearings
         self.loose: dict[tuple[str, ...], list[Entry]] = defaultdict(list)  # Liu Run ~ Luo Run
+        self.given_all: dict[str, list[Entry]] = defaultdict(list)  # parents' too: An Xin
         self.by_id: dict[tuple[str, str], int] = {}
         case_people: dict[str, set[str]] = defaultdict(set)
         for p in people:
@@ -166,6 +167,8 @@ class NameIndex:
                 self.sound[_phon_tuple(giv_syl + fam_syl)].append(entry)
         if family and given:
             self.loose[_loose_key(family, given)].append(entry)
+        if family and given and len("".join(given)) >= 3:
+            self.given_all["".join(given)].append(Entry(ti, name, kind, tuple(family)))
         if family and given and kind != "parent":
             gkey = "".join(given)
             if len(gkey) >= 2:

@@ -97,7 +97,7 @@ def test_cuda_missing_says_so_in_one_line(archive, monkeypatch):
 
     import ctranslate2
     from tapelog.archive.errors import ModelError
-    from tapelog.transcribe import engine
+    from tapelog.transcribe import device as engine
 
     monkeypatch.setattr(ctranslate2, "get_cuda_device_count", lambda: 1)  # a GPU, no libraries
     monkeypatch.setattr(engine, "CUDA_LIBRARIES", {"libcublas.so.12-not-here": "cublas"})

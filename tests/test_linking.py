@@ -263,3 +263,19 @@ def test_a_made_up_word_like_a_name_of_the_case_links_only_in_its_context():
     ]
     found = links(ix, "Liu Jingjun went missing.", "We lived in Taeun-Man then.")
     assert found[1] == {"K-TY"}
+
+
+def test_a_family_name_heard_wrong_the_same_way_twice_links_its_given_names():
+    ix = NameIndex([Case("K-LR", "Luo Run", parents=["Luo An Xin"]), *KIDS], [])
+    found = links(
+        ix,
+        "My name is Hugo An Xin, I came to work.",  # the father: Luo An Xin
+        "Our son, Hugo Run was three.",
+        "The police found run Hugo after nine months.",
+        "We ran home.",
+    )
+    assert found == [{"K-LR"}, {"K-LR"}, {"K-LR"}, set()]
+    # Once is not a pattern: "Hugo Run" alone could be anyone's words.
+    assert links(ix, "Our son, Hugo Run was three.") == [set()]
+    # The same odd word next to given names of two different cases says nothing.
+    assert links(ix, "Hugo Run came.", "Hugo Lijuan came.") == [set(), set()]

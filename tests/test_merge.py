@@ -62,3 +62,11 @@ def test_nothing_to_merge_without_names_or_words():
     assert merge_names(plain, [seg(0.0, "Luo", "Run")], []) == (plain, 0)
     bare = [Segment(0.0, 1.0, "Hugo Run")]
     assert merge_names(bare, [seg(0.0, "Luo", "Run")], NAMES) == (bare, 0)
+
+
+def test_a_stretch_made_of_words_of_two_names_is_no_name():
+    # Given Wang Xiaoyu and Huang Zihan, Whisper wrote "Wang Zihan" over "works as a".
+    plain = [seg(0.0, "Mingxuan", "now", "works", "as", "a", "cook.")]
+    second = [seg(0.0, "Mingxuan", "now", "Wang", "Zihan,", "cook.")]
+    merged, changed = merge_names(plain, second, ["Wang Xiaoyu", "Huang Zihan", "Mingxuan"])
+    assert merged[0].text == "Mingxuan now works as a cook." and changed == 0

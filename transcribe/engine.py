@@ -14,12 +14,17 @@ from typing import Any, Protocol
 
 import numpy as np
 from tapelog.archive.errors import ModelError, TranscriptionError, UsageError
+from tapelog.transcribe.checks import DEVICES, check_language, check_options
+from tapelog.transcribe.device import CUDA_LIBRARIES, missing_cuda_libraries, resolve_device
 from tapelog.transcribe.guard import check, vocabulary_items
-from tapelog.transcribe.models import is_english_only, resolve_model
+from tapelog.transcribe.models import resolve_model
 from tapelog.transcribe.types import Segment, TranscribeOptions, TranscriptionInfo, Word
 
 SAMPLE_RATE = 16000
 SEED = 1234
+__all__ = ["CUDA_LIBRARIES", "DEVICES", "SAMPLE_RATE", "SEED", "Engine", "FasterWhisperEngine",
+           "check_language", "check_options", "get_engine", "missing_cuda_libraries",
+           "resolve_device"]  # fmt: skip
 
 
 class Engine(Protocol):
@@ -34,52 +39,6 @@ class Engine(Protocol):
     def detect_language(self, audio: np.ndarray) -> tuple[str, float]:
         """The language spoken in ``audio`` and the engine's confidence (0-1)."""
         ...
-
-
-def check_language(code: str) -> str:
-    """A Whisper language code, lower-cased; anything else is a usage error up front.
-
-    Checked before any file is touched: an unknown code used to fail inside the engine,
-    leaving the media marked partially transcribed with nothing transcribed.
-    """
-    from faster_whisper.tokenizer import _LANGUAGE_CODES
-
-    clean = code.strip().lower()
-    if clean not in _LANGUAGE_CODES:
-        raise UsageError(
-            f"unknown language '{code}': use a Whisper code such as en, zh, yue, es "
-            "(or leave it out to detect)"
-        )
-    return clean
-
-
-def check_options(options: TranscribeOptions) -> None:
-    """Refuse combinations the model cannot do, before loading anything."""
-    if options.language:
-        check_language(options.language)
-    if options.task not in ("transcribe", "translate"):
-        raise UsageError(f"unknown task '{options.task}' (transcribe or translate)")
-    if is_english_only(options.model):
-        if options.task == "translate":
-            raise UsageError(
-                f"model '{options.model}' is English-only and cannot translate; use --model base"
-            )
-        if options.language and options.language != "en":
-            raise UsageError(
-                f"model '{options.model}' is English-only; for language "
-                f"'{options.language}' use --model base"
-            )
-    if options.device not in DEVICES:
-        raise UsageError(f"unknown device '{options.device}' (auto, cpu or cuda)")
-    if options.beam_size < 1:
-        raise UsageError("beam size must be at least 1")
-    if options.batch_size < 0:
-        raise UsageError("batch size must be 0 (sequential) or more")
-    if options.batch_size > 0 and not options.vad:
-        # faster-whisper's batched pipeline cuts the audio at VAD pauses; without VAD it
-        # needs fixed windows, and on 30 s windows it dropped most of the words
-        # (WER 34-75% vs 14-26% sequential, bench/bench_whisper_matrix.py).
-        raise UsageError("batched decoding needs VAD; drop --no-vad or the batch size")
 
 
 class FasterWhisperEngine:
@@ -326,64 +285,6 @@ def _convert(seg, offset: float) -> Segment | None:
 def _first_line(exc: BaseException) -> str:
     text = str(exc).strip()
     return text.splitlines()[0] if text else type(exc).__name__
-
-
-# What CTranslate2's PyPI wheels link for CUDA (CUDA 12 cuBLAS, cuDNN 9), and where the
-# NVIDIA PyPI wheels (nvidia-cublas-cu12, nvidia-cudnn-cu12) put them.
-CUDA_LIBRARIES = {"libcublas.so.12": "cublas", "libcudnn.so.9": "cudnn"}
-DEVICES = ("auto", "cpu", "cuda")
-
-
-def missing_cuda_libraries() -> list[str]:
-    """The CUDA libraries that cannot be loaded (from the system or NVIDIA's wheels)."""
-    import ctypes
-    import importlib.util
-
-    missing = []
-    for lib, package in CUDA_LIBRARIES.items():
-        candidates = [lib]
-        spec = importlib.util.find_spec("nvidia")
-        folders = list(spec.submodule_search_locations or []) if spec else []
-        for folder in folders:
-            candidates.insert(0, os.path.join(folder, package, "lib", lib))
-        for candidate in candidates:
-            try:
-                ctypes.CDLL(candidate, mode=ctypes.RTLD_GLOBAL)
-                break
-            except OSError:
-                continue
-        else:
-            missing.append(lib)
-    return missing
-
-
-def resolve_device(device: str) -> str:
-    """``cpu`` or ``cuda`` for ``auto|cpu|cuda``; a clear error when CUDA cannot work.
-
-    Checked where the model runs (a Dask worker may have the GPU the client lacks).
-    """
-    if device not in DEVICES:
-        raise UsageError(f"unknown device '{device}' (auto, cpu or cuda)")
-    if device == "cpu":
-        return "cpu"
-    import ctranslate2
-
-    gpus = ctranslate2.get_cuda_device_count()
-    missing = missing_cuda_libraries() if gpus else []
-    if device == "auto":
-        return "cuda" if gpus and not missing else "cpu"
-    if not gpus:
-        raise ModelError(
-            "--device cuda: CTranslate2 sees no NVIDIA GPU here (no GPU, or no driver); "
-            "use --device cpu or auto"
-        )
-    if missing:
-        raise ModelError(
-            f"--device cuda: the CUDA libraries Whisper needs are missing ({', '.join(missing)}); "
-            "`pip install nvidia-cublas-cu12 nvidia-cudnn-cu12` or install CUDA 12 and cuDNN 9, "
-            "or use --device cpu"
-        )
-    return "cuda"
 
 
 _ENGINES: dict[tuple[str, str, int, str], FasterWhisperEngine] = {}

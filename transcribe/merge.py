@@ -54,10 +54,13 @@ def _is_name_word(word: Word, tokens: set[str]) -> bool:
     return True
 
 
-def _name_runs(words: Sequence[Word], j1: int, j2: int, tokens: set[str]) -> list[list[Word]]:
-    """Maximal runs of name words in ``words[j1:j2]``. A run counts when, with the name
-    words next to it that both decodes share (``Luo`` before an agreed ``Run``), it is
-    more than one short word (``Run``, ``An``, ``Le`` alone are English words too)."""
+def _name_runs(
+    words: Sequence[Word], j1: int, j2: int, tokens: set[str], names: list[set[str]]
+) -> list[list[Word]]:
+    """Maximal runs of name words in ``words[j1:j2]``. A run counts when its words are
+    all of one name (``Wang Zihan`` made of Wang Xiaoyu and Huang Zihan is no name) and,
+    with the name words next to it that both decodes share (``Luo`` before an agreed
+    ``Run``), it is more than one short word (``Run``, ``An``, ``Le`` are English too)."""
     out: list[list[Word]] = []
     j = j1
     while j < j2:
@@ -72,10 +75,20 @@ def _name_runs(words: Sequence[Word], j1: int, j2: int, tokens: set[str]) -> lis
             lo -= 1
         while hi < len(words) and _is_name_word(words[hi], tokens):
             hi += 1
-        if hi - lo >= 2 or _long_enough(_key(words[j].word)):
+        one = _in_one_name(words[j:k], names)
+        if one and (hi - lo >= 2 or _long_enough(_key(words[j].word))):
             out.append(list(words[j:k]))
         j = k
     return out
+
+
+def _in_one_name(run: Sequence[Word], names: list[set[str]]) -> bool:
+    parts: set[str] = set()
+    for w in run:
+        for p in _TOKEN.findall(w.word.lower()):
+            chars = {c for c in p if "\u3400" <= c <= "\u9fff"}
+            parts |= chars or {p}
+    return any(parts <= name for name in names)
 
 
 def _long_enough(key: str) -> bool:
@@ -96,7 +109,9 @@ def merge_names(
 ) -> tuple[list[Segment], int]:
     """``plain`` with the name stretches of ``second`` (both decodes of the same audio,
     with word timestamps). Returns the merged segments and how many stretches changed."""
+    names = list(names)
     tokens = name_tokens(names)
+    each = [name_tokens([n]) for n in names]
     flat_p = [(i, w) for i, s in enumerate(plain) for w in s.words]
     flat_s = [w for s in second for w in s.words]
     if not flat_p or not flat_s or not tokens:
@@ -106,7 +121,7 @@ def merge_names(
     out_words: list[list[Word]] = [[] for _ in plain]
     changed = 0
     for op, i1, i2, j1, j2 in SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
-        runs = _name_runs(flat_s, j1, j2, tokens) if op != "equal" else []
+        runs = _name_runs(flat_s, j1, j2, tokens, each) if op != "equal" else []
         if not runs:
             for i, w in flat_p[i1:i2]:
                 out_words[i].append(w)
