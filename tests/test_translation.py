@@ -95,6 +95,28 @@ def test_translation_beside_the_original_each_with_its_version(
     assert f"{m.id}\talready translated" in again.stdout
 
 
+def test_json_of_a_translation_names_both_languages(
+    archive: Archive, media_dir: Path, engine: ScriptedEngine, tmp_path: Path
+) -> None:
+    """English lines labelled "zh" would send a script picking tracks by language astray."""
+    (m,) = archive.import_paths([media_dir / "mandarin_zh.wav"])
+    archive.transcribe(m.id, ORIGINAL)
+    archive.transcribe(m.id, TRANSLATE)
+    docs = {}
+    for text in ("original", "translation", "both"):
+        path = tmp_path / f"{text}.json"
+        out = run_cli(
+            "export", "transcript", m.id, "-o", str(path), "--text", text, archive=archive.root
+        )
+        assert out.returncode == 0, out.stderr
+        docs[text] = json.loads(path.read_text(encoding="utf-8"))
+    assert docs["original"]["language"] == "zh" and "original_language" not in docs["original"]
+    for text in ("translation", "both"):
+        assert docs[text]["language"] == "en", text
+        assert docs[text]["original_language"] == "zh", text
+    assert docs["both"]["segments"][0]["original"].startswith("原文 0")
+
+
 def test_show_translation_of_a_file_without_one(archive: Archive, media_dir: Path) -> None:
     archive.import_paths([media_dir / "silence.wav"])
     out = run_cli("show", "m1", "--translation", archive=archive.root)

@@ -171,7 +171,14 @@ def to_json(
     tc: str = TC_SOURCE,
     note: str | None = None,
     result: ExportResult | None = None,
+    translated: bool = False,
 ) -> str:
+    """The transcript as JSON, words and all.
+
+    ``translated``: the lines are Whisper's English translation, so ``language`` is
+    ``en`` and ``original_language`` names what was spoken; a reader (or a script that
+    picks a subtitle track by language) must not take English for Mandarin.
+    """
     segs = []
     for line in lines:
         seg = line.segment
@@ -208,7 +215,8 @@ def to_json(
         "start_timecode": media.info.start_timecode,
         "fps": [media.info.fps_num, media.info.fps_den] if media.info.fps_num else None,
         "drop_frame": media.info.drop_frame,
-        "language": media.language,
+        "language": "en" if translated else media.language,
+        **({"original_language": media.language} if translated else {}),
         "note": note,
         "segments": segs,
     }
@@ -254,6 +262,7 @@ def write_transcript(
     timecodes: bool = True,
     tc: str | None = None,
     style: SubtitleStyle | None = None,
+    translated: bool = False,
 ) -> ExportResult:
     """Write explicit segments (the pure core of ``export_transcript``).
 
@@ -290,7 +299,7 @@ def write_transcript(
     elif fmt == "txt":
         text = to_txt(media, lines, timecodes=timecodes, tc=tc, note=note, speakers=style.speakers)
     else:
-        text = to_json(media, lines, tc=tc, note=note)
+        text = to_json(media, lines, tc=tc, note=note, translated=translated)
     out = write_text(path, text)
     result = ExportResult(str(out), fmt, items=len(lines))
     if original is not None:
@@ -303,6 +312,15 @@ def write_transcript(
 TEXTS = ("original", "translation", "both")
 
 
+def text_kind(media: MediaRecord, text: str | None, side_by_side: bool = True) -> str:
+    """Which text an export writes: ``text`` checked, or the default for ``media``."""
+    if text is None:
+        text = ("both" if side_by_side else "translation") if media.translation_id else "original"
+    if text not in TEXTS:
+        raise UsageError(f"unknown text '{text}' ({', '.join(TEXTS)})")
+    return text
+
+
 def texts_for(
     archive: Archive, media: MediaRecord, text: str | None, side_by_side: bool = True
 ) -> tuple[list[Segment], list[Segment] | None]:
@@ -313,10 +331,7 @@ def texts_for(
     original beside it, never an older one). None: ``both`` when there is a
     translation (``translation`` alone without ``side_by_side``), else ``original``.
     """
-    if text is None:
-        text = ("both" if side_by_side else "translation") if media.translation_id else "original"
-    if text not in TEXTS:
-        raise UsageError(f"unknown text '{text}' ({', '.join(TEXTS)})")
+    text = text_kind(media, text, side_by_side)
     if text == "original":
         return archive.segments(media.id), None
     if not media.translation_id:
@@ -375,4 +390,5 @@ def export_transcript(
         timecodes=timecodes,
         tc=tc,
         style=SubtitleStyle(max_chars=max_chars, speakers=speakers),
+        translated=text_kind(media, text, side_by_side) != "original",
     )
