@@ -86,6 +86,16 @@ def _themes_for_tag(archive: Archive, themes: Iterable[str], new_themes: bool) -
     return out
 
 
+def _check_content(tag: Tag, hint: str) -> None:
+    """A tag says something: a theme, a person, a case or a note.
+
+    An empty tag is found by no filter and exported as nothing, so a crew would think a
+    passage logged that is not. CLI and TUI both meet this rule here.
+    """
+    if not (tag.themes or tag.people or tag.cases or tag.note.strip()):
+        raise UsageError(f"a tag needs a theme, a person, a case or a note{hint}")
+
+
 def add_tag(
     archive: Archive,
     media_id: str,
@@ -117,6 +127,7 @@ def add_tag(
             source=source,
             link_id=link_id,
         )
+        _check_content(tag, "")
         store.table("tags").insert(tag.to_dict())
     return tag
 
@@ -158,6 +169,7 @@ def edit_tag(
             tag.cases = _ids_known(archive, "cases", cases)
         if note is not None:
             tag.note = note
+        _check_content(tag, f" (to remove it: `tapelog tags delete {tag_id}`)")
         store.table("tags").update(tag.to_dict(), Query().id == tag_id)
     return tag
 

@@ -172,14 +172,19 @@ def test_tags_validate_media_span_and_ids(liu):
         C.add_tag(archive, "m999", 1, 2)
     for start, end in ((-1, 2), (5, 5), (6, 3), (1, 60), (float("nan"), 2)):
         with pytest.raises(UsageError):
-            C.add_tag(archive, mid, start, end)
+            C.add_tag(archive, mid, start, end, note="x")
+    # A tag that says nothing is refused here, for the CLI and the TUI alike.
+    with pytest.raises(UsageError, match="a tag needs a theme, a person, a case or a note"):
+        C.add_tag(archive, mid, 1, 2, note="  ")
     dur = archive.get_media(mid).info.duration
-    clamped = C.add_tag(archive, mid, 20, dur + 0.0005)
+    clamped = C.add_tag(archive, mid, 20, dur + 0.0005, note="to the end")
     assert clamped.end == round(dur, 3)
     assert [t.id for t in C.list_tags(archive, case=LIU_CASE)] == [tag.id]
     edited = C.edit_tag(
         archive, tag.id, note="new note", themes=["surveillance footage"], new_themes=True
     )
+    with pytest.raises(UsageError, match=f"tapelog tags delete {clamped.id}"):
+        C.edit_tag(archive, clamped.id, note="")
     assert edited.note == "new note" and edited.themes == ["surveillance footage"]
     gone = C.delete_tag(archive, tag.id)
     assert C.list_tags(archive, case=LIU_CASE) == []
@@ -280,6 +285,10 @@ def test_cli_cases_people_tags_links(isolated_archive: Path, tmp_path: Path):
     assert r.returncode == 0, r.stderr
     r = run_cli("tag", mid, "1", "2", "--case", "C-NOPE")
     assert r.returncode == 1 and "C-NOPE" in r.stderr
+    r = run_cli("tag", mid, "1", "2")
+    assert r.returncode == 2 and r.stderr.strip().splitlines() == [
+        "tapelog: a tag needs a theme, a person, a case or a note"
+    ]
     tags = json.loads(run_cli("tags", "list", "--case", LIU_CASE, "--json").stdout)
     assert len(tags) == 1 and tags[0]["start"] == 1.0
     sugg = json.loads(run_cli("links", "suggest", mid, "--json").stdout)

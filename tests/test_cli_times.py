@@ -23,10 +23,10 @@ def liu(archive, media_dir: Path) -> Path:
 
 
 def test_tag_takes_the_cameras_timecode(liu: Path) -> None:
-    out = run_cli("tag", "m1", "10:00:01:00", "10:00:03:12", "--json", archive=liu)
+    out = run_cli("tag", "m1", "10:00:01:00", "10:00:03:12", "--note", "x", "--json", archive=liu)
     assert out.returncode == 0, out.stderr
     assert '"start": 1.0' in out.stdout and '"end": 3.48' in out.stdout
-    bad = run_cli("tag", "m1", "11:00:01:00", "11:00:03:00", archive=liu)
+    bad = run_cli("tag", "m1", "11:00:01:00", "11:00:03:00", "--note", "x", archive=liu)
     assert bad.returncode == 2
     assert bad.stderr.strip().splitlines() == [
         "tapelog: timecode 11:00:01:00 is not in this file: it runs from 10:00:00:00 to 10:00:22:00"
