@@ -27,6 +27,11 @@ import asyncio, json, sys, time
 sys.path.insert(0, sys.argv[1])
 from tapelog.archive.service import Archive
 from tapelog.tui.app import TapelogApp
+from textual.pilot import Pilot
+
+# Pilot gives up after 30 s of a busy screen: with five TUIs on a loaded 2-core box that
+# is a slow machine, not a bug. The hang guard below is the loop's own 300 s.
+Pilot._wait_for_screen.__defaults__ = (600.0,)
 
 root, me, each, expected = sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])
 

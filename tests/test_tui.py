@@ -403,7 +403,25 @@ async def test_find_names_fills_the_queue(tmp_path) -> None:
 
 
 def notes(app) -> list[str]:
-    return [str(n.message) for n in app._notifications]
+    """Every notification the app showed since ``record_notes`` (else those on screen).
+
+    A notification times out after a few seconds: on a loaded machine it can be gone
+    before the test looks, so what was shown is recorded as it is posted.
+    """
+    seen = getattr(app, "_seen_notes", None)
+    return list(seen) if seen is not None else [str(n.message) for n in app._notifications]
+
+
+def record_notes(app) -> None:
+    seen: list[str] = []
+    shown = app.notify
+
+    def notify(message, *args, **kwargs):
+        seen.append(str(message))
+        return shown(message, *args, **kwargs)
+
+    app.notify = notify
+    app._seen_notes = seen
 
 
 async def test_interview_tags_edit_delete_and_undo(ui_archive) -> None:
@@ -411,6 +429,7 @@ async def test_interview_tags_edit_delete_and_undo(ui_archive) -> None:
 
     original = get_tag(ui_archive, "g1")
     app = TapelogApp(ui_archive)
+    record_notes(app)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("enter")
         await until(app, pilot, lambda: isinstance(app.screen, InterviewScreen) and vlist(app).items)
