@@ -164,9 +164,9 @@ class TranscriptionJob:
         diar = None
         if done and _wants_voices(self.options, done, by_channel):
             diar = _diarize(archive, self.name, self.audio, self.options, progress, cancel)
-            if len(diar.speakers) > 1:  # one voice: nothing to tell apart, lines stay unlabelled
+            if diar.speakers:  # one voice is S1 too: it can be named and matched elsewhere
                 done = _label_voices(done, diar, by_channel)
-        if by_channel or (diar is not None and len(diar.speakers) > 1):
+        if by_channel or (diar is not None and diar.speakers):
             write_segments(file, done)
         speakers = sorted({s.speaker for s in done if s.speaker})
         report(progress, ProgressEvent("transcribe", self.total, self.total, "s", self.name, eta=0))

@@ -165,10 +165,15 @@ def suggest(archive: Archive, media_id: str | None = None) -> list[VoiceMatch]:
 
 
 def list_matches(archive: Archive, status: str | None = "suggested") -> list[VoiceMatch]:
+    """Suggestions (by default the ones to review). A suggestion whose voice can no
+    longer be matched (its person deleted) is not offered for review."""
     flags = {}
     out = []
+    live = {v["id"] for v in _live_voices(archive)}
     for d in archive.store.table("voice_matches").all():
         if status and d["status"] != status:
+            continue
+        if d["status"] == "suggested" and d["voice_id"] not in live:
             continue
         if d["name"] not in flags:
             flags[d["name"]] = tuple(_person_for(archive, d["name"])[1])
@@ -180,6 +185,9 @@ def decide(archive: Archive, match_id: str, accept: bool) -> VoiceMatch:
     """Accept (the file's speaker is named, as by a rename) or reject a suggestion."""
     table = archive.store.table("voice_matches")
     doc = table.get(Q.id == match_id)
+    live = {v["id"] for v in _live_voices(archive)}
+    if doc is not None and doc["status"] == "suggested" and doc["voice_id"] not in live:
+        doc = None  # its person was deleted: nothing to accept
     if doc is None:
         raise NotFoundError(f"no voice suggestion {match_id} (see `tapelog speakers matches`)")
     if doc["status"] != "suggested":
@@ -193,11 +201,14 @@ def decide(archive: Archive, match_id: str, accept: bool) -> VoiceMatch:
 
 
 def list_voices(archive: Archive) -> list[dict[str, Any]]:
+    """Every saved print; ``matchable`` is false for a spectral print and for the
+    print of a person since deleted (kept until ``forget``, never matched)."""
     out = []
+    live = {v["id"] for v in _live_voices(archive)}
     for v in archive.store.table("voices").all():
         _pid, flags = _person_for(archive, v["name"])
         out.append({k: v[k] for k in ("id", "name", "media_id", "label", "embedder", "created")}
-                   | {"flags": flags, "matchable": v["embedder"] in PORTABLE})  # fmt: skip
+                   | {"flags": flags, "matchable": v["id"] in live})  # fmt: skip
     return sorted(out, key=lambda v: (v["name"], v["media_id"]))
 
 

@@ -6,20 +6,24 @@ from __future__ import annotations
 
 import json
 import tarfile
+import wave
 from pathlib import Path
 
+import numpy as np
 import pytest
 from tapelog.archive import voices
 from tapelog.archive.errors import NotFoundError, UsageError
 from tapelog.archive.models import Person
 from tapelog.archive.portable import export_archive
 from tapelog.archive.records import upsert_person
+from tapelog.media.audio import load_audio
 from tapelog.transcribe.embedders import available
 from tapelog.transcribe.types import Segment, TranscribeOptions, TranscriptionInfo, Word
 
 from bench.der import read_rttm
 
 DIAR = Path(__file__).resolve().parent.parent / "bench" / "data" / "diar"
+MEDIA = Path(__file__).resolve().parent.parent / "samples" / "media"
 needs_campp = pytest.mark.skipif("campp" not in available(), reason="needs the [voices] extra")
 
 
@@ -51,7 +55,11 @@ def engine(monkeypatch):
 
 
 def _import(archive, *names):
-    results = archive.import_paths([DIAR / n for n in names])
+    return _import_paths(archive, *(DIAR / n for n in names))
+
+
+def _import_paths(archive, *paths):
+    results = archive.import_paths(list(paths))
     assert all(r.status == "imported" for r in results), results
     return [r.id for r in results]
 
@@ -138,7 +146,83 @@ def test_a_deleted_persons_voice_is_not_matched(archive, engine):
         _label_of(archive, ids[0], "conv03", "Peng_Gaofeng"), "Peng Gaofeng", media_id=ids[0]
     )
     assert voices.list_matches(archive)
+    (pending,) = voices.list_matches(archive)
     with archive.store.transaction():  # the person is deleted
         archive.store.table("people").truncate()
-        archive.store.table("voice_matches").truncate()
+    # The suggestion made while he was known is no longer offered, nor can be accepted.
+    assert voices.list_matches(archive) == []
+    with pytest.raises(NotFoundError):
+        voices.decide(archive, pending.id, accept=True)
+    assert voices.suggest(archive) == []
+    assert [v["matchable"] for v in voices.list_voices(archive)] == [False]
+    assert voices.forget(archive, "Peng Gaofeng") == 1  # the print itself can still go
+
+
+def _write_wav(path: Path, audio: np.ndarray, channels: int = 1) -> Path:
+    with wave.open(str(path), "wb") as w:
+        w.setnchannels(channels)
+        w.setsampwidth(2)
+        w.setframerate(16000)
+        w.writeframes((np.clip(audio, -1, 1) * 32767).astype("<i2").tobytes())
+    return path
+
+
+def _one_voice(tmp_path: Path, conv: str, person: str) -> Path:
+    """A single-voice file cut from a generated conversation: ``person``'s turns that
+    nobody else's overlap, with short pauses between them."""
+    ref = read_rttm((DIAR / f"{conv}.rttm").read_text())
+    audio = load_audio(DIAR / f"{conv}.ogg")
+    pause = np.zeros(8000, dtype=np.float32)
+    parts = []
+    for who, a, b in ref:
+        if who == person and not any(o != who and s < b and e > a for o, s, e in ref):
+            parts += [audio[int(a * 16000) : int(b * 16000)], pause]
+    return _write_wav(tmp_path / f"{person}_alone.wav", np.concatenate(parts))
+
+
+def test_one_voice_is_one_speaker_that_can_be_named(archive, engine):
+    """A file with one voice gets one label (S1), not none, so it can be named."""
+    archive.set_setting("voice_model", "spectral")
+    (mid,) = _import_paths(archive, MEDIA / "interview_liu.mov")
+    archive.transcribe(mid, TranscribeOptions(model="tiny.en", language="en"))
+    assert {s.speaker for s in archive.segments(mid)} == {"S1"}
+    assert archive.get_transcript(archive.get_media(mid).transcript_id).speakers == ["S1"]
+    archive.rename_speaker("S1", "Liu Jingjun", media_id=mid)
+    assert [v["name"] for v in voices.list_voices(archive)] == ["Liu Jingjun"]
+
+
+@needs_campp
+def test_a_one_voice_file_is_matched_to_a_known_voice(archive, engine, tmp_path):
+    alone = _one_voice(tmp_path, "conv03", "Peng_Gaofeng")
+    m5, solo = _import_paths(archive, DIAR / "conv05.ogg", alone)
+    for mid in (m5, solo):
+        archive.transcribe(mid, TranscribeOptions(model="tiny.en", language="en"))
+    assert {s.speaker for s in archive.segments(solo)} == {"S1"}
+    archive.rename_speaker(
+        _label_of(archive, m5, "conv05", "Peng_Gaofeng"), "Peng Gaofeng", media_id=m5
+    )
+    (m,) = voices.list_matches(archive)
+    assert (m.media_id, m.label, m.name) == (solo, "S1", "Peng Gaofeng")
+
+
+def test_files_with_no_voice_to_tell_apart(archive, engine, tmp_path):
+    """Silence, music only, under 2 s, and 8 channels: transcribed, no voice labels
+    (channels for the 8-channel file), no prints, nothing suggested."""
+    archive.set_setting("voice_model", "spectral")
+    t = np.arange(16000 * 8) / 16000
+    music = sum(np.sin(2 * np.pi * f * t) for f in (220.0, 277.2, 329.6)) * 0.05
+    short = load_audio(DIAR / "conv01.ogg")[: int(1.5 * 16000)]
+    files = [
+        MEDIA / "silence.wav",
+        _write_wav(tmp_path / "music.wav", music),
+        _write_wav(tmp_path / "short.wav", short),
+        MEDIA / "eight_channel.wav",
+    ]
+    ids = _import_paths(archive, *files)
+    for mid in ids:
+        assert archive.transcribe(mid, TranscribeOptions(model="tiny.en")).status == "done"
+    labels = [{s.speaker for s in archive.segments(mid)} for mid in ids]
+    assert labels[:3] == [{None}, {None}, {None}]
+    assert labels[3] and all(lb and lb.startswith("CH") for lb in labels[3])
+    assert archive.store.table("file_voices").all() == []
     assert voices.suggest(archive) == []
