@@ -1,17 +1,29 @@
 """Speakers on one track: DER per option, known-voice matching, speed against tiny.en.
 
-    .venv/bin/python -m bench.bench_diarize                     # every installed embedder
-    .venv/bin/python -m bench.bench_diarize --embedders spectral --no-whisper
+    .venv/bin/python -m bench.bench_diarize                     # every option installed
+    .venv/bin/python -m bench.bench_diarize --options spectral --no-whisper
+
+Options (how windows are grouped into speakers / what makes the voice print):
+- ``spectral``: spectral features for both (no weights);
+- ``campp``: spectral grouping, CAM++ prints from ``PRINT_WINDOWS`` windows per
+  speaker (what tapelog runs with the ``[voices]`` extra);
+- ``campp-every-window``: CAM++ on every window for both, torch on 2 threads (the way
+  before: the cost to compare with).
 
 On the generated set (bench/data/diar, made by bench/diar_make.py):
 - DER (0.25 s collar, overlaps scored) with the number of speakers found and given;
-- matching: three of the six people are named once, in the first file they speak in
-  (as a crew would with ``speakers rename``); every other speaker of every file is
-  matched to the named voices (``archive.voices``: best voice above the threshold),
-  the three never named included. Precision = right names / suggestions, recall =
-  right names / speakers of a named person; and cosine scores of every pair of prints
-  from two files, same person or not (where a threshold can go);
-- CPU seconds per hour of audio, and as a ratio to tiny.en transcribing the same files.
+- matching, in memory: three of the six people are named once, in the first file they
+  speak in; every other speaker of every file is matched to the named voices (best
+  voice above the threshold), the three never named included. Precision = right names
+  / suggestions, recall = right names / speakers of a named person; and cosine scores
+  of every pair of prints from two files, same person or not;
+- matching through the archive (``--archive-matching``, the chosen option): the 12
+  files imported and transcribed into a real archive (Whisper stood in by timed
+  lines), the same three named with ``rename_speaker`` where first heard, and the
+  suggestions ``archive.voices`` offers scored against the truth;
+- CPU seconds per hour of audio, and as a ratio to tiny.en transcribing the same
+  audio: per file (45-55 s files: the per-speaker cost weighs most) and on one long
+  track (the 12 files end to end, 10 min).
 """
 
 from __future__ import annotations
@@ -24,6 +36,7 @@ from pathlib import Path
 
 import numpy as np
 
+from bench.common import load as load_avg
 from bench.common import machine
 from bench.der import der, read_rttm
 
@@ -60,21 +73,45 @@ def _true_speaker(turns, label: str, ref) -> str:
     return max(talk, key=talk.get) if talk else "?"
 
 
-def run_embedder(name: str, convs: list[dict]) -> dict:
-    from tapelog.archive.voices import MATCH_THRESHOLD
-    from tapelog.transcribe.diarize import group, listen
+OPTIONS = {  # name -> (grouped by, print by or None for the same)
+    "spectral": ("spectral", None),
+    "campp": ("spectral", "campp"),
+    "campp-every-window": ("campp", None),
+}
 
+
+def diarizer(option: str):
+    """``run(audio, speakers) -> (listened, diarization)`` for an option."""
+    from tapelog.transcribe.diarize import group, listen
+    from tapelog.transcribe.embedders import CamppEmbedder, get_embedder
+
+    grouped_by, printed_by = OPTIONS[option]
+    CamppEmbedder.threads = 2 if option == "campp-every-window" else 1
+    voice = get_embedder(printed_by) if printed_by else None
+
+    def run(audio, heard=None, speakers=None):
+        heard = heard if heard is not None else listen(audio, grouped_by)
+        return heard, group(heard, speakers, voice)
+
+    return run
+
+
+def run_option(name: str, convs: list[dict]) -> dict:
+    from tapelog.archive.voices import MATCH_THRESHOLD
+
+    run = diarizer(name)
+    run(load(convs[0]["file"])[: 16000 * 5])  # load the models outside the clock
     rows, named, matches, prints = [], {}, [], []
-    audio_s = cpu = 0.0
+    audio_s = cpu = wall = 0.0
     for c in convs:
         audio = load(c["file"])
         ref = read_rttm((DATA / c["file"].replace(".ogg", ".rttm")).read_text())
-        t0 = time.process_time()
-        heard = listen(audio, name)
-        found = group(heard)
+        t0, w0 = time.process_time(), time.perf_counter()
+        heard, found = run(audio)
         cpu += time.process_time() - t0
+        wall += time.perf_counter() - w0
         audio_s += len(audio) / 16000
-        given = group(heard, len(c["voices"]))
+        given = run(audio, heard, len(c["voices"]))[1]
         e_found = der(ref, [(t.speaker, t.start, t.end) for t in found.turns])
         e_given = der(ref, [(t.speaker, t.start, t.end) for t in given.turns])
         rows.append({"file": c["file"], "voices": len(c["voices"]), "background": c["background"],
@@ -114,7 +151,7 @@ def run_embedder(name: str, convs: list[dict]) -> dict:
     for r in rows:
         r.pop("_e")
     return {
-        "embedder": name,
+        "option": name,
         **ders,
         "match_threshold": MATCH_THRESHOLD,
         "match_precision": round(len(right) / len(sugg), 3) if sugg else None,
@@ -127,12 +164,13 @@ def run_embedder(name: str, convs: list[dict]) -> dict:
         "cos_other_person_max": round(max(other), 3) if other else None,
         "cos_other_person_median": round(float(np.median(other)), 3) if other else None,
         "cpu_s_per_audio_hour": round(cpu / audio_s * 3600, 1),
+        "wall_s_per_audio_hour": round(wall / audio_s * 3600, 1),
         "files": rows,
         "matches": matches,
     }
 
 
-def whisper_cpu(convs: list[dict]) -> float:
+def whisper_cpu(audios: list[np.ndarray]) -> float:
     """CPU seconds per audio hour of tiny.en (beam 5, word timestamps, 2 threads)."""
     from tapelog.transcribe.engine import get_engine
     from tapelog.transcribe.types import TranscribeOptions
@@ -140,8 +178,7 @@ def whisper_cpu(convs: list[dict]) -> float:
     opts = TranscribeOptions(model="tiny.en", language="en", cpu_threads=2)
     engine = get_engine(opts)
     audio_s = cpu = 0.0
-    for c in convs:
-        audio = load(c["file"])
+    for audio in audios:
         t0 = time.process_time()
         _info, segs = engine.transcribe(audio, opts)
         list(segs)
@@ -150,25 +187,85 @@ def whisper_cpu(convs: list[dict]) -> float:
     return round(cpu / audio_s * 3600, 1)
 
 
+def long_track(convs: list[dict], options: list[str], whisper: bool) -> dict:
+    """The 12 files end to end as one 10-minute track: CPU per audio hour of each
+    option (the per-speaker cost of prints spread over a long file) and of tiny.en."""
+    audio = np.concatenate([load(c["file"]) for c in convs])
+    out: dict = {"audio_s": round(len(audio) / 16000, 1), "load_1min_before": load_avg()}
+    for name in options:
+        run = diarizer(name)
+        run(audio[: 16000 * 5])
+        t0 = time.process_time()
+        _heard, d = run(audio)
+        cpu = time.process_time() - t0
+        out[name] = {"cpu_s_per_audio_hour": round(cpu / len(audio) * 16000 * 3600, 1),
+                     "speakers_found": len(d.speakers)}  # fmt: skip
+    if whisper:
+        out["tiny_en_cpu_s_per_audio_hour"] = whisper_cpu([audio])
+        for name in options:
+            out[name]["ratio_to_tiny_en"] = round(
+                out[name]["cpu_s_per_audio_hour"] / out["tiny_en_cpu_s_per_audio_hour"], 3
+            )
+    out["load_1min_after"] = load_avg()
+    return out
+
+
+def thread_cost() -> dict:
+    """CPU seconds per CAM++ window with torch on 1 and on 2 threads (2 spin-wait
+    when the cores are busy)."""
+    from tapelog.transcribe.embedders import CamppEmbedder, fbank
+
+    fb = fbank(load("conv01.ogg"))
+    wins = [(i * 100, i * 100 + 150) for i in range(40)]
+    model = CamppEmbedder()
+    out = {}
+    for threads in (1, 2):
+        model.threads = threads
+        t0, w0 = time.process_time(), time.perf_counter()
+        model.embed(fb, wins)
+        out[f"threads_{threads}"] = {
+            "cpu_s_per_window": round((time.process_time() - t0) / len(wins), 4),
+            "wall_s_per_window": round((time.perf_counter() - w0) / len(wins), 4),
+        }
+    out["load_1min"] = load_avg()
+    return out
+
+
 def main() -> None:
     from tapelog.transcribe.embedders import available
 
+    from bench.bench_diarize_match import archive_matching
+
     ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("--embedders", nargs="*", default=None)
+    ap.add_argument("--options", nargs="*", default=None, choices=sorted(OPTIONS))
     ap.add_argument("--no-whisper", action="store_true")
+    ap.add_argument("--no-long", action="store_true", help="Skip the 10-minute track.")
+    ap.add_argument("--no-archive-matching", action="store_true")
     ap.add_argument("--json", type=Path, default=OUT / "diarize.json")
     args = ap.parse_args()
     convs = json.loads((DATA / "truth.json").read_text())["conversations"]
+    have = "campp" in available()
+    options = args.options or [o for o in OPTIONS if have or o == "spectral"]
     out = {"machine": machine(), "conversations": len(convs), "results": []}
-    for name in args.embedders or available():
-        res = run_embedder(name, convs)
+    for name in options:
+        res = run_option(name, convs) | {"load_1min_after": load_avg()}
         out["results"].append(res)
         print({k: v for k, v in res.items() if k not in ("files", "matches")}, file=sys.stderr)
     if not args.no_whisper:
-        w = whisper_cpu(convs)
+        w = whisper_cpu([load(c["file"]) for c in convs])
         out["tiny_en_cpu_s_per_audio_hour"] = w
         for res in out["results"]:
             res["ratio_to_tiny_en"] = round(res["cpu_s_per_audio_hour"] / w, 3)
+    if not args.no_long:
+        out["long_track"] = long_track(convs, [o for o in options if o != "campp-every-window"],
+                                       not args.no_whisper)  # fmt: skip
+        print(out["long_track"], file=sys.stderr)
+    if have:
+        out["campp_threads"] = thread_cost()
+        if not args.no_archive_matching:
+            out["archive_matching"] = archive_matching(convs, NAMED)
+            print(out["archive_matching"], file=sys.stderr)
+    out["load_1min_end"] = load_avg()
     args.json.parent.mkdir(parents=True, exist_ok=True)
     args.json.write_text(json.dumps(out, indent=1) + "\n", encoding="utf-8")
     print(markdown(out))
@@ -177,12 +274,16 @@ def main() -> None:
 def markdown(out: dict) -> str:
     keys = ("der_2voice_found", "der_2voice_given", "der_3to4_found", "der_3to4_given",
             "match_precision", "match_recall", "cos_same_person_min", "cos_other_person_max",
-            "cpu_s_per_audio_hour", "ratio_to_tiny_en")  # fmt: skip
-    rows = ["| embedder | " + " | ".join(keys) + " |", "|---" * (len(keys) + 1) + "|"]
+            "cpu_s_per_audio_hour", "ratio_to_tiny_en", "load_1min_after")  # fmt: skip
+    rows = ["| option | " + " | ".join(keys) + " |", "|---" * (len(keys) + 1) + "|"]
     for r in out["results"]:
-        rows.append(f"| {r['embedder']} | " + " | ".join(str(r.get(k, "-")) for k in keys) + " |")
+        rows.append(f"| {r['option']} | " + " | ".join(str(r.get(k, "-")) for k in keys) + " |")
     tiny = out.get("tiny_en_cpu_s_per_audio_hour")
-    return "\n".join(rows) + (f"\n\ntiny.en: {tiny} CPU-s per audio hour\n" if tiny else "\n")
+    text = "\n".join(rows) + (f"\n\ntiny.en: {tiny} CPU-s per audio hour\n" if tiny else "\n")
+    for key in ("long_track", "campp_threads", "archive_matching"):
+        if key in out:
+            text += f"\n{key}: {json.dumps(out[key])}\n"
+    return text
 
 
 if __name__ == "__main__":

@@ -121,3 +121,25 @@ def test_campp_voice_prints_carry_across_files():
     assert _cos(pa["Peng_Gaofeng"], pb["Peng_Gaofeng"]) >= MATCH_THRESHOLD
     assert _cos(pa["Sun_Haiyang"], pb["Xing_Dan"]) < MATCH_THRESHOLD
     assert _cos(pa["Sun_Haiyang"], pb["Peng_Gaofeng"]) < MATCH_THRESHOLD
+
+
+def test_prints_cost_a_sample_of_windows_per_speaker():
+    """With a second embedder for prints, only ``PRINT_WINDOWS`` windows per speaker
+    go through it (a cost per speaker, not per hour); turns come from the grouping."""
+    from tapelog.transcribe.diarize import PRINT_WINDOWS, group, listen
+    from tapelog.transcribe.embedders import SpectralEmbedder
+
+    class Counting(SpectralEmbedder):
+        name = "counted"
+        seen = 0
+
+        def embed(self, fb, windows):
+            Counting.seen += len(windows)
+            return super().embed(fb, windows)
+
+    heard = listen(load_audio(DIAR / "conv01.ogg"))
+    alone = group(heard)
+    d = group(heard, voice=Counting())
+    assert len(heard.windows) > 4 * PRINT_WINDOWS
+    assert 0 < Counting.seen <= PRINT_WINDOWS * len(d.speakers)
+    assert d.embedder == "counted" and d.turns == alone.turns and set(d.prints) == {"S1", "S2"}

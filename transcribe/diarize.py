@@ -1,13 +1,17 @@
 """Who speaks when on ONE track (diarization), offline.
 
 Speech is found with the Silero VAD that faster-whisper already ships (ONNX), cut into
-1.5 s windows (0.6 s apart), each window turned into a voice vector
-(``transcribe.embedders``), and the windows grouped by voice: agglomerative clustering
-on cosine distance, to a given number of speakers or, when not given, until the closest
-groups are further apart than the embedder's threshold. Every 10 ms of speech then goes
-to the group most of its windows belong to, and turns shorter than 0.3 s join their
-neighbours. Labels are ``S1``, ``S2``... in order of first appearance; each comes with
-its voice print (the mean of its windows), which the archive matches to named voices.
+1.5 s windows (0.6 s apart), each window turned into a cheap spectral voice vector
+(``transcribe.embedders``), and the windows grouped by voice
+(``transcribe.diarize_groups``). Every 10 ms of speech then goes to the group most of
+its windows belong to, and turns shorter than 0.3 s join their neighbours. Labels are
+``S1``, ``S2``... in order of first appearance.
+
+Each speaker comes with a voice print, which the archive matches to named voices. With
+CAM++ (portable across files) the print is made from a sample of the speaker's windows
+(``PRINT_WINDOWS``, the ones most typical of the group, spread over the file): a cost
+per speaker rather than per hour. Grouping every window by CAM++ as well (``group_by``)
+cost ~4x a tiny.en transcription for no better DER on two voices (BENCHMARKS.md).
 """
 
 from __future__ import annotations
@@ -16,10 +20,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 import numpy as np
-from scipy.cluster.hierarchy import fcluster, linkage
-from scipy.spatial.distance import pdist, squareform
 from tapelog.archive.errors import UsageError
-from tapelog.transcribe.embedders import HOP, SR, fbank, get_embedder
+from tapelog.transcribe.diarize_groups import MAX_SPEAKERS, cluster, merge_by_bic
+from tapelog.transcribe.embedders import HOP, SR, Embedder, fbank, get_embedder
 from tapelog.transcribe.types import Segment
 
 WINDOW_S = 1.5
@@ -27,7 +30,9 @@ WINDOW_S = 1.5
 SHIFT_S = {"campp": 1.0, "spectral": 0.6}
 MIN_TURN_S = 0.3
 MIN_SPEECH_S = 1.0  # less speech than this: nothing to tell apart
-MAX_SPEAKERS = 8
+# CAM++ windows per speaker for its print (bench/bench_diarize.py: matching precision
+# and recall as with every window, at a fixed cost per speaker).
+PRINT_WINDOWS = 12
 # The silhouette a split into speakers must beat, else one speaker (tuned on bench/diar).
 THRESHOLD = {"campp": 0.2, "spectral": 0.2}
 
@@ -73,109 +78,6 @@ def windows_for(regions: list[tuple[float, float]], shift: float) -> list[tuple[
         if end - t > 0.3 or not out or out[-1][1] < start:
             out.append((max(start, end - WINDOW_S), end))
     return out
-
-
-def cluster(emb: np.ndarray, speakers: int | None, threshold: float) -> np.ndarray:
-    """Group labels (0..k-1) for each row of ``emb``."""
-    if len(emb) == 1 or speakers == 1:
-        return np.zeros(len(emb), dtype=int)
-    norm = emb / np.maximum(np.linalg.norm(emb, axis=1, keepdims=True), 1e-9)
-    tree = linkage(norm, method="average", metric="cosine")
-    if speakers:
-        labels = fcluster(tree, t=min(speakers, len(emb)), criterion="maxclust")
-    else:
-        labels = _best_cut(norm, tree, threshold)
-    return np.unique(labels, return_inverse=True)[1]
-
-
-def _best_cut(norm: np.ndarray, tree: np.ndarray, threshold: float) -> np.ndarray:
-    """The number of speakers, when not given: the cut with the best silhouette
-    (how much closer each window is to its own group than to the next), or one
-    speaker when no cut separates groups better than ``threshold``."""
-    dist = squareform(pdist(norm, metric="cosine"))
-    best, best_score = np.ones(len(norm), dtype=int), threshold
-    for k in range(2, min(MAX_SPEAKERS, len(norm) // 3) + 1):
-        labels = _absorb_small(norm, fcluster(tree, t=k, criterion="maxclust"), min_size=3)
-        if len(np.unique(labels)) < k:
-            continue
-        score = _silhouette(dist, labels)
-        if score > best_score:
-            best, best_score = labels, score
-    return best
-
-
-def _silhouette(dist: np.ndarray, labels: np.ndarray) -> float:
-    ks = np.unique(labels)
-    mean_to = np.stack([dist[:, labels == k].mean(axis=1) for k in ks], axis=1)
-    own = np.searchsorted(ks, labels)
-    n_own = np.array([(labels == labels[i]).sum() for i in range(len(labels))])
-    a = mean_to[np.arange(len(labels)), own] * n_own / np.maximum(n_own - 1, 1)
-    other = mean_to.copy()
-    other[np.arange(len(labels)), own] = np.inf
-    b = other.min(axis=1)
-    return float(np.mean((b - a) / np.maximum(np.maximum(a, b), 1e-9)))
-
-
-def _absorb_small(norm: np.ndarray, labels: np.ndarray, min_size: int) -> np.ndarray:
-    sizes = {k: int((labels == k).sum()) for k in np.unique(labels)}
-    big = [k for k, n in sizes.items() if n >= min_size]
-    if not big or len(big) == len(sizes):
-        return labels
-    centres = {k: norm[labels == k].mean(axis=0) for k in big}
-    out = labels.copy()
-    for i, lab in enumerate(labels):
-        if sizes[lab] < min_size:
-            out[i] = max(big, key=lambda k: float(norm[i] @ centres[k]))
-    return out
-
-
-BIC_MERGE = 0.3  # per-frame delta-BIC below which two groups are one voice
-
-
-def merge_by_bic(fb: np.ndarray, idx: list[tuple[int, int]], labels: np.ndarray) -> np.ndarray:
-    """Join groups that one Gaussian explains as well as two (the classic delta-BIC
-    test on cepstral frames, per frame so long files are judged like short ones).
-
-    Clustering alone splits one voice by what it says (a question, a long vowel);
-    this catches that, whatever the embedder, and finds a single speaker as one."""
-    from scipy.fft import dct
-
-    cep = dct(fb, type=2, norm="ortho", axis=1)[:, 1:13]
-    labels = labels.copy()
-    while len(np.unique(labels)) > 1:
-        groups = {k: _frames_of(cep, idx, labels, k) for k in np.unique(labels)}
-        keys = sorted(groups)
-        pairs = [(a, b) for i, a in enumerate(keys) for b in keys[i + 1 :]]
-        scores = [_delta_bic(groups[a], groups[b]) for a, b in pairs]
-        best = int(np.argmin(scores))
-        if scores[best] >= BIC_MERGE:
-            break
-        a, b = pairs[best]
-        labels[labels == b] = a
-    return np.unique(labels, return_inverse=True)[1]
-
-
-def _frames_of(cep: np.ndarray, idx, labels: np.ndarray, k: int) -> np.ndarray:
-    rows = np.zeros(len(cep), dtype=bool)
-    for (a, b), lab in zip(idx, labels, strict=True):
-        if lab == k:
-            rows[a:b] = True
-    x = cep[rows]
-    return x[:: max(1, len(x) // 3000)]
-
-
-def _delta_bic(x: np.ndarray, y: np.ndarray) -> float:
-    if min(len(x), len(y)) < 2 * x.shape[1]:
-        return -1.0  # too little to model: join it
-    z = np.vstack([x, y])
-    n, d = z.shape
-
-    def logdet(m: np.ndarray) -> float:
-        return float(np.linalg.slogdet(np.cov(m.T) + 1e-6 * np.eye(d))[1])
-
-    penalty = 0.5 * (d + d * (d + 1) / 2) * np.log(n)
-    gain = 0.5 * (n * logdet(z) - len(x) * logdet(x) - len(y) * logdet(y))
-    return (gain - penalty) / n
 
 
 def _frames_to_turns(frame_labels: np.ndarray, step: float) -> list[tuple[int, float, float]]:
@@ -244,30 +146,50 @@ def diarize(
     *,
     speakers: int | None = None,
     embedder: str = "spectral",
+    group_by: str = "spectral",
     step: Callable[[str], None] | None = None,
 ) -> Diarization:
-    """Speaker turns of 16 kHz mono ``audio``. ``step`` is called between stages (for
-    progress, and to cancel by raising)."""
+    """Speaker turns of 16 kHz mono ``audio``, grouped by ``group_by``'s vectors, with
+    prints by ``embedder``. ``step`` is called between stages (for progress, and to
+    cancel by raising)."""
     if speakers is not None and not 1 <= speakers <= MAX_SPEAKERS:
         raise UsageError(f"the number of speakers must be 1 to {MAX_SPEAKERS}")
-    heard = listen(audio, embedder, step)
+    heard = listen(audio, group_by, step)
     if step:
         step(STAGES[2])
-    return group(heard, speakers)
+    voice = None if embedder == heard.embedder else get_embedder(embedder)
+    return group(heard, speakers, voice)
 
 
-def group(heard: Listened, speakers: int | None = None) -> Diarization:
-    """Turns and voice prints from what ``listen`` heard."""
+def group(
+    heard: Listened, speakers: int | None = None, voice: Embedder | None = None
+) -> Diarization:
+    """Turns and voice prints from what ``listen`` heard: prints are the mean of the
+    grouping vectors, or, with ``voice``, of that embedder on a sample of each group."""
+    name = voice.name if voice else heard.embedder
     if not heard.windows:
-        return Diarization([], {}, heard.embedder, heard.speech)
-    emb = heard.emb
-    scored = emb
+        return Diarization([], {}, name, heard.speech)
+    scored = heard.emb
     if not heard.portable:  # file-relative features: standardise within the file
-        scored = (emb - emb.mean(0)) / (emb.std(0) + 1e-6)
+        scored = (scored - scored.mean(0)) / (scored.std(0) + 1e-6)
     labels = cluster(scored, speakers, THRESHOLD[heard.embedder])
     if speakers is None:
         labels = merge_by_bic(heard.fbank, heard.frames, labels)
-    step_s = 0.01
+    raw = _frames_to_turns(_frame_labels(heard, labels), 0.01)
+    order: dict[int, str] = {}
+    for lab, _a, _b in raw:
+        order.setdefault(lab, f"S{len(order) + 1}")
+    turns = [Turn(order[lab], round(a, 3), round(b, 3)) for lab, a, b in raw]
+    if voice is None:
+        centres = {lab: heard.emb[labels == lab].mean(axis=0) for lab in order}
+    else:
+        centres = sampled_prints(heard, scored, labels, list(order), voice)
+    prints = {order[lab]: [round(float(v), 5) for v in c] for lab, c in centres.items()}
+    return Diarization(turns, prints, name, heard.speech)
+
+
+def _frame_labels(heard: Listened, labels: np.ndarray, step_s: float = 0.01) -> np.ndarray:
+    """The group of each 10 ms of speech (most windows over it), -1 where none speaks."""
     n = int(np.ceil(heard.duration / step_s))
     votes = np.zeros((n, labels.max() + 1), dtype=np.float32)
     for (a, b), lab in zip(heard.windows, labels, strict=True):
@@ -275,17 +197,29 @@ def group(heard: Listened, speakers: int | None = None) -> Diarization:
     speech_mask = np.zeros(n, dtype=bool)
     for a, b in heard.regions:
         speech_mask[int(a / step_s) : int(b / step_s)] = True
-    frame_labels = np.where(speech_mask & (votes.sum(1) > 0), votes.argmax(1), -1)
-    raw = _frames_to_turns(frame_labels, step_s)
-    order: dict[int, str] = {}
-    for lab, _a, _b in raw:
-        order.setdefault(lab, f"S{len(order) + 1}")
-    turns = [Turn(order[lab], round(a, 3), round(b, 3)) for lab, a, b in raw]
-    prints = {}
-    for lab, name in order.items():
-        centre = emb[labels == lab].mean(axis=0)
-        prints[name] = [round(float(v), 5) for v in centre]
-    return Diarization(turns, prints, heard.embedder, heard.speech)
+    return np.where(speech_mask & (votes.sum(1) > 0), votes.argmax(1), -1)
+
+
+def sampled_prints(
+    heard: Listened, scored: np.ndarray, labels: np.ndarray, groups: list[int], voice: Embedder
+) -> dict[int, np.ndarray]:
+    """Each group's print by ``voice`` over at most ``PRINT_WINDOWS`` of its windows:
+    the half nearest the group's centre (least likely to hold another voice or a
+    turn change), evenly spread over time (one sentence is not the whole voice)."""
+    picks: dict[int, np.ndarray] = {}
+    for lab in groups:
+        rows = np.flatnonzero(labels == lab)
+        dist = np.linalg.norm(scored[rows] - scored[rows].mean(axis=0), axis=1)
+        near = np.sort(rows[np.argsort(dist)[: max(1, (len(rows) + 1) // 2)]])
+        take = np.linspace(0, len(near) - 1, min(PRINT_WINDOWS, len(near)))
+        picks[lab] = near[np.round(take).astype(int)]
+    flat = [int(i) for lab in groups for i in picks[lab]]
+    emb = voice.embed(heard.fbank, [heard.frames[i] for i in flat])
+    out, at = {}, 0
+    for lab in groups:
+        out[lab] = emb[at : at + len(picks[lab])].mean(axis=0)
+        at += len(picks[lab])
+    return out
 
 
 def turn_labeller(turns: list[Turn]) -> Callable[[float, float], tuple[str, float]]:

@@ -94,6 +94,7 @@ class CamppEmbedder:
 
     name = "campp"
     portable = True
+    threads = 1  # torch threads per call (see ``embed``); the bench sets 2 for comparison
     _lock = threading.Lock()
     _model = None
 
@@ -110,6 +111,16 @@ class CamppEmbedder:
     def embed(self, fb: np.ndarray, windows: list[tuple[int, int]]) -> np.ndarray:
         import torch
 
+        # One thread: torch's second thread spin-waits when the cores are shared
+        # (transcription, other work), ~8x the CPU for the same windows (bench/).
+        threads = torch.get_num_threads()
+        torch.set_num_threads(self.threads)
+        try:
+            return self._embed(torch, fb, windows)
+        finally:
+            torch.set_num_threads(threads)
+
+    def _embed(self, torch, fb: np.ndarray, windows: list[tuple[int, int]]) -> np.ndarray:
         out = []
         with torch.inference_mode():
             for i in range(0, len(windows), 32):

@@ -1,0 +1,94 @@
+"""Known-voice matching through the archive, as a crew meets it (bench_diarize).
+
+The generated files are imported and transcribed into a real archive in a temporary
+folder (Whisper stood in by timed lines: the words do not matter to voices, and it
+keeps the bench short), each named person is named once with ``rename_speaker`` in
+the first file where they speak, and the suggestions ``archive.voices`` then offers
+for review are scored against the true speakers.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from bench.der import read_rttm
+
+DATA = Path(__file__).resolve().parent / "data" / "diar"
+
+
+class TimedLines:
+    """One line every 2 s, a word every 0.5 s: the timing of a transcript, no model."""
+
+    def transcribe(self, audio, options, offset=0.0):
+        from tapelog.transcribe.types import Segment, TranscriptionInfo, Word
+
+        total = len(audio) / 16000
+
+        def lines():
+            t = offset
+            while t + 0.5 < total:
+                words = [Word(t + i * 0.5, t + i * 0.5 + 0.4, f" w{i}") for i in range(4)]
+                words = [w for w in words if w.end <= total]
+                yield Segment(t, min(total, t + 2.0), "".join(w.word for w in words), words)
+                t += 2.0
+
+        return TranscriptionInfo("en", 1.0, total, "timed lines"), lines()
+
+    def detect_language(self, audio):
+        return "en", 1.0
+
+
+def _true_people(archive, media_id: str, rttm: Path) -> dict[str, str]:
+    """Each speaker label of a file -> the true person it overlaps most."""
+    ref = read_rttm(rttm.read_text())
+    talk: dict[str, dict[str, float]] = {}
+    for s in archive.segments(media_id):
+        for who, a, b in ref:
+            if s.speaker and a < s.end and b > s.start:
+                per = talk.setdefault(s.speaker, {})
+                per[who] = per.get(who, 0.0) + min(b, s.end) - max(a, s.start)
+    return {label: max(per, key=per.__getitem__) for label, per in talk.items()}
+
+
+def archive_matching(convs: list[dict], named: tuple[str, ...]) -> dict:
+    import tapelog.transcribe.engine as engine
+    from tapelog.archive import voices
+    from tapelog.archive.service import Archive
+    from tapelog.transcribe.types import TranscribeOptions
+
+    engine.get_engine = lambda options: TimedLines()  # type: ignore[assignment]
+    with tempfile.TemporaryDirectory() as tmp:
+        archive = Archive.open(Path(tmp) / "archive")
+        archive.set_setting("voice_model", "campp")
+        results = archive.import_paths([DATA / c["file"] for c in convs])
+        truth: dict[tuple[str, str], str] = {}
+        order = []
+        for c, r in zip(convs, results, strict=True):
+            archive.transcribe(r.id, TranscribeOptions(model="tiny.en", language="en"))
+            people = _true_people(archive, r.id, DATA / c["file"].replace(".ogg", ".rttm"))
+            truth |= {(r.id, label): who for label, who in people.items()}
+            order += [(r.id, label) for label in sorted(people)]
+        naming = {}
+        for key in order:  # named once, where first heard
+            who = truth[key]
+            if who in named and who not in naming.values():
+                archive.rename_speaker(key[1], who.replace("_", " "), media_id=key[0])
+                naming[key] = who
+        sugg = voices.list_matches(archive)
+        archive.close()
+    right = [m for m in sugg if truth[(m.media_id, m.label)].replace("_", " ") == m.name]
+    could = [k for k, who in truth.items() if who in named and k not in naming]
+    return {
+        "speakers": len(truth),
+        "speakers_of_named_people": len(could),
+        "suggested": len(sugg),
+        "right": len(right),
+        "precision": round(len(right) / len(sugg), 3) if sugg else None,
+        "recall": round(len(right) / len(could), 3) if could else None,
+        "wrong": [
+            {"media": m.media_id, "label": m.label, "suggested": m.name,
+             "true": truth[(m.media_id, m.label)], "score": m.score}
+            for m in sugg if m not in right
+        ],  # fmt: skip
+    }
