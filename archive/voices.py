@@ -32,6 +32,7 @@ from tinydb import Query
 if TYPE_CHECKING:
     from tapelog.archive.service import Archive
     from tapelog.transcribe.diarize import Diarization
+    from tapelog.transcribe.types import Segment
 
 Q = Query()
 TABLES = ("file_voices", "voices", "voice_matches")
@@ -226,3 +227,14 @@ def forget(archive: Archive, name: str) -> int:
             Q.voice_id.test(lambda v: v in ids) & (Q.status == "suggested")
         )
     return len(gone)
+
+
+def first_lines(archive: Archive, media_id: str, label: str, n: int = 3) -> list[Segment]:
+    """The first ``n`` lines a file's speaker says: what a reviewer hears and reads
+    before accepting that the voice is the named person's."""
+    return [s for s in archive.segments(media_id) if s.speaker == label][:n]
+
+
+def voice_sources(archive: Archive) -> dict[str, tuple[str, str]]:
+    """Each known voice's id -> (media id, label) it was named from."""
+    return {v["id"]: (v["media_id"], v["label"]) for v in archive.store.table("voices").all()}

@@ -226,3 +226,39 @@ def test_files_with_no_voice_to_tell_apart(archive, engine, tmp_path):
     assert labels[3] and all(lb and lb.startswith("CH") for lb in labels[3])
     assert archive.store.table("file_voices").all() == []
     assert voices.suggest(archive) == []
+
+
+@needs_campp
+def test_an_accepted_voice_is_credited_in_search_markers_and_dossiers(archive, engine, tmp_path):
+    """Named in one file, accepted in another: search by his name finds both files,
+    and the second file's markers and the case dossier credit his lines to him."""
+    import xml.etree.ElementTree as ET
+
+    from tapelog.archive.exports import export_dossier, export_markers
+    from tapelog.archive.models import Case, Tag
+
+    from tests.conftest import run_cli
+
+    m3, m5 = _import(archive, "conv03.ogg", "conv05.ogg")
+    for mid in (m3, m5):
+        archive.transcribe(mid, TranscribeOptions(model="tiny.en", language="en"))
+    archive.rename_speaker(
+        _label_of(archive, m3, "conv03", "Peng_Gaofeng"), "Peng Gaofeng", media_id=m3
+    )
+    (m,) = voices.list_matches(archive)
+    voices.decide(archive, m.id, accept=True)
+    end = archive.get_media(m5).info.duration
+    with archive.store.transaction():
+        archive.store.table("cases").insert(Case("C1", child_name="Peng Ran").to_dict())
+        archive.store.table("tags").insert(Tag("t1", m5, 0.0, end, cases=["C1"]).to_dict())
+    export_markers(archive, [m5], tmp_path / "m.xml", "fcp7")
+    (comment,) = [e.text for e in ET.parse(tmp_path / "m.xml").getroot().iter("comment")]
+    assert "Peng Gaofeng: hello0" in comment
+    export_dossier(archive, "C1", tmp_path / "c.md", "md")
+    assert "Peng Gaofeng: hello0" in (tmp_path / "c.md").read_text(encoding="utf-8")
+    archive.close()
+    out = run_cli("search", "hello0", "--speaker", "Peng Gaofeng", "--json", archive=archive.root)
+    assert out.returncode == 0, out.stderr
+    hits = json.loads(out.stdout)
+    assert {h["media_id"] for h in hits} == {m3, m5}
+    assert {h["speaker"] for h in hits} == {"Peng Gaofeng"}

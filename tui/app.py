@@ -23,6 +23,7 @@ from tapelog.tui.screens.library import LibraryScreen
 from tapelog.tui.screens.links import LinksScreen
 from tapelog.tui.screens.records import RecordsScreen
 from tapelog.tui.screens.search import FilterDialog, SearchScreen
+from tapelog.tui.screens.voices import VoicesScreen
 from tapelog.tui.widgets.dialogs import ErrorDialog
 from tapelog.tui.widgets.tag_dialogs import TagListDialog
 from tapelog.tui.widgets.transcribe_dialog import TranscribeChoice
@@ -43,6 +44,7 @@ SCREEN_NAMES = {
     "search": "Search",
     "links": "Link review",
     "records": "Cases & people",
+    "voices": "Voice review",
 }
 
 
@@ -105,6 +107,7 @@ class TapelogApp(App):
         "search": SearchScreen,
         "links": LinksScreen,
         "records": RecordsScreen,
+        "voices": VoicesScreen,
     }
     DEFAULT_MODE = "library"
     BINDINGS = [
@@ -112,6 +115,7 @@ class TapelogApp(App):
         Binding("f3,2,slash", "goto('search')", "Search"),
         Binding("f4,3", "goto('links')", "Links"),
         Binding("f5,4", "goto('records')", "Cases"),
+        Binding("f6,5", "goto('voices')", "Voices"),
         Binding("f1,question_mark", "help", "Help"),
         Binding("ctrl+t", "toggle_clock", "Timecode/running time", show=False),
         Binding("q", "quit", "Quit", show=False),
@@ -196,6 +200,7 @@ class TapelogApp(App):
             ("Search filters", FilterDialog),
             ("Link review", LinksScreen),
             ("Cases & people", RecordsScreen),
+            ("Voice review", VoicesScreen),
         ]
         for title, cls in screens:
             sections.append((title, list(cls.BINDINGS)))
