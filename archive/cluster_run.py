@@ -1,16 +1,20 @@
 """The client of a cluster transcription: the only process that writes the archive.
 
-Workers return segments part by part; this loop saves each file's parts in order as
-they arrive, through the same ``TranscriptionJob`` a local run uses, so progress,
-resume after an interruption and every store guarantee are those of a local run. A
-part whose worker is killed is run again elsewhere by Dask; its result reaches this
-loop once, so nothing is written twice. A few files are in flight at a time (parts
-for about two per worker), so a thousand-hour archive is never all in memory.
+Workers send each segment as Whisper produces it (a Dask event, numbered within its
+part) and return the part's segments again when it ends; this loop saves them in
+file order as they arrive, through the same ``TranscriptionJob`` a local run uses, so
+progress, resume after an interruption and every store guarantee are those of a local
+run, segment by segment. A part whose worker is killed is run again elsewhere by Dask;
+its segments are numbered again from 0 and the ones already saved are skipped, so
+nothing is written twice. A worker that cannot load the model is left out and its
+part sent to the others. A few files are in flight at a time (parts for about two
+per worker), so a thousand-hour archive is never all in memory.
 """
 
 from __future__ import annotations
 
 import os
+import queue
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -24,6 +28,8 @@ from tapelog.transcribe.cluster import (
     ClusterError,
     ClusterOptions,
     PartTask,
+    WorkerModelError,
+    close_quietly,
     connect,
     detect_language,
     local_threads,
@@ -32,22 +38,26 @@ from tapelog.transcribe.cluster import (
     run_part,
 )
 from tapelog.transcribe.parts import Part, split_at_silences
-from tapelog.transcribe.types import AUTO_MODEL, Segment, TranscribeOptions
+from tapelog.transcribe.types import AUTO_MODEL, Segment, TranscribeOptions, TranscriptionInfo
 
 if TYPE_CHECKING:
     from tapelog.archive.service import Archive
     from tapelog.archive.transcription import TranscribeResult
 
 Prepare = Callable[[str, TranscribeOptions], TranscribeOptions]
+POLL_S = 1.0  # how often an idle client looks at its connection and at cancel
 
 
 @dataclass
 class _File:
     job: TranscriptionJob
     parts: list[Part]
-    futures: list[Any] = field(default_factory=list)
-    results: dict[int, list[Segment]] = field(default_factory=dict)
-    saved: int = 0  # parts saved, in order
+    tasks: list[PartTask] = field(default_factory=list)
+    futures: dict[Any, int] = field(default_factory=dict)  # future -> part index
+    heard: dict[int, list[Segment]] = field(default_factory=dict)  # per part, in order
+    finished: set[int] = field(default_factory=set)
+    head: int = 0  # the first part not yet saved whole
+    saved: int = 0  # segments of the head part saved
 
 
 def transcribe_on_cluster(
@@ -60,6 +70,7 @@ def transcribe_on_cluster(
     progress: ProgressCallback | None = None,
     cancel: CancelToken | None = None,
     on_result: Callable[[TranscribeResult], None] | None = None,
+    on_warning: Callable[[str], None] | None = None,
 ) -> list[TranscribeResult]:
     """Transcribe ``media_ids`` on a cluster; one result per file (failed ones say why).
 
@@ -76,23 +87,28 @@ def transcribe_on_cluster(
     client, cluster, n_workers = connect(copts)
     if cluster is not None and options.cpu_threads == 0:
         options = replace(options, cpu_threads=local_threads(n_workers))
-    run = _Run(archive, client, copts, options, prepare, progress, on_result)
+    run = _Run(archive, client, copts, options, prepare, progress, on_result, on_warning)
     try:
         return run.go(list(media_ids), max(2, 2 * n_workers), cancel)
     except (OSError, TimeoutError) as exc:
-        raise ClusterError(
-            f"lost the Dask scheduler during the run ({type(exc).__name__}); every segment "
-            "received is saved: run the same command again to resume"
-        ) from None
+        raise run.lost(type(exc).__name__) from None
     finally:
         run.close_all()
-        client.close()
-        if cluster is not None:
-            cluster.close()
+        close_quietly(client, cluster)
 
 
 class _Run:
-    def __init__(self, archive, client, copts, options, prepare, progress, on_result) -> None:
+    def __init__(
+        self,
+        archive: Archive,
+        client: Any,
+        copts: ClusterOptions,
+        options: TranscribeOptions,
+        prepare: Prepare | None,
+        progress: ProgressCallback | None,
+        on_result: Callable[[TranscribeResult], None] | None,
+        on_warning: Callable[[str], None] | None,
+    ) -> None:
         self.archive = archive
         self.client = client
         self.copts = copts
@@ -100,25 +116,46 @@ class _Run:
         self.prepare = prepare
         self.progress = progress
         self.on_result = on_result
+        self.on_warning = on_warning
         self.files: dict[str, _File] = {}
         self.results: list[TranscribeResult] = []
+        self.no_model: dict[str, str] = {}  # worker address -> why it cannot load the model
+        # Segments and finished parts arrive on Dask's threads; this loop alone saves.
+        self.inbox: queue.Queue[tuple[str, Any]] = queue.Queue()
+        self.topic = f"tapelog-segments-{uuid.uuid4().hex}"
+        client.subscribe_topic(self.topic, lambda event: self.inbox.put(("segment", event[1])))
 
     def go(self, pending: list[str], limit: int, cancel: CancelToken | None) -> list:
-        from distributed import as_completed
-
-        self.ac = as_completed([], with_results=False)
         order = 0
         while pending or self.files:
-            while pending and sum(len(f.parts) - f.saved for f in self.files.values()) < limit:
+            while pending and self._in_flight() < limit:
                 order += 1
                 self._start(pending.pop(0), order)
             if not self.files:
                 continue
-            future = next(self.ac)
+            try:
+                kind, item = self.inbox.get(timeout=POLL_S)
+            except queue.Empty:
+                kind, item = "idle", None
             if cancel is not None:
                 cancel.check()
-            self._arrived(future)
+            if kind == "segment":
+                self._heard(item)
+            elif kind == "done":
+                self._arrived(item)
+            elif self.client.status not in ("running", "newly-created"):
+                raise self.lost(f"client {self.client.status}")
         return self.results
+
+    def _in_flight(self) -> int:
+        return sum(len(f.parts) - f.head for f in self.files.values())
+
+    def lost(self, why: str) -> ClusterError:
+        where = self.copts.scheduler or "of the local cluster"
+        return ClusterError(
+            f"lost the Dask scheduler {where} during the run ({why}); every segment "
+            "received is saved: run the same command again to resume"
+        )
 
     # -- a file starts
 
@@ -139,25 +176,43 @@ class _Run:
             return
         where = remote_path(self.archive.get_media(mid).path, self.copts.path_map)
         for i, part in enumerate(parts):
-            task = PartTask(mid, i, part.start, part.end, job.options.to_dict())
+            task = PartTask(mid, i, part.start, part.end, job.options.to_dict(), topic=self.topic)
             if where is None:
                 task.pcm = pack_audio(job.audio[part.start : part.end])
             else:
                 task.path = where
-            fut = self.client.submit(
-                run_part, task, key=f"tapelog-{mid}-{i}-{uuid.uuid4().hex[:8]}",
-                priority=-order, pure=False,
-            )  # fmt: skip
-            f.futures.append(fut)
-            self.ac.add(fut)
+            f.tasks.append(task)
+            try:
+                self._submit(f, i, order)
+            except WorkerModelError as exc:
+                self._abandon(mid, exc)
+                return
+
+    def _submit(self, f: _File, index: int, order: int = 0) -> None:
+        """Send one part to the workers that can load the model."""
+        task = f.tasks[index]
+        workers = None
+        if self.no_model:
+            workers = [w for w in self.client.scheduler_info()["workers"] if w not in self.no_model]
+            if not workers:
+                why = "; ".join(sorted(self.no_model.values()))
+                raise WorkerModelError(f"no worker of the cluster can load the model ({why})")
+        fut = self.client.submit(
+            run_part, task, key=f"tapelog-{task.media_id}-{index}-{uuid.uuid4().hex[:8]}",
+            priority=-order, pure=False, workers=workers, allow_other_workers=False,
+        )  # fmt: skip
+        f.futures[fut] = index
+        fut.add_done_callback(lambda done: self.inbox.put(("done", done)))
 
     def _options(self, mid: str) -> TranscribeOptions:
         """The file's model and language, detected on a worker when they are 'auto'."""
         from tapelog.transcribe.models import is_english_only
 
         options = self.options
-        if options.language is None and options.task != "translate" and (
-            options.model == AUTO_MODEL or not is_english_only(options.model)
+        if (
+            options.language is None
+            and options.task != "translate"
+            and (options.model == AUTO_MODEL or not is_english_only(options.model))
         ):
             # Told once per file, not once per part (parts could disagree).
             partial = [t for t in self.archive.transcripts(mid) if t.status == "partial"]
@@ -179,35 +234,76 @@ class _Run:
         options = self.archive.choose_model(mid, options)
         return self.prepare(mid, options) if self.prepare else options
 
-    # -- results come back
+    # -- segments and parts come back
+
+    def _heard(self, msg: Any) -> None:
+        """One segment, as a worker produced it: saved now if its part is the head."""
+        f = self.files.get(str(msg.get("media_id"))) if isinstance(msg, dict) else None
+        if f is None:
+            return  # a file already finished or given up
+        index, seq = msg.get("index"), msg.get("seq")
+        heard = f.heard.setdefault(index, [])
+        if index in f.finished or seq != len(heard):
+            return  # the whole part is in, or a re-run repeating what we have
+        if index == 0 and seq == 0:
+            info = TranscriptionInfo(msg.get("language"), msg.get("language_probability"), 0, "")
+            f.job.set_language(info)
+        heard.append(Segment.from_dict(msg["segment"]))
+        self._flush(msg["media_id"], f)
 
     def _arrived(self, future: Any) -> None:
-        mid = next((m for m, f in self.files.items() if future in f.futures), None)
-        if mid is None:
+        mid, f = next(((m, f) for m, f in self.files.items() if future in f.futures), ("", None))
+        if f is None:
             return  # a part of a file that already failed
-        f = self.files[mid]
+        index = f.futures.pop(future)
         try:
             res = future.result()
+        except WorkerModelError as exc:
+            self._without(exc.worker, str(exc), f, mid, index)
+            return
         except TapelogError as exc:
             self._abandon(mid, exc)
             return
         except Exception as exc:  # KilledWorker and other cluster failures, per file
             if isinstance(exc, OSError | TimeoutError):
                 raise
+            if self.client.status not in ("running", "newly-created") or "connection-lost" in str(
+                exc
+            ):
+                raise self.lost(type(exc).__name__) from None
             name = type(exc).__name__
             self._abandon(mid, ClusterError(f"the cluster could not run a part ({name}: {exc})"))
             return
-        if res.index == 0:
-            from tapelog.transcribe.types import TranscriptionInfo
-
+        if index == 0:
             f.job.set_language(TranscriptionInfo(res.language, res.language_probability, 0, ""))
-        f.results[res.index] = [Segment.from_dict(d) for d in res.segments]
-        while f.saved in f.results:
-            for seg in f.results.pop(f.saved):
+        heard = f.heard.setdefault(index, [])
+        heard.extend(Segment.from_dict(d) for d in res.segments[len(heard) :])
+        f.finished.add(index)
+        self._flush(mid, f)
+
+    def _flush(self, mid: str, f: _File) -> None:
+        """Save, in file order, whatever is heard of the head part and of finished parts."""
+        while f.head < len(f.parts):
+            heard = f.heard.get(f.head, [])
+            for seg in heard[f.saved :]:
                 f.job.save(seg, self.progress)
-            f.saved += 1
-        if f.saved == len(f.parts):
-            self._complete(mid)
+            f.saved = len(heard)
+            if f.head not in f.finished:
+                return
+            f.heard.pop(f.head, None)
+            f.head, f.saved = f.head + 1, 0
+        self._complete(mid)
+
+    def _without(self, worker: str, why: str, f: _File, mid: str, index: int) -> None:
+        """A worker without the model: said once, left out, its part sent elsewhere."""
+        if worker not in self.no_model:
+            self.no_model[worker] = why
+            if self.on_warning:
+                self.on_warning(f"{why}; its parts go to the other workers")
+        try:
+            self._submit(f, index)
+        except WorkerModelError as exc:
+            self._abandon(mid, exc)
 
     def _complete(self, mid: str) -> None:
         f = self.files.pop(mid)

@@ -79,11 +79,16 @@ def run_on_cluster(
             lang = result.language or "?"
             click.echo(f"{result.media_id}\t{result.segments} segments, {lang}{resumed}")
 
+    def warned(line: str) -> None:
+        progress.finish()
+        click.echo(f"tapelog: {line}", err=True)
+
     progress = StderrProgress("cluster")
     try:
         results = transcribe_on_cluster(
-            archive, targets, options, copts, prepare=prepare, progress=progress, on_result=shown
-        )
+            archive, targets, options, copts, prepare=prepare, progress=progress,
+            on_result=shown, on_warning=warned,
+        )  # fmt: skip
     except ClusterError as exc:
         progress.finish()
         if copts.fallback_local and copts.scheduler and "cannot reach" in str(exc):

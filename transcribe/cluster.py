@@ -11,7 +11,9 @@ once per worker, not once per file. The audio reaches a worker one of two ways:
   and the part's bounds; the worker decodes the file once and keeps it for its
   other parts.
 
-Core code: no TUI or CLI imports. ``archive.cluster_run`` is the client loop.
+Each segment goes back to the client as Whisper produces it (a Dask event on the
+run's topic), and the part's result repeats them all. Core code: no TUI or CLI
+imports. ``archive.cluster_run`` is the client loop.
 """
 
 from __future__ import annotations
@@ -25,13 +27,28 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from tapelog.archive.errors import MediaError, TapelogError, UsageError
+from tapelog.archive.errors import MediaError, ModelError, TapelogError, UsageError
 from tapelog.transcribe.parts import SAMPLE_RATE, clamp_to_part
 from tapelog.transcribe.types import TranscribeOptions
 
 
 class ClusterError(TapelogError):
     """The Dask scheduler cannot be reached, or was lost during a run."""
+
+
+class WorkerModelError(ModelError):
+    """One worker cannot load the model (not installed there); others may have it."""
+
+    def __init__(self, message: str, *, worker: str = "", path: str | None = None) -> None:
+        super().__init__(message, path=path)
+        self.worker = worker
+
+    def __reduce__(self) -> Any:  # travels back from the worker by pickle
+        return (_worker_model_error, (str(self), self.worker))
+
+
+def _worker_model_error(message: str, worker: str) -> WorkerModelError:
+    return WorkerModelError(message, worker=worker)
 
 
 @dataclass
@@ -86,6 +103,7 @@ class PartTask:
     options: dict[str, Any]
     pcm: bytes | None = None  # zlib of int16 samples
     path: str | None = None  # on the worker's file system
+    topic: str | None = None  # Dask event topic the client hears each segment on
 
     @property
     def start_s(self) -> float:
@@ -145,11 +163,15 @@ def _shared_audio(path: str) -> np.ndarray:
 
 
 def run_part(task: PartTask) -> PartResult:
-    """On a worker: transcribe one part with the worker's cached model."""
-    from tapelog.transcribe.engine import get_engine
+    """On a worker: transcribe one part with the worker's cached model.
 
+    Each segment is sent to the client as Whisper produces it (a Dask event on the
+    run's topic, numbered within the part), so the client saves a part's lines as
+    they come, exactly as a local run does; the returned result repeats them all, so
+    a lost event costs nothing but earliness.
+    """
     options = TranscribeOptions(**task.options)
-    engine = get_engine(options)  # loads the model on this worker's first task only
+    engine = _engine(options)
     if task.pcm is not None:
         audio = unpack_audio(task.pcm)
     elif task.path is not None:
@@ -157,18 +179,57 @@ def run_part(task: PartTask) -> PartResult:
     else:  # pragma: no cover - the client always sets one
         raise UsageError("a part with no audio")
     info, segs = engine.transcribe(audio, options, offset=task.start_s)
-    kept = clamp_to_part(list(segs), task.start_s, task.end_s)
+    send = _sender(task.topic)
+    kept: list[dict[str, Any]] = []
+    for seg in segs:
+        for part_seg in clamp_to_part([seg], task.start_s, task.end_s):
+            kept.append(part_seg.to_dict())
+            send({
+                "media_id": task.media_id, "index": task.index, "seq": len(kept) - 1,
+                "segment": kept[-1], "language": info.language,
+                "language_probability": info.language_probability,
+            })  # fmt: skip
     return PartResult(
-        task.media_id, task.index, [s.to_dict() for s in kept],
-        info.language, info.language_probability, _worker_name(),
-    )  # fmt: skip
+        task.media_id, task.index, kept, info.language, info.language_probability, _worker_name()
+    )
+
+
+def _engine(options: TranscribeOptions) -> Any:
+    """The worker's cached model; a worker without it says which worker, and why."""
+    from tapelog.transcribe.engine import get_engine
+
+    try:
+        return get_engine(options)  # loads the model on this worker's first task only
+    except ModelError as exc:
+        name = _worker_name()
+        raise WorkerModelError(f"worker {name} cannot load the model: {exc}", worker=name) from None
+
+
+def _sender(topic: str | None) -> Any:
+    """Where a segment goes as soon as it is heard: the client, through the scheduler."""
+    worker = None
+    if topic is not None:
+        with contextlib.suppress(Exception):
+            from distributed import get_worker
+
+            worker = get_worker()
+    if worker is None or topic is None:
+        return lambda _msg: None
+    name: str = topic
+
+    def send(msg: dict[str, Any]) -> None:
+        with contextlib.suppress(Exception):  # best effort: the result repeats it
+            worker.log_event(name, msg)
+
+    return send
 
 
 def detect_language(options: dict[str, Any], pcm: bytes) -> tuple[str, float]:
     """On a worker: the language of a file's first 30 s."""
-    from tapelog.transcribe.engine import get_engine
-
-    return get_engine(TranscribeOptions(**options)).detect_language(unpack_audio(pcm))
+    result: tuple[str, float] = _engine(TranscribeOptions(**options)).detect_language(
+        unpack_audio(pcm)
+    )
+    return result
 
 
 def _worker_name() -> str:
@@ -189,12 +250,15 @@ def connect(opts: ClusterOptions) -> tuple[Any, Any, int]:
     """
     from distributed import Client, LocalCluster
 
-    logging.getLogger("distributed").setLevel(logging.CRITICAL)
+    quiet_dask_logs()
     if opts.scheduler:
         try:
+            _ask(opts.scheduler, opts.connect_timeout_s)
             client = Client(opts.scheduler, timeout=opts.connect_timeout_s)
         except (OSError, TimeoutError, ValueError) as exc:
             reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            if isinstance(exc, TimeoutError) and not str(exc):
+                reason = f"no answer within {opts.connect_timeout_s:g} s"
             raise ClusterError(
                 f"cannot reach the Dask scheduler at {opts.scheduler} ({reason[:120]}); start it "
                 "with `dask scheduler` and workers with `dask worker ADDRESS`, or add "
@@ -222,6 +286,46 @@ def connect(opts: ClusterOptions) -> tuple[Any, Any, int]:
     return Client(cluster), cluster, opts.workers
 
 
+def _ask(address: str, timeout: float) -> None:
+    """The scheduler's identity, or TimeoutError within ``timeout``.
+
+    Dask's ``Client(address, timeout=...)`` waits forever on a port that accepts a
+    connection and never answers (a wrong service, a hung scheduler); this question,
+    bounded as a whole, is asked first.
+    """
+    import asyncio
+
+    from distributed.core import rpc
+
+    async def identity() -> None:
+        r = rpc(address, timeout=timeout)
+        try:
+            await r.identity()
+        finally:
+            await r.close_rpc()
+
+    asyncio.run(asyncio.wait_for(identity(), timeout))
+
+
 def local_threads(workers: int) -> int:
     """Model threads for each of ``workers`` local worker processes: cores / N."""
     return max(1, (os.cpu_count() or 1) // max(1, workers))
+
+
+def quiet_dask_logs() -> None:
+    """Dask's own loggers (each set its level) stay silent: tapelog says one line."""
+    import distributed  # noqa: F401  (configures its loggers first)
+
+    for name in ["distributed", *logging.root.manager.loggerDict]:
+        if name == "distributed" or name.startswith("distributed."):
+            logging.getLogger(name).setLevel(logging.CRITICAL)
+
+
+def close_quietly(client: Any, cluster: Any = None) -> None:
+    """Close the client (and its local cluster) even when the scheduler is gone."""
+    quiet_dask_logs()
+    with contextlib.suppress(Exception):
+        client.close(timeout=5)
+    if cluster is not None:
+        with contextlib.suppress(Exception):
+            cluster.close()
