@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import socket
 import subprocess
@@ -35,6 +36,7 @@ from bench.common import load, machine  # noqa: E402
 MEDIA = REPO / "samples" / "media"
 SOURCES = ["interview_liu.mov", "two_channel_interview.mov"]
 MODEL = "tiny.en"
+CORES = os.cpu_count() or 1
 
 
 def _ffmpeg() -> str:
@@ -89,14 +91,45 @@ def _archive(root: Path, files: list[Path]):
     return a, ids
 
 
-def in_process(root: Path, files: list[Path]) -> dict:
-    from tapelog.transcribe.engine import get_engine
+def cpu_now(extra_pids: list[int] | None = None) -> float:
+    """CPU seconds (user + system) of this process, its live descendants (a local
+    cluster's workers) and ``extra_pids`` (a scheduler and workers started apart).
+
+    On a 2-core machine shared with other sessions wall time mostly measures the
+    others; CPU seconds are what each way of running costs, and compare across runs.
+    """
+    import psutil
+
+    me = psutil.Process()
+    procs = {p.pid: p for p in [me, *me.children(recursive=True)]}
+    for pid in extra_pids or []:
+        if pid not in procs and psutil.pid_exists(pid):
+            procs[pid] = psutil.Process(pid)
+    total = 0.0
+    for p in procs.values():
+        try:
+            t = p.cpu_times()
+            total += t.user + t.system
+        except psutil.Error:
+            pass
+    return total
+
+
+def _opts(threads: int):
+    """tiny.en, English, no diarization (the same pass after either path; not Dask's)."""
     from tapelog.transcribe.types import TranscribeOptions
 
+    return TranscribeOptions(model=MODEL, language="en", cpu_threads=threads, diarize=False)
+
+
+def in_process(root: Path, files: list[Path]) -> dict:
+    from tapelog.transcribe.engine import get_engine
+
     a, ids = _archive(root, files)
-    opts = TranscribeOptions(model=MODEL, language="en")
+    opts = _opts(CORES)
     get_engine(opts)  # model load outside the timing, as a long run pays it once
     before = load()
+    c0 = cpu_now()
     t0 = time.perf_counter()
     per_file = []
     for mid in ids:
@@ -104,28 +137,65 @@ def in_process(root: Path, files: list[Path]) -> dict:
         a.transcribe(mid, opts)
         per_file.append(time.perf_counter() - t)
     wall = time.perf_counter() - t0
+    cpu = cpu_now() - c0
     audio = sum(a.get_media(m).info.duration for m in ids)
     a.close()
-    return {"wall_s": round(wall, 2), "audio_s": round(audio, 1), "load_before": before,
+    return {"wall_s": round(wall, 2), "cpu_s": round(cpu, 2), "audio_s": round(audio, 1),
+            "load_before": before,
             "load_after": load(), "per_file_s": [round(x, 2) for x in per_file]}  # fmt: skip
 
 
-def on_cluster(root: Path, files: list[Path], copts, threads: int = 0, **kw) -> dict:
+def on_cluster(
+    root: Path, files: list[Path], copts, threads: int = 0, pids: list[int] | None = None, **kw
+) -> dict:
     from tapelog.archive.cluster_run import transcribe_on_cluster
-    from tapelog.transcribe.types import TranscribeOptions
 
     a, ids = _archive(root, files)
     before = load()
+    c0 = cpu_now(pids)
     t0 = time.perf_counter()
-    results = transcribe_on_cluster(
-        a, ids, TranscribeOptions(model=MODEL, language="en", cpu_threads=threads), copts, **kw
-    )
+    results = transcribe_on_cluster(a, ids, _opts(threads), copts, **kw)
     wall = time.perf_counter() - t0
+    cpu = cpu_now(pids) - c0
     assert all(r.status == "done" for r in results), results
     words = {mid: [w for s in a.segments(mid) for w in s.text.split()] for mid in ids}
     a.close()
-    return {"wall_s": round(wall, 2), "load_before": before, "load_after": load(),
-            "words": words}  # fmt: skip
+    return {"wall_s": round(wall, 2), "cpu_s": round(cpu, 2), "load_before": before,
+            "load_after": load(), "words": words}  # fmt: skip
+
+
+def warm(address: str, threads: int) -> float:
+    """Load the model on every worker of the cluster at ``address``; seconds it took."""
+    from distributed import Client
+
+    opts = _opts(threads)
+
+    def load_model() -> bool:
+        from tapelog.transcribe.engine import get_engine
+
+        get_engine(opts)
+        return True
+
+    t0 = time.perf_counter()
+    with Client(address) as c:
+        c.run(load_model)
+    return round(time.perf_counter() - t0, 2)
+
+
+def local_warm(root: Path, files: list[Path], n: int) -> dict:
+    """A local cluster of ``n`` started and its models loaded before the clock starts."""
+    from distributed import LocalCluster
+    from tapelog.transcribe.cluster import ClusterOptions, local_threads
+
+    threads = local_threads(n)
+    cluster = LocalCluster(n_workers=n, threads_per_worker=1, dashboard_address=None)
+    try:
+        loaded = warm(cluster.scheduler_address, threads)
+        r = on_cluster(root, files, ClusterOptions(scheduler=cluster.scheduler_address), threads)
+    finally:
+        cluster.close()
+    r.pop("words")
+    return r | {"model_load_s": loaded, "threads_per_worker": threads}
 
 
 def cluster_start() -> float:
@@ -161,7 +231,15 @@ def multi_machine(root: Path, files: list[Path]) -> dict:
              "--no-dashboard"], stderr=subprocess.DEVNULL,
         ))  # fmt: skip
     try:
-        return on_cluster(root, files, ClusterOptions(scheduler=addr, connect_timeout_s=60), 1)
+        from distributed import Client
+
+        with Client(addr, timeout=60) as c:
+            c.wait_for_workers(2, timeout=120)
+        loaded = warm(addr, 1)
+        copts = ClusterOptions(scheduler=addr, connect_timeout_s=60)
+        pids = [p.pid for p in procs]
+        r = on_cluster(root, files, copts, 1, pids=pids)
+        return r | {"model_load_s": loaded}
     finally:
         for p in reversed(procs):
             p.terminate()
@@ -196,11 +274,24 @@ def client_costs(files: list[Path]) -> dict:
             "raw_pcm_bytes_per_audio_s": 32000}  # fmt: skip
 
 
+def local_warm_long(root: Path, files: list[Path]) -> dict:
+    """2 warm local workers, 30 s parts (the model load is not the split's cost)."""
+    from distributed import LocalCluster
+    from tapelog.transcribe.cluster import ClusterOptions, local_threads
+
+    cluster = LocalCluster(n_workers=2, threads_per_worker=1, dashboard_address=None)
+    try:
+        warm(cluster.scheduler_address, local_threads(2))
+        copts = ClusterOptions(scheduler=cluster.scheduler_address, part_seconds=30)
+        return on_cluster(root, files, copts, local_threads(2))
+    finally:
+        cluster.close()
+
+
 def long_file(work: Path, seconds: float) -> dict:
     """Unsplit in-process vs 30 s parts on 2 local workers; word differences at the joins."""
     import jiwer
     from tapelog.media.audio import load_audio
-    from tapelog.transcribe.cluster import ClusterOptions
     from tapelog.transcribe.parts import split_at_silences
 
     long = make_long(work, seconds)
@@ -210,7 +301,7 @@ def long_file(work: Path, seconds: float) -> dict:
     a = Archive.open(work / "long-whole")
     ref = a.segments("m1")
     a.close()
-    split = on_cluster(work / "long-split", [long], ClusterOptions(workers=2, part_seconds=30))
+    split = local_warm_long(work / "long-split", [long])
     parts = split_at_silences(load_audio(long), 30)
     b = Archive.open(work / "long-split")
     hyp = b.segments("m1")
@@ -223,6 +314,7 @@ def long_file(work: Path, seconds: float) -> dict:
     for p in parts[:-1]:
         r, h = near(ref, p.end_s).lower(), near(hyp, p.end_s).lower()
         joins.append({"at_s": round(p.end_s, 2), "at_silence": p.at_silence,
+                      "words_unsplit": len(r.split()), "words_split": len(h.split()),
                       "wer_near_join": round(jiwer.wer(r, h), 3) if r.strip() else None})  # fmt: skip
     overall = jiwer.wer(
         " ".join(s.text for s in ref).lower(), " ".join(s.text for s in hyp).lower()
@@ -250,8 +342,10 @@ def main() -> None:
         for n in (1, 2):
             r = on_cluster(work / f"local{n}", clips, ClusterOptions(workers=n))
             r.pop("words")
-            out[f"local_{n}_workers"] = r
-            print(n, "workers", r, flush=True)
+            out[f"local_{n}_workers_cold"] = r  # as `--workers N` runs: start + model load
+            print(n, "workers cold", r, flush=True)
+            out[f"local_{n}_workers"] = local_warm(work / f"warm{n}", clips, n)
+            print(n, "workers warm", out[f"local_{n}_workers"], flush=True)
         r = multi_machine(work / "multi", clips)
         r.pop("words")
         out["multi_machine_2_workers"] = r
@@ -263,6 +357,13 @@ def main() -> None:
     base = out["in_process"]["wall_s"]
     out["ratios_vs_in_process"] = {
         k: round(base / out[k]["wall_s"], 2)
+        for k in ("local_1_workers", "local_2_workers", "multi_machine_2_workers",
+                  "local_1_workers_cold", "local_2_workers_cold")
+    }  # fmt: skip
+    out["dask_overhead_1_worker"] = round(out["local_1_workers"]["wall_s"] / base - 1, 3)
+    cpu = out["in_process"]["cpu_s"]
+    out["cpu_ratio_vs_in_process"] = {
+        k: round(out[k]["cpu_s"] / cpu, 3)
         for k in ("local_1_workers", "local_2_workers", "multi_machine_2_workers")
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)

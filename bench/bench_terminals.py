@@ -97,6 +97,8 @@ def _pct(xs: list[float], q: float) -> float:
 
 
 def run(keys: int, tags: int, cli_tags: int, work: Path) -> dict:
+    from tapelog.archive.tags import list_tags
+
     from bench.bench_cluster import make_long
     from tests.test_tui_support import build_ui_archive
 
@@ -104,7 +106,7 @@ def run(keys: int, tags: int, cli_tags: int, work: Path) -> dict:
     long = make_long(work, 120.0)
     a.import_paths([long])
     long_id = a.list_media()[-1].id
-    before = len(a.store.table("tags").all())
+    before = len(list_tags(a))
     a.close()
     root = work / "archive"
     exe = Path(sys.executable).with_name("tapelog")
@@ -132,7 +134,7 @@ def run(keys: int, tags: int, cli_tags: int, work: Path) -> dict:
     from tapelog.archive.service import Archive
 
     a = Archive.open(root)
-    themes = {t for d in a.store.table("tags").all() for t in d.get("themes") or []}
+    themes = {t for tag in list_tags(a) for t in tag.themes}
     a.close()
     written = [f"w{n}x{i}" for n in range(5) for i in range(tags)]
     lost_tui = [w for w in written if not any(t.startswith(w + "t") for t in themes)]
