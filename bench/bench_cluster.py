@@ -115,6 +115,17 @@ def cpu_now(extra_pids: list[int] | None = None) -> float:
     return total
 
 
+def _cpu_with_children() -> float:
+    """CPU seconds of this process and its finished children (ffmpeg decodes)."""
+    import resource
+
+    me, kids = (
+        resource.getrusage(resource.RUSAGE_SELF),
+        resource.getrusage(resource.RUSAGE_CHILDREN),
+    )
+    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
+
+
 def _opts(threads: int):
     """tiny.en, English, no diarization (the same pass after either path; not Dask's)."""
     from tapelog.transcribe.types import TranscribeOptions
@@ -254,22 +265,25 @@ def client_costs(files: list[Path]) -> dict:
     from tapelog.transcribe.cluster import pack_audio
     from tapelog.transcribe.types import Segment
 
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), _cpu_with_children()
     sent = 0
     audio_s = 0.0
     for f in files:
         audio = load_audio(f)
         audio_s += len(audio) / 16000
         sent += len(pack_audio(audio))
-    decode = time.perf_counter() - t0
+    decode, decode_cpu = time.perf_counter() - t0, _cpu_with_children() - c0
     with tempfile.TemporaryDirectory() as tmp:
         w = SegmentWriter(Path(tmp) / "t.jsonl")
-        t1 = time.perf_counter()
+        t1, c1 = time.perf_counter(), _cpu_with_children()
         for i in range(200):
             w.append(Segment(i * 3.0, i * 3.0 + 2.5, "we searched every station for him"))
         save_per_segment = (time.perf_counter() - t1) / 200
+        save_cpu = (_cpu_with_children() - c1) / 200
         w.close()
-    return {"decode_pack_s_per_audio_s": round(decode / audio_s, 5),
+    return {"decode_pack_cpu_s_per_audio_s": round(decode_cpu / audio_s, 5),
+            "save_cpu_s_per_segment": round(save_cpu, 5),
+            "decode_pack_s_per_audio_s": round(decode / audio_s, 5),
             "bytes_per_audio_s": round(sent / audio_s), "save_s_per_segment": round(save_per_segment, 5),
             "raw_pcm_bytes_per_audio_s": 32000}  # fmt: skip
 
@@ -327,48 +341,44 @@ def long_file(work: Path, seconds: float) -> dict:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--long-seconds", type=float, default=180.0)
-    ap.add_argument("--out", type=Path, default=REPO / "bench" / "out" / "cluster.json")
+    ap.add_argument("--cold", action="store_true", help="also time `--workers N` from cold")
+    ap.add_argument("--out", "--json", type=Path, default=REPO / "bench" / "out" / "cluster.json")
     args = ap.parse_args()
     work = Path(tempfile.mkdtemp(prefix="tapelog-cluster-"))
-    from tapelog.transcribe.cluster import ClusterOptions
+    out: dict = {"machine": machine(), "model": MODEL}
+
+    def step(name: str, value: object) -> None:
+        """Each figure written as soon as it is measured (a crowded machine is slow)."""
+        out[name] = value
+        print(name, value, flush=True)
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(json.dumps(out, indent=1))
 
     try:
         clips = make_clips(work)
-        out: dict = {"machine": machine(), "model": MODEL, "files": len(clips)}
-        out["client"] = client_costs(clips)
-        out["cluster_start_s"] = cluster_start()
-        out["in_process"] = in_process(work / "inproc", clips)
-        print("in-process", out["in_process"]["wall_s"], flush=True)
+        out["files"] = len(clips)
+        step("client", client_costs(clips))
+        step("cluster_start_s", cluster_start())
+        step("in_process", in_process(work / "inproc", clips))
         for n in (1, 2):
-            r = on_cluster(work / f"local{n}", clips, ClusterOptions(workers=n))
-            r.pop("words")
-            out[f"local_{n}_workers_cold"] = r  # as `--workers N` runs: start + model load
-            print(n, "workers cold", r, flush=True)
-            out[f"local_{n}_workers"] = local_warm(work / f"warm{n}", clips, n)
-            print(n, "workers warm", out[f"local_{n}_workers"], flush=True)
+            step(f"local_{n}_workers", local_warm(work / f"warm{n}", clips, n))
         r = multi_machine(work / "multi", clips)
         r.pop("words")
-        out["multi_machine_2_workers"] = r
-        print("multi", r, flush=True)
-        out["long_file"] = long_file(work, args.long_seconds)
-        print("long", out["long_file"], flush=True)
+        step("multi_machine_2_workers", r)
+        step("long_file", long_file(work, args.long_seconds))
+        if args.cold:
+            from tapelog.transcribe.cluster import ClusterOptions
+
+            for n in (1, 2):
+                r = on_cluster(work / f"local{n}", clips, ClusterOptions(workers=n))
+                r.pop("words")
+                step(f"local_{n}_workers_cold", r)  # as `--workers N`: start + model load
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    base = out["in_process"]["wall_s"]
-    out["ratios_vs_in_process"] = {
-        k: round(base / out[k]["wall_s"], 2)
-        for k in ("local_1_workers", "local_2_workers", "multi_machine_2_workers",
-                  "local_1_workers_cold", "local_2_workers_cold")
-    }  # fmt: skip
-    out["dask_overhead_1_worker"] = round(out["local_1_workers"]["wall_s"] / base - 1, 3)
-    cpu = out["in_process"]["cpu_s"]
-    out["cpu_ratio_vs_in_process"] = {
-        k: round(out[k]["cpu_s"] / cpu, 3)
-        for k in ("local_1_workers", "local_2_workers", "multi_machine_2_workers")
-    }
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(out, indent=1))
-    print(json.dumps(out, indent=1))
+    base, cpu = out["in_process"]["wall_s"], out["in_process"]["cpu_s"]
+    runs = [k for k in out if k.startswith(("local_", "multi_"))]
+    step("ratios_vs_in_process", {k: round(base / out[k]["wall_s"], 2) for k in runs})
+    step("cpu_ratio_vs_in_process", {k: round(out[k]["cpu_s"] / cpu, 3) for k in runs})
 
 
 if __name__ == "__main__":

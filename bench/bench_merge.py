@@ -90,7 +90,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--hours", type=int, default=500)
     ap.add_argument("--work", type=Path, default=None)
-    ap.add_argument("--out", type=Path, default=REPO / "bench" / "out" / "merge.json")
+    ap.add_argument("--out", "--json", type=Path, default=REPO / "bench" / "out" / "merge.json")
     args = ap.parse_args()
     work = args.work or Path(tempfile.mkdtemp(prefix="tapelog-merge-"))
     try:

@@ -59,6 +59,10 @@ def plan(args: argparse.Namespace, work: Path) -> dict[str, list[str]]:
         "search-words": ["bench.bench_search_words", "--hours", str(hours)],
         "align": ["bench.bench_align", "--models", *models, "--rounds", "1" if q else "3"],
         "diarize": ["bench.bench_diarize", *(["--embedders", "spectral"] if q else [])],
+        # Past one machine (issue 17): Dask, merging archives, five terminals at once.
+        "cluster": ["bench.bench_cluster", "--long-seconds", "60" if q else "180"],
+        "merge": ["bench.bench_merge", "--hours", "50" if q else "500"],
+        "terminals": ["bench.bench_terminals", *(["--keys", "12", "--tags", "1"] if q else [])],
     }  # fmt: skip
 
 
