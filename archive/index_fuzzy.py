@@ -1,178 +1,167 @@
 """Fuzzy search over the index: misspellings and Whisper's mishearings.
 
-Each query word is expanded to similar words of the index vocabulary (rapidfuzz:
-edit distance, and Jaro-Winkler for names that keep their start, "Jingle" for
-"Jingjun"); lines holding the most selective of them are read from FTS5 and re-ranked
+Each query word is expanded to similar words of the index vocabulary (``Vocabulary``:
+a bigram index picks the candidates, rapidfuzz scores them: edit distance, and
+Jaro-Winkler for names that keep their start, "Jingle" for "Jingjun"); lines holding
+the most selective of them are read from FTS5 inside the search's scope and re-ranked
 against the whole query. The vocabulary (terms and their line counts) is kept in the
-index file (``vocab_cache``) and read once per process. A mixin of ``SearchIndex``.
+index file (``vocab_cache``) and loaded, with its bigram index, once per process.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 import numpy as np
 from rapidfuzz import fuzz, process
-from rapidfuzz.distance import JaroWinkler
+from tapelog.archive.index_exact import ExactSearch
+from tapelog.archive.index_scope import Scope
+from tapelog.archive.index_vocab import Vocabulary
 from tapelog.archive.matchspan import RawHit, best_window
 from tapelog.archive.searchtext import query_terms
 
-JW_DISCOUNT = 7.0
-HIT_COLUMNS = 's.media_id, s.seg_index, s.start, s."end", s.speaker, s.language, s.text'
+# Candidate lines read per query, and re-ranked with the whole query (the rest by
+# their words alone): partial_ratio over 3,000 lines would cost 30 ms.
+CANDIDATES = 3000
+FULL_RANK = 400
+
+Row = tuple  # HIT_COLUMNS, norm, times, id
 
 
-class FuzzySearch:
-    """Fuzzy search; needs ``_connect``, ``_lock``, ``_where``, ``_finish``, ``_with_pinyin``."""
+class FuzzySearch(ExactSearch):
+    """Fuzzy search; the vocabulary is loaded on first use and dropped when it changes."""
 
-    _vocab: tuple[list[str], list[int]] | None
-    _total_docs: int
+    _vocab: Vocabulary | None = None
 
-    def _load_vocab(self) -> tuple[list[str], list[int]]:
-        """Every indexed word with its document count, for fuzzy expansion.
+    def _load_vocab(self) -> Vocabulary:
+        """Every indexed word with its row count, and the index over them.
 
         Reading ``fts5vocab`` walks the whole index (seconds at 600k segments), so the
         result is kept in ``vocab_cache`` and recomputed only after the index changed.
         """
-        if self._vocab is None:
-            conn = self._connect()
-            fresh = conn.execute("SELECT value FROM info WHERE key = 'vocab_fresh'").fetchone()
-            if fresh is None or fresh[0] != "1":
-                with conn:
-                    conn.execute("DELETE FROM vocab_cache")
-                    conn.execute("INSERT INTO vocab_cache (term, doc) SELECT term, doc FROM vocab")
-                    conn.execute(
-                        "INSERT OR REPLACE INTO info (key, value) VALUES ('rows', ?)",
-                        (str(conn.execute("SELECT count(*) FROM segments").fetchone()[0]),),
-                    )
-                    conn.execute(
-                        "INSERT OR REPLACE INTO info (key, value) VALUES ('vocab_fresh', '1')"
-                    )
-            rows = conn.execute("SELECT term, doc FROM vocab_cache").fetchall()
-            self._vocab = ([r[0] for r in rows], [r[1] for r in rows])
-            total = conn.execute("SELECT value FROM info WHERE key = 'rows'").fetchone()
-            self._total_docs = int(total[0])
+        if self._vocab is not None:
+            return self._vocab
+        conn = self._connect()
+        fresh = conn.execute("SELECT value FROM info WHERE key = 'vocab_fresh'").fetchone()
+        if fresh is None or fresh[0] != "1":
+            with conn:
+                conn.execute("DELETE FROM vocab_cache")
+                conn.execute("INSERT INTO vocab_cache (term, doc) SELECT term, doc FROM vocab")
+                conn.execute(
+                    "INSERT OR REPLACE INTO info (key, value) VALUES ('rows', ?)",
+                    (str(conn.execute("SELECT count(*) FROM segments").fetchone()[0]),),
+                )
+                conn.execute("INSERT OR REPLACE INTO info (key, value) VALUES ('vocab_fresh', '1')")
+        rows = conn.execute("SELECT term, doc FROM vocab_cache").fetchall()
+        self._vocab = Vocabulary([r[0] for r in rows], [r[1] for r in rows])
         return self._vocab
-
-    def _similar(self, word: str, limit: int = 12) -> dict[str, float]:
-        """Index words close to ``word`` with their similarity (0-100)."""
-        terms, _docs = self._load_vocab()
-        if len(word) <= 2 or word.isdigit():
-            return {word: 100.0}  # 1995 is not 1996: numbers match exactly
-        cutoff = 80 if len(word) <= 4 else 72
-        found = process.extract(word, terms, scorer=fuzz.ratio, score_cutoff=cutoff, limit=limit)
-        out = {t: float(score) for t, score, _i in found}
-        # Mishearings keep the start of a name and lose its end ("Jingle" for
-        # "Jingjun"): Jaro-Winkler weighs the shared start, a little discounted.
-        heard = process.extract(
-            word,
-            terms,
-            scorer=JaroWinkler.normalized_similarity,
-            score_cutoff=(cutoff + JW_DISCOUNT) / 100,
-            limit=limit,
-        )
-        for t, score, _i in heard:
-            out[t] = max(out.get(t, 0.0), score * 100 - JW_DISCOUNT)
-        out[word] = 100.0
-        return out
 
     def similar_terms(self, word: str, limit: int = 12) -> list[str]:
         """Index words close to ``word`` (spelling or hearing), the word itself first."""
-        found = self._similar(word, limit)
+        with self._lock:
+            found = self._load_vocab().similar(word, limit)
         return [word] + [t for t in sorted(found, key=lambda t: -found[t]) if t != word]
 
-    def search_fuzzy(
-        self,
-        query: str,
-        *,
-        limit: int = 50,
-        media_ids: Iterable[str] | None = None,
-        speakers: Iterable[tuple[str, str]] | None = None,
-        languages: Iterable[str] | None = None,
-        accept=None,
-        min_score: float = 70.0,
-        candidates: int = 3000,
-    ) -> list[RawHit]:
+    def search_fuzzy(self, query: str, *, limit: int = 50, scope: Scope | None = None,
+                     min_score: float = 70.0) -> list[RawHit]:  # fmt: skip
         """Segments that approximately contain the query, best match first."""
         toks = query_terms(query)
-        where, params = self._where(media_ids, speakers, languages)
+        scope = scope or Scope()
         with self._lock:
-            sims = [self._similar(tok) for tok in toks]
-            rows = self._fuzzy_candidates(toks, sims, where, params, candidates)
-            hits = self._rank(toks, sims, rows, limit, min_score, accept)
+            vocab = self._load_vocab()
+            sims = [vocab.similar(tok) for tok in toks]
+            rows, joined = self._fuzzy_candidates(toks, sims, scope)
+            hits = self._rank(toks, sims, rows, joined, limit, min_score)
             seen = {(h.media_id, h.seg_index) for h in hits}
-            return self._with_pinyin(query, hits, limit, seen, where, params, accept)
+            return self._with_pinyin(query, hits, limit, seen, scope)
 
     def _fuzzy_candidates(
-        self, toks: list[str], sims: list[dict[str, float]], where: str, params: list,
-        candidates: int,
-    ) -> list[tuple]:  # fmt: skip
-        terms, docs = self._load_vocab()
-        doc_freq = dict(zip(terms, docs, strict=True))
+        self, toks: list[str], sims: list[dict[str, float]], scope: Scope
+    ) -> tuple[list[Row], int]:
+        """Lines holding the most selective similar words; and where the lines found
+        only through two query words joined (re-ranked whole, always) begin."""
+        vocab = self._load_vocab()
+        doc_freq = vocab.doc_freq
         groups = [list(sim) for sim in sims]
         # Whisper splits and joins words ("Jing June" for "Jingjun"): try pairs joined.
-        groups += [self.similar_terms(a + b, limit=6) for a, b in zip(toks, toks[1:], strict=False)]
+        pairs = [a + b for a, b in zip(toks, toks[1:], strict=False)]
+        groups += [list(vocab.similar(p, limit=6)) for p in pairs]
         sized = []
         for group in groups:
             present = [t for t in group if doc_freq.get(t, 0) > 0]
             if present:
                 sized.append((sum(doc_freq[t] for t in present), present))
         if not sized:
-            return []
+            return [], 0
         # Retrieve by the most selective words only; the re-ranking looks at the whole
         # query. Common words ("the") would make every line a candidate.
         sized.sort(key=lambda x: x[0])
         chosen = list(sized[0][1])
         if len(sized) > 1 and sized[1][0] <= 4 * sized[0][0]:
             chosen += sized[1][1]
-        sql = (
-            f"SELECT {HIT_COLUMNS}, fts.norm, s.times, s.id FROM fts JOIN segments s "
-            f"ON s.id = fts.rowid WHERE fts MATCH ?{where} LIMIT ?"
-        )
+        sel = self._scoped("fts", scope, "")
+        if sel is None:
+            return [], 0
+        sql, params = sel
+        sql += " LIMIT ?"
         conn = self._connect()
         match = " OR ".join(f'"{t}"' for t in sorted(set(chosen)))
-        rows = conn.execute(sql, [match, *params, candidates]).fetchall()
+        rows = conn.execute(sql, [match, *params, CANDIDATES]).fetchall()
         # A name typed in two parts ("Tai Yuan", "Gao Feng") that the index holds as
         # one word: its lines are candidates too, however common the parts are.
-        joined = {a + b for a, b in zip(toks, toks[1:], strict=False)} - set(chosen)
-        joined = {t for t in joined if doc_freq.get(t, 0) > 0}
+        joined = {t for t in set(pairs) - set(chosen) if doc_freq.get(t, 0) > 0}
+        found = len(rows)
         if joined:
             have = {r[9] for r in rows}
             match = " OR ".join(f'"{t}"' for t in sorted(joined))
-            more = conn.execute(sql, [match, *params, candidates]).fetchall()
+            more = conn.execute(sql, [match, *params, CANDIDATES]).fetchall()
             rows += [r for r in more if r[9] not in have]
-        return rows
+        return rows, found
 
-    def _rank(
-        self, toks: list[str], sims: list[dict[str, float]], rows: list[tuple], limit: int,
-        min_score: float, accept,
-    ) -> list[RawHit]:  # fmt: skip
+    @staticmethod
+    def _word_scores(sims: list[dict[str, float]], norms: list[str]) -> np.ndarray:
+        """Each query word matched to its best word anywhere in the line, averaged.
+
+        Words that are apart in the line ("Fujian ... station") still count. One dict
+        of every similar term's scores, so a line's words are looked up once each.
+        """
+        n = len(sims)
+        table: dict[str, list[float]] = {}
+        for k, sim in enumerate(sims):
+            for t, score in sim.items():
+                table.setdefault(t, [0.0] * n)[k] = score
+        out = np.zeros(len(norms))
+        for i, norm in enumerate(norms):
+            best = [0.0] * n
+            for word in norm.split():
+                scores = table.get(word)
+                if scores is not None:
+                    best = [max(a, b) for a, b in zip(best, scores, strict=True)]
+            out[i] = sum(best) / n
+        return out
+
+    def _rank(self, toks: list[str], sims: list[dict[str, float]], rows: list[Row], joined: int,
+              limit: int, min_score: float) -> list[RawHit]:  # fmt: skip
         if not rows:
             return []
         qnorm = " ".join(toks)
         norms = [r[7] for r in rows]
-        scores = process.cdist([qnorm], norms, scorer=fuzz.partial_ratio)[0]
+        scores = self._word_scores(sims, norms) * (0.97 if len(toks) > 1 else 1.0)
+        # The whole query against the line (a phrase, words split or joined): for the
+        # lines whose words already score best, and any that no query word matched.
+        top = np.argsort(-scores[:joined], kind="stable")[:FULL_RANK]
+        top = np.concatenate([top, np.arange(joined, len(rows))]).astype(int)
+        some = [norms[i] for i in top]
+        whole = process.cdist([qnorm], some, scorer=fuzz.partial_ratio)[0]
         if len(toks) > 1:
-            whole = process.cdist([qnorm], norms, scorer=fuzz.token_set_ratio)[0] * 0.95
-            scores = np.maximum(scores, whole)
-        # Each query word matched to its best word anywhere in the line, so words
-        # that are apart in the line ("Fujian ... station") still count.
-        per_word = np.array(
-            [
-                sum(max((sim.get(t, 0.0) for t in set(norm.split())), default=0.0)
-                    for sim in sims) / len(sims)
-                for norm in norms
-            ]
-        )  # fmt: skip
-        scores = np.maximum(scores, per_word * (0.97 if len(toks) > 1 else 1.0))
+            whole = np.maximum(
+                whole, process.cdist([qnorm], some, scorer=fuzz.token_set_ratio)[0] * 0.95
+            )
+        scores[top] = np.maximum(scores[top], whole)
         hits: list[tuple[RawHit, int]] = []
         for i in np.argsort(-scores, kind="stable"):
             score = float(scores[i])
             if score < min_score:
                 break
-            hit = RawHit(*rows[i][:7], score=round(score, 1))
-            if accept is not None and not accept(hit):
-                continue
-            hits.append((hit, i))
+            hits.append((RawHit(*rows[i][:7], score=round(score, 1)), int(i)))
             if len(hits) >= limit * 3:
                 break
         hits.sort(key=lambda h: (-h[0].score, h[0].media_id, h[0].start))

@@ -165,35 +165,35 @@ def search(
 
     ``speakers`` are names or labels, each applying to the files it belongs to: a
     name matches the (file, label) pairs it was given to, a label only files where
-    that label has no name. ``sort="time"`` orders the best ``limit`` hits by file
-    and time; ``context`` lines before and after each hit come with it.
+    that label has no name. Every filter narrows the lines before the text is matched
+    (``index_scope``). ``sort="time"`` orders the best ``limit`` hits by file and time;
+    ``context`` lines before and after each hit come with it.
     """
     if limit < 1:
         raise UsageError("--limit must be at least 1")
     if sort not in ("score", "time"):
         raise UsageError(f"sort by score or time, not '{sort}'")
     _maybe_sync(archive)
-    if spans is not None:
-        ids = set(spans) if media_ids is None else set(spans) & set(media_ids)
-        media_ids = sorted(ids)
-
-    def accept(hit: RawHit) -> bool:
-        if spans is None:
-            return True
-        return any(hit.start < e and hit.end > s for s, e in spans.get(hit.media_id, ()))
-
-    label_filter = None
+    keys = None
     if speakers is not None:
-        label_filter = _speaker_keys(archive, set(speakers), media_ids)
-    fn = archive.index.search_fuzzy if fuzzy else archive.index.search_exact
-    raw = fn(
+        keys = _speaker_keys(archive, set(speakers), media_ids)
+    raw = archive.index.search(
         query,
+        fuzzy=fuzzy,
         limit=limit,
         media_ids=media_ids,
-        speakers=label_filter,
+        speakers=keys,
         languages=languages,
-        accept=accept,
+        spans=spans,
     )
+    hits = _hits(archive, raw, context)
+    if sort == "time":
+        hits.sort(key=lambda x: (_id_key(x.media_id), x.match_start))
+    return hits
+
+
+def _hits(archive: Archive, raw: list[RawHit], context: int) -> list[SearchHit]:
+    """The index's hits as an editor sees them: file, names, flags, context lines."""
     by_id = media_by_id(archive)
     names = cached(archive, "speakers", ("speakers",), archive.all_speaker_names)
     # Which hits are sensitive: the one rule (``sensitivity``), as every export uses it.
@@ -207,7 +207,6 @@ def search(
             continue
         before, after = archive.index.context(h.media_id, h.seg_index, context)
         match = h.match
-        flags = sensitive.flags(h.media_id, h.start, h.end)
         hits.append(
             SearchHit(
                 media_id=h.media_id,
@@ -221,7 +220,7 @@ def search(
                 context=" ".join(t for t in (*before[-1:], h.text, *after[:1]) if t),
                 seg_index=h.seg_index,
                 language=h.language,
-                flags=flags,
+                flags=sensitive.flags(h.media_id, h.start, h.end),
                 match_start=match.start if match else h.start,
                 match_end=match.end if match else h.end,
                 match_lo=match.lo if match else 0,
@@ -231,8 +230,6 @@ def search(
                 context_after=after,
             )
         )
-    if sort == "time":
-        hits.sort(key=lambda x: (_id_key(x.media_id), x.match_start))
     return hits
 
 
