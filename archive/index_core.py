@@ -11,13 +11,17 @@ import contextlib
 import sqlite3
 import threading
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from tapelog.archive.errors import StoreError
 from tapelog.archive.matchspan import RawHit, locate
 from tapelog.transcribe.types import Word
+
+if TYPE_CHECKING:
+    from tapelog.archive.index_vocab import Vocabulary
 
 INDEX_DIR = "index"
 INDEX_NAME = "search.sqlite"
@@ -88,6 +92,11 @@ def fts_terms(norm: str) -> set[str]:
     return out
 
 
+def hit_of(row: Sequence[Any], score: float) -> RawHit:
+    """A hit from a row that starts with ``HIT_COLUMNS``."""
+    return RawHit(row[0], row[1], row[2], row[3], row[4], row[5], row[6], score=score)
+
+
 @contextlib.contextmanager
 def written(path: Path) -> Iterator[None]:
     """SQLite's write errors (disk full, read-only file) as the project's one-line error."""
@@ -103,6 +112,9 @@ def written(path: Path) -> Iterator[None]:
 
 class IndexCore:
     """One SQLite FTS5 file; safe to use from several threads (one connection, locked)."""
+
+    # Fuzzy search's vocabulary, loaded on first use; writers drop it.
+    _vocab: Vocabulary | None = None
 
     def __init__(self, root: Path) -> None:
         self.dir = Path(root) / INDEX_DIR

@@ -7,7 +7,7 @@ characters. Every query runs inside the search's ``Scope`` (filters first).
 
 from __future__ import annotations
 
-from tapelog.archive.index_core import HIT_COLUMNS, IndexCore
+from tapelog.archive.index_core import HIT_COLUMNS, IndexCore, hit_of
 from tapelog.archive.index_scope import Scope, scoped_select
 from tapelog.archive.matchspan import RawHit, phrase_at
 from tapelog.archive.searchtext import (
@@ -76,7 +76,7 @@ class ExactSearch(IndexCore):
     def _scan(self, sql: str, params: list, at_most: int) -> list[Found]:
         out: list[Found] = []
         for row in self._connect().execute(sql, params):
-            out.append((RawHit(*row[:7], score=100.0), row[7], row[8], row[9]))
+            out.append((hit_of(row, 100.0), row[7], row[8], row[9]))
             if len(out) >= at_most:
                 break
         return out

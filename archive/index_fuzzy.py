@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 from rapidfuzz import fuzz, process
+from tapelog.archive.index_core import hit_of
 from tapelog.archive.index_exact import ExactSearch
 from tapelog.archive.index_scope import Scope
 from tapelog.archive.index_vocab import Vocabulary
@@ -28,8 +29,6 @@ Row = tuple  # HIT_COLUMNS, norm, times, id
 
 class FuzzySearch(ExactSearch):
     """Fuzzy search; the vocabulary is loaded on first use and dropped when it changes."""
-
-    _vocab: Vocabulary | None = None
 
     def _load_vocab(self) -> Vocabulary:
         """Every indexed word with its row count, and the index over them.
@@ -161,7 +160,7 @@ class FuzzySearch(ExactSearch):
             score = float(scores[i])
             if score < min_score:
                 break
-            hits.append((RawHit(*rows[i][:7], score=round(score, 1)), int(i)))
+            hits.append((hit_of(rows[i], round(score, 1)), int(i)))
             if len(hits) >= limit * 3:
                 break
         hits.sort(key=lambda h: (-h[0].score, h[0].media_id, h[0].start))

@@ -14,8 +14,6 @@ from tapelog.archive.searchtext import analyse, has_han, pack_times, pinyin_line
 class IndexWriter(IndexCore):
     """Re-index or drop one media file; ``_vocab`` (loaded by fuzzy search) is dropped."""
 
-    _vocab: object | None = None
-
     def signatures(self) -> dict[str, str]:
         with self._lock:
             conn = self._connect()
