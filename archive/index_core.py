@@ -25,10 +25,10 @@ if TYPE_CHECKING:
 
 INDEX_DIR = "index"
 INDEX_NAME = "search.sqlite"
-INDEX_VERSION = 5
+INDEX_VERSION = 6  # 6: Chinese numerals and "oh" as digits (the lines' terms changed)
 HIT_COLUMNS = 's.media_id, s.seg_index, s.start, s."end", s.speaker, s.language, s.text'
 
-# Tables added since version 5 are created with IF NOT EXISTS: an older file gains
+# Tables added since version 6 are created with IF NOT EXISTS: an older file gains
 # them without being rebuilt. ``segments_time`` finds the lines a tag's span covers.
 SCHEMA = f"""
 PRAGMA user_version = {INDEX_VERSION};

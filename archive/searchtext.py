@@ -1,10 +1,10 @@
 """Text as search sees it: words with their place in the line, numbers as digits, pinyin.
 
-Editors type what they heard ("fifty thousand yuan", "ten thirty", "April eleventh")
-while Whisper writes digits ("50,000 yuan", "10:30", "April 11"), and the reverse.
-Both the indexed line and the query go through ``analyse``, which turns spoken numbers
-into digits with ``text2num`` (a maintained, compiled library: about 20 us a line),
-drops thousands separators and ordinal endings, and splits digits from letters
+Editors type what they heard ("fifty thousand yuan", "ten thirty", "April eleventh",
+五万) while Whisper writes digits ("50,000 yuan", "10:30", "April 11", "5万"), and the
+reverse. Both the indexed line and the query go through ``analyse``, which turns
+numbers said as words, English or Chinese, into digits (``searchnumbers``: text2num,
+cn2an), drops thousands separators and ordinal endings, and splits digits from letters
 ("10:30am" is "10 30 am"). The line is shown as written; only the index sees this.
 
 Every token keeps the span of characters it came from in the original line, so a hit
@@ -15,15 +15,14 @@ lets a query in pinyin, or in other characters that sound the same, find them.
 
 from __future__ import annotations
 
-import difflib
 import re
 import unicodedata
 from array import array
 from collections.abc import Sequence
-from dataclasses import dataclass
 from functools import lru_cache
 
 from tapelog.archive.errors import UsageError
+from tapelog.archive.searchnumbers import Token, chinese_numbers, spoken_numbers, tidy
 from tapelog.transcribe.types import Word
 
 MAX_QUERY_TOKENS = 48
@@ -39,9 +38,6 @@ _TOKEN_RE = re.compile(
 )
 _APOS_RE = re.compile(r"['\u2019`]")
 _WORD_RE = re.compile(r"[^\W_]+")
-_ORDINAL_RE = re.compile(r"^(\d+)(?:st|nd|rd|th)$")
-_DIGIT_SPLIT_RE = re.compile(r"\d+|\D+")
-_PUNCT_RE = re.compile(r"[,.;:!?\u3002\uff0c\uff1b\uff1a\uff01\uff1f]")
 # text2num's languages; a transcript in another language keeps its numbers as written.
 NUMBER_LANGUAGES = {"en", "fr", "es", "pt", "de", "nl", "da", "it"}
 # A cheap test before calling text2num: English lines without these stems have no
@@ -50,15 +46,6 @@ _EN_NUMBER_STEMS = re.compile(
     r"\b(?:zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thir|fif|"
     r"eigh|twent|forty|hundred|thousand|million|billion|first|second)"
 )
-
-
-@dataclass(frozen=True)
-class Token:
-    """One indexed term and the characters ``lo:hi`` of the original line it came from."""
-
-    text: str
-    lo: int
-    hi: int
 
 
 def _fold(raw: str) -> list[str]:
@@ -82,72 +69,6 @@ def _raw_tokens(text: str) -> list[Token]:
     return out
 
 
-def _numbers(tokens: list[Token], text: str, language: str) -> list[tuple[Token, bool]]:
-    """Spoken numbers as digits; each token with whether it came from spoken words."""
-    from text_to_num import alpha2digit
-
-    parts = []
-    for i, tok in enumerate(tokens):
-        parts.append(tok.text)
-        gap = text[tok.hi : tokens[i + 1].lo] if i + 1 < len(tokens) else ""
-        if _PUNCT_RE.search(gap):
-            parts.append(",")  # a sentence break is not "ten, thirty" run together
-    try:
-        converted = alpha2digit(" ".join(parts), language, threshold=0)
-    except Exception:  # noqa: BLE001 - a library failure must not stop indexing
-        return [(t, False) for t in tokens]
-    new = _WORD_RE.findall(converted)
-    old = [t.text for t in tokens]
-    if new == old:
-        return [(t, False) for t in tokens]
-    out: list[tuple[Token, bool]] = []
-    matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
-    for op, i1, i2, j1, j2 in matcher.get_opcodes():
-        if op == "equal":
-            out.extend((tokens[i], False) for i in range(i1, i2))
-        elif op == "replace" and i2 - i1 == j2 - j1:  # word for word ("seven": "7")
-            out.extend((Token(new[j1 + k], tokens[i1 + k].lo, tokens[i1 + k].hi), True)
-                       for k in range(i2 - i1))  # fmt: skip
-        elif j2 > j1:
-            if i2 > i1:
-                lo, hi = tokens[i1].lo, tokens[i2 - 1].hi
-            else:  # inserted with no source word: borrow its neighbour's place
-                near = tokens[min(i1, len(tokens) - 1)]
-                lo, hi = near.lo, near.hi
-            out.extend((Token(new[j], lo, hi), True) for j in range(j1, j2))
-    return out
-
-
-def _tidy(pairs: list[tuple[Token, bool]]) -> list[Token]:
-    """Ordinals to numbers (11th: 11), spoken years joined (19 95: 1995), digits split."""
-    out: list[Token] = []
-    i = 0
-    while i < len(pairs):
-        tok, spoken = pairs[i]
-        m = _ORDINAL_RE.match(tok.text)
-        if m:
-            tok = Token(m.group(1), tok.lo, tok.hi)
-        if (
-            spoken
-            and i + 1 < len(pairs)
-            and pairs[i + 1][1]
-            and tok.text.isdigit()
-            and 13 <= int(tok.text) <= 20
-            and pairs[i + 1][0].text.isdigit()
-            and 10 <= int(pairs[i + 1][0].text) <= 99
-        ):
-            nxt = pairs[i + 1][0]
-            out.append(Token(tok.text + nxt.text, tok.lo, max(tok.hi, nxt.hi)))
-            i += 2
-            continue
-        if not tok.text.isdigit() and any(c.isdigit() for c in tok.text):
-            out.extend(Token(p, tok.lo, tok.hi) for p in _DIGIT_SPLIT_RE.findall(tok.text))
-        else:
-            out.append(tok)
-        i += 1
-    return out
-
-
 def analyse(text: str, language: str | None = None) -> list[Token]:
     """The index terms of ``text`` with the character span each came from.
 
@@ -155,11 +76,13 @@ def analyse(text: str, language: str | None = None) -> list[Token]:
     Japanese and other languages text2num does not know keep their digits as written.
     """
     tokens = _raw_tokens(text)
+    if has_han(text):
+        tokens = chinese_numbers(tokens, text)
     lang = (language or "en").split("-")[0].lower()
     spoken = lang != "en" or _EN_NUMBER_STEMS.search(" ".join(t.text for t in tokens))
     if tokens and lang in NUMBER_LANGUAGES and spoken:
-        return _tidy(_numbers(tokens, text, lang))
-    return _tidy([(t, False) for t in tokens])
+        return tidy(spoken_numbers(tokens, text, lang))
+    return tidy([(t, False) for t in tokens])
 
 
 def terms(text: str, language: str | None = None) -> list[str]:

@@ -204,3 +204,39 @@ def test_characters_pypinyin_does_not_know_are_kept_as_they_are(tmp_path: Path) 
     assert [h.seg_index for h in ix.search_exact("𤣽")] == [0]
     assert [h.seg_index for h in ix.search_fuzzy("𤣽字")] == [0]
     ix.close()
+
+
+# -- Chinese numerals and "oh" --------------------------------------------------------
+
+
+def test_chinese_numerals_and_digits_are_the_same_terms() -> None:
+    assert terms("五万") == terms("5万") == terms("50,000") == terms("fifty thousand") == ["50000"]
+    assert terms("一九九五年") == ["1995", "年"] and terms("1995") == ["1995"]
+    assert terms("两千") == ["2000"] and terms("二十三") == ["23"]
+    assert terms("一个人") == ["一", "个", "人"]  # a lone 一 is "a", not a number
+    assert terms("千万不要") == ["千", "万", "不", "要"]  # "by all means", not 10,000,000
+    text = "他们要五万块钱"
+    [num] = [t for t in analyse(text, "zh") if t.text == "50000"]
+    assert text[num.lo : num.hi] == "五万"  # highlighted and timed as written
+
+
+def test_oh_between_numbers_is_a_zero() -> None:
+    assert terms("ten oh five") == terms("10:05") == ["10", "05"]
+    assert terms("nineteen oh five") == terms("1905") == ["1905"]
+    assert terms("at ten o five") == ["at", "10", "05"]
+    assert terms("oh I see") == ["oh", "i", "see"]  # not a number
+    assert terms("oh five of them") == ["oh", "5", "of", "them"]  # no number before it
+
+
+def test_chinese_numerals_find_digits_and_words_across_languages(tmp_path: Path) -> None:
+    ix = SearchIndex(tmp_path)
+    ix.replace_media("z1", "s1", [IndexRow("z1", 0, 0.0, 4.0, None, "zh", "他们要五万块钱。")])
+    ix.replace_media(
+        "m1", "s1", [IndexRow("m1", 0, 0.0, 4.0, None, "en", "He asked for 50,000 yuan.")]
+    )
+    for query in ("五万", "fifty thousand", "50,000"):
+        found = {h.media_id for h in ix.search_exact(query)}
+        assert found == {"z1", "m1"}, query
+    [hit] = ix.search_exact("五万块", limit=5)
+    assert hit.media_id == "z1" and hit.text[hit.match.lo : hit.match.hi] == "五万块"
+    ix.close()
