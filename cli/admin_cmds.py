@@ -12,6 +12,7 @@ def register(group: click.Group) -> None:
     group.add_command(backups_cmd)
     group.add_command(restore_cmd)
     group.add_command(reindex_cmd)
+    group.add_command(realign_cmd)
     group.add_command(check_cmd)
     group.add_command(archive_group)
 
@@ -224,3 +225,29 @@ def archive_merge_cmd(ctx: click.Context, other: str, dry_run: bool, as_json: bo
         )
 
     emit(as_json, rep.to_dict(), text)
+
+
+@click.command("realign")
+@click.option("--media", "media_id", default=None, help="Only this media file's corrections.")
+@archive_option
+@click.pass_context
+def realign_cmd(ctx: click.Context, media_id: str | None) -> None:
+    """Give word times to corrected lines that have none (made before alignment existed).
+
+    One line at a time, each stored when done: Ctrl-C stops, and the next run carries on.
+    """
+    from tapelog.archive.realign import realign_all
+    from tapelog.cli.common import StderrProgress
+
+    archive = open_archive(ctx)
+    if media_id is not None:
+        archive.get_media(media_id)
+    progress = StderrProgress("align")
+    done = realign_all(archive, media_id=media_id, progress=progress)
+    progress.finish()
+    for cid, why in done.failed:
+        click.echo(f"{cid}: kept without word times: {why}", err=True)
+    click.echo(
+        f"aligned {len(done.aligned)} corrected line(s); {len(done.unaligned)} too long or "
+        f"not heard, {len(done.failed)} failed"
+    )

@@ -12,6 +12,8 @@ from tapelog.archive.progress import CancelToken
 from tapelog.archive.realign import realign_all, unaligned_corrections
 from tapelog.archive.service import Archive
 
+from tests.conftest import run_cli
+
 
 @pytest.mark.slow
 def test_old_corrections_get_word_times_in_bulk(copy_archive: Path) -> None:
@@ -38,4 +40,17 @@ def test_old_corrections_get_word_times_in_bulk(copy_archive: Path) -> None:
         assert seg.text.endswith("Indeed.") and seg.words
         assert old.start - 0.31 <= seg.words[0].start <= seg.words[-1].end <= old.end + 0.31
     assert realign_all(a).aligned == []  # nothing left to do
+
+    # From the command line: a line corrected without alignment, then `tapelog realign`.
+    third = a.segments(liu)[2]
+    run = lambda *args: run_cli("--archive", str(copy_archive), *args)  # noqa: E731
+    proc = run("correct", liu, f"{third.start}", f"{third.end}", "Changed again.", "--no-align")
+    assert proc.returncode == 0, proc.stderr
+    assert a.segments(liu)[2].words == []
+    proc = run("realign")
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.startswith("aligned 1 corrected line(s)")
+    assert a.segments(liu)[2].words
+    proc = run("realign", "--media", "m404")
+    assert proc.returncode != 0 and len(proc.stderr.strip().splitlines()) == 1
     a.close()
