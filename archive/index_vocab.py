@@ -42,19 +42,24 @@ class Vocabulary:
     terms: list[str]
     docs: list[int]
     doc_freq: dict[str, int] = field(init=False)
+    _sorted: np.ndarray = field(init=False, repr=False)
     _lengths: np.ndarray = field(init=False, repr=False)
+    _starts: np.ndarray = field(init=False, repr=False)
     _postings: dict[str, np.ndarray] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.doc_freq = dict(zip(self.terms, self.docs, strict=True))
-        self._lengths = np.fromiter(
-            (len(t) for t in self.terms), dtype=np.int32, count=len(self.terms)
-        )
+        # Terms ordered by length, so the lengths a score allows are one slice of ids.
+        order = sorted(range(len(self.terms)), key=lambda i: len(self.terms[i]))
+        self._sorted = np.array([self.terms[i] for i in order], dtype=object)
+        lengths = np.fromiter((len(t) for t in self._sorted), dtype=np.int32, count=len(order))
+        self._starts = np.searchsorted(lengths, np.arange(lengths[-1] + 2 if len(order) else 1))
         lists: dict[str, list[int]] = {}
-        for i, term in enumerate(self.terms):
+        for i, term in enumerate(self._sorted):
             for bg in set(bigrams(term)):
                 lists.setdefault(bg, []).append(i)
         self._postings = {bg: np.array(ids, dtype=np.int32) for bg, ids in lists.items()}
+        self._lengths = lengths
 
     def __len__(self) -> int:
         return len(self.terms)
@@ -69,18 +74,19 @@ class Vocabulary:
         found = [self._postings[bg] for bg in grams if bg in self._postings]
         if not found:
             return []
-        shared = np.bincount(np.concatenate(found), minlength=len(self.terms))
-        n = len(word)
         # fuzz.ratio >= c needs the lengths within c / (200 - c) of each other;
         # Jaro-Winkler (a kept start) allows a longer term, up to twice as long.
-        ratio = cutoff / (200.0 - cutoff)
-        fits = (self._lengths >= n * ratio) & (self._lengths <= 2 * n + 1)
-        hit = np.flatnonzero(np.where(fits, shared, 0))
+        n = len(word)
+        shortest = int(np.ceil(n * cutoff / (200.0 - cutoff)))
+        top = len(self._starts) - 1
+        a, b = self._starts[min(shortest, top)], self._starts[min(2 * n + 2, top)]
+        shared = np.bincount(np.concatenate(found), minlength=len(self._sorted))[a:b]
+        hit = np.flatnonzero(shared)
         if len(hit) > limit:
             # Dice: the share of both words' letter pairs in common.
-            dice = shared[hit] / (self._lengths[hit] + 1 + len(grams))
+            dice = shared[hit] / (self._lengths[hit + a] + 1 + len(grams))
             hit = hit[np.argpartition(-dice, limit - 1)[:limit]]
-        return [self.terms[i] for i in hit]
+        return list(self._sorted[hit + a])
 
     def similar(self, word: str, limit: int = 12) -> dict[str, float]:
         """Terms close to ``word`` in spelling or in sound (kept start), 0-100, itself 100."""
