@@ -28,9 +28,30 @@ Found = tuple[RawHit, str, bytes | None, int]
 class ExactSearch(IndexCore):
     """Phrase search and the pinyin look-alikes every search adds after its hits."""
 
-    def _scoped(self, table: str, scope: Scope, extra: str = "") -> tuple[str, list] | None:
+    def _scoped(
+        self, table: str, scope: Scope, matches: int | None = None
+    ) -> tuple[str, list] | None:
         cols = f"{HIT_COLUMNS}, {table}.{'py' if table == 'pyfts' else 'norm'}, s.times, s.id"
-        return scoped_select(self._connect(), cols + extra, table, scope)
+        return scoped_select(self._connect(), cols, table, scope, matches)
+
+    def _phrase_bound(self, toks: list[str], scope: Scope) -> int | None:
+        """At most how many lines hold the phrase: its rarest word's (None: unknown).
+
+        Read from ``vocab_cache`` (a few look-ups), only when a filter needs it.
+        """
+        if not scope.by_rows():
+            return None
+        words = sorted(set(toks))
+        marks = ",".join("?" * len(words))
+        sql = f"SELECT count(*), min(doc) FROM vocab_cache WHERE term IN ({marks})"
+        known, rarest = self._connect().execute(sql, words).fetchone()
+        if known < len(words):  # a word the index does not hold: no line, if up to date
+            return 0 if self._vocab_fresh() else None
+        return int(rarest)
+
+    def _vocab_fresh(self) -> bool:
+        row = self._connect().execute("SELECT value FROM info WHERE key = 'vocab_fresh'").fetchone()
+        return row is not None and row[0] == "1"
 
     def search_exact(self, query: str, *, limit: int = 50, scope: Scope | None = None,
                      scan: int = SCAN) -> list[RawHit]:  # fmt: skip
@@ -46,7 +67,7 @@ class ExactSearch(IndexCore):
         scope = scope or Scope()
         qlen = len(" ".join(toks))
         with self._lock:
-            sel = self._scoped("fts", scope)
+            sel = self._scoped("fts", scope, self._phrase_bound(toks, scope))
             if sel is None:
                 return []
             sql, params = sel

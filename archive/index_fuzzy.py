@@ -96,7 +96,7 @@ class FuzzySearch(ExactSearch):
         chosen = list(sized[0][1])
         if len(sized) > 1 and sized[1][0] <= 4 * sized[0][0]:
             chosen += sized[1][1]
-        sel = self._scoped("fts", scope, "")
+        sel = self._scoped("fts", scope, sum(doc_freq[t] for t in set(chosen)))
         if sel is None:
             return [], 0
         sql, params = sel
