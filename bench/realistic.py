@@ -335,7 +335,7 @@ def build(root: Path, hours: int, *, cases: int = 10_000, people: int = 5_000,
     if hours > own:
         out.update(clone_hours(archive, range(own, hours), own, _language_of(own)))
     out["segments"] = archive.index.count()
-    out["distinct_terms"] = len(archive.index._load_vocab()[0])
+    out["distinct_terms"] = len(archive.index._load_vocab())
     archive.close()
     (root / "realistic.json").write_text(json.dumps(out, indent=2))
     return out
@@ -358,7 +358,7 @@ def extend(src: Path, root: Path, hours: int, seed: int = 2) -> dict:
     )
     out.update(clone_hours(archive, range(old, hours), own, _language_of(own)))
     out["segments"] = archive.index.count()
-    out["distinct_terms"] = len(archive.index._load_vocab()[0])
+    out["distinct_terms"] = len(archive.index._load_vocab())
     archive.close()
     (root / "realistic.json").write_text(json.dumps(out, indent=2))
     return out
