@@ -10,7 +10,8 @@ index file (``vocab_cache``) and loaded, with its bigram index, once per process
 
 from __future__ import annotations
 
-import numpy as np
+from typing import TYPE_CHECKING
+
 from rapidfuzz import fuzz, process
 from tapelog.archive.index_core import hit_of
 from tapelog.archive.index_exact import ExactSearch
@@ -18,6 +19,9 @@ from tapelog.archive.index_scope import Scope
 from tapelog.archive.index_vocab import Vocabulary
 from tapelog.archive.matchspan import RawHit, best_window
 from tapelog.archive.searchtext import query_terms
+
+if TYPE_CHECKING:
+    import numpy as np
 
 # Candidate lines read per query, and re-ranked with the whole query (the rest by
 # their words alone): partial_ratio over 3,000 lines would cost 30 ms.
@@ -122,6 +126,8 @@ class FuzzySearch(ExactSearch):
         Words that are apart in the line ("Fujian ... station") still count. One dict
         of every similar term's scores, so a line's words are looked up once each.
         """
+        import numpy as np  # here: an exact search (most CLI runs) never loads numpy
+
         n = len(sims)
         table: dict[str, list[float]] = {}
         for k, sim in enumerate(sims):
@@ -141,6 +147,8 @@ class FuzzySearch(ExactSearch):
               limit: int, min_score: float) -> list[RawHit]:  # fmt: skip
         if not rows:
             return []
+        import numpy as np
+
         qnorm = " ".join(toks)
         norms = [r[7] for r in rows]
         scores = self._word_scores(sims, norms) * (0.97 if len(toks) > 1 else 1.0)

@@ -185,18 +185,11 @@ def pinyin_line(terms_: Sequence[str]) -> str:
     return " ".join(pinyin(t) for t in terms_)
 
 
-@lru_cache(maxsize=1)
 def _syllables() -> frozenset[str]:
-    from pypinyin.pinyin_dict import pinyin_dict
+    # Written out (archive/pinyin_syllables.py): pypinyin's table costs 0.2 s to import.
+    from tapelog.archive.pinyin_syllables import SYLLABLES
 
-    out = set()
-    for readings in pinyin_dict.values():
-        for r in readings.split(","):
-            base = "".join(
-                c for c in unicodedata.normalize("NFD", r) if unicodedata.category(c) != "Mn"
-            )
-            out.add(base.replace("\u00fc", "u").replace("v", "u"))
-    return frozenset(s for s in out if s.isascii() and s.isalpha())
+    return SYLLABLES
 
 
 def split_pinyin(word: str) -> list[str] | None:

@@ -2,19 +2,68 @@
 
 Exit codes: 0 success, 1 when any item failed (or a TapelogError), 2 usage errors,
 130 interrupted. User mistakes never print a traceback.
+
+A command's module is imported only when that command runs (``COMMANDS``), and the
+modules import their heavy libraries (Whisper, OpenTimelineIO, numpy, Textual) inside
+the functions that need them: `tapelog search` answers without loading any of them.
 """
 
 from __future__ import annotations
 
+import importlib
 import sys
 
 import click
 from tapelog.archive.errors import TapelogError
-from tapelog.cli import media_cmds
 from tapelog.cli.common import archive_option
 
+# Which module of tapelog.cli holds each command; its ``register(group)`` adds them all.
+# tests/test_cli_startup.py checks this table against what the modules register.
+COMMANDS: dict[str, str] = {
+    "import": "media_cmds",
+    "list": "media_cmds",
+    "relink": "media_cmds",
+    "audio": "media_cmds",
+    "config": "media_cmds",
+    "transcribe": "transcribe_cmds",
+    "show": "transcript_cmds",
+    "correct": "transcript_cmds",
+    "speakers": "transcript_cmds",
+    "search": "search_cmds",
+    "cases": "cases_cmds",
+    "people": "cases_cmds",
+    "themes": "cases_cmds",
+    "tag": "cases_cmds",
+    "tags": "cases_cmds",
+    "links": "cases_cmds",
+    "export": "export_cmds",
+    "selections": "selections_cmds",
+    "backups": "admin_cmds",
+    "restore": "admin_cmds",
+    "reindex": "admin_cmds",
+    "check": "admin_cmds",
+    "archive": "admin_cmds",
+    "demo": "demo_cmds",
+}
 
-@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+
+class LazyGroup(click.Group):
+    """A group that imports a command's module the first time the command is asked for."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*self.commands, *COMMANDS})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in COMMANDS:
+            importlib.import_module(f"tapelog.cli.{COMMANDS[cmd_name]}").register(self)
+        return self.commands.get(cmd_name)
+
+
+@click.group(
+    cls=LazyGroup,
+    invoke_without_command=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
 @archive_option
 @click.version_option(package_name="tapelog")
 @click.pass_context
@@ -39,30 +88,6 @@ def tui_command(ctx: click.Context) -> None:
     from tapelog.tui.app import run_app
 
     run_app(archive)
-
-
-def _register_all() -> None:
-    media_cmds.register(cli)
-    for name in (
-        "transcribe_cmds",
-        "transcript_cmds",
-        "search_cmds",
-        "cases_cmds",
-        "export_cmds",
-        "selections_cmds",
-        "admin_cmds",
-        "demo_cmds",
-    ):
-        try:
-            module = __import__(f"tapelog.cli.{name}", fromlist=["register"])
-        except ModuleNotFoundError as exc:
-            if exc.name != f"cli.{name}":
-                raise
-            continue
-        module.register(cli)
-
-
-_register_all()
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -4,14 +4,17 @@ Editors find a quote by the timecode burnt into their source monitor, so a passa
 10:00:42:13 must land on frame 13, not 12 or 14, hours into a file, at 23.976 and at
 29.97 drop-frame alike. So rates are kept as exact fractions (30000/1001, never 29.97),
 seconds become frames by flooring the exact product (with a tiny tolerance for float
-noise, since 0.28 * 25 is 7.000000000000001 and 0.29 * 100 is 28.999999999999996),
-and the label arithmetic (drop-frame above all) is OpenTimelineIO's ``opentime``, the
-same code the EDL/XML adapters use, so labels and exports cannot disagree.
+noise, since 0.28 * 25 is 7.000000000000001 and 0.29 * 100 is 28.999999999999996).
 
-``opentime`` only knows the SMPTE rates and silently accepts labels drop-frame never
-uses (``00:01:00;00``); labels are therefore validated here, and the odd rates of
-phones and webcams (15, 12.5, 100 fps) fall back to plain non-drop arithmetic, which
-is all such rates can have.
+The label arithmetic is SMPTE's: labels count frames at the nominal rate (30 for
+29.97), and drop-frame skips the first 2 labels (4 at 59.94) of every minute not
+divisible by ten. It is written out here rather than borrowed from OpenTimelineIO's
+``opentime`` so that listing or searching an archive never loads OpenTimelineIO (a
+third of a CLI command's start-up); tests/test_timecode.py checks it frame by frame
+against ``opentime``, the code the EDL/XML adapters use, so labels and exports
+cannot disagree. Labels that cannot exist (``00:01:00;00`` in drop-frame, frame 25
+at 25 fps) are refused; the odd rates of phones and webcams (15, 12.5, 100 fps) have
+only non-drop labels.
 """
 
 from __future__ import annotations
@@ -21,7 +24,6 @@ import re
 from dataclasses import dataclass
 from fractions import Fraction
 
-from opentimelineio import opentime
 from tapelog.archive.errors import UsageError
 
 # A frame boundary computed from float seconds may come out a hair below the integer.
@@ -31,12 +33,6 @@ _FRAME_EPSILON = 1e-6
 # 2997/100 or 29.97002997 for what the camera wrote as 30000/1001).
 _NTSC_SNAP = 1e-4
 _NTSC_BASES = (24, 30, 48, 60, 120)
-
-# The rates OpenTimelineIO's timecode functions accept.
-_SMPTE = {
-    Fraction(24000, 1001), Fraction(24), Fraction(25), Fraction(30000, 1001), Fraction(30),
-    Fraction(48000, 1001), Fraction(48), Fraction(50), Fraction(60000, 1001), Fraction(60),
-}  # fmt: skip
 
 _TC_RE = re.compile(r"^\s*(\d{1,2})[:;.](\d{2})[:;.](\d{2})([:;.,])(\d{2,3})\s*$")
 
@@ -102,10 +98,6 @@ class FrameRate:
         return self.fraction in (Fraction(30000, 1001), Fraction(60000, 1001))
 
     @property
-    def is_smpte(self) -> bool:
-        return self.fraction in _SMPTE
-
-    @property
     def dropped_per_minute(self) -> int:
         """Labels skipped at the start of each minute not divisible by ten (2 or 4)."""
         return 2 * self.nominal // 30 if self.is_drop_frame else 0
@@ -166,11 +158,11 @@ def timecode_to_frames(
         raise UsageError(f"not a valid timecode at {fr} fps: '{tc}'")
     if drop and s == 0 and mi % 10 != 0 and f < fr.dropped_per_minute:
         raise UsageError(f"'{tc}' does not exist in drop-frame timecode (those labels are skipped)")
-    if fr.is_smpte:
-        sep = ";" if drop else ":"
-        label = f"{h:02d}:{mi:02d}:{s:02d}{sep}{f:02d}"
-        return round(opentime.from_timecode(label, fr.fps).value)
-    return ((h * 60 + mi) * 60 + s) * fr.nominal + f
+    frames = ((h * 60 + mi) * 60 + s) * fr.nominal + f
+    if drop:
+        minutes = h * 60 + mi
+        frames -= fr.dropped_per_minute * (minutes - minutes // 10)
+    return frames
 
 
 def frames_to_timecode(
@@ -187,13 +179,24 @@ def frames_to_timecode(
     if frames < 0:
         raise UsageError(f"a timecode cannot be negative (frame {frames})")
     frames %= fr.frames_per_day(drop)
-    if fr.is_smpte:
-        return opentime.to_timecode(opentime.RationalTime(frames, fr.fps), fr.fps, drop)
-    per_s = fr.nominal
-    s_total, f = divmod(frames, per_s)
+    if drop:
+        frames = _with_dropped_labels(frames, fr)
+    s_total, f = divmod(frames, fr.nominal)
     mi_total, s = divmod(s_total, 60)
     h, mi = divmod(mi_total, 60)
-    return f"{h:02d}:{mi:02d}:{s:02d}:{f:02d}"
+    return f"{h:02d}:{mi:02d}:{s:02d}{';' if drop else ':'}{f:02d}"
+
+
+def _with_dropped_labels(frames: int, fr: FrameRate) -> int:
+    """Frame ``frames`` as a count of labels, the skipped ones included (drop-frame)."""
+    dropped = fr.dropped_per_minute
+    per_minute = fr.nominal * 60 - dropped
+    per_ten_minutes = per_minute * 10 + dropped  # the tenth minute keeps all its labels
+    tens, rest = divmod(frames, per_ten_minutes)
+    skipped = 9 * dropped * tens
+    if rest > dropped:
+        skipped += dropped * ((rest - dropped) // per_minute)
+    return frames + skipped
 
 
 def source_frame(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from fractions import Fraction
 
 import pytest
@@ -226,3 +227,46 @@ def test_parse_media_time_accepts_source_timecode() -> None:
     assert secs == pytest.approx(30 * 1001 / 30000)
     with pytest.raises(UsageError, match="no source timecode"):
         parse_media_time("10:00:42:13", None, None, None)
+
+
+SMPTE_RATES = [
+    FrameRate(24000, 1001), FrameRate(24), FrameRate(25), FrameRate(30000, 1001), FrameRate(30),
+    FrameRate(48000, 1001), FrameRate(48), FrameRate(50), FrameRate(60000, 1001), FrameRate(60),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("fr", SMPTE_RATES, ids=str)
+def test_labels_agree_with_opentimelineio(fr: FrameRate) -> None:
+    """Labels are computed here (listing and searching must not load OpenTimelineIO),
+    but the EDL/XML adapters use its ``opentime``: both give every frame the same label.
+
+    Checked: the first ten minutes frame by frame (a full drop-frame cycle), the first
+    frames of every minute of the day (where drop-frame skips labels), and a sample.
+    ``opentime`` wraps non-drop NTSC labels at 24 hours of real time, not at 24:00:00:00,
+    so the last minutes of the day are left out of the comparison (see the next test).
+    """
+    from opentimelineio import opentime
+
+    rng = random.Random(str(fr))
+    for drop in [False, True] if fr.is_drop_frame else [False]:
+        day = min(fr.frames_per_day(drop), int(86400 * fr.fps) - 100)
+        per_min = fr.nominal * 60 - fr.dropped_per_minute * drop
+        frames = {*range(fr.nominal * 600), *rng.sample(range(day), 2000)}
+        frames |= {m * per_min + i for m in range(day // per_min) for i in (-1, 0, 1, 2, 3, 4)}
+        for frame in sorted(f for f in frames if 0 <= f < day):
+            label = frames_to_timecode(frame, fr, drop)
+            theirs = opentime.to_timecode(opentime.RationalTime(frame, fr.fps), fr.fps, drop)
+            assert label == theirs, (frame, drop)
+            assert timecode_to_frames(label, fr, drop) == frame
+            assert round(opentime.from_timecode(theirs, fr.fps).value) == frame
+
+
+def test_last_labels_of_the_day_at_ntsc_rates() -> None:
+    """The day ends at 23:59:59:29 (non-drop) or 23:59:59;29 (drop) and wraps to zero."""
+    for drop in (False, True):
+        last = R2997.frames_per_day(drop) - 1
+        sep = ";" if drop else ":"
+        assert frames_to_timecode(last, R2997, drop) == f"23:59:59{sep}29"
+        assert frames_to_timecode(last + 1, R2997, drop) == f"00:00:00{sep}00"
+        assert timecode_to_frames(f"23:59:59{sep}29", R2997, drop) == last
+    assert frames_to_timecode(R23976.frames_per_day(False) - 1, R23976) == "23:59:59:23"
