@@ -52,7 +52,6 @@ from tapelog.media.timecode import FrameRate
 
 # Format -> the OpenTimelineIO adapter that reads it back (FCPXML: none is right).
 FORMATS = {"edl": "cmx_3600", "fcp7": "fcp_xml", "fcpxml": ""}
-EXTENSIONS = {"edl": ".edl", "fcp7": ".xml", "fcpxml": ".fcpxml"}
 
 MARKER_COLORS = {
     "tag": otio.schema.MarkerColor.BLUE,
