@@ -92,7 +92,7 @@ def _imports(root: Path, env: dict[str, str]) -> dict:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("--hours", type=int, default=1000, help="size of the synthetic archive")
-    ap.add_argument("--root", type=Path, help="an archive built before (not deleted)")
+    ap.add_argument("--root", type=Path, help="this archive (built here and kept if not there)")
     ap.add_argument("--query", action="append", help="search for this (repeatable)")
     ap.add_argument("--rounds", type=int, default=21)
     ap.add_argument("--json", type=Path, default=None)
@@ -103,7 +103,7 @@ def main() -> None:
     root = args.root or tmp / "archive"
     built: dict = {"reused": True}
     try:
-        if args.root is None:
+        if not (root / "store").is_dir():
             built = build(root, args.hours)
         env = {**os.environ, "TAPELOG_ARCHIVE": str(root)}
         tapelog = str(Path(sys.executable).with_name("tapelog"))
@@ -112,7 +112,7 @@ def main() -> None:
         _timed(search[0], env)  # the first search may bring the index up to date
         result = {
             "machine": started,
-            "archive": str(args.root) if args.root else f"synthetic {args.hours} h",
+            "archive": f"synthetic {args.hours} h" if "reused" not in built else str(root),
             "build": built,
             "python": _rounds([[sys.executable, "-c", "pass"]], args.rounds, env),
             "import_cli": _rounds(
