@@ -42,6 +42,7 @@ COMMANDS: dict[str, str] = {
     "restore": "admin_cmds",
     "reindex": "admin_cmds",
     "check": "admin_cmds",
+    "realign": "admin_cmds",
     "archive": "admin_cmds",
     "demo": "demo_cmds",
 }
