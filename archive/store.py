@@ -4,205 +4,130 @@ TinyDB rewrites its whole file in place on every write, with no locking: a crash
 mid-write leaves a broken file, two processes lose each other's updates, and every
 small edit costs as much as the whole database. Here:
 
-* each table is its own JSON file under ``store/`` (``tags.json``, ``media.json``...),
-  so renaming a speaker rewrites only the small speakers file, whatever the size of
-  the rest; bulky transcripts are not in the store at all (``archive.transcripts``);
+* each small table is its own JSON file under ``store/`` (``meta.json``,
+  ``themes.json``...); the tables that grow with the archive (tags, cases, media,
+  transcripts, corrections, links, speakers, people) are split into shard files of
+  at most about a hundred records (``archive.shards``), so adding a tag rewrites one
+  small file whether the archive holds 100 tags or 30,000; bulky transcripts are not
+  in the store at all (``archive.transcripts``);
 * every write happens inside ``Store.transaction()``, which holds an inter-process
   lock (``filelock``: an ``flock`` the kernel drops when a process dies, so a killed
-  writer never leaves a stale lock), sees the newest files, and writes the tables it
+  writer never leaves a stale lock), sees the newest files, and writes the files it
   changed once, at the end;
 * each file is written to a temp file, flushed, fsynced and moved over the old one
-  with ``os.replace``; a commit that changes several tables first writes them all to
-  one journal file (itself atomic), so a crash between two replaces is finished on
-  the next open: all of a transaction or none of it;
+  with ``os.replace``; a commit that changes several files first writes a journal
+  (itself atomic: the small files' text, or the names of the big commit's fsynced
+  temp files), so a crash between two replaces is finished on the next open: all of a
+  transaction or none of it;
 * a corrupt file is never overwritten: opening it raises ``StoreCorruptError``
   naming the newest backup, and ``restore_backup`` brings one back;
-* the schema version lives in the ``meta`` table and registered migrations bring an
-  older archive up to date when it is opened.
+* the schema version lives in the ``meta`` table and registered migrations
+  (``archive.store_migrations``) bring an older archive up to date when it is opened.
 """
 
 from __future__ import annotations
 
 import contextlib
-import errno
 import json
 import os
-import shutil
 import threading
 import time
-from collections.abc import Callable, Iterator
-from datetime import UTC, datetime
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from filelock import FileLock, Timeout
-from tapelog.archive import atomic
-from tapelog.archive.errors import (
-    LockTimeoutError,
-    ReadOnlyArchiveError,
-    StoreCorruptError,
-    StoreError,
+from tapelog.archive.errors import LockTimeoutError, StoreCorruptError, StoreError
+from tapelog.archive.shards import SHARDED, ShardedTable, depth_in, shard_files
+from tapelog.archive.store_backups import (
+    BACKUP_DIR,
+    BACKUP_INTERVAL_S,
+    BACKUPS_KEPT,
+    SUMMARY_TABLES,
+    backup_time,
+    describe_summary,
+    finish_restore,
+    list_backups,
+    lock_timeout,
+    restore_backup,
+    store_summary,
+    take_backup,
 )
-from tapelog.archive.statuses import TranscriptStatus
+from tapelog.archive.store_files import (
+    DELETES_KEY,
+    JOURNAL_NAME,
+    LOCK_NAME,
+    MOVES_KEY,
+    STORE_DIR,
+    TABLES,
+    atomic_write_text,
+    dumps,
+    fsync_dir,
+    os_error,
+    pid_alive,
+    remove_dead_temps,
+    stage_text,
+    valid_file_name,
+)
+from tapelog.archive.store_migrations import (
+    MIGRATIONS,
+    SCHEMA_VERSION,
+    migration,
+    schema_version_of,
+    set_schema_version,
+)
 from tinydb import Query, TinyDB
 from tinydb.storages import Storage
 from tinydb.table import Table
 
-STORE_DIR = "store"
-LOCK_NAME = "store.lock"
-JOURNAL_NAME = ".journal.json"
-MOVES_KEY = "__moves__"  # in a journal: files to move into place with the tables
-BACKUP_DIR = "backups"
-BACKUPS_KEPT = 10
-BACKUP_INTERVAL_S = 600.0
+# Names other modules import from here (the store's public face).
+__all__ = [
+    "BACKUP_DIR",
+    "BACKUPS_KEPT",
+    "BACKUP_INTERVAL_S",
+    "JOURNAL_NAME",
+    "LOCK_NAME",
+    "MIGRATIONS",
+    "MOVES_KEY",
+    "SCHEMA_VERSION",
+    "STORE_DIR",
+    "SUMMARY_TABLES",
+    "TABLES",
+    "Store",
+    "atomic_write_text",
+    "backup_time",
+    "describe_summary",
+    "list_backups",
+    "lock_timeout",
+    "migration",
+    "pid_alive",
+    "restore_backup",
+    "store_summary",
+]
+_schema_version = schema_version_of
+_set_schema_version = set_schema_version
+_os_error = os_error
+_fsync_dir = fsync_dir
 
-
-def lock_timeout() -> float:
-    return float(os.environ.get("TAPELOG_LOCK_TIMEOUT", "30"))
-
-
-TABLES = (
-    "meta",
-    "media",
-    "transcripts",
-    "corrections",
-    "speakers",
-    "cases",
-    "people",
-    "themes",
-    "tags",
-    "links",
-    "selections",
-)
-
-# --- schema migrations -------------------------------------------------------------
-
-Migration = Callable[[dict[str, dict[str, Any]]], None]
-MIGRATIONS: dict[int, tuple[str, Migration]] = {}
-
-
-def migration(version: int, description: str) -> Callable[[Migration], Migration]:
-    """Register a function that brings raw store data from ``version - 1`` to ``version``.
-
-    Migrations work on raw dicts (table name -> doc id -> document) so they do not
-    depend on the record classes of the day they were written.
-    """
-
-    def register(fn: Migration) -> Migration:
-        if version in MIGRATIONS:
-            raise ValueError(f"migration {version} registered twice")
-        MIGRATIONS[version] = (description, fn)
-        return fn
-
-    return register
-
-
-@migration(1, "create the tables")
-def _m001_tables(data: dict[str, dict[str, Any]]) -> None:
-    for name in TABLES:
-        data.setdefault(name, {})
-
-
-@migration(2, "media records carry an explicit transcript status and language")
-def _m002_media_status(data: dict[str, dict[str, Any]]) -> None:
-    for doc in data.get("media", {}).values():
-        doc.setdefault("transcript_status", TranscriptStatus.NONE.value)
-        doc.setdefault("language", None)
-        doc.setdefault("error", None)
-
-
-@migration(3, "a translation sits beside the original transcript, not in its place")
-def _m003_translation_beside(data: dict[str, dict[str, Any]]) -> None:
-    transcripts = list(data.get("transcripts", {}).values())
-    for doc in data.get("media", {}).values():
-        doc.setdefault("translation_id", None)
-        mine = sorted(
-            (t for t in transcripts if t.get("media_id") == doc.get("id")),
-            key=lambda t: str(t.get("created", "")),
-        )
-        current = next((t for t in mine if t.get("id") == doc.get("transcript_id")), None)
-        if current is None or (current.get("options") or {}).get("task") != "translate":
-            continue
-        doc["translation_id"] = current["id"]
-        originals = [
-            t
-            for t in mine
-            if t.get("status") == TranscriptStatus.DONE.value
-            and (t.get("options") or {}).get("task", "transcribe") != "translate"
-        ]
-        original = originals[-1] if originals else None
-        doc["transcript_id"] = original["id"] if original else None
-        doc["language"] = original.get("language") if original else None
-        if original is None:
-            doc["transcript_status"] = TranscriptStatus.NONE.value
-
-
-SCHEMA_VERSION = max(MIGRATIONS)
-
-
-def _schema_version(meta: dict[str, Any]) -> int:
-    for doc in meta.values():
-        if doc.get("key") == "schema":
-            return int(doc.get("version", 0))
-    return 0
-
-
-def _set_schema_version(meta: dict[str, Any], version: int) -> None:
-    for doc in meta.values():
-        if doc.get("key") == "schema":
-            doc["version"] = version
-            return
-    next_id = max((int(k) for k in meta), default=0) + 1
-    meta[str(next_id)] = {"key": "schema", "version": version}
-
-
-# --- files -------------------------------------------------------------------------
-
-
-def _fsync_dir(path: Path) -> None:
-    atomic.fsync_dir(path)
-
-
-def _os_error(exc: OSError, path: Path) -> StoreError:
-    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-        return ReadOnlyArchiveError("the archive is read-only; nothing was written", path=str(path))
-    if exc.errno == errno.ENOSPC:
-        return StoreError("disk full; nothing was written", path=str(path))
-    return StoreError(f"cannot write: {exc.strerror or exc}", path=str(path))
-
-
-def atomic_write_text(
-    path: Path, text: str, *, sync_dir: bool = True, mode_like: Path | None = None
-) -> None:
-    """Write ``text`` to ``path`` so that a crash leaves either the old or the new file.
-
-    The file keeps its mode (a store made private stays private); a new one takes the
-    mode of ``mode_like`` (the store's other tables). See ``archive.atomic``.
-    """
-    path = Path(path)
-    try:
-        atomic.write_bytes(path, text.encode("utf-8"), mode_like=mode_like, sync_dir=sync_dir)
-    except OSError as exc:
-        raise _os_error(exc, path) from exc
-
-
-def _dumps(table: dict[str, Any]) -> str:
-    return json.dumps(table, ensure_ascii=False, separators=(",", ":"))
+# A commit of more files than this stages them as temp files and journals only their
+# names (a bulk import, a re-split), rather than holding every text in the journal.
+JOURNAL_TEXTS_MAX = 8
 
 
 class _Tables(dict):
-    """What the storage hands TinyDB: tables loaded from their files on first access.
+    """What the storage hands TinyDB: table and shard files loaded on first access.
 
     TinyDB reads "all tables" and writes "all tables" on every operation; this mapping
-    makes that cost only the tables an operation touches, and notes which ones a write
-    replaced so only those files are written.
+    makes that cost only the files an operation touches, and notes which ones a write
+    replaced (and which shard files a re-split deletes) so only those are written.
     """
 
     def __init__(self, store: Store, in_txn: bool) -> None:
         super().__init__()
         self._store = store
-        self._in_txn = in_txn
+        self.in_txn = in_txn
         self.dirty: set[str] = set()
+        self.deleted: set[str] = set()
         # Files (relative to the archive root) to move into place with this commit.
         self.moves: list[tuple[str, str]] = []
 
@@ -217,11 +142,13 @@ class _Tables(dict):
     def __setitem__(self, name: str, value: dict[str, Any]) -> None:
         dict.__setitem__(self, name, value)
         self.dirty.add(name)
+        self.deleted.discard(name)
 
 
 class _Storage(Storage):
     def __init__(self, store: Store) -> None:
         self._store = store
+        self.store_dir = store.dir
 
     def read(self) -> dict[str, Any]:
         txn = self._store._txn_tables()
@@ -244,27 +171,29 @@ class Store:
         self.backup_dir = self.root / BACKUP_DIR
         if self.root.exists() and not self.root.is_dir():
             raise StoreError("not a directory", path=str(self.root))
-        _finish_restore(self.root)
+        finish_restore(self.root)
         if not self.dir.is_dir():
             if not create:
                 raise StoreError("no tapelog archive here", path=str(self.root))
             try:
                 self.dir.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
-                raise _os_error(exc, self.root) from exc
+                raise os_error(exc, self.root) from exc
         self._thread_lock = threading.RLock()
         self._file_lock = FileLock(str(self.root / LOCK_NAME), thread_local=False)
         self._cache: dict[str, tuple[tuple[int, int, int], dict[str, Any]]] = {}
         self._txn: _Tables | None = None
         self._txn_owner: int | None = None
         self._last_backup = 0.0
-        self._db = TinyDB(storage=_StorageFactory(_Storage(self)))
+        self._storage = _Storage(self)
+        self._db = TinyDB(storage=_StorageFactory(self._storage))
         self._tables: dict[str, Table] = {}
         self._open()
 
     # -- files
 
     def table_path(self, name: str) -> Path:
+        """The file of a table (``tags``: the old single file) or shard (``tags/3-5``)."""
         return self.dir / f"{name}.json"
 
     @property
@@ -281,7 +210,7 @@ class Store:
         path = self.table_path(name)
         try:
             st = os.stat(path)
-        except FileNotFoundError:
+        except (FileNotFoundError, NotADirectoryError):
             return {}
         sig = (st.st_mtime_ns, st.st_size, st.st_ino)
         cached = self._cache.get(name)
@@ -308,40 +237,76 @@ class Store:
         self._cache[name] = (sig, data)
         return data
 
-    def _recover_journal(self) -> None:
-        """Finish a multi-table commit that a crash interrupted (call under the lock).
+    # -- commits and the journal
 
-        Also removes temp files of writers that died before their rename.
+    def _recover_journal(self) -> None:
+        """Finish a multi-file commit that a crash interrupted (call under the lock).
+
+        Then removes temp files of writers that died before their rename (after the
+        journal: a big commit's staged files are temp files until it moves them).
         """
-        for tmp in self.dir.glob(".*.tmp-*"):
-            pid = atomic.temp_pid(tmp.name)
-            if pid is not None and pid != os.getpid() and not pid_alive(pid):
-                with contextlib.suppress(OSError):
-                    tmp.unlink()
         journal = self.dir / JOURNAL_NAME
-        if not journal.exists():
-            return
-        try:
-            pending = json.loads(journal.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            # The journal is written atomically, so a broken one was never committed.
-            with contextlib.suppress(OSError):
+        if journal.exists():
+            try:
+                pending = json.loads(journal.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                pending = None  # written atomically, so a broken one was never committed
+            if isinstance(pending, dict):
+                self._apply_pending(pending)
+            try:
                 journal.unlink()
-            return
-        moves = pending.pop(MOVES_KEY, []) if isinstance(pending, dict) else []
+            except OSError as exc:
+                raise os_error(exc, journal) from exc
+            fsync_dir(self.dir)
+        remove_dead_temps(self.dir)
+
+    def _apply_pending(self, pending: dict[str, Any]) -> None:
+        """Write a journal's texts, moves and deletes (each step safe to repeat)."""
+        moves = pending.pop(MOVES_KEY, [])
+        deletes = pending.pop(DELETES_KEY, [])
+        folders = {self.dir}
         for name, text in pending.items():
-            atomic_write_text(
-                self.table_path(name), text, sync_dir=False, mode_like=self.mode_source
-            )
-        _fsync_dir(self.dir)
-        self._apply_moves(moves)
-        journal.unlink()
-        _fsync_dir(self.dir)
+            if not (valid_file_name(name) and isinstance(text, str)):
+                continue  # a journal names only files of its own store
+            path = self.table_path(name)
+            folders.add(self._ensure_dir(path))
+            atomic_write_text(path, text, sync_dir=False, mode_like=self.mode_source)
+        for folder in folders:
+            fsync_dir(folder)
+        self._apply_moves(moves if isinstance(moves, list) else [])
+        for name in deletes if isinstance(deletes, list) else []:
+            if not valid_file_name(name):
+                continue
+            path = self.table_path(name)
+            try:
+                path.unlink()
+            except FileNotFoundError:
+                pass
+            except OSError as exc:
+                raise os_error(exc, path) from exc
+            folders.add(path.parent)
+        for folder in folders:
+            fsync_dir(folder)
+
+    def _ensure_dir(self, path: Path) -> Path:
+        """The folder of a shard file, made (and recorded in the store folder) if new."""
+        folder = path.parent
+        if folder != self.dir and not folder.is_dir():
+            try:
+                folder.mkdir(exist_ok=True)
+                os.chmod(folder, os.stat(self.dir).st_mode & 0o7777)
+            except OSError as exc:
+                raise os_error(exc, folder) from exc
+            fsync_dir(self.dir)
+        return folder
 
     def _apply_moves(self, moves: list[Any]) -> None:
         """Move staged files into place (idempotent: a move already done is skipped)."""
         base = self.root.resolve()
+        synced: set[Path] = set()
         for pair in moves:
+            if not (isinstance(pair, list | tuple) and len(pair) == 2):
+                continue
             src, dst = (self.root / str(p) for p in pair)
             if not (src.resolve().is_relative_to(base) and dst.resolve().is_relative_to(base)):
                 continue  # a journal names only files inside its archive
@@ -351,8 +316,10 @@ class Store:
                 dst.parent.mkdir(parents=True, exist_ok=True)
                 os.replace(src, dst)
             except OSError as exc:
-                raise _os_error(exc, dst) from exc
-            _fsync_dir(dst.parent)
+                raise os_error(exc, dst) from exc
+            synced.add(dst.parent)
+        for folder in synced:
+            fsync_dir(folder)
 
     def move_on_commit(self, src: Path, dst: Path) -> None:
         """Move ``src`` to ``dst`` (both inside the archive) as part of this transaction.
@@ -368,34 +335,55 @@ class Store:
         txn.moves.append((rel[0], rel[1]))
 
     def _commit(self, tables: _Tables) -> None:
-        texts = {name: _dumps(tables[name]) for name in sorted(tables.dirty)}
-        if not texts and not tables.moves:
+        names = sorted(tables.dirty)
+        deletes = sorted(tables.deleted - tables.dirty)
+        if not names and not tables.moves and not deletes:
             return
         self._maybe_backup()
-        if len(texts) == 1 and not tables.moves:
-            ((name, text),) = texts.items()
-            atomic_write_text(self.table_path(name), text, mode_like=self.mode_source)
+        if len(names) == 1 and not tables.moves and not deletes:
+            path = self.table_path(names[0])
+            self._ensure_dir(path)
+            atomic_write_text(path, dumps(tables[names[0]]), mode_like=self.mode_source)
         else:
+            pending: dict[str, Any] = {}
+            moves = list(tables.moves)
+            if len(names) <= JOURNAL_TEXTS_MAX:
+                pending.update((name, dumps(tables[name])) for name in names)
+            else:
+                moves += self._stage(tables, names)
+            if moves:
+                pending[MOVES_KEY] = moves
+            if deletes:
+                pending[DELETES_KEY] = deletes
             journal = self.dir / JOURNAL_NAME
-            pending: dict[str, Any] = dict(texts)
-            if tables.moves:
-                pending[MOVES_KEY] = tables.moves
             atomic_write_text(
                 journal, json.dumps(pending, ensure_ascii=False), mode_like=self.mode_source
             )
-            for name, text in texts.items():
-                atomic_write_text(
-                    self.table_path(name), text, sync_dir=False, mode_like=self.mode_source
-                )
-            _fsync_dir(self.dir)
-            self._apply_moves(tables.moves)
+            self._apply_pending(pending)
             try:
                 journal.unlink()
             except OSError as exc:
-                raise _os_error(exc, journal) from exc
-            _fsync_dir(self.dir)
-        for name in texts:
+                raise os_error(exc, journal) from exc
+            fsync_dir(self.dir)
+        for name in [*names, *deletes]:
             self._cache.pop(name, None)
+
+    def _stage(self, tables: _Tables, names: list[str]) -> list[tuple[str, str]]:
+        """Write many files as fsynced temp files; returns the moves that put them in."""
+        root = self.root.resolve()
+        moves: list[tuple[str, str]] = []
+        folders: set[Path] = set()
+        for name in names:
+            path = self.table_path(name)
+            folders.add(self._ensure_dir(path))
+            tmp = stage_text(path, dumps(tables[name]), mode_like=self.mode_source)
+            dict.pop(tables, name, None)  # a bulk write need not hold every text at once
+            moves.append(
+                (str(tmp.resolve().relative_to(root)), str(path.resolve().relative_to(root)))
+            )
+        for folder in folders:
+            fsync_dir(folder)
+        return moves
 
     # -- opening and migrations
 
@@ -403,7 +391,7 @@ class Store:
         if (self.dir / JOURNAL_NAME).exists():
             with self.transaction():
                 pass  # the transaction recovers the journal under the lock
-        version = _schema_version(self._load_table("meta"))
+        version = schema_version_of(self._load_table("meta"))
         if version > SCHEMA_VERSION:
             raise StoreError(
                 f"this archive was written by a newer tapelog (schema {version}, "
@@ -412,28 +400,53 @@ class Store:
             )
         if version < SCHEMA_VERSION:
             self.migrate()
+        elif self.legacy_tables():
+            # An imported export holds each table as one file: move them into shards.
+            # A read-only archive is read as it is (the shards' reader sees them too).
+            with contextlib.suppress(StoreError):
+                self.migrate()
+
+    def legacy_tables(self) -> list[str]:
+        """Growing tables still in one file (an older archive, an imported export)."""
+        return [name for name in SHARDED if self.table_path(name).exists()]
 
     def migrate(self) -> list[str]:
-        """Apply the registered migrations the store has not had yet; returns them."""
+        """Apply the registered migrations the store has not had yet; returns them.
+
+        After any migration (or with a table still in one file) every table is written
+        in today's layout: the growing ones as shards, their old files deleted.
+        """
         applied: list[str] = []
         with self.transaction():
             txn = self._txn
             assert txn is not None
-            data = {name: txn[name] for name in TABLES}
-            current = _schema_version(data["meta"])
+            data = {name: self._raw(name) for name in TABLES}
+            current = schema_version_of(data["meta"])
             for version in sorted(v for v in MIGRATIONS if v > current):
                 description, fn = MIGRATIONS[version]
                 fn(data)
-                _set_schema_version(data["meta"], version)
+                set_schema_version(data["meta"], version)
                 applied.append(f"{version}: {description}")
-            if applied:
+            if applied or self.legacy_tables():
+                txn["meta"] = data.pop("meta")
                 for name, table in data.items():
-                    txn[name] = table
+                    if name in SHARDED:
+                        self.table(name).replace_all(table.values())  # type: ignore[attr-defined]
+                    else:
+                        txn[name] = table
         return applied
+
+    def _raw(self, name: str) -> dict[str, Any]:
+        """A table's documents by id, whatever its layout (call inside a transaction)."""
+        if name in SHARDED:
+            return {k: dict(v) for k, v in self.table(name)._read_table().items()}
+        txn = self._txn
+        assert txn is not None
+        return txn[name]
 
     @property
     def schema_version(self) -> int:
-        return _schema_version(self._load_table("meta"))
+        return schema_version_of(self._load_table("meta"))
 
     def corrupt_error(self, path: Path, reason: str) -> StoreCorruptError:
         newest = self.backups()[:1]
@@ -449,22 +462,38 @@ class Store:
 
     # -- tables
 
+    def table_files(self, name: str) -> list[str]:
+        """The files a table is read from now: its own, or its shards of today's depth."""
+        files = [name] if self.table_path(name).exists() or name not in SHARDED else []
+        if name in SHARDED:
+            depth = depth_in(self._load_table("meta"), name)
+            files += [f"{name}/{n}" for n in shard_files(self.dir / name, depth)]
+        return files
+
     def signature(self, *names: str) -> tuple[Any, ...]:
         """Cheap change detector for some tables (their files' size and time)."""
-        out: list[tuple[int, int, int] | None] = []
+        out: list[Any] = []
         for name in names:
-            try:
-                st = os.stat(self.table_path(name))
-                out.append((st.st_mtime_ns, st.st_size, st.st_ino))
-            except FileNotFoundError:
-                out.append(None)
+            for file in self.table_files(name) or [name]:
+                try:
+                    st = os.stat(self.table_path(file))
+                    out.append((file, st.st_mtime_ns, st.st_size, st.st_ino))
+                except FileNotFoundError:
+                    out.append((file, None))
         return tuple(out)
 
     def table(self, name: str) -> Table:
         """A TinyDB table with its query cache off (other processes may have written)."""
         if name not in self._tables:
-            self._tables[name] = self._db.table(name, cache_size=0)
+            if name in SHARDED:
+                self._tables[name] = ShardedTable(self._storage, name, SHARDED[name])
+            else:
+                self._tables[name] = self._db.table(name, cache_size=0)
         return self._tables[name]
+
+    def table_text(self, name: str) -> bytes:
+        """One table as one JSON file (an export's layout, whatever the store's)."""
+        return dumps(dict(self.table(name)._read_table())).encode("utf-8")
 
     # -- transactions
 
@@ -489,39 +518,47 @@ class Store:
                 path=str(self.root),
             )
         try:
+            self._acquire_file_lock(wait)
             try:
-                self._file_lock.acquire(timeout=wait)
-            except Timeout as exc:
-                raise LockTimeoutError(
-                    f"another tapelog process has been writing for over {wait:.0f} s; "
-                    "try again when it is done",
-                    path=str(self.root),
-                ) from exc
-            except OSError as exc:
-                raise _os_error(exc, self.root) from exc
-            txn = _Tables(self, in_txn=True)
-            committed = False
-            try:
-                self._recover_journal()
-                self._txn = txn
-                self._txn_owner = threading.get_ident()
-                for table in self._tables.values():
-                    table._next_id = None  # another process may have inserted
-                yield self
-                self._commit(txn)
-                committed = True
+                yield from self._run_transaction()
             finally:
-                if not committed:
-                    # TinyDB updates documents in place: forget what this block touched.
-                    for name in list(dict.keys(txn)):
-                        self._cache.pop(name, None)
-                self._txn = None
-                self._txn_owner = None
-                for table in self._tables.values():
-                    table._next_id = None
                 self._file_lock.release()
         finally:
             self._thread_lock.release()
+
+    def _acquire_file_lock(self, wait: float) -> None:
+        try:
+            self._file_lock.acquire(timeout=wait)
+        except Timeout as exc:
+            raise LockTimeoutError(
+                f"another tapelog process has been writing for over {wait:.0f} s; "
+                "try again when it is done",
+                path=str(self.root),
+            ) from exc
+        except OSError as exc:
+            raise os_error(exc, self.root) from exc
+
+    def _run_transaction(self) -> Iterator[Store]:
+        txn = _Tables(self, in_txn=True)
+        committed = False
+        try:
+            self._recover_journal()
+            self._txn = txn
+            self._txn_owner = threading.get_ident()
+            for table in self._tables.values():
+                table._next_id = None  # another process may have inserted
+            yield self
+            self._commit(txn)
+            committed = True
+        finally:
+            if not committed:
+                # TinyDB updates documents in place: forget what this block touched.
+                for name in [*dict.keys(txn), *txn.dirty, *txn.deleted]:
+                    self._cache.pop(name, None)
+            self._txn = None
+            self._txn_owner = None
+            for table in self._tables.values():
+                table._next_id = None
 
     def next_id(self, prefix: str) -> str:
         """A short sequential id (``m1``, ``t12``) unique in this archive."""
@@ -550,27 +587,8 @@ class Store:
             self._last_backup = now
 
     def backup_now(self) -> Path | None:
-        """Copy every table file into backups/<time>/ (keeping the newest BACKUPS_KEPT)."""
-        files = sorted(self.dir.glob("*.json"))
-        if not files:
-            return None
-        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
-        dest = self.backup_dir / f"tapelog-{stamp}"
-        tmp = self.backup_dir / f".tmp-{stamp}-{os.getpid()}"
-        try:
-            tmp.mkdir(parents=True)
-            os.chmod(tmp, os.stat(self.dir).st_mode & 0o7777)  # as private as the store
-            for f in files:
-                shutil.copy(f, tmp / f.name)  # with the table's own mode
-                with open(tmp / f.name, "rb") as fh:
-                    os.fsync(fh.fileno())
-            os.replace(tmp, dest)
-        except OSError as exc:
-            shutil.rmtree(tmp, ignore_errors=True)
-            raise _os_error(exc, self.backup_dir) from exc
-        for old in self.backups()[BACKUPS_KEPT:]:
-            shutil.rmtree(old, ignore_errors=True)
-        return dest
+        """Snapshot every table and shard file into backups/<time>/ (newest 10 kept)."""
+        return take_backup(self.dir, self.backup_dir)
 
     def backups(self) -> list[Path]:
         """Backups, newest first."""
@@ -585,135 +603,3 @@ class _StorageFactory:
 
     def __call__(self, *args: Any, **kwargs: Any) -> _Storage:
         return self._storage
-
-
-def list_backups(root: Path) -> list[Path]:
-    folder = Path(root) / BACKUP_DIR
-    if not folder.is_dir():
-        return []
-    return sorted((p for p in folder.glob("tapelog-*") if p.is_dir()), reverse=True)
-
-
-SUMMARY_TABLES = ("media", "transcripts", "corrections", "tags", "cases", "people", "selections")
-
-
-def store_summary(folder: Path) -> dict[str, int | None]:
-    """Records per table in a store or backup folder (None: the table cannot be read).
-
-    Backups are named by time only; the counts are what tells a crew which one holds
-    yesterday's tagging before they restore it.
-    """
-    out: dict[str, int | None] = {}
-    for name in SUMMARY_TABLES:
-        path = Path(folder) / f"{name}.json"
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-            out[name] = len(data) if isinstance(data, dict) else None
-        except FileNotFoundError:
-            out[name] = 0
-        except (OSError, ValueError):
-            out[name] = None
-    return out
-
-
-def describe_summary(summary: dict[str, int | None]) -> str:
-    """``3 media, 12 tags, ...`` for people (a damaged table shows as ``? tags``)."""
-    parts = []
-    for name, n in summary.items():
-        if n == 0 and name not in ("media", "tags"):
-            continue
-        parts.append(f"{'?' if n is None else n} {name}")
-    return ", ".join(parts)
-
-
-def backup_time(backup: Path) -> str:
-    """The UTC time in a backup's name, as ``2026-11-23 12:00:41 UTC``."""
-    stamp = backup.name.removeprefix("tapelog-")
-    try:
-        when = datetime.strptime(stamp[:15], "%Y%m%dT%H%M%S")
-    except ValueError:
-        return stamp
-    return when.strftime("%Y-%m-%d %H:%M:%S UTC")
-
-
-def restore_backup(root: Path, backup: str | Path | None = None) -> Path:
-    """Put a backup back as the store; the current files (even corrupt) are kept aside.
-
-    Works on a corrupt store, so it does not open the store first.
-    """
-    root = Path(root)
-    candidates = list_backups(root)
-    if backup is None:
-        if not candidates:
-            raise StoreError("no backups to restore", path=str(root / BACKUP_DIR))
-        chosen = candidates[0]
-    else:
-        chosen = Path(backup)
-        if not chosen.exists():
-            chosen = root / BACKUP_DIR / str(backup)
-    if not chosen.is_dir():
-        raise StoreError("no such backup (see `tapelog backups`)", path=str(chosen))
-    texts: dict[str, str] = {}
-    modes: dict[str, Path] = {}
-    for f in sorted(chosen.glob("*.json")):
-        try:
-            text = f.read_text(encoding="utf-8")
-            json.loads(text)
-        except (OSError, ValueError) as exc:
-            raise StoreError(f"backup is not readable ({exc})", path=str(f)) from exc
-        texts[f.stem] = text
-        modes[f.stem] = f
-    try:
-        _put_back(root, chosen, texts, modes)
-    except Timeout as exc:
-        raise LockTimeoutError(
-            "another tapelog process is writing; try again when it is done", path=str(root)
-        ) from exc
-    except OSError as exc:  # a read-only archive, a full disk: one line, nothing changed
-        raise _os_error(exc, root) from exc
-    return chosen
-
-
-def _put_back(root: Path, chosen: Path, texts: dict[str, str], modes: dict[str, Path]) -> None:
-    store_dir = root / STORE_DIR
-    with FileLock(str(root / LOCK_NAME)).acquire(timeout=lock_timeout()):
-        tmp = root / RESTORING_NAME
-        shutil.rmtree(tmp, ignore_errors=True)
-        tmp.mkdir()
-        with contextlib.suppress(OSError):  # as private as the store it replaces
-            os.chmod(tmp, os.stat(store_dir).st_mode & 0o7777)
-        for name, text in texts.items():
-            atomic_write_text(tmp / f"{name}.json", text, sync_dir=False, mode_like=modes[name])
-        # Written last: a restore folder with this marker is complete and may be moved
-        # in by the next open if we die between the two renames below.
-        atomic_write_text(tmp / RESTORE_COMPLETE, chosen.name)
-        if store_dir.exists():
-            stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-            os.replace(store_dir, root / f"{STORE_DIR}.replaced-{stamp}")
-        _finish_restore(root)
-
-
-RESTORING_NAME = f".{STORE_DIR}.restoring"
-RESTORE_COMPLETE = ".complete"
-
-
-def _finish_restore(root: Path) -> None:
-    """Move a complete restored store into place if a restore stopped half way."""
-    tmp = root / RESTORING_NAME
-    store_dir = root / STORE_DIR
-    if store_dir.exists() or not (tmp / RESTORE_COMPLETE).exists():
-        return
-    (tmp / RESTORE_COMPLETE).unlink()
-    os.replace(tmp, store_dir)
-    _fsync_dir(root)
-
-
-def pid_alive(pid: int) -> bool:
-    """Whether a process with this id exists (a writer that may still own a temp file)."""
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True

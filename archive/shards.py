@@ -1,0 +1,405 @@
+"""Tables that grow with the archive, kept as many small files so a small write stays small.
+
+A tag, a case, a media record is one document among tens or hundreds of thousands. In
+one file per table, adding a tag rewrote and re-parsed every tag. Here such a table is
+split into shard files ``store/<table>/<depth>-<n>.json`` by a hash of the record's
+key (``id``, ``case_id``...):
+
+* a document's TinyDB id is that hash (52 bits; the low 16 bits probe past a clash),
+  and its shard is the id's top ``depth`` bits, so a lookup by key or by document id
+  reads one shard and a write rewrites one shard of at most ``SPLIT_AT`` documents;
+* when a shard outgrows ``SPLIT_AT`` the table is re-split at ``depth + 1`` (every
+  shard in two, in the same transaction), so shards stay the same size at 100 or
+  200,000 records and the cost of a write with them;
+* the depth lives in the ``meta`` table (``{"key": "shards:tags", "depth": 6}``);
+  files of another depth are never read (a re-split deletes them in its commit);
+* a query on anything but the key (tags of one media file) reads every shard, as a
+  single file was read before; parsed shards are cached by file signature.
+
+``ShardedTable`` is a TinyDB ``Table``: callers keep ``store.table("tags").get(Q.id ==
+t)`` and the store routes it. A table file of the old layout (``store/tags.json``) is
+read with the shards until the store moves it into shards (``Store.migrate``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+from tinydb.table import Document, Table
+
+# Tables that grow with the archive -> the field their documents are found by.
+SHARDED: dict[str, str] = {
+    "media": "id",
+    "transcripts": "id",
+    "corrections": "id",
+    "speakers": "media_id",
+    "cases": "case_id",
+    "people": "person_id",
+    "tags": "id",
+    "links": "link_id",
+}
+ID_BITS = 52
+PROBE_BITS = 16
+MAX_DEPTH = ID_BITS - PROBE_BITS
+SPLIT_AT = 96  # documents in one shard before the table is split in two
+LAYOUT_KEY = "shards:"
+
+
+def key_hash(value: Any) -> int:
+    """A document id for a key: 52 bits of BLAKE2b, the low 16 bits left for probing."""
+    raw = str(value).encode("utf-8", "surrogatepass")
+    h = int.from_bytes(hashlib.blake2b(raw, digest_size=8).digest(), "big") >> (64 - ID_BITS)
+    return h & ~((1 << PROBE_BITS) - 1)
+
+
+def shard_of(doc_id: int, depth: int) -> int:
+    return doc_id >> (ID_BITS - depth) if depth > 0 else 0
+
+
+def shard_name(table: str, depth: int, index: int) -> str:
+    return f"{table}/{depth}-{index:x}"
+
+
+def shard_files(table_dir: Path, depth: int) -> list[str]:
+    """Names (``3-5``) of a table's shard files of one depth that exist on disk."""
+    try:
+        names = os.listdir(table_dir)
+    except (FileNotFoundError, NotADirectoryError):
+        return []
+    prefix = f"{depth}-"
+    return sorted(n[:-5] for n in names if n.startswith(prefix) and n.endswith(".json"))
+
+
+def depth_in(meta: Mapping[str, Any], table: str) -> int:
+    """A table's shard depth as the meta table records it (0: one shard)."""
+    key = LAYOUT_KEY + table
+    for doc in meta.values():
+        if isinstance(doc, dict) and doc.get("key") == key:
+            depth = doc.get("depth")
+            return depth if isinstance(depth, int) and 0 <= depth <= MAX_DEPTH else 0
+    return 0
+
+
+def with_depth(meta: Mapping[str, Any], table: str, depth: int) -> dict[str, Any]:
+    """A copy of the meta table recording ``depth`` for ``table``."""
+    out = dict(meta)
+    key = LAYOUT_KEY + table
+    for doc_id, doc in out.items():
+        if isinstance(doc, dict) and doc.get("key") == key:
+            out[doc_id] = {**doc, "depth": depth}
+            return out
+    next_id = max((int(k) for k in out), default=0) + 1
+    out[str(next_id)] = {"key": key, "depth": depth}
+    return out
+
+
+def key_in_query(cond: Any, field: str) -> str | None:
+    """The key value a TinyDB query pins (``Q.id == "t1"``, alone or in an ``&``), if any."""
+    h = getattr(cond, "_hash", None)
+    if not isinstance(h, tuple) or len(h) < 2:
+        return None
+    if h[0] == "==" and len(h) == 3 and h[1] == (field,) and isinstance(h[2], str):
+        return h[2]
+    if h[0] == "and" and isinstance(h[1], frozenset):
+        for part in h[1]:
+            if (
+                isinstance(part, tuple)
+                and len(part) == 3
+                and part[0] == "=="
+                and part[1] == (field,)
+                and isinstance(part[2], str)
+            ):
+                return part[2]
+    return None
+
+
+class ShardedTable(Table):
+    """A TinyDB table kept in shard files; lookups and writes by key touch one shard."""
+
+    def __init__(self, storage: Any, name: str, key: str) -> None:
+        super().__init__(storage, name, cache_size=0)
+        self.key = key
+
+    # -- layout
+
+    def _depth(self, tables: Mapping[str, Any]) -> int:
+        return depth_in(tables["meta"], self.name)
+
+    def _shard_names(self, tables: Any, depth: int) -> list[str]:
+        """Every shard of the current depth: on disk, or new in this transaction."""
+        table_dir = self._storage.store_dir / self.name
+        names = {f"{self.name}/{n}" for n in shard_files(table_dir, depth)}
+        prefix = f"{self.name}/{depth}-"
+        names.update(n for n in dict.keys(tables) if n.startswith(prefix))
+        names.difference_update(getattr(tables, "deleted", ()))
+        return sorted(names)
+
+    def _legacy(self, tables: Any) -> dict[str, Any]:
+        """The table's old single file, until the store has moved it into shards."""
+        if self.name in getattr(tables, "deleted", ()):
+            return {}
+        return tables[self.name]
+
+    def _shard_for_id(self, tables: Any, doc_id: int) -> str:
+        depth = self._depth(tables)
+        return shard_name(self.name, depth, shard_of(doc_id, depth))
+
+    def _require_txn(self) -> Any:
+        tables = self._storage.read()
+        if not getattr(tables, "in_txn", False):
+            raise RuntimeError("store writes must happen inside Store.transaction()")
+        return tables
+
+    # -- reading
+
+    def _read_table(self) -> dict[str, Mapping]:
+        tables = self._storage.read()
+        merged: dict[str, Mapping] = dict(self._legacy(tables))
+        for name in self._shard_names(tables, self._depth(tables)):
+            merged.update(tables[name])
+        return merged
+
+    def _key_docs(self, tables: Any, value: str) -> tuple[str, dict[str, Any]]:
+        name = self._shard_for_id(tables, key_hash(value))
+        return name, tables[name]
+
+    def _candidates(self, cond: Any) -> Iterator[tuple[int, Mapping]] | None:
+        """Documents that may match ``cond``: one shard when it pins the key, else None."""
+        value = key_in_query(cond, self.key)
+        if value is None:
+            return None
+        tables = self._storage.read()
+        legacy = self._legacy(tables)
+        _, shard = self._key_docs(tables, value)
+        docs = list(shard.items()) + list(legacy.items())
+        return ((int(k), d) for k, d in docs)
+
+    def search(self, cond: Any) -> list[Document]:
+        found = self._candidates(cond)
+        if found is None:
+            return super().search(cond)
+        return [Document(doc, doc_id) for doc_id, doc in found if cond(doc)]
+
+    def get(self, cond: Any = None, doc_id: int | None = None, doc_ids: Any = None) -> Any:
+        if doc_id is not None or doc_ids is not None:
+            tables = self._storage.read()
+            ids = [doc_id] if doc_id is not None else list(doc_ids)
+            out = []
+            for i in ids:
+                doc = tables[self._shard_for_id(tables, int(i))].get(str(i))
+                if doc is None:
+                    doc = self._legacy(tables).get(str(i))
+                if doc is not None:
+                    out.append(Document(doc, int(i)))
+            return (out[0] if out else None) if doc_id is not None else out
+        found = self._candidates(cond)
+        if found is None:
+            return super().get(cond)
+        for i, doc in found:
+            if cond(doc):
+                return Document(doc, i)
+        return None
+
+    def contains(self, cond: Any = None, doc_id: int | None = None) -> bool:
+        if doc_id is not None:
+            return self.get(doc_id=doc_id) is not None
+        return self.get(cond) is not None
+
+    def count(self, cond: Any) -> int:
+        return len(self.search(cond))
+
+    def __len__(self) -> int:
+        return len(self._read_table())
+
+    # -- writing
+
+    def _put(self, tables: Any, doc: Mapping[str, Any]) -> int:
+        """Insert one document under the id its key hashes to; returns that id."""
+        base = key_hash(doc.get(self.key, ""))
+        name = self._shard_for_id(tables, base)
+        shard = dict(tables[name])
+        for probe in range(1 << PROBE_BITS):
+            if str(base | probe) not in shard:
+                break
+        else:  # pragma: no cover - 65,536 documents with one key
+            raise ValueError(f"too many documents with {self.key} {doc.get(self.key)!r}")
+        shard[str(base | probe)] = dict(doc)
+        tables[name] = shard
+        if len(shard) > SPLIT_AT:
+            self._split(tables)
+        return base | probe
+
+    def insert(self, document: Mapping) -> int:
+        if not isinstance(document, Mapping):
+            raise ValueError("Document is not a Mapping")
+        tables = self._require_txn()
+        doc_id = self._put(tables, document)
+        self._storage.write(tables)
+        return doc_id
+
+    def insert_multiple(self, documents: Iterable[Mapping]) -> list[int]:
+        tables = self._require_txn()
+        ids = [self._put(tables, dict(doc)) for doc in documents]
+        self._storage.write(tables)
+        return ids
+
+    def _matching(self, tables: Any, cond: Any, doc_ids: Any) -> list[tuple[str, str]] | None:
+        """(shard name, doc key) of the documents to change, or None: no fast route."""
+        if doc_ids is not None:
+            out = []
+            legacy = self._legacy(tables)
+            for i in doc_ids:
+                name = self._shard_for_id(tables, int(i))
+                if str(i) in tables[name]:
+                    out.append((name, str(i)))
+                elif str(i) in legacy:
+                    out.append((self.name, str(i)))
+            return out
+        value = key_in_query(cond, self.key)
+        if value is None:
+            return None
+        name, shard = self._key_docs(tables, value)
+        out = [(name, k) for k, d in shard.items() if cond(d)]
+        legacy = self._legacy(tables)
+        out += [(self.name, k) for k, d in legacy.items() if cond(d)]
+        return out
+
+    def _change(
+        self, tables: Any, hits: list[tuple[str, str]], fn: Callable[[dict], None] | None
+    ) -> list[int]:
+        """Apply ``fn`` to the hit documents (None: remove them); re-file a changed key."""
+        moved: list[dict[str, Any]] = []
+        for name in dict.fromkeys(n for n, _ in hits):
+            shard = dict(tables[name])
+            for n, k in hits:
+                if n != name:
+                    continue
+                if fn is None:
+                    shard.pop(k, None)
+                    continue
+                doc = shard[k]
+                before = doc.get(self.key)
+                fn(doc)
+                if doc.get(self.key) != before or name == self.name:
+                    moved.append(shard.pop(k))
+            tables[name] = shard
+        for doc in moved:
+            self._put(tables, doc)
+        return [int(k) for _, k in hits]
+
+    def update(self, fields: Any, cond: Any = None, doc_ids: Any = None) -> list[int]:
+        tables = self._require_txn()
+        hits = self._matching(tables, cond, doc_ids)
+        if hits is None:
+            return self._update_all(fields, cond)
+        apply = fields if callable(fields) else (lambda doc: doc.update(fields))
+        ids = self._change(tables, hits, apply)
+        self._storage.write(tables)
+        return ids
+
+    def upsert(self, document: Mapping, cond: Any = None) -> list[int]:
+        if cond is None and isinstance(document, Document):
+            return self.update(dict(document), doc_ids=[document.doc_id]) or [
+                self.insert(dict(document))
+            ]
+        tables = self._require_txn()
+        hits = self._matching(tables, cond, None)
+        if hits is None:
+            return super().upsert(document, cond)
+        if hits:
+            ids = self._change(tables, hits, lambda doc: doc.update(document))
+        else:
+            ids = [self._put(tables, document)]
+        self._storage.write(tables)
+        return ids
+
+    def remove(self, cond: Any = None, doc_ids: Any = None) -> list[int]:
+        tables = self._require_txn()
+        hits = self._matching(tables, cond, doc_ids)
+        if hits is None:
+            return [int(k) for k in self._remove_all(cond)]
+        ids = self._change(tables, hits, None)
+        self._storage.write(tables)
+        return ids
+
+    def truncate(self) -> None:
+        tables = self._require_txn()
+        self._replace(tables, [])
+        self._storage.write(tables)
+
+    # -- whole-table writes (a query not on the key; rare: theme renames, imports)
+
+    def _update_all(self, fields: Any, cond: Any) -> list[int]:
+        tables = self._require_txn()
+        docs = self._read_table()
+        apply = fields if callable(fields) else (lambda doc: doc.update(fields))
+        hit = [k for k, d in docs.items() if cond(d)]
+        for k in hit:
+            apply(docs[k])
+        if hit:
+            self._replace(tables, list(docs.values()))
+            self._storage.write(tables)
+        return [int(k) for k in hit]
+
+    def _remove_all(self, cond: Any) -> list[str]:
+        tables = self._require_txn()
+        docs = self._read_table()
+        hit = [k for k, d in docs.items() if cond(d)]
+        if hit:
+            keep = [d for k, d in docs.items() if k not in set(hit)]
+            self._replace(tables, keep)
+            self._storage.write(tables)
+        return hit
+
+    def _update_table(self, updater: Callable[[dict[int, Mapping]], None]) -> None:
+        """TinyDB's generic write (any method not routed above): the whole table."""
+        tables = self._require_txn()
+        docs = {int(k): dict(v) for k, v in self._read_table().items()}
+        updater(docs)
+        self._replace(tables, list(docs.values()))
+        self._storage.write(tables)
+
+    def replace_all(self, docs: Iterable[Mapping[str, Any]]) -> None:
+        """Make the table hold exactly ``docs`` (migrations, merges of whole tables)."""
+        tables = self._require_txn()
+        self._replace(tables, list(docs))
+        self._storage.write(tables)
+
+    def _replace(self, tables: Any, docs: list[Mapping[str, Any]]) -> None:
+        depth = self._depth(tables)
+        for name in self._shard_names(tables, depth):
+            _drop(tables, name)
+        if self._legacy(tables) or (self._storage.store_dir / f"{self.name}.json").exists():
+            _drop(tables, self.name)
+        need = 0
+        while need < MAX_DEPTH and len(docs) > (SPLIT_AT // 2) << need:
+            need += 1
+        tables["meta"] = with_depth(tables["meta"], self.name, need)
+        for doc in docs:
+            self._put(tables, doc)
+
+    def _split(self, tables: Any) -> None:
+        """Split every shard in two (the table now has ``depth + 1``); same transaction."""
+        depth = self._depth(tables)
+        if depth >= MAX_DEPTH:
+            return
+        new: dict[str, dict[str, Any]] = {}
+        for name in self._shard_names(tables, depth):
+            for k, doc in tables[name].items():
+                target = shard_name(self.name, depth + 1, shard_of(int(k), depth + 1))
+                new.setdefault(target, {})[k] = doc
+            _drop(tables, name)
+        tables["meta"] = with_depth(tables["meta"], self.name, depth + 1)
+        for name, shard in new.items():
+            tables[name] = shard
+
+
+def _drop(tables: Any, name: str) -> None:
+    """Forget a shard in this transaction; its file is deleted by the commit."""
+    dict.pop(tables, name, None)
+    tables.dirty.discard(name)
+    tables.deleted.add(name)
