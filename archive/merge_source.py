@@ -21,6 +21,7 @@ from typing import Any
 from filelock import FileLock, Timeout
 from tapelog.archive.errors import StoreError, UsageError
 from tapelog.archive.paths import is_safe_id
+from tapelog.archive.shards import read_tables
 from tapelog.archive.store import (
     JOURNAL_NAME,
     LOCK_NAME,
@@ -32,6 +33,7 @@ from tapelog.archive.store import (
     _schema_version,
     _set_schema_version,
 )
+from tapelog.archive.store_files import DELETES_KEY
 from tapelog.archive.transcripts import TRANSCRIPTS_DIR, _good_lines
 from tapelog.transcribe.types import Segment
 
@@ -162,25 +164,28 @@ def read_folder(root: Path) -> Source:
         lock.acquire(timeout=10)
         held = True
     try:
-        raw: dict[str, dict[str, Any]] = {}
-        for name in TABLES:
-            text = _read_plain_file(store / f"{name}.json")
-            if text is not None:
-                raw[name] = _parse_table(name, text, str(store / f"{name}.json"))
+        overlay: dict[str, str] = {}
+        deleted: list[str] = []
         journal = _read_plain_file(store / JOURNAL_NAME)
         if journal is not None:
             with contextlib.suppress(ValueError, UnicodeDecodeError):
                 pending = json.loads(journal)
                 if isinstance(pending, dict) and not pending.get(MOVES_KEY):
-                    for name, text in pending.items():
-                        if name in TABLES and isinstance(text, str):
-                            raw[name] = _parse_table(name, text, str(store / JOURNAL_NAME))
+                    deleted = [d for d in pending.pop(DELETES_KEY, []) if isinstance(d, str)]
+                    overlay = {k: v for k, v in pending.items() if isinstance(v, str)}
                 elif isinstance(pending, dict):
                     raise MergeSourceError(
-                        "the other archive has an unfinished merge; open it with tapelog "
+                        "the other archive has an unfinished write; open it with tapelog "
                         "once (`tapelog --archive OTHER check`) and merge again",
                         path=str(root),
                     )
+        raw = read_tables(
+            store,
+            lambda rel: _read_plain_file(store / f"{rel}.json"),
+            _parse_table,
+            overlay,
+            deleted,
+        )
     finally:
         if held:
             lock.release()

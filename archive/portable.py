@@ -39,6 +39,7 @@ from tapelog.archive.import_checks import (
     drop_machine_settings,
 )
 from tapelog.archive.paths import is_safe_id
+from tapelog.archive.shards import SHARDED
 from tapelog.archive.store import STORE_DIR, Store, _fsync_dir, _os_error
 from tapelog.archive.transcripts import TRANSCRIPTS_DIR
 from tapelog.archive.voices import TABLES as VOICE_TABLES
@@ -101,12 +102,15 @@ def export_archive(root: str | Path, dest_file: str | Path) -> ExportSummary:
         tables = {
             p.name: _read(p)
             for p in sorted(store.dir.glob("*.json"))
-            if p.stem not in VOICE_TABLES
+            if p.stem not in VOICE_TABLES and p.stem not in SHARDED
         }
         for name in tables:
             # A damaged table would travel with matching checksums and fail on the
             # other machine, where no backup exists: refuse it here, where one does.
             store._load_table(name[: -len(".json")])
+        # A table kept in shards travels as one file (the export's layout does not
+        # change with the store's); the importing store splits it again.
+        tables.update((f"{name}.json", store.table_text(name)) for name in SHARDED)
         schema = store.schema_version
     media_count = len(json.loads(tables["media.json"])) if "media.json" in tables else 0
     files: dict[str, dict[str, Any]] = {}

@@ -403,3 +403,55 @@ def _drop(tables: Any, name: str) -> None:
     dict.pop(tables, name, None)
     tables.dirty.discard(name)
     tables.deleted.add(name)
+
+
+def read_tables(
+    store_dir: Path,
+    read: Callable[[str], str | bytes | None],
+    parse: Callable[[str, str | bytes, str], dict[str, Any]],
+    overlay: Mapping[str, str] | None = None,
+    deleted: Iterable[str] = (),
+) -> dict[str, dict[str, Any]]:
+    """Every table of a store folder that is not ours to open (another archive, for a merge).
+
+    Reads each table whatever its layout (one file, shards of the depth its meta
+    gives), with an unfinished journal's texts (``overlay``, by file name) laid over
+    the files and its deleted shards left out. ``read(name)`` returns a file's text
+    or None; ``parse(table, text, where)`` checks and parses it.
+    """
+    from tapelog.archive.store_files import TABLES
+
+    overlay = dict(overlay or {})
+    gone = set(deleted)
+
+    def load(rel: str) -> dict[str, Any] | None:
+        if rel in gone:
+            return None
+        text = overlay.get(rel)
+        if text is None:
+            text = read(rel)
+        return (
+            None if text is None else parse(rel.split("/")[0], text, str(store_dir / f"{rel}.json"))
+        )
+
+    raw: dict[str, dict[str, Any]] = {}
+    meta = load("meta")
+    if meta is not None:
+        raw["meta"] = meta
+    for name in TABLES[1:]:
+        own = load(name)
+        merged = dict(own or {})
+        found = own is not None
+        if name in SHARDED:
+            depth = depth_in(raw.get("meta", {}), name)
+            prefix = f"{name}/{depth}-"
+            names = {f"{name}/{n}" for n in shard_files(store_dir / name, depth)}
+            names.update(rel for rel in overlay if rel.startswith(prefix))
+            for rel in sorted(names):
+                shard = load(rel)
+                if shard is not None:
+                    merged.update(shard)
+                    found = True
+        if found:
+            raw[name] = merged
+    return raw

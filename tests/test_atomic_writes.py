@@ -78,21 +78,22 @@ def test_a_private_store_stays_private_and_so_do_its_backups_and_exports(
     archive.import_paths([MEDIA / "silence.wav"])
     store_dir = archive.store.dir
     os.chmod(store_dir, 0o700)
-    for f in store_dir.glob("*.json"):
-        os.chmod(f, 0o600)
+    for f in store_dir.rglob("*"):  # as `chmod -R go-rwx store` would
+        os.chmod(f, 0o700 if f.is_dir() else 0o600)
     archive.set_setting("player", "mpv")  # rewrites meta.json
     with archive.store.transaction():  # a table written for the first time
         archive.store.table("tags").insert({"id": "tg1", "media_id": "m1", "start": 0, "end": 1})
-    modes = {f.name: _mode(f) for f in store_dir.glob("*.json")}
-    assert "tags.json" in modes and set(modes.values()) == {0o600}, modes
+    modes = {str(f.relative_to(store_dir)): _mode(f) for f in store_dir.rglob("*.json")}
+    assert "tags/0-0.json" in modes and set(modes.values()) == {0o600}, modes
+    assert _mode(store_dir / "tags") == 0o700  # a shard folder is as private as the store
     backup = archive.store.backup_now()
     assert backup is not None and _mode(backup) == 0o700
-    assert {_mode(f) for f in backup.glob("*.json")} == {0o600}
+    assert {_mode(f) for f in backup.rglob("*.json")} == {0o600}
     out = tmp_path / "crew.tar"
     export_archive(archive.root, out)
     assert _mode(out) == 0o600
     restore_backup(archive.root, backup.name)
-    assert {_mode(f) for f in store_dir.glob("*.json")} == {0o600}
+    assert {_mode(f) for f in store_dir.rglob("*.json")} == {0o600}
 
 
 def test_a_shared_store_stays_shared(archive) -> None:

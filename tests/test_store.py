@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from tapelog.archive.errors import ReadOnlyArchiveError, StoreCorruptError, StoreError
 from tapelog.archive.store import MIGRATIONS, SCHEMA_VERSION, Store, restore_backup
+from tinydb import Query
 
 from tests.conftest import mount_tmpfs
 
@@ -177,11 +178,12 @@ def test_full_disk_fails_cleanly_and_keeps_the_old_store(small_tmpfs: Path) -> N
     store = Store(small_tmpfs / "arch")
     with store.transaction():
         store.table("tags").insert({"id": "before"})
-    before = (small_tmpfs / "arch" / "store" / "tags.json").read_bytes()
+    tags_file = small_tmpfs / "arch" / "store" / "tags" / "0-0.json"
+    before = tags_file.read_bytes()
     with pytest.raises(StoreError, match="disk full"), store.transaction():
         store.table("tags").insert({"id": "huge", "note": "x" * 400_000})
-    assert (small_tmpfs / "arch" / "store" / "tags.json").read_bytes() == before
-    assert not [p for p in (small_tmpfs / "arch" / "store").iterdir() if ".tmp-" in p.name]
+    assert tags_file.read_bytes() == before
+    assert not [p for p in (small_tmpfs / "arch" / "store").rglob("*") if ".tmp-" in p.name]
     assert _ids(small_tmpfs / "arch") == {"before"}
 
 
@@ -201,12 +203,30 @@ def test_small_write_rewrites_only_its_table(tmp_path: Path) -> None:
     store = Store(tmp_path)
     with store.transaction():
         store.table("media").insert_multiple({"id": f"m{i}", "pad": "x" * 500} for i in range(500))
-    media_file = tmp_path / "store" / "media.json"
-    before = media_file.stat().st_mtime_ns
+    media_files = sorted((tmp_path / "store" / "media").glob("*.json"))
+    before = {f: f.stat().st_mtime_ns for f in media_files}
     with store.transaction():
         store.table("speakers").insert({"media_id": "m1", "label": "CH1", "name": "Peng"})
-    assert media_file.stat().st_mtime_ns == before
-    assert (tmp_path / "store" / "speakers.json").stat().st_size < 200
+    assert {f: f.stat().st_mtime_ns for f in media_files} == before
+    assert [f.stat().st_size for f in (tmp_path / "store" / "speakers").glob("*.json")] < [200]
+
+
+def test_a_write_in_a_big_table_rewrites_one_small_shard(tmp_path: Path) -> None:
+    """Adding a tag to 5,000 rewrites one shard of at most SPLIT_AT tags, not all 5,000."""
+    from tapelog.archive.shards import SPLIT_AT
+
+    store = Store(tmp_path)
+    with store.transaction():
+        store.table("tags").insert_multiple({"id": f"t{i}", "media_id": "m1"} for i in range(5000))
+    shards = sorted((tmp_path / "store" / "tags").glob("*.json"))
+    assert len(shards) > 5000 / SPLIT_AT and not (tmp_path / "store" / "tags.json").exists()
+    before = {f: f.stat().st_mtime_ns for f in shards}
+    with store.transaction():
+        store.table("tags").insert({"id": "t-new", "media_id": "m2"})
+    changed = [f for f in shards if f.stat().st_mtime_ns != before[f]]
+    assert len(changed) == 1 and len(json.loads(changed[0].read_text())) <= SPLIT_AT
+    assert store.table("tags").get(Query().id == "t-new")["media_id"] == "m2"
+    assert len(store.table("tags")) == 5001
 
 
 def test_interrupted_multi_table_commit_is_finished_on_open(tmp_path: Path) -> None:
@@ -270,13 +290,18 @@ def test_valid_json_of_the_wrong_shape_is_a_clear_error(
 
     archive.import_paths([media_dir / "silence.wav"])
     tmp_path = archive.root
-    (tmp_path / "store" / f"{table}.json").write_text(text, encoding="utf-8")
+    # The file the table lives in (its shard; a table with no records yet: its first).
+    damaged = (
+        tmp_path / "store" / f"{(archive.store.table_files(table) or [table + '/0-0'])[-1]}.json"
+    )
+    damaged.parent.mkdir(exist_ok=True)
+    damaged.write_text(text, encoding="utf-8")
     command = {"tags": ["tags", "list"], "media": ["list"], "cases": ["cases", "list"]}[table]
     out = run_cli(*command, archive=tmp_path)
     assert out.returncode == 1, out.stderr
     assert "Traceback" not in out.stderr and message in out.stderr
     assert "tapelog restore" in out.stderr
-    assert (tmp_path / "store" / f"{table}.json").read_text(encoding="utf-8") == text
+    assert damaged.read_text(encoding="utf-8") == text
 
 
 def test_backups_say_what_they_hold_and_restore_says_what_it_replaced(
