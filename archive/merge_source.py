@@ -21,7 +21,7 @@ from typing import Any
 from filelock import FileLock, Timeout
 from tapelog.archive.errors import StoreError, UsageError
 from tapelog.archive.paths import is_safe_id
-from tapelog.archive.shards import read_tables
+from tapelog.archive.shard_layout import read_tables
 from tapelog.archive.store import (
     JOURNAL_NAME,
     LOCK_NAME,

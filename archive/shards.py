@@ -23,98 +23,25 @@ read with the shards until the store moves it into shards (``Store.migrate``).
 
 from __future__ import annotations
 
-import hashlib
-import os
-from collections.abc import Callable, Iterable, Iterator, Mapping
-from pathlib import Path
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
+from tapelog.archive.shard_layout import (
+    MAX_DEPTH,
+    PROBE_BITS,
+    SHARDED,
+    SPLIT_AT,
+    depth_in,
+    key_hash,
+    key_in_query,
+    shard_files,
+    shard_name,
+    shard_of,
+    with_depth,
+)
 from tinydb.table import Document, Table
 
-# Tables that grow with the archive -> the field their documents are found by.
-SHARDED: dict[str, str] = {
-    "media": "id",
-    "transcripts": "id",
-    "corrections": "id",
-    "speakers": "media_id",
-    "cases": "case_id",
-    "people": "person_id",
-    "tags": "id",
-    "links": "link_id",
-}
-ID_BITS = 52
-PROBE_BITS = 16
-MAX_DEPTH = ID_BITS - PROBE_BITS
-SPLIT_AT = 96  # documents in one shard before the table is split in two
-LAYOUT_KEY = "shards:"
-
-
-def key_hash(value: Any) -> int:
-    """A document id for a key: 52 bits of BLAKE2b, the low 16 bits left for probing."""
-    raw = str(value).encode("utf-8", "surrogatepass")
-    h = int.from_bytes(hashlib.blake2b(raw, digest_size=8).digest(), "big") >> (64 - ID_BITS)
-    return h & ~((1 << PROBE_BITS) - 1)
-
-
-def shard_of(doc_id: int, depth: int) -> int:
-    return doc_id >> (ID_BITS - depth) if depth > 0 else 0
-
-
-def shard_name(table: str, depth: int, index: int) -> str:
-    return f"{table}/{depth}-{index:x}"
-
-
-def shard_files(table_dir: Path, depth: int) -> list[str]:
-    """Names (``3-5``) of a table's shard files of one depth that exist on disk."""
-    try:
-        names = os.listdir(table_dir)
-    except (FileNotFoundError, NotADirectoryError):
-        return []
-    prefix = f"{depth}-"
-    return sorted(n[:-5] for n in names if n.startswith(prefix) and n.endswith(".json"))
-
-
-def depth_in(meta: Mapping[str, Any], table: str) -> int:
-    """A table's shard depth as the meta table records it (0: one shard)."""
-    key = LAYOUT_KEY + table
-    for doc in meta.values():
-        if isinstance(doc, dict) and doc.get("key") == key:
-            depth = doc.get("depth")
-            return depth if isinstance(depth, int) and 0 <= depth <= MAX_DEPTH else 0
-    return 0
-
-
-def with_depth(meta: Mapping[str, Any], table: str, depth: int) -> dict[str, Any]:
-    """A copy of the meta table recording ``depth`` for ``table``."""
-    out = dict(meta)
-    key = LAYOUT_KEY + table
-    for doc_id, doc in out.items():
-        if isinstance(doc, dict) and doc.get("key") == key:
-            out[doc_id] = {**doc, "depth": depth}
-            return out
-    next_id = max((int(k) for k in out), default=0) + 1
-    out[str(next_id)] = {"key": key, "depth": depth}
-    return out
-
-
-def key_in_query(cond: Any, field: str) -> str | None:
-    """The key value a TinyDB query pins (``Q.id == "t1"``, alone or in an ``&``), if any."""
-    h = getattr(cond, "_hash", None)
-    if not isinstance(h, tuple) or len(h) < 2:
-        return None
-    if h[0] == "==" and len(h) == 3 and h[1] == (field,) and isinstance(h[2], str):
-        return h[2]
-    if h[0] == "and" and isinstance(h[1], frozenset):
-        for part in h[1]:
-            if (
-                isinstance(part, tuple)
-                and len(part) == 3
-                and part[0] == "=="
-                and part[1] == (field,)
-                and isinstance(part[2], str)
-            ):
-                return part[2]
-    return None
+__all__ = ["SHARDED", "SPLIT_AT", "ShardedTable", "depth_in", "shard_files"]
 
 
 class ShardedTable(Table):
@@ -163,26 +90,27 @@ class ShardedTable(Table):
             merged.update(tables[name])
         return merged
 
-    def _key_docs(self, tables: Any, value: str) -> tuple[str, dict[str, Any]]:
-        name = self._shard_for_id(tables, key_hash(value))
-        return name, tables[name]
-
-    def _candidates(self, cond: Any) -> Iterator[tuple[int, Mapping]] | None:
-        """Documents that may match ``cond``: one shard when it pins the key, else None."""
+    def _hits(self, tables: Any, cond: Any) -> list[tuple[str, str, dict[str, Any]]] | None:
+        """(file, doc key, doc) of the documents matching ``cond``, found in the one shard
+        its key routes to; None when ``cond`` does not pin the key (read every shard)."""
         value = key_in_query(cond, self.key)
         if value is None:
             return None
-        tables = self._storage.read()
-        legacy = self._legacy(tables)
-        _, shard = self._key_docs(tables, value)
-        docs = list(shard.items()) + list(legacy.items())
-        return ((int(k), d) for k, d in docs)
+        simple = cond._hash[0] == "=="
+        key = self.key
+        name = self._shard_for_id(tables, key_hash(value))
+        out = []
+        for src, docs in ((name, tables[name]), (self.name, self._legacy(tables))):
+            for k, d in docs.items():
+                if (d.get(key) == value) if simple else cond(d):
+                    out.append((src, k, d))
+        return out
 
     def search(self, cond: Any) -> list[Document]:
-        found = self._candidates(cond)
-        if found is None:
+        hits = self._hits(self._storage.read(), cond)
+        if hits is None:
             return super().search(cond)
-        return [Document(doc, doc_id) for doc_id, doc in found if cond(doc)]
+        return [Document(doc, int(k)) for _, k, doc in hits]
 
     def get(self, cond: Any = None, doc_id: int | None = None, doc_ids: Any = None) -> Any:
         if doc_id is not None or doc_ids is not None:
@@ -196,13 +124,10 @@ class ShardedTable(Table):
                 if doc is not None:
                     out.append(Document(doc, int(i)))
             return (out[0] if out else None) if doc_id is not None else out
-        found = self._candidates(cond)
-        if found is None:
+        hits = self._hits(self._storage.read(), cond)
+        if hits is None:
             return super().get(cond)
-        for i, doc in found:
-            if cond(doc):
-                return Document(doc, i)
-        return None
+        return Document(hits[0][2], int(hits[0][1])) if hits else None
 
     def contains(self, cond: Any = None, doc_id: int | None = None) -> bool:
         if doc_id is not None:
@@ -221,7 +146,7 @@ class ShardedTable(Table):
         """Insert one document under the id its key hashes to; returns that id."""
         base = key_hash(doc.get(self.key, ""))
         name = self._shard_for_id(tables, base)
-        shard = dict(tables[name])
+        shard = _owned(tables, name)
         for probe in range(1 << PROBE_BITS):
             if str(base | probe) not in shard:
                 break
@@ -248,24 +173,18 @@ class ShardedTable(Table):
         return ids
 
     def _matching(self, tables: Any, cond: Any, doc_ids: Any) -> list[tuple[str, str]] | None:
-        """(shard name, doc key) of the documents to change, or None: no fast route."""
-        if doc_ids is not None:
-            out = []
-            legacy = self._legacy(tables)
-            for i in doc_ids:
-                name = self._shard_for_id(tables, int(i))
-                if str(i) in tables[name]:
-                    out.append((name, str(i)))
-                elif str(i) in legacy:
-                    out.append((self.name, str(i)))
-            return out
-        value = key_in_query(cond, self.key)
-        if value is None:
-            return None
-        name, shard = self._key_docs(tables, value)
-        out = [(name, k) for k, d in shard.items() if cond(d)]
+        """(file, doc key) of the documents to change, or None: no fast route."""
+        if doc_ids is None:
+            hits = self._hits(tables, cond)
+            return None if hits is None else [(name, k) for name, k, _ in hits]
+        out = []
         legacy = self._legacy(tables)
-        out += [(self.name, k) for k, d in legacy.items() if cond(d)]
+        for i in doc_ids:
+            name = self._shard_for_id(tables, int(i))
+            if str(i) in tables[name]:
+                out.append((name, str(i)))
+            elif str(i) in legacy:
+                out.append((self.name, str(i)))
         return out
 
     def _change(
@@ -274,7 +193,7 @@ class ShardedTable(Table):
         """Apply ``fn`` to the hit documents (None: remove them); re-file a changed key."""
         moved: list[dict[str, Any]] = []
         for name in dict.fromkeys(n for n, _ in hits):
-            shard = dict(tables[name])
+            shard = _owned(tables, name)
             for n, k in hits:
                 if n != name:
                     continue
@@ -383,19 +302,34 @@ class ShardedTable(Table):
             self._put(tables, doc)
 
     def _split(self, tables: Any) -> None:
-        """Split every shard in two (the table now has ``depth + 1``); same transaction."""
+        """Split every shard in two (the table now has ``depth + 1``); same transaction.
+
+        Shard ``i`` becomes ``2i`` and ``2i + 1``: one shard at a time, so a split never
+        holds a second copy of the table.
+        """
         depth = self._depth(tables)
         if depth >= MAX_DEPTH:
             return
-        new: dict[str, dict[str, Any]] = {}
-        for name in self._shard_names(tables, depth):
+        names = self._shard_names(tables, depth)
+        tables["meta"] = with_depth(tables["meta"], self.name, depth + 1)
+        for name in names:
+            halves: dict[str, dict[str, Any]] = {}
             for k, doc in tables[name].items():
                 target = shard_name(self.name, depth + 1, shard_of(int(k), depth + 1))
-                new.setdefault(target, {})[k] = doc
+                halves.setdefault(target, {})[k] = doc
             _drop(tables, name)
-        tables["meta"] = with_depth(tables["meta"], self.name, depth + 1)
-        for name, shard in new.items():
-            tables[name] = shard
+            for target, shard in halves.items():
+                tables[target] = shard
+
+
+def _owned(tables: Any, name: str) -> dict[str, Any]:
+    """A shard this transaction may change in place (a copy the first time: the parsed
+    file is cached and shared until the commit)."""
+    shard = tables[name]
+    if name not in tables.dirty:
+        shard = dict(shard)
+        tables[name] = shard
+    return shard
 
 
 def _drop(tables: Any, name: str) -> None:
@@ -403,55 +337,3 @@ def _drop(tables: Any, name: str) -> None:
     dict.pop(tables, name, None)
     tables.dirty.discard(name)
     tables.deleted.add(name)
-
-
-def read_tables(
-    store_dir: Path,
-    read: Callable[[str], str | bytes | None],
-    parse: Callable[[str, str | bytes, str], dict[str, Any]],
-    overlay: Mapping[str, str] | None = None,
-    deleted: Iterable[str] = (),
-) -> dict[str, dict[str, Any]]:
-    """Every table of a store folder that is not ours to open (another archive, for a merge).
-
-    Reads each table whatever its layout (one file, shards of the depth its meta
-    gives), with an unfinished journal's texts (``overlay``, by file name) laid over
-    the files and its deleted shards left out. ``read(name)`` returns a file's text
-    or None; ``parse(table, text, where)`` checks and parses it.
-    """
-    from tapelog.archive.store_files import TABLES
-
-    overlay = dict(overlay or {})
-    gone = set(deleted)
-
-    def load(rel: str) -> dict[str, Any] | None:
-        if rel in gone:
-            return None
-        text = overlay.get(rel)
-        if text is None:
-            text = read(rel)
-        return (
-            None if text is None else parse(rel.split("/")[0], text, str(store_dir / f"{rel}.json"))
-        )
-
-    raw: dict[str, dict[str, Any]] = {}
-    meta = load("meta")
-    if meta is not None:
-        raw["meta"] = meta
-    for name in TABLES[1:]:
-        own = load(name)
-        merged = dict(own or {})
-        found = own is not None
-        if name in SHARDED:
-            depth = depth_in(raw.get("meta", {}), name)
-            prefix = f"{name}/{depth}-"
-            names = {f"{name}/{n}" for n in shard_files(store_dir / name, depth)}
-            names.update(rel for rel in overlay if rel.startswith(prefix))
-            for rel in sorted(names):
-                shard = load(rel)
-                if shard is not None:
-                    merged.update(shard)
-                    found = True
-        if found:
-            raw[name] = merged
-    return raw

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from filelock import FileLock, Timeout
 from tapelog.archive.errors import LockTimeoutError, StoreError
-from tapelog.archive.shards import SHARDED, depth_in, shard_files
+from tapelog.archive.shard_layout import SHARDED, depth_in, shard_files
 from tapelog.archive.store_files import (
     LOCK_NAME,
     STORE_DIR,

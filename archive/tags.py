@@ -36,9 +36,10 @@ def _ids_known(archive: Archive, kind: str, ids: Iterable[str]) -> list[str]:
     wanted = list(dict.fromkeys(i.strip() for i in ids if i and i.strip()))
     if not wanted:
         return []
-    known = {d.get(idf) for d in archive.store.table(kind).all()}
+    table = archive.store.table(kind)
     for i in wanted:
-        if i not in known:
+        # By key: one shard of the table is read, not all 200,000 case records.
+        if not table.contains(Query()[idf] == i):
             what = "case" if kind == "cases" else "person"
             raise NotFoundError(f"no {what} with id '{i}' (see `tapelog {kind} list`)")
     return wanted
@@ -66,16 +67,33 @@ def _check_span(archive: Archive, media_id: str, start: float, end: float) -> tu
     return start, end
 
 
+def _levels(names: Iterable[str]) -> list[str]:
+    """Theme names with their parent levels (``a/b`` gives ``a`` and ``a/b``)."""
+    out: list[str] = []
+    for name in names:
+        parts = name.split("/") if name else []
+        out += ["/".join(parts[:i]) for i in range(1, len(parts) + 1)]
+    return out
+
+
 def _themes_for_tag(archive: Archive, themes: Iterable[str], new_themes: bool) -> list[str]:
     """Themes as the vocabulary spells them. An unknown one is refused with the closest
     names (a misspelling must not quietly start a theme of its own), unless
     ``new_themes`` says to add it to the vocabulary."""
     out: list[str] = []
-    vocab = {t.casefold(): t for t in list_themes(archive)}
     table = archive.store.table("themes")
+    # The stored vocabulary first (small); every tag's themes only for a name not in it.
+    vocab: dict[str, str] = {}
+    for name in _levels(d.get("name", "") for d in table.all()):
+        vocab.setdefault(name.casefold(), name)
+    complete = False
     for t in themes:
         t = normalize_theme(t)
         spelled = vocab.get(t.casefold())
+        if spelled is None and not complete:
+            vocab = {x.casefold(): x for x in list_themes(archive)}
+            complete = True
+            spelled = vocab.get(t.casefold())
         if spelled is None:
             if not new_themes:
                 raise no_such_theme(archive, t, "--new-theme adds it to the themes")
