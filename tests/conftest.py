@@ -109,3 +109,33 @@ def copy_archive(transcribed_archive: Path, tmp_path: Path) -> Path:
     dest = tmp_path / "copied-archive"
     shutil.copytree(transcribed_archive, dest)
     return dest
+
+
+def table_files(root: Path, name: str) -> list[Path]:
+    """The files a store table's records are in: its shards, or its one file."""
+    store = Path(root) / "store"
+    files = sorted((store / name).glob("*.json"))
+    return files or [store / f"{name}.json"]
+
+
+def table_bytes(root: Path, name: str) -> dict[str, bytes]:
+    """Every file of a table, as bytes (to prove a write did not touch it)."""
+    return {str(p): p.read_bytes() for p in table_files(root, name) if p.exists()}
+
+
+def edit_table(root: Path, name: str, change) -> None:
+    """Hand-edit a table's records as another tool (or a hostile crew) would.
+
+    The edited records are written as the table's one old-layout file, which the store
+    reads and splits into shards again when it next opens the archive.
+    """
+    import json
+
+    store = Path(root) / "store"
+    docs: dict = {}
+    for path in table_files(root, name):
+        if path.exists():
+            docs.update(json.loads(path.read_text(encoding="utf-8")))
+            path.unlink()
+    change(docs)
+    (store / f"{name}.json").write_text(json.dumps(docs), encoding="utf-8")

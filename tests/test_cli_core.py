@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import MEDIA, run_cli
+from tests.conftest import MEDIA, run_cli, table_files
 
 
 def _json(proc: subprocess.CompletedProcess) -> object:
@@ -280,13 +280,13 @@ def test_corrections_survive_retranscription(copy_archive: Path) -> None:
 
 
 def test_corrupt_store_is_refused_with_a_way_out(copy_archive: Path) -> None:
-    media_file = copy_archive / "store" / "media.json"
+    media_file = table_files(copy_archive, "media")[0]
     broken = media_file.read_bytes()[:-7]
     media_file.write_bytes(broken)
     proc = run_cli("list", archive=copy_archive)
     assert proc.returncode == 1
     err = _one_line_error(proc)
-    assert "corrupt" in err and "media.json" in err
+    assert "corrupt" in err and str(media_file.relative_to(copy_archive / "store")) in err
     assert media_file.read_bytes() == broken
 
 

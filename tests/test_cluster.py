@@ -22,7 +22,7 @@ from tapelog.transcribe.cluster import pack_audio, parse_path_map, remote_path, 
 from tapelog.transcribe.parts import SAMPLE_RATE, clamp_to_part, join_parts, split_at_silences
 from tapelog.transcribe.types import Segment, Word
 
-from tests.conftest import MEDIA, run_cli
+from tests.conftest import MEDIA, run_cli, table_bytes
 
 
 def _rms(x: np.ndarray) -> float:
@@ -108,12 +108,12 @@ def test_cuda_missing_says_so_in_one_line(archive, monkeypatch):
 
 def test_unreachable_scheduler_is_one_line_and_writes_nothing(archive):
     archive.import_paths([MEDIA / "silence.wav"])
-    before = (archive.root / "store" / "media.json").read_bytes()
+    before = table_bytes(archive.root, "media")
     res = run_cli("transcribe", "--all", "--scheduler", "tcp://127.0.0.1:9", archive=archive.root)
     assert res.returncode == 1
     assert "cannot reach the Dask scheduler at tcp://127.0.0.1:9" in res.stderr
     assert "--local-fallback" in res.stderr and "Traceback" not in res.stderr
-    assert (archive.root / "store" / "media.json").read_bytes() == before
+    assert table_bytes(archive.root, "media") == before
     assert not (archive.root / "transcripts").exists()
 
 

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from tapelog.archive.errors import TapelogError, UnsafeRecordError
 
-from tests.conftest import MEDIA, run_cli
+from tests.conftest import MEDIA, edit_table, run_cli
 from tests.test_reliability import fake_engine  # noqa: F401 - a shared fixture
 
 EVIL = "../../../outside/victim2"
@@ -54,12 +54,13 @@ def make_archive(root: Path) -> str:
 def plant_evil_id(root: Path, evil: str = EVIL) -> None:
     """Rename the transcript record (and the media's pointer to it) to ``evil``."""
     for name, field in (("transcripts", "id"), ("media", "transcript_id")):
-        path = root / "store" / f"{name}.json"
-        table = json.loads(path.read_text(encoding="utf-8"))
-        for doc in table.values():
-            if doc.get(field):
-                doc[field] = evil
-        path.write_text(json.dumps(table), encoding="utf-8")
+
+        def change(table: dict, field: str = field) -> None:
+            for doc in table.values():
+                if doc.get(field):
+                    doc[field] = evil
+
+        edit_table(root, name, change)
 
 
 def victim_files(tmp_path: Path) -> Path:
@@ -157,13 +158,14 @@ def test_transcribe_never_writes_outside_the_archive(tmp_path: Path, fake_engine
     victim = victim_files(tmp_path)
     before = victim.read_bytes()
     plant_evil_id(root)
+
     # A partial record with the hostile id is what a resumed run would append to.
-    path = root / "store" / "transcripts.json"
-    table = json.loads(path.read_text(encoding="utf-8"))
-    for doc in table.values():
-        doc["status"], doc["model"] = "partial", fake_engine.model
-        doc["options"] = fake_engine.to_dict()
-    path.write_text(json.dumps(table), encoding="utf-8")
+    def partial(table: dict) -> None:
+        for doc in table.values():
+            doc["status"], doc["model"] = "partial", fake_engine.model
+            doc["options"] = fake_engine.to_dict()
+
+    edit_table(root, "transcripts", partial)
     a = Archive.open(root)
     try:
         with pytest.raises(UnsafeRecordError):
