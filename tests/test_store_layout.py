@@ -1,0 +1,167 @@
+"""The growing tables kept in shard files: the move from one file per table, and its limits.
+
+Old archives (schema 3) held every table in one file with TinyDB's sequential ids. The
+store moves them into shards when it opens them (migration 4); these tests build such
+archives as the old store wrote them, whole or damaged, and kill the move half way.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+from tapelog.archive.errors import StoreCorruptError
+from tapelog.archive.shard_layout import SPLIT_AT
+from tapelog.archive.store import SCHEMA_VERSION, Store
+from tinydb import Query
+
+GROWING = ("media", "transcripts", "corrections", "speakers", "cases", "people", "tags", "links")
+
+
+def _old_archive(root: Path, tags: int = 400, cases: int = 300) -> dict[str, list[dict]]:
+    """An archive in the one-file-per-table layout of schema 3; its records by table."""
+    records: dict[str, list[dict]] = {
+        "media": [{"id": f"m{i}", "path": f"/cards/{i}.mov", "info": {"duration": 60.0}}
+                  for i in range(1, 21)],
+        "transcripts": [{"id": f"tr{i}", "media_id": f"m{i}", "status": "done"}
+                        for i in range(1, 21)],
+        "speakers": [{"media_id": f"m{i}", "label": "CH1", "name": f"Speaker {i}"}
+                     for i in range(1, 21)],
+        "cases": [{"case_id": f"C-{i:05d}", "child_name": f"Child {i}", "aliases": [f"小{i}"]}
+                  for i in range(cases)],
+        "tags": [{"id": f"g{i}", "media_id": f"m{i % 20 + 1}", "start": 1.0, "end": 2.0,
+                  "cases": [f"C-{i % cases:05d}"]} for i in range(tags)],
+        "links": [{"link_id": f"L{i}", "media_id": "m1", "target_id": "C-00001"}
+                  for i in range(30)],
+    }  # fmt: skip
+    store = root / "store"
+    store.mkdir(parents=True)
+    meta = {"1": {"key": "schema", "version": 3}, "2": {"key": "counter:g", "value": tags}}
+    (store / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
+    for name, docs in records.items():
+        table = {str(i): d for i, d in enumerate(docs, 1)}
+        (store / f"{name}.json").write_text(json.dumps(table, ensure_ascii=False), "utf-8")
+    return records
+
+
+def _records(store: Store, name: str) -> list[str]:
+    return sorted(json.dumps(d, sort_keys=True) for d in store.table(name).all())
+
+
+def _expected(records: dict[str, list[dict]], name: str) -> list[str]:
+    return sorted(json.dumps(d, sort_keys=True) for d in records.get(name, []))
+
+
+def test_an_old_archive_is_moved_into_shards_with_every_record(tmp_path: Path) -> None:
+    records = _old_archive(tmp_path)
+    store = Store(tmp_path)
+    assert store.schema_version == SCHEMA_VERSION
+    assert not [n for n in GROWING if (tmp_path / "store" / f"{n}.json").exists()]
+    for name in GROWING:
+        assert _records(store, name) == _expected(records, name), name
+    shards = list((tmp_path / "store" / "tags").glob("*.json"))
+    assert len(shards) > 400 / SPLIT_AT
+    assert all(len(json.loads(p.read_text())) <= SPLIT_AT for p in shards)
+    # Found by key in one shard, and a new write lands beside them.
+    assert store.table("cases").get(Query().case_id == "C-00042")["child_name"] == "Child 42"
+    with store.transaction():
+        assert store.next_id("g") == "g401"  # the counters came along
+        store.table("tags").insert({"id": "g401", "media_id": "m1"})
+    assert len(store.table("tags")) == 401
+    assert len(store.backups()) == 0 or store.backups()[0].is_dir()
+
+
+def test_a_table_file_in_a_new_archive_is_taken_in(tmp_path: Path) -> None:
+    """An imported export holds each table as one file: the next open splits it."""
+    store = Store(tmp_path)
+    with store.transaction():
+        store.table("tags").insert({"id": "mine", "media_id": "m1"})
+    theirs = {"7": {"id": "imported", "media_id": "m2"}}
+    (tmp_path / "store" / "tags.json").write_text(json.dumps(theirs), encoding="utf-8")
+    reopened = Store(tmp_path)
+    assert {d["id"] for d in reopened.table("tags").all()} == {"mine", "imported"}
+    assert not (tmp_path / "store" / "tags.json").exists()
+    assert reopened.table("tags").get(Query().id == "imported")["media_id"] == "m2"
+
+
+def _migrate_killed_at(root: Path, n: int) -> bool:
+    """Open (and so migrate) in a forked child that dies at its n-th rename or unlink."""
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - the child
+        try:
+            real_replace, real_unlink = os.replace, os.unlink
+            count = [0]
+
+            def step(real):
+                def wrapped(*args, **kwargs):
+                    count[0] += 1
+                    if count[0] == n:
+                        os._exit(9)
+                    return real(*args, **kwargs)
+
+                return wrapped
+
+            os.replace, os.unlink = step(real_replace), step(real_unlink)
+            Store(root)
+            os._exit(0)
+        except BaseException:  # noqa: BLE001 - the forked child must exit, whatever happened
+            os._exit(3)
+    _pid, status = os.waitpid(pid, 0)
+    code = os.waitstatus_to_exitcode(status)
+    assert code in (0, 9), code
+    return code == 9
+
+
+def test_a_migration_killed_at_any_step_loses_nothing(tmp_path: Path) -> None:
+    """Killed at its 1st, 2nd... rename or delete: the next open has every record."""
+    n = 1
+    while True:
+        root = tmp_path / f"k{n}"
+        records = _old_archive(root, tags=250, cases=120)
+        killed = _migrate_killed_at(root, n)
+        store = Store(root)
+        assert store.schema_version == SCHEMA_VERSION, n
+        for name in GROWING:
+            assert _records(store, name) == _expected(records, name), (n, name)
+        assert not (root / "store" / ".journal.json").exists()
+        assert not list((root / "store").rglob(".*.tmp-*")), n
+        if not killed:
+            break
+        n += 1
+    assert n > 3  # the move took several steps, and each was interrupted once
+
+
+def test_a_damaged_old_table_is_refused_and_left_as_it_was(tmp_path: Path) -> None:
+    _old_archive(tmp_path)
+    tags = tmp_path / "store" / "tags.json"
+    broken = tags.read_bytes()[:-9]
+    tags.write_bytes(broken)
+    with pytest.raises(StoreCorruptError, match="tags.json"):
+        Store(tmp_path)
+    assert tags.read_bytes() == broken
+    assert json.loads((tmp_path / "store" / "meta.json").read_text())["1"]["version"] == 3
+
+
+def test_odd_old_records_and_an_unfinished_old_journal_are_carried_over(tmp_path: Path) -> None:
+    """Records with no key, a key that is not text, the same key twice; a journal of an
+    old multi-table commit that a crash left: all of it arrives, nothing is invented."""
+    records = _old_archive(tmp_path, tags=10, cases=5)
+    store_dir = tmp_path / "store"
+    odd = [{"media_id": "m1", "note": "no id"}, {"id": 7, "media_id": "m2"},
+           {"id": "g1", "media_id": "m3", "note": "twice"}]  # fmt: skip
+    tags = json.loads((store_dir / "tags.json").read_text())
+    tags.update({str(100 + i): d for i, d in enumerate(odd)})
+    (store_dir / "tags.json").write_text(json.dumps(tags))
+    journal_links = {"1": {"link_id": "J1", "media_id": "m1", "target_id": "C-00001"}}
+    journal = {"links": json.dumps(journal_links)}
+    (store_dir / ".journal.json").write_text(json.dumps(journal))
+    (store_dir / ".tags.json.tmp-999999-1").write_text("{")  # a dead writer's temp file
+    store = Store(tmp_path)
+    got = _records(store, "tags")
+    assert got == sorted(_expected(records, "tags") + [json.dumps(d, sort_keys=True) for d in odd])
+    assert [d["link_id"] for d in store.table("links").all()] == ["J1"]
+    assert len(store.table("tags").search(Query().id == "g1")) == 2
+    assert not (store_dir / ".journal.json").exists()
+    assert not list(store_dir.glob(".*.tmp-*"))
