@@ -121,7 +121,7 @@ def read_tables(
     def load(rel: str) -> dict[str, Any] | None:
         if rel in gone:
             return None
-        text = overlay.get(rel)
+        text: str | bytes | None = overlay.get(rel)
         if text is None:
             text = read(rel)
         return (

@@ -24,6 +24,7 @@ read with the shards until the store moves it into shards (``Store.migrate``).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
+from pathlib import Path
 from typing import Any
 
 from tapelog.archive.shard_layout import (
@@ -53,12 +54,21 @@ class ShardedTable(Table):
 
     # -- layout
 
+    def _files(self) -> Any:
+        """The store's mapping of loaded files (``store._Tables``): this transaction's,
+        or a fresh one outside a transaction."""
+        return self._storage.read()
+
+    @property
+    def _store_dir(self) -> Path:
+        return Path(getattr(self._storage, "store_dir"))  # noqa: B009 - our _Storage
+
     def _depth(self, tables: Mapping[str, Any]) -> int:
         return depth_in(tables["meta"], self.name)
 
     def _shard_names(self, tables: Any, depth: int) -> list[str]:
         """Every shard of the current depth: on disk, or new in this transaction."""
-        table_dir = self._storage.store_dir / self.name
+        table_dir = self._store_dir / self.name
         names = {f"{self.name}/{n}" for n in shard_files(table_dir, depth)}
         prefix = f"{self.name}/{depth}-"
         names.update(n for n in dict.keys(tables) if n.startswith(prefix))
@@ -76,7 +86,7 @@ class ShardedTable(Table):
         return shard_name(self.name, depth, shard_of(doc_id, depth))
 
     def _require_txn(self) -> Any:
-        tables = self._storage.read()
+        tables = self._files()
         if not getattr(tables, "in_txn", False):
             raise RuntimeError("store writes must happen inside Store.transaction()")
         return tables
@@ -84,7 +94,7 @@ class ShardedTable(Table):
     # -- reading
 
     def _read_table(self) -> dict[str, Mapping]:
-        tables = self._storage.read()
+        tables = self._files()
         merged: dict[str, Mapping] = dict(self._legacy(tables))
         for name in self._shard_names(tables, self._depth(tables)):
             merged.update(tables[name])
@@ -107,14 +117,14 @@ class ShardedTable(Table):
         return out
 
     def search(self, cond: Any) -> list[Document]:
-        hits = self._hits(self._storage.read(), cond)
+        hits = self._hits(self._files(), cond)
         if hits is None:
             return super().search(cond)
         return [Document(doc, int(k)) for _, k, doc in hits]
 
     def get(self, cond: Any = None, doc_id: int | None = None, doc_ids: Any = None) -> Any:
         if doc_id is not None or doc_ids is not None:
-            tables = self._storage.read()
+            tables = self._files()
             ids = [doc_id] if doc_id is not None else list(doc_ids)
             out = []
             for i in ids:
@@ -124,7 +134,7 @@ class ShardedTable(Table):
                 if doc is not None:
                     out.append(Document(doc, int(i)))
             return (out[0] if out else None) if doc_id is not None else out
-        hits = self._hits(self._storage.read(), cond)
+        hits = self._hits(self._files(), cond)
         if hits is None:
             return super().get(cond)
         return Document(hits[0][2], int(hits[0][1])) if hits else None
@@ -277,7 +287,7 @@ class ShardedTable(Table):
     def _update_table(self, updater: Callable[[dict[int, Mapping]], None]) -> None:
         """TinyDB's generic write (any method not routed above): the whole table."""
         tables = self._require_txn()
-        docs = {int(k): dict(v) for k, v in self._read_table().items()}
+        docs: dict[int, Mapping] = {int(k): dict(v) for k, v in self._read_table().items()}
         updater(docs)
         self._replace(tables, list(docs.values()))
         self._storage.write(tables)
@@ -292,7 +302,7 @@ class ShardedTable(Table):
         depth = self._depth(tables)
         for name in self._shard_names(tables, depth):
             _drop(tables, name)
-        if self._legacy(tables) or (self._storage.store_dir / f"{self.name}.json").exists():
+        if self._legacy(tables) or (self._store_dir / f"{self.name}.json").exists():
             _drop(tables, self.name)
         need = 0
         while need < MAX_DEPTH and len(docs) > (SPLIT_AT // 2) << need:
