@@ -10,6 +10,7 @@ that cannot be read at all (empty, binary, not UTF-8, no id column) raises
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import itertools
@@ -51,6 +52,10 @@ class ImportProblem:
 
     def to_dict(self) -> dict[str, Any]:
         return {"where": self.where, "reason": self.reason, "id": self.record_id}
+
+
+# One row of a sheet: its record (or None) and its problem (or None), and its columns.
+Item = tuple[Case | Person | None, ImportProblem | None, set[str]]
 
 
 def _split_list(value: Any) -> list[str]:
@@ -112,17 +117,9 @@ def _kind_of(columns: list[str], kind: str | None, path: str) -> str:
 
 
 def _build(
-    kind: str,
-    row: dict[str, Any],
-    where: str,
-    seen: set[str],
-    columns: dict[str, set[str]] | None = None,
+    kind: str, row: dict[str, Any], where: str, seen: set[str]
 ) -> tuple[Case | Person | None, ImportProblem | None]:
-    """One record from one row (column name -> value), or the reason it is bad.
-
-    ``columns`` collects, per id, the columns the row had: a re-import that lacks a
-    column must leave that field as it was, not blank it (a person's flags!).
-    """
+    """One record from one row (column name -> value), or the reason it is bad."""
     idf = ID_FIELD[kind]
     known = CASE_FIELDS if kind == "cases" else PERSON_FIELDS
     rid = str(row.get(idf) or "").strip()
@@ -162,15 +159,18 @@ def _build(
         values["flags"] = flags
         record = Person(**values, extra=extra)
     seen.add(rid)
-    if columns is not None:
-        columns[rid] = {k for k in row if k}
     return record, None
 
 
-def _read_csv(
-    lines: Iterator[str], path: str, kind: str | None, present: dict[str, set[str]] | None = None
-) -> tuple[str, list[Case | Person], list[ImportProblem]]:
-    """Rows from a stream of lines: the file is never held whole in memory."""
+def _item(kind: str, row: dict[str, Any], where: str, seen: set[str]) -> Item:
+    """A row as an import item: its record or its problem, and the columns it had (a
+    re-import that lacks a column must leave that field as it was, not blank it)."""
+    record, problem = _build(kind, row, where, seen)
+    return record, problem, {k for k in row if k}
+
+
+def _csv_start(lines: Iterator[str], path: str, kind: str | None) -> tuple[str, Any, list[str]]:
+    """The sheet's kind, a CSV reader past the header, and the header's columns."""
     head: list[str] = []
     for ln in lines:  # blank lines before the header, then the header itself
         head.append(ln)
@@ -183,10 +183,14 @@ def _read_csv(
         columns = [_norm_header(c) for c in next(reader)]
     except (StopIteration, csv.Error) as exc:
         raise ImportFormatError(f"cannot read the CSV header ({exc})", path=path) from None
-    kind = _kind_of(columns, kind, path)
-    records: list[Case | Person] = []
-    problems: list[ImportProblem] = []
+    return _kind_of(columns, kind, path), reader, columns
+
+
+def _csv_items(reader: Any, columns: list[str], kind: str, path: str) -> Iterator[Item]:
+    """Rows one at a time: the file is never held whole in memory."""
     seen: set[str] = set()
+    known = CASE_FIELDS if kind == "cases" else PERSON_FIELDS
+    rows = 0
     line = reader.line_num
     while True:
         start = line + 1
@@ -195,43 +199,35 @@ def _read_csv(
         except StopIteration:
             break
         except csv.Error as exc:
-            problems.append(ImportProblem(f"line {start}", f"unreadable CSV ({exc})"))
+            yield None, ImportProblem(f"line {start}", f"unreadable CSV ({exc})"), set()
             line = reader.line_num
             continue
         line = reader.line_num
         if not any(c.strip() for c in cells):
             continue
         where = f"line {start}"
-        if len(cells) > len(columns):
-            problems.append(ImportProblem(where, f"{len(cells)} cells but {len(columns)} columns"))
-            continue
-        if len(records) + len(problems) >= MAX_ROWS:
+        rows += 1
+        if rows > MAX_ROWS:
             raise _too_big(path, f"more than {MAX_ROWS:,} rows")
+        if len(cells) > len(columns):
+            yield None, ImportProblem(where, f"{len(cells)} cells but {len(columns)} columns"), set()
+            continue
         row = dict(zip(columns, cells, strict=False))
-        known = CASE_FIELDS if kind == "cases" else PERSON_FIELDS
         torn = [k for k, v in row.items() if k in known and k != "notes" and "\n" in v]
         if torn:
             # Only notes may span lines; an id or a name that does swallowed the rows
             # after an unclosed quote, which would otherwise vanish without a word.
-            problems.append(
-                ImportProblem(
-                    where,
-                    f"'{torn[0]}' runs on to line {line}: is a quote not closed? "
-                    f"lines {start}-{line} were not imported",
-                )
+            reason = (
+                f"'{torn[0]}' runs on to line {line}: is a quote not closed? "
+                f"lines {start}-{line} were not imported"
             )
+            yield None, ImportProblem(where, reason), set()
             continue
-        record, problem = _build(kind, row, where, seen, present)
-        if problem:
-            problems.append(problem)
-        else:
-            records.append(record)  # type: ignore[arg-type]
-    return kind, records, problems
+        yield _item(kind, row, where, seen)
 
 
-def _read_json(
-    text: str, path: str, kind: str | None, present: dict[str, set[str]] | None = None
-) -> tuple[str, list[Case | Person], list[ImportProblem]]:
+def _json_start(text: str, path: str, kind: str | None) -> tuple[str, list[Any]]:
+    """The sheet's kind and its list of items (JSON is parsed whole: ``MAX_JSON_BYTES``)."""
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -265,54 +261,91 @@ def _read_json(
     columns = sorted(
         {_norm_header(str(k)) for item in data if isinstance(item, dict) for k in item}
     )
-    kind = _kind_of(columns, kind, path)
-    records: list[Case | Person] = []
-    problems: list[ImportProblem] = []
+    return _kind_of(columns, kind, path), data
+
+
+def _json_items(data: list[Any], kind: str) -> Iterator[Item]:
     seen: set[str] = set()
     for i, item in enumerate(data, 1):
         where = f"item {i}"
         if not isinstance(item, dict):
-            problems.append(ImportProblem(where, "not an object"))
+            yield None, ImportProblem(where, "not an object"), set()
             continue
-        row = {_norm_header(str(k)): v for k, v in item.items()}
-        record, problem = _build(kind, row, where, seen, present)
-        if problem:
-            problems.append(problem)
-        else:
-            records.append(record)  # type: ignore[arg-type]
-    return kind, records, problems
+        yield _item(kind, {_norm_header(str(k)): v for k, v in item.items()}, where, seen)
 
 
-def read_records(
-    path: str | Path, kind: str | None = None, present: dict[str, set[str]] | None = None
-) -> tuple[str, list[Case | Person], list[ImportProblem]]:
-    """(kind, records, problems) from a CSV or JSON file; ``kind`` is cases/people.
+@contextlib.contextmanager
+def open_records(path: str | Path, kind: str | None = None) -> Iterator[tuple[str, Iterator[Item]]]:
+    """``(kind, items)`` of a CSV or JSON sheet, read as the items are taken.
 
-    ``kind=None`` decides from the id column. ``present`` (if given) is filled with
-    the columns each record's row had. Raises ``ImportFormatError`` when the
-    whole file is unusable and ``NotFoundError`` when it does not exist.
+    ``kind`` is cases/people (None: decided from the id column). Each item is
+    ``(record, None, columns)`` or ``(None, problem, columns)``. A file that is
+    unusable from the start raises ``ImportFormatError`` (``NotFoundError`` when it
+    does not exist) on entering; one that turns out unusable later (a bad byte on row
+    150,000, too many rows) raises while the items are taken, so a caller that writes
+    as it reads does so inside one transaction.
     """
     p = Path(path)
     try:
-        with open(p, "rb") as fh:
-            size = os.fstat(fh.fileno()).st_size
-            head = fh.read(8192)
-            stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n")
-            if p.suffix.lower() == ".json" or stripped[:1] in (b"[", b"{"):
-                if size > MAX_JSON_BYTES:
-                    raise _too_big(str(p), f"{size:,} bytes of JSON")
-                text = _decode(head + fh.read(), str(p))
-                return _read_json(text, str(p), kind, present)
-            if size > MAX_CSV_BYTES:
-                raise _too_big(str(p), f"{size:,} bytes")
-            fh.seek(0)
-            return _read_csv(_text_lines(fh, head, size, str(p)), str(p), kind, present)
+        fh = open(p, "rb")  # noqa: SIM115 - held open while the caller reads the items
     except FileNotFoundError:
         raise NotFoundError("no such file", path=str(p)) from None
     except IsADirectoryError:
         raise ImportFormatError("is a directory, not a CSV or JSON file", path=str(p)) from None
     except OSError as exc:
         raise ImportFormatError(f"cannot read ({exc.strerror})", path=str(p)) from None
+    with fh:
+        try:
+            found, items = _start(fh, p, kind)
+        except OSError as exc:
+            raise ImportFormatError(f"cannot read ({exc.strerror})", path=str(p)) from None
+        yield found, _reading(items, p)
+
+
+def _start(fh: IO[bytes], p: Path, kind: str | None) -> tuple[str, Iterator[Item]]:
+    size = os.fstat(fh.fileno()).st_size
+    head = fh.read(8192)
+    stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if p.suffix.lower() == ".json" or stripped[:1] in (b"[", b"{"):
+        if size > MAX_JSON_BYTES:
+            raise _too_big(str(p), f"{size:,} bytes of JSON")
+        found, data = _json_start(_decode(head + fh.read(), str(p)), str(p), kind)
+        return found, _json_items(data, found)
+    if size > MAX_CSV_BYTES:
+        raise _too_big(str(p), f"{size:,} bytes")
+    fh.seek(0)
+    found, reader, columns = _csv_start(_text_lines(fh, head, size, str(p)), str(p), kind)
+    return found, _csv_items(reader, columns, found, str(p))
+
+
+def _reading(items: Iterator[Item], p: Path) -> Iterator[Item]:
+    try:
+        yield from items
+    except OSError as exc:
+        raise ImportFormatError(f"cannot read ({exc.strerror})", path=str(p)) from None
+
+
+def read_records(
+    path: str | Path, kind: str | None = None, present: dict[str, set[str]] | None = None
+) -> tuple[str, list[Case | Person], list[ImportProblem]]:
+    """(kind, records, problems) from a CSV or JSON file, all in memory (``open_records``
+    streams them). ``present`` (if given) is filled with the columns each record's
+    row had."""
+    records: list[Case | Person] = []
+    problems: list[ImportProblem] = []
+    with open_records(path, kind) as (found, items):
+        for record, problem, columns in items:
+            if record is None:
+                problems.append(problem)  # type: ignore[arg-type]
+                continue
+            records.append(record)
+            if present is not None:
+                present[record_id(record)] = columns
+    return found, records, problems
+
+
+def record_id(record: Case | Person) -> str:
+    return record.case_id if isinstance(record, Case) else record.person_id
 
 
 def _text_lines(fh: IO[bytes], head: bytes, size: int, path: str) -> Iterator[str]:

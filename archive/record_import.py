@@ -1,7 +1,10 @@
 """Importing case records and people from a researcher's CSV or JSON sheet.
 
 Re-importing updates by id and never duplicates; a sheet with only some columns
-updates only those columns. The whole import is one transaction.
+updates only those columns. The whole import is one transaction, written as the
+sheet is read: each row is looked up by id in its shard (``archive.shards``), so a
+sheet of 200,000 cases is neither held whole in memory nor compared with every
+stored case.
 """
 
 from __future__ import annotations
@@ -10,12 +13,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from tapelog.archive.caseio import ImportProblem, read_records
-from tapelog.archive.models import Person
+from tapelog.archive.caseio import ImportProblem, open_records
+from tapelog.archive.models import Case, Person
 from tapelog.archive.records import ID_FIELD
+from tinydb import where
 
 if TYPE_CHECKING:
     from tapelog.archive.service import Archive
+    from tinydb.table import Table
 
 
 @dataclass
@@ -46,48 +51,51 @@ def import_records(archive: Archive, path: str | Path, kind: str | None = None) 
     """Import cases or people from CSV/JSON; re-importing updates by id, never duplicates.
 
     Bad rows are reported (``report.problems``) and skipped; the rest is written in one
-    transaction. A file that cannot be read at all raises before anything is written.
+    transaction. A file that cannot be read at all (or turns out unreadable half way)
+    raises, and nothing is written.
     """
-    present: dict[str, set[str]] = {}
-    kind, records, problems = read_records(path, kind, present)
-    idf = ID_FIELD[kind]
-    report = ImportReport(str(path), kind, problems=problems)
-    with archive.store.transaction():
-        table = archive.store.table(kind)
-        existing = {d.get(idf): d for d in table.all()}
-        new_docs = []
-        for rec in records:
-            doc = rec.to_dict()
-            rid = doc[idf]
-            old = existing.get(rid)
-            if old is None:
-                new_docs.append(doc)
-                report.added.append(rid)
-                continue
-            doc = _merge_columns(old, doc, present.get(rid, set(doc)))
-            if {k: old.get(k) for k in doc} == doc:
-                report.unchanged.append(rid)
-            else:
-                table.update(doc, doc_ids=[old.doc_id])
-                report.updated.append(rid)
-        if new_docs:
-            table.insert_multiple(new_docs)
-        if kind == "people":
-            # Imported anyway (the cases may come next), but a typo in a case id would
-            # silently keep this person's passages out of that case's dossier.
-            known = {d.get("case_id") for d in archive.store.table("cases").all()}
-            for rec in records:
-                if not isinstance(rec, Person):
+    with open_records(path, kind) as (found, items):
+        report = ImportReport(str(path), found)
+        with archive.store.transaction():
+            table = archive.store.table(found)
+            cases = archive.store.table("cases")
+            for record, problem, columns in items:
+                if record is None:
+                    report.problems.append(problem)  # type: ignore[arg-type]
                     continue
-                missing = [c for c in rec.cases if c not in known]
-                if missing:
-                    report.warnings.append(
-                        f"{rec.person_id}: case {', '.join(missing)} is not in the archive "
-                        "(import the case records, or correct the id)"
-                    )
+                _import_one(table, record, columns, ID_FIELD[found], report)
+                if isinstance(record, Person):
+                    _check_cases(cases, record, report)
     return report
 
 
+def _import_one(
+    table: Table, record: Case | Person, columns: set[str], idf: str, report: ImportReport
+) -> None:
+    doc = record.to_dict()
+    rid = doc[idf]
+    old = table.get(where(idf) == rid)
+    if old is None:
+        table.insert(doc)
+        report.added.append(rid)
+        return
+    doc = _merge_columns(old, doc, columns or set(doc))
+    if {k: old.get(k) for k in doc} == doc:
+        report.unchanged.append(rid)
+    else:
+        table.update(doc, doc_ids=[old.doc_id])
+        report.updated.append(rid)
+
+
+def _check_cases(cases: Table, person: Person, report: ImportReport) -> None:
+    """Imported anyway (the cases may come next), but a typo in a case id would silently
+    keep this person's passages out of that case's dossier."""
+    missing = [c for c in person.cases if not cases.contains(where("case_id") == c)]
+    if missing:
+        report.warnings.append(
+            f"{person.person_id}: case {', '.join(missing)} is not in the archive "
+            "(import the case records, or correct the id)"
+        )
 def _merge_columns(old: dict, new: dict, columns: set[str]) -> dict:
     """The stored record updated with only the columns the file has.
 

@@ -54,7 +54,6 @@ from tapelog.archive.store_backups import (
     take_backup,
 )
 from tapelog.archive.store_files import (
-    DELETES_KEY,
     JOURNAL_NAME,
     LOCK_NAME,
     MOVES_KEY,
@@ -65,10 +64,8 @@ from tapelog.archive.store_files import (
     fsync_dir,
     os_error,
     pid_alive,
-    remove_dead_temps,
-    stage_text,
-    valid_file_name,
 )
+from tapelog.archive.store_journal import JOURNAL_TEXTS_MAX, Journal
 from tapelog.archive.store_migrations import (
     MIGRATIONS,
     SCHEMA_VERSION,
@@ -76,8 +73,8 @@ from tapelog.archive.store_migrations import (
     schema_version_of,
     set_schema_version,
 )
+from tapelog.archive.store_tables import _Storage, _StorageFactory, _Tables
 from tinydb import Query, TinyDB
-from tinydb.storages import Storage
 from tinydb.table import Table
 
 # Names other modules import from here (the store's public face).
@@ -93,6 +90,7 @@ __all__ = [
     "STORE_DIR",
     "SUMMARY_TABLES",
     "TABLES",
+    "JOURNAL_TEXTS_MAX",
     "Store",
     "atomic_write_text",
     "backup_time",
@@ -109,60 +107,9 @@ _set_schema_version = set_schema_version
 _os_error = os_error
 _fsync_dir = fsync_dir
 
-# A commit of more files than this stages them as temp files and journals only their
-# names (a bulk import, a re-split), rather than holding every text in the journal.
-JOURNAL_TEXTS_MAX = 8
 
 
-class _Tables(dict):
-    """What the storage hands TinyDB: table and shard files loaded on first access.
-
-    TinyDB reads "all tables" and writes "all tables" on every operation; this mapping
-    makes that cost only the files an operation touches, and notes which ones a write
-    replaced (and which shard files a re-split deletes) so only those are written.
-    """
-
-    def __init__(self, store: Store, in_txn: bool) -> None:
-        super().__init__()
-        self._store = store
-        self.in_txn = in_txn
-        self.dirty: set[str] = set()
-        self.deleted: set[str] = set()
-        # Files (relative to the archive root) to move into place with this commit.
-        self.moves: list[tuple[str, str]] = []
-
-    def __missing__(self, name: str) -> dict[str, Any]:
-        table = self._store._load_table(name)
-        dict.__setitem__(self, name, table)
-        return table
-
-    def __contains__(self, name: object) -> bool:
-        return isinstance(name, str)
-
-    def __setitem__(self, name: str, value: dict[str, Any]) -> None:
-        dict.__setitem__(self, name, value)
-        self.dirty.add(name)
-        self.deleted.discard(name)
-
-
-class _Storage(Storage):
-    def __init__(self, store: Store) -> None:
-        self._store = store
-        self.store_dir = store.dir
-
-    def read(self) -> dict[str, Any]:
-        txn = self._store._txn_tables()
-        return txn if txn is not None else _Tables(self._store, in_txn=False)
-
-    def write(self, data: dict[str, Any]) -> None:
-        if self._store._txn_tables() is not data:
-            raise RuntimeError("store writes must happen inside Store.transaction()")
-
-    def close(self) -> None:
-        pass
-
-
-class Store:
+class Store(Journal):
     """The TinyDB store of one archive directory."""
 
     def __init__(self, root: Path, *, create: bool = True) -> None:
@@ -236,154 +183,6 @@ class Store:
                 raise self.corrupt_error(path, f"entry '{key[:40]}' is not a record")
         self._cache[name] = (sig, data)
         return data
-
-    # -- commits and the journal
-
-    def _recover_journal(self) -> None:
-        """Finish a multi-file commit that a crash interrupted (call under the lock).
-
-        Then removes temp files of writers that died before their rename (after the
-        journal: a big commit's staged files are temp files until it moves them).
-        """
-        journal = self.dir / JOURNAL_NAME
-        if journal.exists():
-            try:
-                pending = json.loads(journal.read_text(encoding="utf-8"))
-            except (OSError, ValueError):
-                pending = None  # written atomically, so a broken one was never committed
-            if isinstance(pending, dict):
-                self._apply_pending(pending)
-            try:
-                journal.unlink()
-            except OSError as exc:
-                raise os_error(exc, journal) from exc
-            fsync_dir(self.dir)
-        remove_dead_temps(self.dir)
-
-    def _apply_pending(self, pending: dict[str, Any]) -> None:
-        """Write a journal's texts, moves and deletes (each step safe to repeat)."""
-        moves = pending.pop(MOVES_KEY, [])
-        deletes = pending.pop(DELETES_KEY, [])
-        folders = {self.dir}
-        for name, text in pending.items():
-            if not (valid_file_name(name) and isinstance(text, str)):
-                continue  # a journal names only files of its own store
-            path = self.table_path(name)
-            folders.add(self._ensure_dir(path))
-            atomic_write_text(path, text, sync_dir=False, mode_like=self.mode_source)
-        for folder in folders:
-            fsync_dir(folder)
-        self._apply_moves(moves if isinstance(moves, list) else [])
-        for name in deletes if isinstance(deletes, list) else []:
-            if not valid_file_name(name):
-                continue
-            path = self.table_path(name)
-            try:
-                path.unlink()
-            except FileNotFoundError:
-                pass
-            except OSError as exc:
-                raise os_error(exc, path) from exc
-            folders.add(path.parent)
-        for folder in folders:
-            fsync_dir(folder)
-
-    def _ensure_dir(self, path: Path) -> Path:
-        """The folder of a shard file, made (and recorded in the store folder) if new."""
-        folder = path.parent
-        if folder != self.dir and not folder.is_dir():
-            try:
-                folder.mkdir(exist_ok=True)
-                os.chmod(folder, os.stat(self.dir).st_mode & 0o7777)
-            except OSError as exc:
-                raise os_error(exc, folder) from exc
-            fsync_dir(self.dir)
-        return folder
-
-    def _apply_moves(self, moves: list[Any]) -> None:
-        """Move staged files into place (idempotent: a move already done is skipped)."""
-        base = self.root.resolve()
-        synced: set[Path] = set()
-        for pair in moves:
-            if not (isinstance(pair, list | tuple) and len(pair) == 2):
-                continue
-            src, dst = (self.root / str(p) for p in pair)
-            if not (src.resolve().is_relative_to(base) and dst.resolve().is_relative_to(base)):
-                continue  # a journal names only files inside its archive
-            if not src.exists():
-                continue
-            try:
-                dst.parent.mkdir(parents=True, exist_ok=True)
-                os.replace(src, dst)
-            except OSError as exc:
-                raise os_error(exc, dst) from exc
-            synced.add(dst.parent)
-        for folder in synced:
-            fsync_dir(folder)
-
-    def move_on_commit(self, src: Path, dst: Path) -> None:
-        """Move ``src`` to ``dst`` (both inside the archive) as part of this transaction.
-
-        The move is written into the commit's journal with the tables, so a crash
-        leaves either none of the transaction (the staged file is a leftover temp
-        file) or all of it (the next open finishes the tables and the moves).
-        """
-        txn = self._txn_tables()
-        if txn is None:
-            raise RuntimeError("move_on_commit must be called inside a transaction")
-        rel = [str(Path(p).resolve().relative_to(self.root.resolve())) for p in (src, dst)]
-        txn.moves.append((rel[0], rel[1]))
-
-    def _commit(self, tables: _Tables) -> None:
-        names = sorted(tables.dirty)
-        deletes = sorted(tables.deleted - tables.dirty)
-        if not names and not tables.moves and not deletes:
-            return
-        self._maybe_backup()
-        if len(names) == 1 and not tables.moves and not deletes:
-            path = self.table_path(names[0])
-            self._ensure_dir(path)
-            atomic_write_text(path, dumps(tables[names[0]]), mode_like=self.mode_source)
-        else:
-            pending: dict[str, Any] = {}
-            moves = list(tables.moves)
-            if len(names) <= JOURNAL_TEXTS_MAX:
-                pending.update((name, dumps(tables[name])) for name in names)
-            else:
-                moves += self._stage(tables, names)
-            if moves:
-                pending[MOVES_KEY] = moves
-            if deletes:
-                pending[DELETES_KEY] = deletes
-            journal = self.dir / JOURNAL_NAME
-            atomic_write_text(
-                journal, json.dumps(pending, ensure_ascii=False), mode_like=self.mode_source
-            )
-            self._apply_pending(pending)
-            try:
-                journal.unlink()
-            except OSError as exc:
-                raise os_error(exc, journal) from exc
-            fsync_dir(self.dir)
-        for name in [*names, *deletes]:
-            self._cache.pop(name, None)
-
-    def _stage(self, tables: _Tables, names: list[str]) -> list[tuple[str, str]]:
-        """Write many files as fsynced temp files; returns the moves that put them in."""
-        root = self.root.resolve()
-        moves: list[tuple[str, str]] = []
-        folders: set[Path] = set()
-        for name in names:
-            path = self.table_path(name)
-            folders.add(self._ensure_dir(path))
-            tmp = stage_text(path, dumps(tables[name]), mode_like=self.mode_source)
-            dict.pop(tables, name, None)  # a bulk write need not hold every text at once
-            moves.append(
-                (str(tmp.resolve().relative_to(root)), str(path.resolve().relative_to(root)))
-            )
-        for folder in folders:
-            fsync_dir(folder)
-        return moves
 
     # -- opening and migrations
 
@@ -593,13 +392,3 @@ class Store:
     def backups(self) -> list[Path]:
         """Backups, newest first."""
         return list_backups(self.root)
-
-
-class _StorageFactory:
-    """TinyDB wants a storage class it can instantiate; hand it our instance."""
-
-    def __init__(self, storage: _Storage) -> None:
-        self._storage = storage
-
-    def __call__(self, *args: Any, **kwargs: Any) -> _Storage:
-        return self._storage

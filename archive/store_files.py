@@ -69,11 +69,12 @@ def atomic_write_text(
         raise os_error(exc, path) from exc
 
 
-def stage_text(path: Path, text: str, *, mode_like: Path | None = None) -> Path:
-    """Write ``text`` to a fsynced temp file beside ``path``; the caller moves it in.
+def stage_text(path: Path, text: str, *, mode_like: Path | None = None, sync: bool = True) -> Path:
+    """Write ``text`` to a temp file beside ``path``; the caller moves it in.
 
     A commit of many shard files stages them all and journals only the moves, so its
-    journal (and memory) stays small however many records it writes.
+    journal (and memory) stays small however many records it writes. ``sync=False``:
+    the caller makes them durable together (``os.sync``) before writing the journal.
     """
     path = Path(path)
     try:
@@ -81,7 +82,8 @@ def stage_text(path: Path, text: str, *, mode_like: Path | None = None) -> Path:
         try:
             with os.fdopen(os.dup(fd), "wb") as fh:
                 fh.write(text.encode("utf-8"))
-            os.fsync(fd)
+            if sync:
+                os.fsync(fd)
             os.fchmod(fd, atomic.mode_for(path, mode_like))
         except BaseException:
             with contextlib.suppress(OSError):

@@ -41,7 +41,7 @@ from tapelog.archive.models import LinkSuggestion, MediaRecord  # noqa: E402
 from tapelog.archive.service import Archive, now_iso  # noqa: E402
 from tapelog.media.info import AudioStreamInfo, MediaInfo  # noqa: E402
 
-from bench.common import load, machine  # noqa: E402
+from bench.common import children_cpu, load, machine  # noqa: E402
 
 TAPELOG = [str(Path(sys.executable).with_name("tapelog"))]
 THEME = "police response"
@@ -65,6 +65,7 @@ def write_sheet(path: Path, n: int, seed: int = 7) -> None:
 def import_sheet(root: Path, sheet: Path) -> dict[str, float]:
     """``tapelog cases import`` in its own process: wall seconds and peak memory (MB)."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    cpu0 = children_cpu()
     t0 = time.perf_counter()
     proc = subprocess.run(
         [*TAPELOG, "--archive", str(root), "cases", "import", str(sheet)],
@@ -75,7 +76,11 @@ def import_sheet(root: Path, sheet: Path) -> dict[str, float]:
     if proc.returncode != 0:
         raise SystemExit(f"cases import failed: {proc.stderr.strip()}")
     peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return {"seconds": round(wall, 2), "peak_rss_mb": round(max(peak, before) / 1024, 1)}
+    return {
+        "seconds": round(wall, 2),
+        "cpu_seconds": round(children_cpu() - cpu0, 2),
+        "peak_rss_mb": round(max(peak, before) / 1024, 1),
+    }
 
 
 def build(root: Path, media: int, tags: int, cases: int, links: int) -> dict[str, float]:
@@ -135,12 +140,13 @@ class Writes:
         self.rng = random.Random(11)
         self.next_link = 0
         self.times: dict[str, list[float]] = {k: [] for k in self.OPS}
+        self.cpu: dict[str, list[float]] = {k: [] for k in self.OPS}
 
     OPS = ("add a tag", "accept a link", "edit a case", "edit a media record")
 
     def run(self, op: str) -> None:
         a, rng = self.archive, self.rng
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         if op == "add a tag":
             C.add_tag(a, f"m{rng.randrange(self.media) + 1}", 1.0, 2.0, themes=[THEME],
                       cases=[f"C-{rng.randrange(self.cases):07d}"])  # fmt: skip
@@ -154,6 +160,7 @@ class Writes:
         else:
             a.mark_failed(f"m{rng.randrange(self.media) + 1}", f"bench {rng.randrange(10**6)}")
         self.times[op].append((time.perf_counter() - t0) * 1000)
+        self.cpu[op].append((time.process_time() - c0) * 1000)
 
 
 def cli_tag(root: Path, cases: int, n: int) -> float:
@@ -191,6 +198,7 @@ def measure(args: argparse.Namespace, work: Path) -> dict:
                 w.run(op)
     for w in writers.values():
         w.times = {k: [] for k in Writes.OPS}
+        w.cpu = {k: [] for k in Writes.OPS}
     for _ in range(args.rounds):
         for w in writers.values():
             for op in Writes.OPS:
@@ -200,8 +208,12 @@ def measure(args: argparse.Namespace, work: Path) -> dict:
     for op in Writes.OPS:
         small = statistics.median(writers["small"].times[op])
         big = statistics.median(writers["big"].times[op])
+        small_cpu = statistics.median(writers["small"].cpu[op])
+        big_cpu = statistics.median(writers["big"].cpu[op])
         rows[op] = {"small_ms": round(small, 2), "big_ms": round(big, 2),
-                    "ratio": round(big / small, 2)}  # fmt: skip
+                    "ratio": round(big / small, 2), "small_cpu_ms": round(small_cpu, 2),
+                    "big_cpu_ms": round(big_cpu, 2),
+                    "cpu_ratio": round(big_cpu / small_cpu, 2)}  # fmt: skip
     result["writes"] = rows
     result["cli_tag_case_ms"] = {k: cli_tag(roots[k], sizes[k][2], 5) for k in sizes}
     result["load_end"] = load()
@@ -215,21 +227,26 @@ def markdown(r: dict) -> str:
         f"-{r['load_after_writes']}, {r['machine']['cores']} cores)",
         "",
         f"| write | {s['media']} media, {s['tags']} tags, {s['cases']:,} cases | "
-        f"{b['media']:,} media, {b['tags']:,} tags, {b['cases']:,} cases | ratio |",
-        "|---|---|---|---|",
+        f"{b['media']:,} media, {b['tags']:,} tags, {b['cases']:,} cases | ratio | "
+        "CPU ms, small / big | CPU ratio |",
+        "|---|---|---|---|---|---|",
     ]
     for op, row in r["writes"].items():
-        lines.append(f"| {op} | {row['small_ms']} ms | {row['big_ms']} ms | {row['ratio']} |")
+        lines.append(
+            f"| {op} | {row['small_ms']} ms | {row['big_ms']} ms | **{row['ratio']}** | "
+            f"{row['small_cpu_ms']} / {row['big_cpu_ms']} | {row['cpu_ratio']} |"
+        )
     cli = r["cli_tag_case_ms"]
     lines.append(
         f"| `tapelog tag ... --case` (whole process) | {cli['small']} ms | {cli['big']} ms | "
-        f"{round(cli['big'] / cli['small'], 2)} |"
+        f"{round(cli['big'] / cli['small'], 2)} | | |"
     )
     imp = r["build"]["big"]
     lines += [
         "",
         f"`tapelog cases import` of {b['cases']:,} case records (CSV): "
-        f"{imp['import_seconds']} s, peak memory {imp['import_peak_rss_mb']} MB.",
+        f"{imp['import_seconds']} s ({imp['import_cpu_seconds']} s CPU), "
+        f"peak memory {imp['import_peak_rss_mb']} MB.",
     ]
     return "\n".join(lines) + "\n"
 
