@@ -51,6 +51,7 @@ class ShardedTable(Table):
     def __init__(self, storage: Any, name: str, key: str) -> None:
         super().__init__(storage, name, cache_size=0)
         self.key = key
+        self._depth_seen: tuple[Any, int] | None = None
 
     # -- layout
 
@@ -64,7 +65,13 @@ class ShardedTable(Table):
         return Path(getattr(self._storage, "store_dir"))  # noqa: B009 - our _Storage
 
     def _depth(self, tables: Mapping[str, Any]) -> int:
-        return depth_in(tables["meta"], self.name)
+        meta = tables["meta"]
+        cached = self._depth_seen
+        if cached is not None and cached[0] is meta:  # meta is replaced, never changed
+            return cached[1]
+        depth = depth_in(meta, self.name)
+        self._depth_seen = (meta, depth)
+        return depth
 
     def _shard_names(self, tables: Any, depth: int) -> list[str]:
         """Every shard of the current depth: on disk, or new in this transaction."""
@@ -109,11 +116,18 @@ class ShardedTable(Table):
         simple = cond._hash[0] == "=="
         key = self.key
         name = self._shard_for_id(tables, key_hash(value))
+        shard = tables[name]
         out = []
-        for src, docs in ((name, tables[name]), (self.name, self._legacy(tables))):
-            for k, d in docs.items():
+        if simple and getattr(tables, "in_txn", False):
+            # A transaction looks up many keys (an import): index each shard once.
+            out = [(name, k, shard[k]) for k in _key_index(tables, name, key).get(value, ())]
+        else:
+            for k, d in shard.items():
                 if (d.get(key) == value) if simple else cond(d):
-                    out.append((src, k, d))
+                    out.append((name, k, d))
+        for k, d in self._legacy(tables).items():
+            if (d.get(key) == value) if simple else cond(d):
+                out.append((self.name, k, d))
         return out
 
     def search(self, cond: Any) -> list[Document]:
@@ -163,7 +177,9 @@ class ShardedTable(Table):
         else:  # pragma: no cover - 65,536 documents with one key
             raise ValueError(f"too many documents with {self.key} {doc.get(self.key)!r}")
         shard[str(base | probe)] = dict(doc)
-        tables[name] = shard
+        index = tables.key_index.get(name)
+        if index is not None and isinstance(doc.get(self.key), str):
+            index.setdefault(doc[self.key], []).append(str(base | probe))
         if len(shard) > SPLIT_AT:
             self._split(tables)
         return base | probe
@@ -204,6 +220,7 @@ class ShardedTable(Table):
         moved: list[dict[str, Any]] = []
         for name in dict.fromkeys(n for n, _ in hits):
             shard = _owned(tables, name)
+            tables.key_index.pop(name, None)
             for n, k in hits:
                 if n != name:
                     continue
@@ -337,13 +354,30 @@ def _owned(tables: Any, name: str) -> dict[str, Any]:
     file is cached and shared until the commit)."""
     shard = tables[name]
     if name not in tables.dirty:
+        index = tables.key_index.get(name)
         shard = dict(shard)
         tables[name] = shard
+        if index is not None:  # the same documents under the same ids
+            tables.key_index[name] = index
     return shard
+
+
+def _key_index(tables: Any, name: str, key: str) -> dict[str, list[str]]:
+    """Key value -> doc ids of one shard, built on first use in a transaction."""
+    index = tables.key_index.get(name)
+    if index is None:
+        index = {}
+        for k, d in tables[name].items():
+            value = d.get(key)
+            if isinstance(value, str):
+                index.setdefault(value, []).append(k)
+        tables.key_index[name] = index
+    return index
 
 
 def _drop(tables: Any, name: str) -> None:
     """Forget a shard in this transaction; its file is deleted by the commit."""
     dict.pop(tables, name, None)
+    tables.key_index.pop(name, None)
     tables.dirty.discard(name)
     tables.deleted.add(name)

@@ -27,6 +27,8 @@ class _Tables(dict):
         self.deleted: set[str] = set()
         # Files (relative to the archive root) to move into place with this commit.
         self.moves: list[tuple[str, str]] = []
+        # Per shard: key value -> doc ids (``ShardedTable``; kept while the shard is).
+        self.key_index: dict[str, dict[str, list[str]]] = {}
 
     def __missing__(self, name: str) -> dict[str, Any]:
         table = self._store._load_table(name)
@@ -40,6 +42,7 @@ class _Tables(dict):
         dict.__setitem__(self, name, value)
         self.dirty.add(name)
         self.deleted.discard(name)
+        self.key_index.pop(name, None)
 
 
 class _Storage(Storage):

@@ -32,7 +32,7 @@ sys.path.insert(0, str(REPO))
 from bench.common import load, machine  # noqa: E402
 
 NAMES = ("transcribe", "matrix", "vocab", "linking", "search", "search-big", "tui", "tui-big",
-         "search-words", "align", "diarize", "cli-start")  # fmt: skip
+         "search-words", "align", "diarize", "cli-start", "writes")  # fmt: skip
 
 
 def plan(args: argparse.Namespace, work: Path) -> dict[str, list[str]]:
@@ -66,6 +66,8 @@ def plan(args: argparse.Namespace, work: Path) -> dict[str, list[str]]:
         # Whole `tapelog` processes on the search bench's archive (built if not there).
         "cli-start": ["bench.bench_cli_start", "--hours", str(hours), "--root", small_root,
                       "--rounds", "11" if q else "21"],
+        # Its own two archives (10 media vs 10,000; --quick: 1,000), through the API.
+        "writes": ["bench.bench_writes", *(["--quick", "--rounds", "15"] if q else [])],
     }  # fmt: skip
 
 
@@ -220,6 +222,25 @@ def summary(res: dict[str, dict]) -> list[tuple[str, str, str, str]]:
              f"{med(t['scroll_cpu']['pagedown']) * 1000:.0f} ms", "-", ld(name)),
             (f"TUI {h}: peak memory", f"{t['max_rss_mb']:.0f} MB", "-", ld(name)),
         ]  # fmt: skip
+    rows += _writes_rows(ok, ld)
+    return rows
+
+
+def _writes_rows(ok: dict[str, dict], ld) -> list[tuple[str, str, str, str]]:
+    """Small writes big vs small (bench_writes), and the big case sheet's import."""
+    if "writes" not in ok:
+        return []
+    w, rows = ok["writes"], []
+    b = w["sizes"]["big"]
+    size = f"{b['tags']:,} tags, {b['media']:,} media, {b['cases']:,} cases vs 100, 10, 1,000"
+    for op, r in w["writes"].items():
+        rows.append((f"{op}, {size}: ratio of medians (CPU ratio)",
+                     f"{r['ratio']:.2f} ({r['cpu_ratio']:.2f}); {r['small_ms']:.1f} vs "
+                     f"{r['big_ms']:.1f} ms", "<= 1.3", ld("writes")))  # fmt: skip
+    imp = w["build"]["big"]
+    rows.append((f"tapelog cases import, {b['cases']:,} cases (CSV): wall (CPU) / peak memory",
+                 f"{imp['import_seconds']:.0f} s ({imp['import_cpu_seconds']:.0f} s) / "
+                 f"{imp['import_peak_rss_mb']:.0f} MB", "< 60 s, < 500 MB", ld("writes")))  # fmt: skip
     return rows
 
 

@@ -165,3 +165,23 @@ def test_odd_old_records_and_an_unfinished_old_journal_are_carried_over(tmp_path
     assert len(store.table("tags").search(Query().id == "g1")) == 2
     assert not (store_dir / ".journal.json").exists()
     assert not list(store_dir.glob(".*.tmp-*"))
+
+
+def test_lookups_inside_one_transaction_see_its_own_writes(tmp_path: Path) -> None:
+    """An import looks keys up through a per-shard index: inserts, splits, a changed key
+    and removals in the same transaction must all show in it at once."""
+    store = Store(tmp_path)
+    Q = Query()
+    with store.transaction():
+        table = store.table("cases")
+        for i in range(3 * SPLIT_AT):  # the table splits several times
+            assert table.get(Q.case_id == f"C{i}") is None
+            table.insert({"case_id": f"C{i}", "n": i})
+            assert table.get(Q.case_id == f"C{i}")["n"] == i
+        table.update({"case_id": "renamed"}, Q.case_id == "C5")
+        table.remove(Q.case_id == "C6")
+        assert table.get(Q.case_id == "C5") is None and table.get(Q.case_id == "C6") is None
+        assert table.get(Q.case_id == "renamed")["n"] == 5
+        assert all(table.get(Q.case_id == f"C{i}")["n"] == i for i in range(7, 3 * SPLIT_AT))
+    assert len(store.table("cases")) == 3 * SPLIT_AT - 1
+    assert store.table("cases").get(Q.case_id == "renamed")["n"] == 5
