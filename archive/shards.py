@@ -376,8 +376,10 @@ def _key_index(tables: Any, name: str, key: str) -> dict[str, list[str]]:
 
 
 def _drop(tables: Any, name: str) -> None:
-    """Forget a shard in this transaction; its file is deleted by the commit."""
-    dict.pop(tables, name, None)
+    """Empty a shard in this transaction; its file is deleted by the commit (unless the
+    shard is written again). Kept as an empty shard, not forgotten: a later read in the
+    transaction must not load the old file back."""
+    dict.__setitem__(tables, name, {})
     tables.key_index.pop(name, None)
     tables.dirty.discard(name)
     tables.deleted.add(name)

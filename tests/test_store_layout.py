@@ -185,3 +185,14 @@ def test_lookups_inside_one_transaction_see_its_own_writes(tmp_path: Path) -> No
         assert all(table.get(Q.case_id == f"C{i}")["n"] == i for i in range(7, 3 * SPLIT_AT))
     assert len(store.table("cases")) == 3 * SPLIT_AT - 1
     assert store.table("cases").get(Q.case_id == "renamed")["n"] == 5
+
+
+def test_rewriting_a_table_at_the_same_depth_keeps_only_the_new_records(tmp_path: Path) -> None:
+    """A migration rewrites a table whose shards keep their names: the old file of a
+    shard must not come back under the new records (an older schema, one media file)."""
+    store = Store(tmp_path)
+    with store.transaction():
+        store.table("media").insert({"id": "m1", "transcript_id": "tr2"})
+    with store.transaction():
+        store.table("media").replace_all([{"id": "m1", "transcript_id": "tr1"}])  # type: ignore[attr-defined]
+    assert [d["transcript_id"] for d in Store(tmp_path).table("media").all()] == ["tr1"]
