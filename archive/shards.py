@@ -38,6 +38,7 @@ from tapelog.archive.shard_layout import (
     shard_files,
     shard_name,
     shard_of,
+    split_at,
     with_depth,
 )
 from tinydb.table import Document, Table
@@ -180,7 +181,7 @@ class ShardedTable(Table):
         index = tables.key_index.get(name)
         if index is not None and isinstance(doc.get(self.key), str):
             index.setdefault(doc[self.key], []).append(str(base | probe))
-        if len(shard) > SPLIT_AT:
+        if len(shard) > split_at(self.name):
             self._split(tables)
         return base | probe
 
@@ -322,7 +323,7 @@ class ShardedTable(Table):
         if self._legacy(tables) or (self._store_dir / f"{self.name}.json").exists():
             _drop(tables, self.name)
         need = 0
-        while need < MAX_DEPTH and len(docs) > (SPLIT_AT // 2) << need:
+        while need < MAX_DEPTH and len(docs) > (split_at(self.name) // 2) << need:
             need += 1
         tables["meta"] = with_depth(tables["meta"], self.name, need)
         for doc in docs:
