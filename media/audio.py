@@ -289,6 +289,28 @@ def _progress_seconds(line: bytes) -> float | None:
     return None
 
 
+def _start(out: Any) -> Any:
+    """Start ffmpeg for the built stream ``out``, its stdout and stderr piped."""
+    cmd = [ffmpeg_exe(), "-nostdin", "-hide_banner", "-loglevel", "error"]
+    try:
+        return out.run_async(cmd=cmd, pipe_stdout=True, pipe_stderr=True, overwrite_output=True)
+    except FileNotFoundError:
+        raise FFmpegNotFoundError(f"ffmpeg not found at {cmd[0]}") from None
+    except PermissionError:
+        raise FFmpegNotFoundError(f"ffmpeg at {cmd[0]} is not executable") from None
+
+
+def _wait_exit(proc: subprocess.Popen, cancel: CancelToken | None) -> int:
+    """ffmpeg's exit status, still honouring ``cancel`` while it finishes."""
+    while True:
+        if cancel is not None:
+            cancel.check()
+        try:
+            return proc.wait(timeout=POLL_S)
+        except subprocess.TimeoutExpired:
+            continue
+
+
 def _run(
     out: Any, path: str | os.PathLike[str], cancel: CancelToken | None
 ) -> Generator[bytes, None, None]:
@@ -296,14 +318,7 @@ def _run(
 
     Raises ``MediaError`` with ffmpeg's last error line if it exits non-zero.
     """
-    cmd = [ffmpeg_exe(), "-nostdin", "-hide_banner", "-loglevel", "error"]
-    try:
-        proc = out.run_async(cmd=cmd, pipe_stdout=True, pipe_stderr=True, overwrite_output=True)
-    except FileNotFoundError:
-        raise FFmpegNotFoundError(f"ffmpeg not found at {cmd[0]}") from None
-    except PermissionError:
-        raise FFmpegNotFoundError(f"ffmpeg at {cmd[0]} is not executable") from None
-
+    proc = _start(out)
     q: queue.Queue = queue.Queue(maxsize=16)
     stop = threading.Event()
     errors: collections.deque[str] = collections.deque(maxlen=20)
@@ -351,14 +366,7 @@ def _run(
             if item is _EOF:
                 break
             yield item
-        while True:
-            if cancel is not None:
-                cancel.check()
-            try:
-                rc = proc.wait(timeout=POLL_S)
-                break
-            except subprocess.TimeoutExpired:
-                continue
+        rc = _wait_exit(proc, cancel)
         threads[1].join(timeout=2)
         if rc != 0:
             reason = errors[-1] if errors else f"exit status {rc}"
