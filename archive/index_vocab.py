@@ -15,10 +15,13 @@ Built once per vocabulary (the index's ``vocab_cache``) in a process: about 0.2 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-import numpy as np
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import JaroWinkler
+
+if TYPE_CHECKING:
+    import numpy as np
 
 JW_DISCOUNT = 7.0
 # Terms scored per query word: those sharing the most letter pairs with it.
@@ -48,6 +51,10 @@ class Vocabulary:
     _postings: dict[str, np.ndarray] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
+        import numpy as np  # here, not at the top: every command that opens an archive
+        # imports this module, and numpy costs ~100 ms of CPU at start (a fuzzy search
+        # builds the vocabulary; `list` and `show` never do)
+
         self.doc_freq = dict(zip(self.terms, self.docs, strict=True))
         # Terms ordered by length, so the lengths a score allows are one slice of ids.
         order = sorted(range(len(self.terms)), key=lambda i: len(self.terms[i]))
@@ -70,6 +77,8 @@ class Vocabulary:
         ``fuzz.ratio`` >= c needs the lengths within c / (200 - c) of each other, so
         longer and shorter terms are never scored.
         """
+        import numpy as np
+
         grams = set(bigrams(word))
         found = [self._postings[bg] for bg in grams if bg in self._postings]
         if not found:

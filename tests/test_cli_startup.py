@@ -20,9 +20,6 @@ import pytest
 from bench.synth import build
 
 HEAVY = ("opentimelineio", "numpy", "textual", "faster_whisper", "ctranslate2", "torch")
-# The index's vocabulary (archive/index_vocab.py) imports numpy at module level, so a
-# command that opens the archive loads it (77-114 ms of CPU); to make lazy, then drop this.
-HEAVY_WITH_ARCHIVE = tuple(m for m in HEAVY if m != "numpy")
 
 
 def _heavy_loaded_by(code: str, heavy: tuple[str, ...] = HEAVY) -> list[str]:
@@ -67,7 +64,7 @@ def test_reading_commands_import_no_heavy_library(small_archive: Path, args: lis
         f"    assert main(['--archive', {str(small_archive)!r}, *{args!r}]) == 0\n"
         "assert out.getvalue()"
     )
-    assert _heavy_loaded_by(code, HEAVY_WITH_ARCHIVE) == []
+    assert _heavy_loaded_by(code) == []
 
 
 def test_the_command_table_names_what_each_module_registers() -> None:
