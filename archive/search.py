@@ -16,7 +16,7 @@ from tapelog.archive.library import _id_key
 from tapelog.archive.models import STATUS_PARTIAL, MediaRecord
 from tapelog.archive.paths import is_safe_id, transcript_file
 from tapelog.archive.progress import ProgressCallback, ProgressEvent, report
-from tapelog.archive.sensitivity import sensitive_map
+from tapelog.archive.sensitive_cache import search_sensitive_map
 
 if TYPE_CHECKING:
     from tapelog.archive.service import Archive
@@ -197,9 +197,7 @@ def _hits(archive: Archive, raw: list[RawHit], context: int) -> list[SearchHit]:
     by_id = media_by_id(archive)
     names = cached(archive, "speakers", ("speakers",), archive.all_speaker_names)
     # Which hits are sensitive: the one rule (``sensitivity``), as every export uses it.
-    sensitive = cached(
-        archive, "sensitive", ("people", "tags", "links"), lambda: sensitive_map(archive)
-    )
+    sensitive = search_sensitive_map(archive)
     hits = []
     for h in raw:
         media = by_id.get(h.media_id)

@@ -1,0 +1,110 @@
+"""The search's sensitive spans saved between processes: reused, never stale, never trusted.
+
+Each test opens the archive again (a new ``Archive``: what a second ``tapelog search``
+process does) so the in-memory cache cannot answer for the file on disk.
+"""
+
+from __future__ import annotations
+
+import json
+
+from tapelog.archive.models import Person, Tag
+from tapelog.archive.sensitive_cache import cache_path, read_cache, search_sensitive_map
+from tapelog.archive.sensitivity import sensitive_map
+from tapelog.archive.service import Archive
+
+from tests.test_exports_sensitive import arch  # noqa: F401  (fixture)
+
+
+def _reopen(arch) -> Archive:  # noqa: F811
+    arch.close()
+    return Archive.open(arch.root)
+
+
+def _spans(found) -> dict:
+    return {mid: found.of(mid) for mid in found.spans}
+
+
+def test_a_search_saves_the_map_and_the_next_process_reads_it(arch) -> None:  # noqa: F811
+    arch.search("did not help")
+    path = cache_path(arch)
+    assert path.is_file()
+    again = _reopen(arch)
+    sig = json.loads(json.dumps(again.store.signature("people", "tags", "links")))
+    saved = read_cache(path, sig)
+    assert saved is not None
+    assert _spans(saved) == _spans(sensitive_map(again)) != {}
+    again.close()
+
+
+def test_a_tag_written_by_another_process_is_never_missed(arch) -> None:  # noqa: F811
+    """The cache is keyed by the tables: a new tag on a minor flags the next search."""
+    (hit,) = arch.search("did not help")  # 6.2-9.0 s: a parent's tag, not flagged
+    assert hit.flags == []
+    other = Archive.open(arch.root)  # another terminal tags the line with the minor
+    with other.store.transaction():
+        other.store.table("tags").insert(Tag("t8", "m1", 6.2, 9.0, people=["P5"]).to_dict())
+    other.close()
+    again = _reopen(arch)
+    (hit,) = again.search("did not help")
+    assert hit.flags == ["minor"]
+    again.close()
+
+
+def test_flagging_a_person_later_is_never_missed(arch) -> None:  # noqa: F811
+    arch.search("did not help")
+    with arch.store.transaction():
+        people = arch.store.table("people")
+        doc = next(d for d in people.all() if d["person_id"] == "P1")
+        people.remove(doc_ids=[doc.doc_id])
+        people.insert(Person("P1", name="Liu Father", cases=["C1"], flags=["off-record"]).to_dict())
+    again = _reopen(arch)
+    (hit,) = again.search("did not help")
+    assert hit.flags == ["off-record"]
+    again.close()
+
+
+def test_a_corrupt_or_hostile_cache_is_rebuilt(arch) -> None:  # noqa: F811
+    arch.search("did not help")
+    path = cache_path(arch)
+    doc = json.loads(path.read_bytes())
+    want = _spans(sensitive_map(arch))
+    # The right key, but spans someone emptied, then spans of the wrong shape.
+    for spans in ({}, {"m1": [["x", 1, ["minor"], []]]}, {"m1": [[1, 2, ["rm -rf"], []]]}):
+        if spans:
+            path.write_text(json.dumps({**doc, "spans": spans}))
+            assert read_cache(path, doc["signature"]) is None
+    path.write_bytes(b"\x00not json")
+    again = _reopen(arch)
+    assert _spans(search_sensitive_map(again)) == want
+    assert json.loads(path.read_bytes())["spans"]  # rebuilt and saved again
+    again.close()
+
+
+def test_an_emptied_cache_under_another_key_is_ignored(arch) -> None:  # noqa: F811
+    """A hand-edited cache that hides the spans is only used for its own signature."""
+    arch.search("did not help")
+    path = cache_path(arch)
+    doc = json.loads(path.read_bytes())
+    doc["spans"] = {}
+    doc["signature"] = [["people", 1, 2, 3]]
+    path.write_text(json.dumps(doc))
+    again = _reopen(arch)
+    assert _spans(search_sensitive_map(again)) == _spans(sensitive_map(again)) != {}
+    again.close()
+
+
+def test_a_read_only_archive_still_searches(arch, monkeypatch) -> None:  # noqa: F811
+    """An editor's read-only mount: the cache cannot be written; search works without it."""
+    import tapelog.archive.sensitive_cache as sc
+
+    def refuse(*args, **kwargs):
+        raise PermissionError(13, "Read-only file system")
+
+    arch.search("did not help")
+    cache_path(arch).unlink()
+    monkeypatch.setattr(sc, "write_bytes", refuse)
+    again = _reopen(arch)
+    (hit,) = again.search("did not help")
+    assert hit.flags == [] and not cache_path(again).exists()
+    again.close()
