@@ -238,3 +238,28 @@ def list_tags(
     if theme is not None:
         tags = [t for t in tags if any(under_theme(x, theme) for x in t.themes)]
     return sorted(tags, key=lambda t: (t.media_id, t.start, t.end, t.id))
+
+
+def tag_counts(archive: Archive) -> dict[str, int]:
+    """media_id -> number of tags, for the Library's column.
+
+    Read from the raw documents (no ``Tag`` built: 30,000 of them at 10,000 hours) and
+    kept between processes by ``derived_cache`` until the tags table changes.
+    """
+    from tapelog.archive.derived_cache import derived
+
+    def build() -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for doc in archive.store.table("tags").all():
+            mid = doc.get("media_id")
+            if isinstance(mid, str):
+                counts[mid] = counts.get(mid, 0) + 1
+        return counts
+
+    def load(data: object) -> dict[str, int] | None:
+        if not isinstance(data, dict):
+            return None
+        ok = all(isinstance(k, str) and type(v) is int and v > 0 for k, v in data.items())
+        return data if ok else None
+
+    return derived(archive, "tag_counts", 1, ("tags",), build, dict, load)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from tapelog.archive import cases as casebook
+from tapelog.archive import tags
 from tapelog.archive.clock import Clock
 from tapelog.archive.models import (
     SENSITIVE_FLAGS,
@@ -30,11 +31,8 @@ from tapelog.tui.fuzzy import Choice
 
 
 def tag_counts(archive: Any) -> dict[str, int]:
-    """media_id -> number of tags."""
-    counts: dict[str, int] = {}
-    for t in casebook.list_tags(archive):
-        counts[t.media_id] = counts.get(t.media_id, 0) + 1
-    return counts
+    """media_id -> number of tags (``archive.tags.tag_counts``: counted once per change)."""
+    return tags.tag_counts(archive)
 
 
 def pending_links(archive: Any) -> list[LinkSuggestion]:

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from rich.text import Text
 from tapelog.archive.errors import TapelogError
+from tapelog.archive.library import media_listing
 from tapelog.archive.models import MediaRecord
 from tapelog.archive.progress import CancelToken, ProgressEvent
 from tapelog.archive.service import Archive
@@ -90,7 +91,7 @@ class LibraryScreen(TranscribeQueueScreen):
     # -- rows
 
     def reload(self) -> None:
-        media = self.guard(self.archive.list_media) or []
+        media = self.guard(media_listing, self.archive) or []
         counts = self.guard(casework.tag_counts, self.archive) or {}
         rows = []
         for m in media:

@@ -12,6 +12,7 @@ from tapelog.archive.models import Person, Tag
 from tapelog.archive.sensitive_cache import cache_path, read_cache, search_sensitive_map
 from tapelog.archive.sensitivity import sensitive_map
 from tapelog.archive.service import Archive
+from tinydb import Query
 
 from tests.test_exports_sensitive import arch  # noqa: F401  (fixture)
 
@@ -72,12 +73,12 @@ def test_a_corrupt_or_hostile_cache_is_rebuilt(arch) -> None:  # noqa: F811
     # The right key, but spans someone emptied, then spans of the wrong shape.
     for spans in ({}, {"m1": [["x", 1, ["minor"], []]]}, {"m1": [[1, 2, ["rm -rf"], []]]}):
         if spans:
-            path.write_text(json.dumps({**doc, "spans": spans}))
+            path.write_text(json.dumps({**doc, "data": spans}))
             assert read_cache(path, doc["signature"]) is None
     path.write_bytes(b"\x00not json")
     again = _reopen(arch)
     assert _spans(search_sensitive_map(again)) == want
-    assert json.loads(path.read_bytes())["spans"]  # rebuilt and saved again
+    assert json.loads(path.read_bytes())["data"]  # rebuilt and saved again
     again.close()
 
 
@@ -86,7 +87,7 @@ def test_an_emptied_cache_under_another_key_is_ignored(arch) -> None:  # noqa: F
     arch.search("did not help")
     path = cache_path(arch)
     doc = json.loads(path.read_bytes())
-    doc["spans"] = {}
+    doc["data"] = {}
     doc["signature"] = [["people", 1, 2, 3]]
     path.write_text(json.dumps(doc))
     again = _reopen(arch)
@@ -96,15 +97,53 @@ def test_an_emptied_cache_under_another_key_is_ignored(arch) -> None:  # noqa: F
 
 def test_a_read_only_archive_still_searches(arch, monkeypatch) -> None:  # noqa: F811
     """An editor's read-only mount: the cache cannot be written; search works without it."""
-    import tapelog.archive.sensitive_cache as sc
+    import tapelog.archive.derived_cache as dc
 
     def refuse(*args, **kwargs):
         raise PermissionError(13, "Read-only file system")
 
     arch.search("did not help")
     cache_path(arch).unlink()
-    monkeypatch.setattr(sc, "write_bytes", refuse)
+    monkeypatch.setattr(dc, "write_bytes", refuse)
     again = _reopen(arch)
     (hit,) = again.search("did not help")
     assert hit.flags == [] and not cache_path(again).exists()
     again.close()
+
+
+# -- the Library's tag counts and media list -------------------------------------------
+
+
+def test_tag_counts_follow_other_writers_and_survive_a_bad_file(arch) -> None:  # noqa: F811
+    from tapelog.archive.derived_cache import cache_path as path_of
+    from tapelog.archive.tags import tag_counts
+
+    assert tag_counts(arch) == {"m1": 4}
+    path = path_of(arch, "tag_counts")
+    assert path.is_file()
+    other = Archive.open(arch.root)
+    with other.store.transaction():
+        other.store.table("tags").insert(Tag("t9", "m1", 1.0, 2.0, themes=["x"]).to_dict())
+    other.close()
+    assert tag_counts(arch) == {"m1": 5}  # this process sees the other's write at once
+    doc = json.loads(path.read_bytes())
+    for data in ({"m1": -3}, {"m1": "5"}, ["m1"], {"m1": True}):
+        path.write_text(json.dumps({**doc, "data": data}))
+        again = _reopen(arch)
+        assert tag_counts(again) == {"m1": 5}
+        arch = again
+    arch.close()
+
+
+def test_the_media_listing_is_parsed_again_after_a_change(arch) -> None:  # noqa: F811
+    from tapelog.archive.library import media_listing
+
+    first = media_listing(arch)
+    assert [m.id for m in first] == ["m1"]
+    assert media_listing(arch) is first  # nothing changed: the same parse
+    other = Archive.open(arch.root)  # another terminal changes the record
+    with other.store.transaction():
+        other.store.table("media").update({"language": "zh"}, Query().id == "m1")
+    other.close()
+    (m,) = media_listing(arch)
+    assert m.language == "zh" and first[0].language != "zh"
