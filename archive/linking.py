@@ -30,8 +30,9 @@ from dataclasses import dataclass, field
 
 from rapidfuzz.distance import JaroWinkler
 from tapelog.archive import names as N
+from tapelog.archive.links_cut import cut_at
 from tapelog.archive.name_index import Entry, NameIndex, Target
-from tapelog.archive.name_scan import _Cand, _distinct, _mention_text, _Scanner
+from tapelog.archive.name_scan import _Cand, _distinct, _mention_chars, _mention_text, _Scanner
 from tapelog.transcribe.types import Segment
 
 __all__ = ["MIN_SCORE", "STRONG", "Entry", "Mention", "NameIndex", "Target",
@@ -56,6 +57,9 @@ class Mention:
     kind: str  # exact / sound / given / mishear / place / short / zh / zh-sound
     context: str = ""
     people: list[str] = field(default_factory=list)  # person records folded into a case
+    # The words of the mention (word timestamps), else the line's bounds.
+    match_start: float = 0.0
+    match_end: float = 0.0
 
 
 def _round(x: float) -> float:
@@ -89,6 +93,7 @@ def find_mentions(
         entries, score = decided
         seg = segments[si]
         mention = _mention_text(seg.text, cand, zh)
+        match_start, match_end = _cut(seg, cand, zh)
         for e in entries:
             t = index.target_of(e)
             m = Mention(
@@ -102,6 +107,8 @@ def find_mentions(
                 matched=e.text,
                 kind=cand.kind,
                 context=seg.text.strip(),
+                match_start=match_start,
+                match_end=match_end,
             )
             key = (si, e.target)
             if key not in best or best[key].score < m.score:
@@ -110,6 +117,14 @@ def find_mentions(
 
 
 _Found = list[tuple[int, _Cand, bool]]  # (segment, candidate, found in Chinese text)
+
+
+def _cut(seg: Segment, cand: _Cand, zh: bool) -> tuple[float, float]:
+    """The mention's words' times (the line's when unknown): what a link cuts on."""
+    text = seg.text or ""
+    if len(N.fold(text)) != len(text):  # offsets are on the folded text: no word times
+        return seg.start, seg.end
+    return cut_at(seg, *_mention_chars(text, cand, zh))
 
 
 def _scan(index: NameIndex, segments: Sequence[Segment]) -> _Found:

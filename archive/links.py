@@ -16,10 +16,11 @@ from typing import TYPE_CHECKING, Any
 from tapelog.archive import names as N
 from tapelog.archive.errors import NotFoundError
 from tapelog.archive.linking import MIN_SCORE, NameIndex, find_mentions
+from tapelog.archive.links_cut import fill_cuts
 from tapelog.archive.models import LinkSuggestion, Tag
 from tapelog.archive.records import list_cases, list_people
 from tapelog.archive.statuses import LinkStatus
-from tapelog.archive.tags import add_tag, list_tags
+from tapelog.archive.tags import add_tag, edit_tag, list_tags
 from tinydb import Query
 
 if TYPE_CHECKING:
@@ -59,6 +60,8 @@ def list_links(
         recs = [r for r in recs if r.status == status]
     if media_id is not None:
         recs = [r for r in recs if r.media_id == media_id]
+    # Links stored before they carried word times cut on their line here (``cut``);
+    # reading every such file's transcript for a list would cost a TUI's start.
     return sorted(recs, key=lambda r: (r.media_id, r.start, -r.score, r.target_id))
 
 
@@ -66,7 +69,9 @@ def get_link(archive: Archive, link_id: str) -> LinkSuggestion:
     doc = archive.store.table("links").get(Query().link_id == link_id)
     if doc is None:
         raise NotFoundError(f"no link suggestion '{link_id}' (see `tapelog links suggest`)")
-    return LinkSuggestion.from_dict(doc)
+    link = LinkSuggestion.from_dict(doc)
+    fill_cuts([link], archive.segments)
+    return link
 
 
 def media_context(archive: Archive, media_id: str) -> set[str]:
@@ -100,7 +105,7 @@ def suggest_links(
     index = name_index(archive)
     found = {mid: _found_in(archive, index, mid, min_score) for mid in targets}
     with archive.store.transaction():
-        _store_found(archive.store.table("links"), found)
+        _store_found(archive, found)
     pending = [
         link
         for mid in targets
@@ -130,15 +135,19 @@ def _found_in(
             matched=m.matched,
             context=m.context,
             people=list(m.people),
+            match_start=m.match_start,
+            match_end=m.match_end,
         )
         for m in mentions
     ]
 
 
-def _store_found(table: Any, found: dict[str, list[LinkSuggestion]]) -> None:
+def _store_found(archive: Archive, found: dict[str, list[LinkSuggestion]]) -> None:
     """Merge what was found into the stored suggestions of those files (in the caller's
     transaction): known ones updated while pending, settled passages never suggested
-    again, pending ones no longer found dropped."""
+    again, pending ones no longer found dropped. Every known one gets the words' times
+    found now (a link stored before links carried them: ``_retime``)."""
+    table = archive.store.table("links")
     existing = {d["link_id"]: d for d in table.all() if d.get("media_id") in found}
     settled = [
         d
@@ -152,6 +161,7 @@ def _store_found(table: Any, found: dict[str, list[LinkSuggestion]]) -> None:
             old = existing.get(link.link_id)
             if old is not None:
                 keep.add(link.link_id)
+                _retime(archive, old, link)
                 if old.get("status") == LinkStatus.PENDING and (
                     old.get("score") != link.score
                     or old.get("context") != link.context
@@ -184,6 +194,38 @@ def _store_found(table: Any, found: dict[str, list[LinkSuggestion]]) -> None:
         table.insert_multiple(new_docs)
 
 
+def _tag_span(archive: Archive, media_id: str, start: float, end: float) -> tuple[float, float]:
+    """A link's tag: its words, kept inside the media file and never empty."""
+    duration = float(archive.get_media(media_id).info.duration or 0.0)
+    end = min(end, duration) if duration > 0 else end
+    return min(start, max(0.0, end - 0.01)), end
+
+
+def _retime(archive: Archive, old: dict[str, Any], link: LinkSuggestion) -> None:
+    """Store the words' times of a known link; an accepted link's tag that still spans
+    what accepting made (the line, before links carried word times) is cut to them.
+
+    A tag the editor moved is theirs and stays. Only the times change: the link's id,
+    status and decision are kept.
+    """
+    new = (link.match_start, link.match_end)
+    if (old.get("match_start"), old.get("match_end")) == new or None in new:
+        return
+    table = archive.store.table("links")
+    table.update({"match_start": new[0], "match_end": new[1]}, Query().link_id == link.link_id)
+    tag_id = old.get("tag_id")
+    if old.get("status") != LinkStatus.ACCEPTED or not tag_id:
+        return
+    tag = archive.store.table("tags").get(Query().id == tag_id)
+    if tag is None:
+        return
+    made = _tag_span(archive, link.media_id, *LinkSuggestion.from_dict(dict(old)).cut)
+    if (round(tag["start"], 3), round(tag["end"], 3)) != (round(made[0], 3), round(made[1], 3)):
+        return
+    start, end = _tag_span(archive, link.media_id, *link.cut)
+    edit_tag(archive, tag_id, start=start, end=end)
+
+
 def accept_link(archive: Archive, link_id: str) -> Tag:
     """Accept a suggestion: a tag with the case or person over the passage."""
     with archive.store.transaction() as store:
@@ -193,12 +235,11 @@ def accept_link(archive: Archive, link_id: str) -> Tag:
             if doc is not None:
                 return Tag.from_dict(doc)
         is_case = link.target_type == "case"
-        duration = float(archive.get_media(link.media_id).info.duration or 0.0)
-        end = min(link.end, duration) if duration > 0 else link.end
+        start, end = _tag_span(archive, link.media_id, *link.cut)
         tag = add_tag(
             archive,
             link.media_id,
-            min(link.start, max(0.0, end - 0.01)),
+            start,
             end,
             cases=[link.target_id] if is_case else [],
             people=list(link.people) if is_case else [link.target_id],
@@ -247,6 +288,8 @@ def reassign_link(archive: Archive, link_id: str, target_id: str) -> Tag:
             score=1.0,
             matched="(chosen by hand)",
             context=link.context,
+            match_start=link.match_start,
+            match_end=link.match_end,
         )
         store.table("links").upsert(new.to_dict(), Query().link_id == new.link_id)
         return accept_link(archive, new.link_id)

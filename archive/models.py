@@ -246,6 +246,18 @@ class LinkSuggestion:
     # Person records folded into a case suggestion (the child's own, a parent's): one
     # item to review per mention; accepting it tags the case and these people.
     people: list[str] = field(default_factory=list)
+    # The words the name was heard in (word timestamps; the line's bounds when the
+    # transcript has none): what selects, clips, markers and the TUI cut on. None in
+    # links stored before they carried them (``links_cut.fill_cuts``).
+    match_start: float | None = None
+    match_end: float | None = None
+
+    @property
+    def cut(self) -> tuple[float, float]:
+        """Where to cut: the matched words, or the line when their times are unknown."""
+        if self.match_start is None or self.match_end is None:
+            return self.start, self.end
+        return self.match_start, self.match_end
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

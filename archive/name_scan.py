@@ -270,9 +270,17 @@ class _Scanner:
         return None
 
 
-def _mention_text(text: str, cand: _Cand, chinese: bool) -> str:
+def _mention_chars(text: str, cand: _Cand, chinese: bool) -> tuple[int, int]:
+    """Where the mention is: characters ``[a, b)`` of the folded text (which is the text
+    itself unless folding changed its length, see ``_mention_text``)."""
     if chinese:
-        return "".join(N.fold(text)[cand.first : cand.last])
+        return cand.first, cand.last
     spans = N.token_spans(text)
-    a, b = spans[cand.first][1], spans[cand.last - 1][2]
+    return spans[cand.first][1], spans[cand.last - 1][2]
+
+
+def _mention_text(text: str, cand: _Cand, chinese: bool) -> str:
+    a, b = _mention_chars(text, cand, chinese)
+    if chinese:
+        return N.fold(text)[a:b]
     return text[a:b] if len(N.fold(text)) == len(text) else N.fold(text)[a:b]

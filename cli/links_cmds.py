@@ -30,6 +30,9 @@ def _link_row(link) -> dict:
         "media_id": link.media_id,
         "start": link.start,
         "end": link.end,
+        # The words the name was heard in (the line's bounds without word times).
+        "match_start": round(link.cut[0], 3),
+        "match_end": round(link.cut[1], 3),
         "mention": link.mention,
         "target_type": link.target_type,
         "target_id": link.target_id,

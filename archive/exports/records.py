@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from tapelog.archive.exports.common import Passage, credited_quote, quote_for, speaker_for
 from tapelog.archive.links import list_links
+from tapelog.archive.links_cut import fill_cuts
 from tapelog.archive.models import Case, LinkSuggestion, MediaRecord, Person, Tag
 from tapelog.archive.records import get_case as get_case  # exports look a case up here
 from tapelog.archive.records import list_cases, list_people
@@ -151,10 +152,12 @@ class PassageBuilder:
 
     def from_link(self, link: LinkSuggestion) -> Passage:
         is_case = link.target_type == "case"
+        fill_cuts([link], self.segments)  # a link stored before it had word times
+        start, end = link.cut  # the words the name was heard in, not the whole line
         return self.passage(
             link.media_id,
-            link.start,
-            link.end,
+            start,
+            end,
             kind="link",
             people_ids=[] if is_case else [link.target_id],
             case_ids=[link.target_id] if is_case else [],

@@ -5,6 +5,7 @@ from __future__ import annotations
 from rich.text import Text
 from tapelog.archive import cases as casebook
 from tapelog.archive.errors import TapelogError
+from tapelog.archive.links_cut import fill_cuts
 from tapelog.archive.models import LinkSuggestion
 from tapelog.archive.sensitivity import tag_warning
 from tapelog.transcribe.types import Segment
@@ -82,7 +83,7 @@ class LinksScreen(TapelogScreen):
         if link.people:  # the child's/parent's person record, folded into the case
             target += " + " + ", ".join(self.labels.get(p, p) for p in link.people)
         text.append(col(f"{target} ({link.target_id})", 30), style="yellow")
-        text.append(f" {link.media_id} {self.clocks[link.media_id].at(link.start)}", style="cyan")
+        text.append(f" {link.media_id} {self.clocks[link.media_id].at(link.cut[0])}", style="cyan")
         return text
 
     def _segments_of(self, media_id: str) -> list[Segment]:
@@ -104,7 +105,7 @@ class LinksScreen(TapelogScreen):
             name = media.name
         except Exception:  # noqa: BLE001 - a deleted file must not hide the queue
             media, name = None, link.media_id
-        tc = self.clock(media).at(link.start)
+        tc = self.clock(media).at(link.cut[0])
         out.append(f"{name} · {tc} · matched “{link.matched or link.mention}”\n", style="dim")
         if idx:
             lo, hi = max(0, idx[0] - 1), min(len(segs), idx[-1] + 2)
@@ -196,7 +197,8 @@ class LinksScreen(TapelogScreen):
     def action_open(self) -> None:
         link = self._current()
         if link is not None:
-            self.post_message(OpenPassage(link.media_id, link.start))
+            fill_cuts([link], self._segments_of)  # a link stored before word times
+            self.post_message(OpenPassage(link.media_id, link.cut[0]))  # at the name
 
     @on(VirtualList.Chosen)
     def _chosen(self) -> None:
