@@ -8,6 +8,9 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from tapelog.archive.clock import Clock, Clocks, TimeMode
 from tapelog.archive.errors import TapelogError
 from tapelog.tui.messages import ArchiveChanged, ShowError
+from tapelog.tui.widgets.footer_fit import fit_footer
+from textual import events, on
+from textual.binding import ActiveBinding
 from textual.screen import Screen
 
 if TYPE_CHECKING:
@@ -18,6 +21,19 @@ T = TypeVar("T")
 
 
 class TapelogScreen(Screen):
+    @property
+    def active_bindings(self) -> dict[str, ActiveBinding]:
+        """What the footer shows: cut to the terminal's width by priority
+        (``tui.widgets.footer_fit``), so the voice review and help stay in view."""
+        app = self.app
+        stack = app.screen_stack
+        here = f"goto('{app.current_mode}')" if stack and stack[0] is self else None
+        return fit_footer(super().active_bindings, app.size.width, app.get_key_display, here)
+
+    @on(events.Resize)
+    def _footer_fits_width(self, _event: events.Resize) -> None:
+        self.refresh_bindings()  # the footer is cut to the new width
+
     @property
     def tapelog(self) -> TapelogApp:
         return self.app  # type: ignore[return-value]
