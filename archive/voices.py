@@ -39,7 +39,15 @@ TABLES = ("file_voices", "voices", "voice_matches")
 # Cosine similarity of CAM++ prints above which a speaker is suggested as a known
 # voice. bench/bench_diarize.py, prints from two files: one person 0.88-0.99, two
 # people at most ~0.7 (BENCHMARKS.md); between the two, erring towards fewer suggestions.
-MATCH_THRESHOLD = 0.8
+MATCH_THRESHOLD = 0.85
+# A print whose windows agree less than this (``transcribe.diarize.print_agreement``)
+# is not matched: the speaker most likely holds two voices (the grouping joined two
+# people) and its print sounds like one of them or neither. Chosen on bench/data/diar,
+# checked on bench/data/diar_heldout (bench/bench_diarize_match.py, BENCHMARKS.md).
+MIN_AGREEMENT = 0.79
+# The best voice must beat the best other person's voice by this much: a print between
+# two known voices is a guess, not a suggestion.
+MIN_MARGIN = 0.05
 PORTABLE = ("campp",)
 
 
@@ -66,6 +74,7 @@ def save_file_prints(
     """Keep the prints of the labels the transcript uses (replacing the file's old ones)."""
     table = archive.store.table("file_voices")
     keep = {label: vec for label, vec in diar.prints.items() if label in labels}
+    agreement = diar.agreement
     if not keep and not table.contains(Q.media_id == media_id):
         return  # nothing to keep or replace: leave the store untouched
     with archive.store.transaction():
@@ -73,7 +82,7 @@ def save_file_prints(
         for label, vec in keep.items():
             table.insert(
                 {"media_id": media_id, "transcript_id": transcript_id, "label": label,
-                 "embedder": diar.embedder, "print": vec}
+                 "embedder": diar.embedder, "print": vec, "agreement": agreement.get(label)}
             )  # fmt: skip
         stale = (Q.media_id == media_id) & (Q.status == "suggested")
         if archive.store.table("voice_matches").contains(stale):
@@ -105,7 +114,7 @@ def remember(archive: Archive, media_id: str, label: str, name: str) -> bool:
         table.insert(
             {"id": archive.store.next_id("v"), "name": name, "person_id": person_id,
              "embedder": doc["embedder"], "print": doc["print"], "media_id": media_id,
-             "label": label, "created": now_iso()}
+             "label": label, "agreement": doc.get("agreement"), "created": now_iso()}
         )  # fmt: skip
     return True
 
@@ -127,11 +136,42 @@ def _cos(a: list[float], b: list[float]) -> float:
     return float(x @ y / max(float(np.linalg.norm(x) * np.linalg.norm(y)), 1e-9))
 
 
+def _agrees(doc: dict[str, Any]) -> bool:
+    """Whether a print is clean enough to match (prints saved before agreement was
+    measured have none: they are matched as they were)."""
+    agreement = doc.get("agreement")
+    return agreement is None or agreement >= MIN_AGREEMENT
+
+
+def best_voice(
+    speaker: dict[str, Any], voices: list[dict[str, Any]]
+) -> tuple[float, dict[str, Any]] | None:
+    """The known voice a file's speaker (a ``file_voices`` row) sounds like, with the
+    score, or None: when its print is mixed (``MIN_AGREEMENT``), when no voice scores
+    ``MATCH_THRESHOLD``, or when another person's voice comes within ``MIN_MARGIN``.
+    A known voice saved from a mixed print is not matched either. The one rule the
+    archive and the bench use."""
+    if speaker.get("embedder") not in PORTABLE or not _agrees(speaker):
+        return None
+    scored = sorted(
+        ((_cos(speaker["print"], v["print"]), v) for v in voices
+         if v["embedder"] == speaker["embedder"] and _agrees(v)),
+        key=lambda s: s[0], reverse=True,
+    )  # fmt: skip
+    if not scored or scored[0][0] < MATCH_THRESHOLD:
+        return None
+    score, best = scored[0]
+    others = [s for s, v in scored[1:] if v["name"] != best["name"]]
+    if others and score - others[0] < MIN_MARGIN:
+        return None
+    return score, best
+
+
 def suggest(archive: Archive, media_id: str | None = None) -> list[VoiceMatch]:
     """Match unnamed speakers (of one file, or all) to known voices; new suggestions only.
 
-    Each speaker is suggested as its single best voice above ``MATCH_THRESHOLD``; a
-    pair the crew rejected is not suggested again; speakers already named are left.
+    Each speaker is suggested as its single best voice (``best_voice``); a pair the
+    crew rejected is not suggested again; speakers already named are left.
     """
     voices = _live_voices(archive)
     if not voices:
@@ -149,14 +189,10 @@ def suggest(archive: Archive, media_id: str | None = None) -> list[VoiceMatch]:
             if key in names or key in pending or fv["embedder"] not in PORTABLE:
                 continue
             own = [v for v in voices if v["media_id"] != fv["media_id"]]
-            scored = [
-                (_cos(fv["print"], v["print"]), v) for v in own if v["embedder"] == fv["embedder"]
-            ]
-            if not scored:
+            found_voice = best_voice(fv, own)
+            if found_voice is None or (*key, found_voice[1]["id"]) in decided:
                 continue
-            score, best = max(scored, key=lambda s: s[0])
-            if score < MATCH_THRESHOLD or (*key, best["id"]) in decided:
-                continue
+            score, best = found_voice
             m = VoiceMatch(
                 archive.store.next_id("vm"), *key, best["id"], best["name"], round(score, 3)
             )
@@ -202,14 +238,19 @@ def decide(archive: Archive, match_id: str, accept: bool) -> VoiceMatch:
 
 
 def list_voices(archive: Archive) -> list[dict[str, Any]]:
-    """Every saved print; ``matchable`` is false for a spectral print and for the
-    print of a person since deleted (kept until ``forget``, never matched)."""
+    """Every saved print; ``matchable`` is false for a spectral print, for a print of
+    two voices (``MIN_AGREEMENT``: name the speaker in a cleaner file) and for the
+    print of a person since deleted (kept until ``forget``, never matched); ``why``
+    says which."""
     out = []
     live = {v["id"] for v in _live_voices(archive)}
     for v in archive.store.table("voices").all():
         _pid, flags = _person_for(archive, v["name"])
+        ok = v["id"] in live and _agrees(v)
+        why = (None if ok else "spectral print" if v["embedder"] not in PORTABLE
+               else "two voices in one speaker" if not _agrees(v) else "person deleted")
         out.append({k: v[k] for k in ("id", "name", "media_id", "label", "embedder", "created")}
-                   | {"flags": flags, "matchable": v["id"] in live})  # fmt: skip
+                   | {"flags": flags, "matchable": ok, "why": why})  # fmt: skip
     return sorted(out, key=lambda v: (v["name"], v["media_id"]))
 
 

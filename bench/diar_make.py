@@ -1,6 +1,8 @@
 """Generate the single-track conversation set for the diarization bench (bench/data/diar/).
 
-Run: ``.venv/bin/python bench/diar_make.py``. Needs espeak-ng (only this generator does;
+Run: ``.venv/bin/python bench/diar_make.py`` (``--heldout`` for the held-out set in
+``bench/data/diar_heldout/``: other draws, more 3-4 voice files, used only to check
+what was tuned on the first set). Needs espeak-ng (only this generator does;
 the bench and the tests read the committed files) and ffmpeg from imageio-ffmpeg.
 
 Why synthetic: the bench needs true speaker turns to the frame, and voices that come
@@ -25,6 +27,7 @@ import numpy as np
 
 HERE = Path(__file__).resolve().parent
 OUT = HERE / "data" / "diar"
+HELDOUT = HERE / "data" / "diar_heldout"
 SR = 16000
 sys.path.insert(0, str(HERE.parent))
 
@@ -69,6 +72,13 @@ PLAN = [
     (2, 45, "noise"), (3, 50, None), (3, 50, "music"), (3, 50, None), (4, 55, "noise"),
     (4, 55, None), (3, 50, "noise"),
 ]  # fmt: skip
+# The held-out set: never used to choose a setting, only to check it. Mostly 3-4 voices,
+# where one diarized speaker can hold two people (what known-voice matching must survive).
+PLAN_HELDOUT = [
+    (3, 50, None), (4, 55, "noise"), (3, 50, "music"), (4, 55, None), (2, 45, "noise"),
+    (3, 50, "noise"), (4, 55, "music"), (2, 45, None), (3, 50, None), (4, 55, None),
+]  # fmt: skip
+HELDOUT_SEED = 5000  # conversation k draws with Random(HELDOUT_SEED + k); the first set 1000
 
 
 def speak(voice: str, pitch: int, wpm: int, text: str, tmp: Path) -> np.ndarray:
@@ -105,8 +115,16 @@ def background(kind: str, n: int, rng: np.random.Generator) -> np.ndarray:
     return (0.05 * out / 3).astype(np.float32)
 
 
-def conversation(k: int, voices: int, seconds: float, bg: str | None, tmp: Path) -> dict:
-    rng = random.Random(1000 + k)
+def conversation(
+    k: int,
+    voices: int,
+    seconds: float,
+    bg: str | None,
+    tmp: Path,
+    out: Path = OUT,
+    seed: int = 1000,
+) -> dict:
+    rng = random.Random(seed + k)
     people = rng.sample(sorted(CAST), voices)
     track = np.zeros(int((seconds + 15) * SR), dtype=np.float32)
     turns = []
@@ -128,9 +146,9 @@ def conversation(k: int, voices: int, seconds: float, bg: str | None, tmp: Path)
     n = int((max(tr["end"] for tr in turns) + 0.5) * SR)
     track = track[:n]
     if bg:
-        track += background(bg, n, np.random.default_rng(k))
+        track += background(bg, n, np.random.default_rng(k if seed == 1000 else seed + k))
     track = np.clip(track, -1, 1)
-    name = f"conv{k:02d}"
+    name = f"conv{k:02d}" if seed == 1000 else f"held{k:02d}"
     wav = tmp / f"{name}.wav"
     with wave.open(str(wav), "wb") as w:
         w.setnchannels(1)
@@ -140,7 +158,7 @@ def conversation(k: int, voices: int, seconds: float, bg: str | None, tmp: Path)
     subprocess.run(
         [ffmpeg_exe(), "-v", "error", "-y", "-i", str(wav), "-c:a", "libopus", "-b:a", "24k",
          "-ar", "16000", "-ac", "1", "-map_metadata", "-1", "-fflags", "+bitexact",
-         str(OUT / f"{name}.ogg")],
+         str(out / f"{name}.ogg")],
         check=True,
     )  # fmt: skip
     rttm = "".join(
@@ -148,19 +166,21 @@ def conversation(k: int, voices: int, seconds: float, bg: str | None, tmp: Path)
         f"{tr['speaker'].replace(' ', '_')} <NA> <NA>\n"
         for tr in turns
     )
-    (OUT / f"{name}.rttm").write_text(rttm, encoding="utf-8")
+    (out / f"{name}.rttm").write_text(rttm, encoding="utf-8")
     return {"file": f"{name}.ogg", "voices": people, "background": bg,
             "duration": round(n / SR, 3), "turns": turns}  # fmt: skip
 
 
 def main() -> None:
-    OUT.mkdir(parents=True, exist_ok=True)
+    heldout = "--heldout" in sys.argv[1:]
+    out, plan, seed = (HELDOUT, PLAN_HELDOUT, HELDOUT_SEED) if heldout else (OUT, PLAN, 1000)
+    out.mkdir(parents=True, exist_ok=True)
     truth = {"cast": {k: list(v) for k, v in CAST.items()}, "conversations": []}
     with tempfile.TemporaryDirectory() as d:
-        for k, (voices, seconds, bg) in enumerate(PLAN, start=1):
-            truth["conversations"].append(conversation(k, voices, seconds, bg, Path(d)))
-            print(f"conv{k:02d}: {voices} voices, {bg or 'clean'}")
-    (OUT / "truth.json").write_text(json.dumps(truth, indent=1) + "\n", encoding="utf-8")
+        for k, (voices, seconds, bg) in enumerate(plan, start=1):
+            truth["conversations"].append(conversation(k, voices, seconds, bg, Path(d), out, seed))
+            print(f"{truth['conversations'][-1]['file']}: {voices} voices, {bg or 'clean'}")
+    (out / "truth.json").write_text(json.dumps(truth, indent=1) + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":

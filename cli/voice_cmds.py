@@ -33,8 +33,7 @@ def voices_cmd(ctx: click.Context, as_json: bool) -> None:
             )
         for v in rows:
             flags = f"\t[{', '.join(v['flags'])}]" if v["flags"] else ""
-            why = "spectral print" if v["embedder"] == "spectral" else "person deleted"
-            note = "" if v["matchable"] else f"\t({why}: not matched across files)"
+            note = "" if v["matchable"] else f"\t({v['why']}: not matched across files)"
             click.echo(f"{v['id']}\t{v['name']}\tfrom {v['media_id']} {v['label']}{flags}{note}")
 
     emit(as_json, rows, text)

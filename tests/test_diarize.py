@@ -143,3 +143,42 @@ def test_prints_cost_a_sample_of_windows_per_speaker():
     assert len(heard.windows) > 4 * PRINT_WINDOWS
     assert 0 < Counting.seen <= PRINT_WINDOWS * len(d.speakers)
     assert d.embedder == "counted" and d.turns == alone.turns and set(d.prints) == {"S1", "S2"}
+
+
+@pytest.mark.skipif("campp" not in available(), reason="the [voices] extra is not installed")
+def test_a_speaker_holding_two_voices_has_a_low_print_agreement():
+    """conv12 (3 voices, room noise): the grouping puts Sun Haiyang and Luo Run in one
+    speaker; its CAM++ windows split into two voices, the clean speakers' do not."""
+    from tapelog.archive.voices import MIN_AGREEMENT
+
+    d = diarize(load_audio(DIAR / "conv12.ogg"), embedder="campp")
+    ref = read_rttm((DIAR / "conv12.rttm").read_text())
+    people: dict[str, set[str]] = {}
+    for label in d.prints:
+        talk: dict[str, float] = {}
+        for t in d.turns:
+            for r, s, e in ref:
+                if t.speaker == label and s < t.end and e > t.start:
+                    talk[r] = talk.get(r, 0) + min(e, t.end) - max(s, t.start)
+        people[label] = {r for r, secs in talk.items() if secs >= 0.3 * sum(talk.values())}
+    mixed = [label for label, who in people.items() if len(who) > 1]
+    assert mixed and set(d.agreement) == set(d.prints)
+    for label in d.prints:
+        assert (d.agreement[label] < MIN_AGREEMENT) == (label in mixed), (
+            label,
+            people,
+            d.agreement,
+        )
+
+
+def test_print_agreement_tells_one_voice_from_two():
+    from tapelog.transcribe.diarize import MIN_PART, print_agreement
+
+    rng = np.random.default_rng(7)
+    one, two = rng.normal(size=192), rng.normal(size=192)
+    same = one + 0.5 * rng.normal(size=(12, 192))
+    both = np.vstack([one + 0.5 * rng.normal(size=(6, 192)), two + 0.5 * rng.normal(size=(6, 192))])
+    stray = np.vstack([same[:10], two + 0.5 * rng.normal(size=(MIN_PART - 1, 192))])
+    assert print_agreement(both) < 0.5 < 0.7 < print_agreement(same)
+    assert print_agreement(stray) == 1.0  # a window or two of another voice is not a voice
+    assert print_agreement(same[:4]) == 1.0  # too few to split

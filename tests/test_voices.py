@@ -158,6 +158,51 @@ def test_a_deleted_persons_voice_is_not_matched(archive, engine):
     assert voices.forget(archive, "Peng Gaofeng") == 1  # the print itself can still go
 
 
+@needs_campp
+def test_a_speaker_holding_two_voices_is_not_suggested(archive, engine):
+    """Luo Run named in conv06; in conv12 the grouping put Sun Haiyang and Luo Run in
+    one speaker, whose print sounds like Luo Run (0.925): it must not be suggested as
+    him (it was, before print agreement), while conv12's clean Luo Run speaker is."""
+    m6, m12 = _import(archive, "conv06.ogg", "conv12.ogg")
+    for mid in (m6, m12):
+        archive.transcribe(mid, TranscribeOptions(model="tiny.en", language="en"))
+    archive.rename_speaker(_label_of(archive, m6, "conv06", "Luo_Run"), "Luo Run", media_id=m6)
+    luo = _label_of(archive, m12, "conv12", "Luo_Run")
+    found = [(m.media_id, m.label, m.name) for m in voices.list_matches(archive)]
+    assert found == [(m12, luo, "Luo Run")]
+    prints = {d["label"]: d for d in archive.store.table("file_voices").search(
+        voices.Q.media_id == m12)}  # fmt: skip
+    mixed = [label for label, d in prints.items() if d["agreement"] < voices.MIN_AGREEMENT]
+    assert len(mixed) == 1 and luo not in mixed, prints
+    # Named, the mixed speaker's print is kept but never matched, and says why.
+    archive.rename_speaker(mixed[0], "Sun Haiyang", media_id=m12)
+    sun = next(v for v in voices.list_voices(archive) if v["name"] == "Sun Haiyang")
+    assert (sun["matchable"], sun["why"]) == (False, "two voices in one speaker")
+
+
+def test_best_voice_needs_a_clean_print_a_score_and_a_margin():
+    """The rule on made-up prints: a mixed print, a weak score and a close second
+    person are each enough to suggest nothing; two prints of one person are no rival."""
+    rng = np.random.default_rng(3)
+    luo, sun = rng.normal(size=192), rng.normal(size=192)
+
+    def doc(vec, name="", agreement=None):
+        return {"embedder": "campp", "print": vec.tolist(), "name": name, "agreement": agreement}
+
+    known = [doc(luo, "Luo Run", 0.9), doc(sun, "Sun Haiyang", 0.9)]
+    him = doc(luo + 0.1 * rng.normal(size=192), agreement=0.88)
+    score, best = voices.best_voice(him, known)
+    assert best["name"] == "Luo Run" and score >= voices.MATCH_THRESHOLD
+    assert voices.best_voice(him | {"agreement": voices.MIN_AGREEMENT - 0.01}, known) is None
+    assert voices.best_voice(him | {"agreement": None}, known) is not None  # older prints
+    assert voices.best_voice(him, [known[0] | {"agreement": 0.5}, known[1]]) is None
+    assert voices.best_voice(doc(luo + 3 * rng.normal(size=192)), known) is None  # weak
+    twin = known + [doc(luo + 0.05 * rng.normal(size=192), "Luo Run's brother", 0.9)]
+    assert voices.best_voice(him, twin) is None  # another person within the margin
+    again = known + [doc(luo + 0.05 * rng.normal(size=192), "Luo Run", 0.9)]
+    assert voices.best_voice(him, again)[1]["name"] == "Luo Run"  # the same person twice
+
+
 def _write_wav(path: Path, audio: np.ndarray, channels: int = 1) -> Path:
     with wave.open(str(path), "wb") as w:
         w.setnchannels(channels)
