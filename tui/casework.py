@@ -64,16 +64,29 @@ class Vocabulary:
 
 
 def vocabulary(archive: Any) -> Vocabulary:
-    return Vocabulary(
-        themes=[Choice(t, t) for t in casebook.list_themes(archive)],
-        people=[
+    """Each list built again only when its table changes: with 20,000 cases the cases
+    take most of a second, and the tag dialog and screens ask for them on every write."""
+    from tapelog.archive.caches import cached
+
+    def themes() -> list[Choice]:
+        return [Choice(t, t) for t in casebook.list_themes(archive)]
+
+    def people() -> list[Choice]:
+        return [
             Choice(p.person_id, person_label(p), tuple(filter(None, [p.name_zh, *p.aliases])))
             for p in casebook.list_people(archive)
-        ],
-        cases=[
+        ]
+
+    def cases() -> list[Choice]:
+        return [
             Choice(c.case_id, case_label(c), tuple(filter(None, [c.child_name_zh, *c.aliases])))
             for c in casebook.list_cases(archive)
-        ],
+        ]
+
+    return Vocabulary(
+        themes=cached(archive, "tui-themes", ("themes",), themes),
+        people=cached(archive, "tui-people", ("people",), people),
+        cases=cached(archive, "tui-cases", ("cases",), cases),
     )
 
 

@@ -91,7 +91,11 @@ class TapelogScreen(Screen):
         """The archive changed elsewhere: reload, keeping the cursor on the same item."""
         self.reload()
 
+    def outside_change(self) -> None:
+        """Another process changed the store (the app's watcher saw it)."""
+        self.refresh_from_archive()
+
     def on_archive_changed(self, message: ArchiveChanged) -> None:
         self._clocks = None  # a relinked file may have another timecode
         if message.external:
-            self.refresh_from_archive()
+            self.outside_change()

@@ -4,6 +4,7 @@ speakers and playback."""
 from __future__ import annotations
 
 import bisect
+import contextlib
 import os
 
 from rich.text import Text
@@ -11,11 +12,11 @@ from tapelog.archive import cases as casebook
 from tapelog.archive.errors import TapelogError
 from tapelog.archive.models import MediaRecord, Tag
 from tapelog.transcribe.types import Segment
-from tapelog.tui import casework
 from tapelog.tui.format import col
 from tapelog.tui.messages import ArchiveChanged, ShowError
 from tapelog.tui.player import PLAYER_ENV, Playback, find_player
 from tapelog.tui.screens.interview_tags import InterviewTags
+from tapelog.tui.screens.interview_view import View, labels_by_key, names_given
 from tapelog.tui.widgets.dialogs import InputDialog
 from tapelog.tui.widgets.virtual_list import VirtualList
 from textual import on, work
@@ -80,6 +81,7 @@ class InterviewScreen(InterviewTags):
         # "deleted", the tag as it was before, or as added).
         self.undo_stack: list[tuple[str, Tag]] = []
         self.show_translation = False  # l: the English translation, beside the original
+        self._serial = 0  # each read of the archive; only the latest is shown
 
     def compose(self) -> ComposeResult:
         yield Label("", id="iv-title")
@@ -95,34 +97,73 @@ class InterviewScreen(InterviewTags):
         self.query_one(VirtualList).focus()
 
     def reload(self) -> None:
+        """Read and show everything now, on the UI thread (after this screen's own write)."""
+        self._serial += 1
+        view = self._read()
+        if view is not None:
+            self._show(view)
+
+    def _read(self) -> View | None:
+        """What the screen shows, read from the archive; touches no widget (any thread)."""
         media = self.guard(self.archive.get_media, self.media_id)
         if media is None:
-            return
-        self.media = media
+            return None
         read = self.archive.translation_segments if self.show_translation else self.archive.segments
-        self.segments = self.guard(read, self.media_id) or []
+        return View(
+            media,
+            self.guard(read, self.media_id) or [],
+            self.guard(self.archive.speaker_names, self.media_id) or {},
+            self.guard(casebook.list_tags, self.archive, media_id=self.media_id) or [],
+            self.guard(labels_by_key, self.archive) or {},
+            self.guard(names_given, self.archive, media) or [],
+        )
+
+    def _show(self, view: View) -> None:
+        self.media = view.media
+        self.segments = view.segments
         self.starts = [s.start for s in self.segments]
         self.has_speakers = any(s.speaker for s in self.segments)
-        self.names = self.guard(self.archive.speaker_names, self.media_id) or {}
-        self.tags = self.guard(casebook.list_tags, self.archive, media_id=self.media_id) or []
-        vocab = self.guard(casework.vocabulary, self.archive)
-        self.labels = {}
-        if vocab is not None:
-            for c in [*vocab.cases, *vocab.people]:
-                self.labels[c.key] = c.label
-        self.given = self.guard(_names_given, self.archive, media) or []
+        self.names, self.tags, self.labels, self.given = (
+            view.names,
+            view.tags,
+            view.labels,
+            view.given,
+        )
         self._tc_cache.clear()
         self.query_one(VirtualList).set_items(self.segments)
         self._update_title()
         self._update_detail()
 
     def refresh_from_archive(self) -> None:
-        """Reload; the cursor and a range selection stay at the same times."""
+        """Reload now; the cursor and a range selection stay at the same times."""
+        self._serial += 1
+        view = self._read()
+        if view is not None:
+            self._show_keeping_place(view)
+
+    def outside_change(self) -> None:
+        """Another process wrote: read in a thread, so keys are answered meanwhile."""
+        self._serial += 1
+        self._read_outside(self._serial)
+
+    @work(thread=True, exclusive=True, group="outside", exit_on_error=False)
+    def _read_outside(self, serial: int) -> None:
+        view = self._read()
+        if view is not None and serial == self._serial:
+            with contextlib.suppress(RuntimeError):  # the app closed meanwhile
+                self.app.call_from_thread(self._show_if_latest, serial, view)
+
+    def _show_if_latest(self, serial: int, view: View) -> None:
+        # A newer read (this screen's own write, or a later change) wins over this one.
+        if serial == self._serial and self.is_mounted:
+            self._show_keeping_place(view)
+
+    def _show_keeping_place(self, view: View) -> None:
         vlist = self.query_one(VirtualList)
         seg = vlist.current
         anchor = vlist.range_anchor
         anchor_at = self.segments[anchor].start if anchor is not None else None
-        self.reload()
+        self._show(view)
         if seg is not None:
             self.jump_to(seg.start)
         if anchor_at is not None and self.segments:
@@ -130,13 +171,13 @@ class InterviewScreen(InterviewTags):
             vlist.range_anchor = max(0, i)
             vlist.refresh()
             self._update_detail()
-        self.refresh_bindings()
+        self.refresh_keys()
 
     def _update_title(self) -> None:
         m = self.media
         if m is None:
             return
-        self.refresh_bindings()  # Stop shows while playing
+        self.refresh_keys()  # Stop shows while playing
         playing = "  ▶ playing" if self.playback and self.playback.running else ""
         given = self.given
         names = ""
@@ -200,7 +241,7 @@ class InterviewScreen(InterviewTags):
     @on(VirtualList.Highlighted)
     def _moved(self) -> None:
         self._update_detail()
-        self.refresh_bindings()
+        self.refresh_keys()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Tag edit/delete show (and work) on a tagged line; undo once there is one."""
@@ -366,15 +407,3 @@ class InterviewScreen(InterviewTags):
 
     def on_unmount(self) -> None:
         self.action_stop()
-
-
-def _names_given(archive, media: MediaRecord) -> list[str]:
-    """The names Whisper was given for the current transcript, in order."""
-    from tapelog.archive.second_look import names_given
-    from tapelog.transcribe.guard import vocabulary_items
-
-    if not media.transcript_id:
-        return []
-    given = names_given(archive.get_transcript(media.transcript_id))
-    own = vocabulary_items(given["hotwords"]) + vocabulary_items(given["prompt"])
-    return list(dict.fromkeys(own + list(given["second_look"])))
