@@ -13,6 +13,12 @@ multi-machine run, and a long file cut in parts vs unsplit.
   words that differ near the joins.
 
     .venv/bin/python bench/bench_cluster.py
+    .venv/bin/python bench/bench_cluster.py --overhead [--rounds 2 --idle 10]
+    .venv/bin/python bench/bench_cluster.py --long-only --long-seconds 600 --long-part-seconds 60
+
+``--overhead`` is the short run for the Dask overhead goal alone (1 warm worker vs
+in-process, CPU of every process by role, the idle cluster's CPU rate, tapelog's
+housekeeping settings vs Dask's defaults), written to bench/out/cluster-overhead.json.
 """
 
 from __future__ import annotations
@@ -195,11 +201,10 @@ def warm(address: str, threads: int) -> float:
 
 def local_warm(root: Path, files: list[Path], n: int) -> dict:
     """A local cluster of ``n`` started and its models loaded before the clock starts."""
-    from distributed import LocalCluster
-    from tapelog.transcribe.cluster import ClusterOptions, local_threads
+    from tapelog.transcribe.cluster import ClusterOptions, local_threads, start_local_cluster
 
     threads = local_threads(n)
-    cluster = LocalCluster(n_workers=n, threads_per_worker=1, dashboard_address=None)
+    cluster = start_local_cluster(n)
     try:
         loaded = warm(cluster.scheduler_address, threads)
         r = on_cluster(root, files, ClusterOptions(scheduler=cluster.scheduler_address), threads)
@@ -218,6 +223,103 @@ def cluster_start() -> float:
     client.close()
     cluster.close()
     return round(took, 2)
+
+
+def tree_cpu() -> dict[str, float]:
+    """CPU seconds of this process and its descendants by role: this process (the
+    client; a local cluster's scheduler runs on its event-loop thread), a local
+    cluster's nannies (and multiprocessing's helper), and its worker processes."""
+    import psutil
+
+    me = psutil.Process()
+    out = {"client_and_scheduler": 0.0, "nannies": 0.0, "workers": 0.0}
+
+    def cpu(p: psutil.Process) -> float:
+        try:
+            t = p.cpu_times()
+            return t.user + t.system
+        except psutil.Error:
+            return 0.0
+
+    out["client_and_scheduler"] = cpu(me)
+    for child in me.children():
+        out["nannies"] += cpu(child)
+        for grandchild in child.children(recursive=True):
+            out["workers"] += cpu(grandchild)
+    return out
+
+
+def _minus(a: dict[str, float], b: dict[str, float]) -> dict[str, float]:
+    return {k: round(a[k] - b[k], 3) for k in a}
+
+
+def overhead(work: Path, clips: list[Path], rounds: int, idle_s: float) -> dict:
+    """1 warm local worker vs in-process, CPU of the whole process tree, by role.
+
+    In-process runs come first and last (the machine's load drifts); each cluster
+    (tapelog's housekeeping, then Dask's defaults) is started, warmed, left idle for
+    ``idle_s`` (its CPU rate while nothing runs: what a run stretched by a loaded machine
+    pays per extra second) and then runs the same 8 clips ``rounds`` times.
+    """
+    from tapelog.transcribe.cluster import (
+        HOUSEKEEPING,
+        ClusterOptions,
+        local_threads,
+        start_local_cluster,
+    )
+
+    def inproc(tag: str) -> list[dict]:
+        runs = []
+        for r in range(rounds):
+            c0 = tree_cpu()
+            res = in_process(work / f"ip-{tag}{r}", clips)
+            res.pop("per_file_s", None)
+            runs.append(res | {"by_role": _minus(tree_cpu(), c0)})
+        return runs
+
+    out: dict = {"rounds": rounds, "idle_s": idle_s, "in_process_first": inproc("a")}
+    threads = local_threads(1)
+    for name, settings in (("tapelog", HOUSEKEEPING), ("dask_defaults", {})):
+        cluster = start_local_cluster(1, settings)
+        try:
+            warm(cluster.scheduler_address, threads)
+            c0, t0 = tree_cpu(), time.perf_counter()
+            time.sleep(idle_s)
+            idle = _minus(tree_cpu(), c0)
+            idle_wall = time.perf_counter() - t0
+            runs = []
+            for r in range(rounds):
+                c0 = tree_cpu()
+                res = on_cluster(
+                    work / f"{name}{r}",
+                    clips,
+                    ClusterOptions(scheduler=cluster.scheduler_address),
+                    threads,
+                )
+                res.pop("words")
+                runs.append(res | {"by_role": _minus(tree_cpu(), c0)})
+        finally:
+            cluster.close()
+        out[f"cluster_{name}"] = {
+            "idle_cpu_s_per_s": {k: round(v / idle_wall, 4) for k, v in idle.items()},
+            "runs": runs,
+        }
+    out["in_process_last"] = inproc("b")
+    base = sorted(r["cpu_s"] for r in out["in_process_first"] + out["in_process_last"])
+    base_cpu = base[len(base) // 2]
+    out["in_process_cpu_median_s"] = base_cpu
+    for name in ("tapelog", "dask_defaults"):
+        c = out[f"cluster_{name}"]
+        cpus = sorted(r["cpu_s"] for r in c["runs"])
+        c["cpu_median_s"] = cpus[len(cpus) // 2]
+        c["cpu_ratio_vs_in_process"] = round(c["cpu_median_s"] / base_cpu, 3)
+        idle_rate = sum(c["idle_cpu_s_per_s"].values())
+        walls = sorted(r["wall_s"] for r in c["runs"])
+        # What the run would cost without the idle ticking its (stretched) wall paid.
+        c["cpu_less_idle_ratio"] = round(
+            (c["cpu_median_s"] - idle_rate * walls[len(walls) // 2]) / base_cpu, 3
+        )
+    return out
 
 
 def _free_port() -> int:
@@ -288,22 +390,21 @@ def client_costs(files: list[Path]) -> dict:
             "raw_pcm_bytes_per_audio_s": 32000}  # fmt: skip
 
 
-def local_warm_long(root: Path, files: list[Path]) -> dict:
-    """2 warm local workers, 30 s parts (the model load is not the split's cost)."""
-    from distributed import LocalCluster
-    from tapelog.transcribe.cluster import ClusterOptions, local_threads
+def local_warm_long(root: Path, files: list[Path], part_s: float = 30.0) -> dict:
+    """2 warm local workers, ``part_s`` parts (the model load is not the split's cost)."""
+    from tapelog.transcribe.cluster import ClusterOptions, local_threads, start_local_cluster
 
-    cluster = LocalCluster(n_workers=2, threads_per_worker=1, dashboard_address=None)
+    cluster = start_local_cluster(2)
     try:
         warm(cluster.scheduler_address, local_threads(2))
-        copts = ClusterOptions(scheduler=cluster.scheduler_address, part_seconds=30)
+        copts = ClusterOptions(scheduler=cluster.scheduler_address, part_seconds=part_s)
         return on_cluster(root, files, copts, local_threads(2))
     finally:
         cluster.close()
 
 
-def long_file(work: Path, seconds: float) -> dict:
-    """Unsplit in-process vs 30 s parts on 2 local workers; word differences at the joins."""
+def long_file(work: Path, seconds: float, part_s: float = 30.0) -> dict:
+    """Unsplit in-process vs ``part_s`` parts on 2 local workers; words at the joins."""
     import jiwer
     from tapelog.media.audio import load_audio
     from tapelog.transcribe.parts import split_at_silences
@@ -315,8 +416,8 @@ def long_file(work: Path, seconds: float) -> dict:
     a = Archive.open(work / "long-whole")
     ref = a.segments("m1")
     a.close()
-    split = local_warm_long(work / "long-split", [long])
-    parts = split_at_silences(load_audio(long), 30)
+    split = local_warm_long(work / "long-split", [long], part_s)
+    parts = split_at_silences(load_audio(long), part_s)
     b = Archive.open(work / "long-split")
     hyp = b.segments("m1")
     b.close()
@@ -334,16 +435,30 @@ def long_file(work: Path, seconds: float) -> dict:
         " ".join(s.text for s in ref).lower(), " ".join(s.text for s in hyp).lower()
     )
     return {"audio_s": seconds, "unsplit_wall_s": whole["wall_s"], "split_wall_s": split["wall_s"],
-            "parts": len(parts), "wer_split_vs_unsplit": round(overall, 3), "joins": joins,
-            "load": [whole["load_before"], split["load_before"]]}  # fmt: skip
+            "unsplit_cpu_s": whole["cpu_s"], "split_cpu_s": split["cpu_s"],
+            "part_s": part_s, "parts": len(parts), "wer_split_vs_unsplit": round(overall, 3), "joins": joins,
+            "load": [whole["load_before"], whole["load_after"], split["load_before"],
+                     split["load_after"]]}  # fmt: skip
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--long-seconds", type=float, default=180.0)
     ap.add_argument("--cold", action="store_true", help="also time `--workers N` from cold")
-    ap.add_argument("--out", "--json", type=Path, default=REPO / "bench" / "out" / "cluster.json")
+    ap.add_argument("--long-part-seconds", type=float, default=30.0)
+    ap.add_argument("--long-only", action="store_true", help="only the long take in parts")
+    ap.add_argument(
+        "--overhead",
+        action="store_true",
+        help="only the Dask overhead: 1 warm worker vs in-process, CPU by role",
+    )
+    ap.add_argument("--rounds", type=int, default=2, help="runs of each kind (--overhead)")
+    ap.add_argument("--idle", type=float, default=10.0, help="idle seconds measured (--overhead)")
+    ap.add_argument("--out", "--json", type=Path, default=None)
     args = ap.parse_args()
+    name = "cluster-overhead.json" if args.overhead else "cluster.json"
+    name = "cluster-long.json" if args.long_only and not args.overhead else name
+    args.out = args.out or REPO / "bench" / "out" / name
     work = Path(tempfile.mkdtemp(prefix="tapelog-cluster-"))
     out: dict = {"machine": machine(), "model": MODEL}
 
@@ -354,6 +469,16 @@ def main() -> None:
         args.out.parent.mkdir(parents=True, exist_ok=True)
         args.out.write_text(json.dumps(out, indent=1))
 
+    if args.overhead or args.long_only:
+        try:
+            if args.overhead:
+                step("overhead", overhead(work, make_clips(work), args.rounds, args.idle))
+            if args.long_only:
+                step("long_file", long_file(work, args.long_seconds, args.long_part_seconds))
+            step("load_after", load())
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+        return
     try:
         clips = make_clips(work)
         out["files"] = len(clips)
@@ -365,7 +490,7 @@ def main() -> None:
         r = multi_machine(work / "multi", clips)
         r.pop("words")
         step("multi_machine_2_workers", r)
-        step("long_file", long_file(work, args.long_seconds))
+        step("long_file", long_file(work, args.long_seconds, args.long_part_seconds))
         if args.cold:
             from tapelog.transcribe.cluster import ClusterOptions
 

@@ -248,13 +248,15 @@ def connect(opts: ClusterOptions) -> tuple[Any, Any, int]:
 
     A local cluster gives each of its N worker processes cores/N threads for the model.
     """
-    from distributed import Client, LocalCluster
+    from dask import config as dask_config
+    from distributed import Client
 
     quiet_dask_logs()
     if opts.scheduler:
         try:
             _ask(opts.scheduler, opts.connect_timeout_s)
-            client = Client(opts.scheduler, timeout=opts.connect_timeout_s)
+            with dask_config.set(HOUSEKEEPING):
+                client = Client(opts.scheduler, timeout=opts.connect_timeout_s)
         except (OSError, TimeoutError, ValueError) as exc:
             reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
             if isinstance(exc, TimeoutError) and not str(exc):
@@ -276,14 +278,41 @@ def connect(opts: ClusterOptions) -> tuple[Any, Any, int]:
                 f"`dask worker {opts.scheduler}` on a machine with tapelog installed"
             )
         return client, None, n
-    cluster = LocalCluster(
-        n_workers=opts.workers,
-        threads_per_worker=1,
-        processes=True,
-        dashboard_address=None,
-        silence_logs=logging.CRITICAL,
-    )
-    return Client(cluster), cluster, opts.workers
+    cluster = start_local_cluster(opts.workers)
+    with dask_config.set(HOUSEKEEPING):
+        return Client(cluster), cluster, opts.workers
+
+
+# Dask's own housekeeping, slowed down for a transcription cluster. Its defaults suit
+# tasks of milliseconds: a profiler sampling every worker thread's stack every 10 ms, an
+# event-loop health check every 20 ms, memory checks every 100 ms, a system monitor every
+# 500 ms, in every process. A tapelog task is a part of minutes; none of that is used,
+# and it costs CPU the model could have (measured in BENCHMARKS.md, "The Dask
+# overhead"). Workers started apart (`dask worker`) take the same settings from the
+# environment: see the README.
+HOUSEKEEPING: dict[str, Any] = {
+    "distributed.worker.profile.enabled": False,
+    "distributed.admin.tick.interval": "1s",
+    "distributed.admin.tick.limit": "30s",
+    "distributed.admin.system-monitor.interval": "10s",
+    "distributed.worker.memory.monitor-interval": "2s",
+}
+
+
+def start_local_cluster(workers: int, housekeeping: dict[str, Any] | None = None) -> Any:
+    """A local cluster of ``workers`` processes (one Dask thread each: the model has its
+    own threads), with tapelog's quieter housekeeping unless told otherwise."""
+    from dask import config as dask_config
+    from distributed import LocalCluster
+
+    with dask_config.set(HOUSEKEEPING if housekeeping is None else housekeeping):
+        return LocalCluster(
+            n_workers=workers,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=None,
+            silence_logs=logging.CRITICAL,
+        )
 
 
 def _ask(address: str, timeout: float) -> None:
