@@ -57,14 +57,20 @@ class Journal:
         raise NotImplementedError
 
 
+    # Whether this store has looked for dead writers' temp files since it was opened.
+    _temps_swept = False
+
     def _recover_journal(self) -> None:
         """Finish a multi-file commit that a crash interrupted (call under the lock).
 
         Then removes temp files of writers that died before their rename (after the
-        journal: a big commit's staged files are temp files until it moves them).
+        journal: a big commit's staged files are temp files until it moves them): at
+        the first transaction of this ``Store`` and after a recovery, not at every one
+        (listing every shard folder cost each small write ~0.8 ms at 20,000 cases).
         """
         journal = self.dir / JOURNAL_NAME
         if journal.exists():
+            self._temps_swept = False
             try:
                 pending = json.loads(journal.read_text(encoding="utf-8"))
             except (OSError, ValueError):
@@ -76,7 +82,9 @@ class Journal:
             except OSError as exc:
                 raise os_error(exc, journal) from exc
             fsync_dir(self.dir)
-        remove_dead_temps(self.dir)
+        if not self._temps_swept:
+            remove_dead_temps(self.dir)
+            self._temps_swept = True
 
     def _apply_pending(self, pending: dict[str, Any]) -> None:
         """Write a journal's texts, moves and deletes (each step safe to repeat)."""

@@ -266,6 +266,9 @@ def test_temp_files_of_dead_writers_are_cleaned(tmp_path: Path) -> None:
     leftover.write_text("{")
     with store.transaction():
         store.table("tags").insert({"id": "x"})
+    # Looked for once per opened store (not at every small write): the next one writing.
+    with Store(tmp_path).transaction() as again:
+        again.table("tags").insert({"id": "y"})
     assert not leftover.exists()
 
 

@@ -196,3 +196,28 @@ def test_rewriting_a_table_at_the_same_depth_keeps_only_the_new_records(tmp_path
     with store.transaction():
         store.table("media").replace_all([{"id": "m1", "transcript_id": "tr1"}])  # type: ignore[attr-defined]
     assert [d["transcript_id"] for d in Store(tmp_path).table("media").all()] == ["tr1"]
+
+
+def test_a_small_write_lists_no_shard_folder(tmp_path: Path, monkeypatch) -> None:
+    """A keyed write reads and writes its one shard: once the store has looked for dead
+    writers' temp files (its first transaction), no folder of the growing tables is
+    listed again, so the write costs the same at 200 shards as at one."""
+    store = Store(tmp_path)
+    with store.transaction():
+        store.table("cases").insert_multiple(
+            {"case_id": f"C-{i:05d}", "child_name": f"Child {i}"} for i in range(SPLIT_AT * 8)
+        )
+    listed: list[str] = []
+    real = os.scandir
+
+    def scandir(path=".", *a, **k):
+        listed.append(str(path))
+        return real(path, *a, **k)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    for i in range(3):
+        with store.transaction():
+            store.table("cases").upsert({"case_id": "C-00007", "notes": f"seen {i}"},
+                                        Query().case_id == "C-00007")  # fmt: skip
+    assert listed == []
+    assert store.table("cases").get(Query().case_id == "C-00007")["notes"] == "seen 2"
