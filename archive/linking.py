@@ -217,7 +217,7 @@ def _near(index: NameIndex, segments: Sequence[Segment], found: _Found, ctx: set
     """Capitalised words not at the start of a line, not pinyin and not found above, that
     sound like a name of a case the file is already about ("Nairoyu Wang" for Xiaoyu,
     "Taeun" for Taiyuan). Weak: they count only in context, and only for targets in it."""
-    targets = [i for i, t in enumerate(index.targets) if t.id in ctx and t.near]
+    targets = [i for i in index.targets_in(ctx) if index.targets[i].near]
     if not targets:
         return []
     taken = {(si, j) for si, c, zh in found if not zh for j in range(c.first, c.last)}

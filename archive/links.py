@@ -18,7 +18,6 @@ from tapelog.archive.errors import NotFoundError
 from tapelog.archive.linking import MIN_SCORE, NameIndex, find_mentions
 from tapelog.archive.links_cut import fill_cuts
 from tapelog.archive.models import LinkSuggestion, Tag
-from tapelog.archive.records import list_cases, list_people
 from tapelog.archive.statuses import LinkStatus
 from tapelog.archive.tags import add_tag, edit_tag, list_tags
 from tinydb import Query
@@ -27,19 +26,12 @@ if TYPE_CHECKING:
     from tapelog.archive.service import Archive
 
 
-_INDEX_CACHE: dict[tuple[str, Any], NameIndex] = {}
-
-
 def name_index(archive: Archive) -> NameIndex:
-    """The name index of this archive's cases and people, rebuilt when they change."""
-    sig = archive.store.signature("cases", "people")
-    key = (str(archive.root), sig)
-    index = _INDEX_CACHE.get(key)
-    if index is None:
-        _INDEX_CACHE.clear()
-        index = NameIndex(list_cases(archive), list_people(archive))
-        _INDEX_CACHE[key] = index
-    return index
+    """The name index of this archive's cases and people: saved in the archive and
+    reused by the next process, built again when they change (``archive.name_index_disk``)."""
+    from tapelog.archive.name_index_disk import name_index as saved_name_index
+
+    return saved_name_index(archive)
 
 
 def link_id_for(media_id: str, start: float, target_type: str, target_id: str, mention: str) -> str:

@@ -1,7 +1,7 @@
 """The name index linking matches transcript text against: every name, alias, Chinese
 name, parent and distinctive place of the case and people records, by key.
 
-Built once per archive state (``archive.cases.name_index`` caches it, on disk too);
+Built once per archive state and saved in the archive (``archive.name_index_disk``);
 ``archive.name_scan`` reads it while scanning text, ``archive.linking`` decides.
 """
 
@@ -215,3 +215,12 @@ class NameIndex:
 
     def target_of(self, entry: Entry) -> Target:
         return self.targets[entry.target]
+
+    def targets_in(self, ids: Iterable[str]) -> list[int]:
+        """The numbers of the targets (cases or people) with these ids, in order: a
+        context of a few ids looked up, not every target scanned."""
+        by_id = self.by_id
+        return sorted(
+            by_id[(kind, tid)] for tid in set(ids) for kind in ("case", "person")
+            if (kind, tid) in by_id
+        )  # fmt: skip
