@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz, process
+from tapelog.archive import index_vocab_file as vocab_file
 from tapelog.archive.index_core import hit_of
 from tapelog.archive.index_exact import ExactSearch
 from tapelog.archive.index_scope import Scope
@@ -53,9 +54,15 @@ class FuzzySearch(ExactSearch):
                     (str(conn.execute("SELECT count(*) FROM segments").fetchone()[0]),),
                 )
                 conn.execute("INSERT OR REPLACE INTO info (key, value) VALUES ('vocab_fresh', '1')")
-        rows = conn.execute("SELECT term, doc FROM vocab_cache").fetchall()
-        self._vocab = Vocabulary([r[0] for r in rows], [r[1] for r in rows])
-        return self._vocab
+                vocab_file.bump(conn)
+        key = vocab_file.key_of(conn)
+        vocab = vocab_file.load(conn, key)
+        if vocab is None:
+            rows = conn.execute("SELECT term, doc FROM vocab_cache").fetchall()
+            vocab = Vocabulary([r[0] for r in rows], [r[1] for r in rows])
+            vocab_file.save(conn, key, vocab)
+        self._vocab = vocab
+        return vocab
 
     def similar_terms(self, word: str, limit: int = 12) -> list[str]:
         """Index words close to ``word`` (spelling or hearing), the word itself first."""

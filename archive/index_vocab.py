@@ -68,6 +68,25 @@ class Vocabulary:
         self._postings = {bg: np.array(ids, dtype=np.int32) for bg, ids in lists.items()}
         self._lengths = lengths
 
+    @classmethod
+    def restored(
+        cls,
+        *,
+        terms: list[str],
+        docs: list[int],
+        sorted_terms: np.ndarray,
+        lengths: np.ndarray,
+        starts: np.ndarray,
+        postings: dict[str, np.ndarray],
+    ) -> Vocabulary:
+        """A vocabulary from its saved arrays (``index_vocab_file``), not built again."""
+        self = cls.__new__(cls)
+        self.terms, self.docs = terms, docs
+        self.doc_freq = dict(zip(terms, docs, strict=True))
+        self._sorted, self._lengths, self._starts = sorted_terms, lengths, starts
+        self._postings = postings
+        return self
+
     def __len__(self) -> int:
         return len(self.terms)
 

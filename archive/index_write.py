@@ -6,6 +6,7 @@ import sqlite3
 from collections import Counter
 from collections.abc import Sequence
 
+from tapelog.archive import index_vocab_file as vocab_file
 from tapelog.archive.index_core import IndexCore, IndexRow, fts_terms, written
 from tapelog.archive.index_scope import note_lines
 from tapelog.archive.searchtext import analyse, has_han, pack_times, pinyin_line, token_times
@@ -96,6 +97,7 @@ class IndexWriter(IndexCore):
         conn: sqlite3.Connection, old: tuple[Counter[str], int], new: Counter[str], n_new: int
     ) -> None:
         """Apply a media file's change to ``vocab_cache`` if it is fresh (else it is rebuilt)."""
+        vocab_file.bump(conn)  # the saved bigram index no longer matches: built again
         fresh = conn.execute("SELECT value FROM info WHERE key = 'vocab_fresh'").fetchone()
         if fresh is None or fresh[0] != "1":
             return
