@@ -8,7 +8,7 @@ characters. Every query runs inside the search's ``Scope`` (filters first).
 from __future__ import annotations
 
 from tapelog.archive.index_core import HIT_COLUMNS, IndexCore, hit_of
-from tapelog.archive.index_scope import Scope, scoped_select
+from tapelog.archive.index_scope import Needle, Scope, scoped_select
 from tapelog.archive.matchspan import RawHit, phrase_at
 from tapelog.archive.searchtext import (
     MAX_QUERY_CHARS,
@@ -23,19 +23,20 @@ SCAN = 400
 
 # One matched line: the hit, its indexed text, its word times, its row id.
 Found = tuple[RawHit, str, bytes | None, int]
+FOUND_COLUMNS = f"{HIT_COLUMNS}, {{text}}, s.times, s.id"
 
 
 class ExactSearch(IndexCore):
     """Phrase search and the pinyin look-alikes every search adds after its hits."""
 
     def _scoped(
-        self, table: str, scope: Scope, matches: int | None = None
+        self, table: str, scope: Scope, match: str, needle: Needle, columns: str = FOUND_COLUMNS
     ) -> tuple[str, list] | None:
-        cols = f"{HIT_COLUMNS}, {table}.{'py' if table == 'pyfts' else 'norm'}, s.times, s.id"
-        return scoped_select(self._connect(), cols, table, scope, matches)
+        return scoped_select(self._connect(), columns, table, scope, match, needle)
 
-    def _phrase_bound(self, toks: list[str], scope: Scope) -> int | None:
-        """At most how many lines hold the phrase: its rarest word's (None: unknown).
+    def _postings(self, toks: list[str], scope: Scope) -> int | None:
+        """How many line-list entries FTS5 reads to match these words: the sum of their
+        line counts (None: unknown; 0: a word no line holds, the index being current).
 
         Read from ``vocab_cache`` (a few look-ups), only when a filter needs it.
         """
@@ -43,11 +44,11 @@ class ExactSearch(IndexCore):
             return None
         words = sorted(set(toks))
         marks = ",".join("?" * len(words))
-        sql = f"SELECT count(*), min(doc) FROM vocab_cache WHERE term IN ({marks})"
-        known, rarest = self._connect().execute(sql, words).fetchone()
+        sql = f"SELECT count(*), total(doc) FROM vocab_cache WHERE term IN ({marks})"
+        known, total = self._connect().execute(sql, words).fetchone()
         if known < len(words):  # a word the index does not hold: no line, if up to date
             return 0 if self._vocab_fresh() else None
-        return int(rarest)
+        return int(total)
 
     def _vocab_fresh(self) -> bool:
         row = self._connect().execute("SELECT value FROM info WHERE key = 'vocab_fresh'").fetchone()
@@ -67,11 +68,11 @@ class ExactSearch(IndexCore):
         scope = scope or Scope()
         qlen = len(" ".join(toks))
         with self._lock:
-            sel = self._scoped("fts", scope, self._phrase_bound(toks, scope))
+            needle = Needle([toks], self._postings(toks, scope))
+            sel = self._scoped("fts", scope, '"' + " ".join(toks) + '"', needle)
             if sel is None:
                 return []
-            sql, params = sel
-            found = self._scan(sql, ['"' + " ".join(toks) + '"', *params], max(scan, limit))
+            found = self._scan(*sel, max(scan, limit))
             found.sort(key=lambda r: -qlen / max(qlen, len(r[0].text)))
             hits = [self._finish(h, norm, blob, phrase_at(norm.split(), toks))
                     for h, norm, blob, _id in found[:limit]]  # fmt: skip
@@ -110,11 +111,10 @@ class ExactSearch(IndexCore):
         if not syllables:
             return []
         syllables = syllables[:MAX_QUERY_TOKENS]
-        sel = self._scoped("pyfts", scope)
+        sel = self._scoped("pyfts", scope, '"' + " ".join(syllables) + '"', Needle([syllables]))
         if sel is None:
             return []
-        sql, params = sel
-        rows = self._scan(sql, ['"' + " ".join(syllables) + '"', *params], max(SCAN, limit))
+        rows = self._scan(*sel, max(SCAN, limit))
         out = []
         for hit, py, blob, _rid in rows:
             if (hit.media_id, hit.seg_index) in seen:

@@ -14,9 +14,9 @@ from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz, process
 from tapelog.archive import index_vocab_file as vocab_file
-from tapelog.archive.index_core import hit_of
+from tapelog.archive.index_core import HIT_COLUMNS, hit_of
 from tapelog.archive.index_exact import ExactSearch
-from tapelog.archive.index_scope import Scope
+from tapelog.archive.index_scope import Needle, Scope
 from tapelog.archive.index_vocab import Vocabulary
 from tapelog.archive.matchspan import RawHit, best_window
 from tapelog.archive.searchtext import query_terms
@@ -28,8 +28,9 @@ if TYPE_CHECKING:
 # their words alone): partial_ratio over 3,000 lines would cost 30 ms.
 CANDIDATES = 3000
 FULL_RANK = 400
+CANDIDATE = "s.id, {text}"
 
-Row = tuple  # HIT_COLUMNS, norm, times, id
+Candidate = tuple[int, str]  # a line's row id and its indexed text
 
 
 class FuzzySearch(ExactSearch):
@@ -78,16 +79,21 @@ class FuzzySearch(ExactSearch):
         with self._lock:
             vocab = self._load_vocab()
             sims = [vocab.similar(tok) for tok in toks]
-            rows, joined = self._fuzzy_candidates(toks, sims, scope)
-            hits = self._rank(toks, sims, rows, joined, limit, min_score)
+            found, joined = self._fuzzy_candidates(toks, sims, scope)
+            hits = self._rank(toks, sims, found, joined, limit, min_score)
             seen = {(h.media_id, h.seg_index) for h in hits}
             return self._with_pinyin(query, hits, limit, seen, scope)
 
     def _fuzzy_candidates(
         self, toks: list[str], sims: list[dict[str, float]], scope: Scope
-    ) -> tuple[list[Row], int]:
+    ) -> tuple[list[Candidate], int]:
         """Lines holding the most selective similar words; and where the lines found
-        only through two query words joined (re-ranked whole, always) begin."""
+        only through two query words joined (re-ranked whole, always) begin.
+
+        Only the row id and the indexed text are read: the rest of the 3,000 lines
+        (text as written, word times) cost 20-50 ms at 10,000 hours, and only the
+        best few are shown (``_rank`` reads those).
+        """
         vocab = self._load_vocab()
         doc_freq = vocab.doc_freq
         groups = [list(sim) for sim in sims]
@@ -107,23 +113,28 @@ class FuzzySearch(ExactSearch):
         chosen = list(sized[0][1])
         if len(sized) > 1 and sized[1][0] <= 4 * sized[0][0]:
             chosen += sized[1][1]
-        sel = self._scoped("fts", scope, sum(doc_freq[t] for t in set(chosen)))
+        terms = sorted(set(chosen))
+        needle = Needle([[t] for t in terms], sum(doc_freq[t] for t in terms))
+        sel = self._scoped("fts", scope, " OR ".join(f'"{t}"' for t in terms), needle, CANDIDATE)
         if sel is None:
             return [], 0
         sql, params = sel
         sql += " LIMIT ?"
         conn = self._connect()
-        match = " OR ".join(f'"{t}"' for t in sorted(set(chosen)))
-        rows = conn.execute(sql, [match, *params, CANDIDATES]).fetchall()
+        rows = conn.execute(sql, [*params, CANDIDATES]).fetchall()
         # A name typed in two parts ("Tai Yuan", "Gao Feng") that the index holds as
         # one word: its lines are candidates too, however common the parts are.
         joined = {t for t in set(pairs) - set(chosen) if doc_freq.get(t, 0) > 0}
         found = len(rows)
         if joined:
-            have = {r[9] for r in rows}
-            match = " OR ".join(f'"{t}"' for t in sorted(joined))
-            more = conn.execute(sql, [match, *params, CANDIDATES]).fetchall()
-            rows += [r for r in more if r[9] not in have]
+            have = {r[0] for r in rows}
+            parts = sorted(joined)
+            needle = Needle([[t] for t in parts], sum(doc_freq[t] for t in parts))
+            match = " OR ".join(f'"{t}"' for t in parts)
+            more_sel = self._scoped("fts", scope, match, needle, CANDIDATE)
+            if more_sel is not None:
+                more = conn.execute(more_sel[0] + " LIMIT ?", [*more_sel[1], CANDIDATES])
+                rows += [r for r in more.fetchall() if r[0] not in have]
         return rows, found
 
     @staticmethod
@@ -150,14 +161,14 @@ class FuzzySearch(ExactSearch):
             out[i] = sum(best) / n
         return out
 
-    def _rank(self, toks: list[str], sims: list[dict[str, float]], rows: list[Row], joined: int,
-              limit: int, min_score: float) -> list[RawHit]:  # fmt: skip
+    def _rank(self, toks: list[str], sims: list[dict[str, float]], rows: list[Candidate],
+              joined: int, limit: int, min_score: float) -> list[RawHit]:  # fmt: skip
         if not rows:
             return []
         import numpy as np
 
         qnorm = " ".join(toks)
-        norms = [r[7] for r in rows]
+        norms = [r[1] for r in rows]
         scores = self._word_scores(sims, norms) * (0.97 if len(toks) > 1 else 1.0)
         # The whole query against the line (a phrase, words split or joined): for the
         # lines whose words already score best, and any that no query word matched.
@@ -170,17 +181,25 @@ class FuzzySearch(ExactSearch):
                 whole, process.cdist([qnorm], some, scorer=fuzz.token_set_ratio)[0] * 0.95
             )
         scores[top] = np.maximum(scores[top], whole)
-        hits: list[tuple[RawHit, int]] = []
+        best: list[int] = []
         for i in np.argsort(-scores, kind="stable"):
-            score = float(scores[i])
-            if score < min_score:
+            if float(scores[i]) < min_score or len(best) >= limit * 3:
                 break
-            hits.append((hit_of(rows[i], round(score, 1)), int(i)))
-            if len(hits) >= limit * 3:
-                break
+            best.append(int(i))
+        full = self._lines([rows[i][0] for i in best])
+        hits = [(hit_of(full[rows[i][0]], round(float(scores[i]), 1)), i) for i in best]
         hits.sort(key=lambda h: (-h[0].score, h[0].media_id, h[0].start))
         out = []
         for hit, i in hits[:limit]:
             norm = norms[i]
-            out.append(self._finish(hit, norm, rows[i][8], best_window(norm.split(), sims)))
+            times = full[rows[i][0]][7]
+            out.append(self._finish(hit, norm, times, best_window(norm.split(), sims)))
         return out
+
+    def _lines(self, ids: list[int]) -> dict[int, tuple]:
+        """The lines to show, by row id: ``HIT_COLUMNS`` and their word times."""
+        if not ids:
+            return {}
+        marks = ",".join("?" * len(ids))
+        sql = f"SELECT {HIT_COLUMNS}, s.times, s.id FROM segments s WHERE s.id IN ({marks})"
+        return {row[8]: row for row in self._connect().execute(sql, ids)}

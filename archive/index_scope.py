@@ -6,9 +6,12 @@ the filters reject afterwards cost over a second at 1,000 hours when the words w
 common elsewhere and absent from the case's passages (issue 15). The allowed lines
 are found in SQL (the ``segments_time`` index finds the lines a span covers) and kept
 as ranges of row ids: a file's lines are one run of ids, so a few hundred ranges
-describe even a theme's thousands of passages. FTS5 then matches only inside them
-(``fts.rowid BETWEEN lo AND hi``, one probe a range); past ``DRIVE_RANGES`` ranges
-the text is matched first and each hit checked against the ranges, still in SQL.
+describe even a theme's thousands of passages. Then the cheapest of three (``plan``):
+each allowed line's text checked for the words, read from FTS5's own copy of the text
+(what a filter makes cheap: tens of thousands of lines in 10-20 ms); FTS5 probed
+inside each range (``fts.rowid BETWEEN lo AND hi``: few ranges, rare words); or the
+text matched over the whole index and each match checked against the ranges (a wide
+filter, such as a label every file has, with rare words).
 """
 
 from __future__ import annotations
@@ -18,13 +21,20 @@ import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-# Which side drives: probing FTS5 range by range costs up to a millisecond a range for
-# a phrase of common words; matching the text first costs a few microseconds a match
-# (the rarest word's line count bounds them). Up to FEW_RANGES ranges they drive;
-# past DRIVE_RANGES the text does; between, whichever the estimate says is cheaper.
-FEW_RANGES = 16
-DRIVE_RANGES = 600
-MATCHES_PER_RANGE = 200
+# Costs in microseconds (filtered queries at 10,000 h, bench/bench_search_real.py):
+# checking one allowed line's text (per extra phrase a share more); FTS5 matching the
+# text over the whole index (per entry of the words' line lists); probing FTS5 run by
+# run (per run, and per entry, per run). The line-by-line check is what a filter makes
+# cheap: 19,000 tagged lines cost 10-20 ms where matching common words first cost
+# 15-360 ms and probing 1,500 runs 0.2-20 s.
+LINE_US = 0.8
+LINE_PHRASE_SHARE = 0.15
+TEXT_US = 300.0
+POSTING_US = 0.006
+PROBE_US = 30.0
+PROBE_POSTING_US = 0.002
+UNKNOWN_POSTINGS = 1_000_000  # a word the vocabulary does not count yet: assume common
+_TEXT_COLUMN = {"fts": "norm", "pyfts": "py"}
 # A span covers the lines that start before its end and end after its start; lines
 # are found from their start, so the longest line bounds how early one may start.
 MAX_LINE_KEY = "max_line_s"
@@ -154,33 +164,61 @@ def ranges(ids: list[int]) -> list[tuple[int, int]]:
     return out
 
 
-def ranges_drive(runs: int, matches: int | None) -> bool:
-    """Probe FTS5 range by range (True), or match the text first and check (False)?
+@dataclass
+class Needle:
+    """What a line's text must hold, for checking allowed lines one by one: any of
+    ``phrases`` (terms as the index holds them, in order). ``postings``: how many
+    entries of the words' line lists FTS5 reads to match them over the whole index
+    (the sum of their line counts; None: unknown)."""
 
-    ``matches`` is an estimate of the lines the text matches in the whole index (None:
-    unknown).
-    """
-    if runs <= FEW_RANGES:
-        return True
-    if runs > DRIVE_RANGES:
-        return False
-    return matches is None or matches > MATCHES_PER_RANGE * runs
+    phrases: list[list[str]]
+    postings: int | None = None
+
+    def where(self, column: str) -> tuple[str, list[object]]:
+        # Terms are words and numbers separated by single spaces (``searchtext``), so
+        # a phrase is the terms in order with a space on each side.
+        test = f"instr(' ' || {column} || ' ', ?) > 0"
+        return "(" + " OR ".join([test] * len(self.phrases)) + ")", [
+            " " + " ".join(p) + " " for p in self.phrases
+        ]
+
+
+def plan(runs: list[tuple[int, int]], needle: Needle) -> str:
+    """``lines`` (check each allowed line), ``ranges`` (probe FTS5 run by run) or
+    ``text`` (match over the whole index, check each match): the cheapest, by costs
+    measured at 10,000 hours (see the constants)."""
+    rows = sum(hi - lo + 1 for lo, hi in runs)
+    postings = needle.postings if needle.postings is not None else UNKNOWN_POSTINGS
+    cost = {
+        "lines": rows * LINE_US * (1 + LINE_PHRASE_SHARE * (len(needle.phrases) - 1)),
+        "text": TEXT_US + postings * POSTING_US,
+        "ranges": len(runs) * (PROBE_US + postings * PROBE_POSTING_US),
+    }
+    return min(cost, key=lambda k: cost[k])
 
 
 def scoped_select(
-    conn: sqlite3.Connection, columns: str, table: str, scope: Scope, matches: int | None = None
+    conn: sqlite3.Connection,
+    columns: str,
+    table: str,
+    scope: Scope,
+    match: str,
+    needle: Needle,
 ) -> tuple[str, list[object]] | None:
-    """SQL (and parameters after the MATCH text) for a match inside the scope.
+    """SQL and its parameters for the lines inside the scope whose text matches.
 
-    None when the scope allows no line at all. The statement's first parameter is the
-    MATCH expression; lines come in archive order (row id). ``matches``: how many lines
-    the text may match in the whole index, if known (see ``ranges_drive``).
+    ``match`` is the FTS5 MATCH expression and ``needle`` the same as phrases, for
+    checking lines one by one; ``columns`` may name the matched text as ``{text}``.
+    None when the scope allows no line at all. Lines come in archive order (row id).
     """
     lang, lang_params = language_sql(scope)
-    base = f"SELECT {columns} FROM "
+    matched = columns.format(text=f"{table}.{_TEXT_COLUMN[table]}")
     if not scope.by_rows():
-        sql = f"{base}{table} JOIN segments s ON s.id = {table}.rowid WHERE {table} MATCH ?{lang}"
-        return sql, lang_params
+        sql = (
+            f"SELECT {matched} FROM {table} JOIN segments s ON s.id = {table}.rowid "
+            f"WHERE {table} MATCH ?{lang}"
+        )
+        return sql, [match, *lang_params]
     if scope.runs is None:
         scope.runs = ranges(allowed_ids(conn, scope))
     runs = scope.runs
@@ -189,16 +227,26 @@ def scoped_select(
     conn.execute("DELETE FROM temp.scope_ranges")
     conn.executemany("INSERT INTO temp.scope_ranges VALUES (?, ?)", runs)
     conn.commit()  # the temp tables only; no transaction may stay open on the index
-    if ranges_drive(len(runs), matches):
+    how = plan(runs, needle)
+    if how == "lines":
+        # FTS5 keeps each line's text in its ``_content`` table, keyed by row id.
+        test, test_params = needle.where("c.c0")
         sql = (
-            f"{base}temp.scope_ranges r CROSS JOIN {table} JOIN segments s "
+            f"SELECT {columns.format(text='c.c0')} FROM temp.scope_ranges r CROSS JOIN "
+            f"segments s ON s.id BETWEEN r.lo AND r.hi JOIN {table}_content c ON c.id = s.id "
+            f"WHERE {test}{lang}"
+        )
+        return sql, [*test_params, *lang_params]
+    if how == "ranges":
+        sql = (
+            f"SELECT {matched} FROM temp.scope_ranges r CROSS JOIN {table} JOIN segments s "
             f"ON s.id = {table}.rowid WHERE {table} MATCH ? "
             f"AND {table}.rowid BETWEEN r.lo AND r.hi{lang}"
         )
     else:
         sql = (
-            f"{base}{table} JOIN segments s ON s.id = {table}.rowid WHERE {table} MATCH ? "
-            "AND (SELECT r.hi FROM temp.scope_ranges r WHERE r.lo <= s.id "
-            f"ORDER BY r.lo DESC LIMIT 1) >= s.id{lang}"
+            f"SELECT {matched} FROM {table} JOIN segments s ON s.id = {table}.rowid "
+            f"WHERE {table} MATCH ? AND (SELECT r.hi FROM temp.scope_ranges r "
+            f"WHERE r.lo <= s.id ORDER BY r.lo DESC LIMIT 1) >= s.id{lang}"
         )
-    return sql, lang_params
+    return sql, [match, *lang_params]
