@@ -130,12 +130,13 @@ def sync_index(
     return changed
 
 
-def _maybe_sync(archive: Archive) -> None:
+def _maybe_sync(archive: Archive) -> tuple[Any, ...]:
     """Sync when the store changed; every 5 s, re-check files still being transcribed.
 
     A transcription appends segments to its JSONL file without touching the store
     until it ends, so only partial transcripts can change behind an unchanged store;
     re-checking all 10,000 files of a big archive would cost half a second a query.
+    Returns the signature of the media table it saw (``_media_of``).
     """
     sig = archive.store.signature("media", "transcripts", "corrections")
     if sig != archive._sync_sig:
@@ -146,6 +147,19 @@ def _maybe_sync(archive: Archive) -> None:
             m for m in media_by_id(archive).values() if m.transcript_status == STATUS_PARTIAL
         ]
         archive.sync_index(only=partial)
+    return tuple(e for e in sig if e[0] == "media" or str(e[0]).startswith("media/"))
+
+
+def _media_of(archive: Archive, media_sig: tuple[Any, ...]) -> dict[str, MediaRecord]:
+    """The parsed media records, checked against the signature the sync just took.
+
+    The store's signature stats every shard file (1,000 of the media table's at 10,000
+    files, ~7 ms): taken once per search, not once more for the records' cache.
+    """
+    hit = archive._cache.get("media")
+    if hit is not None and hit[0] == media_sig:
+        return hit[1]
+    return media_by_id(archive)
 
 
 def search(
@@ -173,7 +187,7 @@ def search(
         raise UsageError("--limit must be at least 1")
     if sort not in ("score", "time"):
         raise UsageError(f"sort by score or time, not '{sort}'")
-    _maybe_sync(archive)
+    media_sig = _maybe_sync(archive)
     keys = None
     if speakers is not None:
         keys = _speaker_keys(archive, set(speakers), media_ids)
@@ -186,15 +200,16 @@ def search(
         languages=languages,
         spans=spans,
     )
-    hits = _hits(archive, raw, context)
+    hits = _hits(archive, raw, context, _media_of(archive, media_sig)) if raw else []
     if sort == "time":
         hits.sort(key=lambda x: (_id_key(x.media_id), x.match_start))
     return hits
 
 
-def _hits(archive: Archive, raw: list[RawHit], context: int) -> list[SearchHit]:
+def _hits(
+    archive: Archive, raw: list[RawHit], context: int, by_id: dict[str, MediaRecord]
+) -> list[SearchHit]:
     """The index's hits as an editor sees them: file, names, flags, context lines."""
-    by_id = media_by_id(archive)
     names = cached(archive, "speakers", ("speakers",), archive.all_speaker_names)
     # Which hits are sensitive: the one rule (``sensitivity``), as every export uses it.
     sensitive = search_sensitive_map(archive)

@@ -96,3 +96,29 @@ def test_the_plan_follows_the_measured_costs() -> None:
     one_file = [(1, 600)]
     assert index_scope.plan(one_file, common) == "lines"
     assert index_scope.plan([(1, 60_000)], rare) == "ranges"
+
+
+def test_a_search_takes_the_media_tables_signature_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each signature stats every shard file (1,000 of the media table's at 10,000
+    files): a search takes it once, for the sync and the records' cache alike; a
+    search with no hits reads no sensitive spans."""
+    from tests.test_tui_support import build_ui_archive
+
+    a = build_ui_archive(tmp_path / "arch")
+    assert a.search("Luo Run")  # the index built, the caches filled
+    calls: list[tuple[str, ...]] = []
+    real = a.store.signature
+
+    def counted(*names: str):
+        calls.append(names)
+        return real(*names)
+
+    monkeypatch.setattr(a.store, "signature", counted)
+    assert a.search("Luo Run")
+    assert sum("media" in names for names in calls) == 1, calls
+    calls.clear()
+    assert a.search("xylophone") == []
+    assert not any("tags" in names for names in calls), calls
+    a.close()
