@@ -21,6 +21,9 @@ from tapelog.archive.sensitive_cache import search_sensitive_map
 if TYPE_CHECKING:
     from tapelog.archive.service import Archive
 
+# The tables whose change may change what the index must hold.
+SYNC_TABLES = ("media", "transcripts", "corrections")
+
 
 @dataclass
 class SearchHit:
@@ -99,8 +102,12 @@ def sync_index(
     """Bring the search index up to date with the store; returns media re-indexed.
 
     ``only`` re-checks just those media (and removes nothing): what a transcription
-    in another process may be appending to while the store itself is unchanged.
+    in another process may be appending to while the store itself is unchanged. A
+    full sync remembers the store's signature from before it read anything, so the
+    next search does not check every file again (0.4 s at 10,000 files) unless the
+    store changed since.
     """
+    before = archive.store.signature(*SYNC_TABLES) if only is None else None
     corr: dict[str, list[str]] = {}
     for d in archive.store.table("corrections").all():
         corr.setdefault(d["media_id"], []).append(d["created"])
@@ -127,6 +134,8 @@ def sync_index(
         archive.index.remove_media(mid)
         changed += 1
     archive._synced_at = time.monotonic()
+    if before is not None:
+        archive._sync_sig = before
     return changed
 
 
@@ -138,7 +147,7 @@ def _maybe_sync(archive: Archive) -> tuple[Any, ...]:
     re-checking all 10,000 files of a big archive would cost half a second a query.
     Returns the signature of the media table it saw (``_media_of``).
     """
-    sig = archive.store.signature("media", "transcripts", "corrections")
+    sig = archive.store.signature(*SYNC_TABLES)
     if sig != archive._sync_sig:
         archive.sync_index()
         archive._sync_sig = sig
