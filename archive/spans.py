@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from tapelog.archive.records import get_case, get_person
+from tapelog.archive.tag_index import entry, tag_index, themes_used
 from tapelog.archive.tags import list_tags
-from tapelog.archive.themes import no_such_theme, resolve_theme
+from tapelog.archive.themes import no_such_theme, resolve_theme, under_theme
 
 if TYPE_CHECKING:
     from tapelog.archive.service import Archive
@@ -42,9 +43,28 @@ def tag_spans(
         if found is None:
             raise no_such_theme(archive, theme, "see `tapelog themes list`")
         theme = found
+    given = [(k, v) for k, v in (("case", case), ("person", person), ("theme", theme)) if v]
+    if len(given) == 1:
+        indexed = _indexed(archive, *given[0])
+        if indexed is not None:
+            return indexed
     out: dict[str, list[tuple[float, float]]] = {}
     for t in list_tags(archive, case=case, person=person, theme=theme):
         out.setdefault(t.media_id, []).append((t.start, t.end))
+    return {mid: _merge(spans) for mid, spans in out.items()}
+
+
+def _indexed(archive: Archive, kind: str, key: str) -> dict[str, list[tuple[float, float]]] | None:
+    """One filter's spans from the tag index (``tag_index``); None if it is damaged."""
+    index = tag_index(archive)
+    keys = [t for t in themes_used(index) if under_theme(t, key)] if kind == "theme" else [key]
+    try:
+        rows = [row for k in keys for row in entry(index, kind, k)]
+    except ValueError:
+        return None
+    out: dict[str, list[tuple[float, float]]] = {}
+    for mid, start, end in rows:
+        out.setdefault(mid, []).append((start, end))
     return {mid: _merge(spans) for mid, spans in out.items()}
 
 
