@@ -254,10 +254,17 @@ class LinkSuggestion:
 
     @property
     def cut(self) -> tuple[float, float]:
-        """Where to cut: the matched words, or the line when their times are unknown."""
-        if self.match_start is None or self.match_end is None:
+        """Where to cut: the matched words, or the line when their times are unknown.
+
+        Times that are not numbers inside the line (a damaged or hostile archive) are
+        not trusted: the line is cut instead.
+        """
+        ms, me = self.match_start, self.match_end
+        if type(ms) not in (int, float) or type(me) not in (int, float):
             return self.start, self.end
-        return self.match_start, self.match_end
+        if not self.start - 1.0 <= ms <= me <= self.end + 1.0:  # type: ignore[operator]
+            return self.start, self.end
+        return float(ms), float(me)  # type: ignore[arg-type]
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -121,6 +121,19 @@ def test_without_word_times_a_link_cuts_on_the_line(archive: Archive) -> None:
     assert (tag.start, tag.end) == (1.0, 6.2)
 
 
+@pytest.mark.parametrize("bad", [("x", 2.0), (90.0, 95.0), (3.0, 2.0), (True, 2), ([1], {})])
+def test_word_times_from_a_hostile_archive_are_not_trusted(archive: Archive, bad) -> None:
+    liu_archive(archive)
+    liu = by_line(C.suggest_links(archive))[(1.0, LIU_CASE)]
+    with archive.store.transaction():
+        archive.store.table("links").update(
+            {"match_start": bad[0], "match_end": bad[1]}, Query().link_id == liu.link_id
+        )
+    assert C.list_links(archive)[0].cut == (1.0, 6.2)  # the line, not the damage
+    tag = C.accept_link(archive, liu.link_id)
+    assert (tag.start, tag.end) == (1.0, 6.2)
+
+
 def test_the_cli_lists_the_words_times(archive: Archive, isolated_archive: Path) -> None:
     _mid, segs = liu_archive(archive)
     archive.close()
