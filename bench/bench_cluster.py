@@ -227,12 +227,9 @@ def cluster_start() -> float:
 
 def tree_cpu() -> dict[str, float]:
     """CPU seconds of this process and its descendants by role: this process (the
-    client; a local cluster's scheduler runs on its event-loop thread), a local
-    cluster's nannies (and multiprocessing's helper), and its worker processes."""
+    client; a local cluster's scheduler and nannies run on its event-loop thread) and
+    the worker processes (with multiprocessing's helper, if any)."""
     import psutil
-
-    me = psutil.Process()
-    out = {"client_and_scheduler": 0.0, "nannies": 0.0, "workers": 0.0}
 
     def cpu(p: psutil.Process) -> float:
         try:
@@ -241,12 +238,11 @@ def tree_cpu() -> dict[str, float]:
         except psutil.Error:
             return 0.0
 
-    out["client_and_scheduler"] = cpu(me)
-    for child in me.children():
-        out["nannies"] += cpu(child)
-        for grandchild in child.children(recursive=True):
-            out["workers"] += cpu(grandchild)
-    return out
+    me = psutil.Process()
+    return {
+        "client_scheduler_nannies": cpu(me),
+        "workers": sum(cpu(child) for child in me.children(recursive=True)),
+    }
 
 
 def _minus(a: dict[str, float], b: dict[str, float]) -> dict[str, float]:
@@ -259,8 +255,12 @@ def overhead(work: Path, clips: list[Path], rounds: int, idle_s: float) -> dict:
     In-process runs come first and last (the machine's load drifts); each cluster
     (tapelog's housekeeping, then Dask's defaults) is started, warmed, left idle for
     ``idle_s`` (its CPU rate while nothing runs: what a run stretched by a loaded machine
-    pays per extra second) and then runs the same 8 clips ``rounds`` times.
+    pays per extra second) and then runs the same 8 clips ``rounds`` times. Three
+    clusters: tapelog's (``start_local_cluster``), tapelog's housekeeping with the
+    environment Dask's nanny gives workers (OMP_NUM_THREADS=1, memory trimmed at 64 KiB),
+    and Dask as it comes.
     """
+    import dask
     from tapelog.transcribe.cluster import (
         HOUSEKEEPING,
         ClusterOptions,
@@ -279,8 +279,14 @@ def overhead(work: Path, clips: list[Path], rounds: int, idle_s: float) -> dict:
 
     out: dict = {"rounds": rounds, "idle_s": idle_s, "in_process_first": inproc("a")}
     threads = local_threads(1)
-    for name, settings in (("tapelog", HOUSEKEEPING), ("dask_defaults", {})):
-        cluster = start_local_cluster(1, settings)
+    dask_env = dict(dask.config.get("distributed.nanny.pre-spawn-environ"))
+    kinds = (
+        ("tapelog", HOUSEKEEPING, None),  # tapelog's housekeeping and workers' environment
+        ("dask_environ", HOUSEKEEPING, dask_env),  # Dask's OMP_NUM_THREADS=1, 64 KiB trim
+        ("dask_defaults", {}, dask_env),  # Dask as it comes
+    )
+    for name, settings, environ in kinds:
+        cluster = start_local_cluster(1, settings, environ)
         try:
             warm(cluster.scheduler_address, threads)
             c0, t0 = tree_cpu(), time.perf_counter()
@@ -308,7 +314,7 @@ def overhead(work: Path, clips: list[Path], rounds: int, idle_s: float) -> dict:
     base = sorted(r["cpu_s"] for r in out["in_process_first"] + out["in_process_last"])
     base_cpu = base[len(base) // 2]
     out["in_process_cpu_median_s"] = base_cpu
-    for name in ("tapelog", "dask_defaults"):
+    for name, _settings, _environ in kinds:
         c = out[f"cluster_{name}"]
         cpus = sorted(r["cpu_s"] for r in c["runs"])
         c["cpu_median_s"] = cpus[len(cpus) // 2]
