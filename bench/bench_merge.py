@@ -4,7 +4,9 @@ Two synthetic archives (``bench/synth.py``: 600 segments an hour) of HOURS each:
 shares half its media with A (same content fingerprints, other transcript runs) and
 has half of its own; each has tags on every file and a case sheet. Measured, each in a
 fresh process (so its peak RSS is the merge's own): the dry run, the merge, and the
-same merge again (which must change nothing).
+same merge again (which must change nothing). A is indexed before the merge, as a
+working archive is, so the merge's index step (timed apart, CPU and wall) indexes
+what it brought; ``--no-index-first`` merges into an archive never indexed.
 
     .venv/bin/python bench/bench_merge.py --hours 500
 """
@@ -13,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -30,11 +33,20 @@ import json, resource, sys, time
 from tapelog.archive.merge import merge_archive
 from tapelog.archive.service import Archive
 a = Archive.open(sys.argv[1])
-t0 = time.perf_counter()
+sync, spent = a.sync_index, {}
+def timed_sync(*args, **kwargs):  # the index catching up with what the merge brought
+    t, c = time.perf_counter(), time.process_time()
+    try:
+        return sync(*args, **kwargs)
+    finally:
+        spent["index_wall_s"] = round(time.perf_counter() - t, 2)
+        spent["index_cpu_s"] = round(time.process_time() - c, 2)
+a.sync_index = timed_sync
+t0, c0 = time.perf_counter(), time.process_time()
 rep = merge_archive(a, sys.argv[2], dry_run=sys.argv[3] == "dry")
-wall = time.perf_counter() - t0
-print(json.dumps({"wall_s": round(wall, 2), "added": rep.added, "updated": rep.updated,
-                  "review": len(rep.review),
+wall, cpu = time.perf_counter() - t0, time.process_time() - c0
+print(json.dumps({"wall_s": round(wall, 2), "cpu_s": round(cpu, 2), **spent,
+                  "added": rep.added, "updated": rep.updated, "review": len(rep.review),
                   "max_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)}))
 """
 
@@ -43,6 +55,7 @@ def _decorate(root: Path, hours: int, own_from: int, tag: str) -> None:
     """Tags on every file, a case sheet, and media of its own from ``own_from`` on."""
     from tapelog.archive.models import Case, Tag
     from tapelog.archive.service import Archive, now_iso
+    from tinydb import Query
 
     a = Archive.open(root)
     with a.store.transaction():
@@ -61,20 +74,31 @@ def _decorate(root: Path, hours: int, own_from: int, tag: str) -> None:
             Case(f"C{i}", child_name=f"Child {i}", notes=f"{tag} notes").to_dict()
             for i in range(50)
         )
+        # The id counters an archive keeps as it grows (synth.py writes records directly):
+        # without them the merge's new media, transcripts and tags would take ids in use.
+        meta = a.store.table("meta")
+        for prefix, last in (("m", hours), ("tr", hours), ("g", hours * 4)):
+            key = f"counter:{prefix}"
+            meta.upsert({"key": key, "value": last}, Query().key == key)
     a.close()
 
 
-def run(hours: int, work: Path) -> dict:
+def run(hours: int, work: Path, index_first: bool = True) -> dict:
     from bench.synth import build
 
     a_root, b_root = work / "a", work / "b"
     t0 = time.perf_counter()
-    build(a_root, hours, seed=1, index=False)
+    build(a_root, hours, seed=1, index=index_first)
     build(b_root, hours, seed=2, index=False)
     _decorate(a_root, hours, hours, "a")
     _decorate(b_root, hours, hours // 2, "b")
     built = time.perf_counter() - t0
-    out: dict = {"hours_each": hours, "build_s": round(built, 1), "machine": machine()}
+    out: dict = {
+        "hours_each": hours,
+        "build_s": round(built, 1),
+        "machine": machine(),
+        "a_indexed_before": index_first,
+    }
     for step, mode in (("dry_run", "dry"), ("merge", "real"), ("merge_again", "real")):
         before = load()
         res = subprocess.run(
@@ -83,6 +107,15 @@ def run(hours: int, work: Path) -> dict:
         )  # fmt: skip
         out[step] = json.loads(res.stdout.strip().splitlines()[-1]) | {"load_1min": before}
         print(step, out[step], flush=True)
+    # The merged archive is whole: unique ids, every reference kept, transcripts in order.
+    t0 = time.perf_counter()
+    exe = Path(sys.executable).with_name("tapelog")
+    check = subprocess.run([str(exe), "--archive", str(a_root), "check"], capture_output=True)
+    said = (check.stdout + check.stderr).decode()
+    errors = re.search(r"(\d+) error\(s\)", said)  # warnings: synthetic footage is absent
+    out["check"] = {"errors": int(errors.group(1)) if errors else None,
+                    "wall_s": round(time.perf_counter() - t0, 1), "says": said[-300:]}  # fmt: skip
+    print("check", out["check"], flush=True)
     return out
 
 
@@ -90,11 +123,16 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--hours", type=int, default=500)
     ap.add_argument("--work", type=Path, default=None)
+    ap.add_argument(
+        "--no-index-first",
+        action="store_true",
+        help="merge into an archive never indexed (the merge then indexes it all)",
+    )
     ap.add_argument("--out", "--json", type=Path, default=REPO / "bench" / "out" / "merge.json")
     args = ap.parse_args()
     work = args.work or Path(tempfile.mkdtemp(prefix="tapelog-merge-"))
     try:
-        result = run(args.hours, work)
+        result = run(args.hours, work, not args.no_index_first)
     finally:
         if args.work is None:
             shutil.rmtree(work, ignore_errors=True)
