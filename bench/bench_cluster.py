@@ -261,6 +261,7 @@ def overhead(work: Path, clips: list[Path], rounds: int, idle_s: float) -> dict:
     and Dask as it comes.
     """
     import dask
+    import distributed  # noqa: F401  (its settings join dask.config)
     from tapelog.transcribe.cluster import (
         HOUSEKEEPING,
         ClusterOptions,
