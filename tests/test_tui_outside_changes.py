@@ -114,8 +114,11 @@ async def test_case_labels_follow_an_outside_change_of_the_case(ui_archive) -> N
 
 def test_the_vocabulary_is_built_again_only_when_its_table_changes(ui_archive) -> None:
     from tapelog.archive.cases import add_theme
+    from tapelog.archive.models import Tag
     from tapelog.archive.records import get_case, upsert_case
     from tapelog.tui import casework
+
+    from tests.test_tui_support import CREATED
 
     first = casework.vocabulary(ui_archive)
     again = casework.vocabulary(ui_archive)
@@ -131,6 +134,11 @@ def test_the_vocabulary_is_built_again_only_when_its_table_changes(ui_archive) -
     other.close()
     cases = casework.vocabulary(ui_archive).cases
     assert "Luo Run (renamed)" in [c.label for c in cases]
+    # A theme only used on a tag (a merged archive's, say) is in the vocabulary too.
+    merged = Tag("g90", "m1", 1.0, 2.0, themes=["archive footage"], created=CREATED)
+    with ui_archive.store.transaction():
+        ui_archive.store.table("tags").insert(merged.to_dict())
+    assert "archive footage" in [c.key for c in casework.vocabulary(ui_archive).themes]
 
 
 async def test_the_footer_is_rebuilt_only_when_one_of_its_keys_comes_or_goes(

@@ -84,7 +84,7 @@ def vocabulary(archive: Any) -> Vocabulary:
         ]
 
     return Vocabulary(
-        themes=cached(archive, "tui-themes", ("themes",), themes),
+        themes=cached(archive, "tui-themes", ("themes", "tags"), themes),  # and themes in use
         people=cached(archive, "tui-people", ("people",), people),
         cases=cached(archive, "tui-cases", ("cases",), cases),
     )
