@@ -10,7 +10,10 @@ its windows belong to, and turns shorter than 0.3 s join their neighbours. Label
 Each speaker comes with a voice print, which the archive matches to named voices. With
 CAM++ (portable across files) the print is made from a sample of the speaker's windows
 (``PRINT_WINDOWS``, the ones most typical of the group, spread over the file): a cost
-per speaker rather than per hour. Grouping every window by CAM++ as well (``group_by``)
+per speaker rather than per hour. When that sample splits into two voices
+(``print_agreement``: the spectral vectors joined two people CAM++ tells apart), the
+speaker is split on CAM++ vectors of all its windows (``split_mixed``), unless the
+number of speakers was given. Grouping every window by CAM++ as well (``group_by``)
 cost ~4x a tiny.en transcription for no better DER on two voices (BENCHMARKS.md).
 """
 
@@ -179,6 +182,9 @@ def group(
     labels = cluster(scored, speakers, THRESHOLD[heard.embedder])
     if speakers is None:
         labels = merge_by_bic(heard.fbank, heard.frames, labels)
+    vectors = WindowVectors(heard, voice) if voice is not None else None
+    if vectors is not None and speakers is None and vectors.voice.portable:
+        labels = split_mixed(scored, labels, vectors)
     raw = _frames_to_turns(_frame_labels(heard, labels), 0.01)
     order: dict[int, str] = {}
     for lab, _a, _b in raw:
@@ -188,7 +194,8 @@ def group(
     if voice is None:
         centres = {lab: heard.emb[labels == lab].mean(axis=0) for lab in order}
     else:
-        windows = sampled_windows(heard, scored, labels, list(order), voice)
+        assert vectors is not None
+        windows = {lab: vectors.of(_sample(np.flatnonzero(labels == lab), scored)) for lab in order}
         centres = {lab: w.mean(axis=0) for lab, w in windows.items()}
         agreement = {order[lab]: round(print_agreement(w), 4) for lab, w in windows.items()}
     prints = {order[lab]: [round(float(v), 5) for v in c] for lab, c in centres.items()}
@@ -207,30 +214,62 @@ def _frame_labels(heard: Listened, labels: np.ndarray, step_s: float = 0.01) -> 
     return np.where(speech_mask & (votes.sum(1) > 0), votes.argmax(1), -1)
 
 
-def sampled_windows(
-    heard: Listened, scored: np.ndarray, labels: np.ndarray, groups: list[int], voice: Embedder
-) -> dict[int, np.ndarray]:
-    """Each group's vectors by ``voice`` on at most ``PRINT_WINDOWS`` of its windows
-    (its print is their mean): the half nearest the group's centre (least likely to
-    hold another voice or a turn change), evenly spread over time (one sentence is
-    not the whole voice)."""
-    picks: dict[int, np.ndarray] = {}
-    for lab in groups:
+class WindowVectors:
+    """``voice``'s vector of each window, made once however often it is asked for
+    (CAM++ is the cost: ~0.035 CPU-s a window)."""
+
+    def __init__(self, heard: Listened, voice: Embedder) -> None:
+        self.heard, self.voice = heard, voice
+        self.done: dict[int, np.ndarray] = {}
+
+    def of(self, rows: np.ndarray) -> np.ndarray:
+        need = [int(i) for i in rows if int(i) not in self.done]
+        if need:
+            emb = self.voice.embed(self.heard.fbank, [self.heard.frames[i] for i in need])
+            self.done.update(zip(need, emb, strict=True))
+        return np.stack([self.done[int(i)] for i in rows])
+
+
+def _sample(rows: np.ndarray, scored: np.ndarray) -> np.ndarray:
+    """The windows of a group its print is made of: at most ``PRINT_WINDOWS`` of the
+    half nearest the group's centre (least likely to hold another voice or a turn
+    change), evenly spread over time (one sentence is not the whole voice)."""
+    dist = np.linalg.norm(scored[rows] - scored[rows].mean(axis=0), axis=1)
+    near = np.sort(rows[np.argsort(dist)[: max(1, (len(rows) + 1) // 2)]])
+    take = np.linspace(0, len(near) - 1, min(PRINT_WINDOWS, len(near)))
+    return near[np.round(take).astype(int)]
+
+
+def _unit(x: np.ndarray) -> np.ndarray:
+    return x / np.maximum(np.linalg.norm(x, axis=-1, keepdims=True), 1e-9)
+
+
+def split_mixed(scored: np.ndarray, labels: np.ndarray, vectors: WindowVectors) -> np.ndarray:
+    """Split each group whose print holds two voices (``print_agreement`` under
+    ``ONE_VOICE``): the two parts of its print's windows are the seeds, and every
+    window of the group (through ``vectors``, CAM++) goes to the nearer one. The
+    spectral grouping joins voices CAM++ tells apart (two men of one pitch); a split
+    that leaves a part under ``MIN_PART`` windows is not made."""
+    from scipy.cluster.hierarchy import fcluster, linkage
+
+    labels = labels.copy()
+    for lab in np.unique(labels):
         rows = np.flatnonzero(labels == lab)
-        dist = np.linalg.norm(scored[rows] - scored[rows].mean(axis=0), axis=1)
-        near = np.sort(rows[np.argsort(dist)[: max(1, (len(rows) + 1) // 2)]])
-        take = np.linspace(0, len(near) - 1, min(PRINT_WINDOWS, len(near)))
-        picks[lab] = near[np.round(take).astype(int)]
-    flat = [int(i) for lab in groups for i in picks[lab]]
-    emb = voice.embed(heard.fbank, [heard.frames[i] for i in flat])
-    out, at = {}, 0
-    for lab in groups:
-        out[lab] = emb[at : at + len(picks[lab])]
-        at += len(picks[lab])
-    return out
+        sample = _unit(vectors.of(_sample(rows, scored)))
+        if print_agreement(sample) >= ONE_VOICE:
+            continue
+        parts = fcluster(linkage(sample, method="ward"), 2, criterion="maxclust")
+        seeds = _unit(np.stack([sample[parts == k].mean(axis=0) for k in (1, 2)]))
+        side = np.argmax(_unit(vectors.of(rows)) @ seeds.T, axis=1)
+        if min(int((side == 0).sum()), int((side == 1).sum())) >= MIN_PART:
+            labels[rows[side == 1]] = labels.max() + 1
+    return np.unique(labels, return_inverse=True)[1]
 
 
 MIN_PART = 3  # windows: a smaller part is a stray window or a turn change, not a voice
+# Print agreement under which a speaker holds two voices (bench/data/diar: two people
+# 0.69-0.76, one 0.82-0.93); archive.voices.MIN_AGREEMENT holds back what is left.
+ONE_VOICE = 0.79
 
 
 def print_agreement(windows: np.ndarray) -> float:
