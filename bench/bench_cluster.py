@@ -421,23 +421,30 @@ def long_file(work: Path, seconds: float, part_s: float = 30.0) -> dict:
     from tapelog.archive.service import Archive
 
     a = Archive.open(work / "long-whole")
-    ref = a.segments("m1")
+    ref = a.raw_segments("m1")
     a.close()
     split = local_warm_long(work / "long-split", [long], part_s)
     parts = split_at_silences(load_audio(long), part_s)
     b = Archive.open(work / "long-split")
-    hyp = b.segments("m1")
+    hyp = b.raw_segments("m1")
     b.close()
 
     def near(segs, t):
-        return " ".join(s.text for s in segs if s.end > t - 3 and s.start < t + 3)
+        """The words heard within 3 s of ``t`` (by their own times): a segment-level
+        window counts whole lines, which a run that cut its lines elsewhere fills."""
+        return [(w.start, w.end, w.word.strip(".,!?").lower()) for s in segs for w in s.words
+                if t - 3 <= (w.start + w.end) / 2 <= t + 3]  # fmt: skip
 
     joins = []
     for p in parts[:-1]:
-        r, h = near(ref, p.end_s).lower(), near(hyp, p.end_s).lower()
+        r, h = near(ref, p.end_s), near(hyp, p.end_s)
+        rt, ht = " ".join(w for *_t, w in r), " ".join(w for *_t, w in h)
+        said = [w for *_t, w in h]
         joins.append({"at_s": round(p.end_s, 2), "at_silence": p.at_silence,
-                      "words_unsplit": len(r.split()), "words_split": len(h.split()),
-                      "wer_near_join": round(jiwer.wer(r, h), 3) if r.strip() else None})  # fmt: skip
+                      "words_unsplit": len(r), "words_split": len(h),
+                      "words_across_the_cut": sum(1 for w in h if w[0] < p.end_s < w[1]),
+                      "doubled": sum(1 for x, y in zip(said, said[1:], strict=False) if x == y),
+                      "wer_near_join": round(jiwer.wer(rt, ht), 3) if rt.strip() else None})  # fmt: skip
     overall = jiwer.wer(
         " ".join(s.text for s in ref).lower(), " ".join(s.text for s in hyp).lower()
     )
