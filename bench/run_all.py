@@ -62,7 +62,9 @@ def plan(args: argparse.Namespace, work: Path) -> dict[str, list[str]]:
         # Past one machine (issue 17): Dask, merging archives, five terminals at once.
         "cluster": ["bench.bench_cluster", "--long-seconds", "60" if q else "180"],
         "merge": ["bench.bench_merge", "--hours", "50" if q else "500"],
-        "terminals": ["bench.bench_terminals", *(["--keys", "12", "--tags", "1"] if q else [])],
+        "cluster-overhead": ["bench.bench_cluster", "--overhead", "--rounds", "1" if q else "2"],
+        "terminals": ["bench.bench_terminals", "--cases", "20000",
+                      *(["--keys", "12", "--tags", "1"] if q else [])],
         # Whole `tapelog` processes on the search bench's archive (built if not there).
         "cli-start": ["bench.bench_cli_start", "--hours", str(hours), "--root", small_root,
                       "--rounds", "11" if q else "21"],
