@@ -38,6 +38,7 @@ from typing import Any
 
 from filelock import FileLock, Timeout
 from tapelog.archive.errors import LockTimeoutError, StoreCorruptError, StoreError
+from tapelog.archive.shard_layout import file_stat, shard_stats
 from tapelog.archive.shards import SHARDED, ShardedTable, depth_in, shard_files
 from tapelog.archive.store_backups import (
     BACKUP_DIR,
@@ -270,15 +271,16 @@ class Store(Journal):
         return files
 
     def signature(self, *names: str) -> tuple[Any, ...]:
-        """Cheap change detector for some tables (their files' size and time)."""
+        """Cheap change detector for some tables: each of their files' time, size and
+        inode (``table_files``'s files; a sharded table's folder listed once)."""
         out: list[Any] = []
         for name in names:
-            for file in self.table_files(name) or [name]:
-                try:
-                    st = os.stat(self.table_path(file))
-                    out.append((file, st.st_mtime_ns, st.st_size, st.st_ino))
-                except FileNotFoundError:
-                    out.append((file, None))
+            legacy = name not in SHARDED or self.table_path(name).exists()
+            found = [file_stat(name, str(self.table_path(name)))] if legacy else []
+            if name in SHARDED:
+                depth = depth_in(self._load_table("meta"), name)
+                found += shard_stats(self.dir / name, name, depth)
+            out += found or [(name, None)]
         return tuple(out)
 
     def table(self, name: str) -> Table:

@@ -221,3 +221,43 @@ def test_a_small_write_lists_no_shard_folder(tmp_path: Path, monkeypatch) -> Non
                                         Query().case_id == "C-00007")  # fmt: skip
     assert listed == []
     assert store.table("cases").get(Query().case_id == "C-00007")["notes"] == "seen 2"
+
+
+def test_the_signature_names_every_file_a_table_is_read_from(tmp_path: Path) -> None:
+    """``signature`` lists a sharded table's folder once instead of a path per shard:
+    still every file ``table_files`` names (the old single file too), in that order,
+    with its time, size and inode; and a keyed write changes exactly its shard's row."""
+    store = Store(tmp_path)
+    with store.transaction():
+        store.table("cases").insert_multiple(
+            {"case_id": f"C-{i:05d}", "child_name": f"Child {i}"} for i in range(SPLIT_AT * 3)
+        )
+    (tmp_path / "store" / "cases.json").write_text(
+        json.dumps({"1": {"case_id": "C-old", "child_name": "Old"}})
+    )  # an old single file beside the shards, read with them until it is moved
+
+    def by_path(*names: str) -> tuple:
+        out = []
+        for name in names:
+            for file in store.table_files(name) or [name]:
+                path = store.table_path(file)
+                if path.exists():
+                    st = os.stat(path)
+                    out.append((file, st.st_mtime_ns, st.st_size, st.st_ino))
+                else:
+                    out.append((file, None))
+        return tuple(out)
+
+    names = ("cases", "people", "themes", "tags")
+    before = store.signature(*names)
+    assert before == by_path(*names)
+    assert [row[0] for row in before][:2] == ["cases", store.table_files("cases")[1]]
+    shards = list((tmp_path / "store" / "cases").glob("*.json"))
+    assert len([r for r in before if r[0].startswith("cases")]) == 1 + len(shards) > 2
+    assert ("people", None) in before
+    with store.transaction():
+        store.table("cases").upsert({"case_id": "C-00007", "notes": "x"},
+                                    Query().case_id == "C-00007")  # fmt: skip
+    after = store.signature(*names)
+    assert after == by_path(*names)
+    assert len([a for a, b in zip(before, after, strict=True) if a != b]) == 1
