@@ -85,9 +85,10 @@ def find_mentions(
     ctx = set(context) | _strong(index, found) | _repeated_given(index, found)
     found += _family_heard_wrong(index, segments, found)
     found += _near(index, segments, found, ctx)
+    ctx_targets = set(index.targets_in(ctx))  # by number: no target read per entry
     best: dict[tuple[int, int], Mention] = {}
     for si, cand, zh in found:
-        decided = _decide(index, cand, ctx)
+        decided = _decide(index, cand, ctx_targets)
         if decided is None or decided[1] < min_score:
             continue
         entries, score = decided
@@ -242,11 +243,14 @@ def _near_score(word: str, key: str) -> float:
         N.english_spelling(word), N.english_spelling(key)))  # fmt: skip
 
 
-def _decide(index: NameIndex, cand: _Cand, ctx: set[str]) -> tuple[list[Entry], float] | None:
+def _decide(
+    index: NameIndex, cand: _Cand, ctx_targets: set[int]
+) -> tuple[list[Entry], float] | None:
     """Which of a candidate's entries to suggest, and how sure: weak candidates only in
-    context, shared names narrowed to the context or marked down."""
+    context (``ctx_targets``: the numbers of the targets in it), shared names narrowed
+    to the context or marked down."""
     entries = cand.entries
-    in_ctx = [e for e in entries if index.target_of(e).id in ctx]
+    in_ctx = [e for e in entries if e.target in ctx_targets]
     score = cand.score
     if cand.weak:
         if not in_ctx:

@@ -92,7 +92,7 @@ def signature(archive: Archive) -> Signature:
 
 
 def _entry_row(entry: Entry) -> list[Any]:
-    return [entry.target, entry.text, entry.kind, list(entry.family)]
+    return [entry.target, entry.text, entry.kind, SEP.join(entry.family)]
 
 
 def _rows(index: NameIndex, bloom: bytearray) -> Iterator[tuple[int, str, str]]:
@@ -105,9 +105,10 @@ def _rows(index: NameIndex, bloom: bytearray) -> Iterator[tuple[int, str, str]]:
             if not found:
                 continue
             if name == "given_first":
-                data = [[*_entry_row(e), gkey, list(gsyl)] for e, gkey, gsyl in found]
+                data = [x for e, gkey, gsyl in found
+                        for x in (*_entry_row(e), gkey, SEP.join(gsyl))]  # fmt: skip
             else:
-                data = [_entry_row(e) for e in found]
+                data = [x for e in found for x in _entry_row(e)]
             text = SEP.join(key) if name in TUPLE_KEYS else key
             for p in bloom_positions(number, text, bits):
                 bloom[p >> 3] |= 1 << (p & 7)

@@ -23,7 +23,7 @@ from typing import Any, cast
 
 from tapelog.archive.name_index import Entry, NameIndex, Target
 
-FORMAT = "1"  # bump when the file's layout changes
+FORMAT = "2"  # bump when the file's layout changes
 # NameIndex's lookups, numbered by their place here in the file.
 LOOKUPS = ("exact", "sound", "zh", "given", "given_sound", "given_first", "given_token",
            "loose", "given_all")  # fmt: skip
@@ -72,30 +72,28 @@ def _json(text: Any) -> Any:
         raise BadIndexFile("a row that is not JSON") from exc
 
 
-def _entry(item: Any, targets: int, width: int) -> Entry:
-    if not (isinstance(item, list) and len(item) == width):
-        raise BadIndexFile("an entry of the wrong shape")
-    ti, text, kind, family = item[:4]
-    if not (type(ti) is int and 0 <= ti < targets and isinstance(text, str)
-            and isinstance(kind, str) and _strs(family)):  # fmt: skip
-        raise BadIndexFile("an entry of the wrong types")
-    return Entry(ti, text, kind, tuple(family))
+def _split(text: str) -> tuple[str, ...]:
+    return tuple(text.split(SEP)) if text else ()
 
 
 def parse_entries(text: Any, targets: int, first: bool) -> list[Any]:
-    """One key's entries (``given_first``: with the given name and its syllables)."""
+    """One key's entries, written flat: target number, text, kind and family name (its
+    tokens joined by ``SEP``) of each, and for ``given_first`` the given name and its
+    syllables too. Every value's type is checked, target numbers against the count."""
     data = _json(text)
-    if not isinstance(data, list) or not data:
+    width = 6 if first else 4
+    if not (isinstance(data, list) and data and len(data) % width == 0):
         raise BadIndexFile("entries that are not a list")
-    if not first:
-        return [_entry(item, targets, 4) for item in data]
     out: list[Any] = []
-    for item in data:
-        entry = _entry(item, targets, 6)
-        gkey, gsyl = item[4], item[5]
-        if not (isinstance(gkey, str) and _strs(gsyl)):
-            raise BadIndexFile("a given name of the wrong types")
-        out.append((entry, gkey, tuple(gsyl)))
+    for i in range(0, len(data), width):
+        ti, name, kind, family = data[i : i + 4]
+        extra = data[i + 4 : i + width]
+        if not (type(ti) is int and 0 <= ti < targets and type(name) is str
+                and type(kind) is str and type(family) is str
+                and all(type(x) is str for x in extra)):  # fmt: skip
+            raise BadIndexFile("an entry of the wrong types")
+        entry = Entry(ti, name, kind, _split(family))
+        out.append((entry, extra[0], _split(extra[1])) if first else entry)
     return out
 
 

@@ -206,8 +206,8 @@ def _link_elsewhere(path: Path) -> None:
         _trigger,
         _link_elsewhere,
         _bloom_not_bytes,
-        _bad_rows('[[99999, "Liu Jingjun", "name", []]]'),  # a target that does not exist
-        _bad_rows('[[0, 5, "name", []]]'),
+        _bad_rows('[99999, "Liu Jingjun", "name", ""]'),  # a target that does not exist
+        _bad_rows('[0, 5, "name", ""]'),
         _bad_rows('{"a": 1}'),
         _bad_rows("[" * 100_000),
         _bad_rows("not json"),
