@@ -23,7 +23,7 @@ from typing import Any, cast
 
 from tapelog.archive.name_index import Entry, NameIndex, Target
 
-FORMAT = "2"  # bump when the file's layout changes
+FORMAT = "3"  # bump when the file's layout changes
 # NameIndex's lookups, numbered by their place here in the file.
 LOOKUPS = ("exact", "sound", "zh", "given", "given_sound", "given_first", "given_token",
            "loose", "given_all")  # fmt: skip
@@ -50,8 +50,8 @@ _BLOOM_MAX = 1 << 28  # bytes
 def bloom_positions(number: int, key: str, bits: int) -> list[int]:
     """The filter's bit numbers for one key of one lookup (double hashing)."""
     raw = f"{number}{SEP}{key}".encode("utf-8", "surrogatepass")
-    h = int.from_bytes(hashlib.blake2b(raw, digest_size=16).digest(), "little")
-    h1, h2 = h & 0xFFFFFFFFFFFFFFFF, (h >> 64) | 1
+    h = int.from_bytes(hashlib.blake2b(raw, digest_size=8).digest(), "little")
+    h1, h2 = h & 0xFFFFFFFF, (h >> 32) | 1
     return [(h1 + i * h2) % bits for i in range(BLOOM_HASHES)]
 
 
@@ -72,8 +72,16 @@ def _json(text: Any) -> Any:
         raise BadIndexFile("a row that is not JSON") from exc
 
 
+_SPLITS: dict[str, tuple[str, ...]] = {}  # family names and syllables repeat: split once
+
+
 def _split(text: str) -> tuple[str, ...]:
-    return tuple(text.split(SEP)) if text else ()
+    found = _SPLITS.get(text)
+    if found is None:
+        found = tuple(text.split(SEP)) if text else ()
+        if len(_SPLITS) < 100_000:
+            _SPLITS[text] = found
+    return found
 
 
 def parse_entries(text: Any, targets: int, first: bool) -> list[Any]:
@@ -87,13 +95,17 @@ def parse_entries(text: Any, targets: int, first: bool) -> list[Any]:
     out: list[Any] = []
     for i in range(0, len(data), width):
         ti, name, kind, family = data[i : i + 4]
-        extra = data[i + 4 : i + width]
         if not (type(ti) is int and 0 <= ti < targets and type(name) is str
-                and type(kind) is str and type(family) is str
-                and all(type(x) is str for x in extra)):  # fmt: skip
+                and type(kind) is str and type(family) is str):  # fmt: skip
             raise BadIndexFile("an entry of the wrong types")
         entry = Entry(ti, name, kind, _split(family))
-        out.append((entry, extra[0], _split(extra[1])) if first else entry)
+        if first:
+            gkey, gsyl = data[i + 4], data[i + 5]
+            if not (type(gkey) is str and type(gsyl) is str):
+                raise BadIndexFile("a given name of the wrong types")
+            out.append((entry, gkey, _split(gsyl)))
+        else:
+            out.append(entry)
     return out
 
 
@@ -165,7 +177,23 @@ class SavedNameIndex(NameIndex):
         found = self.rows("SELECT v FROM entries WHERE d = ? AND k = ?", (number, key))
         if not found:
             return None
-        return parse_entries(found[0][0], self._count, LOOKUPS[number] == "given_first")
+        first = LOOKUPS[number] == "given_first"
+        out = parse_entries(found[0][0], self._count, first)
+        if not first:  # their targets are read next (who they name): in one query
+            self.prefetch({e.target for e in out})
+        return out
+
+    def prefetch(self, numbers: set[int]) -> None:
+        memo = cast(_Targets, self.targets)._memo
+        wanted = sorted(n for n in numbers if n not in memo)
+        for at in range(0, len(wanted), 500):
+            part = wanted[at : at + 500]
+            marks = ",".join("?" * len(part))
+            for i, *row in self.rows(
+                f"SELECT i, type, id, v FROM targets WHERE i IN ({marks})", part
+            ):
+                if i in numbers:
+                    memo[i] = parse_target(row)
 
     def target(self, i: int) -> Target:
         found = self.rows("SELECT type, id, v FROM targets WHERE i = ?", (i,))
