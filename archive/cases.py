@@ -25,6 +25,7 @@ from tapelog.archive.record_import import ImportReport, import_cases, import_peo
 from tapelog.archive.records import (
     ID_FIELD,
     duplicate_cases,
+    find_cases,
     get_case,
     get_person,
     list_cases,
@@ -64,6 +65,7 @@ __all__ = [
     "duplicate_cases",
     "edit_tag",
     "END_TOLERANCE_S",
+    "find_cases",
     "get_case",
     "get_link",
     "get_person",

@@ -11,7 +11,7 @@ from __future__ import annotations
 import click
 from tapelog.archive import cases as C
 from tapelog.archive.clock import Clocks
-from tapelog.archive.statuses import LinkStatus
+from tapelog.archive.statuses import CaseStatus, LinkStatus, words
 from tapelog.cli.common import (
     archive_option,
     emit,
@@ -73,12 +73,17 @@ def cases_import(ctx: click.Context, path: str, as_json: bool) -> None:
 
 
 @cases_group.command("list")
+@click.option("--id", "case_ids", multiple=True, metavar="CASE_ID",
+              help="Only this case (repeatable); each is read alone, not the whole table.")
+@click.option("--status", type=click.Choice(words(CaseStatus)), help="Only cases of this status.")
 @archive_option
 @json_option
 @click.pass_context
-def cases_list(ctx: click.Context, as_json: bool) -> None:
-    """List case records."""
-    cases = C.list_cases(open_archive(ctx))
+def cases_list(
+    ctx: click.Context, case_ids: tuple[str, ...], status: str | None, as_json: bool
+) -> None:
+    """List case records (all, or by id and status)."""
+    cases, missing = C.find_cases(open_archive(ctx), case_ids, status=status)
 
     def text() -> None:
         for c in cases:
@@ -89,6 +94,10 @@ def cases_list(ctx: click.Context, as_json: bool) -> None:
             click.echo(f"{c.case_id}\t{c.status}\t{name}{aliases}\t{c.missing_place}")
 
     emit(as_json, [c.to_dict() for c in cases], text)
+    for case_id in missing:
+        click.echo(f"tapelog: no case with id '{case_id}'", err=True)
+    if missing:
+        ctx.exit(1)
 
 
 @cases_group.command("show")

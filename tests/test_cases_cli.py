@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from tapelog.archive import cases as C
 from tapelog.archive.errors import ImportFormatError, NotFoundError, UsageError
-from tapelog.archive.models import TranscriptRecord
+from tapelog.archive.models import Case, TranscriptRecord
 from tapelog.archive.service import Archive
 from tapelog.archive.transcripts import SegmentWriter, transcript_path
 from tapelog.transcribe.types import Segment
@@ -317,3 +317,39 @@ def test_themes_from_a_file_all_or_nothing_and_delete_only_unused(liu, tmp_path)
     assert C.list_tags(archive)[0].themes == ["police response/inaction"]  # untouched
     assert run_cli("themes", "delete", "DNA database", archive=Path(root)).returncode == 0
     assert "DNA database" not in C.list_themes(archive)
+
+
+# -- listing and looking up without reading every case (issue 15 item 7) ---------------
+
+
+def test_cases_looked_up_by_id_are_read_from_their_shards_alone(archive, tmp_path, monkeypatch):
+    p = tmp_path / "many.json"
+    p.write_text(json.dumps({"cases": [c.to_dict() for c in generate_cases(2000)]}))
+    C.import_cases(archive, p)
+    wanted = [c.case_id for c in C.list_cases(archive)[5:8]]
+    from tapelog.archive.shards import ShardedTable
+
+    def every_case(self):
+        raise AssertionError(f"every {self.name} record was read")
+
+    monkeypatch.setattr(ShardedTable, "_read_table", every_case)
+    found, missing = C.find_cases(archive, [wanted[2], wanted[0], "C-NOPE", wanted[0]])
+    assert [c.case_id for c in found] == [wanted[0], wanted[2]] and missing == ["C-NOPE"]
+    status = found[0].status
+    assert C.find_cases(archive, wanted, status=status)[0] == [
+        c for c in C.find_cases(archive, wanted)[0] if c.status == status
+    ]
+
+
+def test_cases_list_by_id_and_status_from_the_cli(liu):
+    archive, _mid = liu
+    C.upsert_case(archive, Case("C-FOUND", "Wang Xiaoyu", status="found"))
+    by_id = run_cli("cases", "list", "--id", LIU_CASE, "--id", "C-NOPE", archive=archive.root)
+    assert by_id.returncode == 1
+    assert [line.split("\t")[0] for line in by_id.stdout.splitlines()] == [LIU_CASE]
+    assert "no case with id 'C-NOPE'" in by_id.stderr
+    found = run_cli("cases", "list", "--status", "found", "--json", archive=archive.root)
+    assert found.returncode == 0
+    assert [c["case_id"] for c in json.loads(found.stdout)] == ["C-FOUND"]
+    every = run_cli("cases", "list", archive=archive.root)
+    assert len(every.stdout.splitlines()) == len(C.list_cases(archive)) > 2
