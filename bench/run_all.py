@@ -32,7 +32,7 @@ sys.path.insert(0, str(REPO))
 from bench.common import load, machine  # noqa: E402
 
 NAMES = ("transcribe", "matrix", "vocab", "linking", "search", "search-big", "tui", "tui-big",
-         "search-words", "align", "diarize", "cli-start", "writes")  # fmt: skip
+         "search-words", "align", "diarize", "cli-start", "writes", "links-suggest")  # fmt: skip
 
 
 def plan(args: argparse.Namespace, work: Path) -> dict[str, list[str]]:
@@ -70,6 +70,10 @@ def plan(args: argparse.Namespace, work: Path) -> dict[str, list[str]]:
                       "--rounds", "11" if q else "21"],
         # Its own two archives (10 media vs 10,000; --quick: 1,000), through the API.
         "writes": ["bench.bench_writes", *(["--quick", "--rounds", "15"] if q else [])],
+        # Its own archive: 1 h against 200,000 cases (--quick: 20,000); the first run
+        # builds the name index (minutes at 200,000), the next ones reuse it.
+        "links-suggest": ["bench.bench_links_suggest", "--no-edit",
+                          "--cases", "20000" if q else "200000"],
     }  # fmt: skip
 
 
@@ -225,6 +229,13 @@ def summary(res: dict[str, dict]) -> list[tuple[str, str, str, str]]:
             (f"TUI {h}: peak memory", f"{t['max_rss_mb']:.0f} MB", "-", ld(name)),
         ]  # fmt: skip
     rows += _writes_rows(ok, ld)
+    if "links-suggest" in ok:
+        ls = ok["links-suggest"]
+        rows.append((f"tapelog links suggest, 1 h vs {ls['cases']:,} cases, whole process: "
+                     "first / index reused, wall (CPU)",
+                     f"{ls['first']['wall_s']:.1f} s ({ls['first']['cpu_s']:.1f} s) / "
+                     f"{ls['reused']['wall_s_median']:.2f} s ({ls['reused']['cpu_s_median']:.2f} s)",
+                     "reused < 1 s", ld("links-suggest")))  # fmt: skip
     return rows
 
 
