@@ -2,8 +2,9 @@
 
 Two steps, so that a change to linking is re-scored without re-running Whisper:
 
-    .venv/bin/python -m bench.bench_names run --setting plain       # transcribe (slow)
+    .venv/bin/python -m bench.bench_names run --setting default     # transcribe (slow)
     .venv/bin/python -m bench.bench_names score                     # every saved setting
+    .venv/bin/python -m bench.bench_names bench [--quick] [--json F] # make bench: both
 
 ``run`` builds a temp archive with the benchmark's case sheet and interviews, asks the
 archive for the options a setting means (``default`` is exactly what ``tapelog transcribe
@@ -15,14 +16,18 @@ the archive's own linking (``suggest_links``) and reports, per setting:
 * precision: suggestions that point at a labelled mention's case; decoy links counted;
 * suggestions per found mention (the goal is one);
 * non-name WER (English) / CER (Mandarin): errors on the words that are not names;
-* real-time factor (wall s / audio s) and loops (a phrase repeated 4+ times).
+* real-time factor (wall s and CPU s / audio s, with the load average) and loops (a
+  phrase repeated 4+ times).
+
+English and Mandarin are reported apart (word vs character error rates). ``bench``
+transcribes afresh at the defaults and plain tiny.en, then scores: what ``make bench``
+runs (``bench/run_all.py``); the CI slice is ``tests/test_names_bench.py``.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import re
 import sys
 import tempfile
 import time
@@ -31,29 +36,12 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from bench.bench_whisper_matrix import normalise  # noqa: E402
+from bench.names_score import build_archive, labels, score_setting, summarise  # noqa: E402
 from bench.names_script import CASES  # noqa: E402
 
-DATA = REPO / "bench" / "data" / "names"
 OUT = REPO / "bench" / "out" / "names"
-
-
-def labels() -> dict:
-    return json.loads((DATA / "labels.json").read_text(encoding="utf-8"))
-
-
-def build_archive(root: Path, only: list[str] | None = None):
-    """A fresh archive holding the case sheet and the interviews (in label order)."""
-    from tapelog.archive import cases as C
-    from tapelog.archive.service import Archive
-
-    archive = Archive.open(root)
-    C.import_records(archive, DATA / "cases.csv", "cases")
-    C.import_records(archive, DATA / "people.csv", "people")
-    files = [DATA / iv["file"] for iv in labels()["interviews"] if not only or iv["name"] in only]
-    results = archive.import_paths(files)
-    ids = {Path(r.path).stem: r.id for r in results if r.id}
-    return archive, ids
+# The --quick slice: one English interview, one Mandarin.
+QUICK = ["en02_luo_father", "zh01_zhang"]
 
 
 def options_for(archive, mid: str, setting: str, language: str | None):
@@ -65,7 +53,8 @@ def options_for(archive, mid: str, setting: str, language: str | None):
 
     model, _, bias = setting.partition(":")
     mech, _, which = bias.partition("-")
-    opts = TranscribeOptions(model=model, language=language)
+    # names="": no second look (the archive would give English files one by default).
+    opts = TranscribeOptions(model=model, language=language, names="")
     opts = archive.choose_model(mid, opts) if model == "auto" else opts
     vocab = vocab_for_media(archive, mid, language=opts.language) if mech else ""
     if which and vocab:
@@ -93,10 +82,20 @@ def _narrow(vocab: str, which: str, language: str | None) -> str:
     return sep.join(items) + ("。" if language == "zh" else ".")
 
 
-def run(setting: str, only: list[str] | None, threads: int) -> None:
+def run(
+    setting: str,
+    only: list[str] | None,
+    threads: int,
+    out: Path = OUT,
+    batch_size: int | None = None,
+) -> Path:
+    """Transcribe the interviews at ``setting``; saves one JSON per interview (segments,
+    options, wall and CPU seconds, load) in ``out/<setting>`` and returns that folder."""
     from tapelog.transcribe.types import TranscribeOptions
 
-    dest = OUT / setting.replace(":", "_")
+    from bench.common import load
+
+    dest = out / folder_name(setting, batch_size)
     dest.mkdir(parents=True, exist_ok=True)
     ivs = {iv["name"]: iv for iv in labels()["interviews"]}
     with tempfile.TemporaryDirectory() as tmp:
@@ -111,16 +110,27 @@ def run(setting: str, only: list[str] | None, threads: int) -> None:
                 opts = TranscribeOptions(**{**opts.to_dict(), "cpu_threads": threads})
             else:
                 opts = default_options(archive, mid, threads)
-            t0 = time.perf_counter()
+            if batch_size is not None:
+                opts = TranscribeOptions(**{**opts.to_dict(), "batch_size": batch_size})
+            before = load()
+            t0, c0 = time.perf_counter(), time.process_time()
             archive.transcribe(mid, opts)
-            wall = time.perf_counter() - t0
+            wall, cpu = time.perf_counter() - t0, time.process_time() - c0
             segs = [s.to_dict() for s in archive.segments(mid)]
             rec = archive.get_transcript(archive.get_media(mid).transcript_id)
-            out = {"interview": name, "wall_s": wall, "duration": iv["duration"],
-                   "options": rec.options, "segments": segs}  # fmt: skip
-            (dest / f"{name}.json").write_text(json.dumps(out, ensure_ascii=False, indent=1))
-            print(f"{setting} {name}: {wall:.1f} s for {iv['duration']:.0f} s", file=sys.stderr)
+            out_rec = {"interview": name, "wall_s": wall, "cpu_s": cpu, "duration": iv["duration"],
+                       "load": [before, load()], "options": rec.options,
+                       "segments": segs}  # fmt: skip
+            (dest / f"{name}.json").write_text(json.dumps(out_rec, ensure_ascii=False, indent=1))
+            print(f"{setting} {name}: {wall:.1f} s wall, {cpu:.1f} s CPU for "
+                  f"{iv['duration']:.0f} s (load {before} -> {load()})", file=sys.stderr)  # fmt: skip
         archive.close()
+    return dest
+
+
+def folder_name(setting: str, batch_size: int | None = None) -> str:
+    name = setting.replace(":", "_")
+    return name if batch_size is None else f"{name}_batch{batch_size}"
 
 
 def default_options(archive, mid: str, threads: int):
@@ -131,136 +141,51 @@ def default_options(archive, mid: str, threads: int):
     return TranscribeOptions(model=AUTO_MODEL, cpu_threads=threads)
 
 
-# -- scoring ----------------------------------------------------------------------------
+HEADER = (
+    "| setting | language | files | audio s | name recall | precision | decoy links "
+    "| suggestions / found mention | non-name WER (en) / CER (zh) | RTF wall / CPU "
+    "| files with a loop | load |\n|---|---|---|---|---|---|---|---|---|---|---|---|"
+)
 
 
-def _nonname_errors(ref_words: list[str], name_mask: list[bool], hyp: str) -> tuple[int, int]:
-    """(errors, reference words) over the words that are not names.
-
-    Substitutions and deletions of non-name words count; an insertion counts unless it
-    sits next to a name word (a name heard as two words is a name error, not this one's).
-    """
-    import jiwer
-
-    hyp_words = hyp.split()
-    n = sum(1 for m in name_mask if not m)
-    if not hyp_words:
-        return n, n
-    out = jiwer.process_words(" ".join(ref_words), " ".join(hyp_words))
-    errors = 0
-    for chunk in out.alignments[0]:
-        if chunk.type in ("substitute", "delete"):
-            errors += sum(
-                1 for i in range(chunk.ref_start_idx, chunk.ref_end_idx) if not name_mask[i]
-            )
-        elif chunk.type == "insert":
-            i = chunk.ref_start_idx
-            near = [j for j in (i - 1, i) if 0 <= j < len(name_mask)]
-            if not any(name_mask[j] for j in near):
-                errors += chunk.hyp_end_idx - chunk.hyp_start_idx
-    return errors, n
+def row(name: str, language: str, f: dict) -> str:
+    load = f"{f['load'][0]:.1f}-{f['load'][1]:.1f}" if f["load"] else "-"
+    return (f"| {name} | {language} | {f['files']} | {f['audio_s']:.0f} | {f['recall']:.2f} "
+            f"({f['found']}/{f['mentions']}) | {f['precision']:.2f} | {f['decoy_links']} "
+            f"| {f['per_found']:.2f} | {f['nonname_error']:.1%} | {f['rtf']:.3f} / "
+            f"{f['cpu_rtf']:.3f} | {f['loops']} | {load} |")  # fmt: skip
 
 
-def reference_words(iv: dict) -> tuple[list[str], list[bool]]:
-    """The interview's reference as normalised words (or characters) and a name mask."""
-    words: list[str] = []
-    mask: list[bool] = []
-    for s in iv["sentences"]:
-        text = s["text"]
-        spans = [n["spoken"] for n in s["names"]]
-        parts = re.split("(" + "|".join(map(re.escape, spans)) + ")", text) if spans else [text]
-        for part in parts:
-            is_name = part in spans
-            toks = _units(part, iv["language"])
-            words += toks
-            mask += [is_name] * len(toks)
-    return words, mask
+def score(verbose: bool, out: Path = OUT) -> dict[str, dict]:
+    """Every saved setting under ``out``, English and Mandarin apart; prints the table."""
+    print(HEADER)
+    figures: dict[str, dict] = {}
+    for folder in sorted(p for p in out.iterdir() if p.is_dir()):
+        for language in ("en", "zh"):
+            t = score_setting(folder, language)
+            if not t["files"]:
+                continue
+            f = figures[f"{folder.name}/{language}"] = summarise(t)
+            print(row(folder.name, language, f))
+            if verbose:
+                for m in t["misses"]:
+                    print(f"  missed: {m}")
+    return figures
 
 
-def _units(text: str, language: str) -> list[str]:
-    if language == "zh":
-        return [c for c in text if c.isalnum()]
-    return normalise(text.replace("-", " ")).split()
-
-
-def loops(text: str, n: int = 3, times: int = 4) -> int:
-    """How many times the most repeated n-word (or n-character) phrase occurs, if 4+."""
-    units = text.split() if " " in text.strip() else list(text)
-    counts: dict[tuple[str, ...], int] = {}
-    for i in range(len(units) - n + 1):
-        key = tuple(units[i : i + n])
-        counts[key] = counts.get(key, 0) + 1
-    top = max(counts.values(), default=0)
-    return top if top >= times else 0
-
-
-def score_setting(folder: Path) -> dict:
-    from tapelog.archive import cases as C
-    from tapelog.archive.linking import find_mentions
-    from tapelog.transcribe.types import Segment
-
-    ivs = {iv["name"]: iv for iv in labels()["interviews"]}
-    tot = {"mentions": 0, "found": 0, "suggestions": 0, "right": 0, "decoy": 0,
-           "err": 0, "words": 0, "wall": 0.0, "audio": 0.0, "loops": 0, "files": 0}  # fmt: skip
-    misses: list[str] = []
-    with tempfile.TemporaryDirectory() as tmp:
-        archive, _ids = build_archive(Path(tmp) / "a", only=["-"])  # records only
-        index = C.name_index(archive)
-        for path in sorted(folder.glob("*.json")):
-            got = json.loads(path.read_text(encoding="utf-8"))
-            iv = ivs[got["interview"]]
-            segs = [Segment.from_dict(d) for d in got["segments"]]
-            sugg = find_mentions(index, segs)
-            want = [(s, n["case"]) for s in iv["sentences"] for n in s["names"]]
-            tot["mentions"] += len(want)
-            used: set[int] = set()
-            for s, case in want:
-                hit = [i for i, g in enumerate(sugg) if g.target_id == case
-                       and g.start < s["end"] + 0.5 and g.end > s["start"] - 0.5]  # fmt: skip
-                if hit:
-                    tot["found"] += 1
-                    used |= set(hit)
-                else:
-                    misses.append(f"{iv['name']} {case} '{s['text'][:60]}'")
-            for i, g in enumerate(sugg):
-                tot["suggestions"] += 1
-                ok = i in used
-                tot["right"] += ok
-                if not ok:
-                    misses.append(f"{iv['name']} WRONG {g.target_id} {g.kind} '{g.mention}' "
-                                  f"in '{g.context[:60]}'")  # fmt: skip
-                tot["decoy"] += (not ok) and g.target_id.startswith("D-")
-            text = " ".join(s.text for s in segs)
-            ref, mask = reference_words(iv)
-            e, n = _nonname_errors(ref, mask, " ".join(_units(text, iv["language"])))
-            tot["err"] += e
-            tot["words"] += n
-            tot["wall"] += got["wall_s"]
-            tot["audio"] += iv["duration"]
-            tot["loops"] += loops(text) > 0
-            tot["files"] += 1
-        archive.close()
-    return {**tot, "misses": misses}
-
-
-def score(verbose: bool) -> None:
-    print("| setting | files | audio s | name recall | precision | decoy links "
-          "| suggestions / found mention | non-name WER/CER | RTF | files with a loop |")  # fmt: skip
-    print("|---|---|---|---|---|---|---|---|---|---|")
-    for folder in sorted(p for p in OUT.iterdir() if p.is_dir()):
-        t = score_setting(folder)
-        if not t["files"]:
-            continue
-        recall = t["found"] / t["mentions"] if t["mentions"] else 1.0
-        precision = t["right"] / t["suggestions"] if t["suggestions"] else 1.0
-        per = t["suggestions"] / t["found"] if t["found"] else 0.0
-        print(f"| {folder.name} | {t['files']} | {t['audio']:.0f} | {recall:.2f} "
-              f"({t['found']}/{t['mentions']}) | {precision:.2f} | {t['decoy']} | {per:.2f} "
-              f"| {t['err'] / max(1, t['words']):.1%} | {t['wall'] / t['audio']:.3f} "
-              f"| {t['loops']} |")  # fmt: skip
-        if verbose:
-            for m in t["misses"]:
-                print(f"  missed: {m}")
+def bench(only: list[str] | None, threads: int, out: Path, json_path: Path | None) -> None:
+    """``make bench``: the defaults end to end and plain tiny.en (the non-name WER they
+    must not be worse than), transcribed afresh into ``out``, then scored."""
+    for setting in ("default", "tiny.en"):
+        run(setting, only, threads, out)
+    figures = score(False, out)
+    en, plain = figures.get("default/en"), figures.get("tiny.en/en")
+    if en and plain:
+        print(f"\ndefault vs plain tiny.en, English: non-name WER {en['nonname_error']:.1%} vs "
+              f"{plain['nonname_error']:.1%}, CPU {en['cpu_rtf'] / plain['cpu_rtf']:.2f}x")  # fmt: skip
+    if json_path:
+        json_path.parent.mkdir(parents=True, exist_ok=True)
+        json_path.write_text(json.dumps({"only": only, "figures": figures}, indent=2))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -269,15 +194,25 @@ def main(argv: list[str] | None = None) -> int:
     r = sub.add_parser("run")
     r.add_argument("--setting", required=True,
                    help="default, or MODEL[:prompt|:hotwords] (MODEL: tiny.en, base, auto)")  # fmt: skip
-    r.add_argument("--only", nargs="*", default=None, help="interview names")
-    r.add_argument("--threads", type=int, default=2)
+    r.add_argument("--batch-size", type=int, default=None, help="override the batch size")
     s = sub.add_parser("score")
     s.add_argument("--verbose", action="store_true")
+    b = sub.add_parser("bench", help="default and plain tiny.en afresh, then scored")
+    b.add_argument("--quick", action="store_true", help="two interviews, one per language")
+    b.add_argument("--json", type=Path, default=None)
+    for p in (r, s, b):
+        p.add_argument("--out", type=Path, default=OUT, help="where transcripts are saved")
+    for p in (r, b):
+        p.add_argument("--only", nargs="*", default=None, help="interview names")
+        p.add_argument("--threads", type=int, default=2)
     args = ap.parse_args(argv)
     if args.cmd == "run":
-        run(args.setting, args.only, args.threads)
+        run(args.setting, args.only, args.threads, args.out, args.batch_size)
+    elif args.cmd == "score":
+        score(args.verbose, args.out)
     else:
-        score(args.verbose)
+        only = args.only or (QUICK if args.quick else None)
+        bench(only, args.threads, args.out, args.json)
     return 0
 
 

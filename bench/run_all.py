@@ -32,7 +32,8 @@ sys.path.insert(0, str(REPO))
 from bench.common import load, machine  # noqa: E402
 
 NAMES = ("transcribe", "matrix", "vocab", "linking", "search", "search-big", "tui", "tui-big",
-         "search-words", "align", "diarize", "cli-start", "writes", "links-suggest")  # fmt: skip
+         "search-words", "align", "diarize", "cli-start", "writes", "links-suggest",
+         "names")  # fmt: skip
 
 
 def plan(args: argparse.Namespace, work: Path) -> dict[str, list[str]]:
@@ -74,6 +75,9 @@ def plan(args: argparse.Namespace, work: Path) -> dict[str, list[str]]:
         # builds the name index (minutes at 200,000), the next ones reuse it.
         "links-suggest": ["bench.bench_links_suggest", "--no-edit",
                           "--cases", "20000" if q else "200000"],
+        # Whisper afresh at the defaults and plain tiny.en (quick: one file per language).
+        "names": ["bench.bench_names", "bench", "--out", str(work / "names"),
+                  *(["--quick"] if q else [])],
     }  # fmt: skip
 
 
@@ -236,6 +240,31 @@ def summary(res: dict[str, dict]) -> list[tuple[str, str, str, str]]:
                      f"{ls['first']['wall_s']:.1f} s ({ls['first']['cpu_s']:.1f} s) / "
                      f"{ls['reused']['wall_s_median']:.2f} s ({ls['reused']['cpu_s_median']:.2f} s)",
                      "reused < 1 s", ld("links-suggest")))  # fmt: skip
+    rows += _names_rows(ok, ld)
+    return rows
+
+
+def _names_rows(ok: dict[str, dict], ld) -> list[tuple[str, str, str, str]]:
+    """The names benchmark, transcribed afresh at the defaults (bench_names bench)."""
+    if "names" not in ok:
+        return []
+    f, rows = ok["names"]["figures"], []
+    en, plain, zh = f.get("default/en"), f.get("tiny.en/en"), f.get("default/zh")
+    if en:
+        vs = f" vs {plain['nonname_error']:.1%} plain" if plain else ""
+        rows.append((f"names bench, English, defaults ({en['files']} files): recall / precision "
+                     "/ decoy links / non-name WER vs plain tiny.en",
+                     f"{en['recall']:.2f} / {en['precision']:.2f} / {en['decoy_links']} / "
+                     f"{en['nonname_error']:.1%}{vs}", ">= 0.9 / >= 0.95 / 0 / no worse",
+                     ld("names")))  # fmt: skip
+    if en and plain:
+        rows.append(("names bench, English: CPU, defaults (plain + second look) vs plain",
+                     f"{en['cpu_rtf'] / plain['cpu_rtf']:.2f}x", "-", ld("names")))  # fmt: skip
+    if zh:
+        rows.append((f"names bench, Mandarin, defaults ({zh['files']} files): recall / precision "
+                     "/ CER / files with a loop", f"{zh['recall']:.2f} / {zh['precision']:.2f} / "
+                     f"{zh['nonname_error']:.1%} / {zh['loops']}", "- / - / - / 0",
+                     ld("names")))  # fmt: skip
     return rows
 
 

@@ -1,0 +1,148 @@
+"""Where the time goes when Mandarin is decoded with names (issue 12: <= 1.5x plain).
+
+    .venv/bin/python -m bench.bench_zh_names [--files zh01_zhang ...] [--json F]
+
+For each Mandarin interview of the names benchmark (and the 10 s sample
+``samples/media/mandarin_zh.wav``), base with ``language="zh"``, in one process and
+one model, interleaved: plain; the case names (``vocab_for_media``, in characters)
+given as hotwords on the first pass (``tapelog transcribe --hotwords``); the same as
+an initial prompt; and the second look's decode (``--vocab-from-cases``: hotwords,
+a runaway window left out), whose ratio is 1 + second look / plain. Each row gives CPU seconds (this process, all threads) and
+what they went to: the encoder, the decoder (``generate``, per decode), and windows
+the loop guard redid without the names; the ratio to plain is the figure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections import defaultdict
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from bench.common import load  # noqa: E402
+from bench.names_score import DATA, build_archive, labels  # noqa: E402
+
+SAMPLE = REPO / "samples" / "media" / "mandarin_zh.wav"
+
+
+class Probe:
+    """CPU time in faster-whisper's encoder and decoder calls, and tokens decoded."""
+
+    def __init__(self) -> None:
+        self.cpu: dict[str, float] = defaultdict(float)
+        self.calls: dict[str, int] = defaultdict(int)
+        self.tokens = 0
+
+    def install(self) -> None:
+        from faster_whisper import transcribe as T
+
+        probe = self
+        enc, gen = T.WhisperModel.encode, T.WhisperModel.generate_with_fallback
+
+        def encode(self, features):
+            c = time.process_time()
+            try:
+                return enc(self, features)
+            finally:
+                probe.cpu["encode"] += time.process_time() - c
+                probe.calls["encode"] += 1
+
+        def generate(self, encoder_output, prompt, tokenizer, options):
+            c = time.process_time()
+            try:
+                out = gen(self, encoder_output, prompt, tokenizer, options)
+                probe.tokens += len(out[0].sequences_ids[0])
+                return out
+            finally:
+                probe.cpu["decode"] += time.process_time() - c
+                probe.calls["decode"] += 1
+
+        T.WhisperModel.encode = encode
+        T.WhisperModel.generate_with_fallback = generate
+
+    def reset(self) -> None:
+        self.cpu.clear()
+        self.calls.clear()
+        self.tokens = 0
+
+
+def one(engine, audio, options, probe: Probe, runaway: str = "redo") -> dict:
+    probe.reset()
+    c0, w0 = time.process_time(), time.perf_counter()
+    info, segs = engine.transcribe(audio, options, runaway=runaway)
+    texts = [s.text for s in segs]
+    return {"cpu": time.process_time() - c0, "wall": time.perf_counter() - w0,
+            "encode": probe.cpu["encode"], "decode": probe.cpu["decode"],
+            "encodes": probe.calls["encode"], "decodes": probe.calls["decode"],
+            "tokens": probe.tokens, "redone": [list(r) for r in info.redone + info.skipped],
+            "text": "".join(texts)}  # fmt: skip
+
+
+def measure(name: str, audio, names: str, engine, probe: Probe) -> dict:
+    from dataclasses import replace
+
+    from tapelog.transcribe.types import TranscribeOptions
+
+    plain_o = TranscribeOptions(model="base", language="zh", cpu_threads=2, batch_size=0)
+    before = load()
+    rows = {"plain": one(engine, audio, plain_o, probe)}
+    rows["hotwords"] = one(engine, audio, replace(plain_o, hotwords=names), probe)
+    rows["prompt"] = one(engine, audio, replace(plain_o, initial_prompt=names), probe)
+    # The second look's decode: the same as hotwords, a runaway window left out.
+    rows["second_look"] = one(engine, audio, replace(plain_o, hotwords=names), probe, "skip")
+    p = rows["plain"]["cpu"]
+    return {"file": name, "seconds": round(len(audio) / 16000, 1), "names": names,
+            "load": [before, load()], "rows": rows,
+            "ratios": {"hotwords": rows["hotwords"]["cpu"] / p,
+                       "prompt": rows["prompt"]["cpu"] / p,
+                       "plain + second look": 1 + rows["second_look"]["cpu"] / p}}  # fmt: skip
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--files", nargs="*", default=None, help="interviews (default: the zh ones)")
+    ap.add_argument("--sample", action="store_true", help="also the 10 s mandarin_zh.wav")
+    ap.add_argument("--json", type=Path, default=None)
+    args = ap.parse_args(argv)
+
+    import tempfile
+
+    from tapelog.archive.vocabulary import vocab_for_media
+    from tapelog.media.audio import load_audio
+    from tapelog.transcribe.engine import FasterWhisperEngine
+
+    probe = Probe()
+    probe.install()
+    engine = FasterWhisperEngine("base", cpu_threads=2)
+    zh = [iv["name"] for iv in labels()["interviews"] if iv["language"] == "zh"]
+    files = args.files or zh
+    results = []
+    with tempfile.TemporaryDirectory() as tmp:
+        archive, ids = build_archive(Path(tmp) / "a", files)
+        todo = [(n, DATA / f"{n}.ogg", vocab_for_media(archive, ids[n], language="zh"))
+                for n in files]  # fmt: skip
+        if args.sample:
+            todo.append(("mandarin_zh.wav", SAMPLE, todo[0][2]))
+        for name, path, names in todo:
+            r = measure(name, load_audio(path), names, engine, probe)
+            results.append(r)
+            rows = r["rows"]
+            print(f"{name} ({r['seconds']} s, load {r['load'][0]}-{r['load'][1]}):", flush=True)
+            for k, v in rows.items():
+                print(f"  {k:12s} CPU {v['cpu']:6.2f} s (encode {v['encode']:.2f} in "
+                      f"{v['encodes']}, decode {v['decode']:.2f} in {v['decodes']}, "
+                      f"{v['tokens']} tokens) redone {v['redone']}", flush=True)  # fmt: skip
+            print("  ratios to plain:", {k: round(x, 2) for k, x in r["ratios"].items()})
+        archive.close()
+    if args.json:
+        args.json.write_text(json.dumps(results, ensure_ascii=False, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

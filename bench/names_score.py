@@ -1,0 +1,176 @@
+"""Scoring the names benchmark: recall, precision and non-name error of saved transcripts.
+
+``bench/bench_names.py`` saves one JSON per interview and setting; this links them with
+the archive's own linking (``find_mentions``, person records folded into the case) and
+compares them with the labels in ``bench/data/names/labels.json``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import tempfile
+from pathlib import Path
+
+from bench.bench_whisper_matrix import normalise
+
+DATA = Path(__file__).resolve().parent / "data" / "names"
+
+
+def labels() -> dict:
+    return json.loads((DATA / "labels.json").read_text(encoding="utf-8"))
+
+
+def build_archive(root: Path, only: list[str] | None = None):
+    """A fresh archive holding the case sheet and the interviews (in label order)."""
+    from tapelog.archive import cases as C
+    from tapelog.archive.service import Archive
+
+    archive = Archive.open(root)
+    C.import_records(archive, DATA / "cases.csv", "cases")
+    C.import_records(archive, DATA / "people.csv", "people")
+    files = [DATA / iv["file"] for iv in labels()["interviews"] if not only or iv["name"] in only]
+    results = archive.import_paths(files)
+    ids = {Path(r.path).stem: r.id for r in results if r.id}
+    return archive, ids
+
+
+def _nonname_errors(ref_words: list[str], name_mask: list[bool], hyp: str) -> tuple[int, int]:
+    """(errors, reference words) over the words that are not names.
+
+    Substitutions and deletions of non-name words count; an insertion counts unless it
+    sits next to a name word (a name heard as two words is a name error, not this one's).
+    """
+    import jiwer
+
+    hyp_words = hyp.split()
+    n = sum(1 for m in name_mask if not m)
+    if not hyp_words:
+        return n, n
+    out = jiwer.process_words(" ".join(ref_words), " ".join(hyp_words))
+    errors = 0
+    for chunk in out.alignments[0]:
+        if chunk.type in ("substitute", "delete"):
+            errors += sum(
+                1 for i in range(chunk.ref_start_idx, chunk.ref_end_idx) if not name_mask[i]
+            )
+        elif chunk.type == "insert":
+            i = chunk.ref_start_idx
+            near = [j for j in (i - 1, i) if 0 <= j < len(name_mask)]
+            if not any(name_mask[j] for j in near):
+                errors += chunk.hyp_end_idx - chunk.hyp_start_idx
+    return errors, n
+
+
+def reference_words(iv: dict) -> tuple[list[str], list[bool]]:
+    """The interview's reference as normalised words (or characters) and a name mask."""
+    words: list[str] = []
+    mask: list[bool] = []
+    for s in iv["sentences"]:
+        text = s["text"]
+        spans = [n["spoken"] for n in s["names"]]
+        parts = re.split("(" + "|".join(map(re.escape, spans)) + ")", text) if spans else [text]
+        for part in parts:
+            is_name = part in spans
+            toks = _units(part, iv["language"])
+            words += toks
+            mask += [is_name] * len(toks)
+    return words, mask
+
+
+def _units(text: str, language: str) -> list[str]:
+    if language == "zh":
+        return [c for c in text if c.isalnum()]
+    return normalise(text.replace("-", " ")).split()
+
+
+def loops(text: str, n: int = 3, times: int = 4) -> int:
+    """How many times the most repeated n-word (or n-character) phrase occurs, if 4+."""
+    units = text.split() if " " in text.strip() else list(text)
+    counts: dict[tuple[str, ...], int] = {}
+    for i in range(len(units) - n + 1):
+        key = tuple(units[i : i + n])
+        counts[key] = counts.get(key, 0) + 1
+    top = max(counts.values(), default=0)
+    return top if top >= times else 0
+
+
+def score_setting(folder: Path, language: str | None = None) -> dict:
+    """Totals over the interviews saved in ``folder`` (only ``language``'s, if given)."""
+    from tapelog.archive import cases as C
+    from tapelog.archive.linking import find_mentions
+    from tapelog.transcribe.types import Segment
+
+    ivs = {iv["name"]: iv for iv in labels()["interviews"]}
+    tot = {"mentions": 0, "found": 0, "suggestions": 0, "right": 0, "decoy": 0, "err": 0,
+           "words": 0, "wall": 0.0, "cpu": 0.0, "audio": 0.0, "loops": 0, "files": 0,
+           "second_look_s": 0.0, "redone": 0, "load": []}  # fmt: skip
+    misses: list[str] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        archive, _ids = build_archive(Path(tmp) / "a", only=["-"])  # records only
+        index = C.name_index(archive)
+        for path in sorted(folder.glob("*.json")):
+            got = json.loads(path.read_text(encoding="utf-8"))
+            iv = ivs[got["interview"]]
+            if language and iv["language"] != language:
+                continue
+            segs = [Segment.from_dict(d) for d in got["segments"]]
+            _score_links(tot, misses, iv, find_mentions(index, segs))
+            text = " ".join(s.text for s in segs)
+            ref, mask = reference_words(iv)
+            e, n = _nonname_errors(ref, mask, " ".join(_units(text, iv["language"])))
+            look = (got.get("options") or {}).get("second_look") or {}
+            tot["err"] += e
+            tot["words"] += n
+            tot["wall"] += got["wall_s"]
+            tot["cpu"] += got.get("cpu_s") or 0.0
+            tot["load"] += got.get("load") or []
+            tot["second_look_s"] += look.get("seconds") or 0.0
+            tot["redone"] += len(look.get("redone") or [])
+            tot["audio"] += iv["duration"]
+            tot["loops"] += loops(text) > 0
+            tot["files"] += 1
+        archive.close()
+    return {**tot, "misses": misses}
+
+
+def _score_links(tot: dict, misses: list[str], iv: dict, sugg: list) -> None:
+    """A labelled mention is found when a suggestion for its case falls on its sentence;
+    a suggestion is right when it found one."""
+    want = [(s, n["case"]) for s in iv["sentences"] for n in s["names"]]
+    tot["mentions"] += len(want)
+    used: set[int] = set()
+    for s, case in want:
+        hit = [i for i, g in enumerate(sugg) if g.target_id == case
+               and g.start < s["end"] + 0.5 and g.end > s["start"] - 0.5]  # fmt: skip
+        if hit:
+            tot["found"] += 1
+            used |= set(hit)
+        else:
+            misses.append(f"{iv['name']} {case} '{s['text'][:60]}'")
+    for i, g in enumerate(sugg):
+        tot["suggestions"] += 1
+        ok = i in used
+        tot["right"] += ok
+        if not ok:
+            misses.append(f"{iv['name']} WRONG {g.target_id} {g.kind} '{g.mention}' "
+                          f"in '{g.context[:60]}'")  # fmt: skip
+        tot["decoy"] += (not ok) and g.target_id.startswith("D-")
+
+
+def summarise(t: dict) -> dict:
+    """The figures of one setting's totals: recall, precision, error rate, RTFs."""
+    audio = max(t["audio"], 1e-9)
+    return {
+        "files": t["files"], "audio_s": round(t["audio"], 1),
+        "mentions": t["mentions"], "found": t["found"],
+        "recall": t["found"] / t["mentions"] if t["mentions"] else 1.0,
+        "precision": t["right"] / t["suggestions"] if t["suggestions"] else 1.0,
+        "decoy_links": t["decoy"],
+        "per_found": t["suggestions"] / t["found"] if t["found"] else 0.0,
+        "nonname_error": t["err"] / max(1, t["words"]),
+        "rtf": t["wall"] / audio, "cpu_rtf": t["cpu"] / audio,
+        "second_look_s": round(t["second_look_s"], 1), "redone": t["redone"],
+        "loops": t["loops"],
+        "load": [min(t["load"]), max(t["load"])] if t["load"] else None,
+    }  # fmt: skip
