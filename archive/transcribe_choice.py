@@ -37,6 +37,25 @@ def check_language(language: str | None) -> str | None:
     return whisper_code(language)
 
 
+def check_batch_size(value: str | int | None) -> int | None:
+    """The batch size typed (``--batch-size``, the TUI's options): None for nothing or
+    ``auto`` (the model's measured default), else a whole number of windows, checked
+    against what the pipeline can run (``transcribe.checks.check_batch``)."""
+    from tapelog.archive.errors import UsageError
+    from tapelog.transcribe.checks import MAX_BATCH, check_batch
+
+    if value is None or str(value).strip().lower() in UNSET:
+        return None
+    text = str(value).strip()
+    if not text.isdigit():
+        raise UsageError(
+            f"batch size must be auto, 0 (sequential) or 1-{MAX_BATCH}, not '{text[:20]}'"
+        )
+    size = int(text)
+    check_batch(TranscribeOptions(batch_size=size))
+    return size
+
+
 def transcribe_options(
     settings: dict[str, str],
     base: TranscribeOptions,
@@ -44,10 +63,15 @@ def transcribe_options(
     model: str | None = None,
     language: str | None = None,
     translate: bool = False,
+    batch_size: str | int | None = None,
 ) -> TranscribeOptions:
-    """``base`` with the model, language and task the crew asked for (None/``auto``:
-    the archive's settings pick the model, Whisper detects the language)."""
+    """``base`` with the model, language, task and batch size the crew asked for
+    (None/``auto``: the archive's settings pick the model, Whisper detects the
+    language, the model's default batch size), checked before any file is touched."""
+    from tapelog.transcribe.checks import check_batch
+
     code = check_language(language)
+    batch = check_batch_size(batch_size)
     if model is None or model.strip() in UNSET:
         multilingual = translate or code not in (None, "en")
         key = "model_multilingual" if multilingual else "model"
@@ -56,12 +80,15 @@ def transcribe_options(
 
         if code is None and not translate and is_english_only(model):
             model = AUTO_MODEL  # the archive picks per file (transcription.choose_model)
-    return replace(
+    chosen = replace(
         base,
         model=model,
         language=code,
         task="translate" if translate else "transcribe",
+        batch_size=batch if batch is not None else base.batch_size,
     )
+    check_batch(chosen)  # with --no-vad or the crew's names: one line, before any file
+    return chosen
 
 
 def options_for_media(

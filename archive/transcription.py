@@ -171,8 +171,19 @@ def choose_model(
     it writes English-sounding nonsense. So the multilingual model listens to the
     first 30 s (about a second of work) and the run uses the model that fits, with
     the detected language. A resumed run keeps the language its first part found.
-    Other model names are returned unchanged.
+    Other model names are kept. The batch size left to the model becomes that model's
+    (``transcribe.checks.batch_size_for``), so the transcript records what ran.
     """
+    from tapelog.transcribe.checks import batch_size_for
+
+    chosen = _choose(archive, media_id, options, cancel)
+    # The record says what ran: the model's batch size when the crew gave none.
+    return replace(chosen, batch_size=batch_size_for(chosen))
+
+
+def _choose(
+    archive: Archive, media_id: str, options: TranscribeOptions, cancel: CancelToken | None
+) -> TranscribeOptions:
     from tapelog.transcribe.types import AUTO_MODEL
 
     if options.model != AUTO_MODEL:

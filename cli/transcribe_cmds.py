@@ -66,6 +66,12 @@ def _wants_more(archive, media, translate: bool) -> bool:
     help="A second look for case/people names (default: the archive's setting, auto).",
 )
 @click.option("--beam-size", type=click.IntRange(1, 10), default=5, show_default=True)
+@click.option(
+    "--batch-size",
+    default=None,
+    metavar="N|auto",
+    help="Windows decoded together (0: one at a time; default auto: the model's, measured).",
+)
 @click.option("--threads", type=click.IntRange(0, 64), default=0, help="CPU threads (0: all).")
 @click.option("--compute-type", default="int8", show_default=True)
 @click.option("--no-vad", is_flag=True, help="Do not skip silence with voice activity detection.")
@@ -100,6 +106,7 @@ def transcribe_cmd(
     initial_prompt: str | None,
     vocab_from_cases: bool | None,
     beam_size: int,
+    batch_size: str | None,
     threads: int,
     compute_type: str,
     no_vad: bool,
@@ -138,6 +145,7 @@ def transcribe_cmd(
         model=model,
         language=language,
         translate=translate,
+        batch_size=batch_size,
     )
     if not use_cluster(cluster):
         from tapelog.transcribe.engine import resolve_device

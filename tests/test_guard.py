@@ -76,7 +76,16 @@ def test_mandarin_with_forced_names_never_loops_and_keeps_the_plain_words(
     plain_opts = TranscribeOptions(model="base", language="zh")
     _info, plain = engine.transcribe(audio, plain_opts)
     plain_text = [s.text for s in plain]
+    decode = engine.model.transcribe
+    temperatures: list = []
+
+    def spy(audio, **kwargs):  # the real decode; remembers how each was asked
+        temperatures.append(kwargs.get("temperature", "fallback"))
+        return decode(audio, **kwargs)
+
+    monkeypatch.setattr(engine.model, "transcribe", spy)
     for field in ("hotwords", "initial_prompt"):
+        temperatures.clear()
         info, segs = engine.transcribe(
             audio, TranscribeOptions(**{**plain_opts.to_dict(), field: vocab})
         )
@@ -84,3 +93,12 @@ def test_mandarin_with_forced_names_never_loops_and_keeps_the_plain_words(
         assert all(not check(t, 10.0).bad for t in texts)
         assert info.redone and info.redone[0][2] == "reads the names back"
         assert texts == plain_text
+        # The redo is one decode at temperature 0, not Whisper's fallback to sampling
+        # (4-6 decodes of up to 448 tokens on a runaway's tail).
+        assert temperatures == [0.0, 0.0], temperatures
+    # The second look has the plain decode already: the runaway window is left out,
+    # not decoded a second time (one decode instead of two).
+    options = TranscribeOptions(**{**plain_opts.to_dict(), "hotwords": vocab})
+    info, segs = engine.transcribe(audio, options, runaway="skip")
+    assert list(segs) == [] and info.redone == []
+    assert [r[2] for r in info.skipped] == ["reads the names back"]

@@ -639,6 +639,16 @@ async def test_transcription_options_are_checked_and_used_by_the_queue(
         await pilot.press("escape")
         dialog = app.screen
         dialog.query_one("#opt-language").value = "en"
+        # A batch size that is no number: the same one line as the CLI's, the form again.
+        assert dialog.query_one("#opt-batch").value == "auto"
+        dialog.query_one("#opt-batch").value = "lots"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, ErrorDialog)
+        assert "batch size must be auto, 0 (sequential) or 1-64" in app.screen.message
+        await pilot.press("escape")
+        dialog = app.screen
+        dialog.query_one("#opt-batch").value = "4"
         dialog.query_one("#opt-vocab").value = True
         await pilot.press("ctrl+s")
         await settle(app, pilot)
@@ -652,6 +662,7 @@ async def test_transcription_options_are_checked_and_used_by_the_queue(
         [(media_id, options)] = used
         assert media_id == "m1"
         assert (options.model, options.language, options.task) == ("tiny.en", "en", "transcribe")
+        assert options.batch_size == 4
         assert "Liu Jingjun" in options.names and not options.initial_prompt
 
 

@@ -14,7 +14,7 @@ from typing import Any, Protocol
 
 import numpy as np
 from tapelog.archive.errors import ModelError, TranscriptionError, UsageError
-from tapelog.transcribe.checks import DEVICES, check_language, check_options
+from tapelog.transcribe.checks import DEVICES, batch_size_for, check_language, check_options
 from tapelog.transcribe.device import CUDA_LIBRARIES, missing_cuda_libraries, resolve_device
 from tapelog.transcribe.guard import check, vocabulary_items
 from tapelog.transcribe.models import resolve_model
@@ -31,9 +31,14 @@ class Engine(Protocol):
     name: str
 
     def transcribe(
-        self, audio: np.ndarray, options: TranscribeOptions, offset: float = 0.0
-    ) -> tuple[TranscriptionInfo, Iterator[Segment]]:
-        """Transcribe float32 16 kHz mono ``audio``; segment times are shifted by ``offset``."""
+        self, audio: np.ndarray, options: TranscribeOptions, offset: float = 0.0,
+        runaway: str = "redo",
+    ) -> tuple[TranscriptionInfo, Iterator[Segment]]:  # fmt: skip
+        """Transcribe float32 16 kHz mono ``audio``; segment times are shifted by ``offset``.
+
+        With names given to Whisper, a window that runs away is decoded again without
+        them (``runaway="redo"``), or left out (``"skip"``: the caller has a plain
+        decode of it, as the second look does)."""
         ...
 
     def detect_language(self, audio: np.ndarray) -> tuple[str, float]:
@@ -103,8 +108,9 @@ class FasterWhisperEngine:
         return self._batched
 
     def transcribe(
-        self, audio: np.ndarray, options: TranscribeOptions, offset: float = 0.0
-    ) -> tuple[TranscriptionInfo, Iterator[Segment]]:
+        self, audio: np.ndarray, options: TranscribeOptions, offset: float = 0.0,
+        runaway: str = "redo",
+    ) -> tuple[TranscriptionInfo, Iterator[Segment]]:  # fmt: skip
         check_options(options)
         if not self.model.model.is_multilingual and (
             options.task == "translate" or options.language not in (None, "en")
@@ -134,7 +140,8 @@ class FasterWhisperEngine:
             import ctranslate2
 
             ctranslate2.set_random_seed(SEED)
-            guarded = bool(options.hotwords or options.initial_prompt) and not options.batch_size
+            batch = batch_size_for(options)
+            guarded = bool(options.hotwords or options.initial_prompt) and not batch
             if guarded:
                 # One decode per window with the names (no temperature fallback), and
                 # no more tokens than speech can hold: a window that runs away is cut
@@ -144,10 +151,8 @@ class FasterWhisperEngine:
                 budget = self._token_budget(options, duration)
                 if budget:
                     kwargs["max_new_tokens"] = budget
-            if options.batch_size > 0:
-                segments, info = self._pipeline().transcribe(
-                    audio, batch_size=options.batch_size, **kwargs
-                )
+            if batch > 0:
+                segments, info = self._pipeline().transcribe(audio, batch_size=batch, **kwargs)
             else:
                 segments, info = self.model.transcribe(audio, **kwargs)
         except Exception as exc:
@@ -163,7 +168,7 @@ class FasterWhisperEngine:
             for key in ("temperature", "max_new_tokens", "condition_on_previous_text"):
                 plain.pop(key, None)
             biased = {**kwargs, "language": info.language}
-            return result, self._guarded(segments, audio, biased, plain, offset, result)
+            return result, self._guarded(segments, audio, biased, plain, offset, result, runaway)
         return result, self._segments(segments, offset)
 
     def _token_budget(self, options: TranscribeOptions, duration: float) -> int | None:
@@ -182,12 +187,16 @@ class FasterWhisperEngine:
 
     def _guarded(
         self, first, audio: np.ndarray, biased: dict, plain: dict, offset: float,
-        info: TranscriptionInfo,
+        info: TranscriptionInfo, runaway: str,
     ) -> Iterator[Segment]:  # fmt: skip
         """The biased run's segments; a window that runs away is decoded again without
         the vocabulary (``info.redone`` lists them), then the biased run resumes. After
         ``MAX_RUNAWAYS`` the rest of the file is decoded without it: names that keep
-        pulling Whisper off would otherwise cost a wasted window each time."""
+        pulling Whisper off would otherwise cost a wasted window each time.
+
+        ``runaway="skip"`` (the second look, which has the plain decode already):
+        a runaway window is left out instead of decoded again (``info.skipped``), and
+        after ``MAX_RUNAWAYS`` the run stops."""
         total = len(audio) / SAMPLE_RATE
         names = vocabulary_items(biased.get("hotwords")) + vocabulary_items(
             biased.get("initial_prompt")
@@ -209,22 +218,52 @@ class FasterWhisperEngine:
             if start - pos < 1.0:
                 start = pos  # the run's first window: redo it from where it began
             end = min(total, start + WINDOW_S)
-            resume = end
-            segs, _info = self.model.transcribe(_slice(audio, start, end), **plain)
-            out = [s for s in (_convert(r, offset + start) for r in _raw(segs)) if s is not None]
-            if end < total and out and out[-1].end - offset > end - 1.0 and len(out) > 1:
-                resume = out.pop().start - offset  # cut mid-sentence: decode it again
-            info.redone.append((round(offset + start, 3), round(offset + resume, 3), reason))
+            if runaway == "skip":
+                info.skipped.append((round(offset + start, 3), round(offset + end, 3), reason))
+                out, resume, done = [], end, len(info.skipped)
+            else:
+                out, resume = self._plain_window(
+                    audio, start, end, total, plain, offset, biased.get("max_new_tokens")
+                )
+                info.redone.append((round(offset + start, 3), round(offset + resume, 3), reason))
+                done = len(info.redone)
             yield from out
             if resume >= total - 0.1:
                 return
             pos = max(resume, start + 1.0)
-            if len(info.redone) >= MAX_RUNAWAYS:
+            if done >= MAX_RUNAWAYS:
+                if runaway == "skip":
+                    return
                 rest, _info = self.model.transcribe(_slice(audio, pos, total), **plain)
                 info.redone.append((round(offset + pos, 3), round(offset + total, 3), "the rest"))
                 yield from self._segments(rest, offset + pos)
                 return
             it, _info = self.model.transcribe(_slice(audio, pos, total), **biased)
+
+    def _plain_window(
+        self, audio: np.ndarray, start: float, end: float, total: float, plain: dict,
+        offset: float, budget: int | None,
+    ) -> tuple[list[Segment], float]:  # fmt: skip
+        """A runaway window decoded without the names, and where the biased run resumes:
+        its end, or the start of its last sentence when the window cut it.
+
+        Decoded once (temperature 0, within the token budget); only if that too looks
+        like a loop, with Whisper's fallback to sampling. Measured on the names bench's
+        Mandarin: the fallback on a runaway's silent tail took 4-6 decodes of up to 448
+        tokens each, most of what made names cost 3x plain (BENCHMARKS.md)."""
+        once = {**plain, "temperature": 0.0, "condition_on_previous_text": False}
+        if budget:
+            once["max_new_tokens"] = budget
+        out: list[Segment] = []
+        for kwargs in (once, plain):
+            segs, _info = self.model.transcribe(_slice(audio, start, end), **kwargs)
+            out = [s for s in (_convert(r, offset + start) for r in _raw(segs)) if s is not None]
+            if not any(check(s.text, s.end - s.start).bad for s in out):
+                break
+        resume = end
+        if end < total and out and out[-1].end - offset > end - 1.0 and len(out) > 1:
+            resume = out.pop().start - offset  # cut mid-sentence: decode it again
+        return out, resume
 
     @staticmethod
     def _segments(raw, offset: float) -> Iterator[Segment]:

@@ -66,7 +66,9 @@ class TranscribeOptions:
     cpu_threads: int = 0  # 0: all cores
     compute_type: str = "int8"
     word_timestamps: bool = True
-    batch_size: int = 0  # 0: sequential decoding; N: faster-whisper's batched pipeline
+    # None: the model's measured default (transcribe.checks.batch_size_for); 0: sequential
+    # decoding; N: faster-whisper's batched pipeline, N windows at a time.
+    batch_size: int | None = None
     # Names for the second look (archive.second_look): None lets the archive decide from
     # its case records and the vocab_from_cases setting; "" means none.
     names: str | None = None
@@ -87,3 +89,5 @@ class TranscriptionInfo:
     # Windows decoded again without the names given to Whisper (start, end, why):
     # filled while the segments are read (transcribe.guard).
     redone: list[tuple[float, float, str]] = field(default_factory=list)
+    # Windows left out instead (the engine's ``runaway="skip"``: the caller has them plain).
+    skipped: list[tuple[float, float, str]] = field(default_factory=list)

@@ -45,13 +45,22 @@ def transcribe_options(
     """The options for ``choice``, by the CLI's rule (``archive.transcribe_choice``):
     ``auto`` model from the archive's settings, ``auto`` language detected."""
     return choose_options(
-        settings, base, model=choice.model, language=choice.language, translate=choice.translate
+        settings,
+        base,
+        model=choice.model,
+        language=choice.language,
+        translate=choice.translate,
+        batch_size=choice.batch_size,
     )
 
 
 def describe_options(options: TranscribeOptions, choice: TranscribeChoice) -> str:
     task = "translate to English" if options.task == "translate" else "transcribe"
     names = " · case names" if choice.vocab_from_cases else ""
+    if options.batch_size is not None:
+        names += (
+            f" · batch {options.batch_size}" if options.batch_size else " · one window at a time"
+        )
     if options.model == AUTO_MODEL:
         return f"English model for English, multilingual for the rest · {task}{names}"
     return f"{options.model} · {options.language or 'auto'} · {task}{names}"

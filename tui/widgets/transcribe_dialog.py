@@ -22,6 +22,7 @@ class TranscribeChoice:
     language: str = "auto"  # auto (detect) or a code such as en, zh
     translate: bool = False  # to English
     vocab_from_cases: bool = False  # bias Whisper with case and people names
+    batch_size: str = "auto"  # auto (the model's), 0 (one window at a time) or N
 
 
 class TranscribeOptionsDialog(ModalScreen[TranscribeChoice | None]):
@@ -53,6 +54,8 @@ class TranscribeOptionsDialog(ModalScreen[TranscribeChoice | None]):
             yield Label(self.auto_hint, classes="hint")
             yield Label("Language: auto (detect) or a code such as en, zh, es")
             yield Input(value=c.language, id="opt-language")
+            yield Label("Batch size: auto (the model's), 0 (one window at a time) or 1-64")
+            yield Input(value=c.batch_size, id="opt-batch")
             yield Checkbox("Translate to English", c.translate, id="opt-translate")
             yield Checkbox(
                 "Bias Whisper with case and people names", c.vocab_from_cases, id="opt-vocab"
@@ -75,6 +78,7 @@ class TranscribeOptionsDialog(ModalScreen[TranscribeChoice | None]):
                 language=self.query_one("#opt-language", Input).value.strip().lower() or "auto",
                 translate=self.query_one("#opt-translate", Checkbox).value,
                 vocab_from_cases=self.query_one("#opt-vocab", Checkbox).value,
+                batch_size=self.query_one("#opt-batch", Input).value.strip().lower() or "auto",
             )
         )
 
