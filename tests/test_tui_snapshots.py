@@ -61,4 +61,4 @@ def test_interview_tag_list(snap_compare, app) -> None:
 
 
 def test_transcribe_options(snap_compare, app) -> None:
-    assert snap_compare(app, terminal_size=SIZE, press=["o", "tab", "tab", "space"])
+    assert snap_compare(app, terminal_size=SIZE, press=["o", "tab", "tab", "tab", "space"])

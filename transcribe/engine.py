@@ -7,6 +7,7 @@ this small is what lets another engine (whisper.cpp, a server) be added later.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import threading
 from collections.abc import Iterator
@@ -86,6 +87,7 @@ class FasterWhisperEngine:
                 "or a local CTranslate2 model directory"
             ) from exc
         self._batched = None
+        _budget_per_window(self.model)
 
     def detect_language(self, audio: np.ndarray) -> tuple[str, float]:
         """The spoken language of ``audio`` (its first 30 s) and Whisper's confidence."""
@@ -271,6 +273,37 @@ class FasterWhisperEngine:
             out = _convert(seg, offset)
             if out is not None:
                 yield out
+
+
+def _budget_per_window(model) -> None:
+    """Cap a guarded decode's tokens by the window's own length, not the file's.
+
+    faster-whisper applies one ``max_new_tokens`` to every window; the budget is
+    8 tokens a second of the *file* (200 at most), so the short last window of a
+    file (under a second after VAD) could still write 200 tokens. Measured on the names
+    bench: in every English second look that window repeated itself up to the cap,
+    about half of the second look's tokens. The window's length is read from its
+    features (``pad_or_trim`` pads them with zeros) as they go to the encoder.
+    Only decodes that carry a budget (the guarded ones) are touched."""
+    encode, generate = model.encode, model.generate_with_fallback
+    seconds: list[float] = [WINDOW_S]
+
+    def encode_window(features):
+        frames = np.flatnonzero(
+            np.any(np.asarray(features).reshape(-1, features.shape[-1]), axis=0)
+        )
+        seconds[0] = (int(frames[-1]) + 1) / 100.0 if frames.size else WINDOW_S  # 10 ms frames
+        return encode(features)
+
+    def generate_window(encoder_output, prompt, tokenizer, options):
+        if options.max_new_tokens:
+            cap = max(32, int(TOKENS_PER_S * seconds[0]) + 16)
+            if cap < options.max_new_tokens:
+                options = dataclasses.replace(options, max_new_tokens=cap)
+        return generate(encoder_output, prompt, tokenizer, options)
+
+    model.encode = encode_window
+    model.generate_with_fallback = generate_window
 
 
 WINDOW_S = 30.0  # Whisper's window: what a runaway spoils at most
