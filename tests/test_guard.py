@@ -102,3 +102,38 @@ def test_mandarin_with_forced_names_never_loops_and_keeps_the_plain_words(
     info, segs = engine.transcribe(audio, options, runaway="skip")
     assert list(segs) == [] and info.redone == []
     assert [r[2] for r in info.skipped] == ["reads the names back"]
+
+
+def test_a_guarded_window_gets_the_budget_of_its_own_length() -> None:
+    """The last window of a file is often under a second after VAD; with the file's
+    budget (200 tokens) Whisper given names repeated itself up to it in every English
+    second look. The budget now follows the window's frames (padding is zeros)."""
+    from dataclasses import dataclass
+
+    import numpy as np
+    from tapelog.transcribe.engine import _budget_per_window
+
+    @dataclass
+    class Options:  # the one field the wrapper reads, as faster-whisper names it
+        max_new_tokens: int | None
+
+    asked: list[int | None] = []
+
+    class Model:  # stands in for faster-whisper's WhisperModel at its two calls
+        def encode(self, features):
+            return features
+
+        def generate_with_fallback(self, encoder_output, prompt, tokenizer, options):
+            asked.append(options.max_new_tokens)
+
+    model = Model()
+    _budget_per_window(model)
+    window = np.zeros((80, 3000), np.float32)
+    window[:, :100] = 0.5  # one second of sound, then the padding
+    model.encode(window)
+    model.generate_with_fallback(None, [], None, Options(200))
+    model.generate_with_fallback(None, [], None, Options(None))  # unguarded: untouched
+    window[:, :3000] = 0.5  # a full 30 s window keeps the file's budget
+    model.encode(window)
+    model.generate_with_fallback(None, [], None, Options(200))
+    assert asked == [32, None, 200]

@@ -220,9 +220,10 @@ class FasterWhisperEngine:
             if start - pos < 1.0:
                 start = pos  # the run's first window: redo it from where it began
             end = min(total, start + WINDOW_S)
+            out: list[Segment] = []
             if runaway == "skip":
                 info.skipped.append((round(offset + start, 3), round(offset + end, 3), reason))
-                out, resume, done = [], end, len(info.skipped)
+                resume, done = end, len(info.skipped)
             else:
                 out, resume = self._plain_window(
                     audio, start, end, total, plain, offset, biased.get("max_new_tokens")
