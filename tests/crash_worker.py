@@ -58,7 +58,7 @@ class _FakeEngine:
     def __init__(self) -> None:
         self.ends: set[float] = set()  # segment ends it produced (acknowledged once saved)
 
-    def transcribe(self, audio, options, offset: float = 0.0):
+    def transcribe(self, audio, options, offset: float = 0.0, runaway: str = "redo"):
         from tapelog.transcribe.types import Segment, TranscriptionInfo, Word
 
         total = offset + len(audio) / 16000.0

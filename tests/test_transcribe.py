@@ -474,7 +474,8 @@ def test_auto_model_hears_english_with_tiny_and_the_rest_with_base(archive, medi
     told = archive.choose_model("m2", replace(auto, language="zh"))
     assert (told.model, told.language) == ("base", "zh")
     assert archive.choose_model("m2", replace(auto, task="translate")).model == "base"
-    assert archive.choose_model("m1", TINY) == TINY  # a named model is kept
+    # A named model is kept; the batch size left to it becomes the model's (sequential).
+    assert archive.choose_model("m1", TINY) == replace(TINY, batch_size=0)
     out = run_cli("transcribe", "m1", "--json", archive=archive.root)
     assert out.returncode == 0, out.stderr
     assert [t.model for t in archive.transcripts("m1")] == ["tiny.en"]
