@@ -20,11 +20,12 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from tapelog.archive.atomic import write_bytes
+from tapelog.archive.atomic import atomic_file
 from tapelog.archive.index_core import INDEX_DIR
 
 if TYPE_CHECKING:
@@ -64,7 +65,8 @@ def derived(
     value = read(path, version, sig, load)
     if value is None:
         value = build()
-        save(path, version, sig, dump(value))
+        if signature(archive, tables) == sig:  # no write landed while it was read
+            save(path, version, sig, dump(value))
     archive._cache[name] = (sig, value)
     return value
 
@@ -85,9 +87,30 @@ def read(path: Path, version: int, sig: Any, load: Callable[[Any], T | None]) ->
         return None
 
 
+class _SameTick(Exception):
+    """The tables' newest file is as new as the file system's clock: not saved."""
+
+
+def _newest_ns(sig: Any) -> int:
+    times = [item[1] for item in sig if isinstance(item, list) and len(item) > 1]
+    return max((t for t in times if isinstance(t, int)), default=0)
+
+
 def save(path: Path, version: int, sig: Any, data: Any) -> None:
+    """Save unless a write could still hide behind ``sig``.
+
+    A file's time has the file system clock's tick (a few ms): a second write in the
+    same tick, of the same size, into a reused inode, would keep the signature. So the
+    result is saved only when the cache file's own time, taken from that clock, is
+    past the tables' newest file; otherwise the next reader builds and saves it.
+    """
     doc = {"version": version, "signature": sig, "data": data}
+    newest = _newest_ns(sig)
     # A read-only archive (an editor's mount) works without the cache.
-    with contextlib.suppress(OSError):
+    with contextlib.suppress(OSError, _SameTick):
         path.parent.mkdir(exist_ok=True)
-        write_bytes(path, json.dumps(doc).encode("utf-8"), sync_dir=False)
+        with atomic_file(path, sync_dir=False) as fh:
+            fh.write(json.dumps(doc).encode("utf-8"))
+            fh.flush()
+            if os.fstat(fh.fileno()).st_mtime_ns <= newest:
+                raise _SameTick
