@@ -68,22 +68,27 @@ def make_clips(folder: Path) -> list[Path]:
 
 
 def make_long(folder: Path, seconds: float) -> Path:
-    """The two interviews end to end, with 1 s pauses, looped to ``seconds``."""
-    parts = []
-    inputs = []
-    n = 0
-    total = 0.0
-    while total < seconds:
-        inputs += ["-i", str(MEDIA / SOURCES[n % 2])]
+    """The two interviews end to end, with 1 s pauses, looped to ``seconds``.
+
+    The 48 s unit is made once and looped by ffmpeg (``-stream_loop``): a 3-hour take
+    would otherwise open 450 inputs in one filter graph.
+    """
+    inputs, parts = [], []
+    for n, source in enumerate(SOURCES):
+        inputs += ["-i", str(MEDIA / source)]
         parts.append(f"[{n}:a]aformat=channel_layouts=mono,aresample=16000,apad=pad_dur=1[a{n}]")
-        total += 23.0 + 1.0
-        n += 1
-    chain = ";".join(parts) + ";" + "".join(f"[a{i}]" for i in range(n))
-    chain += f"concat=n={n}:v=0:a=1[out]"
-    out = folder / "long_take.wav"
+    chain = ";".join(parts) + ";" + "".join(f"[a{i}]" for i in range(len(SOURCES)))
+    chain += f"concat=n={len(SOURCES)}:v=0:a=1[out]"
+    unit = folder / "long_unit.wav"
     subprocess.run(
         [_ffmpeg(), "-v", "error", "-y", *inputs, "-filter_complex", chain, "-map", "[out]",
-         "-t", f"{seconds}", str(out)],
+         str(unit)],
+        check=True,
+    )  # fmt: skip
+    out = folder / "long_take.wav"
+    subprocess.run(
+        [_ffmpeg(), "-v", "error", "-y", "-stream_loop", "-1", "-i", str(unit),
+         "-t", f"{seconds}", "-c:a", "pcm_s16le", str(out)],
         check=True,
     )  # fmt: skip
     return out
