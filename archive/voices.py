@@ -24,7 +24,6 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
 from tapelog.archive.errors import NotFoundError, UsageError
 from tapelog.archive.library import now_iso
 from tinydb import Query
@@ -132,6 +131,8 @@ def _live_voices(archive: Archive) -> list[dict[str, Any]]:
 
 
 def _cos(a: list[float], b: list[float]) -> float:
+    import numpy as np  # here, not at import: the TUI and CLI load this module at start
+
     x, y = np.asarray(a, dtype=np.float32), np.asarray(b, dtype=np.float32)
     return float(x @ y / max(float(np.linalg.norm(x) * np.linalg.norm(y)), 1e-9))
 
