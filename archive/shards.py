@@ -265,6 +265,8 @@ class ShardedTable(Table):
         return ids
 
     def remove(self, cond: Any = None, doc_ids: Any = None) -> list[int]:
+        if cond is None and doc_ids is None:
+            raise RuntimeError("Use truncate() to remove all documents")  # as TinyDB
         tables = self._require_txn()
         hits = self._matching(tables, cond, doc_ids)
         if hits is None:
@@ -284,7 +286,7 @@ class ShardedTable(Table):
         tables = self._require_txn()
         docs = self._read_table()
         apply = fields if callable(fields) else (lambda doc: doc.update(fields))
-        hit = [k for k, d in docs.items() if cond(d)]
+        hit = [k for k, d in docs.items() if cond is None or cond(d)]  # None: all, as TinyDB
         for k in hit:
             apply(docs[k])
         if hit:

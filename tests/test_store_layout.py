@@ -187,6 +187,23 @@ def test_lookups_inside_one_transaction_see_its_own_writes(tmp_path: Path) -> No
     assert store.table("cases").get(Q.case_id == "renamed")["n"] == 5
 
 
+def test_an_update_without_a_condition_changes_every_record_as_tinydb_does(
+    tmp_path: Path,
+) -> None:
+    """TinyDB's ``update(fields)`` changes every document and ``remove()`` refuses to
+    empty a table; the sharded table raised TypeError on the first and must do the same."""
+    store = Store(tmp_path)
+    with store.transaction():
+        table = store.table("cases")
+        for i in range(2 * SPLIT_AT):  # more than one shard
+            table.insert({"case_id": f"C{i}", "status": "missing"})
+        assert len(table.update({"status": "found"})) == 2 * SPLIT_AT
+        with pytest.raises(RuntimeError, match="truncate"):
+            table.remove()
+    assert {d["status"] for d in Store(tmp_path).table("cases").all()} == {"found"}
+    assert len(Store(tmp_path).table("cases")) == 2 * SPLIT_AT
+
+
 def test_rewriting_a_table_at_the_same_depth_keeps_only_the_new_records(tmp_path: Path) -> None:
     """A migration rewrites a table whose shards keep their names: the old file of a
     shard must not come back under the new records (an older schema, one media file)."""
