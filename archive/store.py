@@ -110,6 +110,17 @@ _fsync_dir = fsync_dir
 
 
 
+# The table each id prefix names records of (``next_id`` checks a new id is free there).
+ID_TABLES = {
+    "m": "media",
+    "tr": "transcripts",
+    "c": "corrections",
+    "g": "tags",
+    "v": "voices",
+    "vm": "voice_matches",
+}
+
+
 class Store(Journal):
     """The TinyDB store of one archive directory."""
 
@@ -362,14 +373,30 @@ class Store(Journal):
                 table._next_id = None
 
     def next_id(self, prefix: str) -> str:
-        """A short sequential id (``m1``, ``t12``) unique in this archive."""
+        """A short sequential id (``m1``, ``t12``) unique in this archive.
+
+        The counter is kept in ``meta``, but an archive made or edited outside tapelog
+        (a hand-built store, a restored backup of one table, a hostile import) can hold
+        records past it; a new record would then share an id with an old one and an
+        edit of either would land on both. So the id is also checked against the table
+        it is for (a keyed lookup: one shard) and the counter moves past any taken id.
+        """
         if self._txn_tables() is None:
             raise RuntimeError("next_id must be called inside a transaction")
         meta = self.table("meta")
         Q = Query()
         key = f"counter:{prefix}"
         doc = meta.get(Q.key == key)
-        value = int(doc["value"]) + 1 if doc else 1
+        try:
+            value = int(doc["value"]) + 1 if doc else 1
+        except (TypeError, ValueError):  # a counter that is not a number: start over, checked
+            value = 1
+        value = max(value, 1)
+        table_name = ID_TABLES.get(prefix)
+        if table_name is not None:
+            table = self.table(table_name)
+            while table.contains(Q.id == f"{prefix}{value}"):
+                value += 1
         meta.upsert({"key": key, "value": value}, Q.key == key)
         return f"{prefix}{value}"
 

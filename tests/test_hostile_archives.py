@@ -215,3 +215,32 @@ def test_a_link_inside_the_archive_that_leads_out_is_not_written_through(tmp_pat
     with pytest.raises(UnsafeRecordError):
         writable_transcript_path(root, "m1", "tr1")
     assert writable_transcript_path(root, "m2", "tr1").parent.name == "m2"
+
+
+@pytest.mark.parametrize("counter", [None, 0, "not a number"])
+def test_a_counter_behind_the_records_never_gives_an_id_twice(tmp_path: Path, counter) -> None:
+    """An archive whose id counters lag its records (built or edited outside tapelog)
+    gets new ids past the records, so an import never shares an id with an old file."""
+    from tapelog.archive.service import Archive
+
+    root = tmp_path / "a"
+    old_media = make_archive(root)
+
+    def lag(table: dict) -> None:
+        for key in [k for k, d in table.items() if str(d.get("key", "")).startswith("counter:")]:
+            if counter is None:
+                del table[key]
+            else:
+                table[key]["value"] = counter
+
+    edit_table(root, "meta", lag)
+    a = Archive.open(root)
+    (new_media,) = [r.id for r in a.import_paths([MEDIA / "mandarin_zh.wav"])]
+    with a.store.transaction():
+        new_transcript = a.store.next_id("tr")
+    media = a.list_media()
+    a.close()
+    assert new_media != old_media
+    assert new_transcript != "tr1"  # make_archive's transcript holds tr1
+    assert sorted(m.id for m in media) == sorted([old_media, new_media])
+    assert {m.id: m.path.rsplit("/", 1)[-1] for m in media}[old_media] == "silence.wav"
