@@ -31,7 +31,7 @@ from tapelog.transcribe.cluster import (
     WorkerModelError,
     close_quietly,
     connect,
-    detect_language,
+    language_probabilities,
     local_threads,
     pack_audio,
     remote_path,
@@ -206,6 +206,7 @@ class _Run:
 
     def _options(self, mid: str) -> TranscribeOptions:
         """The file's model and language, detected on a worker when they are 'auto'."""
+        from tapelog.archive import language_choice as L
         from tapelog.transcribe.models import is_english_only
 
         options = self.options
@@ -217,6 +218,9 @@ class _Run:
             # Told once per file, not once per part (parts could disagree).
             partial = [t for t in self.archive.transcripts(mid) if t.status == "partial"]
             language = partial[-1].language if partial else None
+            listed = L.listed_languages(self.archive)
+            if language is None and len(listed) == 1:
+                language = listed[0]  # the archive's one language: nothing to detect
             if language is None:
                 from tapelog.media.audio import load_audio
 
@@ -228,8 +232,9 @@ class _Run:
                 if model == AUTO_MODEL:
                     model = self.archive.settings()["model_multilingual"]
                 multi = replace(options, model=model)
-                fut = self.client.submit(detect_language, multi.to_dict(), pack_audio(head))
-                language, _p = fut.result()
+                fut = self.client.submit(language_probabilities, multi.to_dict(), pack_audio(head))
+                ranked = [(str(c), float(p)) for c, p in fut.result()]
+                language = L.choose_for(self.archive, ranked).language
             options = replace(options, language=language)
         options = self.archive.choose_model(mid, options)
         return self.prepare(mid, options) if self.prepare else options

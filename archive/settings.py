@@ -20,6 +20,11 @@ SETTINGS = {
     ),
     "model": ("tiny.en", "default Whisper model for English"),
     "model_multilingual": ("base", "default model for other languages and translation"),
+    "languages": (
+        "",
+        "languages the archive's speech is in, e.g. zh,en: detection chooses among them "
+        "(one: no detection); empty: English, plus Chinese when case records are in characters",
+    ),
     "player": ("", "external player command (mpv, ffplay, vlc); empty: find one"),
     "voice_model": ("auto", "voices on one track: auto (campp if installed), campp, spectral"),
 }
@@ -45,6 +50,10 @@ def set_setting(archive: Archive, key: str, value: str) -> None:
         raise UsageError("vocab_from_cases is auto, true or false")
     if key == "voice_model" and value not in ("auto", "campp", "spectral"):
         raise UsageError("voice_model is auto, campp or spectral")
+    if key == "languages":
+        from tapelog.archive.language_choice import parse_languages
+
+        value = ",".join(parse_languages(value))
     with archive.store.transaction():
         archive.store.table("meta").upsert(
             {"key": f"setting:{key}", "value": value}, Q.key == f"setting:{key}"

@@ -198,18 +198,32 @@ def _choose(
         if partial and partial[-1].language:
             language = partial[-1].language
     if language is None:
-        from tapelog.media.audio import load_audio
-        from tapelog.transcribe.engine import get_engine
-
-        media = archive.get_media(media_id)
-        if not media.info.has_audio:
-            raise NoAudioError("has no audio stream to transcribe", path=media.path)
-        head = load_audio(archive.media_path(media), cancel=cancel, max_seconds=30)
-        engine = get_engine(replace(options, model=multilingual, language=None))
-        language, _probability = engine.detect_language(head)
+        language = _detect(archive, media_id, replace(options, model=multilingual), cancel)
     if language == "en":
         return replace(options, model=english, language="en")
     return replace(options, model=multilingual, language=language)
+
+
+def _detect(
+    archive: Archive, media_id: str, options: TranscribeOptions, cancel: CancelToken | None
+) -> str:
+    """The file's language: the crew's one language when the archive lists only one,
+    else Whisper's detection on the first 30 s, chosen among the archive's languages
+    (``archive.language_choice``)."""
+    from tapelog.archive import language_choice as L
+
+    listed = L.listed_languages(archive)
+    if len(listed) == 1:
+        return listed[0]  # nothing to tell apart: no detection, no multilingual load
+    from tapelog.media.audio import load_audio
+    from tapelog.transcribe.engine import get_engine
+
+    media = archive.get_media(media_id)
+    if not media.info.has_audio:
+        raise NoAudioError("has no audio stream to transcribe", path=media.path)
+    head = load_audio(archive.media_path(media), cancel=cancel, max_seconds=30)
+    engine = get_engine(replace(options, language=None))
+    return L.detect(archive, engine, head).language
 
 
 def _resumable(

@@ -110,3 +110,95 @@ def test_vocabulary_is_added_after_the_model(archive, media_dir: Path) -> None:
     assert biased.names == "罗润。"  # Chinese: names in characters only
     auto = options_for_media(archive, "m1", base, vocab_from_cases=None)
     assert auto.names is None  # the archive decides after the plain pass
+
+
+# -- the file's language among the archive's (archive.language_choice) ----------------------
+
+# base's probabilities on the first 30 s, measured 2026-11-30 (BENCHMARKS.md, issue 12).
+ZH03 = [("th", 0.503), ("zh", 0.362), ("en", 0.039), ("vi", 0.038)]  # espeak Mandarin
+SAMPLE_ZH = [("th", 0.818), ("zh", 0.055), ("en", 0.050), ("la", 0.019)]  # mandarin_zh.wav
+ZH01 = [("zh", 0.576), ("en", 0.152), ("th", 0.081), ("la", 0.058)]
+EN07 = [("en", 0.456), ("la", 0.232), ("km", 0.061), ("nn", 0.056), ("zh", 0.001)]
+
+
+def test_an_unsure_guess_gives_way_to_the_archives_language() -> None:
+    from tapelog.archive.language_choice import choose_language
+
+    both = ("en", "zh")
+    assert choose_language(ZH03, archive_languages=both).language == "zh"
+    # Not one of the archive's languages, or not close enough: Whisper's guess stands.
+    assert choose_language(ZH03).language == "th"
+    assert choose_language(SAMPLE_ZH, archive_languages=both).language == "th"
+    assert choose_language(ZH01).language == "zh"  # en 0.15 is not close to zh 0.58
+    # English stays English however unsure, Chinese records or not.
+    for langs in (("en",), both):
+        assert choose_language(EN07, archive_languages=langs).language == "en"
+    # Sure of a language the archive does not list: believed.
+    assert choose_language([("fr", 0.95), ("en", 0.04)]).language == "fr"
+
+
+def test_the_crews_languages_are_the_only_choices() -> None:
+    from tapelog.archive.language_choice import choose_language
+
+    for ranked in (ZH03, SAMPLE_ZH):
+        chosen = choose_language(ranked, listed=("zh", "en"))
+        assert (chosen.language, chosen.detected) == ("zh", "th")
+    assert choose_language(EN07, listed=("zh", "en")).language == "en"
+    assert choose_language([("fr", 0.95), ("en", 0.04)], listed=("en",)).language == "en"
+
+
+def test_languages_setting_is_checked_and_kept_clean(archive) -> None:
+    archive.set_setting("languages", " ZH, en ")
+    assert archive.setting("languages") == "zh,en"
+    out = run_cli("config", "languages", "zh,klingon", archive=archive.root)
+    assert out.returncode == 2 and len(out.stderr.strip().splitlines()) == 1, out.stderr
+    assert "unknown language 'klingon'" in out.stderr
+    assert archive.setting("languages") == "zh,en"
+    out = run_cli("config", "languages", "", archive=archive.root)
+    assert out.returncode == 0 and archive.setting("languages") == ""
+
+
+def test_one_listed_language_needs_no_detection(archive, media_dir: Path, monkeypatch) -> None:
+    import tapelog.transcribe.engine as eng
+
+    def no_engine(options):
+        raise AssertionError("no model should load to tell one language")
+
+    archive.import_paths([media_dir / "silence.wav"])
+    archive.set_setting("languages", "zh")
+    monkeypatch.setattr(eng, "get_engine", no_engine)
+    chosen = archive.choose_model("m1", TranscribeOptions(model=AUTO_MODEL))
+    assert (chosen.model, chosen.language) == ("base", "zh")
+
+
+NAMES_BENCH = Path(__file__).resolve().parent.parent / "bench" / "data" / "names"
+
+
+@pytest.mark.slow
+def test_espeak_mandarin_heard_as_thai_goes_to_chinese(archive, media_dir: Path) -> None:
+    """Real base on zh03 of the names bench (th 0.50, zh 0.36): with the archive's cases
+    written in characters it is Mandarin, not Thai; English files stay English."""
+    from tapelog.archive import cases as C
+    from tapelog.archive.models import Case
+
+    auto = TranscribeOptions(model=AUTO_MODEL, cpu_threads=1)
+    archive.import_paths([NAMES_BENCH / "zh03_liu.ogg", media_dir / "interview_liu.mov"])
+    ids = {m.name: m.id for m in archive.list_media()}
+    zh, en = ids["zh03_liu.ogg"], ids["interview_liu.mov"]
+    assert archive.choose_model(zh, auto).language == "th"  # no records: Whisper's guess
+    C.upsert_case(archive, Case(case_id="C1", child_name="Liu Jingjun", child_name_zh="刘景军"))
+    assert (archive.choose_model(zh, auto).model, archive.choose_model(zh, auto).language) == (
+        "base", "zh")  # fmt: skip
+    assert archive.choose_model(en, auto).language == "en"
+
+
+@pytest.mark.slow
+def test_the_crews_languages_decide_for_the_mandarin_sample(archive, media_dir: Path) -> None:
+    """mandarin_zh.wav: th 0.82, zh 0.055, en 0.050. Only the crew's list can say."""
+    auto = TranscribeOptions(model=AUTO_MODEL, cpu_threads=1)
+    archive.import_paths([media_dir / "mandarin_zh.wav", media_dir / "interview_liu.mov"])
+    ids = {m.name: m.id for m in archive.list_media()}
+    archive.set_setting("languages", "zh,en")
+    assert archive.choose_model(ids["mandarin_zh.wav"], auto).language == "zh"
+    english = archive.choose_model(ids["interview_liu.mov"], auto)
+    assert (english.model, english.language) == ("tiny.en", "en")

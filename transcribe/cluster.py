@@ -224,12 +224,13 @@ def _sender(topic: str | None) -> Any:
     return send
 
 
-def detect_language(options: dict[str, Any], pcm: bytes) -> tuple[str, float]:
-    """On a worker: the language of a file's first 30 s."""
-    result: tuple[str, float] = _engine(TranscribeOptions(**options)).detect_language(
+def language_probabilities(options: dict[str, Any], pcm: bytes) -> list[tuple[str, float]]:
+    """On a worker: every language's probability for a file's first 30 s (the archive
+    chooses among its own languages, ``archive.language_choice``)."""
+    ranked: list[tuple[str, float]] = _engine(TranscribeOptions(**options)).language_probabilities(
         unpack_audio(pcm)
     )
-    return result
+    return ranked
 
 
 def _worker_name() -> str:

@@ -46,6 +46,10 @@ class Engine(Protocol):
         """The language spoken in ``audio`` and the engine's confidence (0-1)."""
         ...
 
+    def language_probabilities(self, audio: np.ndarray) -> list[tuple[str, float]]:
+        """Every language with its probability for ``audio``, most probable first."""
+        ...
+
 
 class FasterWhisperEngine:
     """faster-whisper (CTranslate2) on the CPU."""
@@ -91,15 +95,21 @@ class FasterWhisperEngine:
 
     def detect_language(self, audio: np.ndarray) -> tuple[str, float]:
         """The spoken language of ``audio`` (its first 30 s) and Whisper's confidence."""
+        language, probability = self.language_probabilities(audio)[0]
+        return language, probability
+
+    def language_probabilities(self, audio: np.ndarray) -> list[tuple[str, float]]:
+        """Every language Whisper knows with its probability for ``audio``'s first 30 s,
+        most probable first (``archive.language_choice`` chooses among the crew's)."""
         if not self.model.model.is_multilingual:
             raise UsageError(f"model '{self.model_name}' is English-only and cannot tell languages")
         try:
-            language, probability, _all = self.model.detect_language(
+            _language, _probability, every = self.model.detect_language(
                 audio=audio[: 30 * SAMPLE_RATE], vad_filter=True
             )
         except Exception as exc:
             raise TranscriptionError(f"language detection failed: {_first_line(exc)}") from exc
-        return language, float(probability)
+        return [(str(code), float(p)) for code, p in every]
 
     def _pipeline(self):
         """faster-whisper's batched pipeline over the same loaded model, made once."""
