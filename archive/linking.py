@@ -81,7 +81,7 @@ def find_mentions(
     only, a capitalised word Whisper made up that sounds like one of that case's names
     (``_near``). One mention per (segment, target): the best one.
     """
-    found = _scan(index, segments)
+    found = _without_echoes(segments, _scan(index, segments))
     ctx = set(context) | _strong(index, found) | _repeated_given(index, found)
     found += _family_heard_wrong(index, segments, found)
     found += _near(index, segments, found, ctx)
@@ -139,6 +139,42 @@ def _scan(index: NameIndex, segments: Sequence[Segment]) -> _Found:
             for cand in scanner.chinese(text):
                 found.append((si, cand, True))
     return found
+
+
+_ECHO = 4  # Han characters beside a name that make its line a repeat of an earlier one
+
+
+def _without_echoes(segments: Sequence[Segment], found: _Found) -> _Found:
+    """Chinese names in a passage Whisper wrote earlier in the file already.
+
+    Conditioned on its own text, Whisper can write an earlier passage again over later
+    speech (base on zh02: "小羽她年四歲" again over "去外省的车票要九十五块钱"). A name
+    whose next or previous ``_ECHO`` characters also stand beside it earlier in the file
+    is that repeat, not a new mention: the earlier one is already suggested."""
+    out: _Found = []
+    seen = ""  # the file's Han characters so far, one line after another
+    by_seg: dict[int, list[tuple[int, _Cand, bool]]] = defaultdict(list)
+    for item in found:
+        by_seg[item[0]].append(item)
+    for si, seg in enumerate(segments):
+        chars = N.fold(seg.text or "")
+        han = [i for i, c in enumerate(chars) if N.is_han(c)]
+        line = "".join(chars[i] for i in han)
+        where = {i: k for k, i in enumerate(han)}
+        for item in by_seg.get(si, ()):
+            _si, cand, zh = item
+            a = where.get(cand.first)
+            if zh and a is not None:
+                b = a + (cand.last - cand.first)
+                before = seen + line[:a]
+                after, ahead = line[a : b + _ECHO], line[max(0, a - _ECHO) : b]
+                if (b + _ECHO <= len(line) and after in before) or (
+                    a >= _ECHO and ahead in seen + line[: b - 1]
+                ):
+                    continue
+            out.append(item)
+        seen += line + "\n"
+    return out
 
 
 def _strong(index: NameIndex, found: _Found) -> set[str]:

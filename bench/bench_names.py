@@ -88,18 +88,24 @@ def run(
     threads: int,
     out: Path = OUT,
     batch_size: int | None = None,
+    config: list[str] | None = None,
 ) -> Path:
     """Transcribe the interviews at ``setting``; saves one JSON per interview (segments,
-    options, wall and CPU seconds, load) in ``out/<setting>`` and returns that folder."""
+    options, wall and CPU seconds, load) in ``out/<setting>`` and returns that folder.
+    ``config``: archive settings (``KEY=VALUE``, as ``tapelog config KEY VALUE``) set
+    before transcribing; the folder's name says them."""
     from tapelog.transcribe.types import TranscribeOptions
 
     from bench.common import load
 
-    dest = out / folder_name(setting, batch_size)
+    dest = out / folder_name(setting, batch_size, config)
     dest.mkdir(parents=True, exist_ok=True)
     ivs = {iv["name"]: iv for iv in labels()["interviews"]}
     with tempfile.TemporaryDirectory() as tmp:
         archive, ids = build_archive(Path(tmp) / "a", only)
+        for item in config or []:
+            key, _, value = item.partition("=")
+            archive.set_setting(key, value)
         for name, mid in ids.items():
             iv = ivs[name]
             lang = iv["language"]
@@ -128,9 +134,14 @@ def run(
     return dest
 
 
-def folder_name(setting: str, batch_size: int | None = None) -> str:
+def folder_name(
+    setting: str, batch_size: int | None = None, config: list[str] | None = None
+) -> str:
     name = setting.replace(":", "_")
-    return name if batch_size is None else f"{name}_batch{batch_size}"
+    name = name if batch_size is None else f"{name}_batch{batch_size}"
+    for item in config or []:
+        name += "_" + item.replace("=", "-").replace(",", "+")
+    return name
 
 
 def default_options(archive, mid: str, threads: int):
@@ -195,6 +206,8 @@ def main(argv: list[str] | None = None) -> int:
     r.add_argument("--setting", required=True,
                    help="default, or MODEL[:prompt|:hotwords] (MODEL: tiny.en, base, auto)")  # fmt: skip
     r.add_argument("--batch-size", type=int, default=None, help="override the batch size")
+    r.add_argument("--config", nargs="*", default=None, metavar="KEY=VALUE",
+                   help="archive settings, e.g. languages=zh,en vocab_from_cases=true")  # fmt: skip
     s = sub.add_parser("score")
     s.add_argument("--verbose", action="store_true")
     b = sub.add_parser("bench", help="default and plain tiny.en afresh, then scored")
@@ -207,7 +220,7 @@ def main(argv: list[str] | None = None) -> int:
         p.add_argument("--threads", type=int, default=2)
     args = ap.parse_args(argv)
     if args.cmd == "run":
-        run(args.setting, args.only, args.threads, args.out, args.batch_size)
+        run(args.setting, args.only, args.threads, args.out, args.batch_size, args.config)
     elif args.cmd == "score":
         score(args.verbose, args.out)
     else:

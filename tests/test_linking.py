@@ -279,3 +279,31 @@ def test_a_family_name_heard_wrong_the_same_way_twice_links_its_given_names():
     assert links(ix, "Our son, Hugo Run was three.") == [set()]
     # The same odd word next to given names of two different cases says nothing.
     assert links(ix, "Hugo Run came.", "Hugo Lijuan came.") == [set(), set()]
+
+
+# -- issue 12, Mandarin at the defaults -----------------------------------------------------
+
+
+def chinese_links(index: NameIndex, *texts: str) -> list[list[str]]:
+    segs = [Segment(float(i), float(i) + 1, t) for i, t in enumerate(texts)]
+    out: list[list[str]] = [[] for _ in texts]
+    for m in find_mentions(index, segs):
+        out[m.segment].append(m.target_id)
+    return out
+
+
+def test_a_passage_whisper_wrote_again_is_not_a_new_mention(bench_index):
+    """base on zh02 wrote "小羽她年四歲，天上面..." again over a later sentence with no name
+    in it (the wrong suggestion of Mandarin's 0.67 precision)."""
+    xiaoyu = "B-2015-KM-005"
+    got = chinese_links(
+        bench_index,
+        "我小王宏美,是王小羽的媽媽,她是2015年9月20號,小羽她年四歲,天上面有一個小帕,",
+        "有人說給五千塊錢,小羽可是她是天人的,",  # the name beside other words: kept
+        "二年一六年,小羽她年四歲,天上面有一個新鮮的我們的故事,",  # the echo
+        "我們已經在找王小羽",  # its words before it differ: kept
+    )
+    assert got == [[xiaoyu], [xiaoyu], [], [xiaoyu]]
+    # Said again on its own line, the same words around it: still the echo rule's, so
+    # the repeat is one suggestion; a name with fewer than 4 characters beside it stays.
+    assert chinese_links(bench_index, "王小羽的媽媽", "王小羽") == [[xiaoyu], [xiaoyu]]
