@@ -142,7 +142,7 @@ def _score_links(tot: dict, misses: list[str], iv: dict, sugg: list) -> None:
     used: set[int] = set()
     for s, case in want:
         hit = [i for i, g in enumerate(sugg) if g.target_id == case
-               and g.start < s["end"] + 0.5 and g.end > s["start"] - 0.5]  # fmt: skip
+               and _start(g) < s["end"] + 0.5 and _end(g) > s["start"] - 0.5]  # fmt: skip
         if hit:
             tot["found"] += 1
             used |= set(hit)
@@ -156,6 +156,21 @@ def _score_links(tot: dict, misses: list[str], iv: dict, sugg: list) -> None:
             misses.append(f"{iv['name']} WRONG {g.target_id} {g.kind} '{g.mention}' "
                           f"in '{g.context[:60]}'")  # fmt: skip
         tot["decoy"] += (not ok) and g.target_id.startswith("D-")
+
+
+def _start(g) -> float:
+    """Where the suggestion's words are (``match_start``: what a link cuts on), not the
+    whole line: base writes Mandarin in lines of up to 25 s that span several sentences,
+    and a line's bounds made a name heard in one sentence count for all of them."""
+    return g.match_start if STRICT and g.match_end > g.match_start else g.start
+
+
+def _end(g) -> float:
+    return g.match_end if STRICT and g.match_end > g.match_start else g.end
+
+
+# Score by the words' times (True) or, as before 2026-11-30 09:00, by the line's bounds.
+STRICT = True
 
 
 def summarise(t: dict) -> dict:
