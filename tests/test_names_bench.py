@@ -80,3 +80,29 @@ def test_a_slice_of_the_names_bench_at_the_defaults(tmp_path: Path) -> None:
     assert default["precision"] >= 0.95 and default["decoy_links"] == 0
     assert default["nonname_error"] <= plain["nonname_error"] + 0.01
     assert default["loops"] == 0
+
+
+def test_a_name_counts_on_its_own_sentence_not_every_one_its_line_spans(tmp_path: Path) -> None:
+    """en08 at the defaults: one line held "Deng Yuxuan" (sentence 1) and "parking chain"
+    for Chengdu (sentence 2); by the line's bounds both counted as found."""
+    text = "The case of Deng Yuxuan began on the 15th of July. He was free in a parking chain."
+    t, words = 0.2, []
+    for w in text.split():
+        words.append({"start": t, "end": t + 0.3, "word": " " + w})
+        t += 0.35
+    seg = {"start": 0.2, "end": 6.8, "text": text, "words": words}
+    folder = tmp_path / "line"
+    folder.mkdir()
+    got = {"interview": "en08_deng", "wall_s": 1.0, "cpu_s": 1.0, "duration": 60.0,
+           "load": [1.0, 1.0], "options": {}, "segments": [seg]}  # fmt: skip
+    (folder / "en08_deng.json").write_text(json.dumps(got), encoding="utf-8")
+    assert words[3]["start"] < 3.81  # "Deng Yuxuan" lies in sentence 1 (0.6-3.81 s)
+    strict = summarise(score_setting(folder))
+    assert (strict["found"], strict["precision"]) == (1, 1.0)
+    import bench.names_score as NS
+
+    try:
+        NS.STRICT = False
+        assert summarise(score_setting(folder))["found"] == 2  # the count before
+    finally:
+        NS.STRICT = True
