@@ -60,6 +60,9 @@ class Mention:
     # The words of the mention (word timestamps), else the line's bounds.
     match_start: float = 0.0
     match_end: float = 0.0
+    # Which stretch of a long line (``PART_GAP``): 0 unless the same name is heard again
+    # further along it.
+    part: int = 0
 
 
 def _round(x: float) -> float:
@@ -86,7 +89,7 @@ def find_mentions(
     found += _family_heard_wrong(index, segments, found)
     found += _near(index, segments, found, ctx)
     ctx_targets = set(index.targets_in(ctx))  # by number: no target read per entry
-    best: dict[tuple[int, int], Mention] = {}
+    every: list[tuple[int, Mention]] = []
     for si, cand, zh in found:
         decided = _decide(index, cand, ctx_targets)
         if decided is None or decided[1] < min_score:
@@ -111,10 +114,35 @@ def find_mentions(
                 match_start=match_start,
                 match_end=match_end,
             )
-            key = (si, e.target)
-            if key not in best or best[key].score < m.score:
-                best[key] = m
-    return fold_people(index, list(best.values()))
+            every.append((e.target, m))
+    return fold_people(index, _one_per_mention(every))
+
+
+# Seconds between two names in one line that make them two mentions: base writes
+# Mandarin in lines of up to 25 s ("...王小羽的媽媽... 小羽她年四歲..." in one line of zh02).
+PART_GAP = 8.0
+
+
+def _one_per_mention(every: list[tuple[int, Mention]]) -> list[Mention]:
+    """One mention per (line, stretch, target), the best: a name heard twice within
+    ``PART_GAP`` seconds of a line is one mention; further along it, another."""
+    starts: dict[int, list[float]] = defaultdict(list)
+    for _t, m in every:
+        starts[m.segment].append(m.match_start)
+    parts: dict[int, list[float]] = {}
+    for si, times in starts.items():
+        heads: list[float] = []
+        for t in sorted(times):
+            if not heads or t - heads[-1] > PART_GAP:
+                heads.append(t)
+        parts[si] = heads
+    best: dict[tuple[int, int, int], Mention] = {}
+    for target, m in every:
+        m.part = sum(1 for h in parts[m.segment] if h <= m.match_start) - 1
+        key = (m.segment, m.part, target)
+        if key not in best or best[key].score < m.score:
+            best[key] = m
+    return list(best.values())
 
 
 _Found = list[tuple[int, _Cand, bool]]  # (segment, candidate, found in Chinese text)
@@ -312,9 +340,9 @@ def fold_people(index: NameIndex, mentions: list[Mention]) -> list[Mention]:
     person of exactly one case, named alone, suggests that case. A person of no case,
     or of several, stays a person suggestion.
     """
-    by_seg: dict[int, list[Mention]] = defaultdict(list)
+    by_seg: dict[tuple[int, int], list[Mention]] = defaultdict(list)
     for m in mentions:
-        by_seg[m.segment].append(m)
+        by_seg[(m.segment, m.part)].append(m)
     out: list[Mention] = []
     for si in sorted(by_seg):
         cases = {m.target_id: m for m in by_seg[si] if m.target_type == "case"}
@@ -338,4 +366,4 @@ def fold_people(index: NameIndex, mentions: list[Mention]) -> list[Mention]:
                     host.people.append(m.target_id)
                 host.score = max(host.score, m.score)
         out += list(cases.values()) + folded
-    return sorted(out, key=lambda m: (m.segment, -m.score, m.target_id))
+    return sorted(out, key=lambda m: (m.segment, m.part, -m.score, m.target_id))

@@ -116,7 +116,10 @@ def _found_in(
     mentions = find_mentions(index, segs, context=media_context(archive, mid), min_score=min_score)
     return [
         LinkSuggestion(
-            link_id=link_id_for(mid, m.start, m.target_type, m.target_id, m.mention),
+            # A second mention further along one long line: its own passage, own id.
+            link_id=link_id_for(
+                mid, m.match_start if m.part else m.start, m.target_type, m.target_id, m.mention
+            ),
             media_id=mid,
             start=m.start,
             end=m.end,

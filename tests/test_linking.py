@@ -307,3 +307,40 @@ def test_a_passage_whisper_wrote_again_is_not_a_new_mention(bench_index):
     # Said again on its own line, the same words around it: still the echo rule's, so
     # the repeat is one suggestion; a name with fewer than 4 characters beside it stays.
     assert chinese_links(bench_index, "王小羽的媽媽", "王小羽") == [[xiaoyu], [xiaoyu]]
+
+
+def _timed(start: float, text: str, step: float = 0.5) -> Segment:
+    """A line with a word time per character, as base gives Mandarin."""
+    from tapelog.transcribe.types import Word
+
+    words = [Word(start + i * step, start + (i + 1) * step, c) for i, c in enumerate(text)]
+    return Segment(start, start + len(text) * step, text, words)
+
+
+def test_a_name_heard_again_further_along_a_long_line_is_another_mention(bench_index):
+    """zh02: one 25 s line held 王小羽 (3 s) and 小羽 again (21 s): two mentions of the
+    case, two suggestions where the words are; close together, one."""
+    line = "我叫王红梅是王小羽的媽媽她是在市場裡丟的我們又去了派出所小羽那年四歲"
+    far = find_mentions(bench_index, [_timed(0.2, line)])
+    assert [(m.target_id, m.part) for m in far] == [("B-2015-KM-005", 0), ("B-2015-KM-005", 1)]
+    assert far[1].mention == "小羽" and far[1].match_start - far[0].match_start > 8
+    near = find_mentions(bench_index, [_timed(0.2, line, step=0.2)])  # 5.6 s apart
+    assert [m.target_id for m in near] == ["B-2015-KM-005"]
+
+
+def test_two_mentions_in_one_line_are_two_stored_links(archive, media_dir: Path) -> None:
+    """Stored, each has its own id and its own words' times (and stays on a rescan)."""
+    from tapelog.archive import cases as C
+    from tapelog.archive.models import Case
+
+    from tests.test_link_words import put_transcript
+
+    [res] = archive.import_paths([media_dir / "silence.wav"])
+    C.upsert_case(archive, Case(case_id="B-2015-KM-005", child_name="Wang Xiaoyu",
+                                child_name_zh="王晓雨"))  # fmt: skip
+    line = "我叫王红梅是王小羽的媽媽她是在市場裡丟的我們又去了派出所小羽那年四歲"
+    put_transcript(archive, res.id, [_timed(0.2, line)])
+    first = C.suggest_links(archive)
+    assert len({x.link_id for x in first}) == 2
+    assert sorted(round(x.match_start, 1) for x in first) == [3.2, 14.2]
+    assert {x.link_id for x in C.suggest_links(archive)} == {x.link_id for x in first}
