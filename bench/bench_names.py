@@ -181,6 +181,10 @@ def score(verbose: bool, out: Path = OUT) -> dict[str, dict]:
             if verbose:
                 for m in t["misses"]:
                     print(f"  missed: {m}")
+                for path in sorted(folder.glob("*.json")):
+                    one = score_setting(folder, language, only=path.stem)
+                    if one["files"]:
+                        print(row(f"{folder.name}: {path.stem}", language, summarise(one)))
     return figures
 
 

@@ -95,8 +95,9 @@ def loops(text: str, n: int = 3, times: int = 4) -> int:
     return top if top >= times else 0
 
 
-def score_setting(folder: Path, language: str | None = None) -> dict:
-    """Totals over the interviews saved in ``folder`` (only ``language``'s, if given)."""
+def score_setting(folder: Path, language: str | None = None, only: str | None = None) -> dict:
+    """Totals over the interviews saved in ``folder`` (only ``language``'s, if given;
+    only the interview ``only``, if given)."""
     from tapelog.archive import cases as C
     from tapelog.archive.linking import find_mentions
     from tapelog.transcribe.types import Segment
@@ -112,7 +113,7 @@ def score_setting(folder: Path, language: str | None = None) -> dict:
         for path in sorted(folder.glob("*.json")):
             got = json.loads(path.read_text(encoding="utf-8"))
             iv = ivs[got["interview"]]
-            if language and iv["language"] != language:
+            if (language and iv["language"] != language) or (only and iv["name"] != only):
                 continue
             segs = [Segment.from_dict(d) for d in got["segments"]]
             _score_links(tot, misses, iv, find_mentions(index, segs))
