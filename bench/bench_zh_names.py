@@ -73,12 +73,15 @@ class Probe:
 
 def one(engine, audio, options, probe: Probe, runaway: str = "redo") -> dict:
     probe.reset()
+    watch = getattr(engine, "watch", None)  # transcribe.windows (absent before it)
+    hits0 = watch.counts.hits if watch else 0
     c0, w0 = time.process_time(), time.perf_counter()
     info, segs = engine.transcribe(audio, options, runaway=runaway)
     texts = [s.text for s in segs]
     return {"cpu": time.process_time() - c0, "wall": time.perf_counter() - w0,
             "encode": probe.cpu["encode"], "decode": probe.cpu["decode"],
             "encodes": probe.calls["encode"], "decodes": probe.calls["decode"],
+            "encoder_hits": (watch.counts.hits - hits0) if watch else 0,
             "tokens": probe.tokens, "redone": [list(r) for r in info.redone + info.skipped],
             "text": "".join(texts)}  # fmt: skip
 
@@ -89,12 +92,16 @@ def measure(name: str, audio, names: str, engine, probe: Probe) -> dict:
     from tapelog.transcribe.types import TranscribeOptions
 
     plain_o = TranscribeOptions(model="base", language="zh", cpu_threads=2, batch_size=0)
+    # The second look's decode (archive.second_look): hotwords, word times, and a
+    # runaway window given the plain decode instead of decoded again.
+    look_o = replace(plain_o, hotwords=names, word_timestamps=True)
     before = load()
     rows = {"plain": one(engine, audio, plain_o, probe)}
+    # The second look follows the plain pass of its file (the archive's order): it may
+    # reuse that pass's windows (transcribe.windows), so it runs right after it.
+    rows["second_look"] = one(engine, audio, look_o, probe, "skip")
     rows["hotwords"] = one(engine, audio, replace(plain_o, hotwords=names), probe)
     rows["prompt"] = one(engine, audio, replace(plain_o, initial_prompt=names), probe)
-    # The second look's decode: the same as hotwords, a runaway window left out.
-    rows["second_look"] = one(engine, audio, replace(plain_o, hotwords=names), probe, "skip")
     p = rows["plain"]["cpu"]
     return {"file": name, "seconds": round(len(audio) / 16000, 1), "names": names,
             "load": [before, load()], "rows": rows,
@@ -135,7 +142,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{name} ({r['seconds']} s, load {r['load'][0]}-{r['load'][1]}):", flush=True)
             for k, v in rows.items():
                 print(f"  {k:12s} CPU {v['cpu']:6.2f} s (encode {v['encode']:.2f} in "
-                      f"{v['encodes']}, decode {v['decode']:.2f} in {v['decodes']}, "
+                      f"{v['encodes']}, {v['encoder_hits']} reused, decode {v['decode']:.2f} in "
+                      f"{v['decodes']}, "
                       f"{v['tokens']} tokens) redone {v['redone']}", flush=True)  # fmt: skip
             print("  ratios to plain:", {k: round(x, 2) for k, x in r["ratios"].items()})
         archive.close()

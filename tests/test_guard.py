@@ -54,54 +54,76 @@ def test_a_window_that_reads_the_names_back_is_caught():
     assert not check("This is the story of Zhao Mingxuan, who was found in Hefei.", 4, None, en).bad
 
 
+class Counting:
+    """CTranslate2's Whisper behind faster-whisper, counting what it is asked to do:
+    encoder runs, and per decode its prompt and the tokens it wrote."""
+
+    def __init__(self, model) -> None:
+        self._model = model
+        self.encodes = 0
+        self.decodes: list[tuple[list[int], int]] = []
+
+    def encode(self, *args, **kwargs):
+        self.encodes += 1
+        return self._model.encode(*args, **kwargs)
+
+    def generate(self, features, prompts, **kwargs):
+        out = self._model.generate(features, prompts, **kwargs)
+        self.decodes.append((list(prompts[0]), len(out[0].sequences_ids[0])))
+        return out
+
+    def __getattr__(self, name):
+        return getattr(self._model, name)
+
+
+VOCAB_ZH = "赵明轩、黄子涵、张浩然、邓宇轩、王晓雨、乐乐、罗润、刘景军、赵明贤、罗仁、刘建军、张浩洋。"
+
+
 @pytest.mark.slow
-def test_mandarin_with_forced_names_never_loops_and_keeps_the_plain_words(
-    tmp_path, monkeypatch
-) -> None:
+def test_mandarin_with_forced_names_never_loops_and_costs_a_probe(tmp_path, monkeypatch) -> None:
     """The 10 s Mandarin sample with every case name in characters: before the guard,
-    Whisper read the names back as a list and took 47-73 s; now the window is cut
-    short, redone without the names, and gives the plain decode's words."""
+    Whisper read the names back as a list and took 47-73 s. Now the names' decode
+    stops after a probe of ``PROBE_TOKENS`` (it wrote 94 tokens, its whole budget,
+    before), the window is redone without the names on the same encoder output (it
+    was encoded again), once at temperature 0, and gives the plain decode's words."""
     from tapelog.media.audio import load_audio
     from tapelog.transcribe.engine import FasterWhisperEngine
     from tapelog.transcribe.types import TranscribeOptions
+    from tapelog.transcribe.windows import PROBE_TOKENS
 
     from tests.conftest import MEDIA
 
     monkeypatch.setenv("TAPELOG_MODELS_DIR", str(tmp_path))
     engine = FasterWhisperEngine("base", cpu_threads=2)
+    counting = Counting(engine.model.model)
+    engine.model.model = counting
     audio = load_audio(MEDIA / "mandarin_zh.wav")
-    vocab = (
-        "赵明轩、黄子涵、张浩然、邓宇轩、王晓雨、乐乐、罗润、刘景军、赵明贤、罗仁、刘建军、张浩洋。"
-    )
     plain_opts = TranscribeOptions(model="base", language="zh")
     _info, plain = engine.transcribe(audio, plain_opts)
     plain_text = [s.text for s in plain]
-    decode = engine.model.transcribe
-    temperatures: list = []
-
-    def spy(audio, **kwargs):  # the real decode; remembers how each was asked
-        temperatures.append(kwargs.get("temperature", "fallback"))
-        return decode(audio, **kwargs)
-
-    monkeypatch.setattr(engine.model, "transcribe", spy)
+    assert counting.encodes == 1
+    sot_prev = engine.model.hf_tokenizer.token_to_id("<|startofprev|>")
     for field in ("hotwords", "initial_prompt"):
-        temperatures.clear()
+        counting.decodes.clear()
         info, segs = engine.transcribe(
-            audio, TranscribeOptions(**{**plain_opts.to_dict(), field: vocab})
+            audio, TranscribeOptions(**{**plain_opts.to_dict(), field: VOCAB_ZH})
         )
         texts = [s.text for s in segs]
         assert all(not check(t, 10.0).bad for t in texts)
         assert info.redone and info.redone[0][2] == "reads the names back"
         assert texts == plain_text
-        # The redo is one decode at temperature 0, not Whisper's fallback to sampling
-        # (4-6 decodes of up to 448 tokens on a runaway's tail).
-        assert temperatures == [0.0, 0.0], temperatures
-    # The second look has the plain decode already: the runaway window is left out,
-    # not decoded a second time (one decode instead of two).
-    options = TranscribeOptions(**{**plain_opts.to_dict(), "hotwords": vocab})
+        with_names = [n for prompt, n in counting.decodes if prompt[0] == sot_prev]
+        without = [n for prompt, n in counting.decodes if prompt[0] != sot_prev]
+        assert with_names and sum(with_names) <= PROBE_TOKENS + 1, counting.decodes
+        assert len(without) == 1, counting.decodes  # one redo, no fallback to sampling
+    assert counting.encodes == 1  # the one window was encoded once for all three runs
+    # The second look has the plain decode already: the runaway window gets it, free.
+    options = TranscribeOptions(**{**plain_opts.to_dict(), "hotwords": VOCAB_ZH})
+    counting.decodes.clear()
     info, segs = engine.transcribe(audio, options, runaway="skip")
-    assert list(segs) == [] and info.redone == []
+    assert [s.text for s in segs] == plain_text and info.redone == []
     assert [r[2] for r in info.skipped] == ["reads the names back"]
+    assert len(counting.decodes) == 1 and counting.encodes == 1
 
 
 def test_a_guarded_window_gets_the_budget_of_its_own_length() -> None:
@@ -111,7 +133,7 @@ def test_a_guarded_window_gets_the_budget_of_its_own_length() -> None:
     from dataclasses import dataclass
 
     import numpy as np
-    from tapelog.transcribe.engine import _budget_per_window
+    from tapelog.transcribe.windows import WindowWatch
 
     @dataclass
     class Options:  # the one field the wrapper reads, as faster-whisper names it
@@ -126,14 +148,45 @@ def test_a_guarded_window_gets_the_budget_of_its_own_length() -> None:
         def generate_with_fallback(self, encoder_output, prompt, tokenizer, options):
             asked.append(options.max_new_tokens)
 
+    class Tokenizer:
+        language, task = 1, 2
+
     model = Model()
-    _budget_per_window(model)
+    WindowWatch(model)
     window = np.zeros((80, 3000), np.float32)
     window[:, :100] = 0.5  # one second of sound, then the padding
     model.encode(window)
-    model.generate_with_fallback(None, [], None, Options(200))
-    model.generate_with_fallback(None, [], None, Options(None))  # unguarded: untouched
+    model.generate_with_fallback(None, [], Tokenizer(), Options(200))
+    model.generate_with_fallback(None, [], Tokenizer(), Options(None))  # unguarded: untouched
     window[:, :3000] = 0.5  # a full 30 s window keeps the file's budget
     model.encode(window)
-    model.generate_with_fallback(None, [], None, Options(200))
+    model.generate_with_fallback(None, [], Tokenizer(), Options(200))
     assert asked == [32, None, 200]
+
+
+def test_the_encoder_output_is_kept_for_a_files_windows_only() -> None:
+    """The same window's features give the encoder output kept; a plain pass of another
+    file (``new_file``) empties it; no more than ``windows`` are kept."""
+    import numpy as np
+    from tapelog.transcribe.windows import WindowWatch
+
+    class Model:
+        runs = 0
+
+        def encode(self, features):
+            Model.runs += 1
+            return object()
+
+        def generate_with_fallback(self, *args):
+            return None
+
+    model = Model()
+    watch = WindowWatch(model, windows=2)
+    a, b, c = (np.full((80, 3000), v, np.float32) for v in (0.1, 0.2, 0.3))
+    first = model.encode(a)
+    assert model.encode(a.copy()) is first and Model.runs == 1
+    model.encode(b), model.encode(c), model.encode(c)
+    assert Model.runs == 4  # c was not kept: two windows at most
+    watch.new_file()
+    model.encode(a)
+    assert Model.runs == 5 and watch.counts.hits == 1

@@ -103,3 +103,36 @@ def test_hostile_case_sheets_give_a_bounded_sensible_vocabulary(tmp_path: Path) 
     assert len(names) <= 610 and items[:2] == ["Liu Jingjun", "Jingjun"]
     assert "A" not in items and "罗润" not in items and "Run" not in items
     archive.close()
+
+
+@pytest.mark.slow
+def test_the_second_look_reuses_the_plain_passs_encoder_output(tmp_path: Path) -> None:
+    """The second look decodes the same windows as the plain pass: Whisper's encoder
+    (on Mandarin ~40% of a plain decode's CPU) runs for the plain pass only. The
+    sample's one window reads the names back: it is handed the plain decode, so the
+    transcript stays the plain one and the window is reported."""
+    from tapelog.archive.second_look import second_look
+    from tapelog.archive.service import Archive
+    from tapelog.transcribe.engine import get_engine
+    from tapelog.transcribe.types import TranscribeOptions
+
+    from tests.test_guard import VOCAB_ZH, Counting
+
+    archive = Archive.open(tmp_path / "a")
+    [res] = archive.import_paths([MEDIA / "mandarin_zh.wav"])
+    options = TranscribeOptions(model="base", language="zh", cpu_threads=2, names="")
+    engine = get_engine(options)
+    counting = Counting(engine.model.model)
+    engine.model.model = counting
+    try:
+        archive.transcribe(res.id, options)
+        plain = [s.text for s in archive.segments(res.id)]
+        encodes = counting.encodes
+        assert encodes >= 1
+        look = second_look(archive, res.id, VOCAB_ZH)
+        assert look is not None and counting.encodes == encodes  # not one encoder run
+        assert [r[2] for r in look.redone] == ["reads the names back"]
+        assert [s.text for s in archive.segments(res.id)] == plain
+    finally:
+        engine.model.model = counting._model
+        archive.close()

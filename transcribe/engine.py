@@ -7,7 +7,6 @@ this small is what lets another engine (whisper.cpp, a server) be added later.
 
 from __future__ import annotations
 
-import dataclasses
 import os
 import threading
 from collections.abc import Iterator
@@ -20,6 +19,13 @@ from tapelog.transcribe.device import CUDA_LIBRARIES, missing_cuda_libraries, re
 from tapelog.transcribe.guard import check, vocabulary_items
 from tapelog.transcribe.models import resolve_model
 from tapelog.transcribe.types import Segment, TranscribeOptions, TranscriptionInfo, Word
+from tapelog.transcribe.windows import (
+    MAX_BIASED_TOKENS,
+    TOKENS_PER_S,
+    WINDOW_S,
+    Guard,
+    WindowWatch,
+)
 
 SAMPLE_RATE = 16000
 SEED = 1234
@@ -91,7 +97,7 @@ class FasterWhisperEngine:
                 "or a local CTranslate2 model directory"
             ) from exc
         self._batched = None
-        _budget_per_window(self.model)
+        self.watch = WindowWatch(self.model)
 
     def detect_language(self, audio: np.ndarray) -> tuple[str, float]:
         """The spoken language of ``audio`` (its first 30 s) and Whisper's confidence."""
@@ -163,6 +169,8 @@ class FasterWhisperEngine:
                 budget = self._token_budget(options, duration)
                 if budget:
                     kwargs["max_new_tokens"] = budget
+            if not guarded:
+                self.watch.new_file()  # the windows kept are this file's (the second look's)
             if batch > 0:
                 segments, info = self._pipeline().transcribe(audio, batch_size=batch, **kwargs)
             else:
@@ -176,11 +184,8 @@ class FasterWhisperEngine:
             model=self.model_name,
         )
         if guarded:
-            plain = {**kwargs, "language": info.language, "hotwords": None, "initial_prompt": None}
-            for key in ("temperature", "max_new_tokens", "condition_on_previous_text"):
-                plain.pop(key, None)
-            biased = {**kwargs, "language": info.language}
-            return result, self._guarded(segments, audio, biased, plain, offset, result, runaway)
+            names = vocabulary_items(options.hotwords) + vocabulary_items(options.initial_prompt)
+            return result, self._guarded(segments, audio, names, offset, result, runaway)
         return result, self._segments(segments, offset)
 
     def _token_budget(self, options: TranscribeOptions, duration: float) -> int | None:
@@ -198,85 +203,42 @@ class FasterWhisperEngine:
         return budget if budget >= 32 else None
 
     def _guarded(
-        self, first, audio: np.ndarray, biased: dict, plain: dict, offset: float,
+        self, first, audio: np.ndarray, names: list[str], offset: float,
         info: TranscriptionInfo, runaway: str,
     ) -> Iterator[Segment]:  # fmt: skip
-        """The biased run's segments; a window that runs away is decoded again without
-        the vocabulary (``info.redone`` lists them), then the biased run resumes. After
-        ``MAX_RUNAWAYS`` the rest of the file is decoded without it: names that keep
-        pulling Whisper off would otherwise cost a wasted window each time.
+        """The biased run's segments, each window judged as it is decoded
+        (``transcribe.windows``): a runaway window is decoded again without the names on
+        the same encoder output (``info.redone``), or, for the second look
+        (``runaway="skip"``), given the plain pass's decode of it (``info.skipped``).
+        After ``MAX_RUNAWAYS`` the rest goes without the names. A segment that still
+        looks like a loop is dropped: no loop reaches the transcript."""
+        guard = Guard(names, runaway)
+        events = info.skipped if runaway == "skip" else info.redone
+        total = offset + len(audio) / SAMPLE_RATE
+        it, last_end = iter(first), offset
 
-        ``runaway="skip"`` (the second look, which has the plain decode already):
-        a runaway window is left out instead of decoded again (``info.skipped``), and
-        after ``MAX_RUNAWAYS`` the run stops."""
-        total = len(audio) / SAMPLE_RATE
-        names = vocabulary_items(biased.get("hotwords")) + vocabulary_items(
-            biased.get("initial_prompt")
-        )
-        pos, it = 0.0, first
+        def note(until: int) -> None:
+            for reason, seconds in guard.events[len(events) : until]:
+                end = min(total, last_end + seconds)
+                events.append((round(last_end, 3), round(end, 3), reason))
+
         while True:
-            redo = None
-            for raw in _raw(it):
-                verdict = check(raw.text, raw.end - raw.start, raw.compression_ratio, names)
-                if verdict.bad:
-                    redo = (pos + float(raw.start), verdict.reason)
-                    break
-                seg = _convert(raw, offset + pos)
-                if seg is not None:
-                    yield seg
-            if redo is None:
-                return
-            start, reason = redo
-            if start - pos < 1.0:
-                start = pos  # the run's first window: redo it from where it began
-            end = min(total, start + WINDOW_S)
-            out: list[Segment] = []
-            if runaway == "skip":
-                info.skipped.append((round(offset + start, 3), round(offset + end, 3), reason))
-                resume, done = end, len(info.skipped)
-            else:
-                out, resume = self._plain_window(
-                    audio, start, end, total, plain, offset, biased.get("max_new_tokens")
-                )
-                info.redone.append((round(offset + start, 3), round(offset + resume, 3), reason))
-                done = len(info.redone)
-            yield from out
-            if resume >= total - 0.1:
-                return
-            pos = max(resume, start + 1.0)
-            if done >= MAX_RUNAWAYS:
-                if runaway == "skip":
-                    return
-                rest, _info = self.model.transcribe(_slice(audio, pos, total), **plain)
-                info.redone.append((round(offset + pos, 3), round(offset + total, 3), "the rest"))
-                yield from self._segments(rest, offset + pos)
-                return
-            it, _info = self.model.transcribe(_slice(audio, pos, total), **biased)
-
-    def _plain_window(
-        self, audio: np.ndarray, start: float, end: float, total: float, plain: dict,
-        offset: float, budget: int | None,
-    ) -> tuple[list[Segment], float]:  # fmt: skip
-        """A runaway window decoded without the names, and where the biased run resumes:
-        its end, or the start of its last sentence when the window cut it.
-
-        Decoded once (temperature 0, within the token budget); only if that too looks
-        like a loop, with Whisper's fallback to sampling. Measured on the names bench's
-        Mandarin: the fallback on a runaway's silent tail took 4-6 decodes of up to 448
-        tokens each, most of what made names cost 3x plain (BENCHMARKS.md)."""
-        once = {**plain, "temperature": 0.0, "condition_on_previous_text": False}
-        if budget:
-            once["max_new_tokens"] = budget
-        out: list[Segment] = []
-        for kwargs in (once, plain):
-            segs, _info = self.model.transcribe(_slice(audio, start, end), **kwargs)
-            out = [s for s in (_convert(r, offset + start) for r in _raw(segs)) if s is not None]
-            if not any(check(s.text, s.end - s.start).bad for s in out):
+            self.watch.guarding(guard)
+            try:
+                raw = next(it)
+            except StopIteration:
                 break
-        resume = end
-        if end < total and out and out[-1].end - offset > end - 1.0 and len(out) > 1:
-            resume = out.pop().start - offset  # cut mid-sentence: decode it again
-        return out, resume
+            except Exception as exc:
+                raise TranscriptionError(f"the speech engine failed: {_first_line(exc)}") from exc
+            finally:
+                self.watch.guarding(None)
+            note(len(guard.events))
+            seg = _convert(raw, offset)
+            if seg is None or check(seg.text, seg.end - seg.start).bad:
+                continue
+            last_end = seg.end
+            yield seg
+        note(len(guard.events))
 
     @staticmethod
     def _segments(raw, offset: float) -> Iterator[Segment]:
@@ -284,49 +246,6 @@ class FasterWhisperEngine:
             out = _convert(seg, offset)
             if out is not None:
                 yield out
-
-
-def _budget_per_window(model) -> None:
-    """Cap a guarded decode's tokens by the window's own length, not the file's.
-
-    faster-whisper applies one ``max_new_tokens`` to every window; the budget is
-    8 tokens a second of the *file* (200 at most), so the short last window of a
-    file (under a second after VAD) could still write 200 tokens. Measured on the names
-    bench: in every English second look that window repeated itself up to the cap,
-    about half of the second look's tokens. The window's length is read from its
-    features (``pad_or_trim`` pads them with zeros) as they go to the encoder.
-    Only decodes that carry a budget (the guarded ones) are touched."""
-    encode, generate = model.encode, model.generate_with_fallback
-    seconds: list[float] = [WINDOW_S]
-
-    def encode_window(features):
-        frames = np.flatnonzero(
-            np.any(np.asarray(features).reshape(-1, features.shape[-1]), axis=0)
-        )
-        seconds[0] = (int(frames[-1]) + 1) / 100.0 if frames.size else WINDOW_S  # 10 ms frames
-        return encode(features)
-
-    def generate_window(encoder_output, prompt, tokenizer, options):
-        if options.max_new_tokens:
-            cap = max(32, int(TOKENS_PER_S * seconds[0]) + 16)
-            if cap < options.max_new_tokens:
-                options = dataclasses.replace(options, max_new_tokens=cap)
-        return generate(encoder_output, prompt, tokenizer, options)
-
-    model.encode = encode_window
-    model.generate_with_fallback = generate_window
-
-
-WINDOW_S = 30.0  # Whisper's window: what a runaway spoils at most
-MAX_RUNAWAYS = 2  # then the rest of the file goes without the names
-# Tokens a biased window may write: 8 a second of audio is far above speech (English
-# ~4, Mandarin ~6), and 200 leaves room in Whisper's 448 for the 224 of the names.
-TOKENS_PER_S = 8
-MAX_BIASED_TOKENS = 200
-
-
-def _slice(audio: np.ndarray, start: float, end: float) -> np.ndarray:
-    return audio[int(start * SAMPLE_RATE) : int(end * SAMPLE_RATE)]
 
 
 def _raw(segments) -> Iterator:

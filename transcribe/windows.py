@@ -1,0 +1,234 @@
+"""Whisper's 30 s windows, watched one at a time: the encoder output reused, a window
+decoded with names checked before it is kept, and its token budget its own.
+
+faster-whisper decodes a file window by window (``generate_segments``): each window is
+encoded (``encode``), then decoded (``generate_with_fallback``). ``WindowWatch`` wraps
+those two calls on one loaded model, which is what makes names cheap and loop-free:
+
+* **The encoder runs once per window, not once per pass.** The second look decodes the
+  same audio as the plain pass, so (with the same VAD chunks) the same windows: the
+  encoder output is kept, keyed by a hash of the window's features, and handed back.
+  Measured on Mandarin (base), the encoder is ~40% of a plain decode's CPU; on a
+  one-window file the second look paid it again before writing a token.
+* **A window given names is judged where it is decoded** (``transcribe.guard``): a
+  short probe first (``PROBE_TOKENS``), so a window that reads the names back costs a
+  few tokens, not its budget; then the full decode, checked segment by segment. A
+  runaway window is redone on the *same* encoder output without the names (crew
+  hotwords: at temperature 0, then at most ``REDO_TEMPERATURES``, never a loop kept),
+  or handed the plain pass's own decode of that window (the second look: free, and the
+  next window starts where the plain pass's did, so its encoder output is a hit too).
+* **A guarded window's budget follows its own length**: the file's budget on a short
+  last window let Whisper given names repeat itself up to it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import math
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from types import SimpleNamespace
+from typing import Any
+
+import numpy as np
+from tapelog.transcribe.guard import (
+    COMPRESSION_LIMIT,
+    Verdict,
+    check,
+    compression_ratio,
+    echoes,
+)
+
+WINDOW_S = 30.0  # Whisper's window: what a runaway spoils at most
+MAX_RUNAWAYS = 2  # then the rest of the file goes without the names
+# Tokens a biased window may write: 8 a second of audio is far above speech (English
+# ~4, Mandarin ~6), and 200 leaves room in Whisper's 448 for the 224 of the names.
+TOKENS_PER_S = 8
+MAX_BIASED_TOKENS = 200
+# A window that reads the names back does so from its first tokens: the probe decodes
+# this many before the full decode is paid for (a window that ends within it is done).
+PROBE_TOKENS = 24
+# A runaway redone without names: temperature 0 first, then these, each within the
+# budget, the first that passes the guard kept (Whisper's own fallback ran up to five
+# more decodes of up to 448 tokens each: most of what crew hotwords cost on zh01).
+REDO_TEMPERATURES = (0.2, 0.5)
+# Encoder outputs kept: 30 s of base is 1500 x 512 float32, 3 MB; 40 windows (20 min
+# of speech) is 120 MB at most, and the plain pass fills it from the file's start,
+# which is where the second look begins.
+CACHE_WINDOWS = 40
+TIME_PRECISION = 0.02  # s per timestamp token
+
+
+@dataclass
+class Guard:
+    """One guarded run: the names given, what to do with a runaway window, and what
+    happened (``events``: (reason, window seconds) per runaway window, in order)."""
+
+    names: list[str]
+    runaway: str = "redo"  # "redo": decode it again without the names; "skip": plain's
+    events: list[tuple[str, float]] = field(default_factory=list)
+
+
+@dataclass
+class Counts:
+    encodes: int = 0  # the encoder ran
+    hits: int = 0  # an encoder output was handed back
+    probes_stopped: int = 0  # a probe found a runaway before the full decode
+
+
+class WindowWatch:
+    """Installs itself on a loaded ``faster_whisper.WhisperModel`` (its ``encode`` and
+    ``generate_with_fallback``); the engine says which run is guarded (``guarding``)."""
+
+    def __init__(self, model: Any, windows: int = CACHE_WINDOWS) -> None:
+        self.model = model
+        self.windows = windows
+        self.counts = Counts()
+        self._encoded: OrderedDict[bytes, Any] = OrderedDict()
+        self._plain: dict[tuple, Any] = {}  # (window key, language, task) -> plain decode
+        self._local = threading.local()
+        self._lock = threading.Lock()
+        self._encode, self._generate = model.encode, model.generate_with_fallback
+        model.encode = self.encode
+        model.generate_with_fallback = self.generate
+
+    # -- the encoder --------------------------------------------------------------
+
+    def new_file(self) -> None:
+        """A plain pass of another file starts: what was kept is of no more use."""
+        with self._lock:
+            self._encoded.clear()
+            self._plain.clear()
+
+    def encode(self, features: np.ndarray):
+        feats = np.ascontiguousarray(features)
+        if feats.ndim == 3 and feats.shape[0] != 1:  # a batch: not one window
+            self._local.key, self._local.seconds = None, WINDOW_S
+            return self._encode(features)
+        key = hashlib.blake2b(feats.tobytes(), digest_size=16).digest() + repr(feats.shape).encode()
+        self._local.key, self._local.seconds = key, _content_seconds(feats)
+        with self._lock:
+            out = self._encoded.get(key)
+            if out is not None:
+                self.counts.hits += 1
+                return out
+        out = self._encode(features)
+        with self._lock:
+            self.counts.encodes += 1
+            if len(self._encoded) < self.windows:  # the file's first windows stay
+                self._encoded[key] = out
+        return out
+
+    # -- the decoder --------------------------------------------------------------
+
+    def generate(self, encoder_output, prompt, tokenizer, options):
+        guard: Guard | None = getattr(self._local, "guard", None)
+        key = (getattr(self._local, "key", None), tokenizer.language, tokenizer.task)
+        seconds = getattr(self._local, "seconds", WINDOW_S)
+        if options.max_new_tokens:  # a guarded decode: the window's own budget
+            cap = max(32, int(TOKENS_PER_S * seconds) + 16)
+            if cap < options.max_new_tokens:
+                options = dataclasses.replace(options, max_new_tokens=cap)
+        if guard is None:
+            out = self._generate(encoder_output, prompt, tokenizer, options)
+            if key[0] is not None and len(self._plain) < self.windows:
+                self._plain[key] = out
+            return out
+        if len(guard.events) >= MAX_RUNAWAYS:
+            return self._runaway(guard, "the rest", seconds, encoder_output, prompt, tokenizer,
+                                 options, key)  # fmt: skip
+        verdict, out = self._probe(encoder_output, prompt, tokenizer, options, guard, seconds)
+        if out is None and not verdict.bad:
+            out = self._generate(encoder_output, prompt, tokenizer, options)
+            verdict = window_verdict(out, tokenizer, seconds, guard.names)
+        if not verdict.bad:
+            return out
+        return self._runaway(guard, verdict.reason, seconds, encoder_output, prompt, tokenizer,
+                             options, key)  # fmt: skip
+
+    def _probe(self, encoder_output, prompt, tokenizer, options, guard: Guard, seconds: float):
+        """The first ``PROBE_TOKENS`` of the window: (verdict, the decode when it ended
+        within them, else None)."""
+        budget = options.max_new_tokens
+        if budget is not None and budget <= PROBE_TOKENS:
+            return Verdict(False), None
+        short = dataclasses.replace(options, max_new_tokens=PROBE_TOKENS)
+        out = self._generate(encoder_output, prompt, tokenizer, short)
+        tokens = out[0].sequences_ids[0]
+        verdict = window_verdict(out, tokenizer, seconds, guard.names)
+        if verdict.bad:
+            self.counts.probes_stopped += 1
+            return verdict, None
+        ended = len(tokens) < PROBE_TOKENS
+        return verdict, (out if ended else None)
+
+    def _runaway(self, guard, reason, seconds, encoder_output, prompt, tokenizer, options, key):
+        """The window without the names: the plain pass's decode (``skip``), or decoded
+        again on the same encoder output (``redo``); no text rather than a loop."""
+        guard.events.append((reason, seconds))
+        if guard.runaway == "skip":
+            return self._plain.get(key) or _nothing()
+        plain_prompt = prompt[prompt.index(tokenizer.sot) :] if tokenizer.sot in prompt else prompt
+        for temperature in (0.0, *REDO_TEMPERATURES):
+            redo = dataclasses.replace(options, temperatures=[temperature], best_of=1)
+            out = self._generate(encoder_output, plain_prompt, tokenizer, redo)
+            if not window_verdict(out, tokenizer, seconds).bad:
+                return out
+        return _nothing()
+
+    def guarding(self, guard: Guard | None) -> None:
+        """Which guarded run this thread's decodes belong to (None: plain)."""
+        self._local.guard = guard
+
+
+def window_verdict(out, tokenizer, seconds: float, names: list[str] | None = None) -> Verdict:
+    """``transcribe.guard.check`` on a decoded window, segment by segment (as Whisper
+    cut it by its timestamps: loops, names read back, more words than the time allows),
+    and on the whole window for names read back across segments and Whisper's own
+    compression limit."""
+    tokens = out[0].sequences_ids[0]
+    for text, duration in _segments(tokens, tokenizer, seconds):
+        verdict = check(text, duration, None, names)
+        if verdict.bad:
+            return verdict
+    text = tokenizer.decode(tokens).strip()
+    if echoes(text, names or []):
+        return Verdict(True, "reads the names back")
+    ratio = compression_ratio(text)
+    if ratio > COMPRESSION_LIMIT and len(text) > 40:
+        return Verdict(True, f"repeats itself (compression {ratio:.1f})")
+    return Verdict(False)
+
+
+def _segments(tokens: list[int], tokenizer, seconds: float) -> list[tuple[str, float]]:
+    """(text, seconds) of each timestamped segment of a decoded window."""
+    begin = tokenizer.timestamp_begin
+    out: list[tuple[str, float]] = []
+    text_tokens: list[int] = []
+    start: float | None = None
+    for t in tokens:
+        if t >= begin:
+            at = (t - begin) * TIME_PRECISION
+            if text_tokens:
+                out.append((tokenizer.decode(text_tokens), at - (start or 0.0)))
+                text_tokens = []
+            start = at
+        elif t < tokenizer.eot:
+            text_tokens.append(t)
+    if text_tokens:  # no closing timestamp: to the window's end
+        out.append((tokenizer.decode(text_tokens), max(seconds - (start or 0.0), 0.0)))
+    return out
+
+
+def _nothing():
+    """A decode that says "no speech here": faster-whisper moves on a whole window."""
+    result = SimpleNamespace(sequences_ids=[[]], scores=[-math.inf], no_speech_prob=1.0)
+    return result, -math.inf, 0.0, 0.0
+
+
+def _content_seconds(features: np.ndarray) -> float:
+    """Seconds of sound in a window: ``pad_or_trim`` pads the features with zeros."""
+    frames = np.flatnonzero(np.any(features.reshape(-1, features.shape[-1]), axis=0))
+    return (int(frames[-1]) + 1) / 100.0 if frames.size else WINDOW_S  # 10 ms frames
