@@ -94,14 +94,20 @@ def measure(name: str, audio, names: str, engine, probe: Probe) -> dict:
     plain_o = TranscribeOptions(model="base", language="zh", cpu_threads=2, batch_size=0)
     # The second look's decode (archive.second_look): hotwords, word times, and a
     # runaway window given the plain decode instead of decoded again.
-    look_o = replace(plain_o, hotwords=names, word_timestamps=True)
+    from tapelog.archive.second_look import BEAM_SIZE
+
+    look_o = replace(plain_o, hotwords=names, word_timestamps=True, beam_size=BEAM_SIZE)
     before = load()
     rows = {"plain": one(engine, audio, plain_o, probe)}
     # The second look follows the plain pass of its file (the archive's order): it may
     # reuse that pass's windows (transcribe.windows), so it runs right after it.
     rows["second_look"] = one(engine, audio, look_o, probe, "skip")
-    rows["hotwords"] = one(engine, audio, replace(plain_o, hotwords=names), probe)
-    rows["prompt"] = one(engine, audio, replace(plain_o, initial_prompt=names), probe)
+    # The crew's hotwords or prompt are a first pass: nothing kept from another pass.
+    for key, o in (("hotwords", replace(plain_o, hotwords=names)),
+                   ("prompt", replace(plain_o, initial_prompt=names))):  # fmt: skip
+        if getattr(engine, "watch", None):
+            engine.watch.new_file()
+        rows[key] = one(engine, audio, o, probe)
     p = rows["plain"]["cpu"]
     return {"file": name, "seconds": round(len(audio) / 16000, 1), "names": names,
             "load": [before, load()], "rows": rows,

@@ -21,6 +21,7 @@ from tapelog.transcribe.models import resolve_model
 from tapelog.transcribe.types import Segment, TranscribeOptions, TranscriptionInfo, Word
 from tapelog.transcribe.windows import (
     MAX_BIASED_TOKENS,
+    PREVIOUS_TOKENS,
     TOKENS_PER_S,
     WINDOW_S,
     Guard,
@@ -216,6 +217,7 @@ class FasterWhisperEngine:
         events = info.skipped if runaway == "skip" else info.redone
         total = offset + len(audio) / SAMPLE_RATE
         it, last_end = iter(first), offset
+        recent: list[str] = []  # the last segments' texts: one said again is a loop
 
         def note(until: int) -> None:
             for reason, seconds in guard.events[len(events) : until]:
@@ -234,8 +236,10 @@ class FasterWhisperEngine:
                 self.watch.guarding(None)
             note(len(guard.events))
             seg = _convert(raw, offset)
-            if seg is None or check(seg.text, seg.end - seg.start).bad:
-                continue
+            if seg is None or check(seg.text, seg.end - seg.start).bad or seg.text in recent:
+                continue  # a loop, within a segment or across them
+            recent = [*recent[-2:], seg.text]
+            guard.previous = [*guard.previous, *(raw.tokens or [])][-PREVIOUS_TOKENS:]
             last_end = seg.end
             yield seg
         note(len(guard.events))

@@ -47,18 +47,24 @@ MAX_RUNAWAYS = 2  # then the rest of the file goes without the names
 # ~4, Mandarin ~6), and 200 leaves room in Whisper's 448 for the 224 of the names.
 TOKENS_PER_S = 8
 MAX_BIASED_TOKENS = 200
+# The second look's window may write this many times the plain decode's tokens of the
+# same window (+16): names are no longer than the words heard for them; a decode
+# running past that repeats itself and is cut (Mandarin zh01: 150 tokens of a loop).
+PLAIN_FACTOR = 1.3
 # A window that reads the names back does so from its first tokens: the probe decodes
 # this many before the full decode is paid for (a window that ends within it is done).
 PROBE_TOKENS = 24
 # A runaway redone without names: temperature 0 first, then these, each within the
 # budget, the first that passes the guard kept (Whisper's own fallback ran up to five
-# more decodes of up to 448 tokens each: most of what crew hotwords cost on zh01).
-REDO_TEMPERATURES = (0.2, 0.5)
+# more decodes of up to 448 tokens each: most of what crew hotwords cost on zh01; on
+# zh01's espeak voice 0.2 and 0.5 repeated themselves as 0 did).
+REDO_TEMPERATURES = (0.4,)
 # Encoder outputs kept: 30 s of base is 1500 x 512 float32, 3 MB; 40 windows (20 min
 # of speech) is 120 MB at most, and the plain pass fills it from the file's start,
 # which is where the second look begins.
 CACHE_WINDOWS = 40
 TIME_PRECISION = 0.02  # s per timestamp token
+PREVIOUS_TOKENS = 223  # faster-whisper's share of the 448 for the text before a window
 
 
 @dataclass
@@ -69,6 +75,7 @@ class Guard:
     names: list[str]
     runaway: str = "redo"  # "redo": decode it again without the names; "skip": plain's
     events: list[tuple[str, float]] = field(default_factory=list)
+    previous: list[int] = field(default_factory=list)  # tokens of the text kept so far
 
 
 @dataclass
@@ -90,9 +97,13 @@ class WindowWatch:
         self._plain: dict[tuple, Any] = {}  # (window key, language, task) -> plain decode
         self._local = threading.local()
         self._lock = threading.Lock()
+        self._seeks: list[int] = []  # where the plain pass's windows began (frames)
         self._encode, self._generate = model.encode, model.generate_with_fallback
         model.encode = self.encode
         model.generate_with_fallback = self.generate
+        self._split = getattr(model, "_split_segments_by_timestamps", None)
+        if self._split is not None:
+            model._split_segments_by_timestamps = self.split
 
     # -- the encoder --------------------------------------------------------------
 
@@ -101,6 +112,7 @@ class WindowWatch:
         with self._lock:
             self._encoded.clear()
             self._plain.clear()
+            self._seeks.clear()
 
     def encode(self, features: np.ndarray):
         feats = np.ascontiguousarray(features)
@@ -121,6 +133,33 @@ class WindowWatch:
                 self._encoded[key] = out
         return out
 
+    def split(self, tokenizer, tokens, time_offset, segment_size, segment_duration, seek):
+        """faster-whisper's cut of a decoded window into segments, and where the next
+        window starts. The second look starts its next window where the plain pass
+        did (its encoder output is then kept): segments past that point are left to
+        the next window, and the few words of a sentence cut short before it stay the
+        plain pass's (the merge keeps them)."""
+        out = self._split(tokenizer=tokenizer, tokens=tokens, time_offset=time_offset,
+                          segment_size=segment_size, segment_duration=segment_duration,
+                          seek=seek)  # fmt: skip
+        guard: Guard | None = getattr(self._local, "guard", None)
+        if guard is None:
+            if len(self._seeks) < 4 * self.windows:
+                self._seeks.append(seek)
+            return out
+        if guard.runaway != "skip" or seek not in self._seeks:
+            return out
+        i = self._seeks.index(seek)
+        if i + 1 >= len(self._seeks) or self._seeks[i + 1] <= seek:
+            return out
+        target = self._seeks[i + 1]
+        cut = target * self.model.feature_extractor.time_per_frame + 1e-6
+        # faster-whisper needs one segment a window: an empty one is dropped unsaid.
+        segments = [s for s in out[0] if s["end"] <= cut] or [
+            dict(seek=seek, start=time_offset, end=time_offset, tokens=[])
+        ]
+        return segments, target, True  # True: no moving the cut to the last word's end
+
     # -- the decoder --------------------------------------------------------------
 
     def generate(self, encoder_output, prompt, tokenizer, options):
@@ -129,6 +168,9 @@ class WindowWatch:
         seconds = getattr(self._local, "seconds", WINDOW_S)
         if options.max_new_tokens:  # a guarded decode: the window's own budget
             cap = max(32, int(TOKENS_PER_S * seconds) + 16)
+            plain = self._plain.get(key) if guard is not None else None
+            if plain is not None:  # the second look: not far past the plain decode
+                cap = min(cap, max(32, int(PLAIN_FACTOR * len(plain[0].sequences_ids[0])) + 16))
             if cap < options.max_new_tokens:
                 options = dataclasses.replace(options, max_new_tokens=cap)
         if guard is None:
@@ -171,12 +213,18 @@ class WindowWatch:
         if guard.runaway == "skip":
             return self._plain.get(key) or _nothing()
         plain_prompt = prompt[prompt.index(tokenizer.sot) :] if tokenizer.sot in prompt else prompt
+        if guard.previous:  # as a plain pass asks: after the text before it (zh01 looped without)
+            plain_prompt = [tokenizer.sot_prev, *guard.previous[-PREVIOUS_TOKENS:], *plain_prompt]
+        first = None
         for temperature in (0.0, *REDO_TEMPERATURES):
             redo = dataclasses.replace(options, temperatures=[temperature], best_of=1)
             out = self._generate(encoder_output, plain_prompt, tokenizer, redo)
             if not window_verdict(out, tokenizer, seconds).bad:
                 return out
-        return _nothing()
+            first = first or out
+        # Every decode repeats itself: the greedy one, whose segments that loop the
+        # engine drops (``FasterWhisperEngine._guarded``): the rest of it is speech.
+        return first
 
     def guarding(self, guard: Guard | None) -> None:
         """Which guarded run this thread's decodes belong to (None: plain)."""
