@@ -1,15 +1,19 @@
 """Where the time goes when Mandarin is decoded with names (issue 12: <= 1.5x plain).
 
-    .venv/bin/python -m bench.bench_zh_names [--files zh01_zhang ...] [--json F]
+    .venv/bin/python -m bench.bench_zh_names [--files zh01_zhang ...] [--sample] [--json F]
+    .venv/bin/python -m bench.bench_zh_names --english --files en01_liu_father ... [--rounds 2]
 
 For each Mandarin interview of the names benchmark (and the 10 s sample
 ``samples/media/mandarin_zh.wav``), base with ``language="zh"``, in one process and
-one model, interleaved: plain; the case names (``vocab_for_media``, in characters)
-given as hotwords on the first pass (``tapelog transcribe --hotwords``); the same as
-an initial prompt; and the second look's decode (``--vocab-from-cases``: hotwords,
-a runaway window left out), whose ratio is 1 + second look / plain. Each row gives CPU seconds (this process, all threads) and
-what they went to: the encoder, the decoder (``generate``, per decode), and windows
-the loop guard redid without the names; the ratio to plain is the figure.
+one model, interleaved: plain; right after it the second look's decode
+(``--vocab-from-cases``: hotwords, greedy, a runaway window handed the plain decode),
+as the archive runs it, so it may reuse the plain pass's encoder output (its ratio is
+1 + second look / plain); then, with nothing kept, the case names (``vocab_for_media``,
+in characters) as hotwords on the first pass (``tapelog transcribe --hotwords``) and the
+same as an initial prompt. Each row gives CPU seconds (this process, all threads) and
+what they went to: the encoder (and its outputs reused), the decoder (``generate``,
+per decode, tokens), and windows the loop guard redid without the names; the ratio to
+plain is the figure. ``--english``: tiny.en on English interviews, plain and second look.
 """
 
 from __future__ import annotations
@@ -86,34 +90,38 @@ def one(engine, audio, options, probe: Probe, runaway: str = "redo") -> dict:
             "text": "".join(texts)}  # fmt: skip
 
 
-def measure(name: str, audio, names: str, engine, probe: Probe) -> dict:
+def measure(name: str, audio, names: str, engine, probe: Probe, english: bool = False) -> dict:
+    """One file: plain, then the second look (as the archive runs them, one after the
+    other), then (Mandarin) the crew's hotwords and prompt as a first pass."""
     from dataclasses import replace
 
     from tapelog.transcribe.types import TranscribeOptions
 
-    plain_o = TranscribeOptions(model="base", language="zh", cpu_threads=2, batch_size=0)
+    try:  # the second look's beam (archive.second_look); 5 before it was set
+        from tapelog.archive.second_look import BEAM_SIZE
+    except ImportError:
+        BEAM_SIZE = 5
+    model, language = ("tiny.en", "en") if english else ("base", "zh")
+    plain_o = TranscribeOptions(model=model, language=language, cpu_threads=2, batch_size=0)
     # The second look's decode (archive.second_look): hotwords, word times, and a
     # runaway window given the plain decode instead of decoded again.
-    from tapelog.archive.second_look import BEAM_SIZE
-
     look_o = replace(plain_o, hotwords=names, word_timestamps=True, beam_size=BEAM_SIZE)
     before = load()
     rows = {"plain": one(engine, audio, plain_o, probe)}
     # The second look follows the plain pass of its file (the archive's order): it may
     # reuse that pass's windows (transcribe.windows), so it runs right after it.
     rows["second_look"] = one(engine, audio, look_o, probe, "skip")
+    p = rows["plain"]["cpu"]
+    ratios = {"plain + second look": 1 + rows["second_look"]["cpu"] / p}
     # The crew's hotwords or prompt are a first pass: nothing kept from another pass.
-    for key, o in (("hotwords", replace(plain_o, hotwords=names)),
-                   ("prompt", replace(plain_o, initial_prompt=names))):  # fmt: skip
+    for key, o in () if english else (("hotwords", replace(plain_o, hotwords=names)),
+                                      ("prompt", replace(plain_o, initial_prompt=names))):  # fmt: skip
         if getattr(engine, "watch", None):
             engine.watch.new_file()
         rows[key] = one(engine, audio, o, probe)
-    p = rows["plain"]["cpu"]
+        ratios[key] = rows[key]["cpu"] / p
     return {"file": name, "seconds": round(len(audio) / 16000, 1), "names": names,
-            "load": [before, load()], "rows": rows,
-            "ratios": {"hotwords": rows["hotwords"]["cpu"] / p,
-                       "prompt": rows["prompt"]["cpu"] / p,
-                       "plain + second look": 1 + rows["second_look"]["cpu"] / p}}  # fmt: skip
+            "load": [before, load()], "rows": rows, "ratios": ratios}  # fmt: skip
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -121,6 +129,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--files", nargs="*", default=None, help="interviews (default: the zh ones)")
     ap.add_argument("--sample", action="store_true", help="also the 10 s mandarin_zh.wav")
     ap.add_argument("--json", type=Path, default=None)
+    ap.add_argument(
+        "--english",
+        action="store_true",
+        help="English interviews (--files), tiny.en: plain and second look only",
+    )
+    ap.add_argument("--rounds", type=int, default=1, help="each file this many times")
     args = ap.parse_args(argv)
 
     import tempfile
@@ -131,18 +145,19 @@ def main(argv: list[str] | None = None) -> int:
 
     probe = Probe()
     probe.install()
-    engine = FasterWhisperEngine("base", cpu_threads=2)
-    zh = [iv["name"] for iv in labels()["interviews"] if iv["language"] == "zh"]
+    language = "en" if args.english else "zh"
+    engine = FasterWhisperEngine("tiny.en" if args.english else "base", cpu_threads=2)
+    zh = [iv["name"] for iv in labels()["interviews"] if iv["language"] == language]
     files = args.files or zh
     results = []
     with tempfile.TemporaryDirectory() as tmp:
         archive, ids = build_archive(Path(tmp) / "a", files)
-        todo = [(n, DATA / f"{n}.ogg", vocab_for_media(archive, ids[n], language="zh"))
+        todo = [(n, DATA / f"{n}.ogg", vocab_for_media(archive, ids[n], language=language))
                 for n in files]  # fmt: skip
-        if args.sample:
+        if args.sample and not args.english:
             todo.append(("mandarin_zh.wav", SAMPLE, todo[0][2]))
-        for name, path, names in todo:
-            r = measure(name, load_audio(path), names, engine, probe)
+        for name, path, names in [t for _ in range(args.rounds) for t in todo]:
+            r = measure(name, load_audio(path), names, engine, probe, args.english)
             results.append(r)
             rows = r["rows"]
             print(f"{name} ({r['seconds']} s, load {r['load'][0]}-{r['load'][1]}):", flush=True)

@@ -190,3 +190,12 @@ def test_the_encoder_output_is_kept_for_a_files_windows_only() -> None:
     watch.new_file()
     model.encode(a)
     assert Model.runs == 5 and watch.counts.hits == 1
+
+
+def test_a_probe_that_lists_names_is_caught_from_one_name() -> None:
+    """A window's first tokens under names, as base wrote them on zh01: one name twice
+    and made-up ones, listed with 、. Speech with one name, or a short 、 list, passes."""
+    vocab = vocabulary_items(VOCAB_ZH)
+    assert check("黄子涵、黄子涵、邓宇、刘宇、刘", 30, None, vocab).bad
+    assert not check("我的儿子罗润、他的妈妈和我都在找他。", 4, None, vocab).bad
+    assert not check("罗润、乐乐和小明都在学校里读书。", 3, None, vocab).bad

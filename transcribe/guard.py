@@ -67,6 +67,12 @@ def echoes(text: str, items: list[str]) -> bool:
         return False
     folded = text.lower()
     hits = [v for v in items if v.lower() in folded]
+    # Chinese lists its items with 、, as the vocabulary does: four or more short ones
+    # with one of ours is the list read back ("黄子涵、黄子涵、邓宇、刘宇、刘": a probe's
+    # first tokens, one name twice and made-up ones).
+    enumerated = [p for p in folded.split("、") if p.strip()]
+    if hits and len(enumerated) >= 4 and all(len(p.strip()) <= 6 for p in enumerated[:-1]):
+        return True
     if len(hits) < 2:
         return False
     mask = [False] * len(folded)

@@ -191,10 +191,12 @@ class WindowWatch:
                              options, key)  # fmt: skip
 
     def _probe(self, encoder_output, prompt, tokenizer, options, guard: Guard, seconds: float):
-        """The first ``PROBE_TOKENS`` of the window: (verdict, the decode when it ended
-        within them, else None)."""
+        """The first ``PROBE_TOKENS`` of a window given names (a window after the
+        first, under ``initial_prompt``, has none): (verdict, the decode when it is
+        the whole of it, else None)."""
         budget = options.max_new_tokens
-        if budget is not None and budget <= PROBE_TOKENS:
+        names_given = bool(prompt) and prompt[0] == tokenizer.sot_prev  # not a later
+        if (budget is not None and budget <= PROBE_TOKENS) or not names_given:  # prompt's
             return Verdict(False), None
         short = dataclasses.replace(options, max_new_tokens=PROBE_TOKENS)
         out = self._generate(encoder_output, prompt, tokenizer, short)
@@ -203,7 +205,9 @@ class WindowWatch:
         if verdict.bad:
             self.counts.probes_stopped += 1
             return verdict, None
-        ended = len(tokens) < PROBE_TOKENS
+        # Greedy, a probe that ended is the whole decode; a beam's best within a few
+        # tokens is not (a short finished hypothesis beats the cut ones).
+        ended = len(tokens) < PROBE_TOKENS and options.beam_size == 1
         return verdict, (out if ended else None)
 
     def _runaway(self, guard, reason, seconds, encoder_output, prompt, tokenizer, options, key):
