@@ -92,8 +92,10 @@ def second_look(
     )
     audio = load_audio(archive.media_path(media), cancel=cancel)
     total = len(audio) / 16000.0
-    # A window that runs away with the names is left out, not decoded again: the plain
-    # pass already holds it, and the merge keeps it (BENCHMARKS.md, Mandarin with names).
+    # A window that runs away with the names is not decoded again: the plain pass
+    # already holds it (its decode is handed back), and the merge keeps it. Run right
+    # after the plain pass, the engine still holds that pass's encoder outputs, and
+    # the windows start where that pass's did (transcribe.windows).
     info, segs = get_engine(options).transcribe(audio, options, runaway="skip")
     second = []
     for seg in segs:

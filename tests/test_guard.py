@@ -76,7 +76,9 @@ class Counting:
         return getattr(self._model, name)
 
 
-VOCAB_ZH = "赵明轩、黄子涵、张浩然、邓宇轩、王晓雨、乐乐、罗润、刘景军、赵明贤、罗仁、刘建军、张浩洋。"
+VOCAB_ZH = (
+    "赵明轩、黄子涵、张浩然、邓宇轩、王晓雨、乐乐、罗润、刘景军、赵明贤、罗仁、刘建军、张浩洋。"
+)
 
 
 @pytest.mark.slow

@@ -45,8 +45,9 @@ class Engine(Protocol):
         """Transcribe float32 16 kHz mono ``audio``; segment times are shifted by ``offset``.
 
         With names given to Whisper, a window that runs away is decoded again without
-        them (``runaway="redo"``), or left out (``"skip"``: the caller has a plain
-        decode of it, as the second look does)."""
+        them (``runaway="redo"``), or (``"skip"``: the caller has a plain decode of it,
+        as the second look does) given the plain pass's decode of that window when the
+        engine still holds it, else left out."""
         ...
 
     def detect_language(self, audio: np.ndarray) -> tuple[str, float]:

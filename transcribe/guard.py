@@ -5,12 +5,15 @@ some windows they pull the decoder into a loop ("we went to 18 million" twenty t
 or into text that was never said; with the usual temperature fallback each bad window
 is decoded up to six times, which is how a 4 s Mandarin file took 3.5 minutes.
 
-So a biased run decodes each window once (temperature 0, no fallback), and every
-segment is checked here: a window whose text repeats itself (zlib compression ratio
-above Whisper's own 2.4, or one phrase four times), or that holds far more words than
-the time allows, is decoded again *without* the vocabulary, with Whisper's normal
-fallback, and the biased run goes on after it. The cost of a runaway is then one
-biased decode plus one plain decode of that window, never six loops.
+So a biased run decodes each window once (temperature 0, no fallback, a token budget),
+and each window is checked here as it is decoded (``transcribe.windows``): a window
+whose text repeats itself (zlib compression ratio above Whisper's own 2.4, or one
+phrase four times), that holds far more words than the time allows, or that reads the
+names back, is decoded again *without* the vocabulary on the same encoder output (at
+temperature 0, then one sampled try), and the biased run goes on after it. A short
+probe of the window's first tokens catches names read back before the full decode.
+The cost of a runaway is then a probe or one biased decode plus one plain decode of
+that window, never six loops.
 """
 
 from __future__ import annotations
