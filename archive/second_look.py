@@ -26,10 +26,16 @@ if TYPE_CHECKING:
 
 # Which Whisper mechanism carries the names on the second look (measured: BENCHMARKS.md).
 MECHANISM = "hotwords"
-# The second look decodes greedily: it is read only for names, and a beam of 5 made it
-# cost 1.5-1.9x the plain pass on Mandarin against 1.3-1.4x greedy (BENCHMARKS.md,
-# "Mandarin with names"), with the names found unchanged on English.
-BEAM_SIZE = 1
+# Chinese is looked at again greedily: a beam of 5 made the second look cost 1.5-1.9x
+# the plain pass on Mandarin, greedy 1.2-1.45x (BENCHMARKS.md, "Mandarin with names").
+# Other languages keep the plain pass's beam: greedy with the names, tiny.en looped on
+# en05's first window ("Ma-Ma-Ma-") and lost the name the beam found (Wang Xiaoyu).
+GREEDY = ("zh", "yue")
+
+
+def beam_size(language: str | None, beam: int) -> int:
+    """The second look's beam for a file in ``language`` whose plain pass used ``beam``."""
+    return 1 if (language or "").lower() in GREEDY else beam
 
 
 @dataclass
@@ -86,7 +92,7 @@ def second_look(
         language=record.language,
         word_timestamps=True,
         batch_size=0,  # one window at a time: the loop guard redoes a runaway window
-        beam_size=BEAM_SIZE,
+        beam_size=beam_size(record.language, options.beam_size),
         initial_prompt=vocabulary if MECHANISM == "prompt" else None,
         hotwords=vocabulary if MECHANISM == "hotwords" else None,
     )

@@ -97,15 +97,17 @@ def measure(name: str, audio, names: str, engine, probe: Probe, english: bool = 
 
     from tapelog.transcribe.types import TranscribeOptions
 
-    try:  # the second look's beam (archive.second_look); 5 before it was set
-        from tapelog.archive.second_look import BEAM_SIZE
-    except ImportError:
-        BEAM_SIZE = 5
     model, language = ("tiny.en", "en") if english else ("base", "zh")
     plain_o = TranscribeOptions(model=model, language=language, cpu_threads=2, batch_size=0)
+    try:  # the second look's beam (archive.second_look); the plain one before it was set
+        from tapelog.archive.second_look import beam_size
+
+        beam = beam_size(language, plain_o.beam_size)
+    except ImportError:
+        beam = plain_o.beam_size
     # The second look's decode (archive.second_look): hotwords, word times, and a
     # runaway window given the plain decode instead of decoded again.
-    look_o = replace(plain_o, hotwords=names, word_timestamps=True, beam_size=BEAM_SIZE)
+    look_o = replace(plain_o, hotwords=names, word_timestamps=True, beam_size=beam)
     before = load()
     rows = {"plain": one(engine, audio, plain_o, probe)}
     # The second look follows the plain pass of its file (the archive's order): it may

@@ -54,11 +54,10 @@ PLAIN_FACTOR = 1.3
 # A window that reads the names back does so from its first tokens: the probe decodes
 # this many before the full decode is paid for (a window that ends within it is done).
 PROBE_TOKENS = 24
-# A runaway redone without names: temperature 0 first, then these, each within the
-# budget, the first that passes the guard kept (Whisper's own fallback ran up to five
-# more decodes of up to 448 tokens each: most of what crew hotwords cost on zh01; on
-# zh01's espeak voice 0.2 and 0.5 repeated themselves as 0 did).
-REDO_TEMPERATURES = (0.4,)
+# A runaway redone without names: Whisper's fallback (temperature 0, then these), each
+# within the budget; its own fallback ran up to five more decodes of up to 448 tokens
+# each: most of what crew hotwords cost on zh01.
+REDO_TEMPERATURES = (0.2,)
 # Encoder outputs kept: 30 s of base is 1500 x 512 float32, 3 MB; 40 windows (20 min
 # of speech) is 120 MB at most, and the plain pass fills it from the file's start,
 # which is where the second look begins.
@@ -219,16 +218,12 @@ class WindowWatch:
         plain_prompt = prompt[prompt.index(tokenizer.sot) :] if tokenizer.sot in prompt else prompt
         if guard.previous:  # as a plain pass asks: after the text before it (zh01 looped without)
             plain_prompt = [tokenizer.sot_prev, *guard.previous[-PREVIOUS_TOKENS:], *plain_prompt]
-        first = None
-        for temperature in (0.0, *REDO_TEMPERATURES):
-            redo = dataclasses.replace(options, temperatures=[temperature], best_of=1)
-            out = self._generate(encoder_output, plain_prompt, tokenizer, redo)
-            if not window_verdict(out, tokenizer, seconds).bad:
-                return out
-            first = first or out
-        # Every decode repeats itself: the greedy one, whose segments that loop the
-        # engine drops (``FasterWhisperEngine._guarded``): the rest of it is speech.
-        return first
+        # Whisper's own fallback, cut short: as the plain pass decodes (it kept the
+        # 0.2 decode of the Mandarin sample), without its four hotter decodes.
+        redo = dataclasses.replace(options, temperatures=[0.0, *REDO_TEMPERATURES])
+        # A window that repeats itself even so: the engine drops its looping segments
+        # (``FasterWhisperEngine._guarded``); the rest of it is speech.
+        return self._generate(encoder_output, plain_prompt, tokenizer, redo)
 
     def guarding(self, guard: Guard | None) -> None:
         """Which guarded run this thread's decodes belong to (None: plain)."""
