@@ -117,7 +117,9 @@ def test_mandarin_with_forced_names_never_loops_and_costs_a_probe(tmp_path, monk
         with_names = [n for prompt, n in counting.decodes if prompt[0] == sot_prev]
         without = [n for prompt, n in counting.decodes if prompt[0] != sot_prev]
         assert with_names and sum(with_names) <= PROBE_TOKENS + 1, counting.decodes
-        assert len(without) == 1, counting.decodes  # one redo, no fallback to sampling
+        # The redo: Whisper's fallback cut at 0.2 (the plain pass kept its 0.2 decode
+        # here), not its four hotter decodes of up to 448 tokens each.
+        assert 1 <= len(without) <= 2, counting.decodes
     assert counting.encodes == 1  # the one window was encoded once for all three runs
     # The second look has the plain decode already: the runaway window gets it, free.
     options = TranscribeOptions(**{**plain_opts.to_dict(), "hotwords": VOCAB_ZH})

@@ -51,6 +51,10 @@ MAX_BIASED_TOKENS = 200
 # same window (+16): names are no longer than the words heard for them; a decode
 # running past that repeats itself and is cut (Mandarin zh01: 150 tokens of a loop).
 PLAIN_FACTOR = 1.3
+# With a beam, a cap near the natural length changes which hypothesis wins (base, the
+# Mandarin sample: 39 tokens with room for 77 or more, 33 with room for 64), so a beam
+# gets twice the plain decode's tokens; greedy only stops sooner.
+BEAM_PLAIN_FACTOR = 2.0
 # A window that reads the names back does so from its first tokens: the probe decodes
 # this many before the full decode is paid for (a window that ends within it is done).
 PROBE_TOKENS = 24
@@ -165,11 +169,13 @@ class WindowWatch:
         guard: Guard | None = getattr(self._local, "guard", None)
         key = (getattr(self._local, "key", None), tokenizer.language, tokenizer.task)
         seconds = getattr(self._local, "seconds", WINDOW_S)
+        asked = options  # the run's budget: a redo without names gets it whole
         if options.max_new_tokens:  # a guarded decode: the window's own budget
             cap = max(32, int(TOKENS_PER_S * seconds) + 16)
             plain = self._plain.get(key) if guard is not None else None
             if plain is not None:  # the second look: not far past the plain decode
-                cap = min(cap, max(32, int(PLAIN_FACTOR * len(plain[0].sequences_ids[0])) + 16))
+                factor = PLAIN_FACTOR if options.beam_size == 1 else BEAM_PLAIN_FACTOR
+                cap = min(cap, max(32, int(factor * len(plain[0].sequences_ids[0])) + 16))
             if cap < options.max_new_tokens:
                 options = dataclasses.replace(options, max_new_tokens=cap)
         if guard is None:
@@ -179,7 +185,7 @@ class WindowWatch:
             return out
         if len(guard.events) >= MAX_RUNAWAYS:
             return self._runaway(guard, "the rest", seconds, encoder_output, prompt, tokenizer,
-                                 options, key)  # fmt: skip
+                                 asked, key)  # fmt: skip
         verdict, out = self._probe(encoder_output, prompt, tokenizer, options, guard, seconds)
         if out is None and not verdict.bad:
             out = self._generate(encoder_output, prompt, tokenizer, options)
@@ -187,7 +193,7 @@ class WindowWatch:
         if not verdict.bad:
             return out
         return self._runaway(guard, verdict.reason, seconds, encoder_output, prompt, tokenizer,
-                             options, key)  # fmt: skip
+                             asked, key)  # fmt: skip
 
     def _probe(self, encoder_output, prompt, tokenizer, options, guard: Guard, seconds: float):
         """The first ``PROBE_TOKENS`` of a window given names (a window after the
