@@ -136,3 +136,35 @@ def test_the_second_look_reuses_the_plain_passs_encoder_output(tmp_path: Path) -
     finally:
         engine.model.model = counting._model
         archive.close()
+
+
+@pytest.mark.slow
+def test_an_english_second_look_of_two_windows_runs_no_encoder(tmp_path: Path) -> None:
+    """en05 (51 s, two of Whisper's windows, tiny.en): the second look's windows start
+    where the plain pass's did, so both encoder outputs are reused (its second window
+    began elsewhere before, and was encoded again); the names still come in."""
+    from tapelog.archive.second_look import names_for, second_look
+    from tapelog.transcribe.engine import get_engine
+    from tapelog.transcribe.types import TranscribeOptions
+
+    from bench.names_score import build_archive
+    from tests.test_guard import Counting
+
+    archive, ids = build_archive(tmp_path / "a", ["en05_wang_mother"])
+    mid = ids["en05_wang_mother"]
+    options = TranscribeOptions(model="tiny.en", language="en", cpu_threads=2, names="")
+    engine = get_engine(options)
+    counting = Counting(engine.model.model)
+    engine.model.model = counting
+    try:
+        archive.transcribe(mid, options)
+        encodes = counting.encodes
+        assert encodes == 2
+        vocabulary = names_for(archive, mid, TranscribeOptions(language="en"))
+        look = second_look(archive, mid, vocabulary)
+        assert look is not None and counting.encodes == encodes
+        text = " ".join(s.text for s in archive.segments(mid))
+        assert "Wang Xiaoyu" in text  # tiny.en alone: "Wang Nairoyu"
+    finally:
+        engine.model.model = counting._model
+        archive.close()

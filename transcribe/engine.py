@@ -187,7 +187,10 @@ class FasterWhisperEngine:
         )
         if guarded:
             names = vocabulary_items(options.hotwords) + vocabulary_items(options.initial_prompt)
-            return result, self._guarded(segments, audio, names, offset, result, runaway)
+            guarded_run = self._guarded(
+                segments, audio, names, offset, result, runaway, options.word_timestamps
+            )
+            return result, guarded_run
         return result, self._segments(segments, offset)
 
     def _token_budget(self, options: TranscribeOptions, duration: float) -> int | None:
@@ -206,7 +209,7 @@ class FasterWhisperEngine:
 
     def _guarded(
         self, first, audio: np.ndarray, names: list[str], offset: float,
-        info: TranscriptionInfo, runaway: str,
+        info: TranscriptionInfo, runaway: str, words: bool,
     ) -> Iterator[Segment]:  # fmt: skip
         """The biased run's segments, each window judged as it is decoded
         (``transcribe.windows``): a runaway window is decoded again without the names on
@@ -214,7 +217,7 @@ class FasterWhisperEngine:
         (``runaway="skip"``), given the plain pass's decode of it (``info.skipped``).
         After ``MAX_RUNAWAYS`` the rest goes without the names. A segment that still
         looks like a loop is dropped: no loop reaches the transcript."""
-        guard = Guard(names, runaway)
+        guard = Guard(names, runaway, words=words)
         events = info.skipped if runaway == "skip" else info.redone
         total = offset + len(audio) / SAMPLE_RATE
         it, last_end = iter(first), offset

@@ -77,6 +77,7 @@ class Guard:
 
     names: list[str]
     runaway: str = "redo"  # "redo": decode it again without the names; "skip": plain's
+    words: bool = False  # word times asked for: the second look's windows can follow plain's
     events: list[tuple[str, float]] = field(default_factory=list)
     previous: list[int] = field(default_factory=list)  # tokens of the text kept so far
 
@@ -105,8 +106,10 @@ class WindowWatch:
         model.encode = self.encode
         model.generate_with_fallback = self.generate
         self._split = getattr(model, "_split_segments_by_timestamps", None)
-        if self._split is not None:
+        self._add_words = getattr(model, "add_word_timestamps", None)
+        if self._split is not None and self._add_words is not None:
             model._split_segments_by_timestamps = self.split
+            model.add_word_timestamps = self.add_words
 
     # -- the encoder --------------------------------------------------------------
 
@@ -140,8 +143,9 @@ class WindowWatch:
         """faster-whisper's cut of a decoded window into segments, and where the next
         window starts. The second look starts its next window where the plain pass
         did (its encoder output is then kept): segments past that point are left to
-        the next window, and the few words of a sentence cut short before it stay the
-        plain pass's (the merge keeps them)."""
+        the next window (``add_words`` drops them), and the few words of a sentence
+        cut short before it stay the plain pass's (the merge keeps them). Without word
+        times (the second look always has them) nothing is cut."""
         out = self._split(tokenizer=tokenizer, tokens=tokens, time_offset=time_offset,
                           segment_size=segment_size, segment_duration=segment_duration,
                           seek=seek)  # fmt: skip
@@ -150,18 +154,33 @@ class WindowWatch:
             if len(self._seeks) < 4 * self.windows:
                 self._seeks.append(seek)
             return out
-        if guard.runaway != "skip" or seek not in self._seeks:
+        self._local.cut = None
+        if guard.runaway != "skip" or not guard.words or seek not in self._seeks:
             return out
         i = self._seeks.index(seek)
         if i + 1 >= len(self._seeks) or self._seeks[i + 1] <= seek:
             return out
         target = self._seeks[i + 1]
         cut = target * self.model.feature_extractor.time_per_frame + 1e-6
-        # faster-whisper needs one segment a window: an empty one is dropped unsaid.
-        segments = [s for s in out[0] if s["end"] <= cut] or [
-            dict(seek=seek, start=time_offset, end=time_offset, tokens=[])
-        ]
-        return segments, target, True  # True: no moving the cut to the last word's end
+        # The words past the cut are dropped once Whisper has timed them all: timed
+        # without the rest of the window's text, the words were spread over the whole
+        # window (en05: "I am" at 21.95 s, not 0.21 s).
+        self._local.cut = cut
+        return out[0], target, True  # True: no moving the cut to the last word's end
+
+    def add_words(self, segments, tokenizer, *args, **kwargs):
+        """faster-whisper's word times; then, where ``split`` cut the window short,
+        only the words before the cut (and their text) are kept."""
+        out = self._add_words(segments, tokenizer, *args, **kwargs)
+        cut, self._local.cut = getattr(self._local, "cut", None), None
+        for seg in (s for window in segments for s in window) if cut is not None else ():
+            words = seg.get("words") or []
+            kept = [w for w in words if w["end"] <= cut]
+            if len(kept) < len(words):
+                seg["words"] = kept
+                seg["tokens"] = tokenizer.encode("".join(w["word"] for w in kept))
+                seg["end"] = kept[-1]["end"] if kept else seg["start"]  # empty: not said
+        return out
 
     # -- the decoder --------------------------------------------------------------
 
