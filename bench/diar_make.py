@@ -2,7 +2,9 @@
 
 Run: ``.venv/bin/python bench/diar_make.py`` (``--heldout`` for the held-out set in
 ``bench/data/diar_heldout/``: other draws, more 3-4 voice files, used only to check
-what was tuned on the first set). Needs espeak-ng (only this generator does;
+what was tuned on the first set; ``--heldout2`` for ``bench/data/diar_heldout2/``, made
+after the first held-out set had been looked at, to check the rule chosen on both
+once). Needs espeak-ng (only this generator does;
 the bench and the tests read the committed files) and ffmpeg from imageio-ffmpeg.
 
 Why synthetic: the bench needs true speaker turns to the frame, and voices that come
@@ -28,6 +30,7 @@ import numpy as np
 HERE = Path(__file__).resolve().parent
 OUT = HERE / "data" / "diar"
 HELDOUT = HERE / "data" / "diar_heldout"
+HELDOUT2 = HERE / "data" / "diar_heldout2"
 SR = 16000
 sys.path.insert(0, str(HERE.parent))
 
@@ -79,6 +82,16 @@ PLAN_HELDOUT = [
     (3, 50, "noise"), (4, 55, "music"), (2, 45, None), (3, 50, None), (4, 55, None),
 ]  # fmt: skip
 HELDOUT_SEED = 5000  # conversation k draws with Random(HELDOUT_SEED + k); the first set 1000
+# The second held-out set (issue 16): made once the first had been used to choose the
+# split of mixed speakers; 12 files, 10 of them 3-4 voices, noise or music under half.
+PLAN_HELDOUT2 = [
+    (4, 55, "noise"), (3, 50, None), (4, 55, "music"), (3, 50, "noise"), (2, 45, None),
+    (4, 55, None), (3, 50, "music"), (4, 55, "noise"), (3, 50, None), (2, 45, "music"),
+    (4, 55, None), (3, 50, "noise"),
+]  # fmt: skip
+HELDOUT2_SEED = 9000
+# Each set's file names: seed -> prefix.
+PREFIX = {1000: "conv", HELDOUT_SEED: "held", HELDOUT2_SEED: "hold"}
 
 
 def speak(voice: str, pitch: int, wpm: int, text: str, tmp: Path) -> np.ndarray:
@@ -148,7 +161,7 @@ def conversation(
     if bg:
         track += background(bg, n, np.random.default_rng(k if seed == 1000 else seed + k))
     track = np.clip(track, -1, 1)
-    name = f"conv{k:02d}" if seed == 1000 else f"held{k:02d}"
+    name = f"{PREFIX[seed]}{k:02d}"
     wav = tmp / f"{name}.wav"
     with wave.open(str(wav), "wb") as w:
         w.setnchannels(1)
@@ -172,8 +185,12 @@ def conversation(
 
 
 def main() -> None:
-    heldout = "--heldout" in sys.argv[1:]
-    out, plan, seed = (HELDOUT, PLAN_HELDOUT, HELDOUT_SEED) if heldout else (OUT, PLAN, 1000)
+    args = sys.argv[1:]
+    out, plan, seed = (
+        (HELDOUT2, PLAN_HELDOUT2, HELDOUT2_SEED) if "--heldout2" in args
+        else (HELDOUT, PLAN_HELDOUT, HELDOUT_SEED) if "--heldout" in args
+        else (OUT, PLAN, 1000)
+    )  # fmt: skip
     out.mkdir(parents=True, exist_ok=True)
     truth = {"cast": {k: list(v) for k, v in CAST.items()}, "conversations": []}
     with tempfile.TemporaryDirectory() as d:
