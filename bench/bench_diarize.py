@@ -52,10 +52,11 @@ def load(name: str) -> np.ndarray:
     return load_audio(DATA / name)
 
 
-def use_heldout() -> None:
-    """Read the held-out set (bench/data/diar_heldout) instead: to check, not to tune."""
+def use_heldout(name: str = "diar_heldout") -> None:
+    """Read a held-out set (bench/data/diar_heldout, diar_heldout2) instead: to check,
+    not to tune."""
     global DATA
-    DATA = REPO / "bench" / "data" / "diar_heldout"
+    DATA = REPO / "bench" / "data" / name
 
 
 def _cos(a: np.ndarray, b) -> float:
@@ -264,9 +265,11 @@ def main() -> None:
     ap.add_argument("--no-archive-matching", action="store_true")
     ap.add_argument("--json", type=Path, default=OUT / "diarize.json")
     ap.add_argument("--heldout", action="store_true", help="the held-out set (check only)")
+    ap.add_argument("--heldout2", action="store_true", help="the second held-out set")
     args = ap.parse_args()
-    if args.heldout:
-        use_heldout()
+    if args.heldout or args.heldout2:
+        use_heldout("diar_heldout2" if args.heldout2 else "diar_heldout")
+        args.heldout = True
     convs = json.loads((DATA / "truth.json").read_text())["conversations"]
     have = "campp" in available()
     options = args.options or [o for o in OPTIONS if have or o == "spectral"]

@@ -8,6 +8,7 @@ for review are scored against the true speakers.
 
     .venv/bin/python -m bench.bench_diarize_match              # the generated set
     .venv/bin/python -m bench.bench_diarize_match --heldout    # the held-out set
+    .venv/bin/python -m bench.bench_diarize_match --heldout2   # the second one
 
 Every speaker's score, agreement and margin is listed too (``speakers``): what the
 rules in ``archive.voices`` were chosen on (the first set) and checked on (held out).
@@ -26,6 +27,7 @@ from bench.der import read_rttm
 
 DATA = Path(__file__).resolve().parent / "data" / "diar"
 HELDOUT = Path(__file__).resolve().parent / "data" / "diar_heldout"
+HELDOUT2 = Path(__file__).resolve().parent / "data" / "diar_heldout2"
 # The people the crew names (each once, where first heard); the others are never named,
 # so any suggestion of them is a false one.
 NAMED = ("Peng_Gaofeng", "Interviewer", "Luo_Run")
@@ -146,9 +148,10 @@ def main() -> None:
 
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--heldout", action="store_true", help="the held-out set")
+    ap.add_argument("--heldout2", action="store_true", help="the second held-out set")
     ap.add_argument("--json", type=Path, default=None)
     args = ap.parse_args()
-    data = HELDOUT if args.heldout else DATA
+    data = HELDOUT2 if args.heldout2 else HELDOUT if args.heldout else DATA
     convs = json.loads((data / "truth.json").read_text())["conversations"]
     t0, w0 = time.process_time(), time.perf_counter()
     out = archive_matching(convs, NAMED, data)
