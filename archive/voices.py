@@ -47,6 +47,17 @@ MIN_AGREEMENT = 0.79
 # The best voice must beat the best other person's voice by this much: a print between
 # two known voices is a guess, not a suggestion.
 MIN_MARGIN = 0.05
+# Window by window: a speaker is suggested as a voice only when at least ``MIN_SHARE``
+# of the windows its print was made of (1.5 s each, up to 12) score ``WINDOW_MATCH``
+# against that voice and no other known person's voice higher. Held back: a speaker
+# holding a second person whom ``MIN_AGREEMENT`` does not split (two voices alike to
+# CAM++), whose print, their mean, can still sound like one of them. Chosen on
+# bench/data/diar (one person's windows against their voice from another file: 5th
+# percentile 0.731; another person's windows against the nearest wrong voice: 95th
+# percentile 0.709; each clean speaker suggested there has 0.83 of its windows or more)
+# and on bench/data/diar_heldout (its one wrong suggestion: 0.58); BENCHMARKS.md.
+WINDOW_MATCH = 0.72
+MIN_SHARE = 0.75
 PORTABLE = ("campp",)
 
 
@@ -67,22 +78,34 @@ class VoiceMatch:
         return d
 
 
+def file_print(diar: Diarization, label: str) -> dict[str, Any]:
+    """What is kept of one speaker's voice: the print, its agreement and its windows
+    (float16, base64: ~6 KB for 12 CAM++ windows), as ``best_voice`` reads them."""
+    import base64
+
+    windows = diar.windows.get(label)
+    packed = None
+    if windows is not None and len(windows):
+        packed = base64.b64encode(windows.astype("<f2").tobytes()).decode("ascii")
+    return {"embedder": diar.embedder, "print": diar.prints[label],
+            "agreement": diar.agreement.get(label), "windows": packed}  # fmt: skip
+
+
 def save_file_prints(
     archive: Archive, media_id: str, transcript_id: str, diar: Diarization, labels: set[str]
 ) -> None:
     """Keep the prints of the labels the transcript uses (replacing the file's old ones)."""
     table = archive.store.table("file_voices")
-    keep = {label: vec for label, vec in diar.prints.items() if label in labels}
-    agreement = diar.agreement
+    keep = [label for label in diar.prints if label in labels]
     if not keep and not table.contains(Q.media_id == media_id):
         return  # nothing to keep or replace: leave the store untouched
     with archive.store.transaction():
         table.remove(Q.media_id == media_id)
-        for label, vec in keep.items():
+        for label in keep:
             table.insert(
-                {"media_id": media_id, "transcript_id": transcript_id, "label": label,
-                 "embedder": diar.embedder, "print": vec, "agreement": agreement.get(label)}
-            )  # fmt: skip
+                {"media_id": media_id, "transcript_id": transcript_id, "label": label}
+                | file_print(diar, label)
+            )
         stale = (Q.media_id == media_id) & (Q.status == "suggested")
         if archive.store.table("voice_matches").contains(stale):
             archive.store.table("voice_matches").remove(stale)
@@ -149,9 +172,10 @@ def best_voice(
 ) -> tuple[float, dict[str, Any]] | None:
     """The known voice a file's speaker (a ``file_voices`` row) sounds like, with the
     score, or None: when its print is mixed (``MIN_AGREEMENT``), when no voice scores
-    ``MATCH_THRESHOLD``, or when another person's voice comes within ``MIN_MARGIN``.
-    A known voice saved from a mixed print is not matched either. The one rule the
-    archive and the bench use."""
+    ``MATCH_THRESHOLD``, when another person's voice comes within ``MIN_MARGIN``, or
+    when under ``MIN_SHARE`` of its windows sound like that voice one by one
+    (``window_share``). A known voice saved from a mixed print is not matched either.
+    The one rule the archive and the bench use."""
     if speaker.get("embedder") not in PORTABLE or not _agrees(speaker):
         return None
     scored = sorted(
@@ -165,7 +189,54 @@ def best_voice(
     others = [s for s, v in scored[1:] if v["name"] != best["name"]]
     if others and score - others[0] < MIN_MARGIN:
         return None
+    share = window_share(speaker, best["name"], [v for _s, v in scored])
+    if share is not None and share < MIN_SHARE:
+        return None
     return score, best
+
+
+def _windows(doc: dict[str, Any]):
+    """A speaker's print windows as unit vectors, or None (prints saved before windows
+    were kept, or anything that does not decode to vectors of the print's size)."""
+    import base64
+    import binascii
+
+    import numpy as np
+
+    packed, dim = doc.get("windows"), len(doc.get("print") or ())
+    if not isinstance(packed, str) or not dim:
+        return None
+    try:
+        raw = base64.b64decode(packed, validate=True)
+    except (binascii.Error, ValueError):
+        return None
+    if not raw or len(raw) % (2 * dim):
+        return None
+    w = np.frombuffer(raw, dtype="<f2").astype(np.float32).reshape(-1, dim)
+    if not np.isfinite(w).all():
+        return None
+    return w / np.maximum(np.linalg.norm(w, axis=1, keepdims=True), 1e-9)
+
+
+def window_share(speaker: dict[str, Any], name: str, voices: list[dict[str, Any]]) -> float | None:
+    """The share of a speaker's print windows that sound like ``name`` one by one:
+    ``WINDOW_MATCH`` or more against one of that person's voices, and no other known
+    person's voice nearer. None when the speaker's windows were not kept."""
+    import numpy as np
+
+    windows = _windows(speaker)
+    if windows is None:
+        return None
+    per_person: dict[str, Any] = {}
+    for v in voices:
+        p = np.asarray(v["print"], dtype=np.float32)
+        cos = windows @ (p / max(float(np.linalg.norm(p)), 1e-9))
+        per_person[v["name"]] = np.maximum(per_person.get(v["name"], cos), cos)
+    if name not in per_person:
+        return None
+    own = per_person.pop(name)
+    nearest_other = np.max(np.stack(list(per_person.values())), axis=0) if per_person else -1.0
+    return float(np.mean((own >= WINDOW_MATCH) & (own >= nearest_other)))
 
 
 def suggest(archive: Archive, media_id: str | None = None) -> list[VoiceMatch]:

@@ -104,8 +104,12 @@ def run_option(name: str, convs: list[dict]) -> dict:
         MATCH_THRESHOLD,
         MIN_AGREEMENT,
         MIN_MARGIN,
+        MIN_SHARE,
         PORTABLE,
+        WINDOW_MATCH,
         best_voice,
+        file_print,
+        window_share,
     )
 
     run = diarizer(name)
@@ -130,14 +134,13 @@ def run_option(name: str, convs: list[dict]) -> dict:
         for label, vec in found.prints.items():
             who = _true_speaker(found.turns, label, ref)
             prints.append((c["file"], who, np.asarray(vec)))
-            doc = {"embedder": found.embedder, "print": vec, "name": who,
-                   "agreement": found.agreement.get(label)}  # fmt: skip
+            doc = file_print(found, label) | {"name": who}  # as the archive keeps it
             if who in NAMED and who not in named:
                 named[who] = doc  # the crew names it here
                 continue
             scores = {n: _cos(np.asarray(v["print"]), vec) for n, v in named.items()}
             best = max(scores, key=scores.get) if scores else None
-            # Suggested by the archive's rule (threshold, agreement, margin) where the
+            # Suggested by the archive's rule (threshold, agreement, margin, windows) where the
             # prints carry across files; spectral ones by the threshold alone, to show
             # why they are never matched.
             if doc["embedder"] in PORTABLE:
@@ -147,7 +150,9 @@ def run_option(name: str, convs: list[dict]) -> dict:
                 suggested = best if best and scores[best] >= MATCH_THRESHOLD else None
             matches.append({"file": c["file"], "true": who, "best": best,
                             "score": round(scores[best], 3) if best else 0.0,
-                            "agreement": doc["agreement"], "suggested": suggested})  # fmt: skip
+                            "agreement": doc["agreement"], "suggested": suggested,
+                            "window_share": window_share(doc, best, list(named.values()))
+                            if best else None})  # fmt: skip
 
     def pooled(voices: set[int], k: int) -> float:
         es = [r["_e"][k] for r in rows if r["voices"] in voices]
@@ -176,6 +181,8 @@ def run_option(name: str, convs: list[dict]) -> dict:
         "match_threshold": MATCH_THRESHOLD,
         "match_min_agreement": MIN_AGREEMENT,
         "match_min_margin": MIN_MARGIN,
+        "match_window": WINDOW_MATCH,
+        "match_min_share": MIN_SHARE,
         "match_precision": round(len(right) / len(sugg), 3) if sugg else None,
         "match_recall": round(len(right) / len(could), 3) if could else None,
         "match_speakers": len(matches),

@@ -10,7 +10,7 @@ for review are scored against the true speakers.
     .venv/bin/python -m bench.bench_diarize_match --heldout    # the held-out set
     .venv/bin/python -m bench.bench_diarize_match --heldout2   # the second one
 
-Every speaker's score, agreement and margin is listed too (``speakers``): what the
+Every speaker's score, agreement, margin and window share is listed too (``speakers``): what the
 rules in ``archive.voices`` were chosen on (the first set) and checked on (held out).
 """
 
@@ -121,7 +121,7 @@ def archive_matching(convs: list[dict], named: tuple[str, ...], data: Path = DAT
 def speaker_rows(archive, truth: dict, naming: dict) -> list[dict]:
     """Every unnamed speaker against the named voices, before any rule: its best and
     second-best person, the scores, and its print's agreement (what rules are chosen on)."""
-    from tapelog.archive.voices import _cos
+    from tapelog.archive.voices import _cos, window_share
 
     named = archive.store.table("voices").all()
     out = []
@@ -136,10 +136,13 @@ def speaker_rows(archive, truth: dict, naming: dict) -> list[dict]:
         if not scored:
             continue
         second = next((sc for sc, n in scored[1:] if n != scored[0][1]), 0.0)
+        others = [v for v in named if v["media_id"] != fv["media_id"]]
+        share = window_share(fv, scored[0][1], others)
         out.append({"media": key[0], "label": key[1], "true": truth[key],
                     "best": scored[0][1], "score": round(scored[0][0], 3),
                     "margin": round(scored[0][0] - second, 3),
-                    "agreement": fv.get("agreement")})  # fmt: skip
+                    "agreement": fv.get("agreement"),
+                    "window_share": None if share is None else round(share, 3)})  # fmt: skip
     return out
 
 

@@ -150,7 +150,7 @@ def test_two_voices_grouped_as_one_are_split_by_campp():
     """conv08 (Sun Haiyang, Peng Gaofeng, Luo Run): the spectral grouping hears Peng
     and Luo as one speaker (DER ~31%); their CAM++ windows split in two, so with CAM++
     prints the speaker is split, and every print left is one voice."""
-    from tapelog.transcribe.diarize import ONE_VOICE
+    from tapelog.transcribe.diarize import ONE_VOICE, PRINT_WINDOWS
 
     audio = load_audio(DIAR / "conv08.ogg")
     alone = diarize(audio)
@@ -159,6 +159,12 @@ def test_two_voices_grouped_as_one_are_split_by_campp():
     assert len(d.speakers) == 3 and _der("conv08.ogg", d) < 0.05
     assert set(d.agreement) == set(d.prints)
     assert all(a >= ONE_VOICE for a in d.agreement.values()), d.agreement
+    # The windows each print was made of are kept, as unit vectors, for the archive's
+    # window-by-window check against known voices.
+    assert set(d.windows) == set(d.prints)
+    for w in d.windows.values():
+        assert 3 <= len(w) <= PRINT_WINDOWS and w.shape[1] == len(d.prints["S1"])
+        assert np.allclose(np.linalg.norm(w, axis=1), 1.0, atol=1e-4)
     # Told the number of speakers, nothing is split.
     assert len(diarize(audio, embedder="campp", speakers=2).speakers) == 2
 

@@ -4,6 +4,7 @@ TinyDB), a speaker named once, suggested in other files, accepted or rejected.""
 
 from __future__ import annotations
 
+import base64
 import json
 import tarfile
 import wave
@@ -19,10 +20,16 @@ from tapelog.archive.records import upsert_person
 from tapelog.media.audio import load_audio
 from tapelog.transcribe.embedders import available
 from tapelog.transcribe.types import Segment, TranscribeOptions, TranscriptionInfo, Word
+from tinydb import Query
 
 from bench.der import read_rttm
 
+Q = Query()
+
 DIAR = Path(__file__).resolve().parent.parent / "bench" / "data" / "diar"
+# The first held-out set: used to choose the window rule (BENCHMARKS.md), so no longer
+# held out; its held02 is the case the rule was made for.
+HELD = DIAR.parent / "diar_heldout"
 MEDIA = Path(__file__).resolve().parent.parent / "samples" / "media"
 needs_campp = pytest.mark.skipif("campp" not in available(), reason="needs the [voices] extra")
 
@@ -64,9 +71,9 @@ def _import_paths(archive, *paths):
     return [r.id for r in results]
 
 
-def _label_of(archive, media_id: str, conv: str, person: str) -> str:
+def _label_of(archive, media_id: str, conv: str, person: str, data: Path = DIAR) -> str:
     """The label (S1...) that speaks most where ``person`` truly speaks."""
-    ref = [r for r in read_rttm((DIAR / f"{conv}.rttm").read_text()) if r[0] == person]
+    ref = [r for r in read_rttm((data / f"{conv}.rttm").read_text()) if r[0] == person]
     talk: dict[str, float] = {}
     for s in archive.segments(media_id):
         for _, a, b in ref:
@@ -180,6 +187,29 @@ def test_another_files_speaker_holding_two_voices_is_not_suggested_as_one(archiv
     assert his and found == {(m12, label, "Luo Run") for label in his}, most
 
 
+@needs_campp
+def test_a_speaker_holding_two_alike_voices_is_not_suggested_as_either(archive, engine):
+    """held02: the Interviewer and Xing Dan (two US female espeak voices) in one speaker
+    whose print agrees (their 1.5 s CAM++ windows do not split), and sounds like the
+    Interviewer as a whole (0.88) though Xing Dan talks most. Window by window only
+    about half of it sounds like her, so it is held back; the Interviewer's own
+    speaker in held10 is still suggested."""
+    m8, m2, m10 = _import_paths(archive, *(HELD / f"held{k}.ogg" for k in ("08", "02", "10")))
+    for mid in (m8, m2, m10):
+        archive.transcribe(mid, TranscribeOptions(model="tiny.en", language="en"))
+    named = _label_of(archive, m8, "held08", "Interviewer", HELD)
+    archive.rename_speaker(named, "Interviewer", media_id=m8)
+    hers = _label_of(archive, m10, "held10", "Interviewer", HELD)
+    found = {(m.media_id, m.label, m.name) for m in voices.list_matches(archive)}
+    assert found == {(m10, hers, "Interviewer")}, found
+    rows = {d["label"]: d for d in archive.store.table("file_voices").search(Q.media_id == m2)}
+    mixed = rows[_label_of(archive, m2, "held02", "Interviewer", HELD)]
+    known = archive.store.table("voices").all()
+    assert voices._cos(mixed["print"], known[0]["print"]) >= voices.MATCH_THRESHOLD
+    assert mixed["agreement"] >= voices.MIN_AGREEMENT  # what let it through before
+    assert voices.window_share(mixed, "Interviewer", known) < voices.MIN_SHARE
+
+
 def test_a_print_of_two_voices_is_kept_but_never_matched(tmp_path):
     """Prints stored as transcription stores them: a speaker whose print agreement is
     low (two voices) is not suggested; named, its print is not matched and says why."""
@@ -235,6 +265,41 @@ def test_best_voice_needs_a_clean_print_a_score_and_a_margin():
     assert voices.best_voice(him, twin) is None  # another person within the margin
     again = known + [doc(luo + 0.05 * rng.normal(size=192), "Luo Run", 0.9)]
     assert voices.best_voice(him, again)[1]["name"] == "Luo Run"  # the same person twice
+
+
+def test_window_share_holds_back_a_print_half_of_another_voice():
+    """Made-up prints: a speaker whose windows are half another (unknown) voice close to
+    the known one has a mean that still scores high against it; the windows tell."""
+    from tapelog.transcribe.diarize import Diarization
+
+    rng = np.random.default_rng(16)
+    her = rng.normal(size=192)
+    alike = her + 1.0 * rng.normal(size=192)  # another voice, near hers (cos ~0.7)
+    known = [{"embedder": "campp", "print": her.tolist(), "name": "Interviewer",
+              "agreement": 0.9}]  # fmt: skip
+
+    def speaker(rows: np.ndarray) -> dict:
+        d = Diarization([], {"S1": rows.mean(axis=0).tolist()}, "campp", agreement={"S1": 0.85},
+                        windows={"S1": rows / np.linalg.norm(rows, axis=1, keepdims=True)})  # fmt: skip
+        return voices.file_print(d, "S1")
+
+    clean = speaker(her + 0.45 * rng.normal(size=(12, 192)))
+    mixed = speaker(np.vstack([her + 0.45 * rng.normal(size=(6, 192)),
+                               alike + 0.45 * rng.normal(size=(6, 192))]))  # fmt: skip
+    assert voices._cos(mixed["print"], her.tolist()) >= voices.MATCH_THRESHOLD
+    assert voices.window_share(clean, "Interviewer", known) >= voices.MIN_SHARE
+    assert voices.window_share(mixed, "Interviewer", known) < voices.MIN_SHARE
+    assert voices.best_voice(clean, known)[1]["name"] == "Interviewer"
+    assert voices.best_voice(mixed, known) is None
+    assert voices.best_voice(mixed | {"windows": None}, known) is not None  # older prints
+    # Windows nearer another known person count against: a second known voice that
+    # sounds like half of the speaker takes those windows.
+    rival = {"embedder": "campp", "print": alike.tolist(), "name": "Xing Dan", "agreement": 0.9}
+    assert voices.window_share(mixed, "Interviewer", [*known, rival]) <= 0.5
+    # What does not decode to windows of the print's size is read as no windows.
+    infinite = base64.b64encode(b"\x00\xfc" * 192).decode()  # float16 -inf, right size
+    for bad in ("not base64!", "", "AAAA", 12, ["x"], infinite):
+        assert voices.window_share(clean | {"windows": bad}, "Interviewer", known) is None
 
 
 def _write_wav(path: Path, audio: np.ndarray, channels: int = 1) -> Path:

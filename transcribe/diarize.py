@@ -60,6 +60,10 @@ class Diarization:
     # (``print_agreement``): low when one speaker holds two people. Only for prints
     # made by another embedder than the grouping's (CAM++).
     agreement: dict[str, float] = field(default_factory=dict)
+    # label -> the unit vectors of the windows a sampled print was made of (CAM++): the
+    # archive checks them one by one against a known voice (``archive.voices``), which
+    # catches a speaker holding two voices that ``agreement`` does not split.
+    windows: dict[str, np.ndarray] = field(default_factory=dict)
 
     @property
     def speakers(self) -> list[str]:
@@ -191,6 +195,7 @@ def group(
         order.setdefault(lab, f"S{len(order) + 1}")
     turns = [Turn(order[lab], round(a, 3), round(b, 3)) for lab, a, b in raw]
     agreement: dict[str, float] = {}
+    kept: dict[str, np.ndarray] = {}
     if voice is None:
         centres = {lab: heard.emb[labels == lab].mean(axis=0) for lab in order}
     else:
@@ -198,8 +203,9 @@ def group(
         windows = {lab: vectors.of(_sample(np.flatnonzero(labels == lab), scored)) for lab in order}
         centres = {lab: w.mean(axis=0) for lab, w in windows.items()}
         agreement = {order[lab]: round(print_agreement(w), 4) for lab, w in windows.items()}
+        kept = {order[lab]: _unit(w).astype(np.float32) for lab, w in windows.items()}
     prints = {order[lab]: [round(float(v), 5) for v in c] for lab, c in centres.items()}
-    return Diarization(turns, prints, name, heard.speech, agreement)
+    return Diarization(turns, prints, name, heard.speech, agreement, kept)
 
 
 def _frame_labels(heard: Listened, labels: np.ndarray, step_s: float = 0.01) -> np.ndarray:
