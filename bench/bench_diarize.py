@@ -114,7 +114,7 @@ def run_option(name: str, convs: list[dict]) -> dict:
 
     run = diarizer(name)
     run(load(convs[0]["file"])[: 16000 * 5])  # load the models outside the clock
-    rows, named, matches, prints = [], {}, [], []
+    rows, named, matches, prints, kept = [], {}, [], [], []
     audio_s = cpu = wall = 0.0
     for c in convs:
         audio = load(c["file"])
@@ -135,6 +135,7 @@ def run_option(name: str, convs: list[dict]) -> dict:
             who = _true_speaker(found.turns, label, ref)
             prints.append((c["file"], who, np.asarray(vec)))
             doc = file_print(found, label) | {"name": who}  # as the archive keeps it
+            kept.append((c["file"], who, doc))
             if who in NAMED and who not in named:
                 named[who] = doc  # the crew names it here
                 continue
@@ -192,11 +193,43 @@ def run_option(name: str, convs: list[dict]) -> dict:
         "cos_same_person_median": round(float(np.median(same)), 3) if same else None,
         "cos_other_person_max": round(max(other), 3) if other else None,
         "cos_other_person_median": round(float(np.median(other)), 3) if other else None,
+        "every_naming": every_naming(kept) if found.embedder in PORTABLE else None,
         "cpu_s_per_audio_hour": round(cpu / audio_s * 3600, 1),
         "wall_s_per_audio_hour": round(wall / audio_s * 3600, 1),
         "files": rows,
         "matches": matches,
     }
+
+
+def every_naming(kept: list[tuple[str, str, dict]]) -> dict:
+    """The in-memory protocol over every choice of the speaker each named person is
+    named from (not only where first heard: a cleaner or a muddier print), pooled: how
+    far precision depends on where the crew happened to name someone."""
+    import itertools
+
+    from tapelog.archive.voices import best_voice
+
+    choices = [[i for i, (_f, who, _d) in enumerate(kept) if who == n] for n in NAMED]
+    choices = [c for c in choices if c]
+    suggested = right = could = namings = 0
+    wrong: dict[str, int] = {}
+    for combo in itertools.product(*choices):
+        namings += 1
+        for i, (file, who, doc) in enumerate(kept):
+            if i in combo:
+                continue
+            could += who in NAMED
+            rule = best_voice(doc, [kept[j][2] for j in combo if kept[j][0] != file])
+            if rule is None:
+                continue
+            suggested += 1
+            right += rule[1]["name"] == who
+            if rule[1]["name"] != who:
+                key = f"{file} {who} as {rule[1]['name']}"
+                wrong[key] = wrong.get(key, 0) + 1
+    return {"namings": namings, "suggested": suggested, "right": right,
+            "precision": round(right / suggested, 3) if suggested else None,
+            "recall": round(right / could, 3) if could else None, "wrong": wrong}  # fmt: skip
 
 
 def whisper_cpu(audios: list[np.ndarray]) -> float:
@@ -315,6 +348,9 @@ def markdown(out: dict) -> str:
         rows.append(f"| {r['option']} | " + " | ".join(str(r.get(k, "-")) for k in keys) + " |")
     tiny = out.get("tiny_en_cpu_s_per_audio_hour")
     text = "\n".join(rows) + (f"\n\ntiny.en: {tiny} CPU-s per audio hour\n" if tiny else "\n")
+    for r in out["results"]:
+        if r.get("every_naming"):
+            text += f"\n{r['option']}, every naming: {json.dumps(r['every_naming'])}\n"
     for key in ("long_track", "campp_threads", "archive_matching"):
         if key in out:
             shown = {k: v for k, v in out[key].items() if k != "speakers_scored"}
