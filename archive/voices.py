@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from tapelog.archive.errors import NotFoundError, UsageError
 from tapelog.archive.library import now_iso
+from tapelog.archive.voice_windows import MIN_SHARE, pack, window_votes
 from tinydb import Query
 
 if TYPE_CHECKING:
@@ -47,18 +48,6 @@ MIN_AGREEMENT = 0.79
 # The best voice must beat the best other person's voice by this much: a print between
 # two known voices is a guess, not a suggestion.
 MIN_MARGIN = 0.05
-# Window by window: a speaker is suggested as a voice only when at least ``MIN_SHARE``
-# of the windows its print was made of (1.5 s each, up to 12) score ``WINDOW_MATCH``
-# against that voice and no other known person's voice higher. Held back: a speaker
-# holding a second person whom ``MIN_AGREEMENT`` does not split (two voices alike to
-# CAM++), whose print, their mean, can still sound like one of them. ``WINDOW_MATCH``:
-# on bench/data/diar, 99 in 100 windows of another person score their nearest wrong
-# voice under 0.749 (one person's windows against their voice from another file: 92%
-# above). ``MIN_SHARE`` two in three: chosen on bench/data/diar and diar_heldout with
-# every choice of the file each person is named in (BENCHMARKS.md): precision 1.0 on
-# both from 0.74 to 0.76 (0.955 at 0.73).
-WINDOW_MATCH = 0.75
-MIN_SHARE = 2 / 3
 PORTABLE = ("campp",)
 
 
@@ -81,15 +70,10 @@ class VoiceMatch:
 
 def file_print(diar: Diarization, label: str) -> dict[str, Any]:
     """What is kept of one speaker's voice: the print, its agreement and its windows
-    (float16, base64: ~6 KB for 12 CAM++ windows), as ``best_voice`` reads them."""
-    import base64
-
-    windows = diar.windows.get(label)
-    packed = None
-    if windows is not None and len(windows):
-        packed = base64.b64encode(windows.astype("<f2").tobytes()).decode("ascii")
+    (``voice_windows.pack``), as ``best_voice`` reads them."""
     return {"embedder": diar.embedder, "print": diar.prints[label],
-            "agreement": diar.agreement.get(label), "windows": packed}  # fmt: skip
+            "agreement": diar.agreement.get(label),
+            "windows": pack(diar.windows.get(label))}  # fmt: skip
 
 
 def save_file_prints(
@@ -168,16 +152,17 @@ def _agrees(doc: dict[str, Any]) -> bool:
     return agreement is None or agreement >= MIN_AGREEMENT
 
 
-def best_voice(
+def judge(
     speaker: dict[str, Any], voices: list[dict[str, Any]]
-) -> tuple[float, dict[str, Any]] | None:
-    """The known voice a file's speaker (a ``file_voices`` row) sounds like, with the
-    score, or None: when its print is mixed (``MIN_AGREEMENT``), when no voice scores
-    ``MATCH_THRESHOLD``, when another person's voice comes within ``MIN_MARGIN``, or
-    when under ``MIN_SHARE`` of its windows sound like that voice one by one
-    (``window_share``). A known voice saved from a mixed print is not matched either.
-    The one rule the archive and the bench use."""
-    if speaker.get("embedder") not in PORTABLE or not _agrees(speaker):
+) -> tuple[float, dict[str, Any], str | None] | None:
+    """The known voice a file's speaker (a ``file_voices`` row) sounds like most, the
+    score, and why it is held back (None: suggest it); None when no voice scores
+    ``MATCH_THRESHOLD``. Held back: a print of two voices (``MIN_AGREEMENT``), another
+    person's voice within ``MIN_MARGIN``, or under ``MIN_SHARE`` of its windows sounding
+    like that voice one by one (``voice_windows``). A known voice saved from a mixed
+    print is not matched at all. The one rule the archive, the CLI, the TUI and the
+    bench use."""
+    if speaker.get("embedder") not in PORTABLE:
         return None
     scored = sorted(
         ((_cos(speaker["print"], v["print"]), v) for v in voices
@@ -187,57 +172,30 @@ def best_voice(
     if not scored or scored[0][0] < MATCH_THRESHOLD:
         return None
     score, best = scored[0]
-    others = [s for s, v in scored[1:] if v["name"] != best["name"]]
-    if others and score - others[0] < MIN_MARGIN:
-        return None
-    share = window_share(speaker, best["name"], [v for _s, v in scored])
-    if share is not None and share < MIN_SHARE - 1e-9:  # 8 of 12 is two thirds
-        return None
-    return score, best
+    if not _agrees(speaker):
+        return score, best, "two voices in one speaker"
+    others = [(s, v) for s, v in scored[1:] if v["name"] != best["name"]]
+    if others and score - others[0][0] < MIN_MARGIN:
+        return score, best, f"as close to {others[0][1]['name']} ({others[0][0]:.2f})"
+    votes = window_votes(speaker, best["name"], [v for _s, v in scored])
+    if votes is not None and votes[0] < MIN_SHARE * votes[1] - 1e-9:  # 8 of 12: two thirds
+        return score, best, f"{votes[0]} of {votes[1]} stretches sound like {best['name']}"
+    return score, best, None
 
 
-def _windows(doc: dict[str, Any]):
-    """A speaker's print windows as unit vectors, or None (prints saved before windows
-    were kept, or anything that does not decode to vectors of the print's size)."""
-    import base64
-    import binascii
-
-    import numpy as np
-
-    packed, dim = doc.get("windows"), len(doc.get("print") or ())
-    if not isinstance(packed, str) or not dim:
-        return None
-    try:
-        raw = base64.b64decode(packed, validate=True)
-    except (binascii.Error, ValueError):
-        return None
-    if not raw or len(raw) % (2 * dim):
-        return None
-    w = np.frombuffer(raw, dtype="<f2").astype(np.float32).reshape(-1, dim)
-    if not np.isfinite(w).all():
-        return None
-    return w / np.maximum(np.linalg.norm(w, axis=1, keepdims=True), 1e-9)
+def best_voice(
+    speaker: dict[str, Any], voices: list[dict[str, Any]]
+) -> tuple[float, dict[str, Any]] | None:
+    """The voice to suggest for a file's speaker, with the score, or None (``judge``)."""
+    verdict = judge(speaker, voices)
+    return None if verdict is None or verdict[2] else verdict[:2]
 
 
 def window_share(speaker: dict[str, Any], name: str, voices: list[dict[str, Any]]) -> float | None:
-    """The share of a speaker's print windows that sound like ``name`` one by one:
-    ``WINDOW_MATCH`` or more against one of that person's voices, and no other known
-    person's voice nearer. None when the speaker's windows were not kept."""
-    import numpy as np
-
-    windows = _windows(speaker)
-    if windows is None:
-        return None
-    per_person: dict[str, Any] = {}
-    for v in voices:
-        p = np.asarray(v["print"], dtype=np.float32)
-        cos = windows @ (p / max(float(np.linalg.norm(p)), 1e-9))
-        per_person[v["name"]] = np.maximum(per_person.get(v["name"], cos), cos)
-    if name not in per_person:
-        return None
-    own = per_person.pop(name)
-    nearest_other = np.max(np.stack(list(per_person.values())), axis=0) if per_person else -1.0
-    return float(np.mean((own >= WINDOW_MATCH) & (own >= nearest_other)))
+    """The share of a speaker's print windows that sound like ``name`` one by one
+    (``voice_windows.window_votes``); None when its windows were not kept."""
+    votes = window_votes(speaker, name, voices)
+    return None if votes is None else votes[0] / votes[1]
 
 
 def suggest(archive: Archive, media_id: str | None = None) -> list[VoiceMatch]:
@@ -272,6 +230,24 @@ def suggest(archive: Archive, media_id: str | None = None) -> list[VoiceMatch]:
             matches.insert(m.to_dict())
             new.append(m)
     return new
+
+
+def held_back(archive: Archive) -> list[dict[str, Any]]:
+    """Unnamed speakers that sound like a known voice but are not suggested, and why
+    (``judge``): for a crew to listen to and name by hand, if it is them."""
+    voices = _live_voices(archive)
+    names = archive.all_speaker_names()
+    out = []
+    for fv in archive.store.table("file_voices").all() if voices else []:
+        key = (fv["media_id"], fv["label"])
+        if key in names:
+            continue
+        verdict = judge(fv, [v for v in voices if v["media_id"] != fv["media_id"]])
+        if verdict is not None and verdict[2]:
+            score, best, why = verdict
+            out.append({"media_id": key[0], "label": key[1], "name": best["name"],
+                        "score": round(score, 3), "why": why})  # fmt: skip
+    return sorted(out, key=lambda h: (h["media_id"], h["label"]))
 
 
 def list_matches(archive: Archive, status: str | None = "suggested") -> list[VoiceMatch]:

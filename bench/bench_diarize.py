@@ -100,13 +100,13 @@ def diarizer(option: str):
 
 
 def run_option(name: str, convs: list[dict]) -> dict:
+    from tapelog.archive.voice_windows import WINDOW_MATCH
     from tapelog.archive.voices import (
         MATCH_THRESHOLD,
         MIN_AGREEMENT,
         MIN_MARGIN,
         MIN_SHARE,
         PORTABLE,
-        WINDOW_MATCH,
         best_voice,
         file_print,
         window_share,

@@ -42,16 +42,35 @@ def voices_cmd(ctx: click.Context, as_json: bool) -> None:
 @click.command("matches")
 @click.option("--all", "all_", is_flag=True, help="Accepted and rejected ones too.")
 @click.option("--refresh", is_flag=True, help="Match every file's speakers again first.")
+@click.option(
+    "--held-back", is_flag=True, help="Speakers that sound like a voice but are not suggested."
+)
 @archive_option
 @json_option
 @click.pass_context
-def matches_cmd(ctx: click.Context, all_: bool, refresh: bool, as_json: bool) -> None:
+def matches_cmd(
+    ctx: click.Context, all_: bool, refresh: bool, held_back: bool, as_json: bool
+) -> None:
     """Speakers of other files that sound like a named voice, for review."""
     from tapelog.archive import voices
 
     archive = open_archive(ctx)
     if refresh:
         voices.suggest(archive)
+    if held_back:
+        held = voices.held_back(archive)
+
+        def why() -> None:
+            if not held:
+                click.echo("no speaker held back", err=True)
+            for h in held:
+                click.echo(
+                    f"{h['media_id']} {h['label']}\tsounds like {h['name']}\t"
+                    f"score {h['score']:.2f}\theld back: {h['why']}"
+                )
+
+        emit(as_json, held, why)
+        return
     rows = voices.list_matches(archive, None if all_ else "suggested")
 
     def text() -> None:

@@ -194,6 +194,8 @@ def test_a_speaker_holding_two_alike_voices_is_not_suggested_as_either(archive, 
     Interviewer as a whole (0.88) though Xing Dan talks most. Window by window only
     about half of it sounds like her, so it is held back; the Interviewer's own
     speaker in held10 is still suggested."""
+    from tests.conftest import run_cli
+
     m8, m2, m10 = _import_paths(archive, *(HELD / f"held{k}.ogg" for k in ("08", "02", "10")))
     for mid in (m8, m2, m10):
         archive.transcribe(mid, TranscribeOptions(model="tiny.en", language="en"))
@@ -208,6 +210,15 @@ def test_a_speaker_holding_two_alike_voices_is_not_suggested_as_either(archive, 
     assert voices._cos(mixed["print"], known[0]["print"]) >= voices.MATCH_THRESHOLD
     assert mixed["agreement"] >= voices.MIN_AGREEMENT  # what let it through before
     assert voices.window_share(mixed, "Interviewer", known) < voices.MIN_SHARE
+    # Held back, and the crew can see it and why.
+    (held,) = voices.held_back(archive)
+    assert (held["media_id"], held["label"], held["name"]) == (m2, mixed["label"], "Interviewer")
+    assert held["why"].endswith("stretches sound like Interviewer"), held
+    archive.close()
+    out = run_cli("speakers", "matches", "--held-back", archive=archive.root)
+    assert out.returncode == 0, out.stderr
+    assert f"{m2} {mixed['label']}\tsounds like Interviewer" in out.stdout
+    assert "held back: " in out.stdout and m10 not in out.stdout
 
 
 def test_a_print_of_two_voices_is_kept_but_never_matched(tmp_path):
