@@ -177,7 +177,10 @@ def speakers_list(ctx: click.Context, media_id: str | None, as_json: bool) -> No
 
     def text() -> None:
         if not rows:
-            click.echo("no speakers (transcribe first; one voice gives none)", err=True)
+            click.echo(
+                "no speakers (transcribe first; silence, music or too little speech gives none)",
+                err=True,
+            )
         for r in rows:
             click.echo(f"{r['media_id']}\t{r['label']}\t{r['name'] or '-'}\t{r['segments']} lines")
 
