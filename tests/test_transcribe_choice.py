@@ -202,3 +202,37 @@ def test_the_crews_languages_decide_for_the_mandarin_sample(archive, media_dir: 
     assert archive.choose_model(ids["mandarin_zh.wav"], auto).language == "zh"
     english = archive.choose_model(ids["interview_liu.mov"], auto)
     assert (english.model, english.language) == ("tiny.en", "en")
+
+
+class _InProcessClient:
+    """Stands in for the Dask client (the edge): runs a submitted function here."""
+
+    def subscribe_topic(self, topic, handler) -> None:
+        pass
+
+    def submit(self, fn, *args, **_kw):
+        from concurrent.futures import Future
+
+        done: Future = Future()
+        done.set_result(fn(*args))
+        return done
+
+
+@pytest.mark.slow
+def test_the_cluster_chooses_the_language_by_the_same_rule(archive, media_dir: Path) -> None:
+    """The cluster detects on a worker (``transcribe.cluster.language_probabilities``)
+    and the archive chooses (``language_choice.choose_for``), as a local run does."""
+    from tapelog.archive import cases as C
+    from tapelog.archive.cluster_run import _Run
+    from tapelog.archive.models import Case
+    from tapelog.transcribe.cluster import ClusterOptions
+
+    archive.import_paths([NAMES_BENCH / "zh03_liu.ogg"])
+    C.upsert_case(archive, Case(case_id="C1", child_name="Liu Jingjun", child_name_zh="刘景军"))
+    auto = TranscribeOptions(model=AUTO_MODEL, cpu_threads=1)
+    run = _Run(archive, _InProcessClient(), ClusterOptions(), auto, None, None, None, None)
+    chosen = run._options("m1")
+    assert (chosen.model, chosen.language) == ("base", "zh")
+    archive.set_setting("languages", "th")  # one language: no worker asked
+    run.client = None
+    assert run._options("m1").language == "th"
