@@ -59,10 +59,12 @@ class LanguageChoice:
 
 def parse_languages(value: str) -> tuple[str, ...]:
     """``"zh, EN"`` -> ``("zh", "en")``; every code must be one Whisper knows (a usage
-    error otherwise); empty means "not set"."""
+    error otherwise); empty or ``auto`` means "not set"."""
     from tapelog.transcribe.checks import check_language
 
     codes = [c for c in value.replace(";", ",").replace(" ", ",").split(",") if c.strip()]
+    if [c.lower() for c in codes] == ["auto"]:
+        return ()
     return tuple(dict.fromkeys(check_language(c) for c in codes))
 
 

@@ -156,6 +156,8 @@ def test_languages_setting_is_checked_and_kept_clean(archive) -> None:
     assert archive.setting("languages") == "zh,en"
     out = run_cli("config", "languages", "", archive=archive.root)
     assert out.returncode == 0 and archive.setting("languages") == ""
+    archive.set_setting("languages", "Auto")  # as --language auto: not set
+    assert archive.setting("languages") == ""
 
 
 def test_one_listed_language_needs_no_detection(archive, media_dir: Path, monkeypatch) -> None:
