@@ -169,7 +169,7 @@ def _scan(index: NameIndex, segments: Sequence[Segment]) -> _Found:
     return found
 
 
-_ECHO = 4  # Han characters beside a name that make its line a repeat of an earlier one
+_ECHO = 8  # Han characters beside a name that make its line a repeat of an earlier one
 
 
 def _without_echoes(segments: Sequence[Segment], found: _Found) -> _Found:

@@ -304,8 +304,10 @@ def test_a_passage_whisper_wrote_again_is_not_a_new_mention(bench_index):
         "我們已經在找王小羽",  # its words before it differ: kept
     )
     assert got == [[xiaoyu], [xiaoyu], [], [xiaoyu]]
-    # Said again on its own line, the same words around it: still the echo rule's, so
-    # the repeat is one suggestion; a name with fewer than 4 characters beside it stays.
+    # A parent saying "我的女儿王晓雨" again, then something else: a new mention (8 of the
+    # same characters beside the name are needed, not the 4 of "我的女儿").
+    again = chinese_links(bench_index, "我的女儿王晓雨是在昆明丢的。", "我的女儿王晓雨那年四岁。")
+    assert again == [[xiaoyu], [xiaoyu]]
     assert chinese_links(bench_index, "王小羽的媽媽", "王小羽") == [[xiaoyu], [xiaoyu]]
 
 
