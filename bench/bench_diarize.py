@@ -306,9 +306,13 @@ def main() -> None:
     ap.add_argument("--json", type=Path, default=OUT / "diarize.json")
     ap.add_argument("--heldout", action="store_true", help="the held-out set (check only)")
     ap.add_argument("--heldout2", action="store_true", help="the second held-out set")
+    ap.add_argument("--heldout3", action="store_true", help="the third held-out set")
     args = ap.parse_args()
-    if args.heldout or args.heldout2:
-        use_heldout("diar_heldout2" if args.heldout2 else "diar_heldout")
+    if args.heldout or args.heldout2 or args.heldout3:
+        use_heldout(
+            "diar_heldout3" if args.heldout3 else "diar_heldout2" if args.heldout2
+            else "diar_heldout"
+        )  # fmt: skip
         args.heldout = True
     convs = json.loads((DATA / "truth.json").read_text())["conversations"]
     have = "campp" in available()

@@ -152,9 +152,11 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--heldout", action="store_true", help="the held-out set")
     ap.add_argument("--heldout2", action="store_true", help="the second held-out set")
+    ap.add_argument("--heldout3", action="store_true", help="the third held-out set")
     ap.add_argument("--json", type=Path, default=None)
     args = ap.parse_args()
-    data = HELDOUT2 if args.heldout2 else HELDOUT if args.heldout else DATA
+    data = (DATA.parent / "diar_heldout3" if args.heldout3 else HELDOUT2 if args.heldout2
+            else HELDOUT if args.heldout else DATA)  # fmt: skip
     convs = json.loads((data / "truth.json").read_text())["conversations"]
     t0, w0 = time.process_time(), time.perf_counter()
     out = archive_matching(convs, NAMED, data)

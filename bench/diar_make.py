@@ -4,7 +4,8 @@ Run: ``.venv/bin/python bench/diar_make.py`` (``--heldout`` for the held-out set
 ``bench/data/diar_heldout/``: other draws, more 3-4 voice files, used only to check
 what was tuned on the first set; ``--heldout2`` for ``bench/data/diar_heldout2/``, made
 after the first held-out set had been looked at, to check the rule chosen on both
-once). Needs espeak-ng (only this generator does;
+once; ``--heldout3``, ``bench/data/diar_heldout3/``, the same after the second).
+Needs espeak-ng (only this generator does;
 the bench and the tests read the committed files) and ffmpeg from imageio-ffmpeg.
 
 Why synthetic: the bench needs true speaker turns to the frame, and voices that come
@@ -31,6 +32,7 @@ HERE = Path(__file__).resolve().parent
 OUT = HERE / "data" / "diar"
 HELDOUT = HERE / "data" / "diar_heldout"
 HELDOUT2 = HERE / "data" / "diar_heldout2"
+HELDOUT3 = HERE / "data" / "diar_heldout3"
 SR = 16000
 sys.path.insert(0, str(HERE.parent))
 
@@ -90,8 +92,16 @@ PLAN_HELDOUT2 = [
     (4, 55, None), (3, 50, "noise"),
 ]  # fmt: skip
 HELDOUT2_SEED = 9000
+# The third (issue 16): made once the second had been looked at (its wrong suggestions
+# led to checking windows spread over the whole speaker), to check that once.
+PLAN_HELDOUT3 = [
+    (3, 50, "noise"), (4, 55, None), (3, 50, None), (4, 55, "music"), (2, 45, "noise"),
+    (3, 50, "music"), (4, 55, "noise"), (3, 50, None), (4, 55, None), (2, 45, None),
+    (3, 50, "noise"), (4, 55, "music"),
+]  # fmt: skip
+HELDOUT3_SEED = 13000
 # Each set's file names: seed -> prefix.
-PREFIX = {1000: "conv", HELDOUT_SEED: "held", HELDOUT2_SEED: "hold"}
+PREFIX = {1000: "conv", HELDOUT_SEED: "held", HELDOUT2_SEED: "hold", HELDOUT3_SEED: "third"}
 
 
 def speak(voice: str, pitch: int, wpm: int, text: str, tmp: Path) -> np.ndarray:
@@ -187,7 +197,8 @@ def conversation(
 def main() -> None:
     args = sys.argv[1:]
     out, plan, seed = (
-        (HELDOUT2, PLAN_HELDOUT2, HELDOUT2_SEED) if "--heldout2" in args
+        (HELDOUT3, PLAN_HELDOUT3, HELDOUT3_SEED) if "--heldout3" in args
+        else (HELDOUT2, PLAN_HELDOUT2, HELDOUT2_SEED) if "--heldout2" in args
         else (HELDOUT, PLAN_HELDOUT, HELDOUT_SEED) if "--heldout" in args
         else (OUT, PLAN, 1000)
     )  # fmt: skip
