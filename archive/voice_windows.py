@@ -1,12 +1,15 @@
-"""A speaker's print, window by window (issue 16): the CAM++ vectors of the windows a
-print was made of, kept with it, and how many of them sound like a known voice.
+"""A speaker's voice, window by window (issue 16): CAM++ vectors of up to 12 windows
+spread over all of the speaker's talk, kept with its print, and how many of them sound
+like a known voice.
 
-A print is the mean of up to 12 windows of 1.5 s. When the grouping put two people in
-one speaker and their windows do not split (two voices alike to CAM++, so the print's
-agreement stays high), the mean can still score high against one of them. Taken one
-by one, the other person's windows score lower: ``archive.voices.judge`` holds such a
-speaker back. Kept as float16 in base64 (~6 KB for 12 windows of 192 values), in
-``file_voices`` only (personal data: no export carries it).
+A print is the mean of up to 12 windows of 1.5 s, the half nearest the group's centre.
+When the grouping put two people in one speaker and their windows do not split (two
+voices alike to CAM++, so the print's agreement stays high), the mean can still score
+high against one of them, and the windows nearest the centre can be mostly the one who
+talks less. Windows spread over the whole speaker, taken one by one, show it:
+``archive.voices.judge`` holds such a speaker back. Kept as float16 in base64 (~6 KB
+for 12 windows of 192 values), in ``file_voices`` only (personal data: no export
+carries it).
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from __future__ import annotations
 from typing import Any
 
 # Window by window: a speaker is suggested as a voice only when at least ``MIN_SHARE``
-# of the windows its print was made of (1.5 s each, up to 12) score ``WINDOW_MATCH``
+# of its kept windows (1.5 s each, up to 12 over all its talk) score ``WINDOW_MATCH``
 # against that voice and no other known person's voice higher. Held back: a speaker
 # holding a second person whom ``MIN_AGREEMENT`` does not split (two voices alike to
 # CAM++), whose print, their mean, can still sound like one of them. ``WINDOW_MATCH``:
@@ -22,7 +25,8 @@ from typing import Any
 # voice under 0.749 (one person's windows against their voice from another file: 92%
 # above). ``MIN_SHARE`` two in three: chosen on bench/data/diar and diar_heldout with
 # every choice of the file each person is named in (BENCHMARKS.md): precision 1.0 on
-# both from 0.74 to 0.76 (0.955 at 0.73).
+# both from 0.74 to 0.76 (0.955 at 0.73). Windows spread over the speaker rather than
+# the print's own: chosen after diar_heldout2 (BENCHMARKS.md).
 WINDOW_MATCH = 0.75
 MIN_SHARE = 2 / 3
 
@@ -37,7 +41,7 @@ def pack(windows) -> str | None:
 
 
 def unpack(doc: dict[str, Any]):
-    """A speaker's print windows as unit vectors, or None (prints saved before windows
+    """A speaker's kept windows as unit vectors, or None (prints saved before windows
     were kept, or anything that does not decode to vectors of the print's size)."""
     import base64
     import binascii
@@ -62,7 +66,7 @@ def unpack(doc: dict[str, Any]):
 def window_votes(
     speaker: dict[str, Any], name: str, voices: list[dict[str, Any]]
 ) -> tuple[int, int] | None:
-    """How many of a speaker's print windows sound like ``name`` one by one, of how
+    """How many of a speaker's kept windows sound like ``name`` one by one, of how
     many: ``WINDOW_MATCH`` or more against one of that person's voices, and no other
     known person's voice nearer. None when the speaker's windows were not kept."""
     import numpy as np

@@ -192,7 +192,7 @@ def best_voice(
 
 
 def window_share(speaker: dict[str, Any], name: str, voices: list[dict[str, Any]]) -> float | None:
-    """The share of a speaker's print windows that sound like ``name`` one by one
+    """The share of a speaker's kept windows that sound like ``name`` one by one
     (``voice_windows.window_votes``); None when its windows were not kept."""
     votes = window_votes(speaker, name, voices)
     return None if votes is None else votes[0] / votes[1]

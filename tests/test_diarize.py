@@ -125,8 +125,9 @@ def test_campp_voice_prints_carry_across_files():
 
 def test_prints_cost_a_sample_of_windows_per_speaker():
     """With a second embedder for prints, only ``PRINT_WINDOWS`` windows per speaker
-    go through it (a cost per speaker, not per hour); turns come from the grouping."""
-    from tapelog.transcribe.diarize import PRINT_WINDOWS, group, listen
+    go through it, and at most ``CHECK_WINDOWS`` more for the archive's window check
+    (a cost per speaker, not per hour); turns come from the grouping."""
+    from tapelog.transcribe.diarize import CHECK_WINDOWS, PRINT_WINDOWS, group, listen
     from tapelog.transcribe.embedders import SpectralEmbedder
 
     class Counting(SpectralEmbedder):
@@ -141,7 +142,7 @@ def test_prints_cost_a_sample_of_windows_per_speaker():
     alone = group(heard)
     d = group(heard, voice=Counting())
     assert len(heard.windows) > 4 * PRINT_WINDOWS
-    assert 0 < Counting.seen <= PRINT_WINDOWS * len(d.speakers)
+    assert 0 < Counting.seen <= (PRINT_WINDOWS + CHECK_WINDOWS) * len(d.speakers)
     assert d.embedder == "counted" and d.turns == alone.turns and set(d.prints) == {"S1", "S2"}
 
 
@@ -150,7 +151,7 @@ def test_two_voices_grouped_as_one_are_split_by_campp():
     """conv08 (Sun Haiyang, Peng Gaofeng, Luo Run): the spectral grouping hears Peng
     and Luo as one speaker (DER ~31%); their CAM++ windows split in two, so with CAM++
     prints the speaker is split, and every print left is one voice."""
-    from tapelog.transcribe.diarize import ONE_VOICE, PRINT_WINDOWS
+    from tapelog.transcribe.diarize import CHECK_WINDOWS, ONE_VOICE
 
     audio = load_audio(DIAR / "conv08.ogg")
     alone = diarize(audio)
@@ -159,11 +160,11 @@ def test_two_voices_grouped_as_one_are_split_by_campp():
     assert len(d.speakers) == 3 and _der("conv08.ogg", d) < 0.05
     assert set(d.agreement) == set(d.prints)
     assert all(a >= ONE_VOICE for a in d.agreement.values()), d.agreement
-    # The windows each print was made of are kept, as unit vectors, for the archive's
+    # Windows spread over each speaker are kept, as unit vectors, for the archive's
     # window-by-window check against known voices.
     assert set(d.windows) == set(d.prints)
     for w in d.windows.values():
-        assert 3 <= len(w) <= PRINT_WINDOWS and w.shape[1] == len(d.prints["S1"])
+        assert 3 <= len(w) <= CHECK_WINDOWS and w.shape[1] == len(d.prints["S1"])
         assert np.allclose(np.linalg.norm(w, axis=1), 1.0, atol=1e-4)
     # Told the number of speakers, nothing is split.
     assert len(diarize(audio, embedder="campp", speakers=2).speakers) == 2

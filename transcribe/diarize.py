@@ -36,6 +36,11 @@ MIN_SPEECH_S = 1.0  # less speech than this: nothing to tell apart
 # CAM++ windows per speaker for its print (bench/bench_diarize.py: matching precision
 # and recall as with every window, at a fixed cost per speaker).
 PRINT_WINDOWS = 12
+# CAM++ windows per speaker kept for the archive's window-by-window check against known
+# voices (``archive.voice_windows``): evenly spread over ALL the speaker's windows, not
+# the print's (the half nearest the group's centre, which in a speaker holding two
+# people can be mostly the one who talks less). Up to 12 more CAM++ windows a speaker.
+CHECK_WINDOWS = 12
 # The silhouette a split into speakers must beat, else one speaker (tuned on bench/diar).
 THRESHOLD = {"campp": 0.2, "spectral": 0.2}
 
@@ -60,9 +65,9 @@ class Diarization:
     # (``print_agreement``): low when one speaker holds two people. Only for prints
     # made by another embedder than the grouping's (CAM++).
     agreement: dict[str, float] = field(default_factory=dict)
-    # label -> the unit vectors of the windows a sampled print was made of (CAM++): the
-    # archive checks them one by one against a known voice (``archive.voices``), which
-    # catches a speaker holding two voices that ``agreement`` does not split.
+    # label -> unit vectors of ``CHECK_WINDOWS`` windows spread over the speaker (CAM++):
+    # the archive checks them one by one against a known voice (``archive.voices``),
+    # which catches a speaker holding two voices that ``agreement`` does not split.
     windows: dict[str, np.ndarray] = field(default_factory=dict)
 
     @property
@@ -203,7 +208,10 @@ def group(
         windows = {lab: vectors.of(_sample(np.flatnonzero(labels == lab), scored)) for lab in order}
         centres = {lab: w.mean(axis=0) for lab, w in windows.items()}
         agreement = {order[lab]: round(print_agreement(w), 4) for lab, w in windows.items()}
-        kept = {order[lab]: _unit(w).astype(np.float32) for lab, w in windows.items()}
+        kept = {
+            order[lab]: _unit(vectors.of(_spread(np.flatnonzero(labels == lab)))).astype(np.float32)
+            for lab in order
+        }
     prints = {order[lab]: [round(float(v), 5) for v in c] for lab, c in centres.items()}
     return Diarization(turns, prints, name, heard.speech, agreement, kept)
 
@@ -244,6 +252,11 @@ def _sample(rows: np.ndarray, scored: np.ndarray) -> np.ndarray:
     near = np.sort(rows[np.argsort(dist)[: max(1, (len(rows) + 1) // 2)]])
     take = np.linspace(0, len(near) - 1, min(PRINT_WINDOWS, len(near)))
     return near[np.round(take).astype(int)]
+
+
+def _spread(rows: np.ndarray, n: int = CHECK_WINDOWS) -> np.ndarray:
+    """At most ``n`` of a group's windows, evenly over all of them (in time order)."""
+    return rows[np.unique(np.round(np.linspace(0, len(rows) - 1, min(n, len(rows)))).astype(int))]
 
 
 def _unit(x: np.ndarray) -> np.ndarray:
