@@ -139,10 +139,11 @@ def test_the_second_look_reuses_the_plain_passs_encoder_output(tmp_path: Path) -
 
 
 @pytest.mark.slow
-def test_an_english_second_look_of_two_windows_runs_no_encoder(tmp_path: Path) -> None:
-    """en05 (51 s, two of Whisper's windows, tiny.en): the second look's windows start
-    where the plain pass's did, so both encoder outputs are reused (its second window
-    began elsewhere before, and was encoded again); the names still come in."""
+def test_an_english_second_look_reuses_the_first_windows_encoder_output(tmp_path: Path) -> None:
+    """en05 (51 s, two of Whisper's windows, tiny.en): the second look's first window
+    is the plain pass's, its encoder output reused (both were encoded again before);
+    the second starts where the names decode's sentence ends (one runs across the
+    plain pass's seam), so it is encoded. The names still come in."""
     from tapelog.archive.second_look import names_for, second_look
     from tapelog.transcribe.engine import get_engine
     from tapelog.transcribe.types import TranscribeOptions
@@ -162,7 +163,7 @@ def test_an_english_second_look_of_two_windows_runs_no_encoder(tmp_path: Path) -
         assert encodes == 2
         vocabulary = names_for(archive, mid, TranscribeOptions(language="en"))
         look = second_look(archive, mid, vocabulary)
-        assert look is not None and counting.encodes == encodes
+        assert look is not None and counting.encodes - encodes <= 1
         text = " ".join(s.text for s in archive.segments(mid))
         assert "Wang Xiaoyu" in text  # tiny.en alone: "Wang Nairoyu"
     finally:

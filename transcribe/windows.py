@@ -39,6 +39,7 @@ from tapelog.transcribe.guard import (
     check,
     compression_ratio,
     echoes,
+    most_repeated,
 )
 
 WINDOW_S = 30.0  # Whisper's window: what a runaway spoils at most
@@ -58,6 +59,9 @@ BEAM_PLAIN_FACTOR = 2.0
 # A window that reads the names back does so from its first tokens: the probe decodes
 # this many before the full decode is paid for (a window that ends within it is done).
 PROBE_TOKENS = 24
+# A phrase this often in the probe's few tokens is a loop begun (zh01 with names:
+# "我死了梗,我死了梗,我死了", then 110 tokens of it); the full check wants 4.
+PROBE_REPEATS = 3
 # A runaway redone without names: Whisper's fallback (temperature 0, then these), each
 # within the budget; its own fallback ran up to five more decodes of up to 448 tokens
 # each: most of what crew hotwords cost on zh01.
@@ -67,6 +71,7 @@ REDO_TEMPERATURES = (0.2,)
 # which is where the second look begins.
 CACHE_WINDOWS = 40
 TIME_PRECISION = 0.02  # s per timestamp token
+SEAM_S = 0.5  # how near a segment's edge the plain pass's next window may begin
 PREVIOUS_TOKENS = 223  # faster-whisper's share of the 448 for the text before a window
 
 
@@ -142,10 +147,11 @@ class WindowWatch:
     def split(self, tokenizer, tokens, time_offset, segment_size, segment_duration, seek):
         """faster-whisper's cut of a decoded window into segments, and where the next
         window starts. The second look starts its next window where the plain pass
-        did (its encoder output is then kept): segments past that point are left to
-        the next window (``add_words`` drops them), and the few words of a sentence
-        cut short before it stay the plain pass's (the merge keeps them). Without word
-        times (the second look always has them) nothing is cut."""
+        did (its encoder output is then kept) when that point falls between two of
+        its segments: the segments after it are left to the next window (``add_words``
+        drops them once timed). Where a sentence runs across it, or the decode stopped
+        short of it, the window ends where Whisper says, as before (en01: cutting a
+        sentence by its words' times put "Jingjun" into the sentence before)."""
         out = self._split(tokenizer=tokenizer, tokens=tokens, time_offset=time_offset,
                           segment_size=segment_size, segment_duration=segment_duration,
                           seek=seek)  # fmt: skip
@@ -161,25 +167,24 @@ class WindowWatch:
         if i + 1 >= len(self._seeks) or self._seeks[i + 1] <= seek:
             return out
         target = self._seeks[i + 1]
-        cut = target * self.model.feature_extractor.time_per_frame + 1e-6
-        # The words past the cut are dropped once Whisper has timed them all: timed
-        # without the rest of the window's text, the words were spread over the whole
-        # window (en05: "I am" at 21.95 s, not 0.21 s).
-        self._local.cut = cut
+        per_frame = self.model.feature_extractor.time_per_frame
+        cut = target * per_frame
+        across = any(s["start"] < cut - SEAM_S and s["end"] > cut + SEAM_S for s in out[0])
+        if across or out[1] * per_frame < cut - SEAM_S:
+            return out
+        self._local.cut = cut - SEAM_S
         return out[0], target, True  # True: no moving the cut to the last word's end
 
     def add_words(self, segments, tokenizer, *args, **kwargs):
-        """faster-whisper's word times; then, where ``split`` cut the window short,
-        only the words before the cut (and their text) are kept."""
+        """faster-whisper's word times (over all of the window's text: timed without
+        some of it, en05's words were spread over the whole window); then, where
+        ``split`` moved the next window's start, the segments from there on are
+        emptied (faster-whisper leaves out a segment with no text)."""
         out = self._add_words(segments, tokenizer, *args, **kwargs)
         cut, self._local.cut = getattr(self._local, "cut", None), None
         for seg in (s for window in segments for s in window) if cut is not None else ():
-            words = seg.get("words") or []
-            kept = [w for w in words if w["end"] <= cut]
-            if len(kept) < len(words):
-                seg["words"] = kept
-                seg["tokens"] = tokenizer.encode("".join(w["word"] for w in kept))
-                seg["end"] = kept[-1]["end"] if kept else seg["start"]  # empty: not said
+            if seg["start"] >= cut:
+                seg["tokens"], seg["words"], seg["end"] = [], [], seg["start"]
         return out
 
     # -- the decoder --------------------------------------------------------------
@@ -222,10 +227,17 @@ class WindowWatch:
         names_given = bool(prompt) and prompt[0] == tokenizer.sot_prev  # not a later
         if (budget is not None and budget <= PROBE_TOKENS) or not names_given:  # prompt's
             return Verdict(False), None
+        if not any(_han(n) for n in guard.names):
+            # Names in letters were never read back as a list; with a beam the probe's
+            # tokens are decoded again, and on English it cost more than it saved.
+            return Verdict(False), None
         short = dataclasses.replace(options, max_new_tokens=PROBE_TOKENS)
         out = self._generate(encoder_output, prompt, tokenizer, short)
         tokens = out[0].sequences_ids[0]
         verdict = window_verdict(out, tokenizer, seconds, guard.names)
+        reps = most_repeated(tokenizer.decode(tokens))
+        if not verdict.bad and reps >= PROBE_REPEATS:
+            verdict = Verdict(True, f"one phrase {reps} times in its first tokens")
         if verdict.bad:
             self.counts.probes_stopped += 1
             return verdict, None
@@ -304,3 +316,7 @@ def _content_seconds(features: np.ndarray) -> float:
     """Seconds of sound in a window: ``pad_or_trim`` pads the features with zeros."""
     frames = np.flatnonzero(np.any(features.reshape(-1, features.shape[-1]), axis=0))
     return (int(frames[-1]) + 1) / 100.0 if frames.size else WINDOW_S  # 10 ms frames
+
+
+def _han(text: str) -> bool:
+    return any("\u3400" <= c <= "\u9fff" for c in text)
