@@ -147,11 +147,12 @@ class WindowWatch:
     def split(self, tokenizer, tokens, time_offset, segment_size, segment_duration, seek):
         """faster-whisper's cut of a decoded window into segments, and where the next
         window starts. The second look starts its next window where the plain pass
-        did (its encoder output is then kept) when that point falls between two of
-        its segments: the segments after it are left to the next window (``add_words``
-        drops them once timed). Where a sentence runs across it, or the decode stopped
-        short of it, the window ends where Whisper says, as before (en01: cutting a
-        sentence by its words' times put "Jingjun" into the sentence before)."""
+        did (its encoder output is then kept): the segments after that point are left
+        to the next window, and one running across it is left out when it holds no
+        name given (``add_words`` drops them once timed). Where a sentence with a name
+        runs across it, or the decode stopped short of it, the window ends where
+        Whisper says, as before (en01: cutting a sentence by its words' times put
+        "Jingjun" into the sentence before)."""
         out = self._split(tokenizer=tokenizer, tokens=tokens, time_offset=time_offset,
                           segment_size=segment_size, segment_duration=segment_duration,
                           seek=seek)  # fmt: skip
@@ -169,10 +170,13 @@ class WindowWatch:
         target = self._seeks[i + 1]
         per_frame = self.model.feature_extractor.time_per_frame
         cut = target * per_frame
-        across = any(s["start"] < cut - SEAM_S and s["end"] > cut + SEAM_S for s in out[0])
-        if across or out[1] * per_frame < cut - SEAM_S:
+        across = [s for s in out[0] if s["start"] < cut - SEAM_S and s["end"] > cut + SEAM_S]
+        if out[1] * per_frame < cut - SEAM_S or any(
+            _holds_a_name(tokenizer.decode(s["tokens"]), guard.names) for s in across
+        ):
             return out
-        self._local.cut = cut - SEAM_S
+        # A sentence across the seam without a name is left out: the plain pass keeps it.
+        self._local.cut = (cut - SEAM_S, [id(s) for s in across])
         return out[0], target, True  # True: no moving the cut to the last word's end
 
     def add_words(self, segments, tokenizer, *args, **kwargs):
@@ -183,7 +187,7 @@ class WindowWatch:
         out = self._add_words(segments, tokenizer, *args, **kwargs)
         cut, self._local.cut = getattr(self._local, "cut", None), None
         for seg in (s for window in segments for s in window) if cut is not None else ():
-            if seg["start"] >= cut:
+            if seg["start"] >= cut[0] or id(seg) in cut[1]:
                 seg["tokens"], seg["words"], seg["end"] = [], [], seg["start"]
         return out
 
@@ -316,6 +320,11 @@ def _content_seconds(features: np.ndarray) -> float:
     """Seconds of sound in a window: ``pad_or_trim`` pads the features with zeros."""
     frames = np.flatnonzero(np.any(features.reshape(-1, features.shape[-1]), axis=0))
     return (int(frames[-1]) + 1) / 100.0 if frames.size else WINDOW_S  # 10 ms frames
+
+
+def _holds_a_name(text: str, names: list[str]) -> bool:
+    folded = text.lower()
+    return any(n.lower() in folded for n in names)
 
 
 def _han(text: str) -> bool:
