@@ -150,8 +150,10 @@ class WindowWatch:
         did (its encoder output is then kept): the segments after that point are left
         to the next window, and one running across it is left out when it holds no
         name given (``add_words`` drops them once timed). Where a sentence with a name
-        runs across it, or the decode stopped short of it, the window ends where
-        Whisper says, as before (en01: cutting a sentence by its words' times put
+        runs across it, or a beam's decode ended short of it (not cut by its budget),
+        the window ends where Whisper says, as before; a greedy one goes on from the
+        plain pass's point (zh02's second window ended 5 s short: its third was
+        encoded again) (en01: cutting a sentence by its words' times put
         "Jingjun" into the sentence before)."""
         out = self._split(tokenizer=tokenizer, tokens=tokens, time_offset=time_offset,
                           segment_size=segment_size, segment_duration=segment_duration,
@@ -171,9 +173,9 @@ class WindowWatch:
         per_frame = self.model.feature_extractor.time_per_frame
         cut = target * per_frame
         across = [s for s in out[0] if s["start"] < cut - SEAM_S and s["end"] > cut + SEAM_S]
-        if out[1] * per_frame < cut - SEAM_S or any(
-            _holds_a_name(tokenizer.decode(s["tokens"]), guard.names) for s in across
-        ):
+        loose, self._local.loose = getattr(self._local, "loose", False), False
+        short = out[1] * per_frame < cut - SEAM_S and not loose
+        if short or any(_holds_a_name(tokenizer.decode(s["tokens"]), guard.names) for s in across):
             return out
         # A sentence across the seam without a name is left out: the plain pass keeps it.
         self._local.cut = (cut - SEAM_S, [id(s) for s in across])
@@ -219,6 +221,11 @@ class WindowWatch:
             out = self._generate(encoder_output, prompt, tokenizer, options)
             verdict = window_verdict(out, tokenizer, seconds, guard.names)
         if not verdict.bad:
+            # Cut by its budget, or greedy (the Chinese second look, which found no name
+            # the plain pass missed): ``split`` may start the next window where plain's
+            # did even when this one ended short of it.
+            capped = len(out[0].sequences_ids[0]) >= (options.max_new_tokens or 448)
+            self._local.loose = capped or options.beam_size == 1
             return out
         return self._runaway(guard, verdict.reason, seconds, encoder_output, prompt, tokenizer,
                              asked, key)  # fmt: skip
