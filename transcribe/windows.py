@@ -150,11 +150,11 @@ class WindowWatch:
         did (its encoder output is then kept): the segments after that point are left
         to the next window, and one running across it is left out when it holds no
         name given (``add_words`` drops them once timed). Where a sentence with a name
-        runs across it, or a beam's decode ended short of it (not cut by its budget),
-        the window ends where Whisper says, as before; a greedy one goes on from the
-        plain pass's point (zh02's second window ended 5 s short: its third was
-        encoded again) (en01: cutting a sentence by its words' times put
-        "Jingjun" into the sentence before)."""
+        runs across it (en01: cutting it by its words' times put "Jingjun" into the
+        sentence before), or a beam's decode ended short of it (not cut by its
+        budget), the window ends where Whisper says, as before; a greedy one goes on
+        from the plain pass's point (zh02's second window ended 5 s short of it, and
+        its third was encoded again)."""
         out = self._split(tokenizer=tokenizer, tokens=tokens, time_offset=time_offset,
                           segment_size=segment_size, segment_duration=segment_duration,
                           seek=seek)  # fmt: skip
