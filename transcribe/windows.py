@@ -2,23 +2,27 @@
 decoded with names checked before it is kept, and its token budget its own.
 
 faster-whisper decodes a file window by window (``generate_segments``): each window is
-encoded (``encode``), then decoded (``generate_with_fallback``). ``WindowWatch`` wraps
-those two calls on one loaded model, which is what makes names cheap and loop-free:
+encoded (``encode``), decoded (``generate_with_fallback``), cut into segments
+(``_split_segments_by_timestamps``) and its words timed (``add_word_timestamps``).
+``WindowWatch`` wraps those calls on one loaded model (faster-whisper 1.2, pinned),
+which is what makes names cheap and loop-free (BENCHMARKS.md, "Mandarin with names"):
 
 * **The encoder runs once per window, not once per pass.** The second look decodes the
-  same audio as the plain pass, so (with the same VAD chunks) the same windows: the
-  encoder output is kept, keyed by a hash of the window's features, and handed back.
-  Measured on Mandarin (base), the encoder is ~40% of a plain decode's CPU; on a
-  one-window file the second look paid it again before writing a token.
-* **A window given names is judged where it is decoded** (``transcribe.guard``): a
-  short probe first (``PROBE_TOKENS``), so a window that reads the names back costs a
-  few tokens, not its budget; then the full decode, checked segment by segment. A
-  runaway window is redone on the *same* encoder output without the names (crew
-  hotwords: at temperature 0, then at most ``REDO_TEMPERATURES``, never a loop kept),
-  or handed the plain pass's own decode of that window (the second look: free, and the
-  next window starts where the plain pass's did, so its encoder output is a hit too).
-* **A guarded window's budget follows its own length**: the file's budget on a short
-  last window let Whisper given names repeat itself up to it.
+  same audio as the plain pass, so (with the same VAD chunks) the same first window;
+  its later windows start where the plain pass's did wherever that falls between two
+  sentences (``split``). The encoder output is kept, keyed by a hash of the window's
+  features, for the file's first ``CACHE_WINDOWS`` windows. On Mandarin (base) the
+  encoder is ~30-45% of a plain decode's CPU; on tiny.en much less.
+* **A window given names is judged where it is decoded** (``transcribe.guard``): for
+  names in characters a probe first (``PROBE_TOKENS``), so a window that reads them
+  back costs a few tokens, not its budget; then the full decode, checked segment by
+  segment. A runaway window is redone on the *same* encoder output without the names
+  (crew hotwords: temperature 0, then ``REDO_TEMPERATURES``, after the text before
+  it, as a plain pass asks), or handed the plain pass's own decode of that window
+  (the second look: free).
+* **A guarded window's budget follows its own length** (and, on the second look, the
+  plain decode's): the file's budget on a short last window let Whisper given names
+  repeat itself up to it.
 """
 
 from __future__ import annotations
