@@ -4,7 +4,8 @@ decoded with names checked before it is kept, and its token budget its own.
 faster-whisper decodes a file window by window (``generate_segments``): each window is
 encoded (``encode``), decoded (``generate_with_fallback``), cut into segments
 (``_split_segments_by_timestamps``) and its words timed (``add_word_timestamps``).
-``WindowWatch`` wraps those calls on one loaded model (faster-whisper 1.2, pinned),
+``WindowWatch`` wraps those calls on one loaded model (the last two, private, only on
+the faster-whisper 1.2 they were read from),
 which is what makes names cheap and loop-free (BENCHMARKS.md, "Mandarin with names"):
 
 * **The encoder runs once per window, not once per pass.** The second look decodes the
@@ -116,7 +117,7 @@ class WindowWatch:
         model.generate_with_fallback = self.generate
         self._split = getattr(model, "_split_segments_by_timestamps", None)
         self._add_words = getattr(model, "add_word_timestamps", None)
-        if self._split is not None and self._add_words is not None:
+        if self._split is not None and self._add_words is not None and _known_whisper():
             model._split_segments_by_timestamps = self.split
             model.add_word_timestamps = self.add_words
 
@@ -340,3 +341,13 @@ def _holds_a_name(text: str, names: list[str]) -> bool:
 
 def _han(text: str) -> bool:
     return any("\u3400" <= c <= "\u9fff" for c in text)
+
+
+def _known_whisper() -> bool:
+    """faster-whisper 1.2, whose private window cut and word timing ``split`` and
+    ``add_words`` wrap (another version keeps the second look's own windows)."""
+    try:
+        import faster_whisper
+    except ImportError:  # a stand-in model in the tests
+        return True
+    return str(getattr(faster_whisper, "__version__", "")).startswith("1.2.")
