@@ -31,6 +31,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import math
+import re
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
@@ -46,6 +47,7 @@ from tapelog.transcribe.guard import (
     echoes,
     most_repeated,
 )
+from tapelog.transcribe.merge import name_tokens
 
 WINDOW_S = 30.0  # Whisper's window: what a runaway spoils at most
 MAX_RUNAWAYS = 2  # then the rest of the file goes without the names
@@ -335,8 +337,13 @@ def _content_seconds(features: np.ndarray) -> float:
 
 
 def _holds_a_name(text: str, names: list[str]) -> bool:
+    """A name given, whole (in characters: theirs are common ones), or any word of one
+    (in letters: the merge takes name words, "An Xin" of Luo An Xin; en02 lost it)."""
     folded = text.lower()
-    return any(n.lower() in folded for n in names)
+    if any(n.lower() in folded for n in names):
+        return True
+    words = name_tokens(n for n in names if not _han(n))
+    return any(w in words for w in re.findall(r"[^\W\d_]+", folded))
 
 
 def _han(text: str) -> bool:
