@@ -194,6 +194,16 @@ def test_the_encoder_output_is_kept_for_a_files_windows_only() -> None:
     watch.new_file()
     model.encode(a)
     assert Model.runs == 5 and watch.counts.hits == 1
+    # Another thread (a second TUI worker on the same engine) has its own file: its
+    # plain pass does not empty this thread's windows.
+    import threading
+
+    other = threading.Thread(target=lambda: (watch.new_file(), model.encode(b)))
+    other.start()
+    other.join()
+    assert Model.runs == 6
+    model.encode(a)  # still this thread's
+    assert Model.runs == 6 and watch.counts.hits == 2
 
 
 def test_a_probe_that_lists_names_is_caught_from_one_name() -> None:

@@ -33,7 +33,6 @@ import hashlib
 import math
 import re
 import threading
-from collections import OrderedDict
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 from typing import Any
@@ -64,7 +63,7 @@ PLAIN_FACTOR = 1.3
 # gets twice the plain decode's tokens; greedy only stops sooner.
 BEAM_PLAIN_FACTOR = 2.0
 # A window that reads the names back does so from its first tokens: the probe decodes
-# this many before the full decode is paid for (a window that ends within it is done).
+# this many before the full decode is paid for (greedy, one that ends within it is done).
 PROBE_TOKENS = 24
 # A phrase this often in the probe's few tokens is a loop begun (zh01 with names:
 # "我死了梗,我死了梗,我死了", then 110 tokens of it); the full check wants 4.
@@ -74,8 +73,8 @@ PROBE_REPEATS = 3
 # each: most of what crew hotwords cost on zh01.
 REDO_TEMPERATURES = (0.2,)
 # Encoder outputs kept: 30 s of base is 1500 x 512 float32, 3 MB; 40 windows (20 min
-# of speech) is 120 MB at most, and the plain pass fills it from the file's start,
-# which is where the second look begins.
+# of speech) is 120 MB at most per thread transcribing, and the plain pass fills it
+# from the file's start, which is where the second look begins.
 CACHE_WINDOWS = 40
 TIME_PRECISION = 0.02  # s per timestamp token
 SEAM_S = 0.5  # how near a segment's edge the plain pass's next window may begin
@@ -95,6 +94,15 @@ class Guard:
 
 
 @dataclass
+class Kept:
+    """What one file's plain pass leaves for its second look."""
+
+    encoded: dict[bytes, Any] = field(default_factory=dict)  # window key -> encoder output
+    plain: dict[tuple, Any] = field(default_factory=dict)  # (key, language, task) -> decode
+    seeks: list[int] = field(default_factory=list)  # where its windows began (frames)
+
+
+@dataclass
 class Counts:
     encodes: int = 0  # the encoder ran
     hits: int = 0  # an encoder output was handed back
@@ -109,11 +117,7 @@ class WindowWatch:
         self.model = model
         self.windows = windows
         self.counts = Counts()
-        self._encoded: OrderedDict[bytes, Any] = OrderedDict()
-        self._plain: dict[tuple, Any] = {}  # (window key, language, task) -> plain decode
         self._local = threading.local()
-        self._lock = threading.Lock()
-        self._seeks: list[int] = []  # where the plain pass's windows began (frames)
         self._encode, self._generate = model.encode, model.generate_with_fallback
         model.encode = self.encode
         model.generate_with_fallback = self.generate
@@ -125,12 +129,18 @@ class WindowWatch:
 
     # -- the encoder --------------------------------------------------------------
 
+    @property
+    def _kept(self) -> Kept:
+        """This thread's file: a plain pass and its second look run on one thread (two
+        TUI workers on one engine keep their own files' windows)."""
+        kept = getattr(self._local, "kept", None)
+        if kept is None:
+            kept = self._local.kept = Kept()
+        return kept
+
     def new_file(self) -> None:
         """A plain pass of another file starts: what was kept is of no more use."""
-        with self._lock:
-            self._encoded.clear()
-            self._plain.clear()
-            self._seeks.clear()
+        self._local.kept = Kept()
 
     def encode(self, features: np.ndarray):
         feats = np.ascontiguousarray(features)
@@ -139,16 +149,15 @@ class WindowWatch:
             return self._encode(features)
         key = hashlib.blake2b(feats.tobytes(), digest_size=16).digest() + repr(feats.shape).encode()
         self._local.key, self._local.seconds = key, _content_seconds(feats)
-        with self._lock:
-            out = self._encoded.get(key)
-            if out is not None:
-                self.counts.hits += 1
-                return out
+        kept = self._kept
+        out = kept.encoded.get(key)
+        if out is not None:
+            self.counts.hits += 1
+            return out
         out = self._encode(features)
-        with self._lock:
-            self.counts.encodes += 1
-            if len(self._encoded) < self.windows:  # the file's first windows stay
-                self._encoded[key] = out
+        self.counts.encodes += 1
+        if len(kept.encoded) < self.windows:  # the file's first windows stay
+            kept.encoded[key] = out
         return out
 
     def split(self, tokenizer, tokens, time_offset, segment_size, segment_duration, seek):
@@ -167,16 +176,17 @@ class WindowWatch:
                           seek=seek)  # fmt: skip
         guard: Guard | None = getattr(self._local, "guard", None)
         if guard is None:
-            if len(self._seeks) < 4 * self.windows:
-                self._seeks.append(seek)
+            if len(self._kept.seeks) < 4 * self.windows:
+                self._kept.seeks.append(seek)
             return out
         self._local.cut = None
-        if guard.runaway != "skip" or not guard.words or seek not in self._seeks:
+        seeks = self._kept.seeks
+        if guard.runaway != "skip" or not guard.words or seek not in seeks:
             return out
-        i = self._seeks.index(seek)
-        if i + 1 >= len(self._seeks) or self._seeks[i + 1] <= seek:
+        i = seeks.index(seek)
+        if i + 1 >= len(seeks) or seeks[i + 1] <= seek:
             return out
-        target = self._seeks[i + 1]
+        target = seeks[i + 1]
         per_frame = self.model.feature_extractor.time_per_frame
         cut = target * per_frame
         across = [s for s in out[0] if s["start"] < cut - SEAM_S and s["end"] > cut + SEAM_S]
@@ -209,7 +219,7 @@ class WindowWatch:
         asked = options  # the run's budget: a redo without names gets it whole
         if options.max_new_tokens:  # a guarded decode: the window's own budget
             cap = max(32, int(TOKENS_PER_S * seconds) + 16)
-            plain = self._plain.get(key) if guard is not None else None
+            plain = self._kept.plain.get(key) if guard is not None else None
             if plain is not None:  # the second look: not far past the plain decode
                 factor = PLAIN_FACTOR if options.beam_size == 1 else BEAM_PLAIN_FACTOR
                 cap = min(cap, max(32, int(factor * len(plain[0].sequences_ids[0])) + 16))
@@ -217,8 +227,8 @@ class WindowWatch:
                 options = dataclasses.replace(options, max_new_tokens=cap)
         if guard is None:
             out = self._generate(encoder_output, prompt, tokenizer, options)
-            if key[0] is not None and len(self._plain) < self.windows:
-                self._plain[key] = out
+            if key[0] is not None and len(self._kept.plain) < self.windows:
+                self._kept.plain[key] = out
             return out
         if len(guard.events) >= MAX_RUNAWAYS:
             return self._runaway(guard, "the rest", seconds, encoder_output, prompt, tokenizer,
@@ -269,7 +279,7 @@ class WindowWatch:
         again on the same encoder output (``redo``); no text rather than a loop."""
         guard.events.append((reason, seconds))
         if guard.runaway == "skip":
-            return self._plain.get(key) or _nothing()
+            return self._kept.plain.get(key) or _nothing()
         plain_prompt = prompt[prompt.index(tokenizer.sot) :] if tokenizer.sot in prompt else prompt
         if guard.previous:  # as a plain pass asks: after the text before it (zh01 looped without)
             plain_prompt = [tokenizer.sot_prev, *guard.previous[-PREVIOUS_TOKENS:], *plain_prompt]
