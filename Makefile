@@ -40,6 +40,7 @@ MYPY := MYPYPATH="$$(echo build/__editable__.tapelog-*)" $(VENV)/bin/mypy -p tap
 
 test: $(LINKS)
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports
 	$(MYPY)
 	$(VENV)/bin/pytest -n 2 -q

@@ -210,7 +210,11 @@ def _csv_items(reader: Any, columns: list[str], kind: str, path: str) -> Iterato
         if rows > MAX_ROWS:
             raise _too_big(path, f"more than {MAX_ROWS:,} rows")
         if len(cells) > len(columns):
-            yield None, ImportProblem(where, f"{len(cells)} cells but {len(columns)} columns"), set()
+            yield (
+                None,
+                ImportProblem(where, f"{len(cells)} cells but {len(columns)} columns"),
+                set(),
+            )
             continue
         row = dict(zip(columns, cells, strict=False))
         torn = [k for k, v in row.items() if k in known and k != "notes" and "\n" in v]

@@ -73,9 +73,7 @@ def _dataclass_problem(cls: type, doc: Any) -> str | None:
     hints = _hints(cls)
     for f in dataclasses.fields(cls):
         if f.name not in doc:
-            required = (
-                f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
-            )
+            required = f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
             if required:
                 return f"no '{f.name}' field"
             continue

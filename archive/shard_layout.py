@@ -35,6 +35,8 @@ SPLIT_AT_BY_TABLE = {"media": 24}
 
 def split_at(table: str) -> int:
     return SPLIT_AT_BY_TABLE.get(table, SPLIT_AT)
+
+
 LAYOUT_KEY = "shards:"
 
 

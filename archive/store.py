@@ -109,7 +109,6 @@ _os_error = os_error
 _fsync_dir = fsync_dir
 
 
-
 # The table each id prefix names records of (``next_id`` checks a new id is free there).
 ID_TABLES = {
     "m": "media",

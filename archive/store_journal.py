@@ -56,7 +56,6 @@ class Journal:
     def _maybe_backup(self) -> None:
         raise NotImplementedError
 
-
     # Whether this store has looked for dead writers' temp files since it was opened.
     _temps_swept = False
 
@@ -210,4 +209,3 @@ class Journal:
             )
         os.sync()  # every staged file (and its folder entry) on disk before the journal
         return moves
-

@@ -296,8 +296,15 @@ def list_voices(archive: Archive) -> list[dict[str, Any]]:
     for v in archive.store.table("voices").all():
         _pid, flags = _person_for(archive, v["name"])
         ok = v["id"] in live and _agrees(v)
-        why = (None if ok else "spectral print" if v["embedder"] not in PORTABLE
-               else "two voices in one speaker" if not _agrees(v) else "person deleted")
+        why = (
+            None
+            if ok
+            else "spectral print"
+            if v["embedder"] not in PORTABLE
+            else "two voices in one speaker"
+            if not _agrees(v)
+            else "person deleted"
+        )
         out.append({k: v[k] for k in ("id", "name", "media_id", "label", "embedder", "created")}
                    | {"flags": flags, "matchable": ok, "why": why})  # fmt: skip
     return sorted(out, key=lambda v: (v["name"], v["media_id"]))

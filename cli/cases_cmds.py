@@ -73,8 +73,13 @@ def cases_import(ctx: click.Context, path: str, as_json: bool) -> None:
 
 
 @cases_group.command("list")
-@click.option("--id", "case_ids", multiple=True, metavar="CASE_ID",
-              help="Only this case (repeatable); each is read alone, not the whole table.")
+@click.option(
+    "--id",
+    "case_ids",
+    multiple=True,
+    metavar="CASE_ID",
+    help="Only this case (repeatable); each is read alone, not the whole table.",
+)
 @click.option("--status", type=click.Choice(words(CaseStatus)), help="Only cases of this status.")
 @archive_option
 @json_option

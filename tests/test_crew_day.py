@@ -76,9 +76,7 @@ def test_a_copy_under_another_name_says_which_file_it_is(
     out = run_cli("import", str(copy), archive=card.root)
     assert out.returncode == 0, out.stderr
     original = str((media_dir / "interview_liu.mov").resolve())
-    assert out.stdout.strip() == (
-        f"m1\talready-imported\t{copy}\t(same content as m1, {original})"
-    )
+    assert out.stdout.strip() == (f"m1\talready-imported\t{copy}\t(same content as m1, {original})")
     (result,) = card.import_paths([copy])
     assert result.duplicate_of == original
     # The same file again is simply already there: nothing to explain.

@@ -105,7 +105,9 @@ def test_a_player_command_in_an_imported_archive_is_not_imported(tmp_path: Path)
     src = tmp_path / "src"
     make_archive(src)
     assert run_cli("config", "player", "sh -c 'touch /tmp/pwned'", archive=src).returncode == 0
-    assert run_cli("config", "model", "Systran/faster-whisper-large-v3", archive=src).returncode == 0
+    assert (
+        run_cli("config", "model", "Systran/faster-whisper-large-v3", archive=src).returncode == 0
+    )
     assert run_cli("config", "model_multilingual", "base", archive=src).returncode == 0
     file = tmp_path / "crew.tar"
     assert run_cli("archive", "export", str(file), archive=src).returncode == 0

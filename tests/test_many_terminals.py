@@ -88,9 +88,19 @@ def test_five_tuis_and_cli_writers_lose_nothing_and_see_each_other(tmp_path):
     expected = before + TUIS * TAGS_EACH + CLI_WRITERS * TAGS_EACH
     tuis = [
         subprocess.Popen(
-            [sys.executable, "-c", TUI_SCRIPT, str(REPO), str(root), str(n), str(TAGS_EACH),
-             str(expected)],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            [
+                sys.executable,
+                "-c",
+                TUI_SCRIPT,
+                str(REPO),
+                str(root),
+                str(n),
+                str(TAGS_EACH),
+                str(expected),
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
         )  # fmt: skip
         for n in range(TUIS)
     ]

@@ -28,7 +28,9 @@ def test_a_users_own_archive_folder_does_not_shadow_tapelog(tmp_path: Path) -> N
     for name in ("archive", "media", "cli", "tui", "transcribe"):
         pkg = tmp_path / name
         pkg.mkdir()
-        (pkg / "__init__.py").write_text("raise SystemExit('the user\\'s own package was imported')\n")
+        (pkg / "__init__.py").write_text(
+            "raise SystemExit('the user\\'s own package was imported')\n"
+        )
         (pkg / "errors.py").write_text("raise SystemExit('the user\\'s own module was imported')\n")
     code = (
         "import tapelog.archive.errors, tapelog.cli.main, tapelog.media.probe, sys\n"
@@ -43,6 +45,9 @@ def test_a_users_own_archive_folder_does_not_shadow_tapelog(tmp_path: Path) -> N
     assert str(tmp_path) not in proc.stdout
     cli = subprocess.run(
         [str(Path(sys.executable).parent / "tapelog"), "--help"],
-        cwd=tmp_path, capture_output=True, text=True, timeout=120,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert cli.returncode == 0 and "Usage" in cli.stdout, cli.stdout + cli.stderr

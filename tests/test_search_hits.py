@@ -169,7 +169,9 @@ async def test_tui_plays_and_saves_from_the_first_matched_word(
         [hit] = screen.hits
         assert hit.word_timed and hit.match_start == pytest.approx(11.6 + 2 * 0.3)
         preview = str(screen.query_one("#search-preview").render())
-        assert "words 10:00:12:05-10:00:12:19" in preview and "The police did not help us" in preview
+        assert (
+            "words 10:00:12:05-10:00:12:19" in preview and "The police did not help us" in preview
+        )
         await pilot.press("down", "p")  # to the results, play
         await pilot.pause()
         proc = screen.playback._proc

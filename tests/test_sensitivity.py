@@ -96,9 +96,7 @@ def test_rule3_the_reunion_marker_stays_beside_a_minor(arch, tmp_path) -> None: 
 
 
 def test_search_flags_follow_the_same_rule(arch) -> None:  # noqa: F811
-    assert sensitive_spans(arch) == {
-        "m1": [(1.0, 6.0, ["no-release"]), (14.0, 20.0, ["minor"])]
-    }
+    assert sensitive_spans(arch) == {"m1": [(1.0, 6.0, ["no-release"]), (14.0, 20.0, ["minor"])]}
 
 
 # -- rule 4: what each mode does -----------------------------------------------------------

@@ -432,7 +432,9 @@ async def test_interview_tags_edit_delete_and_undo(ui_archive) -> None:
     record_notes(app)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("enter")
-        await until(app, pilot, lambda: isinstance(app.screen, InterviewScreen) and vlist(app).items)
+        await until(
+            app, pilot, lambda: isinstance(app.screen, InterviewScreen) and vlist(app).items
+        )
         screen = app.screen
         assert not screen.check_action("delete_tag", ())  # line 1 has no tag
         await pilot.press("down", "down")  # 8.9-11.6, tagged g1
