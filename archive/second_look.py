@@ -22,7 +22,9 @@ from tapelog.archive.transcripts import transcript_path, write_segments
 from tapelog.transcribe.types import TranscribeOptions
 
 if TYPE_CHECKING:
+    import numpy as np
     from tapelog.archive.service import Archive
+    from tapelog.transcribe.types import Segment, Word
 
 # Which Whisper mechanism carries the names on the second look (measured: BENCHMARKS.md).
 MECHANISM = "hotwords"
@@ -109,13 +111,14 @@ def second_look(
             cancel.check()
         second.append(seg)
         report(progress, ProgressEvent("second look", seg.end, total, "s", media.name))
+    second, retried = _retry_runaways(audio, options, info.skipped, plain, second, names)
     merged, changed = merge_names(plain, second, names)
     look = SecondLook(
         media_id,
         record.id,
         names,
         changed,
-        [*info.redone, *info.skipped],
+        [*info.redone, *[w for w in info.skipped if w not in retried]],
         time.perf_counter() - started,
     )
     with archive.store.transaction():
@@ -126,6 +129,123 @@ def second_look(
         archive.store.table("transcripts").upsert(fresh.to_dict(), archive_query().id == record.id)
     report(progress, ProgressEvent("second look", total, total, "s", media.name, eta=0))
     return look
+
+
+# A window that ran away with every name is looked at once more with the few names
+# that sound like what the plain pass wrote there (en05 with only a case sheet: the
+# first window repeated itself given 45 names, and both of its names were lost).
+RETRY_NAMES = 6
+RETRY_CUTOFF = 0.75  # Jaro-Winkler on the letters: "Wang Nairoyu" ~ "Wang Xiaoyu"
+RETRY_MIN_S = 2.0  # a runaway tail of a second is no window to look at again
+
+
+def near_names(names: list[str], text: str, limit: int = RETRY_NAMES) -> list[str]:
+    """The names (in letters) whose words sound most like a run of words of ``text``,
+    best first; none under ``RETRY_CUTOFF``."""
+    from rapidfuzz.distance import JaroWinkler
+    from tapelog.archive import names as N
+
+    words = [w for w in N.tokens(text) if w.isascii()]
+    scored: list[tuple[float, str]] = []
+    for name in names:
+        parts = N.tokens(name)
+        if not parts or N.has_han(name):
+            continue
+        key, k = "".join(parts), len(parts)
+        grams = ["".join(words[i : i + k]) for i in range(max(0, len(words) - k + 1))]
+        best = max((JaroWinkler.normalized_similarity(key, g) for g in grams), default=0.0)
+        if best >= RETRY_CUTOFF:
+            scored.append((best, name))
+    scored.sort(key=lambda t: -t[0])
+    return [name for _score, name in scored[:limit]]
+
+
+def _retry_runaways(
+    audio: np.ndarray,
+    options: TranscribeOptions,
+    skipped: list[tuple[float, float, str]],
+    plain: list[Segment],
+    second: list[Segment],
+    names: list[str],
+) -> tuple[list[Segment], list[tuple[float, float, str]]]:
+    """Each window of the second look that ran away, decoded once more with only the
+    names near the plain pass's words there; its segments replace the plain decode the
+    look was handed for it. Returns (segments, the windows that were looked at again)."""
+    from tapelog.transcribe.engine import get_engine
+
+    retried: list[tuple[float, float, str]] = []
+    for start, end, reason in skipped:
+        if end - start < RETRY_MIN_S:
+            continue
+        heard = " ".join(s.text for s in plain if s.end > start and s.start < end)
+        chosen = near_names(names, heard)
+        if not chosen:
+            continue
+        clip = audio[int(start * 16000) : int(end * 16000)]
+        again = replace(options, hotwords=", ".join(chosen) + ".")
+        # "redo", not "skip": a clip is not one of the plain pass's windows, whose
+        # starts "skip" would cut it at (transcribe.windows).
+        engine = get_engine(again)
+        info, segs = engine.transcribe(clip, again, offset=start, runaway="redo")
+        fresh = list(segs)
+        if info.redone or not fresh:
+            continue  # it ran away again: the plain decode stays
+        heard_words = [w for seg in plain for w in seg.words if start <= w.start < end]
+        fresh = [t for seg in fresh if (t := _timed(engine, audio, seg, heard_words, options))]
+        before = [s for s in second if s.end <= start + 0.05]
+        after = [s for s in second if s.start >= end - 0.05]
+        second = [*before, *fresh, *after]
+        retried.append((start, end, reason))
+    return second, retried
+
+
+RETIME_S = 0.3  # a decode's words this far from the plain pass's are timed again
+
+
+def _timed(
+    engine: Any, audio: np.ndarray, seg: Segment, heard: list[Word], options: TranscribeOptions
+) -> Segment | None:
+    """``seg`` with word times that agree with the plain pass's words it shares.
+
+    Given a few names, Whisper can write the right words under a wrong timestamp (en05:
+    the first 8 s of speech as one line at 21.6-30.0 s); spliced by those times, a name
+    would land on other words. The words it shares with the plain pass say where the
+    line is; off by more than ``RETIME_S``, its text is aligned again to that stretch
+    of audio (``transcribe.align``). None when nothing places it."""
+    from difflib import SequenceMatcher
+    from statistics import median
+
+    from tapelog.transcribe.align import MAX_LINE_S, align_words
+
+    key = [w.word.strip(" ,.?!").lower() for w in seg.words]
+    ref = [w.word.strip(" ,.?!").lower() for w in heard]
+    pairs = [
+        (seg.words[b.b + k], heard[b.a + k])
+        for b in SequenceMatcher(None, ref, key, autojunk=False).get_matching_blocks()
+        for k in range(b.size)
+    ]
+    if not pairs:
+        return None
+    if median(abs(w.start - h.start) for w, h in pairs) <= RETIME_S:
+        return seg
+    t0 = max(0.0, min(h.start for _w, h in pairs) - RETIME_S)
+    t1 = max(h.end for _w, h in pairs) + RETIME_S
+    if t1 - t0 > MAX_LINE_S:
+        return None
+    clip = audio[int(t0 * 16000) : int(t1 * 16000)]
+    words = align_words(engine.model, clip, seg.text, options.language, offset=t0)
+    if not words:
+        return None
+    joined: list[Word] = []
+    for w in words:  # the aligner gives punctuation as words of its own
+        if joined and not w.word.strip(" ,.?!;:'\"") and w.word.strip():
+            joined[-1] = replace(joined[-1], word=joined[-1].word + w.word.strip(), end=w.end)
+        else:
+            joined.append(w)
+    words = joined
+    if len(words) == len(seg.words):  # the decode's own spelling, punctuation included
+        words = [replace(new, word=old.word) for new, old in zip(words, seg.words, strict=True)]
+    return replace(seg, start=words[0].start, end=words[-1].end, words=words)
 
 
 def archive_query():

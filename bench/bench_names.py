@@ -89,6 +89,7 @@ def run(
     out: Path = OUT,
     batch_size: int | None = None,
     config: list[str] | None = None,
+    cases_only: bool = False,
 ) -> Path:
     """Transcribe the interviews at ``setting``; saves one JSON per interview (segments,
     options, wall and CPU seconds, load) in ``out/<setting>`` and returns that folder.
@@ -98,11 +99,11 @@ def run(
 
     from bench.common import load
 
-    dest = out / folder_name(setting, batch_size, config)
+    dest = out / (folder_name(setting, batch_size, config) + ("_cases-only" if cases_only else ""))
     dest.mkdir(parents=True, exist_ok=True)
     ivs = {iv["name"]: iv for iv in labels()["interviews"]}
     with tempfile.TemporaryDirectory() as tmp:
-        archive, ids = build_archive(Path(tmp) / "a", only)
+        archive, ids = build_archive(Path(tmp) / "a", only, people=not cases_only)
         for item in config or []:
             key, _, value = item.partition("=")
             archive.set_setting(key, value)
@@ -210,6 +211,11 @@ def main(argv: list[str] | None = None) -> int:
     r.add_argument("--setting", required=True,
                    help="default, or MODEL[:prompt|:hotwords] (MODEL: tiny.en, base, auto)")  # fmt: skip
     r.add_argument("--batch-size", type=int, default=None, help="override the batch size")
+    r.add_argument(
+        "--cases-only",
+        action="store_true",
+        help="the archive without the people sheet (a crew with a case sheet only)",
+    )
     r.add_argument("--config", nargs="*", default=None, metavar="KEY=VALUE",
                    help="archive settings, e.g. languages=zh,en vocab_from_cases=true")  # fmt: skip
     s = sub.add_parser("score")
@@ -226,7 +232,15 @@ def main(argv: list[str] | None = None) -> int:
         p.add_argument("--threads", type=int, default=2)
     args = ap.parse_args(argv)
     if args.cmd == "run":
-        run(args.setting, args.only, args.threads, args.out, args.batch_size, args.config)
+        run(
+            args.setting,
+            args.only,
+            args.threads,
+            args.out,
+            args.batch_size,
+            args.config,
+            args.cases_only,
+        )
     elif args.cmd == "score":
         if args.by_line:
             import bench.names_score as NS

@@ -21,14 +21,16 @@ def labels() -> dict:
     return json.loads((DATA / "labels.json").read_text(encoding="utf-8"))
 
 
-def build_archive(root: Path, only: list[str] | None = None):
-    """A fresh archive holding the case sheet and the interviews (in label order)."""
+def build_archive(root: Path, only: list[str] | None = None, people: bool = True):
+    """A fresh archive holding the case sheet and the interviews (in label order);
+    ``people=False``: without the people sheet, as a crew that imported cases only."""
     from tapelog.archive import cases as C
     from tapelog.archive.service import Archive
 
     archive = Archive.open(root)
     C.import_records(archive, DATA / "cases.csv", "cases")
-    C.import_records(archive, DATA / "people.csv", "people")
+    if people:
+        C.import_records(archive, DATA / "people.csv", "people")
     files = [DATA / iv["file"] for iv in labels()["interviews"] if not only or iv["name"] in only]
     results = archive.import_paths(files)
     ids = {Path(r.path).stem: r.id for r in results if r.id}

@@ -169,3 +169,73 @@ def test_an_english_second_look_reuses_the_first_windows_encoder_output(tmp_path
     finally:
         engine.model.model = counting._model
         archive.close()
+
+
+NAMES_DATA = Path(__file__).resolve().parent.parent / "bench" / "data" / "names"
+
+
+def test_a_runaway_window_is_looked_at_again_with_the_names_it_sounds_like() -> None:
+    """What tiny.en wrote for en05's first window, against the case sheet's names: the
+    few that sound like its words come first, nothing far off is given."""
+    from tapelog.archive.second_look import near_names
+
+    names = ["Zhao Mingxuan", "Hefei", "Wang Xiaoyu", "Xiaoyu", "Kunming", "Wang Hongmei",
+             "Peng Gaofeng", "Luo Run", "Liu Jingjun", "Taiyuan", "刘景军"]  # fmt: skip
+    heard = "I am Wang Pongme, the mother of Wang Nairoyu. She disappeared from a market in coming"
+    chosen = near_names(names, heard)
+    assert {"Wang Hongmei", "Wang Xiaoyu"} <= set(chosen)
+    assert not {"Peng Gaofeng", "Luo Run", "Liu Jingjun", "Taiyuan", "刘景军"} & set(chosen)
+    assert near_names(names, "The bus ticket cost ninety five yuan.") == []
+
+
+@pytest.mark.slow
+def test_a_line_decoded_under_a_wrong_timestamp_is_timed_again_on_the_plain_words() -> None:
+    """Given a few names, tiny.en wrote en05's first 8 s of speech as one line at
+    21.6-30 s; spliced by those times, "Hongmei" landed beside "Pongme". The words it
+    shares with the plain pass place it, and it is aligned again there."""
+    from tapelog.archive.second_look import _timed
+    from tapelog.media.audio import load_audio
+    from tapelog.transcribe.engine import get_engine
+    from tapelog.transcribe.types import Segment, TranscribeOptions, Word
+
+    options = TranscribeOptions(model="tiny.en", language="en")
+    engine = get_engine(options)
+    audio = load_audio(NAMES_DATA / "en05_wang_mother.ogg")
+    plain_text = "I am Wang Pongme, the mother of Wang Nairoyu."
+    times = [0.21, 0.87, 0.97, 1.35, 2.21, 2.27, 2.53, 2.73, 3.07]
+    heard = [Word(t, t + 0.3, " " + w) for t, w in zip(times, plain_text.split(), strict=True)]
+    text = "I am Wang Hongmei, the mother of Wang Xiaoyu."
+    wrong = [Word(21.65 + i * 0.9, 22.2 + i * 0.9, " " + w) for i, w in enumerate(text.split())]
+    seg = Segment(21.65, 29.97, text, words=wrong)
+    timed = _timed(engine, audio, seg, heard, options)
+    assert timed is not None and timed.end < 5.0, timed
+    hongmei = next(w for w in timed.words if w.word.strip() == "Hongmei,")
+    assert 1.0 < hongmei.start < 2.3, hongmei
+    assert [w.word for w in timed.words] == [w.word for w in wrong]  # punctuation kept
+    # A line the plain pass shares no word with is not placed at all.
+    stray = Segment(21.65, 29.97, "Hello there", words=[Word(21.65, 22.0, " Hello")])
+    assert _timed(engine, audio, stray, heard, options) is None
+
+
+@pytest.mark.slow
+def test_a_case_sheet_alone_still_gets_the_names_of_a_window_that_ran_away(
+    tmp_path: Path,
+) -> None:
+    """en05 with the case sheet and no people sheet, at the defaults: given all 45 names,
+    its first window repeated itself and the look kept the plain decode ("Wang Pongme",
+    "Wang Nairoyu"), so no name of that window was found. Looked at again with the names
+    it sounds like, the mother and the child are heard, in place."""
+    archive = tmp_path / "a"
+    assert (
+        run_cli("cases", "import", str(NAMES_DATA / "cases.csv"), archive=archive).returncode == 0
+    )
+    res = run_cli("import", str(NAMES_DATA / "en05_wang_mother.ogg"), archive=archive)
+    assert res.returncode == 0, res.stderr
+    res = run_cli("transcribe", "--all", archive=archive)
+    assert res.returncode == 0, res.stderr
+    first = _show(archive, "m1")["segments"][0]["text"]
+    assert "Wang Hongmei" in first and "Wang Xiaoyu" in first, first
+    assert "Pongme" not in first and "Nairoyu" not in first, first
+    assert run_cli("links", "suggest", archive=archive).returncode == 0
+    listed = run_cli("links", "list", archive=archive).stdout
+    assert "B-2015-KM-005" in listed and "Wang Xiaoyun" not in listed  # not the decoy
