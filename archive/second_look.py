@@ -233,7 +233,10 @@ def _timed(
     if t1 - t0 > MAX_LINE_S:
         return None
     clip = audio[int(t0 * 16000) : int(t1 * 16000)]
-    words = align_words(engine.model, clip, seg.text, options.language, offset=t0)
+    model = getattr(engine, "model", None)  # another engine cannot align: not placed
+    if model is None:
+        return None
+    words = align_words(model, clip, seg.text, options.language, offset=t0)
     if not words:
         return None
     joined: list[Word] = []
