@@ -207,13 +207,11 @@ class _Run:
     def _options(self, mid: str) -> TranscribeOptions:
         """The file's model and language, detected on a worker when they are 'auto'."""
         from tapelog.archive import language_choice as L
-        from tapelog.transcribe.models import is_english_only
 
         options = self.options
-        if (
-            options.language is None
-            and options.task != "translate"
-            and (options.model == AUTO_MODEL or not is_english_only(options.model))
+        auto = options.model == AUTO_MODEL and options.language is None
+        if (auto and options.task != "translate") or L.asks_for_the_archives_language(
+            self.archive, options
         ):
             # Told once per file, not once per part (parts could disagree).
             partial = [t for t in self.archive.transcripts(mid) if t.status == "partial"]

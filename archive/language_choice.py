@@ -149,6 +149,22 @@ def choose_for(archive: Archive, ranked: list[tuple[str, float]]) -> LanguageCho
     return choose_language(ranked, archive_languages=default_languages(archive))
 
 
+def asks_for_the_archives_language(archive: Archive, options: Any) -> bool:
+    """Whether a run with a model the crew named (not ``auto``) has its language chosen
+    among the archive's: a multilingual model, no language given, a transcription (not
+    a translation), and a ``languages`` list set by the crew. Unset, Whisper's own
+    detection stands for a named model, as it always did; the archive's default list
+    (English, plus Chinese for records in characters) is for ``auto`` only."""
+    from tapelog.transcribe.models import is_english_only
+
+    return (
+        options.language is None
+        and options.task != "translate"
+        and not is_english_only(options.model)
+        and bool(listed_languages(archive))
+    )
+
+
 def language_probabilities(engine: Any, head: Any) -> list[tuple[str, float]]:
     """Every language's probability; an engine that gives only its first choice (a
     stand-in, a worker of an older version) counts as sure of it."""

@@ -17,6 +17,7 @@ import time
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
+from tapelog.archive.errors import TapelogError
 from tapelog.archive.progress import CancelToken, ProgressCallback, ProgressEvent, report
 from tapelog.archive.transcripts import transcript_path, write_segments
 from tapelog.transcribe.types import TranscribeOptions
@@ -111,7 +112,7 @@ def second_look(
             cancel.check()
         second.append(seg)
         report(progress, ProgressEvent("second look", seg.end, total, "s", media.name))
-    second, retried = _retry_runaways(audio, options, info.skipped, plain, second, names)
+    second, retried = _retry_runaways(audio, options, info.skipped, plain, second, names, cancel)
     merged, changed = merge_names(plain, second, names)
     look = SecondLook(
         media_id,
@@ -137,6 +138,7 @@ def second_look(
 RETRY_NAMES = 6
 RETRY_CUTOFF = 0.75  # Jaro-Winkler on the letters: "Wang Nairoyu" ~ "Wang Xiaoyu"
 RETRY_MIN_S = 2.0  # a runaway tail of a second is no window to look at again
+RETRY_WINDOWS = 3  # at most this many a file: each is a clip encoded and decoded again
 
 
 def near_names(names: list[str], text: str, limit: int = RETRY_NAMES) -> list[str]:
@@ -167,6 +169,7 @@ def _retry_runaways(
     plain: list[Segment],
     second: list[Segment],
     names: list[str],
+    cancel: CancelToken | None = None,
 ) -> tuple[list[Segment], list[tuple[float, float, str]]]:
     """Each window of the second look that ran away, decoded once more with only the
     names near the plain pass's words there; its segments replace the plain decode the
@@ -174,9 +177,15 @@ def _retry_runaways(
     from tapelog.transcribe.engine import get_engine
 
     retried: list[tuple[float, float, str]] = []
+    seen: set[float] = set()
     for start, end, reason in skipped:
-        if end - start < RETRY_MIN_S:
-            continue
+        if len(retried) >= RETRY_WINDOWS:
+            break
+        if end - start < RETRY_MIN_S or reason == "the rest" or start in seen:
+            continue  # after two runaways the rest went without names: not one by one
+        seen.add(start)
+        if cancel is not None:
+            cancel.check()
         heard = " ".join(s.text for s in plain if s.end > start and s.start < end)
         chosen = near_names(names, heard)
         if not chosen:
@@ -186,12 +195,15 @@ def _retry_runaways(
         # "redo", not "skip": a clip is not one of the plain pass's windows, whose
         # starts "skip" would cut it at (transcribe.windows).
         engine = get_engine(again)
-        info, segs = engine.transcribe(clip, again, offset=start, runaway="redo")
-        fresh = list(segs)
-        if info.redone or not fresh:
-            continue  # it ran away again: the plain decode stays
-        heard_words = [w for seg in plain for w in seg.words if start <= w.start < end]
-        fresh = [t for seg in fresh if (t := _timed(engine, audio, seg, heard_words, options))]
+        try:
+            info, segs = engine.transcribe(clip, again, offset=start, runaway="redo")
+            fresh = list(segs)
+            if info.redone or not fresh:
+                continue  # it ran away again: the plain decode stays
+            heard_words = [w for seg in plain for w in seg.words if start <= w.start < end]
+            fresh = [t for seg in fresh if (t := _timed(engine, audio, seg, heard_words, options))]
+        except TapelogError:
+            continue  # this window stays as the plain pass heard it; the rest go on
         before = [s for s in second if s.end <= start + 0.05]
         after = [s for s in second if s.start >= end - 0.05]
         second = [*before, *fresh, *after]

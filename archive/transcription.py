@@ -6,7 +6,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from tapelog.archive.corrections import latest_partial
-from tapelog.archive.errors import NoAudioError
+from tapelog.archive.errors import NoAudioError, UsageError
 from tapelog.archive.models import (
     STATUS_DONE,
     STATUS_FAILED,
@@ -184,9 +184,20 @@ def choose_model(
 def _choose(
     archive: Archive, media_id: str, options: TranscribeOptions, cancel: CancelToken | None
 ) -> TranscribeOptions:
+    from tapelog.archive import language_choice as L
     from tapelog.transcribe.types import AUTO_MODEL
 
     if options.model != AUTO_MODEL:
+        if L.asks_for_the_archives_language(archive, options):
+            # A multilingual model the crew named, and the crew's list of languages: the
+            # language is chosen among them, as on the cluster (cluster_run._options).
+            language = _resumed_language(archive, media_id)
+            if language is None:
+                try:
+                    language = _detect(archive, media_id, options, cancel)
+                except UsageError:  # an English-only model by another name: as before
+                    language = None
+            return replace(options, language=language)
         return options
     settings = archive.settings()
     english, multilingual = settings["model"], settings["model_multilingual"]
@@ -194,14 +205,18 @@ def _choose(
     if options.task == "translate":
         return replace(options, model=multilingual)
     if language is None:
-        partial = [t for t in archive.transcripts(media_id) if t.status == STATUS_PARTIAL]
-        if partial and partial[-1].language:
-            language = partial[-1].language
+        language = _resumed_language(archive, media_id)
     if language is None:
         language = _detect(archive, media_id, replace(options, model=multilingual), cancel)
     if language == "en":
         return replace(options, model=english, language="en")
     return replace(options, model=multilingual, language=language)
+
+
+def _resumed_language(archive: Archive, media_id: str) -> str | None:
+    """The language an interrupted run of this file found: a resumed run keeps it."""
+    partial = [t for t in archive.transcripts(media_id) if t.status == STATUS_PARTIAL]
+    return partial[-1].language if partial and partial[-1].language else None
 
 
 def _detect(

@@ -213,3 +213,12 @@ def test_a_probe_that_lists_names_is_caught_from_one_name() -> None:
     assert check("黄子涵、黄子涵、邓宇、刘宇、刘", 30, None, vocab).bad
     assert not check("我的儿子罗润、他的妈妈和我都在找他。", 4, None, vocab).bad
     assert not check("罗润、乐乐和小明都在学校里读书。", 3, None, vocab).bad
+
+
+def test_a_short_answer_said_twice_is_speech_not_a_loop() -> None:
+    """The guarded run drops a line said again word for word (a loop across segments),
+    but "Yes." or "对。" twice in a row is what people say."""
+    from tapelog.transcribe.engine import _long_line
+
+    assert not _long_line("Yes.") and not _long_line("Okay, okay.") and not _long_line("对。")
+    assert _long_line("we went to the police station") and _long_line("我们每天都在找孩子")

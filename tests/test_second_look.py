@@ -239,3 +239,20 @@ def test_a_case_sheet_alone_still_gets_the_names_of_a_window_that_ran_away(
     assert run_cli("links", "suggest", archive=archive).returncode == 0
     listed = run_cli("links", "list", archive=archive).stdout
     assert "B-2015-KM-005" in listed and "Wang Xiaoyun" not in listed  # not the decoy
+
+
+def test_the_retry_leaves_the_rest_of_a_file_that_kept_running_away_alone() -> None:
+    """After two runaways the rest of a file goes without names ("the rest"): those
+    windows are not looked at again one by one, and one window is looked at once."""
+    import numpy as np
+    from tapelog.archive.second_look import _retry_runaways
+    from tapelog.transcribe.types import Segment, TranscribeOptions, Word
+
+    plain = [Segment(30.0, 33.0, "Wang Nairoyu", words=[Word(30.0, 31.0, " Wang"),
+                                                        Word(31.0, 33.0, " Nairoyu")])]  # fmt: skip
+    skipped = [(30.0 + 30 * i, 60.0 + 30 * i, "the rest") for i in range(40)]
+    options = TranscribeOptions(model="tiny.en", language="en")
+    out, retried = _retry_runaways(
+        np.zeros(16000 * 1300, dtype=np.float32), options, skipped, plain, plain, ["Wang Xiaoyu"]
+    )
+    assert retried == [] and out == plain

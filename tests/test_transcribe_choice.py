@@ -204,6 +204,17 @@ def test_the_crews_languages_decide_for_the_mandarin_sample(archive, media_dir: 
     assert archive.choose_model(ids["mandarin_zh.wav"], auto).language == "zh"
     english = archive.choose_model(ids["interview_liu.mov"], auto)
     assert (english.model, english.language) == ("tiny.en", "en")
+    # A multilingual model the crew named goes by the crew's list (as on the cluster);
+    # an English-only one is not asked, and a language given stands.
+    named = TranscribeOptions(model="base", cpu_threads=1)
+    assert archive.choose_model(ids["mandarin_zh.wav"], named).language == "zh"
+    tiny = TranscribeOptions(model="tiny.en", cpu_threads=1)
+    assert archive.choose_model(ids["mandarin_zh.wav"], tiny).language is None
+    given = TranscribeOptions(model="base", language="ja", cpu_threads=1)
+    assert archive.choose_model(ids["mandarin_zh.wav"], given).language == "ja"
+    # Without the crew's list, a named model's language is Whisper's to find, as before.
+    archive.set_setting("languages", "")
+    assert archive.choose_model(ids["mandarin_zh.wav"], named).language is None
 
 
 class _InProcessClient:

@@ -240,8 +240,9 @@ class FasterWhisperEngine:
                 self.watch.guarding(None)
             note(len(guard.events))
             seg = _convert(raw, offset)
-            if seg is None or check(seg.text, seg.end - seg.start).bad or seg.text in recent:
-                continue  # a loop, within a segment or across them
+            said_again = seg is not None and seg.text in recent and _long_line(seg.text)
+            if seg is None or check(seg.text, seg.end - seg.start).bad or said_again:
+                continue  # a loop, within a segment or across them ("Yes." twice is speech)
             recent = [*recent[-2:], seg.text]
             guard.previous = [*guard.previous, *(raw.tokens or [])][-PREVIOUS_TOKENS:]
             last_end = seg.end
@@ -254,6 +255,13 @@ class FasterWhisperEngine:
             out = _convert(seg, offset)
             if out is not None:
                 yield out
+
+
+def _long_line(text: str) -> bool:
+    """A line long enough that saying it again word for word is a loop, not an answer
+    ("Yes.", "对。" twice in a row are speech): four words, or six Chinese characters."""
+    han = sum(1 for c in text if "\u3400" <= c <= "\u9fff")
+    return han >= 6 or len(text.split()) >= 4
 
 
 def _raw(segments) -> Iterator:
