@@ -20,7 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
-from tapelog.archive.errors import NoAudioError, TapelogError, UsageError
+from tapelog.archive.errors import NoAudioError, TapelogError, TranscriptionError, UsageError
 from tapelog.archive.models import STATUS_FAILED
 from tapelog.archive.progress import CancelToken, ProgressCallback
 from tapelog.archive.transcription_job import TranscriptionJob
@@ -231,7 +231,15 @@ class _Run:
                     model = self.archive.settings()["model_multilingual"]
                 multi = replace(options, model=model)
                 fut = self.client.submit(language_probabilities, multi.to_dict(), pack_audio(head))
-                ranked = [(str(c), float(p)) for c, p in fut.result()]
+                try:
+                    ranked = [(str(c), float(p)) for c, p in fut.result()]
+                except TapelogError:
+                    raise
+                except Exception as exc:  # a worker of another version, a lost worker
+                    why = (str(exc).splitlines() or [type(exc).__name__])[0]
+                    raise TranscriptionError(
+                        f"a worker could not tell the language: {why}"
+                    ) from exc
                 language = L.choose_for(self.archive, ranked).language
             options = replace(options, language=language)
         options = self.archive.choose_model(mid, options)

@@ -249,3 +249,29 @@ def test_the_cluster_chooses_the_language_by_the_same_rule(archive, media_dir: P
     archive.set_setting("languages", "th")  # one language: no worker asked
     run.client = None
     assert run._options("m1").language == "th"
+
+
+class _OldWorkerClient(_InProcessClient):
+    """A worker on an older tapelog: it has no ``language_probabilities``."""
+
+    def submit(self, fn, *args, **_kw):
+        from concurrent.futures import Future
+
+        done: Future = Future()
+        done.set_exception(AttributeError("module has no attribute 'language_probabilities'"))
+        return done
+
+
+def test_a_worker_that_cannot_tell_the_language_is_one_clear_error(
+    archive, media_dir: Path
+) -> None:
+    """Not a traceback: the run's error (a TapelogError) names what went wrong."""
+    from tapelog.archive.cluster_run import _Run
+    from tapelog.archive.errors import TranscriptionError
+    from tapelog.transcribe.cluster import ClusterOptions
+
+    archive.import_paths([media_dir / "mandarin_zh.wav"])
+    auto = TranscribeOptions(model=AUTO_MODEL, cpu_threads=1)
+    run = _Run(archive, _OldWorkerClient(), ClusterOptions(), auto, None, None, None, None)
+    with pytest.raises(TranscriptionError, match="could not tell the language"):
+        run._options("m1")
