@@ -49,6 +49,7 @@ class SecondLook:
     changed: int  # stretches of the transcript taken from the second look
     redone: list[tuple[float, float, str]]  # windows that ran away and were redone plain
     seconds: float
+    closer: dict[str, Any] | None = None  # archive.closer_look: what base looked at
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -56,6 +57,7 @@ class SecondLook:
             "changed": self.changed,
             "redone": [list(r) for r in self.redone],
             "seconds": round(self.seconds, 2),
+            "closer_look": self.closer,
         }
 
 
@@ -73,6 +75,7 @@ def second_look(
     None when there is nothing to do (no vocabulary, no finished transcript, or a
     transcript without word times, which the merge needs).
     """
+    from tapelog.archive.closer_look import look_closer
     from tapelog.media.audio import load_audio
     from tapelog.transcribe.engine import get_engine
     from tapelog.transcribe.guard import vocabulary_items
@@ -114,6 +117,9 @@ def second_look(
         report(progress, ProgressEvent("second look", seg.end, total, "s", media.name))
     second, retried = _retry_runaways(audio, options, info.skipped, plain, second, names, cancel)
     merged, changed = merge_names(plain, second, names)
+    # Where a near-miss remains, base looks again with the interview's own case names.
+    merged, closer = look_closer(archive, media_id, merged, audio, options, cancel)
+    changed += closer.changed if closer else 0
     look = SecondLook(
         media_id,
         record.id,
@@ -121,6 +127,7 @@ def second_look(
         changed,
         [*info.redone, *[w for w in info.skipped if w not in retried]],
         time.perf_counter() - started,
+        closer.to_dict() if closer else None,
     )
     with archive.store.transaction():
         fresh = archive.get_transcript(record.id)

@@ -1,0 +1,328 @@
+"""A closer look, with the larger model, at the few places a name may still hide.
+
+After the second look (``archive.second_look``) some names stay misheard: tiny.en writes
+"a parking chain" for "a park in Chengdu" whatever names it is given. The multilingual
+``base`` model hears some of them right when it is given only the names of the case the
+interview is already about (BENCHMARKS.md, "A closer look with base"). Decoding the whole
+file again with base would cost as much as transcribing it with base, so this looks only
+at the lines where a near-miss remains (a capitalised word Whisper made up, words Whisper
+was unsure of, a run of words that sounds like one of those names), packed together into
+as few 30 s windows as they fill, and keeps only name words from it (``transcribe.merge``).
+
+Only the names of cases the transcript already names (a strong mention, or a tag or link
+on the file) are given: a decoy one syllable from a child cannot be written unless the
+interview is about the decoy too.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
+
+from tapelog.archive import names as N
+from tapelog.transcribe.types import Segment, TranscribeOptions, Word
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Sequence
+
+    import numpy as np
+    from tapelog.archive.linking import Mention
+    from tapelog.archive.models import Case
+    from tapelog.archive.progress import CancelToken
+    from tapelog.archive.service import Archive
+
+MODEL = "base"
+SR = 16000
+WINDOW_S = 28.0  # one Whisper window (30 s) with room for the gaps
+GAP_S = 0.6  # silence between two packed stretches
+PAD_S = 0.25  # audio kept either side of a stretch's words
+MAX_SHARE = 0.25  # at most this share of the file's audio is looked at again ...
+MIN_BUDGET_S = WINDOW_S  # ... but a short file gets one window
+UNSURE = 0.2  # two words in a row below this probability
+NEAR = 0.8  # Jaro-Winkler of a run of words against one of the names
+MAX_NAMES = 12
+
+
+@dataclass
+class Stretch:
+    start: float
+    end: float
+    why: str
+
+
+def own_cases(mentions: Iterable[Mention], context: Iterable[str] = ()) -> list[str]:
+    """Cases the transcript is about: tied to the file (``context``), or named by a
+    strong mention or twice. A decoy one syllable from a child is not among them unless
+    it was named so."""
+    from tapelog.archive.linking import STRONG
+
+    counts: dict[str, int] = {}
+    strong: list[str] = []
+    for m in mentions:
+        if m.target_type == "case":
+            counts[m.target_id] = counts.get(m.target_id, 0) + 1
+            if m.score >= STRONG:
+                strong.append(m.target_id)
+    twice = [c for c, n in counts.items() if n >= 2]
+    return list(dict.fromkeys([*sorted(context), *strong, *twice]))
+
+
+def case_names(cases: Iterable[Case]) -> list[str]:
+    """The names of ``cases`` in letters, as the second look gives them: the child's
+    name and aliases, the place (its first part), the parents; no title, none under 4
+    letters (``Le`` alone is English too)."""
+    out: list[str] = []
+    for c in cases:
+        place = c.missing_place.split(",")[0].strip() if c.missing_place else ""
+        place = place if place[:1].isupper() else ""
+        for item in (c.child_name, *c.aliases, place, *c.parents):
+            item = (item or "").strip()
+            toks = N.tokens(item)
+            if not toks or N.has_han(item) or len("".join(toks)) < 4 or toks[0] in N.HONORIFICS:
+                continue
+            out.append(item)
+    return list(dict.fromkeys(out))[:MAX_NAMES]
+
+
+def suspect_stretches(
+    segments: Sequence[Segment], names: list[str], found: list[tuple[float, float]]
+) -> list[Stretch]:
+    """Lines (glued to the next when no pause parts them) holding a near-miss outside
+    the names already found: a capitalised word made of several Whisper tokens that is
+    not a name word, two unsure words in a row, or a run sounding like one of ``names``."""
+    name_words = {t for n in names for t in N.tokens(n)}
+    out: list[Stretch] = []
+    for unit in _utterances(segments):
+        words = [w for s in unit for w in s.words]
+        free = [w for w in words if not any(a - 0.05 <= _mid(w) <= b + 0.05 for a, b in found)]
+        why = _why(words, free, name_words, names)
+        if why and words:
+            out.append(Stretch(words[0].start, words[-1].end, why))
+    return out
+
+
+def _mid(w: Word) -> float:
+    return (w.start + w.end) / 2
+
+
+def _utterances(segments: Sequence[Segment]) -> list[list[Segment]]:
+    """Lines that follow one another with no pause (Whisper cut a sentence: "...a
+    parking" / "chain.") belong together."""
+    units: list[list[Segment]] = []
+    for seg in segments:
+        if not seg.words:
+            continue
+        if units and seg.start - units[-1][-1].end < 0.1:
+            units[-1].append(seg)
+        else:
+            units.append([seg])
+    return units
+
+
+def _why(words: list[Word], free: list[Word], name_words: set[str], names: list[str]) -> str:
+    from rapidfuzz.distance import JaroWinkler
+
+    free_ids = {id(w) for w in free}
+    for i, w in enumerate(words):
+        tok = w.word.strip(" ,.?!;:\"'")
+        after_stop = i == 0 or words[i - 1].word.rstrip().endswith((".", "?", "!"))
+        if id(w) in free_ids and not after_stop and _made_up(tok, name_words):
+            return f"made-up word {tok!r}"
+    for a, b in zip(free, free[1:], strict=False):
+        if a.probability < UNSURE and b.probability < UNSURE:
+            return f"unsure {a.word.strip()!r} {b.word.strip()!r}"
+    keys = [_letters(w.word) for w in free]
+    for name in names:
+        key = "".join(N.tokens(name))
+        k = len(N.tokens(name))
+        for i in range(len(keys) - k + 1):
+            run = "".join(keys[i : i + k])
+            if (
+                len(run) >= 4
+                and JaroWinkler.similarity(N.english_spelling(run), N.english_spelling(key)) >= NEAR
+            ):
+                return f"sounds like {name}"
+    return ""
+
+
+def _letters(word: str) -> str:
+    return "".join(N.tokens(word))
+
+
+def _made_up(tok: str, name_words: set[str]) -> bool:
+    if len(tok) < 4 or not tok[:1].isupper() or any(c.isdigit() for c in tok):
+        return False
+    if _letters(tok) in name_words or not tok.isascii():
+        return False
+    return _pieces(tok) >= 2
+
+
+def _pieces(tok: str) -> int:
+    """How many tokens Whisper's vocabulary spells `` tok`` with (1 for a word it knows)."""
+    return len(_tokenizer().encode(" " + tok, add_special_tokens=False).ids)
+
+
+_TOKENIZER = None
+
+
+def _tokenizer():
+    global _TOKENIZER
+    if _TOKENIZER is None:
+        from pathlib import Path
+
+        from tapelog.transcribe.models import resolve_model
+        from tokenizers import Tokenizer
+
+        _TOKENIZER = Tokenizer.from_file(str(Path(resolve_model(MODEL)) / "tokenizer.json"))
+    return _TOKENIZER
+
+
+def pack(stretches: list[Stretch], budget_s: float) -> list[list[Stretch]]:
+    """The stretches in time order, as many as ``budget_s`` holds, in windows of at most
+    ``WINDOW_S`` (stretches and the gaps between them)."""
+    windows: list[list[Stretch]] = []
+    used = 0.0
+    for s in sorted(stretches, key=lambda s: s.start):
+        length = s.end - s.start + 2 * PAD_S
+        if length > WINDOW_S or used + length > budget_s:
+            continue
+        if windows and _length(windows[-1]) + GAP_S + length <= WINDOW_S:
+            windows[-1].append(s)
+        else:
+            windows.append([s])
+        used += length
+    return windows
+
+
+def _length(window: list[Stretch]) -> float:
+    return sum(s.end - s.start + 2 * PAD_S for s in window) + GAP_S * (len(window) - 1)
+
+
+def decode_packed(
+    audio: np.ndarray, window: list[Stretch], names: list[str], options: TranscribeOptions
+) -> list[Segment]:
+    """Decode the stretches of ``window`` as one clip (silence between them), given
+    ``names``; word times are put back on the file's clock."""
+    import numpy as np
+    from tapelog.transcribe.engine import get_engine
+
+    pieces, where = [], []  # where: (clip start, file start, length) of each stretch
+    at = 0.0
+    for s in window:
+        a, b = max(0.0, s.start - PAD_S), s.end + PAD_S
+        chunk = audio[int(a * SR) : int(b * SR)]
+        pieces += [chunk, np.zeros(int(GAP_S * SR), dtype=audio.dtype)]
+        where.append((at, a, len(chunk) / SR))
+        at += len(chunk) / SR + GAP_S
+    clip = np.concatenate(pieces)
+    opts = replace(
+        options, model=MODEL, language="en", vad=False, batch_size=0, initial_prompt=None,
+        hotwords=", ".join(names) + ".", word_timestamps=True,
+    )  # fmt: skip
+    info, segs = get_engine(opts).transcribe(clip, opts, runaway="redo")
+    got = list(segs)
+    if info.redone:
+        return []  # it ran away with the names: nothing to take from it
+    out: list[Segment] = []
+    for seg in got:
+        words = [w2 for w in seg.words if (w2 := _home(w, where)) is not None]
+        if words:
+            text = "".join(w.word for w in words).strip()
+            out.append(
+                replace(seg, start=words[0].start, end=words[-1].end, text=text, words=words)
+            )
+    return out
+
+
+def _home(w: Word, where: list[tuple[float, float, float]]) -> Word | None:
+    for clip_at, file_at, length in where:
+        if clip_at - 0.05 <= _mid(w) <= clip_at + length + 0.05:
+            shift = file_at - clip_at
+            lo, hi = file_at, file_at + length
+            return replace(w, start=max(lo, w.start + shift), end=min(hi, w.end + shift))
+    return None
+
+
+def splice(
+    plain: Sequence[Segment], looked: Sequence[Segment], window: list[Stretch]
+) -> list[Segment]:
+    """``plain`` with its words inside the looked-at stretches replaced by ``looked``'s:
+    a second decode of the file to merge names from (``transcribe.merge.merge_names``)."""
+    spans = [(max(0.0, s.start - PAD_S), s.end + PAD_S) for s in window]
+
+    def inside(w: Word) -> bool:
+        return any(a <= _mid(w) <= b for a, b in spans)
+
+    words = [w for seg in plain for w in seg.words if not inside(w)]
+    words += [w for seg in looked for w in seg.words]
+    words.sort(key=lambda w: w.start)
+    if not words:
+        return []
+    return [Segment(words[0].start, words[-1].end, "".join(w.word for w in words), words)]
+
+
+@dataclass
+class CloserLook:
+    names: list[str]
+    stretches: list[tuple[float, float, str]]  # what was looked at, and why
+    changed: int
+    seconds: float
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "model": MODEL,
+            "names": self.names,
+            "stretches": [[round(a, 2), round(b, 2), why] for a, b, why in self.stretches],
+            "changed": self.changed,
+            "seconds": round(self.seconds, 2),
+        }
+
+
+def look_closer(
+    archive: Archive,
+    media_id: str,
+    segments: list[Segment],
+    audio: np.ndarray,
+    options: TranscribeOptions,
+    cancel: CancelToken | None = None,
+) -> tuple[list[Segment], CloserLook | None]:
+    """``segments`` (an English transcript after the second look) with the names base
+    heard at its near-misses; None when there was nothing to look at."""
+    import time
+
+    from tapelog.archive.errors import TapelogError
+    from tapelog.archive.linking import find_mentions
+    from tapelog.archive.links import media_context, name_index
+    from tapelog.archive.records import get_case
+    from tapelog.transcribe.merge import merge_names
+
+    if (options.language or "").lower() != "en" or not any(s.words for s in segments):
+        return segments, None
+    started = time.perf_counter()
+    index = name_index(archive)
+    context = media_context(archive, media_id)
+    mentions = find_mentions(index, segments, context=context)
+    cases = []
+    for cid in own_cases(mentions, context):
+        try:
+            cases.append(get_case(archive, cid))
+        except TapelogError:
+            continue  # a person's id, or a case no longer there
+    names = case_names(cases)
+    found = [(m.match_start, m.match_end) for m in mentions]
+    changed = 0
+    try:
+        stretches = suspect_stretches(segments, names, found) if names else []
+        windows = pack(stretches, max(MIN_BUDGET_S, MAX_SHARE * len(audio) / SR))
+        for window in windows:
+            if cancel is not None:
+                cancel.check()
+            looked = decode_packed(audio, window, names, options)
+            segments, n = merge_names(segments, splice(segments, looked, window), names)
+            changed += n
+    except TapelogError:  # base not installed, a failed decode: what was merged stays
+        return segments, None
+    if not windows:
+        return segments, None
+    done = [(s.start, s.end, s.why) for w in windows for s in w]
+    return segments, CloserLook(names, done, changed, time.perf_counter() - started)
