@@ -136,6 +136,8 @@ def _why(words: list[Word], free: list[Word], name_words: set[str], names: list[
         key = "".join(N.tokens(name))
         k = len(N.tokens(name))
         for i in range(len(keys) - k + 1):
+            if name_words & set(keys[i : i + k]):
+                continue  # the name itself (or a part of it) is no near-miss
             run = "".join(keys[i : i + k])
             if (
                 len(run) >= 4

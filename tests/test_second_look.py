@@ -256,3 +256,118 @@ def test_the_retry_leaves_the_rest_of_a_file_that_kept_running_away_alone() -> N
         np.zeros(16000 * 1300, dtype=np.float32), options, skipped, plain, plain, ["Wang Xiaoyu"]
     )
     assert retried == [] and out == plain
+
+
+def _line(text: str, start: float, probs: dict[str, float] | None = None):
+    """A transcript line with a word every 0.4 s (probability 0.9 unless ``probs``)."""
+    from tapelog.transcribe.types import Segment, Word
+
+    words = [
+        Word(start + 0.4 * i, start + 0.4 * i + 0.35, " " + w, (probs or {}).get(w, 0.9))
+        for i, w in enumerate(text.split())
+    ]
+    return Segment(words[0].start, words[-1].end, text, words)
+
+
+def test_a_closer_look_gives_base_only_the_names_of_the_interviews_own_case(
+    tmp_path: Path,
+) -> None:
+    """The case the transcript names strongly (Zhang Haoran, twice) is its own; the
+    decoy one syllable away (Zhang Haoyang), never said, is not, and none of its names
+    is given: base cannot write a decoy the interview is not about. A case named once
+    by its crowded given name alone is not the interview's either."""
+    from tapelog.archive import cases as C
+    from tapelog.archive.closer_look import case_names, own_cases
+    from tapelog.archive.linking import find_mentions
+    from tapelog.archive.records import get_case
+
+    from bench.names_score import build_archive
+
+    archive, _ids = build_archive(tmp_path / "a", only=["-"])
+    try:
+        index = C.name_index(archive)
+        segs = [
+            _line("Our boy Zhang Haoran went missing on the first of June.", 0.0),
+            _line("We were at the train station in Canju with our bags.", 6.0),
+            _line("People still send us photographs of boys like Zhang Haoran.", 12.0),
+            _line("Last month we printed posters for Yuxuan.", 18.0),
+        ]
+        own = own_cases(find_mentions(index, segs))
+        assert own == ["B-2012-ZZ-004"]
+        names = case_names([get_case(archive, c) for c in own])
+        assert names == ["Zhang Haoran", "Haoran", "Zhengzhou", "Zhang Jianguo"]
+        assert own_cases(find_mentions(index, segs[1:2])) == []  # no name: no case
+        # A title, a name under four letters, characters: never given.
+        liu = case_names([get_case(archive, "C-2010-TY-001"), get_case(archive, "C-2009-GD-003")])
+        assert "Mrs. Liu" not in liu and "刘景军" not in liu and "Le Le" in liu
+        assert "Le" not in liu
+    finally:
+        archive.close()
+
+
+def test_a_closer_look_goes_only_where_a_near_miss_remains() -> None:
+    """Lines with a capitalised word Whisper made of pieces ("Canju"), two unsure words
+    in a row, or words that sound like one of the names are looked at; an ordinary line
+    (a known capitalised word, one unsure word, a sentence's first word) and a line
+    whose only odd word is a name already found are not."""
+    from tapelog.archive.closer_look import pack, suspect_stretches
+
+    names = ["Zhang Haoran", "Haoran", "Zhengzhou", "Zhang Jianguo"]
+    canju = _line("We were at the train station in Canju with our bags.", 0.0)
+    monday = _line("We went to the police station again on Monday and waited.", 6.0)
+    unsure = _line("His father turned on New York with his job.", 12.0, {"turned": 0.1, "on": 0.05})
+    one = _line("The most ticket to the next province cost 95 yuan.", 18.0, {"ticket": 0.1})
+    found = _line("Venyukshun was watching him that afternoon.", 24.0)
+    sounds = _line("We drove to Jengjo in the night.", 30.0)
+    segs = [canju, monday, unsure, one, found, sounds]
+    got = suspect_stretches(segs, names, [(24.0, 24.35)])
+    assert [(s.start, s.why.split()[0]) for s in got] == [
+        (0.0, "made-up"),
+        (12.0, "unsure"),
+        (30.0, "made-up"),
+    ]
+    # The names' own words are no near-miss, wherever they are.
+    assert suspect_stretches([_line("He was lost in Zhengzhou that day.", 0.0)], names, []) == []
+    # A line that sounds like a name without a made-up word: lower case.
+    low = _line("we drove to jengjo in the night.", 0.0)
+    assert suspect_stretches([low], names, [])[0].why == "sounds like Zhengzhou"
+    # Packed into 28 s windows, within the budget (the rest waits for none).
+    windows = pack(got, budget_s=10.0)
+    assert [[s.start for s in w] for w in windows] == [[0.0, 12.0]]
+
+
+@pytest.mark.slow
+def test_base_hears_the_place_tiny_en_made_up_and_nothing_else_changes(tmp_path: Path) -> None:
+    """en04 at the defaults: tiny.en writes "in Canju" for "in Zhengzhou" with or without
+    the names; base, given the four names of the case the interview is about, hears
+    Zhengzhou there, and it links to that case. The line it also looked at ("turned on
+    New York": unsure words) gets no name, and no decoy is suggested."""
+    from tapelog.archive import cases as C
+    from tapelog.archive.linking import find_mentions
+    from tapelog.archive.second_look import names_for, second_look
+    from tapelog.transcribe.types import TranscribeOptions
+
+    from bench.names_score import build_archive
+
+    archive, ids = build_archive(tmp_path / "a", ["en04_zhang_mother"])
+    mid = ids["en04_zhang_mother"]
+    try:
+        archive.transcribe(mid, TranscribeOptions(model="tiny.en", language="en", names=""))
+        plain = archive.segments(mid)
+        assert not any("Zhengzhou" in s.text for s in plain)
+        look = second_look(archive, mid, names_for(archive, mid, TranscribeOptions(language="en")))
+        assert look is not None and look.closer is not None
+        assert look.closer["names"] == ["Zhang Haoran", "Haoran", "Zhengzhou", "Zhang Jianguo"]
+        segs = archive.segments(mid)
+        [station] = [s for s in segs if "train station" in s.text]
+        assert "Zhengzhou" in station.text and "bags" in station.text
+        found = find_mentions(C.name_index(archive), segs)
+        assert any(m.target_id == "B-2012-ZZ-004" and "Zhengzhou" in m.mention for m in found)
+        assert not [m for m in found if m.target_id.startswith("D-")]
+        # Lines with no near-miss are the plain pass's, word for word.
+        assert [s.text for s in segs if "seconds" in s.text or "kilometers" in s.text] == [
+            s.text for s in plain if "seconds" in s.text or "kilometers" in s.text
+        ]
+        assert "Zhang Jianguo" not in " ".join(s.text for s in segs)  # base heard no name
+    finally:
+        archive.close()
