@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     import numpy as np
     from tapelog.archive.linking import Mention
     from tapelog.archive.models import Case
-    from tapelog.archive.progress import CancelToken
+    from tapelog.archive.progress import CancelToken, ProgressCallback
     from tapelog.archive.service import Archive
 
 MODEL = "base"
@@ -287,6 +287,7 @@ def look_closer(
     audio: np.ndarray,
     options: TranscribeOptions,
     cancel: CancelToken | None = None,
+    progress: ProgressCallback | None = None,
 ) -> tuple[list[Segment], CloserLook | None]:
     """``segments`` (an English transcript after the second look) with the names base
     heard at its near-misses; None when there was nothing to look at."""
@@ -295,6 +296,7 @@ def look_closer(
     from tapelog.archive.errors import TapelogError
     from tapelog.archive.linking import find_mentions
     from tapelog.archive.links import media_context, name_index
+    from tapelog.archive.progress import ProgressEvent, report
     from tapelog.archive.records import get_case
     from tapelog.transcribe.merge import merge_names
 
@@ -316,9 +318,10 @@ def look_closer(
     try:
         stretches = suspect_stretches(segments, names, found) if names else []
         windows = pack(stretches, max(MIN_BUDGET_S, MAX_SHARE * len(audio) / SR))
-        for window in windows:
+        for i, window in enumerate(windows):
             if cancel is not None:
                 cancel.check()
+            report(progress, ProgressEvent("closer look", i, len(windows), "windows"))
             looked = decode_packed(audio, window, names, options)
             segments, n = merge_names(segments, splice(segments, looked, window), names)
             changed += n

@@ -118,7 +118,7 @@ def second_look(
     second, retried = _retry_runaways(audio, options, info.skipped, plain, second, names, cancel)
     merged, changed = merge_names(plain, second, names)
     # Where a near-miss remains, base looks again with the interview's own case names.
-    merged, closer = look_closer(archive, media_id, merged, audio, options, cancel)
+    merged, closer = look_closer(archive, media_id, merged, audio, options, cancel, progress)
     changed += closer.changed if closer else 0
     look = SecondLook(
         media_id,
@@ -329,6 +329,7 @@ def names_given(record: Any) -> dict[str, Any]:
         "prompt": opts.get("initial_prompt"),
         "second_look": look.get("names", []),
         "second_look_changed": look.get("changed", 0),
+        "closer_look": (look.get("closer_look") or {}).get("names", []),  # given to base
         "second_look_error": look.get("error"),
         "redone_without_names": look.get("redone", []),
     }

@@ -344,7 +344,7 @@ def test_base_hears_the_place_tiny_en_made_up_and_nothing_else_changes(tmp_path:
     New York": unsure words) gets no name, and no decoy is suggested."""
     from tapelog.archive import cases as C
     from tapelog.archive.linking import find_mentions
-    from tapelog.archive.second_look import names_for, second_look
+    from tapelog.archive.second_look import names_for, names_given, second_look
     from tapelog.transcribe.types import TranscribeOptions
 
     from bench.names_score import build_archive
@@ -369,5 +369,8 @@ def test_base_hears_the_place_tiny_en_made_up_and_nothing_else_changes(tmp_path:
             s.text for s in plain if "seconds" in s.text or "kilometers" in s.text
         ]
         assert "Zhang Jianguo" not in " ".join(s.text for s in segs)  # base heard no name
+        # show --json / the TUI say which names base was given.
+        given = names_given(archive.get_transcript(archive.get_media(mid).transcript_id))
+        assert given["closer_look"] == ["Zhang Haoran", "Haoran", "Zhengzhou", "Zhang Jianguo"]
     finally:
         archive.close()
