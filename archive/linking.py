@@ -60,9 +60,11 @@ class Mention:
     # The words of the mention (word timestamps), else the line's bounds.
     match_start: float = 0.0
     match_end: float = 0.0
-    # Which stretch of a long line (``PART_GAP``): 0 unless the same name is heard again
-    # further along it.
+    # Which stretch of a long line (``PART_GAP``, ``_CLAUSE_END``): 0 unless the same
+    # name is heard again further along it.
     part: int = 0
+    # Where the mention's words are in the line's folded text: which clause it is in.
+    chars: tuple[int, int] = (0, 0)
 
 
 def _round(x: float) -> float:
@@ -98,6 +100,7 @@ def find_mentions(
         seg = segments[si]
         mention = _mention_text(seg.text, cand, zh)
         match_start, match_end = _cut(seg, cand, zh)
+        chars = _mention_chars(seg.text or "", cand, zh)
         for e in entries:
             t = index.target_of(e)
             m = Mention(
@@ -113,9 +116,10 @@ def find_mentions(
                 context=seg.text.strip(),
                 match_start=match_start,
                 match_end=match_end,
+                chars=chars,
             )
             every.append((e.target, m))
-    return fold_people(index, _one_per_mention(every))
+    return fold_people(index, _one_per_mention(every, segments))
 
 
 # Seconds between two names in one line that make them two mentions: base writes
@@ -123,26 +127,40 @@ def find_mentions(
 PART_GAP = 8.0
 
 
-def _one_per_mention(every: list[tuple[int, Mention]]) -> list[Mention]:
+def _one_per_mention(
+    every: list[tuple[int, Mention]], segments: Sequence[Segment]
+) -> list[Mention]:
     """One mention per (line, stretch, target), the best: a name heard twice within
-    ``PART_GAP`` seconds of a line is one mention; further along it, another."""
-    starts: dict[int, list[float]] = defaultdict(list)
+    ``PART_GAP`` seconds of a line, in one clause, is one mention; further along it, or
+    after the end of a sentence (for Chinese, of a clause: base writes its sentences as
+    one line joined by commas, "...六月一號丟的,那天我們在鄭州火車站,..."), another."""
+    starts: dict[int, list[Mention]] = defaultdict(list)
     for _t, m in every:
-        starts[m.segment].append(m.match_start)
-    parts: dict[int, list[float]] = {}
-    for si, times in starts.items():
-        heads: list[float] = []
-        for t in sorted(times):
-            if not heads or t - heads[-1] > PART_GAP:
-                heads.append(t)
-        parts[si] = heads
+        starts[m.segment].append(m)
+    for si, ms in starts.items():
+        text = N.fold(segments[si].text or "")
+        ends = _CLAUSE_END_ZH if N.has_han(text) else _CLAUSE_END
+        head: Mention | None = None
+        part = -1
+        for m in sorted(ms, key=lambda m: (m.match_start, m.chars)):
+            if (
+                head is None
+                or m.match_start - head.match_start > PART_GAP
+                or any(c in ends for c in text[head.chars[1] : m.chars[0]])
+            ):
+                head, part = m, part + 1
+            m.part = part
     best: dict[tuple[int, int, int], Mention] = {}
     for target, m in every:
-        m.part = sum(1 for h in parts[m.segment] if h <= m.match_start) - 1
         key = (m.segment, m.part, target)
         if key not in best or best[key].score < m.score:
             best[key] = m
     return list(best.values())
+
+
+# What ends a sentence in a line as the folded text has it; in Chinese text a comma too.
+_CLAUSE_END = frozenset(".!?;")
+_CLAUSE_END_ZH = frozenset(".!?;,。！？；，、")
 
 
 _Found = list[tuple[int, _Cand, bool]]  # (segment, candidate, found in Chinese text)

