@@ -15,8 +15,8 @@ Q = Query()
 SETTINGS = {
     "vocab_from_cases": (
         "auto",
-        "second look for case and people names: auto (English files, when the archive "
-        "holds case records), true (every language) or false",
+        "second look for case and people names: auto (English and Mandarin files, when "
+        "the archive holds case records), true (every language) or false",
     ),
     "model": ("tiny.en", "default Whisper model for English"),
     "model_multilingual": ("base", "default model for other languages and translation"),

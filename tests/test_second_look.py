@@ -62,7 +62,8 @@ def test_which_files_get_a_second_look(tmp_path: Path) -> None:
     C.import_records(archive, data / "cases.csv", "cases")
     english = names_for(archive, res.id, en)
     assert "Liu Jingjun" in english and "刘景军" not in english  # letters for English
-    assert names_for(archive, res.id, zh) == ""  # auto: English only (measured)
+    assert "刘景军" in names_for(archive, res.id, zh)  # auto: English and Mandarin
+    assert names_for(archive, res.id, TranscribeOptions(language="ja")) == ""  # unmeasured
     assert names_for(archive, res.id, TranscribeOptions(task="translate")) == ""
     assert names_for(archive, res.id, TranscribeOptions(language="en", hotwords="X Y")) == ""
     assert names_for(archive, res.id, TranscribeOptions(language="en", names="")) == ""
