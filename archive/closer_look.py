@@ -23,7 +23,7 @@ from tapelog.archive import names as N
 from tapelog.transcribe.types import Segment, TranscribeOptions, Word
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Sequence
+    from collections.abc import Callable, Iterable, Sequence
 
     import numpy as np
     from tapelog.archive.linking import Mention
@@ -36,6 +36,7 @@ SR = 16000
 WINDOW_S = 28.0  # one Whisper window (30 s) with room for the gaps
 GAP_S = 0.6  # silence between two packed stretches
 PAD_S = 0.25  # audio kept either side of a stretch's words
+NEAR_S = 0.5  # base's words this near a name already found are not offered (times differ)
 MAX_SHARE = 0.25  # at most this share of the file's audio is looked at again ...
 MIN_BUDGET_S = WINDOW_S  # ... but a short file gets one window
 UNSURE = 0.2  # two words in a row below this probability
@@ -246,17 +247,29 @@ def _home(w: Word, where: list[tuple[float, float, float]]) -> Word | None:
 
 
 def splice(
-    plain: Sequence[Segment], looked: Sequence[Segment], window: list[Stretch]
+    current: Sequence[Segment],
+    looked: Sequence[Segment],
+    window: list[Stretch],
+    keep: Callable[[Word], bool] = lambda w: False,
 ) -> list[Segment]:
-    """``plain`` with its words inside the looked-at stretches replaced by ``looked``'s:
-    a second decode of the file to merge names from (``transcribe.merge.merge_names``)."""
+    """``current`` with its words inside the looked-at stretches replaced by ``looked``'s:
+    a second decode of the file to merge names from (``transcribe.merge.merge_names``).
+    A word ``keep`` says is a name already found stays, and what base wrote over it is
+    not offered: given several cases' names, base wrote "Jingjun" over a found "Peng"
+    (Peng Gaofeng) in the seed interview."""
     spans = [(max(0.0, s.start - PAD_S), s.end + PAD_S) for s in window]
 
     def inside(w: Word) -> bool:
         return any(a <= _mid(w) <= b for a, b in spans)
 
-    words = [w for seg in plain for w in seg.words if not inside(w)]
-    words += [w for seg in looked for w in seg.words]
+    words = [w for seg in current for w in seg.words if not inside(w) or keep(w)]
+    kept = [w for w in words if inside(w)]
+    words += [
+        w
+        for seg in looked
+        for w in seg.words
+        if not any(k.start - NEAR_S < w.end and w.start < k.end + NEAR_S for k in kept)
+    ]
     words.sort(key=lambda w: w.start)
     if not words:
         return []
@@ -288,14 +301,17 @@ def look_closer(
     options: TranscribeOptions,
     cancel: CancelToken | None = None,
     progress: ProgressCallback | None = None,
+    plain: Sequence[Segment] = (),
 ) -> tuple[list[Segment], CloserLook | None]:
     """``segments`` (an English transcript after the second look) with the names base
-    heard at its near-misses; None when there was nothing to look at."""
+    heard at its near-misses, and without the second look's lone names (``plain``: the
+    plain pass) that base did not hear; None when there was nothing to look at."""
     import time
 
     from tapelog.archive.errors import TapelogError
     from tapelog.archive.linking import find_mentions
     from tapelog.archive.links import media_context, name_index
+    from tapelog.archive.lone_names import doubted, judge, lone_splices
     from tapelog.archive.progress import ProgressEvent, report
     from tapelog.archive.records import get_case
     from tapelog.transcribe.merge import merge_names
@@ -312,19 +328,31 @@ def look_closer(
             cases.append(get_case(archive, cid))
         except TapelogError:
             continue  # a person's id, or a case no longer there
-    names = case_names(cases)
+    doubts = lone_splices(mentions, segments, plain)  # archive.lone_names
+    lone = [d.name for d in doubts if len("".join(N.tokens(d.name))) >= 4]  # not "Liu"
+    names = list(dict.fromkeys([*case_names(cases), *lone]))
     found = [(m.match_start, m.match_end) for m in mentions]
+    own_words = {t for n in case_names(cases) for t in N.tokens(n)}
+
+    def named(w: Word) -> bool:  # a name found, or a word of the interview's own names
+        toks = set(N.tokens(w.word))
+        in_found = any(a - 0.05 <= _mid(w) <= b + 0.05 for a, b in found)
+        return in_found or bool(toks) and toks <= own_words
+
     changed = 0
     try:
         stretches = suspect_stretches(segments, names, found) if names else []
+        stretches += doubted(segments, doubts, stretches)
         windows = pack(stretches, max(MIN_BUDGET_S, MAX_SHARE * len(audio) / SR))
         for i, window in enumerate(windows):
             if cancel is not None:
                 cancel.check()
             report(progress, ProgressEvent("closer look", i, len(windows), "windows"))
             looked = decode_packed(audio, window, names, options)
-            segments, n = merge_names(segments, splice(segments, looked, window), names)
-            changed += n
+            segments, undone = judge(segments, plain, doubts, looked, window)
+            second = splice(segments, looked, window, keep=named)
+            segments, n = merge_names(segments, second, names)
+            changed += n + undone
     except TapelogError:  # base not installed, a failed decode: what was merged stays
         return segments, None
     if not windows:

@@ -118,7 +118,9 @@ def second_look(
     second, retried = _retry_runaways(audio, options, info.skipped, plain, second, names, cancel)
     merged, changed = merge_names(plain, second, names)
     # Where a near-miss remains, base looks again with the interview's own case names.
-    merged, closer = look_closer(archive, media_id, merged, audio, options, cancel, progress)
+    merged, closer = look_closer(
+        archive, media_id, merged, audio, options, cancel, progress, plain=plain
+    )
     changed += closer.changed if closer else 0
     look = SecondLook(
         media_id,

@@ -375,3 +375,79 @@ def test_base_hears_the_place_tiny_en_made_up_and_nothing_else_changes(tmp_path:
         assert given["closer_look"] == ["Zhang Haoran", "Haoran", "Zhengzhou", "Zhang Jianguo"]
     finally:
         archive.close()
+
+
+def test_a_lone_name_the_second_look_spliced_in_stays_only_if_base_hears_it(
+    tmp_path: Path,
+) -> None:
+    """en07 from a case sheet alone: the second look spliced "Zhao Mingxuan" (another
+    child) over "enemies" in an interview about Huang Zihan. A name the plain pass had,
+    or a lone name in an interview that names no case twice, is not doubted; a doubted
+    name base writes again stays, one base does not is undone, and with no decode from
+    base (it ran away) nothing is undone."""
+    from dataclasses import replace
+
+    from tapelog.archive import cases as C
+    from tapelog.archive.closer_look import Stretch
+    from tapelog.archive.linking import find_mentions
+    from tapelog.archive.lone_names import judge, lone_splices
+    from tapelog.transcribe.types import Word
+
+    from bench.names_score import build_archive
+
+    plain = [
+        _line("Our daughter Huang Zihan was born in 2007.", 0.0),
+        _line("Her mother Huang Lijuan was cooking dinner.", 5.0),
+        _line("A reward of one hundred thousand new enemies still offered.", 10.0),
+        _line("We met Peng Gaofeng at a meeting.", 16.0),
+    ]
+    enemies = plain[2].words[7]
+    spliced = [Word(enemies.start, enemies.start + 0.2, " Zhao", 0.1),
+               Word(enemies.start + 0.2, enemies.end, " Mingxuan", 0.1)]  # fmt: skip
+    words = plain[2].words[:7] + spliced + plain[2].words[8:]
+    merged = [*plain[:2], replace(plain[2], words=words, text="".join(w.word for w in words))]
+    merged.append(plain[3])
+    archive, _ids = build_archive(tmp_path / "a", only=["-"])
+    try:
+        index = C.name_index(archive)
+        doubts = lone_splices(find_mentions(index, merged), merged, plain)
+        assert [d.name for d in doubts] == ["Zhao Mingxuan"]  # not Peng Gaofeng: plain's
+        alone = [plain[3], merged[2]]  # no case named twice: a volunteer's list of cases
+        assert lone_splices(find_mentions(index, alone), alone, plain) == []
+    finally:
+        archive.close()
+    window = [Stretch(10.0, 14.0, "lone name")]
+    yuan = [_line("A reward of one hundred thousand yuan is still offered.", 10.0)]
+    undone, n = judge(list(merged), plain, doubts, yuan, window)
+    assert n == 1 and "enemies" in undone[2].text and "Zhao" not in undone[2].text
+    assert [s.text for s in undone[:2]] == [s.text for s in merged[:2]]
+    heard = [_line("A reward of one hundred thousand Zhao Mingxuan still offered.", 10.0)]
+    assert judge(list(merged), plain, doubts, heard, window) == (merged, 0)
+    assert judge(list(merged), plain, doubts, [], window) == (merged, 0)
+    elsewhere = [Stretch(0.0, 4.0, "made-up word")]
+    assert judge(list(merged), plain, doubts, yuan, elsewhere) == (merged, 0)
+
+
+def test_base_writes_no_name_over_a_name_already_found() -> None:
+    """The seed interview: given several cases' names, base wrote "Jingjun, help us"
+    where the transcript had "Peng Gaofeng, Penghefengheldtas", and the merge put
+    Jingjun (another case) in place of the found "Peng". A found name stays, and base's
+    words over it (or within half a second, where its times differ) are not offered;
+    elsewhere in the stretch its names still are."""
+    from tapelog.archive.closer_look import Stretch, splice
+    from tapelog.transcribe.merge import merge_names
+
+    names = ["Liu Jingjun", "Jingjun", "Peng Gaofeng", "Le Le"]
+    current = [_line("Who helped you? Peng Gaofeng, Penghefengheldtas, in Taewen.", 0.0)]
+    looked = [_line("Who helped you? Jingjun, help us, in Jingjun.", 0.0)]
+    window = [Stretch(0.0, 3.0, "made-up word")]
+    found = current[0].words[3:5]  # Peng Gaofeng, linked already
+
+    merged, n = merge_names(
+        current, splice(current, looked, window, keep=lambda w: w in found), names
+    )
+    assert "Peng Gaofeng" in merged[0].text and merged[0].text.count("Jingjun") == 1
+    assert merged[0].text.endswith("in Jingjun.") and n == 1  # "Taewen": no name yet
+    # Without the rule the found name is overwritten.
+    merged, _n = merge_names(current, splice(current, looked, window), names)
+    assert "Peng Gaofeng" not in merged[0].text
