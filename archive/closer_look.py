@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 
     import numpy as np
     from tapelog.archive.linking import Mention
+    from tapelog.archive.lone_names import Doubt
     from tapelog.archive.models import Case
     from tapelog.archive.progress import CancelToken, ProgressCallback
     from tapelog.archive.service import Archive
@@ -309,39 +310,18 @@ def look_closer(
     import time
 
     from tapelog.archive.errors import TapelogError
-    from tapelog.archive.linking import find_mentions
-    from tapelog.archive.links import media_context, name_index
-    from tapelog.archive.lone_names import doubted, judge, lone_splices
+    from tapelog.archive.lone_names import doubted, judge
     from tapelog.archive.progress import ProgressEvent, report
-    from tapelog.archive.records import get_case
     from tapelog.transcribe.merge import merge_names
 
     if (options.language or "").lower() != "en" or not any(s.words for s in segments):
         return segments, None
     started = time.perf_counter()
-    index = name_index(archive)
-    context = media_context(archive, media_id)
-    mentions = find_mentions(index, segments, context=context)
-    cases = []
-    for cid in own_cases(mentions, context):
-        try:
-            cases.append(get_case(archive, cid))
-        except TapelogError:
-            continue  # a person's id, or a case no longer there
-    doubts = lone_splices(mentions, segments, plain)  # archive.lone_names
-    lone = [d.name for d in doubts if len("".join(N.tokens(d.name))) >= 4]  # not "Liu"
-    names = list(dict.fromkeys([*case_names(cases), *lone]))
-    found = [(m.match_start, m.match_end) for m in mentions]
-    own_words = {t for n in case_names(cases) for t in N.tokens(n)}
-
-    def named(w: Word) -> bool:  # a name found, or a word of the interview's own names
-        toks = set(N.tokens(w.word))
-        in_found = any(a - 0.05 <= _mid(w) <= b + 0.05 for a, b in found)
-        return in_found or bool(toks) and toks <= own_words
-
+    plan = _plan(archive, media_id, segments, plain)
+    names, doubts = plan.names, plan.doubts
     changed = 0
     try:
-        stretches = suspect_stretches(segments, names, found) if names else []
+        stretches = suspect_stretches(segments, names, plan.found) if names else []
         stretches += doubted(segments, doubts, stretches)
         windows = pack(stretches, max(MIN_BUDGET_S, MAX_SHARE * len(audio) / SR))
         for i, window in enumerate(windows):
@@ -350,7 +330,7 @@ def look_closer(
             report(progress, ProgressEvent("closer look", i, len(windows), "windows"))
             looked = decode_packed(audio, window, names, options)
             segments, undone = judge(segments, plain, doubts, looked, window)
-            second = splice(segments, looked, window, keep=named)
+            second = splice(segments, looked, window, keep=plan.named)
             segments, n = merge_names(segments, second, names)
             changed += n + undone
     except TapelogError:  # base not installed, a failed decode: what was merged stays
@@ -359,3 +339,45 @@ def look_closer(
         return segments, None
     done = [(s.start, s.end, s.why) for w in windows for s in w]
     return segments, CloserLook(names, done, changed, time.perf_counter() - started)
+
+
+@dataclass
+class _Plan:
+    names: list[str]  # given to base: the own cases' names, then the lone names
+    found: list[tuple[float, float]]  # where the names found are
+    own_words: set[str]
+    doubts: list[Doubt]
+
+    def named(self, w: Word) -> bool:
+        """A name found already, or a word of the interview's own names: kept."""
+        toks = set(N.tokens(w.word))
+        in_found = any(a - 0.05 <= _mid(w) <= b + 0.05 for a, b in self.found)
+        return in_found or (bool(toks) and toks <= self.own_words)
+
+
+def _plan(
+    archive: Archive, media_id: str, segments: list[Segment], plain: Sequence[Segment]
+) -> _Plan:
+    from tapelog.archive.errors import TapelogError
+    from tapelog.archive.linking import find_mentions
+    from tapelog.archive.links import media_context, name_index
+    from tapelog.archive.lone_names import lone_splices
+    from tapelog.archive.records import get_case
+
+    context = media_context(archive, media_id)
+    mentions = find_mentions(name_index(archive), segments, context=context)
+    cases = []
+    for cid in own_cases(mentions, context):
+        try:
+            cases.append(get_case(archive, cid))
+        except TapelogError:
+            continue  # a person's id, or a case no longer there
+    own = case_names(cases)
+    doubts = lone_splices(mentions, segments, plain)
+    lone = [d.name for d in doubts if len("".join(N.tokens(d.name))) >= 4]  # not "Liu"
+    return _Plan(
+        list(dict.fromkeys([*own, *lone])),
+        [(m.match_start, m.match_end) for m in mentions],
+        {t for n in own for t in N.tokens(n)},
+        doubts,
+    )
