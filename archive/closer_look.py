@@ -311,7 +311,7 @@ def look_closer(
 
     from tapelog.archive.errors import TapelogError
     from tapelog.archive.lone_names import doubted, judge
-    from tapelog.archive.progress import ProgressEvent, report
+    from tapelog.archive.progress import Cancelled, ProgressEvent, report
     from tapelog.transcribe.merge import merge_names
 
     if (options.language or "").lower() != "en" or not any(s.words for s in segments):
@@ -333,6 +333,8 @@ def look_closer(
             second = splice(segments, looked, window, keep=plan.named)
             segments, n = merge_names(segments, second, names)
             changed += n + undone
+    except Cancelled:
+        raise  # the crew stopped it: not a failure to shrug off
     except TapelogError:  # base not installed, a failed decode: what was merged stays
         return segments, None
     if not windows:

@@ -451,3 +451,29 @@ def test_base_writes_no_name_over_a_name_already_found() -> None:
     # Without the rule the found name is overwritten.
     merged, _n = merge_names(current, splice(current, looked, window), names)
     assert "Peng Gaofeng" not in merged[0].text
+
+
+def test_a_closer_look_stops_when_the_crew_cancels(tmp_path: Path) -> None:
+    """Cancelling during the closer look stops the work (it is not one of the failures
+    that leave the transcript as merged and go on)."""
+    import numpy as np
+    from tapelog.archive.closer_look import look_closer
+    from tapelog.archive.progress import Cancelled, CancelToken
+    from tapelog.transcribe.types import TranscribeOptions
+
+    from bench.names_score import build_archive
+
+    archive, _ids = build_archive(tmp_path / "a", only=["-"])
+    segs = [
+        _line("Our boy Zhang Haoran went missing on the first of June.", 0.0),
+        _line("We were at the train station in Canju with our bags.", 6.0),
+        _line("People still send us photographs of boys like Zhang Haoran.", 12.0),
+    ]
+    token = CancelToken()
+    token.cancel()
+    try:
+        with pytest.raises(Cancelled):
+            look_closer(archive, "m1", segs, np.zeros(16000 * 20, dtype=np.float32),
+                        TranscribeOptions(language="en"), token)  # fmt: skip
+    finally:
+        archive.close()
