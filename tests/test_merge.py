@@ -70,3 +70,31 @@ def test_a_stretch_made_of_words_of_two_names_is_no_name():
     second = [seg(0.0, "Mingxuan", "now", "Wang", "Zihan,", "cook.")]
     merged, changed = merge_names(plain, second, ["Wang Xiaoyu", "Huang Zihan", "Mingxuan"])
     assert merged[0].text == "Mingxuan now works as a cook." and changed == 0
+
+
+def zh(start: float, chars: str, step: float = 0.25) -> Segment:
+    """A Mandarin line with a word time per character, as base gives it."""
+    ws = [Word(start + i * step, start + (i + 1) * step - 0.02, c) for i, c in enumerate(chars)]
+    return Segment(start, ws[-1].end, chars, ws)
+
+
+def test_a_name_stays_whole_in_the_line_whose_words_it_replaces():
+    """base on zh09: plain "...小時。" | "黃子涵是..." and the second look "...小时黄子涵是"
+    in one line. The stretch "時。黃" starts in the first line; taken whole there, "黄" ended
+    that line and "子涵" began the next, and no line held the name. Each plain word stays
+    in its line, and the name's character goes where the one it replaces was."""
+    plain = [zh(0.0, "只睡三四個小時。"), zh(2.25, "黃子涵是在南寧丟的")]
+    second = [zh(0.0, "只睡三四个小时黄子涵是在南宁丢的", step=0.25)]
+    second[0].words[7] = Word(2.2, 2.48, "黄")  # said where plain's 黃 is (2.25-2.48)
+    for k, w in enumerate(second[0].words[8:], start=8):
+        second[0].words[k] = Word(w.start + 0.25, w.end + 0.25, w.word)
+    merged, changed = merge_names(plain, second, ["黄子涵", "刘景军"])
+    assert changed == 1
+    assert [s.text for s in merged] == ["只睡三四個小時。", "黄子涵是在南寧丟的"]
+    # A name said where plain heard nothing goes beside the nearest plain word.
+    gap = [zh(0.0, "我找"), zh(3.0, "的爸爸")]
+    said = [zh(0.0, "我找刘景军的爸爸")]
+    said[0].words[2:5] = [Word(2.2, 2.4, "刘"), Word(2.4, 2.6, "景"), Word(2.6, 2.9, "军")]
+    said[0].words[5:] = [Word(3.0 + 0.25 * i, 3.23 + 0.25 * i, c) for i, c in enumerate("的爸爸")]
+    merged, _ = merge_names(gap, said, ["黄子涵", "刘景军"])
+    assert [s.text for s in merged] == ["我找", "刘景军的爸爸"]

@@ -96,12 +96,25 @@ def _long_enough(key: str) -> bool:
     return han >= 2 or len(key) >= 4
 
 
-def _splice(plain: Sequence[Word], run: Sequence[Word]) -> list[Word]:
-    """``plain`` with the words said during ``run`` replaced by it (by time)."""
+_Placed = list[tuple[int, Word]]  # (plain segment, word)
+
+
+def _splice(plain: _Placed, run: Sequence[Word], around: _Placed) -> _Placed:
+    """``plain`` with the words said during ``run`` replaced by it (by time). The whole
+    run goes to one plain segment: the one whose words it replaces, else the one of the
+    nearest word in time (of ``plain`` and the words ``around`` the stretch). Split by
+    the stretch's start, base's Mandarin put "黄" at the end of one line and "子涵" at
+    the start of the next, where no name is left to link."""
     t0, t1 = run[0].start - 0.05, run[-1].end + 0.05
-    before = [w for w in plain if (w.start + w.end) / 2 < t0]
-    after = [w for w in plain if (w.start + w.end) / 2 > t1]
-    return [*before, *run, *after]
+    before = [(i, w) for i, w in plain if (w.start + w.end) / 2 < t0]
+    after = [(i, w) for i, w in plain if (w.start + w.end) / 2 > t1]
+    replaced = [i for i, w in plain if t0 <= (w.start + w.end) / 2 <= t1]
+    if replaced:
+        at = replaced[0]
+    else:
+        near = [*plain, *around]
+        at = min(near, key=lambda p: max(p[1].start - t1, t0 - p[1].end, 0.0))[0]
+    return [*before, *[(at, w) for w in run], *after]
 
 
 def merge_names(
@@ -127,12 +140,12 @@ def merge_names(
                 out_words[i].append(w)
             continue
         changed += len(runs)
-        words = [w for _i, w in flat_p[i1:i2]]
+        placed = list(flat_p[i1:i2])
+        around = [flat_p[k] for k in (i1 - 1, i2) if 0 <= k < len(flat_p)]
         for run in runs:
-            words = _splice(words, run)
-        # The stretch goes to the plain segment where it starts.
-        at = flat_p[i1][0] if i1 < len(flat_p) else flat_p[i1 - 1][0]
-        out_words[at].extend(words)
+            placed = _splice(placed, run, around)
+        for i, w in placed:
+            out_words[i].append(w)
     merged = []
     for seg, words in zip(plain, out_words, strict=True):
         if not seg.words:
