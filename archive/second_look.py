@@ -76,6 +76,7 @@ def second_look(
     transcript without word times, which the merge needs).
     """
     from tapelog.archive.closer_look import look_closer
+    from tapelog.archive.closer_look_zh import look_closer_zh
     from tapelog.media.audio import load_audio
     from tapelog.transcribe.engine import get_engine
     from tapelog.transcribe.guard import vocabulary_items
@@ -121,6 +122,8 @@ def second_look(
     merged, closer = look_closer(
         archive, media_id, merged, audio, options, cancel, progress, plain=plain
     )
+    if closer is None:  # Mandarin: near-misses by their syllables (archive.closer_look_zh)
+        merged, closer = look_closer_zh(archive, media_id, merged, audio, options, cancel, progress)
     changed += closer.changed if closer else 0
     look = SecondLook(
         media_id,

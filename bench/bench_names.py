@@ -179,6 +179,11 @@ def score(verbose: bool, out: Path = OUT) -> dict[str, dict]:
                 continue
             f = figures[f"{folder.name}/{language}"] = summarise(t)
             print(row(folder.name, language, f))
+            for voice in ("espeak", "natural") if language == "zh" else ():
+                v = score_setting(folder, language, voice=voice)
+                if v["files"]:
+                    f = figures[f"{folder.name}/{language}-{voice}"] = summarise(v)
+                    print(row(folder.name, f"{language} ({voice} voice)", f))
             if verbose:
                 for m in t["misses"]:
                     print(f"  missed: {m}")
@@ -186,6 +191,10 @@ def score(verbose: bool, out: Path = OUT) -> dict[str, dict]:
                     one = score_setting(folder, language, only=path.stem)
                     if one["files"]:
                         print(row(f"{folder.name}: {path.stem}", language, summarise(one)))
+        both = score_setting(folder)
+        if {f"{folder.name}/en", f"{folder.name}/zh"} <= figures.keys():
+            f = figures[f"{folder.name}/all"] = summarise(both)
+            print(row(folder.name, "en + zh", f))
     return figures
 
 

