@@ -90,6 +90,7 @@ def run(
     batch_size: int | None = None,
     config: list[str] | None = None,
     cases_only: bool = False,
+    extra: int = 0,
 ) -> Path:
     """Transcribe the interviews at ``setting``; saves one JSON per interview (segments,
     options, wall and CPU seconds, load) in ``out/<setting>`` and returns that folder.
@@ -99,11 +100,15 @@ def run(
 
     from bench.common import load
 
-    dest = out / (folder_name(setting, batch_size, config) + ("_cases-only" if cases_only else ""))
+    dest = out / (
+        folder_name(setting, batch_size, config)
+        + ("_cases-only" if cases_only else "")
+        + (f"_extra{extra}" if extra else "")
+    )
     dest.mkdir(parents=True, exist_ok=True)
     ivs = {iv["name"]: iv for iv in labels()["interviews"]}
     with tempfile.TemporaryDirectory() as tmp:
-        archive, ids = build_archive(Path(tmp) / "a", only, people=not cases_only)
+        archive, ids = build_archive(Path(tmp) / "a", only, people=not cases_only, extra=extra)
         for item in config or []:
             key, _, value = item.partition("=")
             archive.set_setting(key, value)
@@ -225,6 +230,8 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="the archive without the people sheet (a crew with a case sheet only)",
     )
+    r.add_argument("--extra-cases", type=int, default=0, metavar="N",
+                   help="N generated cases (names in characters and pinyin) added to the sheet")  # fmt: skip
     r.add_argument("--config", nargs="*", default=None, metavar="KEY=VALUE",
                    help="archive settings, e.g. languages=zh,en vocab_from_cases=true")  # fmt: skip
     s = sub.add_parser("score")
@@ -249,6 +256,7 @@ def main(argv: list[str] | None = None) -> int:
             args.batch_size,
             args.config,
             args.cases_only,
+            args.extra_cases,
         )
     elif args.cmd == "score":
         if args.by_line:

@@ -21,9 +21,47 @@ def labels() -> dict:
     return json.loads((DATA / "labels.json").read_text(encoding="utf-8"))
 
 
-def build_archive(root: Path, only: list[str] | None = None, people: bool = True):
+_FAMILY = (
+    "王李张陈杨赵吴周徐孙马朱胡郭何高林郑梁谢宋唐许韩冯曹曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚"
+)
+_GIVEN = "伟芳娜敏静丽强磊洋勇艳杰涛明超秀霞平刚桂英华玉萍红飞鹏辉文斌宇欣怡佳晨梅兰凤宁海波东峰云志林亮成俊博凯"
+
+
+def extra_cases(n: int) -> list:
+    """``n`` generated cases with names in characters and pinyin (seeded: the same every
+    run): a crew's large case sheet around the bench's own. None sounds like a bench name."""
+    import random
+
+    from pypinyin import lazy_pinyin
+    from tapelog.archive import names as N
+    from tapelog.archive.models import Case
+
+    from bench.names_script import CASES
+
+    taken = {tuple(N.phon(x) for x in lazy_pinyin(c[2])) for c in CASES}
+    rng = random.Random(12)
+    out: list[Case] = []
+    while len(out) < n:
+        zh = rng.choice(_FAMILY) + rng.choice(_GIVEN) + rng.choice(_GIVEN)
+        syl = lazy_pinyin(zh)
+        if tuple(N.phon(x) for x in syl) in taken:
+            continue
+        latin = f"{syl[0].title()} {(syl[1] + syl[2]).title()}"
+        out.append(Case(case_id=f"X-{len(out):05d}", child_name=latin, child_name_zh=zh,
+                        status="missing"))  # fmt: skip
+    return out
+
+
+def extra_of(folder: Path) -> int:
+    """How many generated cases a run's folder was made with (``..._extra1000``)."""
+    m = re.search(r"_extra(\d+)", folder.name)
+    return int(m.group(1)) if m else 0
+
+
+def build_archive(root: Path, only: list[str] | None = None, people: bool = True, extra: int = 0):
     """A fresh archive holding the case sheet and the interviews (in label order);
-    ``people=False``: without the people sheet, as a crew that imported cases only."""
+    ``people=False``: without the people sheet, as a crew that imported cases only;
+    ``extra``: that many generated cases too (``extra_cases``)."""
     from tapelog.archive import cases as C
     from tapelog.archive.service import Archive
 
@@ -31,6 +69,16 @@ def build_archive(root: Path, only: list[str] | None = None, people: bool = True
     C.import_records(archive, DATA / "cases.csv", "cases")
     if people:
         C.import_records(archive, DATA / "people.csv", "people")
+    if extra:  # through the crew's own import, as a CSV
+        import csv
+
+        sheet = root.parent / "extra_cases.csv"
+        with open(sheet, "w", newline="", encoding="utf-8") as fh:
+            w = csv.writer(fh)
+            w.writerow(["case_id", "child_name", "child_name_zh", "status"])
+            w.writerows([c.case_id, c.child_name, c.child_name_zh, c.status]
+                        for c in extra_cases(extra))  # fmt: skip
+        C.import_records(archive, sheet, "cases")
     files = [DATA / iv["file"] for iv in labels()["interviews"] if not only or iv["name"] in only]
     results = archive.import_paths(files)
     ids = {Path(r.path).stem: r.id for r in results if r.id}
@@ -117,7 +165,7 @@ def score_setting(
            "second_look_s": 0.0, "redone": 0, "load": []}  # fmt: skip
     misses: list[str] = []
     with tempfile.TemporaryDirectory() as tmp:
-        archive, _ids = build_archive(Path(tmp) / "a", only=["-"])  # records only
+        archive, _ids = build_archive(Path(tmp) / "a", only=["-"], extra=extra_of(folder))
         index = C.name_index(archive)
         for path in sorted(folder.glob("*.json")):
             got = json.loads(path.read_text(encoding="utf-8"))
