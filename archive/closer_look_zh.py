@@ -28,7 +28,7 @@ from tapelog.archive import names as N
 from tapelog.archive.closer_look import PAD_S as SPLICE_PAD
 from tapelog.archive.closer_look import CloserLook, Stretch, own_cases, splice
 from tapelog.archive.links_cut import cut_at
-from tapelog.transcribe.types import Segment
+from tapelog.transcribe.types import Segment, Word
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -191,7 +191,7 @@ def look_closer_zh(
     from tapelog.archive.errors import TapelogError
     from tapelog.archive.linking import find_mentions
     from tapelog.archive.links import media_context, name_index
-    from tapelog.archive.progress import ProgressEvent, report
+    from tapelog.archive.progress import Cancelled, ProgressEvent, report
     from tapelog.transcribe.merge import merge_names
 
     if (options.language or "").lower() != "zh" or not any(s.words for s in segments):
@@ -208,6 +208,7 @@ def look_closer_zh(
     }
     about |= {t for t in list(about) for t in _related(index, t)}
     found = suspects(segments, index, about)
+    named = [(m.match_start, m.match_end) for m in mentions]  # kept as they are
     budget = max(MIN_BUDGET_S, MAX_SHARE * len(audio) / SR)
     looked: list[_Suspect] = []
     changed = 0
@@ -222,8 +223,11 @@ def look_closer_zh(
             heard = _decode(audio, s, options)
             # splice widens a stretch by its pad: give it the clip less that pad
             window = [Stretch(s.start + SPLICE_PAD, s.end - SPLICE_PAD, "near " + s.run)]
-            segments, n = merge_names(segments, splice(segments, heard, window), s.names)
+            second = splice(segments, heard, window, keep=lambda w: _found(w, named))
+            segments, n = merge_names(segments, second, s.names)
             changed += n
+    except Cancelled:
+        raise  # the crew stopped it
     except TapelogError:  # a failed decode: what was merged stays
         return segments, None
     if not looked:
@@ -242,3 +246,9 @@ def _related(index: NameIndex, target: int) -> set[int]:
             if (kind, rid) in index.by_id:
                 out.add(index.by_id[(kind, rid)])
     return out
+
+
+def _found(w: Word, named: list[tuple[float, float]]) -> bool:
+    """The word is part of a name already found: base writes nothing over it."""
+    mid = (w.start + w.end) / 2
+    return any(a - 0.05 <= mid <= b + 0.05 for a, b in named)
