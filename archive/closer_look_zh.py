@@ -116,9 +116,13 @@ class _Suspect:
     run: str
 
 
-def suspects(segments: Sequence[Segment], index: NameIndex, about: set[int]) -> list[_Suspect]:
+def suspects(
+    segments: Sequence[Segment], index: NameIndex, about: set[int], everyone: bool = True
+) -> list[_Suspect]:
     """Stretches of ``segments`` around runs that sound near a name (``about``: the
-    targets the interview is about, which a given name alone needs)."""
+    targets the interview is about, which a given name alone needs, and every name
+    unless ``everyone``: in a large sheet nearly every run of characters starts like
+    some name)."""
     table = _by_initials(index)
     out: list[_Suspect] = []
     for seg in segments:
@@ -130,7 +134,11 @@ def suspects(segments: Sequence[Segment], index: NameIndex, about: set[int]) -> 
                 run = text[i : i + n]
                 if len(run) < n or not all(N.is_han(c) for c in run):
                     continue
-                near = [m for m in _near(run, table, index) if n == 3 or m.target in about]
+                near = [
+                    m
+                    for m in _near(run, table, index)
+                    if (n == 3 and everyone) or m.target in about
+                ]
                 if not near:
                     continue
                 a, b = cut_at(seg, i, i + n)
@@ -192,6 +200,7 @@ def look_closer_zh(
     from tapelog.archive.linking import find_mentions
     from tapelog.archive.links import media_context, name_index
     from tapelog.archive.progress import Cancelled, ProgressEvent, report
+    from tapelog.archive.vocabulary import small_chinese_sheet
     from tapelog.transcribe.merge import merge_names
 
     if (options.language or "").lower() != "zh" or not any(s.words for s in segments):
@@ -207,7 +216,7 @@ def look_closer_zh(
         if key in index.by_id
     }
     about |= {t for t in list(about) for t in _related(index, t)}
-    found = suspects(segments, index, about)
+    found = suspects(segments, index, about, everyone=small_chinese_sheet(index))
     named = [(m.match_start, m.match_end) for m in mentions]  # kept as they are
     budget = max(MIN_BUDGET_S, MAX_SHARE * len(audio) / SR)
     looked: list[_Suspect] = []

@@ -307,9 +307,12 @@ def names_for(archive: Archive, media_id: str, options: TranscribeOptions) -> st
     language = (media.language or options.language or "").lower()
     if mode == "false" or (mode == "auto" and language not in AUTO_LANGUAGES):
         return ""
-    from tapelog.archive.vocabulary import vocab_for_media
+    from tapelog.archive.links import name_index
+    from tapelog.archive.vocabulary import small_chinese_sheet, vocab_for_media
 
-    return vocab_for_media(archive, media_id, language=language or None)
+    # Mandarin with a large sheet: only the file's own cases (``small_chinese_sheet``).
+    own_only = language in CHINESE and not small_chinese_sheet(name_index(archive))
+    return vocab_for_media(archive, media_id, language=language or None, own_only=own_only)
 
 
 def note_failure(archive: Archive, media_id: str, vocabulary: str, error: str) -> None:

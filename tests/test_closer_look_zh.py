@@ -48,6 +48,16 @@ def test_names_written_right_and_ordinary_words_are_not(index: NameIndex) -> Non
     assert suspects([line(0.0, "说看到了一个很像他的孩子")], index, ctx) == []
 
 
+def test_a_large_sheet_looks_only_for_the_interviews_own_cases(index: NameIndex) -> None:
+    """With 2,000 more cases, nearly every run of characters started like some name
+    (年有一, 寫了我) and base wrote one of them, 吕勇怡, where nobody named it: past a
+    small sheet a full name is looked for only when the interview is about its case."""
+    said = [line(18.0, "動椅宣的爸爸在成都開出租車")]
+    assert suspects(said, index, set(), everyone=False) == []
+    [s] = suspects(said, index, about(index, "B-2013-CD-008"), everyone=False)
+    assert s.names == ["邓宇轩"]
+
+
 def test_a_given_name_alone_needs_the_interview_to_be_about_it(index: NameIndex) -> None:
     """zh06: 錦錦 (jin jin) for 景军 (jing jun). Two syllables sharing initials are common
     in speech, so only a case the interview is about is looked for."""

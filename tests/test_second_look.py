@@ -477,3 +477,36 @@ def test_a_closer_look_stops_when_the_crew_cancels(tmp_path: Path) -> None:
                         TranscribeOptions(language="en"), token)  # fmt: skip
     finally:
         archive.close()
+
+
+def test_a_large_chinese_sheet_gives_a_mandarin_file_only_its_own_names(tmp_path: Path) -> None:
+    """With 2,000 more cases in characters, every window got 75 names and base wrote a
+    case nobody named (吕勇怡) into zh08: a Mandarin file then gets only the names of its
+    own cases (tags, links, its file name), and none when it has none."""
+    import sys
+
+    from tapelog.archive import cases as C
+    from tapelog.archive.second_look import names_for
+    from tapelog.archive.service import Archive
+    from tapelog.transcribe.types import TranscribeOptions
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    from bench.names_score import build_archive
+
+    archive, ids = build_archive(tmp_path / "a", only=["zh05_wang_n"], extra=40)
+    zh = TranscribeOptions(language="zh")
+    assert names_for(archive, ids["zh05_wang_n"], zh) == ""  # nothing ties it to a case
+    [res] = archive.import_paths([MEDIA / "采访 罗润 父亲.wav"])  # its file name names 罗润
+    got = names_for(archive, res.id, zh)
+    assert "罗润" in got and "刘景军" not in got and "X-" not in got
+    assert "王晓雨" not in got
+    # English keeps the sheet's names up to Whisper's prompt limit, as before.
+    assert "Liu Jingjun" in names_for(archive, res.id, TranscribeOptions(language="en"))
+    small = Archive.open(tmp_path / "b")
+    C.import_records(
+        small, Path(__file__).resolve().parent.parent / "bench/data/names/cases.csv", "cases"
+    )
+    [one] = small.import_paths([MEDIA / "mandarin_zh.wav"])
+    assert "王晓雨" in names_for(small, one.id, zh)  # a small sheet: every name
+    archive.close()
+    small.close()
