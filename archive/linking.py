@@ -345,6 +345,11 @@ def _decide(
     elif _distinct(entries, index) > 1:
         if in_ctx:
             entries = in_ctx
+        elif cand.kind == "zh-sound":
+            # Characters that only sound like two or more names: in a large sheet
+            # ordinary words do ("穿著紅" for two generated cases' names), so only a
+            # name written as a record has it, or one the interview is about, links.
+            return None
         else:
             score *= 0.85  # several children share this name: let a person decide
     return entries, score

@@ -369,3 +369,19 @@ def test_two_mentions_in_one_line_are_two_stored_links(archive, media_dir: Path)
     assert len({x.link_id for x in first}) == 2
     assert sorted(round(x.match_start, 1) for x in first) == [3.2, 14.2]
     assert {x.link_id for x in C.suggest_links(archive)} == {x.link_id for x in first}
+
+
+def test_characters_that_only_sound_like_two_names_link_neither() -> None:
+    """A large sheet holds names that sound alike (吴志华, 武智华): characters that only
+    sound like both (ordinary words do: "穿著紅" for two generated cases) link neither,
+    unless the interview is about one; the same characters as a record still link."""
+    from tapelog.archive.models import Case
+
+    ix = NameIndex(
+        [Case(case_id="A-1", child_name_zh="吴志华"), Case(case_id="A-2", child_name_zh="武智华"),
+         Case(case_id="A-3", child_name_zh="王晓雨")], [],
+    )  # fmt: skip
+    assert found(ix, "他说巫志華来过") == []
+    assert found(ix, "他说巫志華来过", context=["A-2"]) == [("A-2", [])]
+    assert found(ix, "他说吴志华来过") == [("A-1", [])]
+    assert found(ix, "我是王小宇的妈妈") == [("A-3", [])]  # one name it sounds like: linked
