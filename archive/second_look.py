@@ -310,9 +310,9 @@ def names_for(archive: Archive, media_id: str, options: TranscribeOptions) -> st
     from tapelog.archive.links import name_index
     from tapelog.archive.vocabulary import small_chinese_sheet, vocab_for_media
 
-    # Mandarin with a large sheet: only the file's own cases (``small_chinese_sheet``).
-    own_only = language in CHINESE and not small_chinese_sheet(name_index(archive))
-    return vocab_for_media(archive, media_id, language=language or None, own_only=own_only)
+    if mode == "auto" and language in CHINESE and not small_chinese_sheet(name_index(archive)):
+        return ""  # a large sheet: names nobody said were written (``small_chinese_sheet``)
+    return vocab_for_media(archive, media_id, language=language or None)
 
 
 def note_failure(archive: Archive, media_id: str, vocabulary: str, error: str) -> None:

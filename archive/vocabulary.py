@@ -17,7 +17,9 @@ if TYPE_CHECKING:
 # Names in characters that every Mandarin file may be given (the second and closer
 # looks). Measured: the names bench's 15 wrote no name that was not said; with 2,000
 # more cases, 75 names per window and near-misses against all of them wrote 吕勇怡, a
-# case nobody named, into zh08. A larger sheet gives a file only its own cases' names.
+# case nobody named, into zh08, and a file's own one or two names alone were read back
+# at the ends of windows ("...电话。王晓雨。"). Past this, Mandarin gets no second look
+# at ``vocab_from_cases auto``, and the closer look only the interview's own cases.
 SMALL_CHINESE_SHEET = 30
 
 
@@ -37,14 +39,12 @@ def vocab_for_media(
     media_id: str,
     max_chars: int = 600,
     language: str | None = None,
-    own_only: bool = False,
 ) -> str:
     """Names and places to bias Whisper for one media file, within its prompt limit.
 
     Most relevant first: cases and people tagged or linked on this media, then those
     named in its file name (``采访 罗润 父亲.wav``), their related cases/people, then the
-    rest (``own_only``: not the rest). ``max_chars`` keeps the prompt under Whisper's
-    ~224 tokens. For Chinese
+    rest. ``max_chars`` keeps the prompt under Whisper's ~224 tokens. For Chinese
     (``zh``, ``yue``) only names written in characters are used: a prompt in Latin
     letters pulled a Mandarin transcript into pinyin.
     """
@@ -68,8 +68,7 @@ def vocab_for_media(
             related += people[tid].cases
     first += [cid for tid in first if tid in people for cid in people[tid].cases]
     first.sort(key=lambda t: t not in cases)  # children's names before adults'
-    rest = [] if own_only else list(cases) + list(people)
-    order = list(dict.fromkeys(first + related + rest))
+    order = list(dict.fromkeys(first + related + list(cases) + list(people)))
     words: list[str] = []
     seen: set[str] = set()
     used = 0
