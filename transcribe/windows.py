@@ -53,6 +53,11 @@ MAX_RUNAWAYS = 2  # then the rest of the file goes without the names
 # Tokens a biased window may write: 8 a second of audio is far above speech (English
 # ~4, Mandarin ~6), and 200 leaves room in Whisper's 448 for the 224 of the names.
 TOKENS_PER_S = 8
+# A plain window holding less sound than this (a file's tail after its last full
+# window) is decoded once, at temperature 0, within its own budget: where base
+# hallucinated there, Whisper's fallback decoded it six times at up to 448 tokens
+# (the names bench's zh08: 66 s of CPU for 0.8 s of audio, zh05 48 s).
+SHORT_WINDOW_S = 2.0
 MAX_BIASED_TOKENS = 200
 # The second look's window may write this many times the plain decode's tokens of the
 # same window (+16): names are no longer than the words heard for them; a decode
@@ -225,6 +230,14 @@ class WindowWatch:
                 cap = min(cap, max(32, int(factor * len(plain[0].sequences_ids[0])) + 16))
             if cap < options.max_new_tokens:
                 options = dataclasses.replace(options, max_new_tokens=cap)
+        if guard is None and seconds < SHORT_WINDOW_S:
+            if tokenizer.sot in prompt:  # not the text before it: base echoed that back
+                prompt = prompt[prompt.index(tokenizer.sot) :]
+            options = dataclasses.replace(
+                options,
+                temperatures=options.temperatures[:1],
+                max_new_tokens=max(32, int(TOKENS_PER_S * seconds) + 16),
+            )
         if guard is None:
             out = self._generate(encoder_output, prompt, tokenizer, options)
             if key[0] is not None and len(self._kept.plain) < self.windows:
