@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from tapelog.transcribe.guard import check, most_repeated, vocabulary_items
 
@@ -133,39 +135,54 @@ def test_mandarin_with_forced_names_never_loops_and_costs_a_probe(tmp_path, monk
 def test_a_guarded_window_gets_the_budget_of_its_own_length() -> None:
     """The last window of a file is often under a second after VAD; with the file's
     budget (200 tokens) Whisper given names repeated itself up to it in every English
-    second look. The budget now follows the window's frames (padding is zeros)."""
+    second look. The budget now follows the window's frames (padding is zeros). A plain
+    window that short is decoded once, at temperature 0, without the text before it
+    (base's fallback spent 66 s of CPU on zh08's 0.8 s tail); a longer one is untouched."""
     from dataclasses import dataclass
 
     import numpy as np
     from tapelog.transcribe.windows import WindowWatch
 
     @dataclass
-    class Options:  # the one field the wrapper reads, as faster-whisper names it
+    class Options:  # the fields the wrapper reads, as faster-whisper names them
         max_new_tokens: int | None
+        temperatures: tuple[float, ...] = (0.0, 0.2, 0.4)
+        log_prob_threshold: float | None = -1.0
+        compression_ratio_threshold: float | None = 2.4
 
-    asked: list[int | None] = []
+    asked: list[tuple[int | None, tuple[float, ...], list[int]]] = []
 
     class Model:  # stands in for faster-whisper's WhisperModel at its two calls
         def encode(self, features):
             return features
 
         def generate_with_fallback(self, encoder_output, prompt, tokenizer, options):
-            asked.append(options.max_new_tokens)
+            asked.append((options.max_new_tokens, options.temperatures, prompt))
+            return "a decode", -2.5, 0.0, 1.1  # what the fallback would try again
 
     class Tokenizer:
-        language, task = 1, 2
+        language, task, sot = 1, 2, 50258
 
     model = Model()
     WindowWatch(model)
     window = np.zeros((80, 3000), np.float32)
     window[:, :100] = 0.5  # one second of sound, then the padding
+    before = [50361, 7, 8, 50258, 3]  # previous text, then the start of transcript
     model.encode(window)
-    model.generate_with_fallback(None, [], Tokenizer(), Options(200))
-    model.generate_with_fallback(None, [], Tokenizer(), Options(None))  # unguarded: untouched
+    model.generate_with_fallback(None, before, Tokenizer(), Options(200))
+    nothing = model.generate_with_fallback(None, before, Tokenizer(), Options(None))  # plain
+    assert nothing[0].no_speech_prob == 1.0  # under Whisper's log-probability: no speech
     window[:, :3000] = 0.5  # a full 30 s window keeps the file's budget
     model.encode(window)
-    model.generate_with_fallback(None, [], Tokenizer(), Options(200))
-    assert asked == [32, None, 200]
+    model.generate_with_fallback(None, before, Tokenizer(), Options(200))
+    model.generate_with_fallback(None, before, Tokenizer(), Options(None))
+    fallback = (0.0, 0.2, 0.4)
+    assert asked == [
+        (32, fallback, before),  # guarded: its own budget
+        (32, (0.0,), [50258, 3]),  # plain: once, at temperature 0, without the text before
+        (200, fallback, before),
+        (None, fallback, before),
+    ]
 
 
 def test_the_encoder_output_is_kept_for_a_files_windows_only() -> None:
@@ -222,3 +239,23 @@ def test_a_short_answer_said_twice_is_speech_not_a_loop() -> None:
 
     assert not _long_line("Yes.") and not _long_line("Okay, okay.") and not _long_line("对。")
     assert _long_line("we went to the police station") and _long_line("我们每天都在找孩子")
+
+
+@pytest.mark.slow
+def test_a_short_tail_is_decoded_once_and_junk_is_no_speech() -> None:
+    """zh08 (natural voice, 60 s): base's fallback spent 66 s of CPU on its 0.8 s tail
+    and wrote a sentence nobody said there (58.8-59.5 s). Decoded once, junk is no
+    speech: the transcript ends with what was said."""
+    from tapelog.media.audio import load_audio
+    from tapelog.transcribe.engine import get_engine
+    from tapelog.transcribe.types import TranscribeOptions
+
+    names = Path(__file__).resolve().parent.parent / "bench" / "data" / "names"
+    audio = load_audio(names / "zh08_peng.ogg")
+    options = TranscribeOptions(model="base", language="zh", word_timestamps=True, vad=True)
+    _info, segs = get_engine(options).transcribe(audio, options)
+    segs = list(segs)
+    assert segs and segs[-1].end <= 58.8, [(s.start, s.text) for s in segs[-2:]]
+    assert "每年春節" in "".join(s.text for s in segs) or "每年春节" in "".join(
+        s.text for s in segs
+    )

@@ -230,14 +230,8 @@ class WindowWatch:
                 cap = min(cap, max(32, int(factor * len(plain[0].sequences_ids[0])) + 16))
             if cap < options.max_new_tokens:
                 options = dataclasses.replace(options, max_new_tokens=cap)
-        if guard is None and seconds < SHORT_WINDOW_S:
-            if tokenizer.sot in prompt:  # not the text before it: base echoed that back
-                prompt = prompt[prompt.index(tokenizer.sot) :]
-            options = dataclasses.replace(
-                options,
-                temperatures=options.temperatures[:1],
-                max_new_tokens=max(32, int(TOKENS_PER_S * seconds) + 16),
-            )
+        if guard is None and not options.max_new_tokens and seconds < SHORT_WINDOW_S:
+            return self._short(encoder_output, prompt, tokenizer, options, seconds)
         if guard is None:
             out = self._generate(encoder_output, prompt, tokenizer, options)
             if key[0] is not None and len(self._kept.plain) < self.windows:
@@ -259,6 +253,31 @@ class WindowWatch:
             return out
         return self._runaway(guard, verdict.reason, seconds, encoder_output, prompt, tokenizer,
                              asked, key)  # fmt: skip
+
+    def _short(self, encoder_output, prompt, tokenizer, options, seconds: float):
+        """A plain window of under ``SHORT_WINDOW_S`` of sound: once, at temperature 0,
+        within its own budget, without the text before it (base echoed that back). What
+        Whisper's fallback would have tried again (a log-probability under its threshold,
+        or text that compresses too well), or what the guard calls a loop or too many
+        words for the time, is no speech: base wrote "字幕製作作曲" on zh05's 0.8 s tail,
+        which the fallback had dropped after five more decodes."""
+        if tokenizer.sot in prompt:
+            prompt = prompt[prompt.index(tokenizer.sot) :]
+        once = dataclasses.replace(
+            options,
+            temperatures=options.temperatures[:1],
+            max_new_tokens=max(32, int(TOKENS_PER_S * seconds) + 16),
+        )
+        out = self._generate(encoder_output, prompt, tokenizer, once)
+        _result, avg_logprob, _temperature, ratio = out
+        low = options.log_prob_threshold is not None and avg_logprob < options.log_prob_threshold
+        loose = (
+            options.compression_ratio_threshold is not None
+            and ratio > options.compression_ratio_threshold
+        )
+        if low or loose or window_verdict(out, tokenizer, seconds).bad:
+            return _nothing()  # zh08's tail: "我认认认认认认认" in 0.8 s
+        return out
 
     def _probe(self, encoder_output, prompt, tokenizer, options, guard: Guard, seconds: float):
         """The first ``PROBE_TOKENS`` of a window given names (a window after the
