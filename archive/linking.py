@@ -36,7 +36,7 @@ from tapelog.archive.name_scan import _Cand, _distinct, _mention_chars, _mention
 from tapelog.transcribe.types import Segment
 
 __all__ = ["MIN_SCORE", "STRONG", "Entry", "Mention", "NameIndex", "Target",
-           "find_mentions", "fold_people"]  # fmt: skip
+           "find_mentions", "fold_people", "heard_targets"]  # fmt: skip
 
 STRONG = 0.85  # a mention at least this good puts its target in the media's context
 MIN_SCORE = 0.6
@@ -125,6 +125,45 @@ def find_mentions(
 # Seconds between two names in one line that make them two mentions: base writes
 # Mandarin in lines of up to 25 s ("...王小羽的媽媽... 小羽她年四歲..." in one line of zh02).
 PART_GAP = 8.0
+
+
+# A candidate naming more identities than this (a place many cases share, a common
+# given name) says too little about which case an interview is about to choose by.
+_HEARD_SPREAD = 3
+# A weak candidate under this (a mishearing that needs context) chooses nothing.
+_HEARD_WEAK = 0.7
+
+
+def heard_targets(index: NameIndex, segments: Sequence[Segment]) -> list[str]:
+    """Ids of the cases and people whose names, or words that sound near them, a pass
+    over ``segments`` finds, the most heard first, their related records after them.
+
+    Weak candidates count too (a crowded given name, a homophone in characters, a
+    mishearing such as "Jingle"): this chooses what Whisper is given to listen for on a
+    second look, not what is linked. A candidate that could name more than
+    ``_HEARD_SPREAD`` identities counts for none of them, and two characters that only
+    sound like a given name (no family name, no alias) count for nothing: with 2,000
+    cases, everyday words did; so does a mishearing that would need context. Why: with a large case sheet
+    the names given must be the interview's (issue 12), and its plain transcript is the
+    best evidence of which those are."""
+    found = _scan(index, segments)
+    found += _family_heard_wrong(index, segments, found)
+    weight: dict[str, float] = defaultdict(float)
+    related: dict[str, set[str]] = {}
+    for _si, cand, zh in found:
+        spread = _distinct(cand.entries, index)
+        if spread > _HEARD_SPREAD or (zh and cand.kind == "given"):
+            continue  # two characters that sound like a given name: 回家, 有一, 那年
+        if cand.weak and cand.score < _HEARD_WEAK:
+            continue  # "Venyukshun" for Ren Yuyun: with 2,000 cases, some name is near
+        for e in cand.entries:
+            t = index.target_of(e)
+            score = (cand.scores or {}).get(e, cand.score)
+            weight[t.id] += score / spread
+            related[t.id] = t.related
+    order = sorted(weight, key=lambda tid: (-weight[tid], tid))
+    after = [r for tid in order for r in sorted(related[tid]) if r not in weight]
+    return list(dict.fromkeys(order + after))
 
 
 def _one_per_mention(

@@ -296,7 +296,9 @@ def names_for(archive: Archive, media_id: str, options: TranscribeOptions) -> st
     natural-voice Mandarin it found one name more and took away the one wrong link, on
     espeak's Mandarin it changed nothing; other languages are not measured); ``true``
     for every language; ``false`` never. A translation, or a run with the crew's own hotwords or prompt,
-    gets no second look.
+    gets no second look. A case sheet too large to give whole gives the names of the
+    file's own cases and of those its plain transcript named or nearly named
+    (``vocabulary.vocab_for_media``), and Mandarin none at ``auto``.
     """
     if options.names is not None:
         return options.names
@@ -312,7 +314,9 @@ def names_for(archive: Archive, media_id: str, options: TranscribeOptions) -> st
 
     if mode == "auto" and language in CHINESE and not small_chinese_sheet(name_index(archive)):
         return ""  # a large sheet: names nobody said were written (``small_chinese_sheet``)
-    return vocab_for_media(archive, media_id, language=language or None)
+    # A sheet too large to give whole gives the names the plain pass heard, or nearly.
+    heard = archive.raw_segments(media_id, media.transcript_id) if media.transcript_id else []
+    return vocab_for_media(archive, media_id, language=language or None, heard=heard)
 
 
 def note_failure(archive: Archive, media_id: str, vocabulary: str, error: str) -> None:

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tapelog.archive import names as N
-from tapelog.archive.linking import find_mentions
+from tapelog.archive.heard_near import near_targets
+from tapelog.archive.linking import find_mentions, heard_targets
 from tapelog.archive.links import list_links, media_context, name_index
 from tapelog.archive.records import list_cases, list_people
 
 if TYPE_CHECKING:
+    from tapelog.archive.models import Case, Person
     from tapelog.archive.name_index import NameIndex
     from tapelog.archive.service import Archive
+    from tapelog.transcribe.types import Segment
 
 # Names in characters that every Mandarin file may be given (the second and closer
 # looks). Measured: the names bench's 15 wrote no name that was not said; with 2,000
@@ -21,6 +25,8 @@ if TYPE_CHECKING:
 # at the ends of windows ("...电话。王晓雨。"). Past this, Mandarin gets no second look
 # at ``vocab_from_cases auto``, and the closer look only the interview's own cases.
 SMALL_CHINESE_SHEET = 30
+# A large sheet's second look: the cases the plain pass named, at most this many.
+HEARD_TARGETS = 8
 
 
 def small_chinese_sheet(index: NameIndex) -> bool:
@@ -39,6 +45,7 @@ def vocab_for_media(
     media_id: str,
     max_chars: int = 600,
     language: str | None = None,
+    heard: Sequence[Segment] | None = None,
 ) -> str:
     """Names and places to bias Whisper for one media file, within its prompt limit.
 
@@ -47,6 +54,11 @@ def vocab_for_media(
     rest. ``max_chars`` keeps the prompt under Whisper's ~224 tokens. For Chinese
     (``zh``, ``yue``) only names written in characters are used: a prompt in Latin
     letters pulled a Mandarin transcript into pinyin.
+
+    ``heard``: the file's plain transcript, for a second look. When the sheet's names do
+    not all fit, the rest are not the sheet's first cases but those whose names the
+    plain pass heard, or heard nearly (``linking.heard_targets``), and nothing else:
+    with 2,000 cases, names nobody said cost the interview's own (BENCHMARKS.md).
     """
     han_only = (language or "").lower() in ("zh", "yue")
     # Speech in another language: names in characters cost tokens and cannot be heard.
@@ -69,6 +81,32 @@ def vocab_for_media(
     first += [cid for tid in first if tid in people for cid in people[tid].cases]
     first.sort(key=lambda t: t not in cases)  # children's names before adults'
     order = list(dict.fromkeys(first + related + list(cases) + list(people)))
+    words, full = _names_in(order, cases, people, han_only, latin_only, max_chars)
+    if heard is not None and (full or (han_only and len(words) > SMALL_CHINESE_SHEET)):
+        index = name_index(archive)
+        named = heard_targets(index, heard)[:HEARD_TARGETS]
+        # Only when the plain pass named none: a near case beside a named one was noise
+        # ("Wang Joo" near a dozen Wangs, next to the Luo Run it named).
+        near = named or ([] if han_only else near_targets(index, heard))
+        near = [t for t in dict.fromkeys(near) if t in cases or t in people]
+        near += [p.person_id for t in near if t in cases for p in people.values() if t in p.cases]
+        order = list(dict.fromkeys(first + related + near))
+        words, _full = _names_in(order, cases, people, han_only, latin_only, max_chars)
+        if han_only:
+            words = words[:SMALL_CHINESE_SHEET]
+    return _vocab_text(words, han_only)
+
+
+def _names_in(
+    order: list[str],
+    cases: dict[str, Case],
+    people: dict[str, Person],
+    han_only: bool,
+    latin_only: bool,
+    max_chars: int,
+) -> tuple[list[str], bool]:
+    """The names of the records in ``order`` that fit in ``max_chars``, and whether
+    some did not fit."""
     words: list[str] = []
     seen: set[str] = set()
     used = 0
@@ -92,11 +130,11 @@ def vocab_for_media(
                 continue
             cost = _prompt_cost(item) + 2
             if used + cost > max_chars:
-                return _vocab_text(words, han_only)
+                return words, True
             seen.add(key)
             words.append(item)
             used += cost
-    return _vocab_text(words, han_only)
+    return words, False
 
 
 def _vocab_text(words: list[str], chinese: bool) -> str:

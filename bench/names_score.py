@@ -47,7 +47,8 @@ def extra_cases(n: int) -> list:
         if tuple(N.phon(x) for x in syl) in taken:
             continue
         latin = f"{syl[0].title()} {(syl[1] + syl[2]).title()}"
-        out.append(Case(case_id=f"X-{len(out):05d}", child_name=latin, child_name_zh=zh,
+        # "A-": listed before the bench's own cases (B-, C-, D-), as a crew's older sheet
+        out.append(Case(case_id=f"A-{len(out):05d}", child_name=latin, child_name_zh=zh,
                         status="missing"))  # fmt: skip
     return out
 
@@ -61,15 +62,14 @@ def extra_of(folder: Path) -> int:
 def build_archive(root: Path, only: list[str] | None = None, people: bool = True, extra: int = 0):
     """A fresh archive holding the case sheet and the interviews (in label order);
     ``people=False``: without the people sheet, as a crew that imported cases only;
-    ``extra``: that many generated cases too (``extra_cases``)."""
+    ``extra``: that many generated cases too (``extra_cases``), imported before the
+    bench's own so that a vocabulary that takes the sheet's first cases gets none of
+    the interviews'."""
     from tapelog.archive import cases as C
     from tapelog.archive.service import Archive
 
     archive = Archive.open(root)
-    C.import_records(archive, DATA / "cases.csv", "cases")
-    if people:
-        C.import_records(archive, DATA / "people.csv", "people")
-    if extra:  # through the crew's own import, as a CSV
+    if extra:  # through the crew's own import, as a CSV; first, as a crew's older sheet
         import csv
 
         sheet = root.parent / "extra_cases.csv"
@@ -79,6 +79,9 @@ def build_archive(root: Path, only: list[str] | None = None, people: bool = True
             w.writerows([c.case_id, c.child_name, c.child_name_zh, c.status]
                         for c in extra_cases(extra))  # fmt: skip
         C.import_records(archive, sheet, "cases")
+    C.import_records(archive, DATA / "cases.csv", "cases")
+    if people:
+        C.import_records(archive, DATA / "people.csv", "people")
     files = [DATA / iv["file"] for iv in labels()["interviews"] if not only or iv["name"] in only]
     results = archive.import_paths(files)
     ids = {Path(r.path).stem: r.id for r in results if r.id}

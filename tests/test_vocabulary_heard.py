@@ -1,0 +1,116 @@
+"""A second look's names at a large case sheet: the interview's, chosen by what its
+plain pass heard, not the sheet's first cases (issue 12, bad input: 10,000 cases)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+from tapelog.archive.heard_near import near_targets
+from tapelog.archive.linking import NameIndex, heard_targets
+from tapelog.archive.models import Case
+from tapelog.transcribe.types import Segment
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.names_score import build_archive, extra_cases  # noqa: E402
+
+WANG = "B-2015-KM-005"  # Wang Xiaoyu, lost in Kunming (the names bench's sheet)
+LIU = "C-2010-TY-001"  # Liu Jingjun, taken in Taiyuan
+
+
+def segs(*texts: str) -> list[Segment]:
+    return [Segment(float(i), float(i) + 1, t) for i, t in enumerate(texts)]
+
+
+@pytest.fixture(scope="module")
+def big_index() -> NameIndex:
+    cases = [
+        *extra_cases(2000),
+        Case(WANG, "Wang Xiaoyu", "王晓雨", aliases=["Xiaoyu"], missing_place="Kunming",
+             parents=["Wang Hongmei"]),  # fmt: skip
+        Case("B-X-1", "Wang Xiaoyun", "王晓云"),  # one syllable away
+        Case(LIU, "Liu Jingjun", "刘景军", aliases=["Jingjun"], missing_place="Taiyuan"),
+        *[Case(f"P-{i}", f"Chen Ming{i}", missing_place="Guangzhou") for i in range(6)],
+    ]
+    return NameIndex(cases, [])
+
+
+# en05's plain tiny.en pass, word for word: no name the scanner knows
+EN05 = (
+    "I am Wang Pongme, the mother of Wang Nairoyu.",
+    "She disappeared from a market in coming in September.",
+    "Nairoyu liked to sing songs from the television.",
+    "We hope Nairoyu Wang will find this film one day.",
+)
+
+
+def test_the_case_a_plain_pass_named_comes_first(big_index: NameIndex) -> None:
+    heard = segs("We hope Xiaoyu Wang will find this film.", "Xiaoyu liked to sing songs.")
+    found = heard_targets(big_index, heard)
+    assert found[0] == WANG
+    assert len(found) <= 3  # the decoy may come with it; none of the 2,000 others
+
+
+def test_a_case_whose_names_the_plain_pass_only_nearly_wrote_again_and_again_is_near(
+    big_index: NameIndex,
+) -> None:
+    assert heard_targets(big_index, segs(*EN05)) == []
+    assert WANG in near_targets(big_index, segs(*EN05))[:2]
+    en01 = segs(  # en01's plain pass: Liu Jingjun, and Taiyuan
+        "My suddenly jing-jong was taken from the alley behind our room.",
+        "We lived in Taeun-Man, I worked on building sites.",
+        "Jing-jong was not even two years old.",
+        "If you see Lil Jing-jong, please call us.",
+    )
+    near = near_targets(big_index, en01)
+    assert LIU in near[:2] and len(near) <= 4
+    # heard near once or twice is no evidence: with 2,000 cases some name is near
+    assert near_targets(big_index, segs("We were at the train station in Canju.")) == []
+    assert near_targets(big_index, segs("It was the 20th of September 2015.")) == []
+
+
+def test_everyday_mandarin_words_that_sound_like_given_names_choose_nothing(
+    big_index: NameIndex,
+) -> None:
+    # 回家, 有一, 那年 each sound like a generated child's given name
+    heard = segs("我们每年都回家,那年有一个人说他知道孩子在哪里。")
+    assert heard_targets(big_index, heard) == []
+    # a name in characters, even a homophone, does
+    assert heard_targets(big_index, segs("王小雨那年四岁。"))[0] == WANG
+
+
+def test_a_place_alone_chooses_no_case(big_index: NameIndex) -> None:
+    assert heard_targets(big_index, segs("We took the train to Guangzhou.")) == []
+    assert heard_targets(big_index, segs("She was lost in Kunming.")) == []
+    assert heard_targets(big_index, segs("Wang Xiaoyu was lost in Kunming.")) == [WANG]
+
+
+def test_a_large_sheet_gives_an_english_second_look_the_interviews_names(
+    tmp_path: Path,
+) -> None:
+    """2,000 cases listed before the interview's: the names given are those its plain
+    transcript nearly heard, within the prompt; a small sheet still gives every name."""
+    from tapelog.archive.vocabulary import vocab_for_media
+    from tapelog.transcribe.guard import vocabulary_items
+
+    archive, ids = build_archive(tmp_path / "a", only=["en05_wang_mother"], extra=2000)
+    mid = ids["en05_wang_mother"]
+    heard = segs(*EN05)
+    before = vocabulary_items(vocab_for_media(archive, mid, language="en"))
+    assert "Wang Xiaoyu" not in before  # the sheet's first cases fill the prompt
+    names = vocabulary_items(vocab_for_media(archive, mid, language="en", heard=heard))
+    assert names[:2] == ["Wang Xiaoyu", "Xiaoyu"] and "Wang Hongmei" in names
+    assert before[0] not in names and len(names) <= 12
+    # nothing named or near: no names at all, rather than the sheet's first
+    assert vocab_for_media(archive, mid, language="en", heard=segs("Some nights I sleep.")) == ""
+    archive.close()
+
+    small, ids = build_archive(tmp_path / "b", only=["en05_wang_mother"])
+    mid = ids["en05_wang_mother"]
+    every = vocab_for_media(small, mid, language="en")
+    assert vocab_for_media(small, mid, language="en", heard=heard) == every
+    assert "Liu Jingjun" in every
+    small.close()
