@@ -29,8 +29,14 @@ def segs(*texts: str) -> list[Segment]:
 def big_index() -> NameIndex:
     cases = [
         *extra_cases(2000),
-        Case(WANG, "Wang Xiaoyu", "王晓雨", aliases=["Xiaoyu"], missing_place="Kunming",
-             parents=["Wang Hongmei"]),  # fmt: skip
+        Case(
+            WANG,
+            "Wang Xiaoyu",
+            "王晓雨",
+            aliases=["Xiaoyu"],
+            missing_place="Kunming",
+            parents=["Wang Hongmei"],
+        ),  # fmt: skip
         Case("B-X-1", "Wang Xiaoyun", "王晓云"),  # one syllable away
         Case(LIU, "Liu Jingjun", "刘景军", aliases=["Jingjun"], missing_place="Taiyuan"),
         *[Case(f"P-{i}", f"Chen Ming{i}", missing_place="Guangzhou") for i in range(6)],
