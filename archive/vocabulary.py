@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 # at the ends of windows ("...电话。王晓雨。"). Past this, Mandarin gets no second look
 # at ``vocab_from_cases auto``, and the closer look only the interview's own cases.
 SMALL_CHINESE_SHEET = 30
-# A large sheet's second look: the cases the plain pass named, at most this many.
+# A large sheet's second look: the cases and people the plain pass named, at most this many.
 HEARD_TARGETS = 8
 
 
@@ -56,9 +56,12 @@ def vocab_for_media(
     letters pulled a Mandarin transcript into pinyin.
 
     ``heard``: the file's plain transcript, for a second look. When the sheet's names do
-    not all fit, the rest are not the sheet's first cases but those whose names the
-    plain pass heard, or heard nearly (``linking.heard_targets``), and nothing else:
-    with 2,000 cases, names nobody said cost the interview's own (BENCHMARKS.md).
+    not all fit (for Chinese: past ``SMALL_CHINESE_SHEET`` names in characters), the
+    rest are not the sheet's first cases but the cases and people the plain pass named
+    (``linking.heard_targets``, at most ``HEARD_TARGETS``) or, where it named none,
+    nearly named (``heard_near.near_targets``; not for Chinese), with their related
+    records, and nothing else: with 2,000 cases, names nobody said cost the interview's
+    own (BENCHMARKS.md, "A large sheet"). For Chinese at most ``SMALL_CHINESE_SHEET``.
     """
     han_only = (language or "").lower() in ("zh", "yue")
     # Speech in another language: names in characters cost tokens and cannot be heard.
@@ -82,12 +85,13 @@ def vocab_for_media(
     first.sort(key=lambda t: t not in cases)  # children's names before adults'
     order = list(dict.fromkeys(first + related + list(cases) + list(people)))
     words, full = _names_in(order, cases, people, han_only, latin_only, max_chars)
-    if heard is not None and (full or (han_only and len(words) > SMALL_CHINESE_SHEET)):
-        index = name_index(archive)
-        named = heard_targets(index, heard)[:HEARD_TARGETS]
+    index = name_index(archive) if heard is not None else None
+    if index is not None and (full or (han_only and not small_chinese_sheet(index))):
+        named = [t for t in heard_targets(index, heard or []) if t in cases or t in people]
+        named = named[:HEARD_TARGETS]
         # Only when the plain pass named none: a near case beside a named one was noise
         # ("Wang Joo" near a dozen Wangs, next to the Luo Run it named).
-        near = named or ([] if han_only else near_targets(index, heard))
+        near = named or ([] if han_only else near_targets(index, heard or []))
         near = [t for t in dict.fromkeys(near) if t in cases or t in people]
         near += [p.person_id for t in near if t in cases for p in people.values() if t in p.cases]
         order = list(dict.fromkeys(first + related + near))

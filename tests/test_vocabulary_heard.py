@@ -3,6 +3,7 @@ plain pass heard, not the sheet's first cases (issue 12, bad input: 10,000 cases
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
@@ -73,9 +74,24 @@ def test_a_case_whose_names_the_plain_pass_only_nearly_wrote_again_and_again_is_
     )
     near = near_targets(big_index, en01)
     assert LIU in near[:2] and len(near) <= 4
-    # heard near once or twice is no evidence: with 2,000 cases some name is near
+    # one made-up word is no evidence, however often: with 2,000 cases some name is near
     assert near_targets(big_index, segs("We were at the train station in Canju.")) == []
+    assert near_targets(big_index, segs(*["His grandfather Venyukshun was there."] * 3)) == []
     assert near_targets(big_index, segs("It was the 20th of September 2015.")) == []
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "We went to Guangzhou.",  # a place six cases share
+        "Shanghai was cold, Beijing was colder, Sunday we left.",  # words Whisper knows
+        "WE WENT TO THE MARKET ON SUNDAY WITH WANG NAIROYU.",  # all capitals
+    ],
+)
+def test_places_and_known_words_said_again_and_again_choose_no_case(
+    big_index: NameIndex, line: str
+) -> None:
+    assert near_targets(big_index, segs(*[line] * 5)) == []
 
 
 def test_everyday_mandarin_words_that_sound_like_given_names_choose_nothing(
@@ -120,3 +136,24 @@ def test_a_large_sheet_gives_an_english_second_look_the_interviews_names(
     assert vocab_for_media(small, mid, language="en", heard=heard) == every
     assert "Liu Jingjun" in every
     small.close()
+
+
+def test_a_small_mandarin_sheet_with_places_still_gives_every_name(tmp_path: Path) -> None:
+    """30 names in characters or fewer is a small sheet however many places and parents
+    come with them: a Mandarin file is given them all, whatever its plain pass heard."""
+    from tapelog.archive import cases as C
+    from tapelog.archive.vocabulary import vocab_for_media
+
+    archive, _ids = build_archive(tmp_path / "a", only=["-"])
+    more = [Case(f"S-{i}", f"Ma Ping{i}", f"马平{'一二三四五六七八九十'[i % 10]}{i}",
+                 missing_place=f"城{i}") for i in range(15)]  # fmt: skip
+    sheet = tmp_path / "more.json"
+    sheet.write_text(json.dumps({"cases": [c.to_dict() for c in more]}), encoding="utf-8")
+    C.import_records(archive, sheet, "cases")
+    [res] = archive.import_paths([ROOT / "bench" / "data" / "names" / "zh01_zhang.ogg"])
+    every = vocab_for_media(archive, res.id, language="zh")
+    assert "张浩然" in every and "马平一0" in every
+    assert (
+        vocab_for_media(archive, res.id, language="zh", heard=segs("我们借了两万块钱。")) == every
+    )
+    archive.close()
