@@ -158,10 +158,10 @@ def _made_up(tok: str, name_words: set[str]) -> bool:
         return False
     if _letters(tok) in name_words or not tok.isascii():
         return False
-    return pieces(tok) >= 2
+    return _pieces(tok) >= 2
 
 
-def pieces(tok: str) -> int:
+def _pieces(tok: str) -> int:
     """How many tokens Whisper's vocabulary spells `` tok`` with (1 for a word it knows)."""
     return len(_tokenizer().encode(" " + tok, add_special_tokens=False).ids)
 

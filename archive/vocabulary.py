@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tapelog.archive import names as N
-from tapelog.archive.heard_near import near_targets
 from tapelog.archive.linking import find_mentions, heard_targets
 from tapelog.archive.links import list_links, media_context, name_index
 from tapelog.archive.records import list_cases, list_people
@@ -58,10 +57,10 @@ def vocab_for_media(
     ``heard``: the file's plain transcript, for a second look. When the sheet's names do
     not all fit (for Chinese: past ``SMALL_CHINESE_SHEET`` names in characters), the
     rest are not the sheet's first cases but the cases and people the plain pass named
-    (``linking.heard_targets``, at most ``HEARD_TARGETS``) or, where it named none,
-    nearly named (``heard_near.near_targets``; not for Chinese), with their related
-    records, and nothing else: with 2,000 cases, names nobody said cost the interview's
-    own (BENCHMARKS.md, "A large sheet"). For Chinese at most ``SMALL_CHINESE_SHEET``.
+    (``linking.heard_targets``, at most ``HEARD_TARGETS``), with their related records,
+    and nothing else: with 2,000 cases, names nobody said cost the interview's own, and
+    cases chosen because a made-up word sounded near their names were wrong as often as
+    right (BENCHMARKS.md, "A large sheet"). For Chinese at most ``SMALL_CHINESE_SHEET``.
     """
     han_only = (language or "").lower() in ("zh", "yue")
     # Speech in another language: names in characters cost tokens and cannot be heard.
@@ -87,12 +86,8 @@ def vocab_for_media(
     words, full = _names_in(order, cases, people, han_only, latin_only, max_chars)
     index = name_index(archive) if heard is not None else None
     if index is not None and (full or (han_only and not small_chinese_sheet(index))):
-        named = [t for t in heard_targets(index, heard or []) if t in cases or t in people]
-        named = named[:HEARD_TARGETS]
-        # Only when the plain pass named none: a near case beside a named one was noise
-        # ("Wang Joo" near a dozen Wangs, next to the Luo Run it named).
-        near = named or ([] if han_only else near_targets(index, heard or []))
-        near = [t for t in dict.fromkeys(near) if t in cases or t in people]
+        near = [t for t in heard_targets(index, heard or []) if t in cases or t in people]
+        near = near[:HEARD_TARGETS]
         near += [p.person_id for t in near if t in cases for p in people.values() if t in p.cases]
         order = list(dict.fromkeys(first + related + near))
         words, _full = _names_in(order, cases, people, han_only, latin_only, max_chars)

@@ -8,7 +8,6 @@ import sys
 from pathlib import Path
 
 import pytest
-from tapelog.archive.heard_near import near_targets
 from tapelog.archive.linking import NameIndex, heard_targets
 from tapelog.archive.models import Case
 from tapelog.transcribe.types import Segment
@@ -61,37 +60,14 @@ def test_the_case_a_plain_pass_named_comes_first(big_index: NameIndex) -> None:
     assert len(found) <= 3  # the decoy may come with it; none of the 2,000 others
 
 
-def test_a_case_whose_names_the_plain_pass_only_nearly_wrote_again_and_again_is_near(
-    big_index: NameIndex,
-) -> None:
+def test_a_case_the_plain_pass_only_nearly_named_is_not_chosen(big_index: NameIndex) -> None:
+    """ "Wang Nairoyu" sounds near Wang Xiaoyu, and with 10,000 cases as near to others
+    ("Lil Jing-jong" was nearer Li Jinghong than Liu Jingjun, and Whisper given Li
+    Jinghong wrote it four times): a sound alone chooses no case, nor does a place."""
     assert heard_targets(big_index, segs(*EN05)) == []
-    assert WANG in near_targets(big_index, segs(*EN05))[:2]
-    en01 = segs(  # en01's plain pass: Liu Jingjun, and Taiyuan
-        "My suddenly jing-jong was taken from the alley behind our room.",
-        "We lived in Taeun-Man, I worked on building sites.",
-        "Jing-jong was not even two years old.",
-        "If you see Lil Jing-jong, please call us.",
-    )
-    near = near_targets(big_index, en01)
-    assert LIU in near[:2] and len(near) <= 4
-    # one made-up word is no evidence, however often: with 2,000 cases some name is near
-    assert near_targets(big_index, segs("We were at the train station in Canju.")) == []
-    assert near_targets(big_index, segs(*["His grandfather Venyukshun was there."] * 3)) == []
-    assert near_targets(big_index, segs("It was the 20th of September 2015.")) == []
-
-
-@pytest.mark.parametrize(
-    "line",
-    [
-        "We went to Guangzhou.",  # a place six cases share
-        "Shanghai was cold, Beijing was colder, Sunday we left.",  # words Whisper knows
-        "WE WENT TO THE MARKET ON SUNDAY WITH WANG NAIROYU.",  # all capitals
-    ],
-)
-def test_places_and_known_words_said_again_and_again_choose_no_case(
-    big_index: NameIndex, line: str
-) -> None:
-    assert near_targets(big_index, segs(*[line] * 5)) == []
+    jing = segs("My suddenly jing-jong was taken.", "If you see Lil Jing-jong, please call us.")
+    assert heard_targets(big_index, jing) == []
+    assert heard_targets(big_index, segs(*["We went to Guangzhou."] * 5)) == []
 
 
 def test_everyday_mandarin_words_that_sound_like_given_names_choose_nothing(
@@ -120,14 +96,14 @@ def test_a_large_sheet_gives_an_english_second_look_the_interviews_names(
 
     archive, ids = build_archive(tmp_path / "a", only=["en05_wang_mother"], extra=2000)
     mid = ids["en05_wang_mother"]
-    heard = segs(*EN05)
+    heard = segs(*EN05[:2], "Xiaoyu liked to sing songs from the television.")
     before = vocabulary_items(vocab_for_media(archive, mid, language="en"))
     assert "Wang Xiaoyu" not in before  # the sheet's first cases fill the prompt
     names = vocabulary_items(vocab_for_media(archive, mid, language="en", heard=heard))
     assert names[:2] == ["Wang Xiaoyu", "Xiaoyu"] and "Wang Hongmei" in names
     assert before[0] not in names and len(names) <= 12
-    # nothing named or near: no names at all, rather than the sheet's first
-    assert vocab_for_media(archive, mid, language="en", heard=segs("Some nights I sleep.")) == ""
+    # nothing named: no names at all, rather than the sheet's first
+    assert vocab_for_media(archive, mid, language="en", heard=segs(*EN05)) == ""
     archive.close()
 
     small, ids = build_archive(tmp_path / "b", only=["en05_wang_mother"])
