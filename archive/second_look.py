@@ -289,32 +289,37 @@ AUTO_LANGUAGES = ("en", "zh")
 def names_for(archive: Archive, media_id: str, options: TranscribeOptions) -> str:
     """The vocabulary for one file's second look ("" for none).
 
-    ``options.names`` when the crew chose (``--vocab-from-cases`` gives the case names,
-    ``--no-vocab-from-cases`` none); else the archive's ``vocab_from_cases`` setting:
+    When the crew chose for this run (``options.names``: ``--no-vocab-from-cases`` is
+    "", none; ``--vocab-from-cases`` the case names, for any language), the names are
+    chosen again here, now that the file's language and plain transcript are known (the
+    names in its language; with a large sheet, the cases it named); else the archive's
+    ``vocab_from_cases`` setting:
     ``auto`` (the default) looks again at English and Mandarin files whenever the
     archive holds case or people records (measured on both: on the names bench's
     natural-voice Mandarin it found one name more and took away the one wrong link, on
     espeak's Mandarin it changed nothing; other languages are not measured); ``true``
     for every language; ``false`` never. A translation, or a run with the crew's own hotwords or prompt,
     gets no second look. A case sheet too large to give whole gives the names of the
-    file's own cases and of those its plain transcript named or nearly named
+    file's own cases and of those its plain transcript named
     (``vocabulary.vocab_for_media``), and Mandarin none at ``auto``.
     """
-    if options.names is not None:
-        return options.names
-    if options.task == "translate" or options.hotwords or options.initial_prompt:
+    forced = options.names is not None  # the crew chose, for this run
+    if forced and not options.names:
+        return ""
+    if not forced and (options.task == "translate" or options.hotwords or options.initial_prompt):
         return ""
     mode = archive.settings().get("vocab_from_cases", "auto").lower()
     media = archive.get_media(media_id)
     language = (media.language or options.language or "").lower()
-    if mode == "false" or (mode == "auto" and language not in AUTO_LANGUAGES):
+    if not forced and (mode == "false" or (mode == "auto" and language not in AUTO_LANGUAGES)):
         return ""
     from tapelog.archive.links import name_index
     from tapelog.archive.vocabulary import small_chinese_sheet, vocab_for_media
 
-    if mode == "auto" and language in CHINESE and not small_chinese_sheet(name_index(archive)):
+    large_zh = language in CHINESE and not small_chinese_sheet(name_index(archive))
+    if not forced and mode == "auto" and large_zh:
         return ""  # a large sheet: names nobody said were written (``small_chinese_sheet``)
-    # A sheet too large to give whole gives the names the plain pass heard, or nearly.
+    # A sheet too large to give whole gives the names of the cases the plain pass named.
     heard = archive.raw_segments(media_id, media.transcript_id) if media.transcript_id else []
     return vocab_for_media(archive, media_id, language=language or None, heard=heard)
 

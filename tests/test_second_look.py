@@ -489,6 +489,7 @@ def test_a_large_chinese_sheet_gives_mandarin_no_second_look_by_default(tmp_path
     from tapelog.archive import cases as C
     from tapelog.archive.second_look import names_for
     from tapelog.archive.service import Archive
+    from tapelog.transcribe.guard import vocabulary_items
     from tapelog.transcribe.types import TranscribeOptions
 
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -503,6 +504,11 @@ def test_a_large_chinese_sheet_gives_mandarin_no_second_look_by_default(tmp_path
     assert "Luo Run" in english and "Liu Jingjun" not in english
     archive.set_setting("vocab_from_cases", "true")
     assert "罗润" in names_for(archive, res.id, zh)
+    archive.set_setting("vocab_from_cases", "auto")
+    # --vocab-from-cases for this run: chosen after the plain pass too, the file's case
+    forced = TranscribeOptions(language="en", names="Yuan Pingfeng, Jiang Fengyu.")
+    assert vocabulary_items(names_for(archive, res.id, forced))[:2] == ["Luo Run", "Lou Run"]
+    assert names_for(archive, res.id, TranscribeOptions(language="en", names="")) == ""
     small = Archive.open(tmp_path / "b")
     data = Path(__file__).resolve().parent.parent / "bench" / "data" / "names"
     C.import_records(small, data / "cases.csv", "cases")
