@@ -98,3 +98,12 @@ def test_a_name_stays_whole_in_the_line_whose_words_it_replaces():
     said[0].words[5:] = [Word(3.0 + 0.25 * i, 3.23 + 0.25 * i, c) for i, c in enumerate("的爸爸")]
     merged, _ = merge_names(gap, said, ["黄子涵", "刘景军"])
     assert [s.text for s in merged] == ["我找", "刘景军的爸爸"]
+
+
+def test_the_rest_of_a_hyphenated_word_goes_with_the_part_a_name_replaced():
+    plain = [seg(0.0, "We", "lived", "in", "Taeun", "I", "worked.")]
+    plain[0].words[4] = Word(1.6, 1.75, "-Man,")  # tiny.en's "Taeun-Man," in two words
+    plain[0].words[5] = Word(1.95, 2.3, " I")
+    second = [seg(0.0, "We", "lived", "in", "Taiyuan,", "I", "worked.")]
+    merged, changed = merge_names(plain, second, ["Taiyuan"])
+    assert merged[0].text == "We lived in Taiyuan, I" and changed == 1

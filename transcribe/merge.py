@@ -110,6 +110,10 @@ def _splice(plain: _Placed, run: Sequence[Word], around: _Placed) -> _Placed:
     after = [(i, w) for i, w in plain if (w.start + w.end) / 2 > t1]
     replaced = [i for i, w in plain if t0 <= (w.start + w.end) / 2 <= t1]
     if replaced:
+        # the rest of a hyphenated word whose first part the name replaced ("Taeun" of
+        # "Taeun-Man,"): left, it read "Taiyuan-Man,"
+        while after and after[0][1].word.startswith("-"):
+            after = after[1:]
         at = replaced[0]
     else:
         near = [*plain, *around]
