@@ -286,6 +286,11 @@ CHINESE = ("zh", "yue")
 AUTO_LANGUAGES = ("en", "zh")
 
 
+# ``TranscribeOptions.names`` for "the case names, for this run": chosen by ``names_for``
+# after the plain pass (``look_again``; ``--vocab-from-cases`` gives them written out).
+ASKED = "(the case names)"
+
+
 def names_for(archive: Archive, media_id: str, options: TranscribeOptions) -> str:
     """The vocabulary for one file's second look ("" for none).
 
@@ -352,3 +357,44 @@ def names_given(record: Any) -> dict[str, Any]:
         "second_look_error": look.get("error"),
         "redone_without_names": look.get("redone", []),
     }
+
+
+def look_again(
+    archive: Archive,
+    media_id: str,
+    vocab_from_cases: bool | None = None,
+    *,
+    progress: ProgressCallback | None = None,
+    cancel: CancelToken | None = None,
+) -> SecondLook | None:
+    """The names pass alone, on a file already transcribed: after the crew tagged it with
+    its case (a large sheet gives a file only its own and the named cases' names), or
+    added case records, without transcribing it again (the plain pass is most of the
+    cost). ``vocab_from_cases`` as for ``transcribe``: None, the archive's setting.
+
+    None when there are no names to look for; the transcript is then as it was. A
+    failure is noted on the transcript, which stays as it was, and raised."""
+    from tapelog.archive.errors import UsageError
+    from tapelog.archive.models import STATUS_DONE
+
+    media = archive.get_media(media_id)
+    if not media.transcript_id or media.transcript_status != STATUS_DONE:
+        raise UsageError(f"{media_id} is not transcribed yet: transcribe it first")
+    record = archive.get_transcript(media.transcript_id)
+    if record.options.get("task") == "translate":
+        raise UsageError(f"{media_id}'s transcript is a translation: no names pass for it")
+    fields = TranscribeOptions.__dataclass_fields__
+    options = TranscribeOptions(**{k: v for k, v in record.options.items() if k in fields})
+    if vocab_from_cases is False:
+        return None
+    # The crew's own hotwords or prompt made the first pass; asked again, look anyway.
+    asked = ASKED if vocab_from_cases else None
+    options = replace(options, names=asked, hotwords=None, initial_prompt=None)
+    names = names_for(archive, media_id, options)
+    if not names:
+        return None
+    try:
+        return second_look(archive, media_id, names, progress=progress, cancel=cancel)
+    except TapelogError as exc:
+        note_failure(archive, media_id, names, str(exc))
+        raise

@@ -85,6 +85,12 @@ def _wants_more(archive, media, translate: bool) -> bool:
 )
 @click.option("--force", is_flag=True, help="Transcribe again even if done.")
 @click.option(
+    "--names-again",
+    is_flag=True,
+    help="Only look again for case names in files already transcribed (after tagging "
+    "them with their case), without transcribing them again.",
+)
+@click.option(
     "--device",
     type=click.Choice(["auto", "cpu", "cuda"]),
     default="cpu",
@@ -113,6 +119,7 @@ def transcribe_cmd(
     no_diarize: bool,
     n_speakers: int | None,
     force: bool,
+    names_again: bool,
     device: str,
     as_json: bool,
     **cluster: Any,
@@ -125,6 +132,11 @@ def transcribe_cmd(
     from tapelog.transcribe.types import TranscribeOptions
 
     archive = open_archive(ctx)
+    if names_again:
+        if force or translate or use_cluster(cluster):
+            raise UsageError("--names-again runs alone: not with --force, --translate or a cluster")
+        _names_again(ctx, archive, ids, all_, vocab_from_cases, as_json)
+        return
     targets = _targets(archive, ids, all_, force, translate)
     settings = archive.settings()
     if vocab_from_cases is None:
@@ -166,6 +178,52 @@ def transcribe_cmd(
     if not targets and not as_json:
         click.echo("nothing to transcribe", err=True)
     if run.failed:
+        ctx.exit(1)
+
+
+def _names_again(ctx, archive, ids, all_: bool, vocab_from_cases, as_json: bool) -> None:
+    """`transcribe --names-again`: the names pass alone (``second_look.look_again``) on
+    each file named, or with --all on every transcribed file; a line a file."""
+    from tapelog.archive.second_look import look_again
+
+    if not ids and not all_:
+        raise UsageError("name media ids to look at again, or use --all")
+    if all_:
+        targets = [m.id for m in archive.list_media() if m.transcript_status == "done"]
+    else:
+        targets = list(dict.fromkeys(ids))
+        for mid in targets:
+            archive.get_media(mid)
+    rows, failed = [], False
+    for mid in targets:
+        progress = StderrProgress(archive.get_media(mid).name)
+        try:
+            look = look_again(archive, mid, vocab_from_cases, progress=progress)
+        except KeyboardInterrupt:
+            progress.finish()
+            click.echo(f"tapelog: interrupted; {mid}'s transcript is as it was", err=True)
+            ctx.exit(130)
+        except Cancelled:
+            raise
+        except TapelogError as exc:
+            progress.finish()
+            failed = True
+            click.echo(f"tapelog: {mid}: {exc}", err=True)
+            rows.append({"media_id": mid, "error": str(exc)})
+            continue
+        progress.finish()
+        names = look.names if look else []
+        rows.append({"media_id": mid, "names": names, "changed": look.changed if look else 0})
+        if not as_json:
+            said = (
+                f"names given: {', '.join(names)}; {look.changed} stretch(es) changed"
+                if look
+                else ("no case names to look for (tag it with its case, or add case records)")
+            )
+            click.echo(f"{mid}\t{said}")
+    if as_json:
+        emit(True, rows)
+    if failed:
         ctx.exit(1)
 
 

@@ -38,6 +38,15 @@ def test_transcribe_all_with_no_flag_looks_again_for_the_case_names(tmp_path: Pa
     res = run_cli("transcribe", "m1", "--force", "--no-vocab-from-cases", archive=archive)
     assert res.returncode == 0, res.stderr
     assert _show(archive, "m1")["names_given"]["second_look"] == []
+    # The names pass alone, without transcribing again (after a crew tagged the file).
+    res = run_cli("transcribe", "m1", "--names-again", archive=archive)
+    assert res.returncode == 0, res.stderr
+    assert res.stdout.startswith("m1\tnames given: ") and "Peng Gaofeng" in res.stdout
+    again = _show(archive, "m1")
+    assert {"Luo Run", "Peng Gaofeng", "Le Le"} <= set(again["names_given"]["second_look"])
+    assert "Peng Gaofeng" in " ".join(s["text"] for s in again["segments"])
+    bad = run_cli("transcribe", "m1", "--names-again", "--force", archive=archive)
+    assert bad.returncode == 2 and "runs alone" in bad.stderr and "Traceback" not in bad.stderr
 
 
 def test_the_setting_takes_auto_true_false(tmp_path: Path) -> None:
@@ -516,3 +525,18 @@ def test_a_large_chinese_sheet_gives_mandarin_no_second_look_by_default(tmp_path
     assert "王晓雨" in names_for(small, one.id, zh)  # a small sheet: every name
     archive.close()
     small.close()
+
+
+def test_the_names_pass_alone_needs_a_finished_transcript(tmp_path: Path) -> None:
+    from tapelog.archive.errors import UsageError
+    from tapelog.archive.second_look import look_again
+    from tapelog.archive.service import Archive
+
+    archive = Archive.open(tmp_path / "a")
+    [res] = archive.import_paths([MEDIA / "interview_liu.mov"])
+    with pytest.raises(UsageError, match="not transcribed yet"):
+        look_again(archive, res.id)
+    out = run_cli("transcribe", res.id, "--names-again", archive=tmp_path / "a")
+    assert out.returncode == 1 and "not transcribed yet" in out.stderr
+    assert "Traceback" not in out.stderr
+    archive.close()
