@@ -393,6 +393,11 @@ def look_again(
     names = names_for(archive, media_id, options)
     if not names:
         return None
+    if not any(seg.words for seg in archive.raw_segments(media_id, record.id)):
+        raise UsageError(
+            f"{media_id}'s transcript has no word times (imported or typed in): "
+            "a names pass needs Whisper's own, so transcribe it with --force"
+        )
     try:
         return second_look(archive, media_id, names, progress=progress, cancel=cancel)
     except TapelogError as exc:

@@ -715,3 +715,25 @@ async def test_cancelling_a_queued_file_while_the_worker_takes_it(ui_archive) ->
         assert screen._unqueue("m1") is True  # the UI got there first
         screen._queue.worker.join()
         assert taken == [None]  # so the worker found nothing left to take
+
+
+async def test_looking_again_for_names_from_the_interview(ui_archive) -> None:
+    """N in an interview runs the names pass alone (as `transcribe --names-again`) in a
+    worker; a file it cannot look at says why, in a dialog or a note, and nothing changes."""
+    from tapelog.tui.widgets.dialogs import ErrorDialog
+
+    app = TapelogApp(ui_archive)
+    record_notes(app)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("enter", "N")  # m1: a typed-in transcript, no word times
+        await until(app, pilot, lambda: isinstance(app.screen, ErrorDialog))
+        assert "no word times" in str(app.screen.query_one("#error-message").render())
+        assert (
+            ui_archive.get_transcript(ui_archive.get_media("m1").transcript_id).options.get(
+                "second_look"
+            )
+            is None
+        )
+        await pilot.press("escape", "escape", "end", "enter", "N")  # m4: not transcribed
+        await settle(app, pilot)
+        assert any("Transcribe this file first" in n for n in notes(app))

@@ -9,8 +9,9 @@ import os
 
 from rich.text import Text
 from tapelog.archive import cases as casebook
-from tapelog.archive.errors import TapelogError
+from tapelog.archive.errors import Cancelled, TapelogError
 from tapelog.archive.models import MediaRecord, Tag
+from tapelog.archive.progress import CancelToken
 from tapelog.transcribe.types import Segment
 from tapelog.tui.format import col
 from tapelog.tui.messages import ArchiveChanged, ShowError
@@ -59,6 +60,7 @@ class InterviewScreen(InterviewTags):
         Binding("p", "play", "Play"),
         Binding("s", "stop", "Stop"),
         Binding("l", "translation", "Original/translation", show=False),
+        Binding("N", "names_again", "Look again for case names", show=False),
     ]
 
     def __init__(self, media_id: str, start: float = 0.0) -> None:
@@ -73,6 +75,7 @@ class InterviewScreen(InterviewTags):
         self.tags: list[Tag] = []
         self.labels: dict[str, str] = {}
         self.given: list[str] = []  # the names Whisper was given for this transcript
+        self._names_cancel: CancelToken | None = None  # a names pass running (N)
         self._tc_cache: dict[int, str] = {}
         self.playback: Playback | None = None
         self._follow: Timer | None = None
@@ -405,5 +408,41 @@ class InterviewScreen(InterviewTags):
             self.playback = None
             self._update_title()
 
+    def action_names_again(self) -> None:
+        """The names pass alone on this file (``second_look.look_again``, as `transcribe
+        --names-again`): after the crew tagged it with its case."""
+        if self.media is None or self.media.transcript_status != "done":
+            self.notify("Transcribe this file first (t in the Library)", timeout=3)
+            return
+        if self._names_cancel is not None:
+            self.notify("Already looking again for names in this file", timeout=3)
+            return
+        self.notify("Looking again for case names…", timeout=3)
+        self._names_cancel = CancelToken()
+        self._names_again(self._names_cancel)
+
+    @work(thread=True, exclusive=True, group="names", exit_on_error=False)
+    def _names_again(self, cancel: CancelToken) -> None:
+        from tapelog.archive.second_look import look_again
+
+        try:
+            look = look_again(self.archive, self.media_id, cancel=cancel)
+        except Cancelled:
+            return
+        except TapelogError as exc:
+            self.post_message(ShowError(str(exc), title="Looking again for names failed"))
+            return
+        finally:
+            self._names_cancel = None
+        if look is None:
+            said = "No case names to look for: tag the file with its case (g), then N"
+        else:
+            said = f"Names given: {', '.join(look.names)}; {look.changed} stretch(es) changed"
+        with contextlib.suppress(RuntimeError):  # the app closed meanwhile
+            self.app.call_from_thread(self.notify, said, timeout=8)
+        self.post_message(ArchiveChanged())
+
     def on_unmount(self) -> None:
+        if self._names_cancel is not None:
+            self._names_cancel.cancel()
         self.action_stop()
