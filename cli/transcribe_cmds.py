@@ -218,7 +218,9 @@ def _names_again(ctx, archive, ids, all_: bool, vocab_from_cases, as_json: bool)
             said = (
                 f"names given: {', '.join(names)}; {look.changed} stretch(es) changed"
                 if look
-                else ("no case names to look for (tag it with its case, or add case records)")
+                else (
+                    "no case names to look for: tag it with its case (or see `tapelog config vocab_from_cases`)"
+                )
             )
             click.echo(f"{mid}\t{said}")
     if as_json:
