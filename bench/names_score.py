@@ -15,6 +15,15 @@ from pathlib import Path
 from bench.bench_whisper_matrix import normalise
 
 DATA = Path(__file__).resolve().parent / "data" / "names"
+# The labelled sets: the main one, and the sparse one (long interviews that name
+# someone about once a minute; ``bench/make_names_bench.py --sparse``).
+SETS = {"main": "names", "sparse": "names_sparse"}
+
+
+def use_set(name: str) -> None:
+    """Score and run on another labelled set (same case sheet, other interviews)."""
+    global DATA
+    DATA = Path(__file__).resolve().parent / "data" / SETS[name]
 
 
 def labels() -> dict:

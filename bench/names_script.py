@@ -285,3 +285,99 @@ def name_words(sentence: str) -> set[str]:
     for _cid, spoken in marks(sentence):
         out |= {w.lower() for w in re.findall(r"[\w']+", spoken.replace("-", " "))}
     return out
+
+
+# The sparse set (``bench/data/names_sparse/``): three-minute interviews that name their
+# people now and then, as a long interview does, for what the second look costs when
+# most of a file's windows hold no name (it decodes only those that may:
+# ``archive.second_look.windows_to_look``) and whether it still finds the names there.
+SPARSE_TALK = [
+    "We went to every hospital in the city that first week.",
+    "The neighbours helped us put up posters on the bus stops.",
+    "I still remember the weather that morning, it was cold and grey.",
+    "My mother came to live with us so that we could keep searching.",
+    "We sold the shop in two thousand fourteen to pay for the travel.",
+    "Every spring festival we set a place for him at the table.",
+    "The trains were always full, so we often stood for twelve hours.",
+    "A television programme showed his photograph for thirty seconds.",
+    "People called from six provinces after that programme.",
+    "Most of the calls were kind, but some only wanted money.",
+    "One man asked for eight thousand yuan before he would say anything.",
+    "We learned to ask for a photograph first.",
+    "The police opened a file, but nobody called us back for months.",
+    "Later a new officer came and he listened to us.",
+    "He told us about the blood samples and the database.",
+    "We waited for the results for almost a year.",
+    "My wife stopped working after the first winter.",
+    "I drove a taxi at night so that I could search during the day.",
+    "Other families told us which websites to use.",
+    "We meet once a month in a small tea house near the station.",
+    "Some of the parents have been looking for twenty years.",
+    "Nobody in our village had a phone with a camera back then.",
+    "We kept his clothes in a box under the bed.",
+    "The school in our street still has his name on a list.",
+    "I wrote letters to three newspapers and one of them answered.",
+    "The journalist came to our house on a Sunday afternoon.",
+    "She stayed for four hours and asked about everything.",
+    "After the article, strangers sent us money, about three thousand yuan.",
+    "We used it to print ten thousand more posters.",
+    "I learned to use a computer when I was forty five.",
+    "At first I could not read the messages on the forums.",
+    "My daughter was born two years later and she knows the whole story.",
+    "She helps me answer the messages in the evening.",
+    "Sometimes I dream that he walks in through the door.",
+    "The volunteers taught us not to give up.",
+    "We still go to the police station every few months.",
+    "The officer now sends us a message when there is news.",
+    "I have kept every ticket from every journey.",
+    "There are more than four hundred of them in a drawer.",
+    "I want people to know that this can happen to any family.",
+    "The road to the city was not paved until two thousand twelve.",
+    "We asked the bus drivers if they had seen a small boy alone.",
+    "A woman at the market said she saw a car with no plates.",
+    "The police looked for the car for two weeks and found nothing.",
+    "My father died four years ago without knowing what happened.",
+    "We put a notice in the paper every year on the same day.",
+    "It costs about one hundred and twenty yuan each time.",
+    "People ask me why I keep going, and I do not know what to say.",
+    "In the evenings I walk past the alley where it happened.",
+    "I would like to thank everyone who shared the posters.",
+]
+
+SPARSE: list[Interview] = [
+    Interview("sp01_liu_long", "en", "en-us", 150, [
+        "My son {C-2010-TY-001|Liu Jingjun} was taken when he was not yet two.",
+        "We were living in {C-2010-TY-001|Taiyuan} at the time.",
+        "When I close my eyes I still see {C-2010-TY-001|Jingjun} in his red coat.",
+        "My name is {C-2010-TY-001|Liu Zhiqiang}, and I will not stop looking.",
+        "If anyone knows {C-2010-TY-001|Jingjun}, please write to us.",
+    ]),
+    Interview("sp02_wang_long", "en", "en-us+f3", 155, [
+        "I am {B-2015-KM-005|Wang Hongmei}, and my daughter is missing.",
+        "{B-2015-KM-005|Wang Xiaoyu} was four years old that September.",
+        "We had gone to the market in {B-2015-KM-005|Kunming} to buy vegetables.",
+        "{B-2015-KM-005|Xiaoyu} had a small scar above her eye.",
+        "I hope {B-2015-KM-005|Xiaoyu} will see this film one day.",
+    ]),
+    Interview("sp03_deng_long", "en", "en-gb", 150, [
+        "This is about {B-2013-CD-008|Deng Yuxuan}, who went missing in a park.",
+        "His grandfather {B-2013-CD-008|Deng Guohua} was with him that afternoon.",
+        "The park in {B-2013-CD-008|Chengdu} has six gates.",
+        "{B-2013-CD-008|Yuxuan} liked the blue toy cars best.",
+        "We still believe {B-2013-CD-008|Yuxuan} is alive.",
+    ]),
+]  # fmt: skip
+
+
+def sparse_script(iv: Interview, index: int) -> list[str]:
+    """A sparse interview: each name sentence followed by twelve shared ones (a name
+    about once a minute, so about one 30 s window in two holds none), a different run
+    of the shared sentences for each interview."""
+    out: list[str] = []
+    k = index * 17
+    for s in iv.sentences:
+        out.append(s)
+        for _ in range(12):
+            out.append(SPARSE_TALK[k % len(SPARSE_TALK)])
+            k += 1
+    return out
