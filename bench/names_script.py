@@ -369,6 +369,34 @@ SPARSE: list[Interview] = [
 ]  # fmt: skip
 
 
+# A second sparse set, written after the rules that choose where the second look
+# decodes were set on the first (``bench/data/names_sparse2/``): run once, to see them
+# on interviews they were not chosen on. Other children, voices and word orders.
+SPARSE2: list[Interview] = [
+    Interview("sq01_luo_long", "en", "en-gb-scotland", 150, [
+        "My name is {C-2009-GZ-002|Luo An Xin}, and I came to the city for work.",
+        "Our boy {C-2009-GZ-002|Luo Run} was three when he was taken.",
+        "They found {C-2009-GZ-002|Run Luo} in another province nine months later.",
+        "We had looked for him in every town in {C-2009-GZ-002|Guangdong}.",
+        "Today {C-2009-GZ-002|Luo Run} is a tall young man.",
+    ]),
+    Interview("sq02_zhang_long", "en", "en-us+f2", 150, [
+        "Our son {B-2012-ZZ-004|Zhang Haoran} was lost on the first of June.",
+        "We were changing trains in {B-2012-ZZ-004|Zhengzhou} that day.",
+        "His father {B-2012-ZZ-004|Zhang Jianguo} has not worked since.",
+        "{B-2012-ZZ-004|Hao-ran} would be a teenager now.",
+        "Please tell us if you have seen {B-2012-ZZ-004|Haoran Zhang}.",
+    ]),
+    Interview("sq03_huang_long", "en", "en-gb-x-rp", 155, [
+        "I am {B-2011-NN-007|Huang Lijuan}, the mother of a missing girl.",
+        "Our daughter {B-2011-NN-007|Huang Zihan} was four when she disappeared.",
+        "We lived near the river in {B-2011-NN-007|Nanning} then.",
+        "{B-2011-NN-007|Zihan} loved to draw horses.",
+        "Every day I hope that {B-2011-NN-007|Zihan Huang} will find us.",
+    ]),
+]  # fmt: skip
+
+
 def sparse_script(iv: Interview, index: int) -> list[str]:
     """A sparse interview: each name sentence followed by twelve shared ones (a name
     about once a minute, so about one 30 s window in two holds none), a different run

@@ -33,7 +33,7 @@ from bench.common import load, machine  # noqa: E402
 
 NAMES = ("transcribe", "matrix", "vocab", "linking", "search", "search-big", "tui", "tui-big",
          "search-words", "align", "diarize", "cli-start", "writes", "links-suggest",
-         "names")  # fmt: skip
+         "names", "names-sparse", "second-look")  # fmt: skip
 
 
 def plan(args: argparse.Namespace, work: Path) -> dict[str, list[str]]:
@@ -78,6 +78,12 @@ def plan(args: argparse.Namespace, work: Path) -> dict[str, list[str]]:
         # Whisper afresh at the defaults and plain tiny.en (quick: one file per language).
         "names": ["bench.bench_names", "bench", "--out", str(work / "names"),
                   *(["--quick"] if q else [])],
+        # Long interviews that name someone once a minute; what the second look costs
+        # against transcribing with base (quick: one file).
+        "names-sparse": ["bench.bench_names", "bench", "--set", "sparse", "--out",
+                         str(work / "names_sparse"), *(["--only", "sp01_liu_long"] if q else [])],
+        "second-look": ["bench.bench_second_look", "--set", "sparse",
+                        *(["--only", "sp01_liu_long"] if q else [])],
     }  # fmt: skip
 
 
@@ -241,6 +247,12 @@ def summary(res: dict[str, dict]) -> list[tuple[str, str, str, str]]:
                      f"{ls['reused']['wall_s_median']:.2f} s ({ls['reused']['cpu_s_median']:.2f} s)",
                      "reused < 1 s", ld("links-suggest")))  # fmt: skip
     rows += _names_rows(ok, ld)
+    if "second-look" in ok:
+        t = ok["second-look"]["total"]
+        rows.append(("second look vs transcribing again with base, sparse set, CPU",
+                     f"{t['second_look_cpu'] / t['base_cpu']:.2f}x (decoded "
+                     f"{t['decoded_s'] / t['duration']:.0%} of the audio)", "well under 1x",
+                     ld("second-look")))  # fmt: skip
     return rows
 
 

@@ -107,3 +107,17 @@ def test_the_rest_of_a_hyphenated_word_goes_with_the_part_a_name_replaced():
     second = [seg(0.0, "We", "lived", "in", "Taiyuan,", "I", "worked.")]
     merged, changed = merge_names(plain, second, ["Taiyuan"])
     assert merged[0].text == "We lived in Taiyuan, I" and changed == 1
+
+
+def test_a_name_said_twice_in_a_row_is_not_taken():
+    """Whisper given the names repeated one over words it heard plainly (the sparse
+    set: "Nanning, Nanning" for "the mother of"): a stutter, not a name heard."""
+    plain = [seg(0.0, "I", "am", "Huangli", "Wang,", "the", "mother", "of", "a", "girl.")]
+    second = [seg(0.0, "I", "am", "Huangli", "Wang,", "Nanning,", "Nanning,", "a", "girl.")]
+    merged, changed = merge_names(plain, second, [*NAMES, "Nanning", "Huang Zihan"])
+    assert merged[0].text == plain[0].text and changed == 0
+    # A name that says a word twice is no stutter.
+    plain = [seg(0.0, "His", "son", "Lillugin's", "still", "missing.")]
+    second = [seg(0.0, "His", "son", "Le", "Le", "is", "still", "missing.")]
+    merged, changed = merge_names(plain, second, NAMES)
+    assert "Le Le" in merged[0].text and changed == 1

@@ -540,3 +540,83 @@ def test_the_names_pass_alone_needs_a_finished_transcript(tmp_path: Path) -> Non
     assert out.returncode == 1 and "not transcribed yet" in out.stderr
     assert "Traceback" not in out.stderr
     archive.close()
+
+
+def test_the_second_look_decodes_only_the_lines_where_a_name_may_be() -> None:
+    """The lines that send the second look to a stretch: a near-miss of one of the
+    names (made up, sounding like one with an odd word in it, two unsure words) or a
+    word of a name ("Hugo Run": the rest of Luo Run is the second look's to write); an
+    ordinary line is not, nor plain words that happen to sound like a short name. Each
+    is decoded with the line either side; when those are most of the file, the whole
+    file is. Chinese, or names only in characters: the whole file."""
+    from tapelog.archive.closer_look import suspect_lines
+    from tapelog.archive.second_look import clips_to_look
+
+    names = ["Luo Run", "Lou Run", "Luo An Xin", "Zhang Haoran", "Haoran", "Zhengzhou", "Wuhan"]
+    hugo = _line("Our son Hugo Run was three and a half years old.", 0.0)
+    canju = _line("We were at the train station in Canju with our bags.", 5.0)
+    sounds = _line("we drove to jengjo in the night.", 10.0)
+    unsure = _line("The police pose that matters and found him.", 15.0, {"pose": 0.1, "that": 0.1})
+    ordinary = _line("We borrowed twenty thousand yuan from our relatives on Monday.", 20.0)
+    one = _line("The most ticket to the next province cost 95 yuan.", 25.0, {"most": 0.1})
+    when = _line("I learned to use a computer when I was 45.", 30.0)  # "when I": Wuhan
+    segs = [hugo, canju, sounds, unsure, ordinary, one, when]
+    assert suspect_lines(segs, names) == [hugo, canju, sounds, unsure]
+    assert clips_to_look(segs, names, "en") is None  # four lines of seven: the whole file
+    talk = [_line(ordinary.text, 6.0 * k) for k in range(12)]
+    talk[6] = _line(canju.text, 36.0)
+    clips = clips_to_look(talk, names, "en")
+    assert clips == [(talk[5].start - 0.3, talk[7].end + 0.3)]
+    assert clips_to_look(talk, names, "zh") is None
+    assert clips_to_look(talk, ["罗润", "张浩然"], "en") is None
+    assert clips_to_look([_line(ordinary.text, 6.0 * k) for k in range(12)], names, "en") == []
+    # A name heard as real words: an unsure capitalised word within a sentence, or a
+    # line Whisper was unsure of throughout (sparse set: "James" for Jingjun, "The
+    # parking can do for six kids." for "The park in Chengdu has six gates.").
+    james = _line("When I closed my eyes I still see James on his red coat.", 0.0, {"James": 0.13})
+    sure = _line("When I closed my eyes I still see James on his red coat.", 0.0)
+    parking = "The parking can do for six kids."
+    garbled = _line(parking, 0.0, {w: 0.3 for w in parking.split()})
+    assert suspect_lines([james, garbled], names) == [james, garbled]
+    assert suspect_lines([sure, _line(parking, 0.0)], names) == []
+
+
+SPARSE_DATA = NAMES_DATA.parent / "names_sparse"
+
+
+@pytest.mark.slow
+def test_a_sparse_interview_is_looked_at_only_where_a_name_may_be(tmp_path: Path) -> None:
+    """The first 52 s of a sparse interview (bench/data/names_sparse): a name in the
+    first line ("Lijingjang" for Liu Jingjun), then talk. The second look decodes the
+    first lines alone with the names and writes the name; every line after them is the
+    plain pass's, word for word and time for time."""
+    import wave
+
+    import numpy as np
+    from tapelog.archive.second_look import second_look
+    from tapelog.archive.service import Archive
+    from tapelog.media.audio import load_audio
+    from tapelog.transcribe.types import TranscribeOptions
+
+    clip = load_audio(SPARSE_DATA / "sp01_liu_long.ogg", max_seconds=52.0)
+    path = tmp_path / "liu_father_long.wav"
+    with wave.open(str(path), "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(16000)
+        out.writeframes((np.clip(clip, -1, 1) * 32767).astype("<i2").tobytes())
+    archive = Archive.open(tmp_path / "a")
+    try:
+        [res] = archive.import_paths([path])
+        options = TranscribeOptions(model="tiny.en", language="en", cpu_threads=2, names="")
+        archive.transcribe(res.id, options)
+        plain = archive.segments(res.id)
+        look = second_look(archive, res.id, "Liu Jingjun, Jingjun, Taiyuan, Liu Zhiqiang.")
+        assert look is not None and look.clips is not None and len(look.clips) == 1
+        [[a, b]] = look.clips
+        assert a < 1.0 and b < 15.0  # the first line and the one after it
+        after = archive.segments(res.id)
+        assert "Liu Jingjun" in after[0].text
+        assert [s for s in after if s.start > b] == [s for s in plain if s.start > b]
+    finally:
+        archive.close()

@@ -47,7 +47,8 @@ class Engine(Protocol):
         With names given to Whisper, a window that runs away is decoded again without
         them (``runaway="redo"``), or (``"skip"``: the caller has a plain decode of it,
         as the second look does) given the plain pass's decode of that window when the
-        engine still holds it, else left out."""
+        engine still holds it, else left out; ``"drop"``: left out (a clip of a file whose
+        plain transcript the caller holds)."""
         ...
 
     def detect_language(self, audio: np.ndarray) -> tuple[str, float]:
@@ -218,7 +219,7 @@ class FasterWhisperEngine:
         After ``MAX_RUNAWAYS`` the rest goes without the names. A segment that still
         looks like a loop is dropped: no loop reaches the transcript."""
         guard = Guard(names, runaway, words=words)
-        events = info.skipped if runaway == "skip" else info.redone
+        events = info.skipped if runaway in ("skip", "drop") else info.redone
         total = offset + len(audio) / SAMPLE_RATE
         it, last_end = iter(first), offset
         recent: list[str] = []  # the last segments' texts: one said again is a loop

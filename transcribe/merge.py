@@ -55,7 +55,12 @@ def _is_name_word(word: Word, tokens: set[str]) -> bool:
 
 
 def _name_runs(
-    words: Sequence[Word], j1: int, j2: int, tokens: set[str], names: list[set[str]]
+    words: Sequence[Word],
+    j1: int,
+    j2: int,
+    tokens: set[str],
+    names: list[set[str]],
+    doubled: set[str] | None = None,
 ) -> list[list[Word]]:
     """Maximal runs of name words in ``words[j1:j2]``. A run counts when its words are
     all of one name (``Wang Zihan`` made of Wang Xiaoyu and Huang Zihan is no name) and,
@@ -76,9 +81,30 @@ def _name_runs(
         while hi < len(words) and _is_name_word(words[hi], tokens):
             hi += 1
         one = _in_one_name(words[j:k], names)
-        if one and (hi - lo >= 2 or _long_enough(_key(words[j].word))):
+        if (
+            one
+            and not _stutters(words[j:k], doubled or set())
+            and (hi - lo >= 2 or _long_enough(_key(words[j].word)))
+        ):
             out.append(list(words[j:k]))
         j = k
+    return out
+
+
+def _stutters(run: Sequence[Word], doubled: set[str]) -> bool:
+    """A word said twice in a row ("Nanning, Nanning", "Zhang Zhang Haoran"): Whisper
+    repeating a name it was given, not one it heard (the sparse set's sq03: "Nanning,
+    Nanning" over "the mother of"). ``doubled``: words a name says twice (Le Le)."""
+    keys = [_key(w.word) for w in run]
+    return any(a == b and a not in doubled for a, b in zip(keys, keys[1:], strict=False))
+
+
+def _doubled(names: Iterable[str]) -> set[str]:
+    """Words a name itself says twice in a row ("le" of Le Le)."""
+    out: set[str] = set()
+    for name in names:
+        toks = _TOKEN.findall(name.lower())
+        out |= {a for a, b in zip(toks, toks[1:], strict=False) if a == b}
     return out
 
 
@@ -129,6 +155,7 @@ def merge_names(
     names = list(names)
     tokens = name_tokens(names)
     each = [name_tokens([n]) for n in names]
+    doubled = _doubled(names)
     flat_p = [(i, w) for i, s in enumerate(plain) for w in s.words]
     flat_s = [w for s in second for w in s.words]
     if not flat_p or not flat_s or not tokens:
@@ -138,7 +165,7 @@ def merge_names(
     out_words: list[list[Word]] = [[] for _ in plain]
     changed = 0
     for op, i1, i2, j1, j2 in SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
-        runs = _name_runs(flat_s, j1, j2, tokens, each) if op != "equal" else []
+        runs = _name_runs(flat_s, j1, j2, tokens, each, doubled) if op != "equal" else []
         if not runs:
             for i, w in flat_p[i1:i2]:
                 out_words[i].append(w)

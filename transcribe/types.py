@@ -89,5 +89,6 @@ class TranscriptionInfo:
     # Windows decoded again without the names given to Whisper (start, end, why):
     # filled while the segments are read (transcribe.guard).
     redone: list[tuple[float, float, str]] = field(default_factory=list)
-    # Windows left out instead (the engine's ``runaway="skip"``: the caller has them plain).
+    # Windows left out instead (the engine's ``runaway="skip"`` or ``"drop"``: the caller
+    # has them plain).
     skipped: list[tuple[float, float, str]] = field(default_factory=list)

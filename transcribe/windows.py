@@ -92,7 +92,9 @@ class Guard:
     happened (``events``: (reason, window seconds) per runaway window, in order)."""
 
     names: list[str]
-    runaway: str = "redo"  # "redo": decode it again without the names; "skip": plain's
+    # "redo": decode it again without the names; "skip": plain's; "drop": no text (a
+    # clip of a file whose plain pass the caller holds: not one of its windows).
+    runaway: str = "redo"
     words: bool = False  # word times asked for: the second look's windows can follow plain's
     events: list[tuple[str, float]] = field(default_factory=list)
     previous: list[int] = field(default_factory=list)  # tokens of the text kept so far
@@ -312,6 +314,8 @@ class WindowWatch:
         guard.events.append((reason, seconds))
         if guard.runaway == "skip":
             return self._kept.plain.get(key) or _nothing()
+        if guard.runaway == "drop":
+            return _nothing()
         plain_prompt = prompt[prompt.index(tokenizer.sot) :] if tokenizer.sot in prompt else prompt
         if guard.previous:  # as a plain pass asks: after the text before it (zh01 looped without)
             plain_prompt = [tokenizer.sot_prev, *guard.previous[-PREVIOUS_TOKENS:], *plain_prompt]
