@@ -98,6 +98,7 @@ def run(
     config: list[str] | None = None,
     cases_only: bool = False,
     extra: int = 0,
+    tagged: bool = False,
 ) -> Path:
     """Transcribe the interviews at ``setting``; saves one JSON per interview (segments,
     options, wall and CPU seconds, load) in ``out/<setting>`` and returns that folder.
@@ -111,6 +112,7 @@ def run(
         folder_name(setting, batch_size, config)
         + ("_cases-only" if cases_only else "")
         + (f"_extra{extra}" if extra else "")
+        + ("_tagged" if tagged else "")
     )
     dest.mkdir(parents=True, exist_ok=True)
     ivs = {iv["name"]: iv for iv in labels()["interviews"]}
@@ -122,6 +124,11 @@ def run(
         for name, mid in ids.items():
             iv = ivs[name]
             lang = iv["language"]
+            context = [own_case(iv)] if tagged else []
+            if context:  # as a crew tags an interview with its case before transcribing
+                from tapelog.archive.tags import add_tag
+
+                add_tag(archive, mid, 0.0, 5.0, cases=context)
             if setting.startswith("tiny.en") and lang != "en":
                 continue
             if setting != "default":
@@ -139,12 +146,20 @@ def run(
             rec = archive.get_transcript(archive.get_media(mid).transcript_id)
             out_rec = {"interview": name, "wall_s": wall, "cpu_s": cpu, "duration": iv["duration"],
                        "load": [before, load()], "options": rec.options,
-                       "segments": segs}  # fmt: skip
+                       "context": context, "segments": segs}  # fmt: skip
             (dest / f"{name}.json").write_text(json.dumps(out_rec, ensure_ascii=False, indent=1))
             print(f"{setting} {name}: {wall:.1f} s wall, {cpu:.1f} s CPU for "
                   f"{iv['duration']:.0f} s (load {before} -> {load()})", file=sys.stderr)  # fmt: skip
         archive.close()
     return dest
+
+
+def own_case(iv: dict) -> str:
+    """The case an interview is about: the one its mentions name most."""
+    from collections import Counter
+
+    named = Counter(n["case"] for s in iv["sentences"] for n in s["names"])
+    return named.most_common(1)[0][0]
 
 
 def folder_name(
@@ -237,6 +252,8 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="the archive without the people sheet (a crew with a case sheet only)",
     )
+    r.add_argument("--tagged", action="store_true",
+                   help="tag each interview with its case first (the crew's workflow)")  # fmt: skip
     r.add_argument("--extra-cases", type=int, default=0, metavar="N",
                    help="N generated cases (names in characters and pinyin) added to the sheet")  # fmt: skip
     r.add_argument("--config", nargs="*", default=None, metavar="KEY=VALUE",
@@ -270,6 +287,7 @@ def main(argv: list[str] | None = None) -> int:
             args.config,
             args.cases_only,
             args.extra_cases,
+            args.tagged,
         )
     elif args.cmd == "score":
         if args.by_line:

@@ -188,7 +188,8 @@ def score_setting(
             if voice and natural(iv) != (voice == "natural"):
                 continue
             segs = [Segment.from_dict(d) for d in got["segments"]]
-            _score_links(tot, misses, iv, find_mentions(index, segs))
+            context = got.get("context") or ()  # the interview's tag (``run --tagged``)
+            _score_links(tot, misses, iv, find_mentions(index, segs, context=context))
             text = " ".join(s.text for s in segs)
             ref, mask = reference_words(iv)
             e, n = _nonname_errors(ref, mask, " ".join(_units(text, iv["language"])))

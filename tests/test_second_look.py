@@ -620,3 +620,43 @@ def test_a_sparse_interview_is_looked_at_only_where_a_name_may_be(tmp_path: Path
         assert [s for s in after if s.start > b] == [s for s in plain if s.start > b]
     finally:
         archive.close()
+
+
+# What `tapelog transcribe` gave the second look for sp03 with the sparse set's case
+# sheet (`show --json`): every case's names, places and parents.
+SHEET_NAMES = (
+    "Zhao Mingxuan, Mingxuan, Hefei, Zhao Dewei, Huang Zihan, Zihan, Nanning, Huang Lijuan, "
+    "Zhang Haoran, Haoran, Zhengzhou, Zhang Jianguo, Deng Yuxuan, Yuxuan, Chengdu, Deng Guohua, "
+    "Wang Xiaoyu, Xiaoyu, Kunming, Wang Hongmei, Le Le, Peng Lele, Peng Gaofeng, Luo Run, "
+    "Lou Run, Luo An Xin, Liu Jingjun, Jingjun, Taiyuan, Liu Zhiqiang, Mrs. Liu, Zhao Mingxian, "
+    "Wuhan, Luo Ren, Shaoyang, Liu Jianjun, Yuncheng, Liu Baoshan, Zhang Haoyang, Xi'an, "
+    "Zhang Li, Deng Yuxin, Guiyang, Wang Xiaoyun, Lanzhou."
+)
+
+
+@pytest.mark.slow
+def test_a_clips_padding_after_its_last_line_is_not_decoded() -> None:
+    """The first clip the second look takes of sp03 (0-7.69 s): Whisper's first window
+    ends at the last word, 0.3 s before the clip does. Given the names, tiny.en wrote 25
+    words a second into that rest, which the guard then threw away: now it is not
+    decoded at all, and the clip's words are the same."""
+    from dataclasses import replace
+
+    import tapelog.transcribe.windows as W
+    from tapelog.media.audio import load_audio
+    from tapelog.transcribe.engine import get_engine
+    from tapelog.transcribe.types import TranscribeOptions
+
+    clip = load_audio(SPARSE_DATA / "sp03_deng_long.ogg", max_seconds=7.69)
+    options = TranscribeOptions(model="tiny.en", language="en", cpu_threads=2, names="",
+                                hotwords=SHEET_NAMES)  # fmt: skip
+    engine = get_engine(options)
+    info, segs = engine.transcribe(clip, options, runaway="drop")
+    kept = [s.text for s in segs]
+    assert kept and info.skipped == []
+    tail, W.CLIP_TAIL_S = W.CLIP_TAIL_S, 0.0
+    try:
+        info, segs = engine.transcribe(clip, replace(options), runaway="drop")
+        assert [s.text for s in segs] == kept and info.skipped  # decoded, and thrown away
+    finally:
+        W.CLIP_TAIL_S = tail

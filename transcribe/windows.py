@@ -59,6 +59,9 @@ TOKENS_PER_S = 8
 # (the names bench's zh08: 66 s of CPU for 0.8 s of audio, zh05 48 s).
 SHORT_WINDOW_S = 2.0
 MAX_BIASED_TOKENS = 200
+# A window of a clip (the second look's ``runaway="drop"``) with less sound than this is
+# the clip's padding after its last line: not decoded.
+CLIP_TAIL_S = 1.0
 # The second look's window may write this many times the plain decode's tokens of the
 # same window (+16): names are no longer than the words heard for them; a decode
 # running past that repeats itself and is cut (Mandarin zh01: 150 tokens of a loop).
@@ -239,6 +242,9 @@ class WindowWatch:
             if key[0] is not None and len(self._kept.plain) < self.windows:
                 self._kept.plain[key] = out
             return out
+        if guard.runaway == "drop" and seconds < CLIP_TAIL_S:
+            return _nothing()  # a clip's padding after its last word: given the names,
+            # tiny.en wrote 25 words a second there, or one phrase four times
         if len(guard.events) >= MAX_RUNAWAYS:
             return self._runaway(guard, "the rest", seconds, encoder_output, prompt, tokenizer,
                                  asked, key)  # fmt: skip
