@@ -737,3 +737,44 @@ async def test_looking_again_for_names_from_the_interview(ui_archive) -> None:
         await pilot.press("escape", "escape", "end", "enter", "N")  # m4: not transcribed
         await settle(app, pilot)
         assert any("Transcribe this file first" in n for n in notes(app))
+
+
+async def test_the_library_queues_the_names_pass_alone(copy_archive: Path) -> None:
+    """N in the Library queues the names pass alone (as `transcribe --names-again`) on
+    the marked files, in the queue's worker: a file not yet transcribed is refused with a
+    note, and a transcribed one keeps its transcript and gets the case names."""
+    from tapelog.archive.service import Archive
+
+    from tests.conftest import SAMPLES, run_cli
+
+    for kind in ("cases", "people"):
+        res = run_cli(kind, "import", str(SAMPLES / f"{kind}_from_seeds.csv"), archive=copy_archive)
+        assert res.returncode == 0, res.stderr
+    res = run_cli("import", str(MEDIA / "mandarin_zh.wav"), archive=copy_archive)
+    assert res.returncode == 0, res.stderr
+    archive = Archive.open(copy_archive)
+    try:
+        by_name = {m.name: m for m in archive.list_media()}
+        two = by_name["two_channel_interview.mov"]
+        fresh = by_name["mandarin_zh.wav"]
+        before = two.transcript_id
+        assert archive.get_transcript(before).options.get("second_look") is None
+        app = TapelogApp(archive)
+        record_notes(app)
+        async with app.run_test(size=SIZE) as pilot:
+            ids = [r.media.id for r in vlist(app).items]
+            for media in (two, fresh):
+                vlist(app).cursor = ids.index(media.id)
+                await pilot.press("space")
+            await pilot.press("N")
+            await until(
+                app, pilot, lambda: any(n.startswith(f"{two.id}: names") for n in notes(app))
+            )
+            assert any(f"{fresh.name}: transcribe it first" in n for n in notes(app))
+        done = archive.get_media(two.id)
+        assert done.transcript_id == before  # not transcribed again
+        look = archive.get_transcript(before).options["second_look"]
+        assert {"Luo Run", "Peng Gaofeng", "Le Le"} <= set(look["names"])
+        assert archive.get_media(fresh.id).transcript_status != "done"
+    finally:
+        archive.close()

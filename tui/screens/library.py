@@ -61,6 +61,7 @@ class LibraryScreen(TranscribeQueueScreen):
         Binding("i", "import", "Import"),
         Binding("space", "mark", "Mark"),
         Binding("t", "transcribe", "Transcribe"),
+        Binding("N", "names_again", "Names again", show=False),
         Binding("o", "options", "Options"),
         Binding("c", "cancel", "Cancel"),
         Binding("f", "filter", "Filter"),
@@ -258,18 +259,22 @@ class LibraryScreen(TranscribeQueueScreen):
             more = f"\n… and {len(failed) - 8} more" if len(failed) > 8 else ""
             self.post_message(ShowError(lines + more, title=f"{len(failed)} files not imported"))
 
-    # -- transcription queue
-
     # -- transcription queue (``TranscribeQueueScreen``)
 
-    def action_transcribe(self) -> None:
+    def action_transcribe(self, names_only: bool = False) -> None:
         """Queue the marked files, or the one under the cursor."""
         media = [r.media for r in self.rows if r.media.id in self.marked]
         current = self._current()
         if not media and current is not None:
             media = [current]
-        added = self.queue_media(media)
+        added = self.queue_media(media, names_only)
         self.marked.clear()
         self.reload()
         if added and self._active is None:
             self.run_queue()
+
+    def action_names_again(self) -> None:
+        """Queue the names pass alone (as `transcribe --names-again`) on the marked
+        transcribed files, or the one under the cursor: after tagging them with their
+        cases, a crew looks again for those cases' names without transcribing again."""
+        self.action_transcribe(names_only=True)

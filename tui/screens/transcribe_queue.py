@@ -76,6 +76,11 @@ def short_options(options: TranscribeOptions, choice: TranscribeChoice) -> str:
     return f"whisper: {model} {options.language or 'auto'}{task}{names}"
 
 
+# What a queued names pass (``queue_media(..., names_only=True)``) ends as.
+NAMES_DONE = "names done"
+NAMES_FAILED = "names failed"
+
+
 class QueueItem(Horizontal):
     """One file in the transcription queue: name, progress bar, ETA."""
 
@@ -86,12 +91,14 @@ class QueueItem(Horizontal):
     QueueItem .q-eta { width: 18; }
     """
 
-    def __init__(self, media: MediaRecord) -> None:
+    def __init__(self, media: MediaRecord, names_only: bool = False) -> None:
         super().__init__(id=f"q-{media.id}")
         self.media = media
+        self.names_only = names_only
 
     def compose(self) -> ComposeResult:
-        yield Label(col(f"{self.media.id} {self.media.name}", 23), classes="q-name")
+        label = f"{self.media.id} {'names ' if self.names_only else ''}{self.media.name}"
+        yield Label(col(label, 23), classes="q-name")
         yield ProgressBar(total=100, show_eta=False, show_percentage=True)
         yield Label(QueueStatus.QUEUED, classes="q-eta")
 
@@ -116,12 +123,17 @@ class TranscribeQueueScreen(TapelogScreen):
         self._queue_lock = threading.Lock()
         self._tokens: dict[str, CancelToken] = {}
         self._active: str | None = None
+        # Files queued for the names pass alone (``second_look.look_again``, as
+        # `transcribe --names-again`), not a new transcription.
+        self._names_only: set[str] = set()
 
     def _current(self) -> MediaRecord | None:
         return None
 
-    def queue_media(self, media: list[MediaRecord]) -> int:
-        """Put files with audio at the end of the queue (once each); how many went in."""
+    def queue_media(self, media: list[MediaRecord], names_only: bool = False) -> int:
+        """Put files with audio at the end of the queue (once each); how many went in.
+        ``names_only``: for the names pass alone, on files already transcribed (after
+        the crew tagged them with their cases)."""
         queue = self.query_one("#queue", Vertical)
         added = 0
         for m in media:
@@ -130,9 +142,14 @@ class TranscribeQueueScreen(TapelogScreen):
             if not m.info.has_audio:
                 self.notify(f"{m.name} has no audio", severity="warning")
                 continue
+            if names_only and m.transcript_status != TranscriptStatus.DONE:
+                self.notify(f"{m.name}: transcribe it first (t)", severity="warning")
+                continue
             self._tokens[m.id] = CancelToken()
+            if names_only:
+                self._names_only.add(m.id)
             self._enqueue(m.id)
-            queue.mount(QueueItem(m))
+            queue.mount(QueueItem(m, names_only))
             added += 1
         queue.set_class(not self._tokens, "-empty")
         return added
@@ -250,7 +267,9 @@ class TranscribeQueueScreen(TapelogScreen):
                 continue
             self._active = mid
             progress = self._progress_callback(mid, token)
-
+            if mid in self._names_only:
+                self._look_again(mid, progress, token)
+                continue
             try:
                 result = self.archive.transcribe(
                     mid, self.options(mid), progress=progress, cancel=token
@@ -265,6 +284,28 @@ class TranscribeQueueScreen(TapelogScreen):
                 self.post_message(TranscribeFinished(mid, TranscriptStatus.FAILED, str(exc)))
             finally:
                 self._active = None
+
+    def _look_again(
+        self, mid: str, progress: Callable[[ProgressEvent], None], token: CancelToken
+    ) -> None:
+        """The names pass alone on one queued file, in the queue's worker. A failure
+        leaves the transcript as it was (it is not marked failed)."""
+        from tapelog.archive.second_look import look_again
+
+        try:
+            look = look_again(self.archive, mid, progress=progress, cancel=token)
+        except Cancelled:
+            self.post_message(TranscribeFinished(mid, QueueStatus.CANCELLED))
+        except TapelogError as exc:
+            self.post_message(TranscribeFinished(mid, NAMES_FAILED, str(exc)))
+        else:
+            if look is None:
+                said = "no case names to look for: tag it with its case (g in the interview)"
+            else:
+                said = f"names given: {', '.join(look.names)}; {look.changed} stretch(es) changed"
+            self.post_message(TranscribeFinished(mid, NAMES_DONE, said))
+        finally:
+            self._active = None
 
     def _progress_callback(self, mid: str, token: CancelToken) -> Callable[[ProgressEvent], None]:
         """Posts progress at most 10 times a second; a cancelled worker cancels the token."""
@@ -292,11 +333,17 @@ class TranscribeQueueScreen(TapelogScreen):
         self.post_message(ArchiveChanged())
         if message.status == TranscriptStatus.FAILED:
             self.post_message(ShowError(message.detail, title="Transcription failed"))
+        elif message.status == NAMES_FAILED:
+            title = f"Looking again for names in {message.media_id} failed"
+            self.post_message(ShowError(message.detail, title=title))
         elif message.status == TranscriptStatus.DONE:
             self.notify(f"{message.media_id} transcribed: {message.detail}")
+        elif message.status == NAMES_DONE:
+            self.notify(f"{message.media_id}: {message.detail}", timeout=8, markup=False)
 
     def _finish_item(self, mid: str, status: str) -> None:
         self._tokens.pop(mid, None)
+        self._names_only.discard(mid)
         for item in self.query(f"#q-{mid}").results(QueueItem):
             item.set_state(status)
             self.set_timer(2.0, item.remove)
