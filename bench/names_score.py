@@ -26,6 +26,7 @@ SETS = {
     "sparse2": "names_sparse2",
     "sparse3": "names_sparse3",
     "sparse4": "names_sparse4",
+    "natural": "names_natural",
 }
 
 

@@ -61,6 +61,7 @@ class Interview:
     voice: str
     speed: int
     sentences: list[str]
+    talk: int = 12  # in a sparse set, the ordinary sentences after each name sentence
 
 
 ZH01 = [
@@ -452,6 +453,56 @@ SPARSE4: list[Interview] = [
 ]  # fmt: skip
 
 
+# English in a natural voice (``bench/data/names_natural/``): Piper's ``en_US-joe-medium``
+# (``bench/en_voice.py``) at six pitches and speeds, a name about every 25 s (five
+# ordinary sentences after each), one interview a volunteer naming three families.
+# Written and made before any run on it; run once on the code of the day it was made.
+NATURAL: list[Interview] = [
+    Interview("na01_liu", "en", "piper:1.0", 100, [
+        "My son {C-2010-TY-001|Liu Jingjun} was taken from an alley.",
+        "We lived in {C-2010-TY-001|Taiyuan} then.",
+        "{C-2010-TY-001|Jingjun} had just learned to walk.",
+        "I am {C-2010-TY-001|Liu Zhiqiang}, his father.",
+        "I still call him {C-2010-TY-001|Jing-jun} when I pray.",
+    ], talk=5),
+    Interview("na02_luo", "en", "piper:0.88", 95, [
+        "I am {C-2009-GZ-002|Luo An Xin}, and my son was taken at a bus station.",
+        "{C-2009-GZ-002|Luo Run} was three years old.",
+        "We had come to {C-2009-GZ-002|Guangdong} to find work.",
+        "The police found {C-2009-GZ-002|Run Luo} nine months later.",
+        "Today {C-2009-GZ-002|Luo Run} visits us every spring.",
+    ], talk=5),
+    Interview("na03_wang", "en", "piper:1.12", 105, [
+        "My daughter is {B-2015-KM-005|Wang Xiaoyu}.",
+        "I am her mother, {B-2015-KM-005|Wang Hongmei}.",
+        "She was lost at a market in {B-2015-KM-005|Kunming}.",
+        "{B-2015-KM-005|Xiao-yu} had a scar above her eye.",
+        "If you see {B-2015-KM-005|Xiaoyu Wang}, please tell us.",
+    ], talk=5),
+    Interview("na04_zhao", "en", "piper:0.94", 110, [
+        "{B-2008-HF-006|Zhao Mingxuan} was found last year.",
+        "He had been taken from {B-2008-HF-006|Hefei}.",
+        "His father {B-2008-HF-006|Zhao Dewei} gave blood to the database.",
+        "{B-2008-HF-006|Mingxuan} is now a cook in a big hotel.",
+        "We are proud of {B-2008-HF-006|Ming-xuan}.",
+    ], talk=5),
+    Interview("na05_huang", "en", "piper:1.18", 100, [
+        "Our daughter {B-2011-NN-007|Huang Zihan} was four.",
+        "I am {B-2011-NN-007|Huang Lijuan}, and I still live by the river.",
+        "That was in {B-2011-NN-007|Nanning}, in December.",
+        "{B-2011-NN-007|Zihan} liked to draw horses.",
+        "I hope {B-2011-NN-007|Zihan Huang} sees this film.",
+    ], talk=5),
+    Interview("na06_volunteer", "en", "piper:1.06", 115, [
+        "I help families like that of {B-2012-ZZ-004|Zhang Haoran}.",
+        "His father {B-2012-ZZ-004|Zhang Jianguo} calls me every week.",
+        "I also work with {C-2009-GD-003|Peng Gaofeng}.",
+        "His son {C-2009-GD-003|Le Le} is still missing.",
+        "And last month we printed posters for {B-2013-CD-008|Deng Yuxuan}.",
+    ], talk=5),
+]  # fmt: skip
+
+
 def sparse_script(iv: Interview, index: int) -> list[str]:
     """A sparse interview: each name sentence followed by twelve shared ones (a name
     about once a minute, so about one 30 s window in two holds none), a different run
@@ -460,7 +511,7 @@ def sparse_script(iv: Interview, index: int) -> list[str]:
     k = index * 17
     for s in iv.sentences:
         out.append(s)
-        for _ in range(12):
+        for _ in range(iv.talk):
             out.append(SPARSE_TALK[k % len(SPARSE_TALK)])
             k += 1
     return out
