@@ -42,6 +42,7 @@ from bench.names_script import (  # noqa: E402
     CASES,
     INTERVIEWS,
     NATURAL,
+    NATURAL2,
     PEOPLE,
     SPARSE,
     SPARSE2,
@@ -175,6 +176,7 @@ def main() -> None:
             "sparse3": (SPARSE3, "names_sparse3", 10),
             "sparse4": (SPARSE4, "names_sparse4", 15),
             "natural": (NATURAL, "names_natural", 20),
+            "natural2": (NATURAL2, "names_natural2", 26),
         }
         for name in args.sparse or sets:
             interviews, folder, offset = sets[name]

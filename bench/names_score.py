@@ -27,6 +27,7 @@ SETS = {
     "sparse3": "names_sparse3",
     "sparse4": "names_sparse4",
     "natural": "names_natural",
+    "natural2": "names_natural2",
 }
 
 

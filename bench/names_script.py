@@ -503,6 +503,54 @@ NATURAL: list[Interview] = [
 ]  # fmt: skip
 
 
+# A second set in the natural voice (``bench/data/names_natural2/``), written and made
+# with the first, before any run on either: held out for a change chosen on the first.
+NATURAL2: list[Interview] = [
+    Interview("nb01_deng", "en", "piper:0.9", 105, [
+        "This film is for {B-2013-CD-008|Deng Yuxuan}.",
+        "His grandfather {B-2013-CD-008|Deng Guohua} was with him in the park.",
+        "The park is in the north of {B-2013-CD-008|Chengdu}.",
+        "{B-2013-CD-008|Yu-xuan} wore a blue cap that day.",
+        "We believe {B-2013-CD-008|Yuxuan Deng} is alive.",
+    ], talk=5),
+    Interview("nb02_zhang", "en", "piper:1.1", 100, [
+        "I am {B-2012-ZZ-004|Zhang Jianguo}, a railway worker.",
+        "My son {B-2012-ZZ-004|Zhang Haoran} was six.",
+        "We were changing trains in {B-2012-ZZ-004|Zhengzhou}.",
+        "{B-2012-ZZ-004|Haoran} let go of my hand for a moment.",
+        "Have you seen {B-2012-ZZ-004|Hao-ran}?",
+    ], talk=5),
+    Interview("nb03_peng", "en", "piper:0.97", 95, [
+        "My name is {C-2009-GD-003|Peng Gaofeng}.",
+        "My son {C-2009-GD-003|Le Le} was playing outside my shop.",
+        "{C-2009-GD-003|Lele} loved the toy trucks.",
+        "On the posters we wrote {C-2009-GD-003|Peng Le-le}.",
+        "{C-2009-GD-003|Le Le} would be a grown man now.",
+    ], talk=5),
+    Interview("nb04_liu", "en", "piper:1.15", 110, [
+        "Our son {C-2010-TY-001|Jingjun Liu} disappeared in April.",
+        "It was a quiet alley in {C-2010-TY-001|Taiyuan}.",
+        "His mother, {C-2010-TY-001|Mrs. Liu}, still keeps his shoes.",
+        "{C-2010-TY-001|Jingjun} was not yet two.",
+        "We will find {C-2010-TY-001|Liu Jingjun}.",
+    ], talk=5),
+    Interview("nb05_wang", "en", "piper:0.85", 100, [
+        "{B-2015-KM-005|Wang Hongmei} is my sister.",
+        "Her girl {B-2015-KM-005|Wang Xiaoyu} went missing in September.",
+        "They were at a market in {B-2015-KM-005|Kunming}.",
+        "{B-2015-KM-005|Xiaoyu} was four years old.",
+        "Everyone in the family still looks for {B-2015-KM-005|Xiaoyu}.",
+    ], talk=5),
+    Interview("nb06_officer", "en", "piper:1.03", 110, [
+        "I worked on the case of {B-2011-NN-007|Huang Zihan}.",
+        "Her mother {B-2011-NN-007|Huang Lijuan} came to the station every week.",
+        "I also met the father of {B-2008-HF-006|Zhao Mingxuan}.",
+        "{B-2008-HF-006|Zhao Dewei} never gave up.",
+        "And the boy from {C-2009-GZ-002|Guangdong}, {C-2009-GZ-002|Luo Run}, was found.",
+    ], talk=5),
+]  # fmt: skip
+
+
 def sparse_script(iv: Interview, index: int) -> list[str]:
     """A sparse interview: each name sentence followed by twelve shared ones (a name
     about once a minute, so about one 30 s window in two holds none), a different run
