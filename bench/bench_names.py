@@ -269,7 +269,7 @@ def main(argv: list[str] | None = None) -> int:
         p.add_argument("--out", type=Path, default=None,
                        help="where transcripts are saved (bench/out/names[_sparse])")  # fmt: skip
         p.add_argument("--set", choices=sorted(SETS), default="main",
-                       help="the labelled set: main, or sparse (long interviews)")  # fmt: skip
+                       help="the labelled set: main, sparse... (long interviews), natural... (Piper)")  # fmt: skip
     for p in (r, b):
         p.add_argument("--only", nargs="*", default=None, help="interview names")
         p.add_argument("--threads", type=int, default=2)

@@ -33,7 +33,7 @@ from bench.common import load, machine  # noqa: E402
 
 NAMES = ("transcribe", "matrix", "vocab", "linking", "search", "search-big", "tui", "tui-big",
          "search-words", "align", "diarize", "cli-start", "writes", "links-suggest",
-         "names", "names-sparse", "second-look")  # fmt: skip
+         "names", "names-sparse", "names-natural", "second-look")  # fmt: skip
 
 
 def plan(args: argparse.Namespace, work: Path) -> dict[str, list[str]]:
@@ -82,6 +82,9 @@ def plan(args: argparse.Namespace, work: Path) -> dict[str, list[str]]:
         # against transcribing with base (quick: one file).
         "names-sparse": ["bench.bench_names", "bench", "--set", "sparse", "--out",
                          str(work / "names_sparse"), *(["--only", "sp01_liu_long"] if q else [])],
+        # English in a natural voice (Piper), the set closest to a crew's interviews.
+        "names-natural": ["bench.bench_names", "bench", "--set", "natural", "--out",
+                          str(work / "names_natural"), *(["--only", "na04_zhao"] if q else [])],
         "second-look": ["bench.bench_second_look", "--set", "sparse",
                         *(["--only", "sp01_liu_long"] if q else [])],
     }  # fmt: skip
@@ -258,9 +261,8 @@ def summary(res: dict[str, dict]) -> list[tuple[str, str, str, str]]:
 
 def _names_rows(ok: dict[str, dict], ld) -> list[tuple[str, str, str, str]]:
     """The names benchmark, transcribed afresh at the defaults (bench_names bench)."""
-    if "names" not in ok:
-        return []
-    f, rows = ok["names"]["figures"], []
+    f: dict = ok["names"]["figures"] if "names" in ok else {}
+    rows: list[tuple[str, str, str, str]] = []
     en, plain, zh = f.get("default/en"), f.get("tiny.en/en"), f.get("default/zh")
     if en:
         vs = f" vs {plain['nonname_error']:.1%} plain" if plain else ""
@@ -277,6 +279,17 @@ def _names_rows(ok: dict[str, dict], ld) -> list[tuple[str, str, str, str]]:
                      "/ CER / files with a loop", f"{zh['recall']:.2f} / {zh['precision']:.2f} / "
                      f"{zh['nonname_error']:.1%} / {zh['loops']}", "- / - / - / 0",
                      ld("names")))  # fmt: skip
+    for name, what in (("names-sparse", "long interviews (espeak-ng)"),
+                       ("names-natural", "natural voice (Piper)")):  # fmt: skip
+        g = ok.get(name, {}).get("figures", {})
+        en, plain = g.get("default/en"), g.get("tiny.en/en")
+        if en:
+            vs = f" vs {plain['nonname_error']:.1%} plain" if plain else ""
+            rows.append((f"names, English, {what}, defaults ({en['files']} files): recall / "
+                         "precision / decoy links / non-name WER vs plain tiny.en",
+                         f"{en['recall']:.2f} / {en['precision']:.2f} / {en['decoy_links']} / "
+                         f"{en['nonname_error']:.1%}{vs}", ">= 0.9 / >= 0.95 / 0 / no worse",
+                         ld(name)))  # fmt: skip
     return rows
 
 
