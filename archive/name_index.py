@@ -34,7 +34,7 @@ class Entry:
 
     target: int  # index into NameIndex.targets
     text: str  # the name/alias/place as written in the record
-    kind: str  # name / alias / zh / place / given / short
+    kind: str  # name / alias / zh / place / given / short / word
     family: tuple[str, ...] = ()  # the family name tokens, for given-name checks
 
 
@@ -150,8 +150,14 @@ class NameIndex:
         syls = [N.split_syllables(tok) for tok in toks]
         one_syllable = len(toks) == 1 and syls[0] is not None and len(syls[0]) == 1
         if one_syllable or len(key) < 3:
-            # A bare surname alias ("Liu"): only in context, never inside a longer name.
+            # A bare surname alias ("Liu"), a one-syllable name ("Run", "Le"): only in
+            # context, capitalised, never inside a longer name.
             self.exact[key].append(Entry(ti, name, "short"))
+            return
+        if len(toks) == 1 and syls[0] is None:
+            # One word that is no pinyin ("Will", "The", "Bob"): an English word as
+            # often as a name, so as "short", and never as a sentence's first word.
+            self.exact[key].append(Entry(ti, name, "word"))
             return
         family, given = N.name_parts(name)
         entry = Entry(ti, name, kind, tuple(family))

@@ -67,6 +67,8 @@ class _Scanner:
         toks = [s[0] for s in spans]
         caps = [text[s[1] : s[1] + 1].isupper() for s in spans]
         cased = any(c.islower() for c in text) and any(c.isupper() for c in text)
+        # A token that starts a sentence: capitalised whatever it is ("The", "Will").
+        first = [_sentence_start(text[: s[1]]) for s in spans]
         out: list[_Cand] = []
         i = 0
         n_tok = len(toks)
@@ -78,7 +80,7 @@ class _Scanner:
             for n in (5, 4, 3, 2, 1):
                 if i + n > n_tok or any(N.is_han(t) for t in toks[i : i + n]):
                     continue
-                cand = self._at(toks, caps, cased, i, n)
+                cand = self._at(toks, caps, cased, i, n, first)
                 if cand:
                     break
             if cand:
@@ -88,7 +90,15 @@ class _Scanner:
                 i += 1
         return out
 
-    def _at(self, toks: list[str], caps: list[bool], cased: bool, i: int, n: int) -> _Cand | None:
+    def _at(
+        self,
+        toks: list[str],
+        caps: list[bool],
+        cased: bool,
+        i: int,
+        n: int,
+        first: list[bool] | None = None,
+    ) -> _Cand | None:
         ix = self.ix
         key = "".join(toks[i : i + n])
         prev = toks[i - 1] if i > 0 else ""
@@ -97,8 +107,12 @@ class _Scanner:
         if hits and other_family:
             hits = [e for e in hits if self._family_ok(e, prev)]
         if hits:
-            short = [e for e in hits if e.kind == "short"]
-            full = [e for e in hits if e.kind != "short"]
+            short = [e for e in hits if e.kind in ("short", "word")]
+            full = [e for e in hits if e.kind not in ("short", "word")]
+            if short and cased and not caps[i]:
+                short = []  # "run", "the", "will" in lower case: the word, not the name
+            if short and first is not None and first[i]:
+                short = [e for e in short if e.kind != "word"]  # "The police...", "Will you"
             if full and key in ix.given and all(not e.family for e in full):
                 # A given name alone (an alias "Jingjun"): other children may share it.
                 more = [e for e in ix.given[key] if self._family_ok(e, prev)]
@@ -110,7 +124,7 @@ class _Scanner:
                 score = 0.6 if kind == "place" else 1.0
                 return _Cand(full, score, kind, kind == "place", i, i + n)
             nxt = i + n
-            if nxt < len(toks) and (caps[nxt] if cased else False):
+            if not short or (nxt < len(toks) and (caps[nxt] if cased else False)):
                 return None  # "Liu" starting a longer name we do not know
             return _Cand(short, 0.7, "short", True, i, i + n)
         syls: list[str] = []
@@ -284,3 +298,9 @@ def _mention_text(text: str, cand: _Cand, chinese: bool) -> str:
     if chinese:
         return N.fold(text)[a:b]
     return text[a:b] if len(N.fold(text)) == len(text) else N.fold(text)[a:b]
+
+
+def _sentence_start(before: str) -> bool:
+    """Whether a token after ``before`` starts a sentence (capitalised whatever it is)."""
+    before = before.rstrip(" \"'([")
+    return not before or before.endswith((".", "!", "?", ":"))

@@ -116,6 +116,21 @@ def test_one_character_names_and_bare_surnames(index):
     assert links(index, "She called Liu, who came home.") == [set()]
 
 
+def test_a_name_that_is_an_english_word_links_only_as_a_name_in_its_interview():
+    """A child named "Run" (one pinyin syllable), an alias "The", a parent "Will": the
+    words themselves never link; capitalised within a sentence, in an interview already
+    about that case, the name does ("Run" also at a sentence's start, which "The" and
+    "Will" start whatever they mean). The issue's bad input: names that are common words."""
+    extra = NameIndex([Case("X-2", "Run", aliases=["Le", "The"], parents=["Will"])], [])
+    text = ("The police came, and the man said we will run.", "I told Will about it.",
+            "Run was three.", "Will you help?", "We saw Le in the street.")  # fmt: skip
+    assert links(extra, *text) == [set(), set(), set(), set(), set()]
+    tied = links(extra, *text, context=["X-2"])
+    assert tied == [set(), {"X-2"}, {"X-2"}, set(), {"X-2"}]
+    # Text with no case to go by (a transcript in capitals) keeps the old rule.
+    assert links(extra, "I TOLD WILL ABOUT IT.", context=["X-2"]) == [{"X-2"}]
+
+
 def test_ambiguous_given_name_needs_context(index):
     extra = NameIndex(
         [Case("K1", "Liu Jingjun", aliases=["Jingjun"]), Case("K2", "Wang Jingjun")], []
