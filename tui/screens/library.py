@@ -144,7 +144,7 @@ class LibraryScreen(TranscribeQueueScreen):
         name, _ = self._widths(width)
         status = m.transcript_status
         if self._active == m.id:
-            status = QueueStatus.RUNNING
+            status = "names" if m.id in self._names_only else QueueStatus.RUNNING
         elif self._queued(m.id):
             status = QueueStatus.QUEUED
         text = Text()
@@ -159,6 +159,7 @@ class LibraryScreen(TranscribeQueueScreen):
             TranscriptStatus.FAILED: "red",
             TranscriptStatus.PARTIAL: "yellow",
             QueueStatus.RUNNING: "cyan",
+            "names": "cyan",
         }
         text.append(col(status, 9), style=style.get(status, ""))
         text.append(str(row.tags) if row.tags else "-")
