@@ -470,8 +470,9 @@ def look_again(
     cost). ``vocab_from_cases`` as for ``transcribe``: None, the archive's setting.
 
     None when there are no names to look for; the transcript is then as it was. A
-    failure is noted on the transcript, which stays as it was, and raised."""
-    from tapelog.archive.errors import UsageError
+    failure is noted on the transcript, which stays as it was, and raised; a cancelled
+    look leaves the transcript and its record as they were (as ``transcribe`` does)."""
+    from tapelog.archive.errors import Cancelled, UsageError
     from tapelog.archive.models import STATUS_DONE
 
     media = archive.get_media(media_id)
@@ -497,6 +498,8 @@ def look_again(
         )
     try:
         return second_look(archive, media_id, names, progress=progress, cancel=cancel)
+    except Cancelled:
+        raise  # the crew stopped it: the record still says what the last look did
     except TapelogError as exc:
         note_failure(archive, media_id, names, str(exc))
         raise

@@ -542,6 +542,33 @@ def test_the_names_pass_alone_needs_a_finished_transcript(tmp_path: Path) -> Non
     archive.close()
 
 
+def test_a_cancelled_names_pass_leaves_the_record_as_it_was(copy_archive: Path) -> None:
+    """Cancelled (the TUI's `c`, Ctrl+C in the CLI), the names pass alone leaves the
+    transcript and what its record says of the last look as they were; only a failure
+    is noted."""
+    from tapelog.archive.errors import Cancelled
+    from tapelog.archive.progress import CancelToken
+    from tapelog.archive.second_look import look_again
+    from tapelog.archive.service import Archive
+
+    res = run_cli("cases", "import", str(SAMPLES / "cases_from_seeds.csv"), archive=copy_archive)
+    assert res.returncode == 0, res.stderr
+    archive = Archive.open(copy_archive)
+    try:
+        media = next(m for m in archive.list_media() if m.name == "interview_liu.mov")
+        before = archive.get_transcript(media.transcript_id)
+        lines = archive.segments(media.id)
+        token = CancelToken()
+        token.cancel()
+        with pytest.raises(Cancelled):
+            look_again(archive, media.id, cancel=token)
+        after = archive.get_transcript(media.transcript_id)
+        assert after.options == before.options and "second_look" not in after.options
+        assert archive.segments(media.id) == lines
+    finally:
+        archive.close()
+
+
 def test_the_second_look_decodes_only_the_lines_where_a_name_may_be() -> None:
     """The lines that send the second look to a stretch: a near-miss of one of the
     names (made up, sounding like one with an odd word in it, two unsure words) or a
