@@ -438,7 +438,9 @@ def _plan(
     lone = [d.name for d in doubts if len("".join(N.tokens(d.name))) >= 4]  # not "Liu"
     return _Plan(
         list(dict.fromkeys([*own, *lone])),
-        [(m.match_start, m.match_end) for m in mentions],
+        # A name matched only by its sound ("Canju" for Zhengzhou) is a near-miss still:
+        # base is to hear it again.
+        [(m.match_start, m.match_end) for m in mentions if m.kind != "near"],
         {t for n in own for t in N.tokens(n)},
         doubts,
     )

@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from rapidfuzz.distance import JaroWinkler
 from tapelog.archive import names as N
 from tapelog.archive.links_cut import cut_at
+from tapelog.archive.name_heard import heard_spans
 from tapelog.archive.name_index import Entry, NameIndex, Target
 from tapelog.archive.name_scan import _Cand, _distinct, _mention_chars, _mention_text, _Scanner
 from tapelog.transcribe.types import Segment
@@ -84,12 +85,16 @@ def find_mentions(
     strong mentions found here are added to it, and so is a child whose crowded given
     name is said twice or more with no rival's (``_repeated_given``). Then, in context
     only, a capitalised word Whisper made up that sounds like one of that case's names
-    (``_near``). One mention per (segment, target): the best one.
+    (``_near``), and words Whisper was unsure of that sound like one
+    (``archive.name_heard``: "Zio, you" for Xiaoyu). One mention per (segment, target):
+    the best one.
     """
     found = _without_echoes(segments, _scan(index, segments))
     ctx = set(context) | _strong(index, found) | _repeated_given(index, found)
     found += _family_heard_wrong(index, segments, found)
     found += _near(index, segments, found, ctx)
+    near_targets = [i for i in index.targets_in(ctx) if index.targets[i].near]
+    found += heard_spans(index, segments, found, near_targets)
     ctx_targets = set(index.targets_in(ctx))  # by number: no target read per entry
     every: list[tuple[int, Mention]] = []
     for si, cand, zh in found:

@@ -43,6 +43,7 @@ from bench.names_script import (  # noqa: E402
     INTERVIEWS,
     NATURAL,
     NATURAL2,
+    NATURAL3,
     PEOPLE,
     SPARSE,
     SPARSE2,
@@ -177,6 +178,7 @@ def main() -> None:
             "sparse4": (SPARSE4, "names_sparse4", 15),
             "natural": (NATURAL, "names_natural", 20),
             "natural2": (NATURAL2, "names_natural2", 26),
+            "natural3": (NATURAL3, "names_natural3", 32),
         }
         for name in args.sparse or sets:
             interviews, folder, offset = sets[name]

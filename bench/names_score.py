@@ -28,6 +28,7 @@ SETS = {
     "sparse4": "names_sparse4",
     "natural": "names_natural",
     "natural2": "names_natural2",
+    "natural3": "names_natural3",
 }
 
 

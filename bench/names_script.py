@@ -551,6 +551,55 @@ NATURAL2: list[Interview] = [
 ]  # fmt: skip
 
 
+# A third set in the natural voice (``bench/data/names_natural3/``), written and made
+# 2026-11-30 18:30 UTC, before any run on it: held out for the sound matching of names
+# heard as English words (``archive.name_heard``), chosen on ``NATURAL``.
+NATURAL3: list[Interview] = [
+    Interview("nc01_luo", "en", "piper:0.92", 105, [
+        "My husband is {C-2009-GZ-002|Luo An Xin}.",
+        "Our boy {C-2009-GZ-002|Luo Run} was taken near the bus station.",
+        "We had moved to {C-2009-GZ-002|Guangdong} for the factories.",
+        "When {C-2009-GZ-002|Run} came home, he did not know us.",
+        "{C-2009-GZ-002|Run Luo} is a student now.",
+    ], talk=5),
+    Interview("nc02_deng", "en", "piper:1.08", 100, [
+        "I am {B-2013-CD-008|Deng Guohua}, the grandfather.",
+        "I took {B-2013-CD-008|Deng Yuxuan} to the park every afternoon.",
+        "It happened in {B-2013-CD-008|Chengdu}, in the spring.",
+        "{B-2013-CD-008|Yuxuan} was holding a red balloon.",
+        "If {B-2013-CD-008|Yu-xuan} hears this, come home.",
+    ], talk=5),
+    Interview("nc03_zhao", "en", "piper:0.96", 110, [
+        "My name is {B-2008-HF-006|Zhao Dewei}.",
+        "They took my son {B-2008-HF-006|Zhao Mingxuan} from our street.",
+        "We lived in {B-2008-HF-006|Hefei} at the time.",
+        "{B-2008-HF-006|Mingxuan Zhao} was found by the DNA database.",
+        "Now {B-2008-HF-006|Ming-xuan} calls me every Sunday.",
+    ], talk=5),
+    Interview("nc04_huang", "en", "piper:1.14", 95, [
+        "{B-2011-NN-007|Huang Lijuan} is my name.",
+        "My little girl {B-2011-NN-007|Huang Zihan} went missing by the river.",
+        "We still live in {B-2011-NN-007|Nanning}.",
+        "{B-2011-NN-007|Zi-han} had short hair and a green coat.",
+        "I dream about {B-2011-NN-007|Zihan} every night.",
+    ], talk=5),
+    Interview("nc05_zhang", "en", "piper:0.87", 105, [
+        "Our son {B-2012-ZZ-004|Haoran Zhang} was lost at the railway station.",
+        "The station was in {B-2012-ZZ-004|Zhengzhou}.",
+        "My husband {B-2012-ZZ-004|Zhang Jianguo} left his job to search.",
+        "{B-2012-ZZ-004|Haoran} was wearing a red jacket.",
+        "I say {B-2012-ZZ-004|Hao-ran} to myself every morning.",
+    ], talk=5),
+    Interview("nc06_reporter", "en", "piper:1.01", 110, [
+        "I first wrote about {C-2010-TY-001|Liu Jingjun} ten years ago.",
+        "His family lived in {C-2010-TY-001|Taiyuan}.",
+        "Then I met {B-2015-KM-005|Wang Hongmei}, who lost her daughter.",
+        "Her daughter {B-2015-KM-005|Wang Xiaoyu} was taken in {B-2015-KM-005|Kunming}.",
+        "I also followed {C-2009-GD-003|Peng Gaofeng} on his long search.",
+    ], talk=5),
+]  # fmt: skip
+
+
 def sparse_script(iv: Interview, index: int) -> list[str]:
     """A sparse interview: each name sentence followed by twelve shared ones (a name
     about once a minute, so about one 30 s window in two holds none), a different run

@@ -1,0 +1,140 @@
+"""Names an English model wrote as English words: "Luigi King" for Liu Zhiqiang,
+"Zio, you" for Xiaoyu, "coniming" for Kunming, in an interview already about that case.
+
+The scanner (``archive.name_scan``) finds names spelled as pinyin, or near it; the
+second look (``archive.second_look``) asks Whisper again where a name may be. What is
+left are names Whisper heard as other words even when told the names: tiny.en on a
+natural English voice writes most Chinese names it misses this way. Compared by sound
+(``archive.name_sound``), not letters, and only with the names of cases the file is
+already about, as ``archive.linking._near`` does for one made-up word: a span of
+ordinary words sounds like some name in a large sheet, but rarely like one of the two
+or three families an interview is about.
+
+A span is looked at only when Whisper was unsure of it: a word it gave a low
+probability, or a capitalised word that is not a sentence's first (which is how Whisper
+writes a name it made up). Why: "so you" sounds as near to Xiaoyu as "Zio, you" does;
+what tells them apart is that Whisper was sure of one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from tapelog.archive import names as N
+from tapelog.archive.name_index import Entry, NameIndex
+from tapelog.archive.name_scan import _Cand, _sentence_start
+from tapelog.archive.name_sound import heard_code, name_code, sound_similarity
+
+if TYPE_CHECKING:
+    from tapelog.transcribe.types import Segment
+
+_Found = list[tuple[int, _Cand, bool]]
+
+# Sound similarity a span needs to be taken for a name of the file's case.
+HEARD = 0.8
+# A word Whisper gave less than this probability is one it was unsure of.
+UNSURE = 0.5
+_MAX_WORDS = 4
+# A name shorter than this in sound ("Dewei": t-o-i) sounds like too many words ("the").
+_MIN_CODE = 4
+# What ends a span: a name does not run over the end of a sentence.
+_STOP = frozenset(".!?;:")
+
+
+def heard_spans(
+    index: NameIndex, segments: Sequence[Segment], found: _Found, targets: list[int]
+) -> _Found:
+    """Spans of one to four words, with a word Whisper was unsure of, that sound like a
+    name of one of ``targets`` (the numbers of the cases and people the file is about).
+    Weak: they count only in context, like ``_near``'s."""
+    keys = [(ti, k, c) for ti in targets for k in index.targets[ti].near
+            if len(c := name_code(k)) >= _MIN_CODE]  # fmt: skip
+    if not keys:
+        return []
+    taken = {(si, j) for si, c, zh in found if not zh for j in range(c.first, c.last)}
+    out: _Found = []
+    for si, seg in enumerate(segments):
+        text = seg.text or ""
+        if N.has_han(text):
+            continue
+        spans = N.token_spans(text)
+        probs = _token_probs(seg, text, spans)
+        unsure = _unsure(text, spans, probs)
+        named = [_named(text, t, a, p) for (t, a, _b), p in zip(spans, probs, strict=True)]
+        best: list[tuple[float, int, int, int, str]] = []
+        for i in range(len(spans)):
+            for n in range(1, _MAX_WORDS + 1):
+                j = i + n
+                if j > len(spans) or any((si, k) in taken for k in range(i, j)):
+                    break
+                if n > 1 and any(c in _STOP for c in text[spans[j - 2][2] : spans[j - 1][1]]):
+                    break
+                words = [t for t, _a, _b in spans[i:j]]
+                if any(w.isdigit() for w in words) or any(named[i:j]):
+                    break
+                if not any(unsure[i:j]):
+                    continue
+                code = heard_code(words)
+                for ti, key, kcode in keys:
+                    if abs(len(code) - len(kcode)) > len(kcode) * (1 - HEARD) + 1:
+                        continue
+                    sim = sound_similarity(code, kcode)
+                    if sim >= HEARD:
+                        best.append((sim, i, j, ti, key))
+        used: set[int] = set()
+        for _sim, i, j, ti, key in sorted(best, key=lambda b: (-b[0], b[1])):
+            if used & set(range(i, j)):
+                continue
+            used |= set(range(i, j))
+            entry = Entry(ti, key, "near")
+            out.append((si, _Cand([entry], 0.55, "near", True, i, j), False))
+    return out
+
+
+def _named(text: str, tok: str, at: int, prob: float) -> bool:
+    """A capitalised word of two pinyin syllables or more that Whisper was sure of
+    ("Guangzhou"): a name it knew, which the scanner has judged already, not part of
+    another. ("Zio", which splits as zi-o, it was not sure of.)"""
+    syls = N.split_syllables(tok)
+    return syls is not None and len(syls) >= 2 and text[at : at + 1].isupper() and prob >= UNSURE
+
+
+def _unsure(text: str, spans: list[tuple[str, int, int]], probs: list[float]) -> list[bool]:
+    """Per token: Whisper gave its word a low probability, or wrote it capitalised in
+    the middle of a sentence (not "I", not a known family name)."""
+    out = []
+    for k, (tok, a, _b) in enumerate(spans):
+        capital = (
+            text[a : a + 1].isupper()
+            and k > 0
+            and not _sentence_start(text[:a])
+            and tok != "i"
+            and tok not in N.SURNAMES
+        )
+        out.append(probs[k] < UNSURE or capital)
+    return out
+
+
+def _token_probs(seg: Segment, text: str, spans: list[tuple[str, int, int]]) -> list[float]:
+    """Per token, the lowest probability Whisper gave a word over it (1.0 when the line
+    has no word probabilities: a transcript from before them, or an edited line)."""
+    probs = _word_probs(seg, text)
+    return [min((p for (wa, wb, p) in probs if wa < b and wb > a), default=1.0)
+            for _t, a, b in spans]  # fmt: skip
+
+
+def _word_probs(seg: Segment, text: str) -> list[tuple[int, int, float]]:
+    """Where each of Whisper's words is in the line's text, with its probability."""
+    out: list[tuple[int, int, float]] = []
+    pos = 0
+    for w in seg.words or ():
+        word = (w.word or "").strip()
+        if not word:
+            continue
+        at = text.find(word, pos)
+        if at < 0:
+            continue
+        out.append((at, at + len(word), float(w.probability)))
+        pos = at + len(word)
+    return out
