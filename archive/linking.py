@@ -268,10 +268,15 @@ def _without_echoes(segments: Sequence[Segment], found: _Found) -> _Found:
 
 
 def _strong(index: NameIndex, found: _Found) -> set[str]:
-    """Targets (and their related records) named unambiguously somewhere in the file."""
+    """Targets (and their related records) named unambiguously somewhere in the file:
+    a name as written, or as it sounds in pinyin ("Liu Run" for Luo Run: the given name
+    right, the family name's final confused, one child only), which ties the file to
+    that case as surely as the spelling would (natural3's nc01: its place and the
+    father's name, heard as "the uo and sin", then link too)."""
     ctx: set[str] = set()
     for _si, cand, _zh in found:
-        if not cand.weak and cand.score >= STRONG and _distinct(cand.entries, index) == 1:
+        sure = cand.score >= STRONG or cand.kind == "sound"  # "Liu Run" for Luo Run too
+        if not cand.weak and sure and _distinct(cand.entries, index) == 1:
             for e in cand.entries:
                 t = index.target_of(e)
                 ctx.add(t.id)

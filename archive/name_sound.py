@@ -192,16 +192,24 @@ def _indel(x: str) -> float:
     return 0.5 if x in _VOWELS or x == "h" else 1.0
 
 
+_ALPHABET = "aiojsptkfhlrmn"
+_SUB = {(x, y): _sub(x, y) for x in _ALPHABET for y in _ALPHABET}
+_INDEL = {x: _indel(x) for x in _ALPHABET}
+
+
 def sound_distance(a: str, b: str) -> float:
     """Edits from ``a`` to ``b``, a vowel's or an ``h``'s costing half, a vowel for
     another vowel or a consonant for one an ear confuses with it less than that."""
+    sub, indel = _SUB, _INDEL
     prev = [0.0]
     for y in b:
-        prev.append(prev[-1] + _indel(y))
+        prev.append(prev[-1] + indel.get(y, 1.0))
     for x in a:
-        cur = [prev[0] + _indel(x)]
+        dx = indel.get(x, 1.0)
+        cur = [prev[0] + dx]
         for j, y in enumerate(b):
-            cur.append(min(prev[j] + _sub(x, y), prev[j + 1] + _indel(x), cur[j] + _indel(y)))
+            cur.append(min(prev[j] + sub.get((x, y), 1.0), prev[j + 1] + dx,
+                           cur[j] + indel.get(y, 1.0)))  # fmt: skip
         prev = cur
     return prev[-1]
 

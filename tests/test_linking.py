@@ -400,3 +400,11 @@ def test_characters_that_only_sound_like_two_names_link_neither() -> None:
     assert found(ix, "他说巫志華来过", context=["A-2"]) == [("A-2", [])]
     assert found(ix, "他说吴志华来过") == [("A-1", [])]
     assert found(ix, "我是王小宇的妈妈") == [("A-3", [])]  # one name it sounds like: linked
+
+
+def test_a_family_name_heard_with_a_confused_final_ties_the_interview_to_its_case(bench_index):
+    """tiny.en on natural3's nc01 wrote "Liu run" for Luo Run, then the place right:
+    the place links once the interview is tied to the case by the name's sound."""
+    said = ["Our boy Liu Run was taken near the bus station.", "We had moved to Guangdong."]
+    assert [x - {"P-006"} for x in links(bench_index, *said)] == [{LUO}, {LUO}]  # (his record)
+    assert links(bench_index, said[1]) == [set()]  # a place alone names no case
