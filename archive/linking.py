@@ -93,9 +93,13 @@ def find_mentions(
     ctx = set(context) | _strong(index, found) | _repeated_given(index, found)
     found += _family_heard_wrong(index, segments, found)
     found += _near(index, segments, found, ctx)
-    near_targets = [i for i in index.targets_in(ctx) if index.targets[i].near]
-    found += heard_spans(index, segments, found, near_targets)
     ctx_targets = set(index.targets_in(ctx))  # by number: no target read per entry
+    # Words a weak candidate holds that names no case in context ("Yuchuin", near the
+    # decoy Deng Yuxin, in an interview about Deng Yuxuan) link nothing: matched by sound.
+    holding = [f for f in found if not f[1].weak or any(e.target in ctx_targets
+               for e in f[1].entries)]  # fmt: skip
+    near_targets = [i for i in sorted(ctx_targets) if index.targets[i].near]
+    found += heard_spans(index, segments, holding, near_targets)
     every: list[tuple[int, Mention]] = []
     for si, cand, zh in found:
         decided = _decide(index, cand, ctx_targets)

@@ -127,3 +127,17 @@ def test_numbers_and_sentence_ends_bound_a_span(bench_index):
     assert [g[0] for g in suggested(bench_index, said)] == [0]
     said = [about, line(3.0, "I am the UN Zen, and my son was taken.", {"UN": 0.39, "Zen": 0.38})]
     assert suggested(bench_index, said)[-1] == (1, LUO, "UN Zen")
+
+
+def test_a_word_near_a_decoy_is_matched_by_sound_with_the_interviews_case(bench_index):
+    """natural3's nc02: "Yuchuin" (Yu-xuan, capitalised, at 0.90) is a mishearing of
+    the decoy Deng Yuxin's name by letters, which needs a context it does not have; by
+    sound it is the child the interview is about."""
+    said = [
+        line(0.0, "I took Deng Yuxuan to the park every afternoon."),
+        line(3.0, "If Yuchuin hears this, come home.", {"Yuchuin": 0.9}),
+    ]
+    assert suggested(bench_index, said) == [
+        (0, "B-2013-CD-008", "Deng Yuxuan"),
+        (1, "B-2013-CD-008", "Yuchuin"),
+    ]
