@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from tapelog.archive.check_problem import ERROR, WARNING, Problem, Tables, is_num
 from tapelog.archive.errors import TapelogError
-from tapelog.archive.paths import is_safe_id
+from tapelog.archive.paths import is_file_there, is_safe_id
 from tapelog.archive.statuses import TranscriptStatus
 from tapelog.archive.transcripts import TRANSCRIPTS_DIR, transcript_path
 
@@ -31,7 +31,7 @@ def check_media_files(
     problems: list[Problem] = []
     for doc in media_docs:
         path = Path(str(doc.get("path", "")))
-        if not path.is_file():
+        if not is_file_there(path):
             problems.append(
                 Problem(
                     WARNING,

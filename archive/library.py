@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from tapelog.archive.caches import cached
 from tapelog.archive.errors import MediaError, NotFoundError, TapelogError
 from tapelog.archive.models import STATUS_NO_AUDIO, STATUS_NONE, MediaRecord
+from tapelog.archive.paths import is_file_there
 from tapelog.archive.progress import CancelToken, ProgressCallback, ProgressEvent, report
 from tapelog.archive.statuses import ImportStatus
 from tinydb import Query
@@ -172,7 +173,7 @@ def import_paths(
             if existing is not None:
                 media = MediaRecord.from_dict(existing)
                 relinked, duplicate_of = False, None
-                if media.path != abspath and not Path(media.path).exists():
+                if media.path != abspath and not is_file_there(media.path):
                     media.path = abspath
                     archive.store.table("media").upsert(media.to_dict(), Q.id == media.id)
                     relinked = True
@@ -208,7 +209,7 @@ def relink(
     """Find moved files by fingerprint under ``folder``; returns (media_id, new path)."""
     from tapelog.media.fingerprint import fingerprint
 
-    missing = {m.fingerprint: m for m in archive.list_media() if not Path(m.path).exists()}
+    missing = {m.fingerprint: m for m in archive.list_media() if not is_file_there(m.path)}
     moved: list[tuple[str, str]] = []
     if not missing:
         return moved

@@ -76,6 +76,16 @@ def transcript_file(transcripts_root: str, media_id: Any, transcript_id: Any) ->
     return path
 
 
+def is_file_there(path: str | os.PathLike[str]) -> bool:
+    """Whether a media file a record names is there. False, not an error, for a path
+    no file can have: an imported record's name too long for the file system (found by
+    the fuzzer: ``Path.is_file`` raised ENAMETOOLONG), a NUL in it, a denied folder."""
+    try:
+        return Path(path).is_file()
+    except (OSError, ValueError):
+        return False
+
+
 def inside(root: str | os.PathLike[str], path: str | os.PathLike[str]) -> bool:
     """Whether ``path`` resolves (links followed) to a place inside ``root``."""
     base = os.path.realpath(root)

@@ -199,3 +199,39 @@ def test_well_typed_hostile_values_never_crash_or_escape(
     archive.close()
     _exercise(dest)
     assert sorted(os.listdir(work)) == ["bad.tar", "dest"]
+
+
+@pytest.mark.parametrize("path", HOSTILE_STRINGS, ids=range(len(HOSTILE_STRINGS)))
+def test_a_media_path_no_file_can_have_is_a_missing_file(exported, tmp_path, path) -> None:
+    """The fuzzer found it: a media path of 5,000 characters made `tapelog check` raise
+    ENAMETOOLONG from ``Path.is_file``. Any such path is a file that is not there, for
+    the check and for relink alike."""
+    from tapelog.archive.check import check_root
+    from tapelog.archive.library import relink
+    from tapelog.archive.portable import import_archive
+    from tapelog.archive.service import Archive
+
+    def change(name, t):
+        if name == "media":
+            for key in t:
+                t[key]["path"] = path
+        return t
+
+    bad = tmp_path / "bad.tar"
+    retar_with_tables(exported, bad, change)
+    dest = tmp_path / "dest"
+    try:
+        import_archive(bad, dest).close()
+    except TapelogError as exc:
+        assert "\n" not in str(exc)
+        return
+    problems = check_root(dest)
+    there = path == "/etc/passwd"  # a file that is there (deep checks say it changed)
+    assert any("is missing" in p.what for p in problems) != there
+    a = Archive.open(dest, create=False)
+    try:
+        assert relink(a, tmp_path / "nothing-here") == []
+    except TapelogError as exc:
+        assert "\n" not in str(exc)
+    finally:
+        a.close()
