@@ -440,7 +440,7 @@ def _plan(
         list(dict.fromkeys([*own, *lone])),
         # A name matched only by its sound ("Canju" for Zhengzhou) is a near-miss still:
         # base is to hear it again.
-        [(m.match_start, m.match_end) for m in mentions if m.kind != "near"],
+        [(m.match_start, m.match_end) for m in mentions if m.kind not in ("near", "heard")],
         {t for n in own for t in N.tokens(n)},
         doubts,
     )

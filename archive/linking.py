@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from rapidfuzz.distance import JaroWinkler
 from tapelog.archive import names as N
 from tapelog.archive.links_cut import cut_at
-from tapelog.archive.name_heard import heard_spans
+from tapelog.archive.name_heard import family_spans, heard_spans
 from tapelog.archive.name_index import Entry, NameIndex, Target
 from tapelog.archive.name_scan import _Cand, _distinct, _mention_chars, _mention_text, _Scanner
 from tapelog.transcribe.types import Segment
@@ -41,6 +41,7 @@ __all__ = ["MIN_SCORE", "STRONG", "Entry", "Mention", "NameIndex", "Target",
 
 STRONG = 0.85  # a mention at least this good puts its target in the media's context
 MIN_SCORE = 0.6
+HEARD_CASES = 3  # the cases named most in a file that words are matched by sound with
 
 
 @dataclass
@@ -90,6 +91,7 @@ def find_mentions(
     the best one.
     """
     found = _without_echoes(segments, _scan(index, segments))
+    found += family_spans(index, segments, found)
     ctx = set(context) | _strong(index, found) | _repeated_given(index, found)
     found += _family_heard_wrong(index, segments, found)
     found += _near(index, segments, found, ctx)
@@ -98,7 +100,11 @@ def find_mentions(
     # decoy Deng Yuxin, in an interview about Deng Yuxuan) link nothing: matched by sound.
     holding = [f for f in found if not f[1].weak or any(e.target in ctx_targets
                for e in f[1].entries)]  # fmt: skip
-    near_targets = [i for i in sorted(ctx_targets) if index.targets[i].near]
+    # Sound matching only against the few cases the interview is most about: against an
+    # hour naming 150 cases, "and the" sounded like one of them (Yang Tao).
+    about = set(context) | _strong(index, found, most=HEARD_CASES)
+    about |= _repeated_given(index, found)
+    near_targets = [i for i in index.targets_in(about) if index.targets[i].near]
     found += heard_spans(index, segments, holding, near_targets)
     every: list[tuple[int, Mention]] = []
     for si, cand, zh in found:
@@ -271,20 +277,30 @@ def _without_echoes(segments: Sequence[Segment], found: _Found) -> _Found:
     return out
 
 
-def _strong(index: NameIndex, found: _Found) -> set[str]:
+def _strong(index: NameIndex, found: _Found, most: int | None = None) -> set[str]:
     """Targets (and their related records) named unambiguously somewhere in the file:
     a name as written, or as it sounds in pinyin ("Liu Run" for Luo Run: the given name
     right, the family name's final confused, one child only), which ties the file to
     that case as surely as the spelling would (natural3's nc01: its place and the
-    father's name, heard as "the uo and sin", then link too)."""
-    ctx: set[str] = set()
+    father's name, heard as "the uo and sin", then link too). ``most``: where more are
+    named than that, only the ``most`` named most often, and twice at least."""
+    count: dict[int, int] = defaultdict(int)
     for _si, cand, _zh in found:
-        sure = cand.score >= STRONG or cand.kind == "sound"  # "Liu Run" for Luo Run too
+        # "Liu Run" for Luo Run; "Zhang Hay Warren" for Zhang Haoran: as sure.
+        sure = cand.score >= STRONG or cand.kind in ("sound", "heard")
         if not cand.weak and sure and _distinct(cand.entries, index) == 1:
             for e in cand.entries:
-                t = index.target_of(e)
-                ctx.add(t.id)
-                ctx |= t.related
+                count[e.target] += 1
+    ranked = sorted(count, key=lambda ti: -count[ti])  # stable: first heard first
+    if most is not None and len(ranked) > most:
+        # Many named once each (a list read out, a long interview): only those named
+        # again are what the file is about.
+        ranked = [ti for ti in ranked if count[ti] >= 2][:most]
+    ctx: set[str] = set()
+    for ti in ranked:
+        t = index.targets[ti]
+        ctx.add(t.id)
+        ctx |= t.related
     return ctx
 
 

@@ -19,6 +19,7 @@ what tells them apart is that Whisper was sure of one.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from rapidfuzz import process
@@ -166,3 +167,125 @@ def _word_probs(seg: Segment, text: str) -> list[tuple[int, int, float]]:
         out.append((at, at + len(word), float(w.probability)))
         pos = at + len(word)
     return out
+
+
+# Out of context, a span needs this similarity to a name of its family, and this margin
+# over any other child or person of that family (a decoy is one syllable away).
+HEARD_FAMILY = 0.85
+FAMILY_MARGIN = 0.05
+_FAMILY_WORDS = 3  # unsure words beside the family name
+
+
+def family_spans(index: NameIndex, segments: Sequence[Segment], found: _Found) -> _Found:
+    """A family name Whisper wrote right beside words it was unsure of: "Zhang Hay
+    Warren" (Zhang Haoran), "Huang Zan" (Huang Zihan), "Yutuan Deng" (Yuxuan Deng).
+
+    tiny.en knows the common family names and writes them; it is the given names it
+    turns into English. The span is compared by sound with the full names of that
+    family on the sheet (in both orders), in or out of context: the family name
+    spelled right is what a sound match alone lacks. It links only when one child (or
+    person) is clearly nearest: at ``HEARD_FAMILY`` or more, ``FAMILY_MARGIN`` above any
+    other of that family, so a decoy a syllable away leaves it unlinked."""
+    taken = {(si, j) for si, c, zh in found if not zh for j in range(c.first, c.last)}
+    out: _Found = []
+    for si, seg in enumerate(segments):
+        text = seg.text or ""
+        if N.has_han(text):
+            continue
+        spans = N.token_spans(text)
+        probs = _token_probs(seg, text, spans)
+        unsure = _unsure(text, spans, probs)
+        if not any(unsure):
+            continue
+        used: set[int] = set()
+        for k, (tok, a, _b) in enumerate(spans):
+            if tok not in N.SURNAMES or not text[a : a + 1].isupper() or k in used:
+                continue
+            if (si, k) in taken:
+                continue
+            entries = index.family.get(tok)
+            if not entries:
+                continue
+            best = _family_best(text, spans, k, si, taken, unsure, entries, index)
+            if best is not None:
+                entry, first, last = best
+                used |= set(range(first, last))
+                out.append((si, _Cand([entry], 0.8, "heard", False, first, last), False))
+    return out
+
+
+def _family_best(
+    text: str,
+    spans: list[tuple[str, int, int]],
+    k: int,
+    si: int,
+    taken: set[tuple[int, int]],
+    unsure: list[bool],
+    entries: list[Entry],
+    index: NameIndex,
+) -> tuple[Entry, int, int] | None:
+    """The one name of the family the words beside ``spans[k]`` sound like, if one."""
+    tries: list[tuple[int, int, bool]] = []  # (first, last, family first)
+    for n in range(1, _FAMILY_WORDS + 1):
+        after = range(k + 1, k + 1 + n)
+        if after[-1] < len(spans) and _free(text, spans, si, taken, after, unsure):
+            tries.append((k, k + 1 + n, True))
+        before = range(k - n, k)
+        if before[0] >= 0 and _free(text, spans, si, taken, before, unsure):
+            tries.append((k - n, k + 1, False))
+    if not tries:
+        return None
+    score: dict[int, tuple[float, Entry, int, int]] = {}
+    for first, last, family_first in tries:
+        code = heard_code([t for t, _a, _b in spans[first:last]])
+        for e in entries:
+            sim = sound_similarity(code, _full_code(e.text, e.family, family_first))
+            if sim > score.get(e.target, (0.0,))[0]:
+                score[e.target] = (sim, e, first, last)
+    ranked = sorted(score.items(), key=lambda kv: -kv[1][0])
+    top_target, (top, entry, first, last) = ranked[0]
+    if top < HEARD_FAMILY:
+        return None
+    t = index.targets[top_target]
+    for other, (sim, _e, _f, _l) in ranked[1:]:
+        o = index.targets[other]
+        if o.id in t.related or t.id in o.related:
+            continue  # the child's own person record: the same child
+        if sim > top - FAMILY_MARGIN:
+            return None
+        break
+    return entry, first, last
+
+
+def _free(
+    text: str,
+    spans: list[tuple[str, int, int]],
+    si: int,
+    taken: set[tuple[int, int]],
+    where: range,
+    unsure: list[bool],
+) -> bool:
+    """Words beside a family name that may be its given name heard wrong: none taken,
+    no number, no given name spelled in pinyin ("Zeng Xiaoping" is another child than
+    Zeng Xiaoming, as the scanner judges), no end of a sentence between them, and one
+    Whisper was unsure of."""
+    if any((si, j) in taken or spans[j][0].isdigit() or _pinyin_name(spans[j][0])
+           for j in where):  # fmt: skip
+        return False
+    lo, hi = min(where[0], where[-1]), max(where[0], where[-1])
+    gap = text[spans[max(lo - 1, 0)][2] : spans[min(hi + 1, len(spans) - 1)][1]]
+    return not any(c in _STOP for c in gap) and any(unsure[j] for j in where)
+
+
+def _pinyin_name(tok: str) -> bool:
+    syls = N.split_syllables(tok)
+    return syls is not None and len(syls) >= 2
+
+
+@lru_cache(maxsize=65536)
+def _full_code(name: str, family: tuple[str, ...], family_first: bool) -> str:
+    """A full name's sound code, its family name first or last."""
+    toks = N.tokens(name)
+    fam = [t for t in toks if t in family]
+    given = [t for t in toks if t not in family]
+    return name_code(" ".join(fam + given if family_first else given + fam))

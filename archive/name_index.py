@@ -85,6 +85,9 @@ class NameIndex:
         self.given_token: dict[str, list[Entry]] = defaultdict(list)  # family-name mishearings
         self.loose: dict[tuple[str, ...], list[Entry]] = defaultdict(list)  # Liu Run ~ Luo Run
         self.given_all: dict[str, list[Entry]] = defaultdict(list)  # parents' too: An Xin
+        # Every full name by its family name: "Zhang Hay Warren" is compared by sound
+        # with the Zhangs (``archive.name_heard``).
+        self.family: dict[str, list[Entry]] = defaultdict(list)
         self.by_id: dict[tuple[str, str], int] = {}
         case_people: dict[str, set[str]] = defaultdict(set)
         for p in people:
@@ -175,6 +178,7 @@ class NameIndex:
             self.loose[_loose_key(family, given)].append(entry)
         if family and given and len("".join(given)) >= 3:
             self.given_all["".join(given)].append(Entry(ti, name, kind, tuple(family)))
+            self.family["".join(family)].append(Entry(ti, name, kind, tuple(family)))
         if family and given and kind != "parent":
             gkey = "".join(given)
             if len(gkey) >= 2:

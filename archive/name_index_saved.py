@@ -23,10 +23,10 @@ from typing import Any, cast
 
 from tapelog.archive.name_index import Entry, NameIndex, Target
 
-FORMAT = "3"  # bump when the file's layout changes
+FORMAT = "4"  # bump when the file's layout changes
 # NameIndex's lookups, numbered by their place here in the file.
 LOOKUPS = ("exact", "sound", "zh", "given", "given_sound", "given_first", "given_token",
-           "loose", "given_all")  # fmt: skip
+           "loose", "given_all", "family")  # fmt: skip
 TUPLE_KEYS = frozenset({"sound", "given_sound", "loose"})
 SEP = "\x1f"  # joins the syllables of a tuple key
 _ROW_MAX = 1 << 20  # characters of one row's JSON: more is not a file written here
