@@ -44,6 +44,7 @@ from bench.names_script import (  # noqa: E402
     NATURAL,
     NATURAL2,
     NATURAL3,
+    NATURAL4,
     PEOPLE,
     SPARSE,
     SPARSE2,
@@ -179,6 +180,7 @@ def main() -> None:
             "natural": (NATURAL, "names_natural", 20),
             "natural2": (NATURAL2, "names_natural2", 26),
             "natural3": (NATURAL3, "names_natural3", 32),
+            "natural4": (NATURAL4, "names_natural4", 38),
         }
         for name in args.sparse or sets:
             interviews, folder, offset = sets[name]

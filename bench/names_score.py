@@ -29,6 +29,7 @@ SETS = {
     "natural": "names_natural",
     "natural2": "names_natural2",
     "natural3": "names_natural3",
+    "natural4": "names_natural4",
 }
 
 

@@ -600,6 +600,55 @@ NATURAL3: list[Interview] = [
 ]  # fmt: skip
 
 
+# A fourth set in the natural voice (``bench/data/names_natural4/``), written and made
+# 2026-11-30 18:25 UTC, before any run on it: held out for everything of that
+# afternoon (the sound matching, the family name beside unsure words), run once.
+NATURAL4: list[Interview] = [
+    Interview("nd01_wang", "en", "piper:0.9", 100, [
+        "People call me {B-2015-KM-005|Wang Hongmei}.",
+        "My daughter {B-2015-KM-005|Xiaoyu} was four when she was taken.",
+        "It was a Saturday market in {B-2015-KM-005|Kunming}.",
+        "We printed the name {B-2015-KM-005|Wang Xiao-yu} on every poster.",
+        "I know {B-2015-KM-005|Xiaoyu Wang} is out there.",
+    ], talk=5),
+    Interview("nd02_liu", "en", "piper:1.05", 105, [
+        "My wife calls herself {C-2010-TY-001|Mrs. Liu} now, nothing else.",
+        "Our son {C-2010-TY-001|Liu Jingjun} was taken from the alley behind our home.",
+        "{C-2010-TY-001|Jingjun} was wearing a blue jacket.",
+        "The alley is in the old part of {C-2010-TY-001|Taiyuan}.",
+        "I am {C-2010-TY-001|Liu Zhiqiang}, and I will not stop.",
+    ], talk=5),
+    Interview("nd03_peng", "en", "piper:0.98", 100, [
+        "{C-2009-GD-003|Peng Gaofeng} has searched for many years.",
+        "His son {C-2009-GD-003|Le Le} was three.",
+        "{C-2009-GD-003|Lele} was taken outside the family shop.",
+        "Every morning {C-2009-GD-003|Gaofeng Peng} opens the shop and waits.",
+        "Everyone in the city knows the name {C-2009-GD-003|Peng Le-le}.",
+    ], talk=5),
+    Interview("nd04_volunteer", "en", "piper:1.12", 110, [
+        "This week I visited {B-2011-NN-007|Huang Lijuan} again.",
+        "Her daughter {B-2011-NN-007|Huang Zihan} is still missing.",
+        "Then I called {B-2013-CD-008|Deng Guohua} in the evening.",
+        "His grandson {B-2013-CD-008|Deng Yuxuan} would be a teenager now.",
+        "I also wrote to {B-2008-HF-006|Zhao Dewei} about the database.",
+    ], talk=5),
+    Interview("nd05_zhao", "en", "piper:0.86", 105, [
+        "{B-2008-HF-006|Zhao Mingxuan} is my son.",
+        "He was taken from a street in {B-2008-HF-006|Hefei}.",
+        "I am his father, {B-2008-HF-006|Zhao Dewei}.",
+        "{B-2008-HF-006|Mingxuan} came back to us after many years.",
+        "We still call him {B-2008-HF-006|Ming-xuan} at home.",
+    ], talk=5),
+    Interview("nd06_luo", "en", "piper:1.16", 100, [
+        "{C-2009-GZ-002|Luo An Xin} drove a taxi at night.",
+        "His son {C-2009-GZ-002|Luo Run} disappeared at the bus station.",
+        "The family had come to {C-2009-GZ-002|Guangdong} to work.",
+        "{C-2009-GZ-002|Run Luo} was found nine months later.",
+        "Today {C-2009-GZ-002|Luo Run} is a young man.",
+    ], talk=5),
+]  # fmt: skip
+
+
 def sparse_script(iv: Interview, index: int) -> list[str]:
     """A sparse interview: each name sentence followed by twelve shared ones (a name
     about once a minute, so about one 30 s window in two holds none), a different run
