@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from rapidfuzz.distance import JaroWinkler
 from tapelog.archive import names as N
 from tapelog.archive.links_cut import cut_at
-from tapelog.archive.name_heard import family_spans, heard_spans
+from tapelog.archive.name_heard import family_spans, heard_spans, shown_key
 from tapelog.archive.name_index import Entry, NameIndex, Target
 from tapelog.archive.name_scan import _Cand, _distinct, _mention_chars, _mention_text, _Scanner
 from tapelog.transcribe.types import Segment
@@ -384,7 +384,7 @@ def _near(index: NameIndex, segments: Sequence[Segment], found: _Found, ctx: set
             best = max(((_near_score(tok, k), ti, k) for ti in targets
                         for k in index.targets[ti].near), default=(0.0, 0, ""))  # fmt: skip
             if best[0] >= _NEAR:
-                entry = Entry(best[1], best[2], "near")
+                entry = Entry(best[1], shown_key(best[2]), "near")
                 out.append((si, _Cand([entry], 0.55, "near", True, j, j + 1), False))
     return out
 

@@ -94,7 +94,7 @@ def heard_spans(
             if used & set(range(i, j)):
                 continue
             used |= set(range(i, j))
-            entry = Entry(ti, key, "near")
+            entry = Entry(ti, shown_key(key), "near")
             out.append((si, _Cand([entry], 0.55, "near", True, i, j), False))
     return out
 
@@ -119,6 +119,15 @@ def _matches(
         if sim >= HEARD:
             out.append((sim, ti, key))
     return out
+
+
+def shown_key(key: str) -> str:
+    """A name as a reviewer reads it, from its compact key: ``huanglijuan`` -> "Huang
+    Lijuan" (a family name before two syllables or more), ``lijuan`` -> "Lijuan"."""
+    syls = N.split_syllables(key)
+    if syls and len(syls) >= 3 and syls[0] in N.SURNAMES:
+        return f"{syls[0].capitalize()} {''.join(syls[1:]).capitalize()}"
+    return key.capitalize()
 
 
 def _named(text: str, tok: str, at: int, prob: float) -> bool:
