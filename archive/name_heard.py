@@ -102,22 +102,43 @@ def heard_spans(
 def _matches(
     code: str, keys: list[tuple[int, str, str]], kcodes: list[str]
 ) -> list[tuple[float, int, str]]:
-    """The names ``code`` sounds like: (similarity, target, name). A quick pass in C
-    first: every edit costs at least 0.4, so more plain edits than ``(1 - HEARD) *
-    length / 0.4`` cannot reach ``HEARD`` (an hour of talk in context holds tens of
-    thousands of spans; nearly all fail there)."""
-    longest = max(len(code), *(len(k) for k in kcodes))
-    cutoff = int((1 - HEARD) * longest / 0.4)
+    """The names ``code`` sounds like: (similarity, target, name)."""
+    return [(sim, keys[k][0], keys[k][1]) for sim, k in _near_codes(code, kcodes, HEARD)]
+
+
+def _near_codes(code: str, codes: list[str], least: float) -> list[tuple[float, int]]:
+    """(similarity, position) of the ``codes`` at least ``least`` similar to ``code``.
+
+    A quick pass in C first: every weighted edit costs at least 0.4, so more plain
+    edits than ``(1 - least) * length / 0.4`` cannot reach ``least`` (an hour of talk
+    holds tens of thousands of spans, and a family name a thousand names on a large
+    sheet; nearly all fail there). Memoised: the same words and names recur."""
+    return _near_codes_of(code, tuple(codes), least)
+
+
+@lru_cache(maxsize=4096)
+def _near_codes_of(code: str, codes: tuple[str, ...], least: float) -> list[tuple[float, int]]:
+    if not codes:
+        return []
+    longest = max(len(code), max(len(k) for k in codes))
+    cutoff = int((1 - least) * longest / 0.4)
     out = []
-    for _kc, d, k in process.extract(
-        code, kcodes, scorer=Levenshtein.distance, score_cutoff=cutoff, limit=None
+    bones = _consonants(code)
+    for kcode, d, k in process.extract(
+        code, codes, scorer=Levenshtein.distance, score_cutoff=cutoff, limit=None
     ):
-        ti, key, kcode = keys[k]
-        if d > int((1 - HEARD) * max(len(code), len(kcode)) / 0.4):
+        most = (1 - least) * max(len(code), len(kcode))  # the weighted edits allowed
+        if d > int(most / 0.4):
+            continue
+        # An edit that touches a consonant costs 0.5 at least: the consonants alone
+        # bound it again, more tightly where the vowels differ and the consonants not.
+        if Levenshtein.distance(bones, _consonants(kcode), score_cutoff=int(most / 0.5)) > int(
+            most / 0.5
+        ):
             continue
         sim = sound_similarity(code, kcode)
-        if sim >= HEARD:
-            out.append((sim, ti, key))
+        if sim >= least:
+            out.append((sim, k))
     return out
 
 
@@ -128,6 +149,11 @@ def shown_key(key: str) -> str:
     if syls and len(syls) >= 3 and syls[0] in N.SURNAMES:
         return f"{syls[0].capitalize()} {''.join(syls[1:]).capitalize()}"
     return key.capitalize()
+
+
+@lru_cache(maxsize=65536)
+def _consonants(code: str) -> str:
+    return "".join(c for c in code if c not in "aio")
 
 
 def _named(text: str, tok: str, at: int, prob: float) -> bool:
@@ -196,6 +222,7 @@ def family_spans(index: NameIndex, segments: Sequence[Segment], found: _Found) -
     person) is clearly nearest: at ``HEARD_FAMILY`` or more, ``FAMILY_MARGIN`` above any
     other of that family, so a decoy a syllable away leaves it unlinked."""
     taken = {(si, j) for si, c, zh in found if not zh for j in range(c.first, c.last)}
+    memo: dict[tuple[str, bool], tuple[str, ...]] = {}  # a family's codes, by order
     out: _Found = []
     for si, seg in enumerate(segments):
         text = seg.text or ""
@@ -215,7 +242,7 @@ def family_spans(index: NameIndex, segments: Sequence[Segment], found: _Found) -
             entries = index.family.get(tok)
             if not entries:
                 continue
-            best = _family_best(text, spans, k, si, taken, unsure, entries, index)
+            best = _family_best(text, spans, k, si, taken, unsure, entries, index, memo)
             if best is not None:
                 entry, first, last = best
                 used |= set(range(first, last))
@@ -232,6 +259,7 @@ def _family_best(
     unsure: list[bool],
     entries: list[Entry],
     index: NameIndex,
+    memo: dict[tuple[str, bool], tuple[str, ...]],
 ) -> tuple[Entry, int, int] | None:
     """The one name of the family the words beside ``spans[k]`` sound like, if one."""
     tries: list[tuple[int, int, bool]] = []  # (first, last, family first)
@@ -247,10 +275,16 @@ def _family_best(
     score: dict[int, tuple[float, Entry, int, int]] = {}
     for first, last, family_first in tries:
         code = heard_code([t for t, _a, _b in spans[first:last]])
-        for e in entries:
-            sim = sound_similarity(code, _full_code(e.text, e.family, family_first))
+        codes = memo.get((spans[k][0], family_first))
+        if codes is None:
+            codes = tuple(_full_code(e.text, e.family, family_first) for e in entries)
+            memo[(spans[k][0], family_first)] = codes
+        for sim, i in _near_codes_of(code, codes, HEARD_FAMILY - FAMILY_MARGIN):
+            e = entries[i]
             if sim > score.get(e.target, (0.0,))[0]:
                 score[e.target] = (sim, e, first, last)
+    if not score:
+        return None
     ranked = sorted(score.items(), key=lambda kv: -kv[1][0])
     top_target, (top, entry, first, last) = ranked[0]
     if top < HEARD_FAMILY:

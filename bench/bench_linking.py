@@ -196,6 +196,32 @@ def heard_timing(n_cases: int = 10_000, n_segments: int = 1000, repeat: int = 3)
     return best
 
 
+def family_timing(n_cases: int = 10_000, n_segments: int = 1000, seed: int = 3) -> dict:
+    """The worst case of matching a family name beside unsure words: every line the
+    sheet's largest family's name beside two made-up, unsure, capitalised words
+    ("I asked Lin Kugi Bolu about it.")."""
+    from tapelog.transcribe.types import Word
+
+    cases = generate_cases(n_cases)
+    index = NameIndex(cases, [])
+    big = max(index.family, key=lambda k: len(index.family[k]))
+    rnd = random.Random(seed)
+
+    def made_up() -> str:
+        return "".join(rnd.choice("bcdfghjklmnprstwz") + rnd.choice("aeiou") for _ in range(2))
+
+    segs = []
+    for i in range(n_segments):
+        a, b = made_up().capitalize(), made_up().capitalize()
+        toks = f"I asked {big.capitalize()} {a} {b} about it.".split()
+        words = [Word(i * 3 + k * 0.3, i * 3 + k * 0.3 + 0.3, " " + w,
+                      0.3 if w in (a, b) else 0.95) for k, w in enumerate(toks)]  # fmt: skip
+        segs.append(Segment(i * 3.0, i * 3.0 + 3.0, " ".join(toks), words))
+    t0 = time.perf_counter()
+    find_mentions(index, segs)
+    return {"family": big, "names": len(index.family[big]), "scan_s": time.perf_counter() - t0}
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--cases", type=int, default=10_000)
@@ -227,6 +253,11 @@ def main(argv: list[str] | None = None) -> int:
         f"names heard as English words | {h['with_s'] * 1000:.0f} / "
         f"{h['without_s'] * 1000:.0f} ms ({h['with_s'] / h['without_s']:.2f}x) |"
     )
+    f = family_timing(args.cases, args.segments)
+    print(
+        f"| worst case: {args.segments:,} lines each a family name ({f['family']}, "
+        f"{f['names']:,} names) beside two made-up unsure words | {f['scan_s']:.1f} s |"
+    )
     if args.verbose:
         for e in q["errors"]:
             print(e)
@@ -244,6 +275,7 @@ def main(argv: list[str] | None = None) -> int:
                     **q,
                     "timing": t,
                     "heard_timing": h,
+                    "family_timing": f,
                 },
                 indent=2,
             )  # fmt: skip
