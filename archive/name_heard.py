@@ -182,10 +182,20 @@ def _unsure(text: str, spans: list[tuple[str, int, int]], probs: list[float]) ->
 
 def _token_probs(seg: Segment, text: str, spans: list[tuple[str, int, int]]) -> list[float]:
     """Per token, the lowest probability Whisper gave a word over it (1.0 when the line
-    has no word probabilities: a transcript from before them, or an edited line)."""
+    has no word probabilities: a transcript from before them, or an edited line).
+    Both are in the line's order: one sweep, not every word for every token."""
     probs = _word_probs(seg, text)
-    return [min((p for (wa, wb, p) in probs if wa < b and wb > a), default=1.0)
-            for _t, a, b in spans]  # fmt: skip
+    out: list[float] = []
+    w = 0
+    for _t, a, b in spans:
+        while w < len(probs) and probs[w][1] <= a:
+            w += 1  # words that end before this token
+        p, k = 1.0, w
+        while k < len(probs) and probs[k][0] < b:
+            p = min(p, probs[k][2])
+            k += 1
+        out.append(p)
+    return out
 
 
 def _word_probs(seg: Segment, text: str) -> list[tuple[int, int, float]]:

@@ -195,3 +195,25 @@ def test_in_a_file_naming_many_cases_once_sounds_match_only_those_named_again():
     assert [g[1] for g in suggested(ix, [*listed, market])] == ["K-0", "K-1", "K-2", "K-3"]
     again = line(8.0, "Xiaoyu Wang is still missing.")
     assert [g[1] for g in suggested(ix, [*listed, again, market])][-1] == "K-0"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Zhang",  # a family name and nothing after it
+        "Zhang, Zhang. Zhang; Zhang!",
+        "Zhang 12 34 Hay",
+        "Zhang Hay-Warren-Haoran",
+        "I 我 Zhang 浩 Hay",
+        "ZHANG HAY WARREN",
+        "Zhang \\x00 ../../etc/passwd Hay",
+        "Huang " + "Zan " * 2000,
+        "Ⅻ ﬁ Zhang ǅ Hay ß",  # folding changes the length: offsets on the folded text
+        "",
+    ],
+)
+def test_hostile_transcript_text_links_nothing_wrong_and_never_crashes(bench_index, text):
+    unsure = {w: 0.1 for w in text.split()}
+    segs = [line(0.0, "My daughter is Wang Xiaoyu."), line(3.0, text, unsure)]
+    for m in find_mentions(bench_index, segs, context=[KUNMING]):
+        assert 0.0 <= m.score <= 1.0 and m.target_id
