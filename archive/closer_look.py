@@ -420,7 +420,7 @@ def _plan(
     archive: Archive, media_id: str, segments: list[Segment], plain: Sequence[Segment]
 ) -> _Plan:
     from tapelog.archive.errors import TapelogError
-    from tapelog.archive.linking import find_mentions
+    from tapelog.archive.linking import SOUND_KINDS, find_mentions
     from tapelog.archive.links import media_context, name_index
     from tapelog.archive.lone_names import lone_splices
     from tapelog.archive.records import get_case
@@ -440,7 +440,7 @@ def _plan(
         list(dict.fromkeys([*own, *lone])),
         # A name matched only by its sound ("Canju" for Zhengzhou) is a near-miss still:
         # base is to hear it again.
-        [(m.match_start, m.match_end) for m in mentions if m.kind not in ("near", "heard")],
+        [(m.match_start, m.match_end) for m in mentions if m.kind not in SOUND_KINDS],
         {t for n in own for t in N.tokens(n)},
         doubts,
     )

@@ -36,12 +36,13 @@ from tapelog.archive.name_index import Entry, NameIndex, Target
 from tapelog.archive.name_scan import _Cand, _distinct, _mention_chars, _mention_text, _Scanner
 from tapelog.transcribe.types import Segment
 
-__all__ = ["MIN_SCORE", "STRONG", "Entry", "Mention", "NameIndex", "Target",
+__all__ = ["MIN_SCORE", "SOUND_KINDS", "STRONG", "Entry", "Mention", "NameIndex", "Target",
            "find_mentions", "fold_people", "heard_targets"]  # fmt: skip
 
 STRONG = 0.85  # a mention at least this good puts its target in the media's context
 MIN_SCORE = 0.6
 HEARD_CASES = 3  # the cases named most in a file that words are matched by sound with
+SOUND_KINDS = frozenset({"near", "heard"})  # mentions matched by how words sound
 
 
 @dataclass

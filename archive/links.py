@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from tapelog.archive import names as N
 from tapelog.archive.errors import NotFoundError
-from tapelog.archive.linking import MIN_SCORE, NameIndex, find_mentions
+from tapelog.archive.linking import MIN_SCORE, SOUND_KINDS, NameIndex, find_mentions
 from tapelog.archive.links_cut import fill_cuts
 from tapelog.archive.models import LinkSuggestion, Tag
 from tapelog.archive.statuses import LinkStatus
@@ -132,6 +132,7 @@ def _found_in(
             people=list(m.people),
             match_start=m.match_start,
             match_end=m.match_end,
+            by_sound=m.kind in SOUND_KINDS,
         )
         for m in mentions
     ]

@@ -251,6 +251,9 @@ class LinkSuggestion:
     # links stored before they carried them (``links_cut.fill_cuts``).
     match_start: float | None = None
     match_end: float | None = None
+    # Matched by how the words sound, not their letters ("Zio, you" for Xiaoyu,
+    # ``archive.name_heard``): the reviewer is told so ("sounds like").
+    by_sound: bool = False
 
     @property
     def cut(self) -> tuple[float, float]:

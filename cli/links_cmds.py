@@ -39,6 +39,7 @@ def _link_row(link) -> dict:
         "people": link.people,
         "score": link.score,
         "matched": link.matched,
+        "by_sound": link.by_sound,
         "status": link.status,
         "context": link.context,
     }
@@ -65,7 +66,8 @@ def links_suggest(
         for x in links:
             click.echo(
                 f"{x.link_id}\t{x.media_id}\t{clocks[x.media_id].at(x.start)}\t{x.score:.2f}\t"
-                f"'{x.mention}' -> {x.target_type} {x.target_id} ({x.matched})"
+                f"'{x.mention}' -> {x.target_type} {x.target_id} "
+                f"({'sounds like ' if x.by_sound else ''}{x.matched})"
                 + (f" + {', '.join(x.people)}" if x.people else "")
             )
 

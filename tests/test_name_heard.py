@@ -217,3 +217,30 @@ def test_hostile_transcript_text_links_nothing_wrong_and_never_crashes(bench_ind
     segs = [line(0.0, "My daughter is Wang Xiaoyu."), line(3.0, text, unsure)]
     for m in find_mentions(bench_index, segs, context=[KUNMING]):
         assert 0.0 <= m.score <= 1.0 and m.target_id
+
+
+def test_a_stored_suggestion_says_it_was_matched_by_sound(archive, media_dir: Path) -> None:
+    """The reviewer is told which suggestions came from how the words sound: the CLI's
+    "(sounds like ...)", `links suggest --json`'s ``by_sound``, the TUI's review pane."""
+    from click.testing import CliRunner
+    from tapelog.archive import cases as C
+    from tapelog.archive.models import Case
+    from tapelog.cli.main import cli
+
+    from tests.test_link_words import put_transcript
+
+    [res] = archive.import_paths([media_dir / "silence.wav"])
+    C.upsert_case(archive, Case(case_id="K-ZZ", child_name="Zhang Haoran"))
+    heard = line(0.0, "I help the family of Zhang Hay Warren.", {"Hay": 0.49, "Warren": 0.29})
+    spelled = line(3.0, "Zhang Haoran was six.")
+    put_transcript(archive, res.id, [heard, spelled])
+    links = sorted(C.suggest_links(archive), key=lambda x: x.start)
+    assert [(x.mention, x.by_sound) for x in links] == [
+        ("Zhang Hay Warren", True),
+        ("Zhang Haoran", False),
+    ]
+    root = str(archive.root)
+    archive.close()
+    out = CliRunner().invoke(cli, ["--archive", root, "links", "suggest"])
+    assert out.exit_code == 0, out.output
+    assert "(sounds like Zhang Haoran)" in out.output and "(Zhang Haoran)" in out.output

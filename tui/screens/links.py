@@ -106,7 +106,8 @@ class LinksScreen(TapelogScreen):
         except Exception:  # noqa: BLE001 - a deleted file must not hide the queue
             media, name = None, link.media_id
         tc = self.clock(media).at(link.cut[0])
-        out.append(f"{name} · {tc} · matched “{link.matched or link.mention}”\n", style="dim")
+        how = "sounds like" if link.by_sound else "matched"
+        out.append(f"{name} · {tc} · {how} “{link.matched or link.mention}”\n", style="dim")
         if idx:
             lo, hi = max(0, idx[0] - 1), min(len(segs), idx[-1] + 2)
             for i in range(lo, hi):
