@@ -109,6 +109,36 @@ def test_the_saved_index_links_as_the_built_one_does(archive, monkeypatch):
     assert len(expected[0]) > 20 and expected[1]
 
 
+def test_the_saved_index_matches_names_by_sound_as_the_built_one_does(archive, monkeypatch):
+    """Family names beside unsure made-up words ("Lin Kugi Bolu"), read through the
+    saved index's ``family`` lookup, and words matched by sound in context."""
+    import random
+
+    from tapelog.archive.linking import SOUND_KINDS
+    from tapelog.transcribe.types import Segment, Word
+
+    cases = generate_cases(2000)
+    _fill(archive, cases, [])
+    built = C.name_index(archive)
+    rnd = random.Random(5)
+    families = sorted(built.family, key=lambda k: -len(built.family[k]))[:3]
+    segs = []
+    for i in range(300):
+        a, b = ("".join(rnd.choice("bdghjklmnstwxz") + rnd.choice("aeiou") for _ in range(2))
+                .capitalize() for _ in range(2))  # fmt: skip
+        toks = f"I asked {families[i % 3].capitalize()} {a} {b} about it.".split()
+        words = [Word(i * 3 + k * 0.3, i * 3 + k * 0.3 + 0.3, " " + w,
+                      0.3 if w in (a, b) else 0.95) for k, w in enumerate(toks)]  # fmt: skip
+        segs.append(Segment(i * 3.0, i * 3.0 + 3.0, " ".join(toks), words))
+    expected = find_mentions(built, segs)
+    assert {m.kind for m in expected} & SOUND_KINDS
+    _new_process(monkeypatch)
+    _no_build(monkeypatch)
+    saved = C.name_index(archive)
+    assert isinstance(saved, SavedNameIndex)
+    assert find_mentions(saved, segs) == expected
+
+
 def _edit(archive) -> None:
     C.upsert_case(archive, Case("K-TY", "Liu Jingmei", missing_place="Taiyuan, Shanxi"))
 
