@@ -45,6 +45,7 @@ from bench.names_script import (  # noqa: E402
     NATURAL2,
     NATURAL3,
     NATURAL4,
+    NATURAL5,
     PEOPLE,
     SPARSE,
     SPARSE2,
@@ -181,6 +182,7 @@ def main() -> None:
             "natural2": (NATURAL2, "names_natural2", 26),
             "natural3": (NATURAL3, "names_natural3", 32),
             "natural4": (NATURAL4, "names_natural4", 38),
+            "natural5": (NATURAL5, "names_natural5", 44),
         }
         for name in args.sparse or sets:
             interviews, folder, offset = sets[name]

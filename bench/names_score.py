@@ -30,6 +30,7 @@ SETS = {
     "natural2": "names_natural2",
     "natural3": "names_natural3",
     "natural4": "names_natural4",
+    "natural5": "names_natural5",
 }
 
 

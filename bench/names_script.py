@@ -649,6 +649,55 @@ NATURAL4: list[Interview] = [
 ]  # fmt: skip
 
 
+# A fifth set in the natural voice (``bench/data/names_natural5/``), written and made
+# 2026-11-30 19:10 UTC on the code of natural4's run, before any run on it: a second
+# held-out sample of the same code, run once.
+NATURAL5: list[Interview] = [
+    Interview("ne01_zhang", "en", "piper:1.02", 105, [
+        "I am {B-2012-ZZ-004|Zhang Jianguo}, and I drive a bus.",
+        "My boy {B-2012-ZZ-004|Haoran} was six years old.",
+        "We lost him at the station in {B-2012-ZZ-004|Zhengzhou}.",
+        "Sometimes I dream that {B-2012-ZZ-004|Zhang Haoran} is calling me.",
+        "If you know {B-2012-ZZ-004|Haoran Zhang}, please call us.",
+    ], talk=5),
+    Interview("ne02_huang", "en", "piper:0.88", 100, [
+        "Our daughter is {B-2011-NN-007|Huang Zihan}.",
+        "I am her mother, {B-2011-NN-007|Huang Lijuan}.",
+        "She went missing near the river in {B-2011-NN-007|Nanning}.",
+        "{B-2011-NN-007|Zihan} loved to draw horses.",
+        "We still say goodnight to {B-2011-NN-007|Zi-han} every evening.",
+    ], talk=5),
+    Interview("ne03_officer", "en", "piper:1.1", 110, [
+        "I was the officer on the case of {C-2010-TY-001|Liu Jingjun}.",
+        "His father {C-2010-TY-001|Liu Zhiqiang} came to see me every month.",
+        "Later I worked on the case of {B-2015-KM-005|Wang Xiaoyu}.",
+        "She was taken from a market in {B-2015-KM-005|Kunming}.",
+        "Her mother {B-2015-KM-005|Wang Hongmei} never stopped searching.",
+    ], talk=5),
+    Interview("ne04_deng", "en", "piper:0.95", 100, [
+        "My grandson {B-2013-CD-008|Deng Yuxuan} disappeared from the park.",
+        "I am {B-2013-CD-008|Deng Guohua}, and I was with him that day.",
+        "The park is in the north of {B-2013-CD-008|Chengdu}.",
+        "{B-2013-CD-008|Yuxuan} had a blue cap.",
+        "We believe {B-2013-CD-008|Yu-xuan} is still alive.",
+    ], talk=5),
+    Interview("ne05_luo", "en", "piper:1.14", 105, [
+        "My son {C-2009-GZ-002|Luo Run} was found after nine months.",
+        "I am his father, {C-2009-GZ-002|Luo An Xin}.",
+        "We had gone to {C-2009-GZ-002|Guangdong} to find work.",
+        "{C-2009-GZ-002|Run} did not know our faces.",
+        "Today {C-2009-GZ-002|Run Luo} studies to be a teacher.",
+    ], talk=5),
+    Interview("ne06_peng", "en", "piper:0.92", 100, [
+        "My name is {C-2009-GD-003|Peng Gaofeng}.",
+        "My son {C-2009-GD-003|Le Le} was taken outside my shop.",
+        "{C-2009-GD-003|Lele} liked toy trucks.",
+        "We wrote {C-2009-GD-003|Peng Lele} on every poster.",
+        "I still wait for {C-2009-GD-003|Le Le} to come home.",
+    ], talk=5),
+]  # fmt: skip
+
+
 def sparse_script(iv: Interview, index: int) -> list[str]:
     """A sparse interview: each name sentence followed by twelve shared ones (a name
     about once a minute, so about one 30 s window in two holds none), a different run
