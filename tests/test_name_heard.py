@@ -244,3 +244,15 @@ def test_a_stored_suggestion_says_it_was_matched_by_sound(archive, media_dir: Pa
     out = CliRunner().invoke(cli, ["--archive", root, "links", "suggest"])
     assert out.exit_code == 0, out.output
     assert "(sounds like Zhang Haoran)" in out.output and "(Zhang Haoran)" in out.output
+
+
+def test_a_word_whisper_made_up_counts_as_unsure_however_sure_it_says_it_was(bench_index):
+    """natural5's "in coniming" (0.62) and natural4's "Wang xio you" (0.65, 0.70): words
+    tiny.en's vocabulary spells in pieces are made up from sounds; "coming" is a word."""
+    about = line(0.0, "My daughter is Wang Xiaoyu.")
+    said = [about, line(3.0, "She was taken from a market and coniming.", {"coniming": 0.62})]
+    assert suggested(bench_index, said)[-1] == (1, KUNMING, "coniming")
+    said = [about, line(3.0, "She was taken from a market and coming.", {"coming": 0.62})]
+    assert suggested(bench_index, said) == [(0, KUNMING, "Wang Xiaoyu")]
+    poster = line(0.0, "We printed the name Wang xio you on every poster.", {"xio": 0.65})
+    assert suggested(bench_index, [poster]) == [(0, KUNMING, "Wang xio you")]
