@@ -46,6 +46,7 @@ from bench.names_script import (  # noqa: E402
     NATURAL3,
     NATURAL4,
     NATURAL5,
+    NATURAL6,
     PEOPLE,
     SPARSE,
     SPARSE2,
@@ -183,6 +184,7 @@ def main() -> None:
             "natural3": (NATURAL3, "names_natural3", 32),
             "natural4": (NATURAL4, "names_natural4", 38),
             "natural5": (NATURAL5, "names_natural5", 44),
+            "natural6": (NATURAL6, "names_natural6", 50),
         }
         for name in args.sparse or sets:
             interviews, folder, offset = sets[name]

@@ -31,6 +31,7 @@ SETS = {
     "natural3": "names_natural3",
     "natural4": "names_natural4",
     "natural5": "names_natural5",
+    "natural6": "names_natural6",
 }
 
 

@@ -698,6 +698,55 @@ NATURAL5: list[Interview] = [
 ]  # fmt: skip
 
 
+# A sixth set in the natural voice (``bench/data/names_natural6/``), written and made
+# 2026-11-30 19:15 UTC, before any run on it: held out for words Whisper made up
+# counting as unsure (``archive.name_heard._made_up``), chosen on natural4 and 5.
+NATURAL6: list[Interview] = [
+    Interview("nf01_liu", "en", "piper:0.97", 105, [
+        "{C-2010-TY-001|Liu Jingjun} was almost two when he vanished.",
+        "His father, {C-2010-TY-001|Liu Zhiqiang}, sold his shop to search.",
+        "They lived near an alley in {C-2010-TY-001|Taiyuan}.",
+        "{C-2010-TY-001|Jingjun} had a small mark on his cheek.",
+        "We printed {C-2010-TY-001|Jing-jun} in large letters on the posters.",
+    ], talk=5),
+    Interview("nf02_wang", "en", "piper:1.08", 100, [
+        "My sister {B-2015-KM-005|Wang Hongmei} asked me to speak today.",
+        "Her daughter {B-2015-KM-005|Wang Xiaoyu} was four years old.",
+        "The market in {B-2015-KM-005|Kunming} was full that morning.",
+        "{B-2015-KM-005|Xiaoyu} wore yellow shoes.",
+        "We hope {B-2015-KM-005|Xiao-yu} remembers her name.",
+    ], talk=5),
+    Interview("nf03_zhao", "en", "piper:0.89", 100, [
+        "{B-2008-HF-006|Zhao Dewei} gave his blood to the police database.",
+        "That is how they found {B-2008-HF-006|Zhao Mingxuan}.",
+        "He had been taken from {B-2008-HF-006|Hefei} as a small boy.",
+        "{B-2008-HF-006|Mingxuan} now cooks in a hotel.",
+        "His mother calls him {B-2008-HF-006|Ming-xuan}.",
+    ], talk=5),
+    Interview("nf04_volunteer", "en", "piper:1.13", 110, [
+        "I help the family of {B-2012-ZZ-004|Zhang Haoran}.",
+        "His father {B-2012-ZZ-004|Zhang Jianguo} calls me often.",
+        "I also help {C-2009-GZ-002|Luo An Xin}, whose son was found.",
+        "His son {C-2009-GZ-002|Luo Run} is a student now.",
+        "And I visit {B-2011-NN-007|Huang Lijuan} every month.",
+    ], talk=5),
+    Interview("nf05_deng", "en", "piper:1.0", 100, [
+        "I am {B-2013-CD-008|Deng Guohua}.",
+        "My grandson {B-2013-CD-008|Yuxuan Deng} was lost in a park.",
+        "The park is in {B-2013-CD-008|Chengdu}.",
+        "{B-2013-CD-008|Yuxuan} was three years old.",
+        "I still see {B-2013-CD-008|Yu-xuan} in my dreams.",
+    ], talk=5),
+    Interview("nf06_peng", "en", "piper:0.93", 100, [
+        "{C-2009-GD-003|Peng Gaofeng} is a shopkeeper.",
+        "His son {C-2009-GD-003|Le Le} was taken outside the shop.",
+        "{C-2009-GD-003|Lele} was three.",
+        "The posters said {C-2009-GD-003|Peng Le-le}.",
+        "{C-2009-GD-003|Gaofeng} has never stopped looking.",
+    ], talk=5),
+]  # fmt: skip
+
+
 def sparse_script(iv: Interview, index: int) -> list[str]:
     """A sparse interview: each name sentence followed by twelve shared ones (a name
     about once a minute, so about one 30 s window in two holds none), a different run
