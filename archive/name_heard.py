@@ -1,19 +1,20 @@
 """Names an English model wrote as English words: "Luigi King" for Liu Zhiqiang,
-"Zio, you" for Xiaoyu, "coniming" for Kunming, in an interview already about that case.
+"Zio, you" for Xiaoyu, "coniming" for Kunming, "Zhang Hay Warren" for Zhang Haoran.
 
 The scanner (``archive.name_scan``) finds names spelled as pinyin, or near it; the
 second look (``archive.second_look``) asks Whisper again where a name may be. What is
 left are names Whisper heard as other words even when told the names: tiny.en on a
-natural English voice writes most Chinese names it misses this way. Compared by sound
-(``archive.name_sound``), not letters, and only with the names of cases the file is
-already about, as ``archive.linking._near`` does for one made-up word: a span of
-ordinary words sounds like some name in a large sheet, but rarely like one of the two
-or three families an interview is about.
+natural English voice writes most Chinese names it misses this way. They are compared
+by sound (``archive.name_sound``), not letters, in two ways that keep the comparison
+small: with the names of the cases the file is already about (``heard_spans``, as
+``archive.linking._near`` does for one made-up word), and beside a family name Whisper
+wrote right, with that family's names (``family_spans``). Against a whole sheet,
+ordinary words sound like some name; against two or three families, rarely.
 
-A span is looked at only when Whisper was unsure of it: a word it gave a low
-probability, or a capitalised word that is not a sentence's first (which is how Whisper
-writes a name it made up). Why: "so you" sounds as near to Xiaoyu as "Zio, you" does;
-what tells them apart is that Whisper was sure of one.
+A word is looked at only when Whisper was unsure of it: a low probability, a
+capitalised word that is not a sentence's first, or a word it made up (one its own
+vocabulary has no token for). Why: "so you" sounds as near to Xiaoyu as "Zio, you"
+does; what tells them apart is that Whisper was sure of one.
 """
 
 from __future__ import annotations
@@ -165,8 +166,8 @@ def _named(text: str, tok: str, at: int, prob: float) -> bool:
 
 
 def _unsure(text: str, spans: list[tuple[str, int, int]], probs: list[float]) -> list[bool]:
-    """Per token: Whisper gave its word a low probability, or wrote it capitalised in
-    the middle of a sentence (not "I", not a known family name)."""
+    """Per token: Whisper gave its word a low probability, wrote it capitalised in the
+    middle of a sentence (not "I", not a known family name), or made it up."""
     out = []
     for k, (tok, a, _b) in enumerate(spans):
         capital = (
