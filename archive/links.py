@@ -67,13 +67,37 @@ def get_link(archive: Archive, link_id: str) -> LinkSuggestion:
 
 
 def media_context(archive: Archive, media_id: str) -> set[str]:
+    """The cases and people a media file is already tied to, for every rule that asks
+    (linking, the names Whisper is given, the closer looks): its tags, its accepted
+    links, and those named in its file name ("采访 罗润 父亲.wav", "LuoRun_father.mov"):
+    a crew that names a file after the child has said what it is about."""
     ids: set[str] = set()
     for t in list_tags(archive, media_id=media_id):
         ids.update(t.cases)
         ids.update(t.people)
     for link in list_links(archive, status=LinkStatus.ACCEPTED, media_id=media_id):
         ids.add(link.target_id)
-    return ids
+    return ids | named_in_file_name(archive, media_id)
+
+
+# A name in a file name counts this sure or more: a name written out, not a word that
+# only sounds like one ("interview_run_2.mov" names no child).
+FILE_NAME_SCORE = 0.75
+
+
+def named_in_file_name(archive: Archive, media_id: str) -> set[str]:
+    """Cases and people named in a media file's name (its stem, "_" read as a space)."""
+    from pathlib import Path
+
+    from tapelog.transcribe.types import Segment
+
+    try:
+        media = archive.get_media(media_id)
+    except NotFoundError:
+        return set()
+    stem = Path(str(media.path)).stem.replace("_", " ")
+    found = find_mentions(name_index(archive), [Segment(0.0, 0.0, stem)], min_score=FILE_NAME_SCORE)
+    return {t for m in found for t in (m.target_id, *m.people)}
 
 
 def suggest_links(

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from tapelog.archive import names as N
-from tapelog.archive.linking import find_mentions, heard_targets
+from tapelog.archive.linking import heard_targets
 from tapelog.archive.links import list_links, media_context, name_index
 from tapelog.archive.records import list_cases, list_people
 
@@ -48,8 +47,8 @@ def vocab_for_media(
 ) -> str:
     """Names and places to bias Whisper for one media file, within its prompt limit.
 
-    Most relevant first: cases and people tagged or linked on this media, then those
-    named in its file name (``采访 罗润 父亲.wav``), their related cases/people, then the
+    Most relevant first: cases and people tagged or linked on this media or named in
+    its file name (``采访 罗润 父亲.wav``; ``links.media_context``), their related cases/people, then the
     rest. ``max_chars`` keeps the prompt under Whisper's ~224 tokens. For Chinese
     (``zh``, ``yue``) only names written in characters are used: a prompt in Latin
     letters pulled a Mandarin transcript into pinyin.
@@ -65,15 +64,13 @@ def vocab_for_media(
     han_only = (language or "").lower() in ("zh", "yue")
     # Speech in another language: names in characters cost tokens and cannot be heard.
     latin_only = bool(language) and not han_only
-    media = archive.get_media(media_id)
+    archive.get_media(media_id)  # an unknown id is the crew's mistake, said as such
     cases = {c.case_id: c for c in list_cases(archive)}
     people = {p.person_id: p for p in list_people(archive)}
     if not cases and not people:
         return ""
     first: list[str] = sorted(media_context(archive, media_id), key=lambda t: (t not in cases, t))
     first += [link.target_id for link in list_links(archive, media_id=media_id)]
-    seg = [_file_segment(media.path)]
-    first += [m.target_id for m in find_mentions(name_index(archive), seg, min_score=0.75)]
     related: list[str] = []
     for tid in first:
         if tid in cases:
@@ -140,9 +137,3 @@ def _vocab_text(words: list[str], chinese: bool) -> str:
     if not words:
         return ""
     return "、".join(words) + "。" if chinese else ", ".join(words) + "."
-
-
-def _file_segment(path: str) -> Any:
-    from tapelog.transcribe.types import Segment
-
-    return Segment(0.0, 0.0, Path(path).stem.replace("_", " "))

@@ -256,3 +256,39 @@ def test_a_word_whisper_made_up_counts_as_unsure_however_sure_it_says_it_was(ben
     assert suggested(bench_index, said) == [(0, KUNMING, "Wang Xiaoyu")]
     poster = line(0.0, "We printed the name Wang xio you on every poster.", {"xio": 0.65})
     assert suggested(bench_index, [poster]) == [(0, KUNMING, "Wang xio you")]
+
+
+def test_a_file_named_after_the_child_is_about_that_case(archive, media_dir: Path, tmp_path):
+    """A crew that names a file "Luo Run father.wav" has said what it is about: the
+    place alone and words that sound like the father's name then link, as they would
+    in a tagged interview; in a file named otherwise they do not."""
+    import shutil
+
+    from tapelog.archive import cases as C
+    from tapelog.archive.links import media_context
+    from tapelog.archive.models import Case
+
+    from tests.test_link_words import put_transcript
+
+    C.upsert_case(archive, Case(case_id=LUO, child_name="Luo Run", parents=["Luo An Xin"],
+                                missing_place="bus station, Guangdong"))  # fmt: skip
+    named = tmp_path / "Luo_Run father.wav"
+    other = tmp_path / "interview 2.wav"
+    shutil.copy(media_dir / "silence.wav", named)
+    shutil.copy(media_dir / "mandarin_zh.wav", other)  # other content: another file
+    lines = [
+        line(0.0, "We had come to Guangdong to find work."),
+        line(3.0, "I am the UN Zen, and my son was taken.", {"UN": 0.39, "Zen": 0.38}),
+    ]
+    ids = {}
+    for path in (named, other):
+        [res] = archive.import_paths([path])
+        put_transcript(archive, res.id, lines)
+        ids[path.name] = res.id
+    assert media_context(archive, ids[named.name]) == {LUO}
+    assert media_context(archive, ids[other.name]) == set()
+    by_media = {}
+    for x in C.suggest_links(archive):
+        by_media.setdefault(x.media_id, []).append((x.mention, x.by_sound))
+    assert sorted(by_media[ids[named.name]]) == [("Guangdong", False), ("UN Zen", True)]
+    assert ids[other.name] not in by_media
