@@ -47,6 +47,7 @@ from bench.names_script import (  # noqa: E402
     NATURAL4,
     NATURAL5,
     NATURAL6,
+    NATURAL7,
     PEOPLE,
     SPARSE,
     SPARSE2,
@@ -185,6 +186,7 @@ def main() -> None:
             "natural4": (NATURAL4, "names_natural4", 38),
             "natural5": (NATURAL5, "names_natural5", 44),
             "natural6": (NATURAL6, "names_natural6", 50),
+            "natural7": (NATURAL7, "names_natural7", 56),
         }
         for name in args.sparse or sets:
             interviews, folder, offset = sets[name]

@@ -32,6 +32,7 @@ SETS = {
     "natural4": "names_natural4",
     "natural5": "names_natural5",
     "natural6": "names_natural6",
+    "natural7": "names_natural7",
 }
 
 

@@ -747,6 +747,56 @@ NATURAL6: list[Interview] = [
 ]  # fmt: skip
 
 
+# A seventh set in the natural voice (``bench/data/names_natural7/``), written and made
+# 2026-11-30 20:40 UTC, before any run on it: held out for the name slot ("my son",
+# "I am": ``archive.name_heard.HEARD_SLOT``) and names heard near a case named within
+# 30 s (``archive.linking.HEARD_NEAR_S``), both chosen on natural to natural6.
+NATURAL7: list[Interview] = [
+    Interview("ng01_huang", "en", "piper:1.02", 105, [
+        "Our girl {B-2011-NN-007|Huang Zihan} went missing in winter.",
+        "I was at the market in {B-2011-NN-007|Nanning} with her.",
+        "My wife {B-2011-NN-007|Huang Lijuan} blames herself.",
+        "{B-2011-NN-007|Zihan} had a red scarf that day.",
+        "The police wrote {B-2011-NN-007|Zihan Huang} on the form.",
+    ], talk=5),
+    Interview("ng02_journalist", "en", "piper:0.95", 110, [
+        "I first wrote about {C-2010-TY-001|Liu Jingjun} ten years ago.",
+        "His mother told me about the alley in {C-2010-TY-001|Taiyuan}.",
+        "Then I met {B-2008-HF-006|Zhao Dewei}, whose son had come home.",
+        "The boy, {B-2008-HF-006|Zhao Mingxuan}, was found through DNA.",
+        "Their city, {B-2008-HF-006|Hefei}, held a small party for him.",
+    ], talk=5),
+    Interview("ng03_zhang", "en", "piper:1.1", 100, [
+        "He was called {B-2012-ZZ-004|Zhang Haoran}.",
+        "{B-2012-ZZ-004|Haoran} liked trains more than anything.",
+        "His mother and I took him to the station in {B-2012-ZZ-004|Zhengzhou}.",
+        "I, {B-2012-ZZ-004|Zhang Jianguo}, lost sight of him for half a minute.",
+        "Some nights I still shout {B-2012-ZZ-004|Hao-ran} in my sleep.",
+    ], talk=5),
+    Interview("ng04_officer", "en", "piper:0.9", 105, [
+        "The file on {C-2009-GD-003|Le Le} came to my desk in March.",
+        "His father, {C-2009-GD-003|Peng Gaofeng}, had already searched for a year.",
+        "Later I was sent to help with {B-2013-CD-008|Deng Yuxuan}.",
+        "We searched every park in {B-2013-CD-008|Chengdu}.",
+        "{B-2013-CD-008|Yuxuan} was never seen again.",
+    ], talk=5),
+    Interview("ng05_wang", "en", "piper:1.05", 100, [
+        "This is a photo of {B-2015-KM-005|Xiaoyu} at four.",
+        "I am her mother, {B-2015-KM-005|Wang Hongmei}.",
+        "We were shopping in {B-2015-KM-005|Kunming} when it happened.",
+        "The poster says {B-2015-KM-005|Wang Xiaoyu} in big letters.",
+        "{B-2015-KM-005|Xiao-yu}, if you hear this, call home.",
+    ], talk=5),
+    Interview("ng06_luo", "en", "piper:0.98", 105, [
+        "My boy {C-2009-GZ-002|Luo Run} was three when he was taken.",
+        "We were at a bus station in {C-2009-GZ-002|Guangdong}.",
+        "They found {C-2009-GZ-002|Run} in another province.",
+        "I, {C-2009-GZ-002|Luo An Xin}, cried when I saw him.",
+        "Now {C-2009-GZ-002|Luo Run} calls every Sunday.",
+    ], talk=5),
+]  # fmt: skip
+
+
 def sparse_script(iv: Interview, index: int) -> list[str]:
     """A sparse interview: each name sentence followed by twelve shared ones (a name
     about once a minute, so about one 30 s window in two holds none), a different run
