@@ -42,6 +42,7 @@ __all__ = ["MIN_SCORE", "SOUND_KINDS", "STRONG", "Entry", "Mention", "NameIndex"
 STRONG = 0.85  # a mention at least this good puts its target in the media's context
 MIN_SCORE = 0.6
 HEARD_CASES = 3  # the cases named most in a file that words are matched by sound with
+HEARD_NEAR_S = 30.0  # ... and those named unambiguously this close to the words
 SOUND_KINDS = frozenset({"near", "heard"})  # mentions matched by how words sound
 
 
@@ -93,7 +94,8 @@ def find_mentions(
     """
     found = _without_echoes(segments, _scan(index, segments))
     found += family_spans(index, segments, found)
-    ctx = set(context) | _strong(index, found) | _repeated_given(index, found)
+    both = _given_and_place(index, found)
+    ctx = set(context) | _strong(index, found) | _repeated_given(index, found) | both
     found += _family_heard_wrong(index, segments, found)
     found += _near(index, segments, found, ctx)
     ctx_targets = set(index.targets_in(ctx))  # by number: no target read per entry
@@ -104,9 +106,10 @@ def find_mentions(
     # Sound matching only against the few cases the interview is most about: against an
     # hour naming 150 cases, "and the" sounded like one of them (Yang Tao).
     about = set(context) | _strong(index, found, most=HEARD_CASES)
-    about |= _repeated_given(index, found)
+    about |= _repeated_given(index, found) | both
     near_targets = [i for i in index.targets_in(about) if index.targets[i].near]
-    found += heard_spans(index, segments, holding, near_targets)
+    local = _named_near(index, segments, found)
+    found += heard_spans(index, segments, holding, near_targets, local)
     every: list[tuple[int, Mention]] = []
     for si, cand, zh in found:
         decided = _decide(index, cand, ctx_targets)
@@ -278,6 +281,44 @@ def _without_echoes(segments: Sequence[Segment], found: _Found) -> _Found:
     return out
 
 
+def _sure(index: NameIndex, cand: _Cand) -> bool:
+    """A candidate that names one target unambiguously: as written, or as it sounds in
+    pinyin ("Liu Run" for Luo Run: the given name right, the family name's final
+    confused, one child only)."""
+    sure = cand.score >= STRONG or cand.kind in ("sound", "heard")
+    return not cand.weak and sure and _distinct(cand.entries, index) == 1
+
+
+def _named_near(
+    index: NameIndex, segments: Sequence[Segment], found: _Found
+) -> dict[int, set[int]]:
+    """Per line, the targets (and their related records, by number) named unambiguously
+    within ``HEARD_NEAR_S`` of it. A volunteer reads out case after case, each once
+    ("I help the family of Zhang Haoran. His father Zhang Jianguo calls me..."): the
+    file is about none of them above the others, but each sentence is about the one
+    just named. Near in time only, so an hour naming 150 cases still compares each line
+    with a few."""
+    named: list[tuple[float, float, int]] = []
+    for si, cand, _zh in found:
+        if _sure(index, cand):
+            seg = segments[si]
+            named += [(seg.start, seg.end, e.target) for e in cand.entries]
+    if not named:
+        return {}
+    related: dict[int, list[int]] = {}
+    for _a, _b, ti in named:
+        if ti not in related:
+            t = index.targets[ti]
+            related[ti] = index.targets_in({t.id} | t.related)
+    out: dict[int, set[int]] = {}
+    for si, seg in enumerate(segments):
+        near = {r for a, b, ti in named if a - HEARD_NEAR_S <= seg.end and b + HEARD_NEAR_S >= seg.start
+                for r in related[ti]}  # fmt: skip
+        if near:
+            out[si] = near
+    return out
+
+
 def _strong(index: NameIndex, found: _Found, most: int | None = None) -> set[str]:
     """Targets (and their related records) named unambiguously somewhere in the file:
     a name as written, or as it sounds in pinyin ("Liu Run" for Luo Run: the given name
@@ -288,8 +329,7 @@ def _strong(index: NameIndex, found: _Found, most: int | None = None) -> set[str
     count: dict[int, int] = defaultdict(int)
     for _si, cand, _zh in found:
         # "Liu Run" for Luo Run; "Zhang Hay Warren" for Zhang Haoran: as sure.
-        sure = cand.score >= STRONG or cand.kind in ("sound", "heard")
-        if not cand.weak and sure and _distinct(cand.entries, index) == 1:
+        if _sure(index, cand):
             for e in cand.entries:
                 count[e.target] += 1
     ranked = sorted(count, key=lambda ti: -count[ti])  # stable: first heard first
@@ -321,6 +361,30 @@ def _repeated_given(index: NameIndex, found: _Found) -> set[str]:
         return set()
     t = index.targets[ti]
     return {t.id} | t.related
+
+
+def _given_and_place(index: NameIndex, found: _Found) -> set[str]:
+    """A child's given name spelled right and the place the child was taken from, both
+    in the file: each alone needs context (another child's given name is one syllable
+    away; a city holds many cases), together they name the case. natural7's journalist
+    says "Jingjun" and, a minute later, "Taiyuan"; its officer "Chengdu" and "Yuxuan"."""
+    given: dict[int, set[str]] = {}
+    for _si, cand, _zh in found:
+        exact = cand.kind == "given" and cand.score >= 0.85
+        if exact and _distinct(cand.entries, index) == 1:
+            for e in cand.entries:
+                t = index.targets[e.target]
+                given[e.target] = {t.id} | t.related
+    if not given:
+        return set()
+    out: set[str] = set()
+    for _si, cand, _zh in found:
+        if cand.kind != "place":
+            continue
+        for e in cand.entries:
+            if e.target in given:
+                out |= given[e.target]
+    return out
 
 
 def _family_heard_wrong(index: NameIndex, segments: Sequence[Segment], found: _Found) -> _Found:

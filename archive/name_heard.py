@@ -44,21 +44,38 @@ _MAX_WORDS = 4
 _MIN_CODE = 4
 # What ends a span: a name does not run over the end of a sentence.
 _STOP = frozenset(".!?;:")
+# Sound similarity a span needs where the words before it introduce a name.
+HEARD_SLOT = 0.7
+_KIN = frozenset(
+    "son daughter boy girl child kid baby father mother dad mum mom husband wife brother "
+    "sister grandson granddaughter grandfather grandmother grandpa grandma nephew niece "
+    "uncle aunt cousin".split()
+)
+_OWNER = frozenset("my his her our their your".split())
+_SLOT_PAIRS = frozenset({("i", "am"), ("case", "of")})
 
 
 def heard_spans(
-    index: NameIndex, segments: Sequence[Segment], found: _Found, targets: list[int]
+    index: NameIndex,
+    segments: Sequence[Segment],
+    found: _Found,
+    targets: list[int],
+    local: dict[int, set[int]] | None = None,
 ) -> _Found:
     """Spans of one to four words, with a word Whisper was unsure of, that sound like a
-    name of one of ``targets`` (the numbers of the cases and people the file is about).
-    Weak: they count only in context, like ``_near``'s."""
-    keys = [(ti, k, c) for ti in targets for k in index.targets[ti].near
+    name of one of ``targets`` (the numbers of the cases and people the file is about)
+    or, on line ``si``, of ``local[si]`` (those named close to it). Weak: they count
+    only in context, like ``_near``'s."""
+    local = local or {}
+    every = set(targets).union(*local.values()) if local else set(targets)
+    keys = [(ti, k, c) for ti in sorted(every) for k in index.targets[ti].near
             if len(c := name_code(k)) >= _MIN_CODE]  # fmt: skip
     if not keys:
         return []
+    wide = set(targets)
     taken = {(si, j) for si, c, zh in found if not zh for j in range(c.first, c.last)}
     kcodes = [kc for _ti, _k, kc in keys]
-    memo: dict[str, list[tuple[float, int, str]]] = {}
+    memo: dict[tuple[str, float], list[tuple[float, int, str]]] = {}
     out: _Found = []
     for si, seg in enumerate(segments):
         text = seg.text or ""
@@ -70,7 +87,9 @@ def heard_spans(
         if not any(unsure):
             continue
         free = [(si, k) not in taken for k in range(len(spans))]
+        slot = _slots(text, spans)
         named = [_named(text, t, a, p) for (t, a, _b), p in zip(spans, probs, strict=True)]
+        allowed = wide | local.get(si, set())
         best: list[tuple[float, int, int, int, str]] = []
         for i in range(len(spans)):
             if i > 0 and spans[i - 1][0].isdigit():
@@ -86,10 +105,11 @@ def heard_spans(
                 if not any(unsure[i:j]):
                     continue
                 code = heard_code([t for t, _a, _b in spans[i:j]])
-                hits = memo.get(code)
+                least = HEARD_SLOT if slot[i] else HEARD
+                hits = memo.get((code, least))
                 if hits is None:
-                    hits = memo[code] = _matches(code, keys, kcodes)
-                best += [(sim, i, j, ti, key) for sim, ti, key in hits]
+                    hits = memo[(code, least)] = _matches(code, keys, kcodes, least)
+                best += [(sim, i, j, ti, key) for sim, ti, key in hits if ti in allowed]
         used: set[int] = set()
         for _sim, i, j, ti, key in sorted(best, key=lambda b: (-b[0], b[1])):
             if used & set(range(i, j)):
@@ -101,10 +121,30 @@ def heard_spans(
 
 
 def _matches(
-    code: str, keys: list[tuple[int, str, str]], kcodes: list[str]
+    code: str, keys: list[tuple[int, str, str]], kcodes: list[str], least: float = HEARD
 ) -> list[tuple[float, int, str]]:
     """The names ``code`` sounds like: (similarity, target, name)."""
-    return [(sim, keys[k][0], keys[k][1]) for sim, k in _near_codes(code, kcodes, HEARD)]
+    return [(sim, keys[k][0], keys[k][1]) for sim, k in _near_codes(code, kcodes, least)]
+
+
+def _slots(text: str, spans: list[tuple[str, int, int]]) -> list[bool]:
+    """Per token: the words just before it, in its sentence, introduce a name ("my
+    son", "his father,", "I am", "my name is", "called", "the case of"): where
+    a speaker says who someone is, a name is what comes next."""
+    out = []
+    for k, (tok, _a, _b) in enumerate(spans):
+        prev: list[str] = []
+        for m in range(k - 1, max(-1, k - 4), -1):
+            if any(c in _STOP for c in text[spans[m][2] : spans[m + 1][1]]):
+                break  # the sentence starts after spans[m]
+            prev.insert(0, spans[m][0])
+        two = tuple(prev[-2:])
+        out.append(tok not in _OWNER and (
+            (len(two) == 2 and two[0] in _OWNER and two[1] in _KIN)
+            or two in _SLOT_PAIRS or tuple(prev[-3:]) == ("my", "name", "is")
+            or prev[-1:] in (["named"], ["called"])
+        ))  # fmt: skip
+    return out
 
 
 def _near_codes(code: str, codes: list[str], least: float) -> list[tuple[float, int]]:
@@ -177,7 +217,7 @@ def _unsure(text: str, spans: list[tuple[str, int, int]], probs: list[float]) ->
             and tok != "i"
             and tok not in N.SURNAMES
         )
-        out.append(probs[k] < UNSURE or capital or _made_up(tok))
+        out.append(probs[k] < UNSURE or capital or _made_up(text[a:_b]))
     return out
 
 
@@ -185,7 +225,8 @@ def _made_up(tok: str) -> bool:
     """A word Whisper's own English vocabulary has no token for ("coniming", "xio":
     spelled with two pieces or more, where "coming" is one): Whisper made it up from
     sounds, however sure it says it was (0.62 for "coniming" on natural5; "xio" in
-    "Wang xio you", which splits as pinyin but names nobody)."""
+    "Wang xio you", which splits as pinyin but names nobody). ``tok`` as written:
+    "Sunday" is one piece, "sunday" two."""
     if len(tok) < 3 or not tok.isascii() or not tok.isalpha():
         return False
     return _pieces(tok) >= 2
