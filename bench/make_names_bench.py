@@ -48,6 +48,7 @@ from bench.names_script import (  # noqa: E402
     NATURAL5,
     NATURAL6,
     NATURAL7,
+    NATURAL8,
     PEOPLE,
     SPARSE,
     SPARSE2,
@@ -187,6 +188,7 @@ def main() -> None:
             "natural5": (NATURAL5, "names_natural5", 44),
             "natural6": (NATURAL6, "names_natural6", 50),
             "natural7": (NATURAL7, "names_natural7", 56),
+            "natural8": (NATURAL8, "names_natural8", 62),
         }
         for name in args.sparse or sets:
             interviews, folder, offset = sets[name]

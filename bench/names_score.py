@@ -33,6 +33,7 @@ SETS = {
     "natural5": "names_natural5",
     "natural6": "names_natural6",
     "natural7": "names_natural7",
+    "natural8": "names_natural8",
 }
 
 

@@ -797,6 +797,55 @@ NATURAL7: list[Interview] = [
 ]  # fmt: skip
 
 
+# An eighth set in the natural voice (``bench/data/names_natural8/``), written and made
+# 2026-11-30 20:12 UTC, before any run on it: held out for all of that evening's
+# changes (the name slot, the cases named near, a given name with its child's place,
+# the last read off natural7). nh01 also names a decoy child truly.
+NATURAL8: list[Interview] = [
+    Interview("nh01_liu", "en", "piper:1.0", 105, [
+        "My son is {C-2010-TY-001|Liu Jingjun}.",
+        "We lost him in {C-2010-TY-001|Taiyuan} when he was a baby.",
+        "Another boy, {D-2011-YC-101|Liu Jianjun}, was taken in the same year.",
+        "People mix up the two names, {C-2010-TY-001|Jingjun} and {D-2011-YC-101|Jianjun}.",
+        "My husband {C-2010-TY-001|Liu Zhiqiang} keeps both posters.",
+    ], talk=5),
+    Interview("nh02_deng", "en", "piper:0.94", 100, [
+        "{B-2013-CD-008|Yuxuan} was my only grandson.",
+        "I am {B-2013-CD-008|Deng Guohua}, a retired teacher.",
+        "It was a hot day in {B-2013-CD-008|Chengdu}.",
+        "I looked away for a moment and {B-2013-CD-008|Deng Yuxuan} was gone.",
+        "I write to {B-2013-CD-008|Yu-xuan} every birthday.",
+    ], talk=5),
+    Interview("nh03_volunteer", "en", "piper:1.06", 110, [
+        "Our group helped {B-2015-KM-005|Wang Hongmei} print her posters.",
+        "Her girl {B-2015-KM-005|Xiaoyu} vanished in {B-2015-KM-005|Kunming}.",
+        "We also know {C-2009-GD-003|Peng Gaofeng} well.",
+        "He still looks for {C-2009-GD-003|Lele} every day.",
+    ], talk=5),
+    Interview("nh04_zhao", "en", "piper:0.91", 100, [
+        "{B-2008-HF-006|Mingxuan} came home when he was sixteen.",
+        "He had been sold far from {B-2008-HF-006|Hefei}.",
+        "His father {B-2008-HF-006|Zhao Dewei} had never given up.",
+        "Now {B-2008-HF-006|Zhao Mingxuan} helps other families.",
+        "Friends call him {B-2008-HF-006|Ming-xuan}.",
+    ], talk=5),
+    Interview("nh05_huang", "en", "piper:1.08", 100, [
+        "I am {B-2011-NN-007|Huang Lijuan}.",
+        "My daughter {B-2011-NN-007|Zihan} was four when she was taken.",
+        "We lived on the edge of {B-2011-NN-007|Nanning}.",
+        "The newspaper printed {B-2011-NN-007|Huang Zihan} on the front page.",
+        "{B-2011-NN-007|Zi-han}, we are waiting for you.",
+    ], talk=5),
+    Interview("nh06_zhang", "en", "piper:0.97", 105, [
+        "We took the train to {B-2012-ZZ-004|Zhengzhou} that summer.",
+        "{B-2012-ZZ-004|Zhang Haoran} was holding my hand.",
+        "I am his father, {B-2012-ZZ-004|Zhang Jianguo}.",
+        "{B-2012-ZZ-004|Haoran} would be a young man now.",
+        "The police still have {B-2012-ZZ-004|Haoran Zhang} on their list.",
+    ], talk=5),
+]  # fmt: skip
+
+
 def sparse_script(iv: Interview, index: int) -> list[str]:
     """A sparse interview: each name sentence followed by twelve shared ones (a name
     about once a minute, so about one 30 s window in two holds none), a different run
