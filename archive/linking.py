@@ -43,6 +43,9 @@ STRONG = 0.85  # a mention at least this good puts its target in the media's con
 MIN_SCORE = 0.6
 HEARD_CASES = 3  # the cases named most in a file that words are matched by sound with
 HEARD_NEAR_S = 30.0  # ... and those named unambiguously this close to the words
+# A given name spelled exactly scores this at least in the scan (0.8 when it only sounds
+# like one: ``name_scan``); a full name spelled exactly 1.0.
+SPELLED = 0.85
 SOUND_KINDS = frozenset({"near", "heard"})  # mentions matched by how words sound
 
 
@@ -370,7 +373,7 @@ def _given_and_place(index: NameIndex, found: _Found) -> set[str]:
     says "Jingjun" and, a minute later, "Taiyuan"; its officer "Chengdu" and "Yuxuan"."""
     given: dict[int, set[str]] = {}
     for _si, cand, _zh in found:
-        exact = cand.kind == "given" and cand.score >= 0.85
+        exact = cand.kind == "given" and cand.score >= SPELLED
         if exact and _distinct(cand.entries, index) == 1:
             for e in cand.entries:
                 t = index.targets[e.target]

@@ -28,7 +28,7 @@ from rapidfuzz.distance import Levenshtein
 from tapelog.archive import names as N
 from tapelog.archive.name_index import Entry, NameIndex
 from tapelog.archive.name_scan import _Cand, _sentence_start
-from tapelog.archive.name_sound import heard_code, name_code, sound_similarity
+from tapelog.archive.name_sound import _collapse, heard_code, name_code, sound_similarity
 
 if TYPE_CHECKING:
     from tapelog.transcribe.types import Segment
@@ -365,7 +365,7 @@ def _family_best(
     # xio you on" is nearer Wang Xiaoyun than "Wang xio you" is: the "on" is no name).
     by_span: dict[tuple[int, int], dict[int, tuple[float, Entry]]] = {}
     for first, last, family_first in tries:
-        code = heard_code([t for t, _a, _b in spans[first:last]])
+        code = _span_code(spans, first, last, k)
         codes = memo.get((spans[k][0], family_first))
         if codes is None:
             codes = tuple(_full_code(e.text, e.family, family_first) for e in entries)
@@ -416,6 +416,14 @@ def _pinyin_name(text: str, span: tuple[str, int, int]) -> bool:
     ("Xiaoping"; not "xio", which splits as xi-o but is a sound it made up)."""
     syls = N.split_syllables(span[0])
     return syls is not None and len(syls) >= 2 and text[span[1] : span[1] + 1].isupper()
+
+
+def _span_code(spans: list[tuple[str, int, int]], first: int, last: int, k: int) -> str:
+    """The sound of words beside a family name: the family name read as the pinyin it
+    is (English reads "Wang" with a w the name does not have), the rest as English."""
+    before = heard_code([t for t, _a, _b in spans[first:k]])
+    after = heard_code([t for t, _a, _b in spans[k + 1 : last]])
+    return _collapse(before + name_code(spans[k][0]) + after)
 
 
 @lru_cache(maxsize=65536)
