@@ -42,7 +42,6 @@ __all__ = ["MIN_SCORE", "SOUND_KINDS", "STRONG", "Entry", "Mention", "NameIndex"
 STRONG = 0.85  # a mention at least this good puts its target in the media's context
 MIN_SCORE = 0.6
 HEARD_CASES = 3  # the cases named most in a file that words are matched by sound with
-HEARD_NEAR_S = 30.0  # ... and those named unambiguously this close to the words
 # A given name spelled exactly scores this at least in the scan (0.8 when it only sounds
 # like one: ``name_scan``); a full name spelled exactly 1.0.
 SPELLED = 0.85
@@ -111,8 +110,7 @@ def find_mentions(
     about = set(context) | _strong(index, found, most=HEARD_CASES)
     about |= _repeated_given(index, found) | both
     near_targets = [i for i in index.targets_in(about) if index.targets[i].near]
-    local = _named_near(index, segments, found)
-    found += heard_spans(index, segments, holding, near_targets, local)
+    found += heard_spans(index, segments, holding, near_targets)
     every: list[tuple[int, Mention]] = []
     for si, cand, zh in found:
         decided = _decide(index, cand, ctx_targets)
@@ -290,36 +288,6 @@ def _sure(index: NameIndex, cand: _Cand) -> bool:
     confused, one child only)."""
     sure = cand.score >= STRONG or cand.kind in ("sound", "heard")
     return not cand.weak and sure and _distinct(cand.entries, index) == 1
-
-
-def _named_near(
-    index: NameIndex, segments: Sequence[Segment], found: _Found
-) -> dict[int, set[int]]:
-    """Per line, the targets (and their related records, by number) named unambiguously
-    within ``HEARD_NEAR_S`` of it. A volunteer reads out case after case, each once
-    ("I help the family of Zhang Haoran. His father Zhang Jianguo calls me..."): the
-    file is about none of them above the others, but each sentence is about the one
-    just named. Near in time only, so an hour naming 150 cases still compares each line
-    with a few."""
-    named: list[tuple[float, float, int]] = []
-    for si, cand, _zh in found:
-        if _sure(index, cand):
-            seg = segments[si]
-            named += [(seg.start, seg.end, e.target) for e in cand.entries]
-    if not named:
-        return {}
-    related: dict[int, list[int]] = {}
-    for _a, _b, ti in named:
-        if ti not in related:
-            t = index.targets[ti]
-            related[ti] = index.targets_in({t.id} | t.related)
-    out: dict[int, set[int]] = {}
-    for si, seg in enumerate(segments):
-        near = {r for a, b, ti in named if a - HEARD_NEAR_S <= seg.end and b + HEARD_NEAR_S >= seg.start
-                for r in related[ti]}  # fmt: skip
-        if near:
-            out[si] = near
-    return out
 
 
 def _strong(index: NameIndex, found: _Found, most: int | None = None) -> set[str]:

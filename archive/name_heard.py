@@ -28,7 +28,7 @@ from rapidfuzz.distance import Levenshtein
 from tapelog.archive import names as N
 from tapelog.archive.name_index import Entry, NameIndex
 from tapelog.archive.name_scan import _Cand, _sentence_start
-from tapelog.archive.name_sound import _collapse, heard_code, name_code, sound_similarity
+from tapelog.archive.name_sound import heard_code, name_code, sound_similarity
 
 if TYPE_CHECKING:
     from tapelog.transcribe.types import Segment
@@ -44,38 +44,21 @@ _MAX_WORDS = 4
 _MIN_CODE = 4
 # What ends a span: a name does not run over the end of a sentence.
 _STOP = frozenset(".!?;:")
-# Sound similarity a span needs where the words before it introduce a name.
-HEARD_SLOT = 0.7
-_KIN = frozenset(
-    "son daughter boy girl child kid baby father mother dad mum mom husband wife brother "
-    "sister grandson granddaughter grandfather grandmother grandpa grandma nephew niece "
-    "uncle aunt cousin".split()
-)
-_OWNER = frozenset("my his her our their your".split())
-_SLOT_PAIRS = frozenset({("i", "am"), ("case", "of")})
 
 
 def heard_spans(
-    index: NameIndex,
-    segments: Sequence[Segment],
-    found: _Found,
-    targets: list[int],
-    local: dict[int, set[int]] | None = None,
+    index: NameIndex, segments: Sequence[Segment], found: _Found, targets: list[int]
 ) -> _Found:
     """Spans of one to four words, with a word Whisper was unsure of, that sound like a
-    name of one of ``targets`` (the numbers of the cases and people the file is about)
-    or, on line ``si``, of ``local[si]`` (those named close to it). Weak: they count
-    only in context, like ``_near``'s."""
-    local = local or {}
-    every = set(targets).union(*local.values()) if local else set(targets)
-    keys = [(ti, k, c) for ti in sorted(every) for k in index.targets[ti].near
+    name of one of ``targets`` (the numbers of the cases and people the file is about).
+    Weak: they count only in context, like ``_near``'s."""
+    keys = [(ti, k, c) for ti in targets for k in index.targets[ti].near
             if len(c := name_code(k)) >= _MIN_CODE]  # fmt: skip
     if not keys:
         return []
-    wide = set(targets)
     taken = {(si, j) for si, c, zh in found if not zh for j in range(c.first, c.last)}
     kcodes = [kc for _ti, _k, kc in keys]
-    memo: dict[tuple[str, float], list[tuple[float, int, str]]] = {}
+    memo: dict[str, list[tuple[float, int, str]]] = {}
     out: _Found = []
     for si, seg in enumerate(segments):
         text = seg.text or ""
@@ -87,9 +70,7 @@ def heard_spans(
         if not any(unsure):
             continue
         free = [(si, k) not in taken for k in range(len(spans))]
-        slot = _slots(text, spans)
         named = [_named(text, t, a, p) for (t, a, _b), p in zip(spans, probs, strict=True)]
-        allowed = wide | local.get(si, set())
         best: list[tuple[float, int, int, int, str]] = []
         for i in range(len(spans)):
             if i > 0 and spans[i - 1][0].isdigit():
@@ -105,11 +86,10 @@ def heard_spans(
                 if not any(unsure[i:j]):
                     continue
                 code = heard_code([t for t, _a, _b in spans[i:j]])
-                least = HEARD_SLOT if slot[i] else HEARD
-                hits = memo.get((code, least))
+                hits = memo.get(code)
                 if hits is None:
-                    hits = memo[(code, least)] = _matches(code, keys, kcodes, least)
-                best += [(sim, i, j, ti, key) for sim, ti, key in hits if ti in allowed]
+                    hits = memo[code] = _matches(code, keys, kcodes)
+                best += [(sim, i, j, ti, key) for sim, ti, key in hits]
         used: set[int] = set()
         for _sim, i, j, ti, key in sorted(best, key=lambda b: (-b[0], b[1])):
             if used & set(range(i, j)):
@@ -121,30 +101,10 @@ def heard_spans(
 
 
 def _matches(
-    code: str, keys: list[tuple[int, str, str]], kcodes: list[str], least: float = HEARD
+    code: str, keys: list[tuple[int, str, str]], kcodes: list[str]
 ) -> list[tuple[float, int, str]]:
     """The names ``code`` sounds like: (similarity, target, name)."""
-    return [(sim, keys[k][0], keys[k][1]) for sim, k in _near_codes(code, kcodes, least)]
-
-
-def _slots(text: str, spans: list[tuple[str, int, int]]) -> list[bool]:
-    """Per token: the words just before it, in its sentence, introduce a name ("my
-    son", "his father,", "I am", "my name is", "called", "the case of"): where
-    a speaker says who someone is, a name is what comes next."""
-    out = []
-    for k, (tok, _a, _b) in enumerate(spans):
-        prev: list[str] = []
-        for m in range(k - 1, max(-1, k - 4), -1):
-            if any(c in _STOP for c in text[spans[m][2] : spans[m + 1][1]]):
-                break  # the sentence starts after spans[m]
-            prev.insert(0, spans[m][0])
-        two = tuple(prev[-2:])
-        out.append(tok not in _OWNER and (
-            (len(two) == 2 and two[0] in _OWNER and two[1] in _KIN)
-            or two in _SLOT_PAIRS or tuple(prev[-3:]) == ("my", "name", "is")
-            or prev[-1:] in (["named"], ["called"])
-        ))  # fmt: skip
-    return out
+    return [(sim, keys[k][0], keys[k][1]) for sim, k in _near_codes(code, kcodes, HEARD)]
 
 
 def _near_codes(code: str, codes: list[str], least: float) -> list[tuple[float, int]]:
@@ -209,7 +169,7 @@ def _unsure(text: str, spans: list[tuple[str, int, int]], probs: list[float]) ->
     """Per token: Whisper gave its word a low probability, wrote it capitalised in the
     middle of a sentence (not "I", not a known family name), or made it up."""
     out = []
-    for k, (tok, a, _b) in enumerate(spans):
+    for k, (tok, a, b) in enumerate(spans):
         capital = (
             text[a : a + 1].isupper()
             and k > 0
@@ -217,7 +177,7 @@ def _unsure(text: str, spans: list[tuple[str, int, int]], probs: list[float]) ->
             and tok != "i"
             and tok not in N.SURNAMES
         )
-        out.append(probs[k] < UNSURE or capital or _made_up(text[a:_b]))
+        out.append(probs[k] < UNSURE or capital or _made_up(text[a:b]))
     return out
 
 
@@ -365,7 +325,7 @@ def _family_best(
     # xio you on" is nearer Wang Xiaoyun than "Wang xio you" is: the "on" is no name).
     by_span: dict[tuple[int, int], dict[int, tuple[float, Entry]]] = {}
     for first, last, family_first in tries:
-        code = _span_code(spans, first, last, k)
+        code = heard_code([t for t, _a, _b in spans[first:last]])
         codes = memo.get((spans[k][0], family_first))
         if codes is None:
             codes = tuple(_full_code(e.text, e.family, family_first) for e in entries)
@@ -416,14 +376,6 @@ def _pinyin_name(text: str, span: tuple[str, int, int]) -> bool:
     ("Xiaoping"; not "xio", which splits as xi-o but is a sound it made up)."""
     syls = N.split_syllables(span[0])
     return syls is not None and len(syls) >= 2 and text[span[1] : span[1] + 1].isupper()
-
-
-def _span_code(spans: list[tuple[str, int, int]], first: int, last: int, k: int) -> str:
-    """The sound of words beside a family name: the family name read as the pinyin it
-    is (English reads "Wang" with a w the name does not have), the rest as English."""
-    before = heard_code([t for t, _a, _b in spans[first:k]])
-    after = heard_code([t for t, _a, _b in spans[k + 1 : last]])
-    return _collapse(before + name_code(spans[k][0]) + after)
 
 
 @lru_cache(maxsize=65536)

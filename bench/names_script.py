@@ -748,9 +748,11 @@ NATURAL6: list[Interview] = [
 
 
 # A seventh set in the natural voice (``bench/data/names_natural7/``), written and made
-# 2026-11-30 20:40 UTC, before any run on it: held out for the name slot ("my son",
-# "I am": ``archive.name_heard.HEARD_SLOT``) and names heard near a case named within
-# 30 s (``archive.linking.HEARD_NEAR_S``), both chosen on natural to natural6.
+# 2026-11-30 20:00 UTC, before any run on it: held out for a name slot ("my son", "I
+# am": a lower bar for a sound match after them) and names matched by sound with the
+# cases named within 30 s, both chosen on natural to natural6 (neither found more on
+# it, and neither was kept: BENCHMARKS.md). The given name with its child's place
+# (``archive.linking._given_and_place``) was read off its misses.
 NATURAL7: list[Interview] = [
     Interview("ng01_huang", "en", "piper:1.02", 105, [
         "Our girl {B-2011-NN-007|Huang Zihan} went missing in winter.",
@@ -798,7 +800,7 @@ NATURAL7: list[Interview] = [
 
 
 # An eighth set in the natural voice (``bench/data/names_natural8/``), written and made
-# 2026-11-30 20:12 UTC, before any run on it: held out for all of that evening's
+# 2026-11-30 20:10 UTC, before any run on it: held out for all of that evening's
 # changes (the name slot, the cases named near, a given name with its child's place,
 # the last read off natural7). nh01 also names a decoy child truly.
 NATURAL8: list[Interview] = [
