@@ -338,7 +338,9 @@ def _given_and_place(index: NameIndex, found: _Found) -> set[str]:
     """A child's given name spelled right and the place the child was taken from, both
     in the file: each alone needs context (another child's given name is one syllable
     away; a city holds many cases), together they name the case. natural7's journalist
-    says "Jingjun" and, a minute later, "Taiyuan"; its officer "Chengdu" and "Yuxuan"."""
+    says "Jingjun" and, a minute later, "Taiyuan"; its officer "Chengdu" and "Yuxuan".
+    Only a given name one child on the sheet has: one two children share names neither,
+    place or not (on a large sheet most given names are shared, and this adds nothing)."""
     given: dict[int, set[str]] = {}
     for _si, cand, _zh in found:
         exact = cand.kind == "given" and cand.score >= SPELLED

@@ -22,6 +22,11 @@ KUNMING, LUO, ZHAO = "B-2015-KM-005", "C-2009-GZ-002", "B-2008-HF-006"
 ZHENGZHOU = "B-2012-ZZ-004"
 
 
+def bench_index_cases() -> list:
+    data = Path(__file__).resolve().parent.parent / "bench" / "data" / "names"
+    return read_cases(data / "cases.csv")[0]
+
+
 @pytest.fixture(scope="module")
 def bench_index() -> NameIndex:
     data = Path(__file__).resolve().parent.parent / "bench" / "data" / "names"
@@ -306,3 +311,9 @@ def test_a_given_name_and_the_childs_place_together_name_the_case(bench_index):
     # Another case's place ties nothing: Kunming is Wang Xiaoyu's.
     other = line(60.0, "His mother told me about the market in Kunming.")
     assert suggested(bench_index, [given, other]) == []
+    # A given name two children on the sheet share is neither's, with or without a place.
+    from tapelog.archive.models import Case
+
+    shared = NameIndex([*bench_index_cases(), Case("X-1", "Zhao Jingjun", aliases=["Jingjun"],
+                                                    missing_place="Datong, Shanxi")], [])  # fmt: skip
+    assert suggested(shared, [given, place]) == []
