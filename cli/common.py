@@ -57,12 +57,17 @@ def archive_dir(ctx: click.Context) -> Path:
     return Path(value).expanduser() if value else default_archive_dir()
 
 
-# Commands that only read: run on a mistyped --archive they must say there is no
-# archive there, not quietly create an empty one and report "no media yet".
-READ_ONLY_COMMANDS = {
+# Commands that work on what an archive already holds (read it, or change its media,
+# tags, links, speakers, selections): run on a mistyped --archive they must say there
+# is no archive there, not quietly create an empty one and report "no media yet" or
+# "no pending suggestions". Only commands that bring something in (import, cases and
+# people import, themes add, config, demo, archive import, the TUI) start one.
+NEEDS_ARCHIVE = {
     ("list",), ("show",), ("search",), ("check",), ("export",), ("backups",),
-    ("tags", "list"), ("cases", "list"), ("cases", "show"), ("cases", "duplicates"),
-    ("people", "list"), ("themes", "list"), ("selections", "list"), ("selections", "show"),
+    ("restore",), ("reindex",), ("relink",), ("realign",), ("correct",), ("audio",),
+    ("transcribe",), ("tag",), ("tags",), ("links",), ("speakers",), ("selections",),
+    ("cases", "list"), ("cases", "show"), ("cases", "duplicates"), ("people", "list"),
+    ("themes", "list"), ("themes", "delete"), ("themes", "merge"), ("themes", "rename"),
 }  # fmt: skip
 
 
@@ -80,7 +85,7 @@ def open_archive(ctx: click.Context, create: bool | None = None):
 
     if create is None:
         words = _command_words(ctx)
-        create = not any(words[: len(c)] == c for c in READ_ONLY_COMMANDS)
+        create = not any(words[: len(c)] == c for c in NEEDS_ARCHIVE)
     try:
         archive = Archive.open(archive_dir(ctx), create=create)
     except StoreError as exc:

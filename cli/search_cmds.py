@@ -68,6 +68,9 @@ def search_cmd(
     characters that sound the same find Chinese lines. Each hit gives the time of the
     matched words (--json: match_start, match_end), which is what --save cuts on.
     """
+    from tapelog.archive.searchtext import query_terms
+
+    query_terms(query)  # a query with no words is a usage error, archive or none
     archive = open_archive(ctx)
     hits = archive.search(
         query,

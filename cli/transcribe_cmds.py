@@ -131,10 +131,13 @@ def transcribe_cmd(
     """
     from tapelog.transcribe.types import TranscribeOptions
 
+    if not ids and not all_:  # a usage error before any archive is opened
+        what = "look at again" if names_again else "transcribe"
+        raise UsageError(f"name media ids to {what}, or use --all")
+    if names_again and (force or translate or use_cluster(cluster)):
+        raise UsageError("--names-again runs alone: not with --force, --translate or a cluster")
     archive = open_archive(ctx)
     if names_again:
-        if force or translate or use_cluster(cluster):
-            raise UsageError("--names-again runs alone: not with --force, --translate or a cluster")
         _names_again(ctx, archive, ids, all_, vocab_from_cases, as_json)
         return
     targets = _targets(archive, ids, all_, force, translate)

@@ -109,6 +109,12 @@ def test_usage_errors_exit_2(tmp_path: Path) -> None:
     assert run_cli("import", archive=arch).returncode == 2
     proc = run_cli("search", "   ", archive=arch)
     assert proc.returncode == 2 and "no words" in proc.stderr
+    assert not arch.exists()  # none of these started an archive
+    proc = run_cli("show", "m999", archive=arch)
+    assert proc.returncode == 1 and "no tapelog archive here" in _one_line_error(proc)
+    from tapelog.archive.service import Archive
+
+    Archive.open(arch, create=True).close()
     proc = run_cli("show", "m999", archive=arch)
     assert proc.returncode == 1 and "m999" in _one_line_error(proc)
 

@@ -62,6 +62,11 @@ def test_mistakes_before_any_work(archive, media_dir: Path, tmp_path: Path) -> N
     out = run_cli("list", archive=typo)
     assert out.returncode == 1 and "no tapelog archive here" in out.stderr
     assert not typo.exists()  # a read-only command creates nothing
+    for words in (["links", "suggest"], ["transcribe", "--all"], ["tags", "list"],
+                  ["speakers", "list"], ["reindex"]):  # fmt: skip
+        out = run_cli(*words, archive=typo)
+        assert out.returncode == 1 and "no tapelog archive here" in out.stderr, words
+        assert not typo.exists(), words  # nor one that works on what an archive holds
     card = tmp_path / "card" / "DCIM" / "100"
     card.mkdir(parents=True)
     (card / "clip.wav").write_bytes((media_dir / "silence.wav").read_bytes())
