@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 
 from rapidfuzz.distance import JaroWinkler
 from tapelog.archive import names as N
-from tapelog.archive.links_cut import cut_at
+from tapelog.archive.links_cut import LineTimes
 from tapelog.archive.name_heard import family_spans, heard_spans, shown_key
 from tapelog.archive.name_index import Entry, NameIndex, Target
 from tapelog.archive.name_scan import _Cand, _distinct, _mention_chars, _mention_text, _Scanner
@@ -112,6 +112,7 @@ def find_mentions(
     near_targets = [i for i in index.targets_in(about) if index.targets[i].near]
     found += heard_spans(index, segments, holding, near_targets)
     every: list[tuple[int, Mention]] = []
+    times: dict[int, LineTimes] = {}  # per line: where its words are, found once
     for si, cand, zh in found:
         decided = _decide(index, cand, ctx_targets)
         if decided is None or decided[1] < min_score:
@@ -119,7 +120,9 @@ def find_mentions(
         entries, score = decided
         seg = segments[si]
         mention = _mention_text(seg.text, cand, zh)
-        match_start, match_end = _cut(seg, cand, zh)
+        if si not in times:
+            times[si] = LineTimes(seg)
+        match_start, match_end = _cut(times[si], cand, zh)
         chars = _mention_chars(seg.text or "", cand, zh)
         for e in entries:
             t = index.target_of(e)
@@ -225,12 +228,13 @@ _CLAUSE_END_ZH = frozenset(".!?;,。！？；，、")
 _Found = list[tuple[int, _Cand, bool]]  # (segment, candidate, found in Chinese text)
 
 
-def _cut(seg: Segment, cand: _Cand, zh: bool) -> tuple[float, float]:
+def _cut(times: LineTimes, cand: _Cand, zh: bool) -> tuple[float, float]:
     """The mention's words' times (the line's when unknown): what a link cuts on."""
+    seg = times.seg
     text = seg.text or ""
     if len(N.fold(text)) != len(text):  # offsets are on the folded text: no word times
         return seg.start, seg.end
-    return cut_at(seg, *_mention_chars(text, cand, zh))
+    return times.cut(*_mention_chars(text, cand, zh))
 
 
 def _scan(index: NameIndex, segments: Sequence[Segment]) -> _Found:

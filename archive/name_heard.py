@@ -165,7 +165,7 @@ def _named(text: str, tok: str, at: int, prob: float) -> bool:
     return syls is not None and len(syls) >= 2 and text[at : at + 1].isupper() and prob >= UNSURE
 
 
-def _unsure(text: str, spans: list[tuple[str, int, int]], probs: list[float]) -> list[bool]:
+def _unsure(text: str, spans: Sequence[tuple[str, int, int]], probs: list[float]) -> list[bool]:
     """Per token: Whisper gave its word a low probability, wrote it capitalised in the
     middle of a sentence (not "I", not a known family name), or made it up."""
     out = []
@@ -219,7 +219,7 @@ def _tokenizer() -> Any:
         return None
 
 
-def _token_probs(seg: Segment, text: str, spans: list[tuple[str, int, int]]) -> list[float]:
+def _token_probs(seg: Segment, text: str, spans: Sequence[tuple[str, int, int]]) -> list[float]:
     """Per token, the lowest probability Whisper gave a word over it (1.0 when the line
     has no word probabilities: a transcript from before them, or an edited line).
     Both are in the line's order: one sweep, not every word for every token."""
@@ -301,7 +301,7 @@ def family_spans(index: NameIndex, segments: Sequence[Segment], found: _Found) -
 
 def _family_best(
     text: str,
-    spans: list[tuple[str, int, int]],
+    spans: Sequence[tuple[str, int, int]],
     k: int,
     si: int,
     taken: set[tuple[int, int]],
@@ -353,7 +353,7 @@ def _family_best(
 
 def _free(
     text: str,
-    spans: list[tuple[str, int, int]],
+    spans: Sequence[tuple[str, int, int]],
     si: int,
     taken: set[tuple[int, int]],
     where: range,

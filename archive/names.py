@@ -89,12 +89,12 @@ def _tokens(text: str) -> tuple[str, ...]:
     return tuple(_TOKEN_RE.findall(fold(text)))
 
 
-def token_spans(text: str) -> list[tuple[str, int, int]]:
-    """Tokens of ``text`` with their character offsets (for quoting the mention)."""
+@lru_cache(maxsize=4096)
+def token_spans(text: str) -> tuple[tuple[str, int, int], ...]:
+    """Tokens of ``text`` with their character offsets (for quoting the mention).
+    Memoised: the linking asks again for each name found in a line."""
     folded = fold(text)
-    if len(folded) != len(text):  # rare (NFKC ligatures): offsets on the folded text
-        text = folded
-    return [(m.group(0), m.start(), m.end()) for m in _TOKEN_RE.finditer(folded)]
+    return tuple((m.group(0), m.start(), m.end()) for m in _TOKEN_RE.finditer(folded))
 
 
 def compact(text: str) -> str:

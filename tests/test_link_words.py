@@ -260,3 +260,35 @@ async def test_link_review_opens_the_interview_at_the_name(tmp_path: Path, anyio
         await until(app, pilot, lambda: isinstance(app.screen, InterviewScreen))
         assert app.screen.start_at == 6.25
     archive.close()
+
+
+def test_a_lines_words_found_once_cut_as_each_looked_up_alone() -> None:
+    """``LineTimes`` (the linking's per-line lookup) gives what ``cut_at`` gives for every
+    stretch of a line: words spelled, damaged, missing, times outside the line."""
+    import random
+
+    from tapelog.archive.links_cut import LineTimes, cut_at
+
+    rng = random.Random(7)
+    vocab = ["Liu", "Jingjun", "was", "taken,", "in", "Taiyuan.", "-a", "12,000", "yuan", "我们"]
+    for _ in range(300):
+        n = rng.randint(0, 12)
+        picked = [rng.choice(vocab) for _ in range(n)]
+        t = 10.0
+        words = []
+        for w in picked:
+            d = rng.choice([0.2, 0.4, 3.0])  # 3.0: a word that runs past the line
+            words.append(Word(t, t + d, " " + w, 0.9))
+            t += d
+        text = "".join(w.word for w in words).strip()
+        if rng.random() < 0.15 and words:  # the words no longer spell the line
+            words[rng.randrange(len(words))] = Word(11.0, 11.5, " edited", 0.9)
+        if rng.random() < 0.1:
+            words.insert(0, Word(10.0, 10.0, "   ", 0.1))  # an empty word
+        seg = Segment(10.0, 10.0 + 0.3 * max(n, 1), text, words)
+        line = LineTimes(seg)
+        for _ in range(10):
+            lo = rng.randint(-1, len(text) + 1)
+            hi = rng.randint(lo - 1, len(text) + 2)
+            assert line.cut(lo, hi) == cut_at(seg, lo, hi), (text, lo, hi)
+        assert line.cut(None, None) == cut_at(seg, None, None)
