@@ -36,7 +36,7 @@ def register(group: click.Group) -> None:
 
 
 def _import(ctx: click.Context, path: str, kind: str, as_json: bool) -> None:
-    archive = open_archive(ctx)
+    archive = _archive_for(ctx, path, kind)
     report = C.import_records(archive, path, kind)
     for p in report.problems:
         click.echo(f"tapelog: {path}: {p}", err=True)
@@ -52,6 +52,22 @@ def _import(ctx: click.Context, path: str, kind: str, as_json: bool) -> None:
     emit(as_json, report.to_dict(), text)
     if report.problems:
         ctx.exit(1)
+
+
+def _archive_for(ctx: click.Context, path: str, kind: str):
+    """The archive to import into; where there is none yet, the sheet is opened first,
+    so a missing, empty or unreadable file says so without leaving an empty archive."""
+    from tapelog.archive.caseio import open_records
+    from tapelog.archive.errors import StoreError
+
+    try:
+        return open_archive(ctx, create=False)
+    except StoreError as exc:
+        if "no tapelog archive here" not in str(exc):
+            raise
+    with open_records(path, kind):
+        pass
+    return open_archive(ctx, create=True)
 
 
 # -- cases -----------------------------------------------------------------------------

@@ -67,6 +67,11 @@ def test_mistakes_before_any_work(archive, media_dir: Path, tmp_path: Path) -> N
         out = run_cli(*words, archive=typo)
         assert out.returncode == 1 and "no tapelog archive here" in out.stderr, words
         assert not typo.exists(), words  # nor one that works on what an archive holds
+    empty = tmp_path / "cases.csv"
+    empty.write_text("")
+    out = run_cli("cases", "import", str(empty), archive=typo)
+    assert out.returncode == 1 and "empty" in out.stderr
+    assert not typo.exists()  # a sheet that cannot be read starts no archive
     card = tmp_path / "card" / "DCIM" / "100"
     card.mkdir(parents=True)
     (card / "clip.wav").write_bytes((media_dir / "silence.wav").read_bytes())
