@@ -49,6 +49,7 @@ from bench.names_script import (  # noqa: E402
     NATURAL6,
     NATURAL7,
     NATURAL8,
+    NATURAL9,
     PEOPLE,
     SPARSE,
     SPARSE2,
@@ -189,6 +190,7 @@ def main() -> None:
             "natural6": (NATURAL6, "names_natural6", 50),
             "natural7": (NATURAL7, "names_natural7", 56),
             "natural8": (NATURAL8, "names_natural8", 62),
+            "natural9": (NATURAL9, "names_natural9", 68),
         }
         for name in args.sparse or sets:
             interviews, folder, offset = sets[name]

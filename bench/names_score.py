@@ -34,6 +34,7 @@ SETS = {
     "natural6": "names_natural6",
     "natural7": "names_natural7",
     "natural8": "names_natural8",
+    "natural9": "names_natural9",
 }
 
 

@@ -848,6 +848,53 @@ NATURAL8: list[Interview] = [
 ]  # fmt: skip
 
 
+# A ninth set in the natural voice (``bench/data/names_natural9/``), written and made
+# 2026-11-30 21:40 UTC, before any run on it and before the change it was held out for
+# (lines whose unsure words sound like a name, looked at again). Pitches and speeds
+# none of the other sets used; a lawyer and a DNA volunteer who name several cases.
+NATURAL9: list[Interview] = [
+    Interview("ni01_luo", "en", "piper:0.89", 104, [
+        "My name is {C-2009-GZ-002|Luo An Xin} and I am a farmer.",
+        "{C-2009-GZ-002|Luo Run} was seven when a man led him onto a bus.",
+        "We found {C-2009-GZ-002|Run} again after many years.",
+        "Now {C-2009-GZ-002|Run Luo} studies in a big city.",
+        "He still does not like the bus station in {C-2009-GZ-002|Guangdong}.",
+    ], talk=5),
+    Interview("ni02_lawyer", "en", "piper:1.11", 98, [
+        "I have worked on the case of {B-2011-NN-007|Huang Zihan} for three years.",
+        "Her mother, {B-2011-NN-007|Huang Lijuan}, calls me every Monday.",
+        "I also represent {B-2013-CD-008|Deng Guohua}.",
+        "His grandson {B-2013-CD-008|Yuxuan} disappeared near a park in {B-2013-CD-008|Chengdu}.",
+    ], talk=5),
+    Interview("ni03_peng", "en", "piper:0.92", 96, [
+        "I am {C-2009-GD-003|Peng Gaofeng}.",
+        "My son {C-2009-GD-003|Le Le} was playing outside my shop.",
+        "{C-2009-GD-003|Lele} liked to sing on the steps.",
+        "I have driven a motorbike across the country looking for {C-2009-GD-003|Peng Lele}.",
+        "{C-2009-GD-003|Gaofeng Peng} is the name on every poster.",
+    ], talk=5),
+    Interview("ni04_dna", "en", "piper:1.03", 108, [
+        "We took a blood sample from {B-2012-ZZ-004|Zhang Jianguo} in the spring.",
+        "His son {B-2012-ZZ-004|Hao-ran} was lost in {B-2012-ZZ-004|Zhengzhou}.",
+        "A young man in the south matched {B-2015-KM-005|Wang Hongmei} last year.",
+        "But he was not {B-2015-KM-005|Wang Xiaoyu}, and the test said so.",
+    ], talk=5),
+    Interview("ni05_liu", "en", "piper:0.86", 102, [
+        "I am {C-2010-TY-001|Mrs. Liu}, the mother of {C-2010-TY-001|Liu Jingjun}.",
+        "{C-2010-TY-001|Jing-jun} was taken from the alley behind our home.",
+        "That was in {C-2010-TY-001|Taiyuan}, on a spring morning.",
+        "My husband {C-2010-TY-001|Zhiqiang Liu} quit his job to search.",
+        "We still call him {C-2010-TY-001|Jingjun} when we talk about him.",
+    ], talk=5),
+    Interview("ni06_zhao", "en", "piper:1.14", 100, [
+        "My father is {B-2008-HF-006|Zhao Dewei}.",
+        "I am {B-2008-HF-006|Mingxuan}, and I was taken from {B-2008-HF-006|Hefei} at three.",
+        "For years I did not know the name {B-2008-HF-006|Zhao Mingxuan}.",
+        "Now I help parents like {B-2011-NN-007|Huang Lijuan} read the messages they get.",
+    ], talk=5),
+]  # fmt: skip
+
+
 def sparse_script(iv: Interview, index: int) -> list[str]:
     """A sparse interview: each name sentence followed by twelve shared ones (a name
     about once a minute, so about one 30 s window in two holds none), a different run
