@@ -17,6 +17,7 @@ interview is about the decoy too.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from tapelog.archive import names as N
@@ -108,17 +109,69 @@ def suspect_lines(segments: Sequence[Segment], names: list[str]) -> list[Segment
     (``transcribe.windows.Look``): those of a line glued to its neighbours holding a
     near-miss (as ``suspect_stretches``, nothing found yet; a run that sounds like a
     name only with an odd word in it), a sign of a name heard as other words
-    (``_misheard``), or a word of one of
+    (``_misheard``; unsure words that sound like a name, ``_heard_as_words``), or a
+    word of one of
     ``names`` ("Hugo Run" for Luo Run: a part of the name is no near-miss, and the
     second look writes the rest)."""
     name_words = {t for n in names for t in N.tokens(n)}
+    codes = _name_codes(tuple(names))
     out: list[Segment] = []
     for unit in _utterances(segments):
         words = [w for s in unit for w in s.words]
         named = any(_letters(w.word) in name_words for w in words)
-        if named or _misheard(words) or _why(words, words, name_words, names, odd=True):
+        if (
+            named
+            or _misheard(words)
+            or _why(words, words, name_words, names, odd=True)
+            or _heard_as_words(words, name_words, codes)
+        ):
             out.extend(unit)
     return out
+
+
+_HEARD_RUN = 3  # words a name heard as English words spans ("Iowa, you" for Xiaoyu)
+
+
+@lru_cache(maxsize=64)
+def _name_codes(names: tuple[str, ...]) -> tuple[str, ...]:
+    """The sound codes of ``names`` long enough to be told from ordinary words."""
+    from tapelog.archive.name_heard import _MIN_CODE
+    from tapelog.archive.name_sound import name_code
+
+    return tuple(dict.fromkeys(c for n in names if len(c := name_code(n)) >= _MIN_CODE))
+
+
+def _heard_as_words(words: list[Word], name_words: set[str], codes: tuple[str, ...]) -> bool:
+    """Whether one to three words, one of them a word Whisper was unsure of or made up
+    ("coniming"), sound like one of the names as ``archive.name_heard`` judges it for a
+    link (the same threshold): a natural voice's names that tiny.en wrote as English
+    words and no other sign marks ("Her girls, Iowa, you vanished in coniming."; its
+    plain words, sure, do not count: "so that we" sounds like Zhao Dewei). Not after a
+    number (its unit: "10 to you and" for "twenty yuan")."""
+    from tapelog.archive.name_heard import HEARD, UNSURE, _made_up, _near_codes
+    from tapelog.archive.name_sound import heard_code
+
+    if not codes:
+        return False
+    toks = [w.word.strip(" ,.?!;:\"'") for w in words]
+    unsure = [
+        tok.isascii() and tok.isalpha() and (w.probability < UNSURE or _made_up(tok))
+        for w, tok in zip(words, toks, strict=True)
+    ]
+    for i in range(len(words)):
+        if i > 0 and any(c.isdigit() for c in toks[i - 1]):
+            continue
+        for j in range(i + 1, min(i + _HEARD_RUN, len(words)) + 1):
+            if _letters(toks[j - 1]) in name_words or not toks[j - 1].isascii():
+                break  # a name's own word is no near-miss; the second look writes the rest
+            if j - i > 1 and words[j - 2].word.rstrip()[-1:] in ".!?;:":
+                break
+            if not any(unsure[i:j]):
+                continue
+            code = heard_code(toks[i:j])
+            if len(code) >= 4 and _near_codes(code, list(codes), HEARD):
+                return True
+    return False
 
 
 # A line whose words Whisper was this unsure of on average is garbled ("The parking can

@@ -608,6 +608,28 @@ def test_the_second_look_decodes_only_the_lines_where_a_name_may_be() -> None:
     assert suspect_lines([sure, _line(parking, 0.0)], names) == []
 
 
+def test_unsure_words_that_sound_like_a_name_send_the_second_look_there() -> None:
+    """A natural voice's names tiny.en wrote as English words ("Zio, you had a scar
+    above her eye." for Xiaoyu; natural8's volunteer: "Her girls, Iowa, you vanished in
+    coniming." for "Her girl Xiaoyu vanished in Kunming."): no capital made up, no two
+    unsure words in a row, so only the sound of its unsure words says a name may be
+    there. Plain words Whisper was sure of do not count, however they sound ("so
+    you" like Xiaoyu, "so that we" like Zhao Dewei), nor a number's unit ("10 to you
+    and" for "twenty yuan" sounds like Taiyuan)."""
+    from tapelog.archive.closer_look import suspect_lines
+
+    names = ["Wang Xiaoyu", "Xiaoyu", "Kunming", "Zhao Dewei", "Taiyuan", "Le Le"]
+    zio = _line("Zio, you had a scar above her eye.", 0.0, {"Zio,": 0.45})
+    kunming = _line("She was lost at a market in coniming.", 5.0, {"coniming.": 0.62})
+    sure = _line("So you had a scar above her eye.", 10.0)  # real words, sure
+    dewei = _line("My mother came to live with us so that we could keep searching.", 15.0)
+    money = _line("It cost 10 to you and each time.", 20.0, {"to": 0.3, "you": 0.3})
+    lola = _line("He still looks for Lola every day.", 25.0, {"Lola": 0.3})  # Lele
+    segs = [zio, kunming, sure, dewei, money, lola]
+    assert suspect_lines(segs, names) == [zio, kunming, lola]
+    assert suspect_lines([sure, dewei, money], ["Zhao Dewei", "Taiyuan", "Xiaoyu"]) == []
+
+
 SPARSE_DATA = NAMES_DATA.parent / "names_sparse"
 
 
