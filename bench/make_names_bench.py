@@ -50,6 +50,7 @@ from bench.names_script import (  # noqa: E402
     NATURAL7,
     NATURAL8,
     NATURAL9,
+    NATURAL10,
     PEOPLE,
     SPARSE,
     SPARSE2,
@@ -191,6 +192,7 @@ def main() -> None:
             "natural7": (NATURAL7, "names_natural7", 56),
             "natural8": (NATURAL8, "names_natural8", 62),
             "natural9": (NATURAL9, "names_natural9", 68),
+            "natural10": (NATURAL10, "names_natural10", 74),
         }
         for name in args.sparse or sets:
             interviews, folder, offset = sets[name]

@@ -35,6 +35,7 @@ SETS = {
     "natural7": "names_natural7",
     "natural8": "names_natural8",
     "natural9": "names_natural9",
+    "natural10": "names_natural10",
 }
 
 

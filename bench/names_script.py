@@ -895,6 +895,53 @@ NATURAL9: list[Interview] = [
 ]  # fmt: skip
 
 
+# A tenth set in the natural voice (``bench/data/names_natural10/``), written and made
+# 2026-11-30 21:58 UTC, before any run on it: held out for what is read off natural9's
+# misses. Parents named by others, a reporter and a shelter worker who name several
+# cases, names at the start and end of lines.
+NATURAL10: list[Interview] = [
+    Interview("nj01_reporter", "en", "piper:0.95", 101, [
+        "I first wrote about {B-2011-NN-007|Huang Lijuan} ten years ago.",
+        "Her daughter {B-2011-NN-007|Zihan} was taken in {B-2011-NN-007|Nanning}.",
+        "Later I met {B-2012-ZZ-004|Zhang Jianguo}, who drives a taxi at night.",
+        "He showed me a photograph of {B-2012-ZZ-004|Haoran}.",
+    ], talk=5),
+    Interview("nj02_wang", "en", "piper:1.07", 103, [
+        "I am {B-2015-KM-005|Wang Hongmei}, a teacher.",
+        "My daughter {B-2015-KM-005|Wang Xiaoyu} was four.",
+        "We were at the flower market in {B-2015-KM-005|Kunming}.",
+        "{B-2015-KM-005|Xiao-yu} wore a yellow dress that day.",
+        "I keep the dress {B-2015-KM-005|Xiaoyu} was meant to wear next.",
+    ], talk=5),
+    Interview("nj03_shelter", "en", "piper:0.9", 97, [
+        "A boy called {B-2013-CD-008|Deng Yuxuan} stayed with us one night.",
+        "His grandfather {B-2013-CD-008|Deng Guohua} came from {B-2013-CD-008|Chengdu} to see him.",
+        "It was not him, and {B-2013-CD-008|Guohua} cried in the car.",
+        "We also met {C-2010-TY-001|Liu Zhiqiang} that winter.",
+    ], talk=5),
+    Interview("nj04_huang", "en", "piper:1.12", 99, [
+        "{B-2011-NN-007|Zihan} is my only child.",
+        "My name is {B-2011-NN-007|Huang Lijuan}.",
+        "{B-2011-NN-007|Huang Zihan} would be in university now.",
+        "Every night I say {B-2011-NN-007|Zi-han} before I sleep.",
+        "We moved away from {B-2011-NN-007|Nanning} in the end.",
+    ], talk=5),
+    Interview("nj05_liu", "en", "piper:0.88", 102, [
+        "{C-2010-TY-001|Liu Zhiqiang} is my name.",
+        "My boy {C-2010-TY-001|Jingjun} was one year old.",
+        "{C-2010-TY-001|Liu Jingjun} has a small mark on his neck.",
+        "We lived in an old part of {C-2010-TY-001|Taiyuan}.",
+        "People in the street still ask about {C-2010-TY-001|Jing-jun}.",
+    ], talk=5),
+    Interview("nj06_officer", "en", "piper:1.01", 100, [
+        "The case of {C-2009-GZ-002|Luo Run} came to us from Fujian.",
+        "His father, {C-2009-GZ-002|Luo An Xin}, had given blood years before.",
+        "In the same month we matched {B-2008-HF-006|Zhao Mingxuan}.",
+        "{B-2008-HF-006|Zhao Dewei} arrived the next day.",
+    ], talk=5),
+]  # fmt: skip
+
+
 def sparse_script(iv: Interview, index: int) -> list[str]:
     """A sparse interview: each name sentence followed by twelve shared ones (a name
     about once a minute, so about one 30 s window in two holds none), a different run
