@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from rapidfuzz.distance import JaroWinkler
 from tapelog.archive import names as N
 from tapelog.archive.links_cut import LineTimes
-from tapelog.archive.name_heard import family_spans, heard_spans, shown_key
+from tapelog.archive.name_heard import family_spans, heard_spans, shown_key, whole_spans
 from tapelog.archive.name_index import Entry, NameIndex, Target
 from tapelog.archive.name_scan import _Cand, _distinct, _mention_chars, _mention_text, _Scanner
 from tapelog.transcribe.types import Segment
@@ -91,11 +91,14 @@ def find_mentions(
     name is said twice or more with no rival's (``_repeated_given``). Then, in context
     only, a capitalised word Whisper made up that sounds like one of that case's names
     (``_near``), and words Whisper was unsure of that sound like one
-    (``archive.name_heard``: "Zio, you" for Xiaoyu). One mention per (segment, target):
+    (``archive.name_heard``: "Zio, you" for Xiaoyu). Out of context, only a family name
+    spelled right beside unsure words, or a whole name heard as unsure words ("Juan Lee
+    Juan" for Huang Lijuan), is matched by sound. One mention per (segment, target):
     the best one.
     """
     found = _without_echoes(segments, _scan(index, segments))
     found += family_spans(index, segments, found)
+    found += whole_spans(index, segments, found)
     both = _given_and_place(index, found)
     ctx = set(context) | _strong(index, found) | _repeated_given(index, found) | both
     found += _family_heard_wrong(index, segments, found)

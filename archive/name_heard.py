@@ -385,3 +385,107 @@ def _full_code(name: str, family: tuple[str, ...], family_first: bool) -> str:
     fam = [t for t in toks if t in family]
     given = [t for t in toks if t not in family]
     return name_code(" ".join(fam + given if family_first else given + fam))
+
+
+# A whole name heard as English words, its family name too, out of any context: the
+# span's sound code must be this long (two syllables of family and given name at
+# least: "Juan Lee Juan", 10 sounds, for Huang Lijuan) and every word of it unsure.
+_WHOLE_MIN_CODE = 8
+_WHOLE_WORDS = 4
+# How near a word must sound to a family name for that family's names to be compared
+# ("Juan" for Huang: 0.75).
+_FAMILY_SOUND = 0.75
+
+
+def whole_spans(index: NameIndex, segments: Sequence[Segment], found: _Found) -> _Found:
+    """A full name Whisper wrote as English words it was unsure of, the family name
+    heard wrong too: "Juan Lee Juan" (0.17, 0.40, 0.31) for Huang Lijuan, in interviews
+    where no Huang was written right and her case was not yet the file's (natural6's
+    volunteer, natural9's Zhao Mingxuan).
+
+    ``family_spans`` needs the family name spelled right, and ``heard_spans`` the file's
+    context; this needs neither, so it asks more: two to four words, every one of
+    them unsure, a sound code of ``_WHOLE_MIN_CODE`` or more, at ``HEARD_FAMILY`` or
+    more from one full name and ``FAMILY_MARGIN`` above every other name of the
+    families the span's first or last word sounds like. Only those families are
+    compared (looked up by name, as the saved index allows): against a whole sheet,
+    runs of words sound like some name."""
+    taken = {(si, j) for si, c, zh in found if not zh for j in range(c.first, c.last)}
+    out: _Found = []
+    for si, seg in enumerate(segments):
+        text = seg.text or ""
+        if N.has_han(text):
+            continue
+        spans = N.token_spans(text)
+        probs = _token_probs(seg, text, spans)
+        unsure = _unsure(text, spans, probs)
+        if sum(unsure) < 2:
+            continue
+        best: list[tuple[float, int, int, Entry]] = []
+        for i in range(len(spans)):
+            for j in range(i + 2, min(i + _WHOLE_WORDS, len(spans)) + 1):
+                k = j - 1
+                if not unsure[k] or (si, k) in taken or spans[k][0].isdigit():
+                    break
+                if not unsure[i] or (si, i) in taken or spans[i][0].isdigit():
+                    break
+                if any(c in _STOP for c in text[spans[k - 1][2] : spans[k][1]]):
+                    break
+                if any(_named(text, spans[m][0], spans[m][1], probs[m])
+                       or spans[m][0] in N.SURNAMES for m in range(i, j)):  # fmt: skip
+                    break  # a name spelled right ("Lee" at 0.40 is not): the scanner's
+                toks = [t for t, _a, _b in spans[i:j]]
+                code = heard_code(toks)
+                if len(code) < _WHOLE_MIN_CODE:
+                    continue
+                hit = _whole_best(index, code, toks)
+                if hit is not None:
+                    best.append((hit[0], i, j, hit[1]))
+        used: set[int] = set()
+        for _sim, i, j, entry in sorted(best, key=lambda b: (-b[0], b[1])):
+            if used & set(range(i, j)):
+                continue
+            used |= set(range(i, j))
+            out.append((si, _Cand([entry], 0.8, "heard", False, i, j), False))
+    return out
+
+
+def _whole_best(index: NameIndex, code: str, toks: list[str]) -> tuple[float, Entry] | None:
+    """The one full name ``code`` sounds like, of the families its first or last word
+    sounds like, clearly nearer than any other of them; None if none is."""
+    by_target: dict[int, tuple[float, Entry]] = {}
+    for word, family_first in ((toks[0], True), (toks[-1], False)):
+        for family in _families_like(heard_code([word])):
+            entries = index.family.get(family)
+            if not entries:
+                continue
+            codes = tuple(_full_code(e.text, e.family, family_first) for e in entries)
+            for sim, n in _near_codes_of(code, codes, HEARD_FAMILY - FAMILY_MARGIN):
+                e = entries[n]
+                if sim > by_target.get(e.target, (0.0,))[0]:
+                    by_target[e.target] = (sim, e)
+    if not by_target:
+        return None
+    top_target, (top, entry) = max(by_target.items(), key=lambda kv: kv[1][0])
+    if top < HEARD_FAMILY:
+        return None
+    t = index.targets[top_target]
+    for other, (sim, _e) in by_target.items():
+        o = index.targets[other]
+        rival = other != top_target and t.id not in o.related and o.id not in t.related
+        if rival and sim > top - FAMILY_MARGIN:
+            return None
+    return top, entry
+
+
+@lru_cache(maxsize=4096)
+def _families_like(code: str) -> tuple[str, ...]:
+    """The family names (pinyin) a word sounds like."""
+    if not code:
+        return ()
+    return tuple(f for f, c in _surname_codes() if sound_similarity(code, c) >= _FAMILY_SOUND)
+
+
+@lru_cache(maxsize=1)
+def _surname_codes() -> tuple[tuple[str, str], ...]:
+    return tuple((f, name_code(f)) for f in sorted(N.SURNAMES))

@@ -172,7 +172,7 @@ def _none(*_a, **_k) -> list:
 def heard_timing(n_cases: int = 10_000, n_segments: int = 1000, repeat: int = 3) -> dict:
     """Scanning an hour with word probabilities, in the context of the three cases it
     names most, with and without the sound matching of names (``archive.name_heard``:
-    in context, and beside a family name)."""
+    in context, beside a family name, and whole names out of context)."""
     from collections import Counter
 
     import tapelog.archive.linking as L
@@ -182,17 +182,17 @@ def heard_timing(n_cases: int = 10_000, n_segments: int = 1000, repeat: int = 3)
     index = NameIndex(cases, [])
     named = Counter(m.target_id for m in find_mentions(index, segs))
     context = [t for t, _n in named.most_common(3)]
-    real = L.heard_spans, L.family_spans
+    real = L.heard_spans, L.family_spans, L.whole_spans
     best = {"with_s": float("inf"), "without_s": float("inf")}
     try:
         for _ in range(repeat):
-            for key, fns in (("with_s", real), ("without_s", (_none, _none))):
-                L.heard_spans, L.family_spans = fns
+            for key, fns in (("with_s", real), ("without_s", (_none, _none, _none))):
+                L.heard_spans, L.family_spans, L.whole_spans = fns
                 t0 = time.perf_counter()
                 find_mentions(index, segs, context=context)
                 best[key] = min(best[key], time.perf_counter() - t0)
     finally:
-        L.heard_spans, L.family_spans = real
+        L.heard_spans, L.family_spans, L.whole_spans = real
     return best
 
 
@@ -216,6 +216,33 @@ def family_timing(n_cases: int = 10_000, n_segments: int = 1000, seed: int = 3) 
         toks = f"I asked {big.capitalize()} {a} {b} about it.".split()
         words = [Word(i * 3 + k * 0.3, i * 3 + k * 0.3 + 0.3, " " + w,
                       0.3 if w in (a, b) else 0.95) for k, w in enumerate(toks)]  # fmt: skip
+        segs.append(Segment(i * 3.0, i * 3.0 + 3.0, " ".join(toks), words))
+    t0 = time.perf_counter()
+    find_mentions(index, segs)
+    return {"family": big, "names": len(index.family[big]), "scan_s": time.perf_counter() - t0}
+
+
+def whole_timing(n_cases: int = 10_000, n_segments: int = 1000, seed: int = 4) -> dict:
+    """The worst case of matching whole names heard as English words out of context
+    (``name_heard.whole_spans``): every line three made-up, unsure, capitalised words,
+    the first sounding like the sheet's largest family ("I asked Lynn Kugi Bolu")."""
+    from tapelog.transcribe.types import Word
+
+    cases = generate_cases(n_cases)
+    index = NameIndex(cases, [])
+    big = max(index.family, key=lambda k: len(index.family[k]))
+    rnd = random.Random(seed)
+
+    def made_up() -> str:
+        return "".join(rnd.choice("bcdfghjklmnprstwz") + rnd.choice("aeiou") for _ in range(2))
+
+    segs = []
+    for i in range(n_segments):
+        a, b = made_up().capitalize(), made_up().capitalize()
+        f = big.capitalize() + "n"  # "Linn": no family name spelled right
+        toks = f"I asked {f} {a} {b} about it.".split()
+        words = [Word(i * 3 + k * 0.3, i * 3 + k * 0.3 + 0.3, " " + w,
+                      0.3 if w in (f, a, b) else 0.95) for k, w in enumerate(toks)]  # fmt: skip
         segs.append(Segment(i * 3.0, i * 3.0 + 3.0, " ".join(toks), words))
     t0 = time.perf_counter()
     find_mentions(index, segs)
@@ -258,6 +285,11 @@ def main(argv: list[str] | None = None) -> int:
         f"| worst case: {args.segments:,} lines each a family name ({f['family']}, "
         f"{f['names']:,} names) beside two made-up unsure words | {f['scan_s']:.1f} s |"
     )
+    w = whole_timing(args.cases, args.segments)
+    print(
+        f"| worst case: {args.segments:,} lines each three made-up unsure words, the first "
+        f"like a family name ({w['family']}) | {w['scan_s']:.1f} s |"
+    )
     if args.verbose:
         for e in q["errors"]:
             print(e)
@@ -276,6 +308,7 @@ def main(argv: list[str] | None = None) -> int:
                     "timing": t,
                     "heard_timing": h,
                     "family_timing": f,
+                    "whole_timing": w,
                 },
                 indent=2,
             )  # fmt: skip

@@ -317,3 +317,37 @@ def test_a_given_name_and_the_childs_place_together_name_the_case(bench_index):
     shared = NameIndex([*bench_index_cases(), Case("X-1", "Zhao Jingjun", aliases=["Jingjun"],
                                                     missing_place="Datong, Shanxi")], [])  # fmt: skip
     assert suggested(shared, [given, place]) == []
+
+
+# -- a whole name heard as English words, out of any context ------------------------
+
+
+def test_a_whole_name_heard_as_unsure_words_links_when_one_name_is_clearly_nearest(bench_index):
+    """natural9's ni06 and natural6's volunteer: "Juan Lee Juan" (0.17, 0.40, 0.31) for
+    Huang Lijuan, in interviews about another family, no Huang spelled right. Every word
+    unsure and the whole name's sound close is the sign; no context is needed."""
+    heard = line(0.0, "Now I help parents like Juan Lee Juan read the messages they get.",
+                 {"Juan": 0.17, "Lee": 0.4})  # fmt: skip
+    assert suggested(bench_index, [heard]) == [(0, "B-2011-NN-007", "Juan Lee Juan")]
+    # Two words are too short a sound to tell from talk ("Juan Lee": six sounds).
+    short = line(0.0, "I met Juan Lee in the spring.", {"Juan": 0.17, "Lee": 0.4})
+    assert suggested(bench_index, [short]) == []
+    # A sure word in the span breaks it: "Juan" then "Lee Juan" are not the full name.
+    half = line(0.0, "parents like Juan see Juan read.", {"Juan": 0.17})
+    assert suggested(bench_index, [half]) == []
+
+
+def test_a_whole_name_as_near_two_names_links_neither():
+    """Another name of that family on the sheet as near: neither is linked (the margin
+    ``family_spans`` asks for). A clearly nearer name of another common family the
+    words sound like wins (Jiang Lijuan, 0.92 against 0.86). Families outside the
+    common ones (``names.SURNAMES``) are not looked up."""
+    from tapelog.archive.models import Case
+
+    heard = [line(0.0, "parents like Juan Lee Juan read.", {"Juan": 0.17, "Lee": 0.4})]
+    one = NameIndex([Case("K-1", "Huang Lijuan")], [])
+    assert suggested(one, heard) == [(0, "K-1", "Juan Lee Juan")]
+    two = NameIndex([Case("K-1", "Huang Lijuan"), Case("K-2", "Huang Lijian")], [])
+    assert suggested(two, heard) == []
+    other = NameIndex([Case("K-1", "Huang Lijuan"), Case("K-3", "Jiang Lijuan")], [])
+    assert suggested(other, heard) == [(0, "K-3", "Juan Lee Juan")]  # 0.92 against 0.86
