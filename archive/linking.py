@@ -99,7 +99,7 @@ def find_mentions(
     found = _without_echoes(segments, _scan(index, segments))
     found += family_spans(index, segments, found)
     found += whole_spans(index, segments, found)
-    both = _given_and_place(index, found)
+    both = _given_and_place(index, found, segments)
     ctx = set(context) | _strong(index, found) | _repeated_given(index, found) | both
     found += _family_heard_wrong(index, segments, found)
     found += _near(index, segments, found, ctx)
@@ -341,20 +341,27 @@ def _repeated_given(index: NameIndex, found: _Found) -> set[str]:
     return {t.id} | t.related
 
 
-def _given_and_place(index: NameIndex, found: _Found) -> set[str]:
+def _given_and_place(index: NameIndex, found: _Found, segments: Sequence[Segment]) -> set[str]:
     """A child's given name spelled right and the place the child was taken from, both
     in the file: each alone needs context (another child's given name is one syllable
     away; a city holds many cases), together they name the case. natural7's journalist
     says "Jingjun" and, a minute later, "Taiyuan"; its officer "Chengdu" and "Yuxuan".
     Only a given name one child on the sheet has: one two children share names neither,
-    place or not (on a large sheet most given names are shared, and this adds nothing)."""
+    place or not (on a large sheet most given names are shared, and this adds nothing).
+
+    The place, or another name of that case, may also be heard as words Whisper was
+    unsure of, as ``archive.name_heard`` matches them by sound, but then in the given
+    name's own line: natural8's volunteer, "Her girls, Xiaoyu, you vanished in
+    coniming." (Kunming, a made-up word; the decoy Wang Xiaoyun is a syllable away)."""
     given: dict[int, set[str]] = {}
-    for _si, cand, _zh in found:
+    lines: dict[int, set[int]] = defaultdict(set)  # the lines each given name is in
+    for si, cand, _zh in found:
         exact = cand.kind == "given" and cand.score >= SPELLED
         if exact and _distinct(cand.entries, index) == 1:
             for e in cand.entries:
                 t = index.targets[e.target]
                 given[e.target] = {t.id} | t.related
+                lines[e.target].add(si)
     if not given:
         return set()
     out: set[str] = set()
@@ -364,7 +371,22 @@ def _given_and_place(index: NameIndex, found: _Found) -> set[str]:
         for e in cand.entries:
             if e.target in given:
                 out |= given[e.target]
+    for ti, ids in given.items():
+        if ids & out:
+            continue
+        targets = [i for i in index.targets_in(ids) if index.targets[i].near]
+        here = sorted(lines[ti])
+        heard = heard_spans(index, [segments[si] for si in here],
+                            _local(found, here), targets)  # fmt: skip
+        if heard:
+            out |= ids
     return out
+
+
+def _local(found: _Found, lines: list[int]) -> _Found:
+    """``found``'s candidates in ``lines``, numbered as their place in ``lines``."""
+    where = {si: k for k, si in enumerate(lines)}
+    return [(where[si], c, zh) for si, c, zh in found if si in where]
 
 
 def _family_heard_wrong(index: NameIndex, segments: Sequence[Segment], found: _Found) -> _Found:

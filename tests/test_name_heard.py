@@ -319,6 +319,21 @@ def test_a_given_name_and_the_childs_place_together_name_the_case(bench_index):
     assert suggested(shared, [given, place]) == []
 
 
+def test_a_given_name_and_its_place_heard_as_a_made_up_word_in_its_line(bench_index):
+    """natural8's volunteer, after the second look: "Xiaoyu" spelled right (the decoy
+    Wang Xiaoyun is a syllable away) and "coniming" (Kunming, a word tiny.en made up)
+    in one line. The place by sound counts only in the given name's own line."""
+    heard = line(0.0, "Her girls, Xiaoyu, you vanished in coniming.", {"coniming": 0.58})
+    assert suggested(bench_index, [heard]) == [(0, KUNMING, "Xiaoyu")]  # one per line
+    # The place in another line, by sound only: not enough.
+    given = line(0.0, "Her girl Xiaoyu vanished one morning.")
+    place = line(30.0, "It was a market in coniming.", {"coniming": 0.58})
+    assert suggested(bench_index, [given, place]) == []
+    # Real words Whisper was sure of are no place heard ("coming": a word it knows).
+    sure = line(0.0, "Her girl Xiaoyu was coming home.")
+    assert suggested(bench_index, [sure]) == []
+
+
 # -- a whole name heard as English words, out of any context ------------------------
 
 
