@@ -104,6 +104,54 @@ def suspect_stretches(
     return out
 
 
+# A run of words Whisper was sure of must sound this near one of the interview's own
+# names for base to look at its line (natural9's Peng Gaofeng as "paying gay thing",
+# 0.73; "Gave thing Peng", 0.74), in what budget the other signs leave.
+SOUNDS_SURE = 0.7
+
+
+def sounding_stretches(
+    segments: Sequence[Segment],
+    names: list[str],
+    found: list[tuple[float, float]],
+    taken: Sequence[Stretch] = (),
+) -> list[Stretch]:
+    """Lines (glued as ``suspect_stretches`` glues them) not among ``taken`` where one
+    to three words outside the names found, not all of them a name's own, sound like
+    one of ``names`` (a two-word name in either order) at ``SOUNDS_SURE`` or more,
+    however sure Whisper was of them. Only the interview's own names are given
+    (``_plan``), so this is a question put to base, not a link."""
+    from tapelog.archive.name_heard import _MIN_CODE, _near_codes
+    from tapelog.archive.name_sound import heard_code
+
+    turned = [" ".join(reversed(t)) for n in names if len(t := N.tokens(n)) == 2]
+    codes = list(_name_codes(tuple(names + turned)))  # "Gave thing Peng": Gaofeng Peng
+    name_words = {t for n in names for t in N.tokens(n)}
+    out: list[Stretch] = []
+    for unit in _utterances(segments):
+        words = [w for s in unit for w in s.words]
+        if not words or any(t.start < words[-1].end and words[0].start < t.end for t in taken):
+            continue
+        free = [w for w in words if not any(a - 0.05 <= _mid(w) <= b + 0.05 for a, b in found)]
+        toks = [w.word.strip(" ,.?!;:\"'") for w in free]
+        hit = ""
+        for i in range(len(toks)):
+            for j in range(i + 1, min(i + _HEARD_RUN, len(toks)) + 1):
+                if not toks[j - 1].isascii() or any(c.isdigit() for c in toks[j - 1]):
+                    break
+                if all(_letters(t) in name_words for t in toks[i:j]):
+                    continue  # a name spelled right is no question to put
+                code = heard_code(toks[i:j])
+                if len(code) >= _MIN_CODE and _near_codes(code, codes, SOUNDS_SURE):
+                    hit = " ".join(toks[i:j])
+                    break
+            if hit:
+                break
+        if hit:
+            out.append(Stretch(words[0].start, words[-1].end, f"sounds like a name: {hit!r}"))
+    return out
+
+
 def suspect_lines(segments: Sequence[Segment], names: list[str]) -> list[Segment]:
     """The lines where a name may be, for the second look's choice of windows
     (``transcribe.windows.Look``): those of a line glued to its neighbours holding a
@@ -435,7 +483,13 @@ def look_closer(
     try:
         stretches = suspect_stretches(segments, names, plan.found) if names else []
         stretches += doubted(segments, doubts, stretches)
-        windows = pack(stretches, max(MIN_BUDGET_S, MAX_SHARE * len(audio) / SR))
+        budget = max(MIN_BUDGET_S, MAX_SHARE * len(audio) / SR)
+        windows = pack(stretches, budget)
+        # Then, in what budget is left, lines whose words sound like one of the names
+        # though Whisper was sure of them: the weakest sign, looked at last.
+        left = budget - sum(_length(w) for w in windows)
+        if names and left > 0:
+            windows += pack(sounding_stretches(segments, names, plan.found, stretches), left)
         for i, window in enumerate(windows):
             if cancel is not None:
                 cancel.check()
