@@ -6,8 +6,10 @@ After the second look (``archive.second_look``) some names stay misheard: tiny.e
 interview is already about (BENCHMARKS.md, "A closer look with base"). Decoding the whole
 file again with base would cost as much as transcribing it with base, so this looks only
 at the lines where a near-miss remains (a capitalised word Whisper made up, words Whisper
-was unsure of, a run of words that sounds like one of those names), packed together into
-as few 30 s windows as they fill, and keeps only name words from it (``transcribe.merge``).
+was unsure of, a run of words that sounds like one of those names) and, in what budget
+is left, lines whose words Whisper was sure of sound like one of them
+(``sounding_stretches``), packed together into as few 30 s windows as they fill, and
+keeps only name words from it (``transcribe.merge``).
 
 Only the names of cases the transcript already names (a strong mention, or a tag or link
 on the file) are given: a decoy one syllable from a child cannot be written unless the
