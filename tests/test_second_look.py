@@ -634,16 +634,18 @@ def test_base_is_asked_about_sure_words_that_sound_like_the_interviews_own_names
     """natural9's Peng Gaofeng: tiny.en wrote "I am paying gay thing." and "Gave thing
     Peng is the name on every poster.", sure of the words; given his case's names, base
     wrote "Peng Gaofeng" and "Gaofeng, Peng". Such lines go to base after the other
-    signs, in what budget they leave; a line already taken or with no such run, not."""
+    signs, in what budget they leave; a line already taken, with no such run, or with
+    one too short to tell from talk ("lily" sounds just like Lele), not."""
     from tapelog.archive.closer_look import Stretch, sounding_stretches
 
     names = ["Le Le", "Lele", "Peng Lele", "Peng Gaofeng"]
     paying = _line("I am paying gay thing.", 0.0)
     gave = _line("Gave thing Peng is the name on every poster.", 5.0)
     plain = _line("We went to every hospital in the city that first week.", 10.0)
+    lily = _line("She bought a lily for the table.", 15.0)  # "lily": Lele, too short
     spelled = _line("I am Peng Gaofeng.", 20.0)
     found = [(spelled.words[2].start, spelled.words[3].end)]  # the name found there
-    got = sounding_stretches([paying, gave, plain, spelled], names, found)
+    got = sounding_stretches([paying, gave, plain, lily, spelled], names, found)
     assert [(s.start, s.end) for s in got] == [(paying.start, paying.end), (gave.start, gave.end)]
     taken = [Stretch(paying.start, paying.end, "made-up word")]
     got = sounding_stretches([paying, gave, plain], names, [], taken)
