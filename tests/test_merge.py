@@ -121,3 +121,19 @@ def test_a_name_said_twice_in_a_row_is_not_taken():
     second = [seg(0.0, "His", "son", "Le", "Le", "is", "still", "missing.")]
     merged, changed = merge_names(plain, second, NAMES)
     assert "Le Le" in merged[0].text and changed == 1
+
+
+def test_a_name_read_back_after_a_sentence_replaces_nothing_and_is_not_taken():
+    """natural10's officer: base, given the case's names, ended a window with "Hefei,"
+    (probability 0.00) after "...had given blood years before.", where nothing more
+    was said; it linked a place nobody named there. A name added after a full stop
+    replaces no word heard and is not taken; one heard in place of words is."""
+    plain = [seg(0.0, "He", "had", "given", "blood", "years", "before.")]
+    second = [seg(0.0, "He", "had", "given", "blood", "years", "before.", "Guangzhou,")]
+    merged, changed = merge_names(plain, second, NAMES)
+    assert merged[0].text == "He had given blood years before." and changed == 0
+    # Within a sentence an added name is taken, as before (Whisper had dropped it).
+    plain = [seg(0.0, "We", "lived", "in", "for", "years.")]
+    second = [seg(0.0, "We", "lived", "in", "Guangzhou", "for", "years.")]
+    merged, changed = merge_names(plain, second, NAMES)
+    assert merged[0].text == "We lived in Guangzhou for years." and changed == 1

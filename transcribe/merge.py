@@ -147,6 +147,17 @@ def _splice(plain: _Placed, run: Sequence[Word], around: _Placed) -> _Placed:
     return [*before, *[(at, w) for w in run], *after]
 
 
+def _after_sentence(flat: _Placed, i: int) -> bool:
+    """Whether the place before ``flat[i]`` follows a sentence's end (or all the words).
+    Whisper given names reads one back there, over no speech: natural10's officer,
+    "...had given blood years before. Hefei," (0.00); Mandarin's "...电话。王晓雨。". A
+    name heard in place of other words replaces them; one added after a full stop
+    replaces nothing."""
+    if i == 0:
+        return False
+    return flat[i - 1][1].word.rstrip().endswith((".", "?", "!", "。", "？", "！"))
+
+
 def merge_names(
     plain: Sequence[Segment], second: Sequence[Segment], names: Iterable[str]
 ) -> tuple[list[Segment], int]:
@@ -166,6 +177,8 @@ def merge_names(
     changed = 0
     for op, i1, i2, j1, j2 in SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
         runs = _name_runs(flat_s, j1, j2, tokens, each, doubled) if op != "equal" else []
+        if op == "insert" and _after_sentence(flat_p, i1):
+            runs = []  # a name read back after a sentence, in place of no word heard
         if not runs:
             for i, w in flat_p[i1:i2]:
                 out_words[i].append(w)
