@@ -291,7 +291,7 @@ def family_spans(index: NameIndex, segments: Sequence[Segment], found: _Found) -
             entries = index.family.get(tok)
             if not entries:
                 continue
-            best = _family_best(text, spans, k, si, taken, unsure, entries, index, memo)
+            best = _family_best(text, spans, probs, k, si, taken, unsure, entries, index, memo)
             if best is not None:
                 entry, first, last = best
                 used |= set(range(first, last))
@@ -302,6 +302,7 @@ def family_spans(index: NameIndex, segments: Sequence[Segment], found: _Found) -
 def _family_best(
     text: str,
     spans: Sequence[tuple[str, int, int]],
+    probs: list[float],
     k: int,
     si: int,
     taken: set[tuple[int, int]],
@@ -314,10 +315,10 @@ def _family_best(
     tries: list[tuple[int, int, bool]] = []  # (first, last, family first)
     for n in range(1, _FAMILY_WORDS + 1):
         after = range(k + 1, k + 1 + n)
-        if after[-1] < len(spans) and _free(text, spans, si, taken, after, unsure):
+        if after[-1] < len(spans) and _free(text, spans, probs, si, taken, after, unsure):
             tries.append((k, k + 1 + n, True))
         before = range(k - n, k)
-        if before[0] >= 0 and _free(text, spans, si, taken, before, unsure):
+        if before[0] >= 0 and _free(text, spans, probs, si, taken, before, unsure):
             tries.append((k - n, k + 1, False))
     if not tries:
         return None
@@ -354,16 +355,19 @@ def _family_best(
 def _free(
     text: str,
     spans: Sequence[tuple[str, int, int]],
+    probs: list[float],
     si: int,
     taken: set[tuple[int, int]],
     where: range,
     unsure: list[bool],
 ) -> bool:
     """Words beside a family name that may be its given name heard wrong: none taken,
-    no number, no given name spelled in pinyin ("Zeng Xiaoping" is another child than
-    Zeng Xiaoming, as the scanner judges), no end of a sentence between them, and one
-    Whisper was unsure of."""
-    if any((si, j) in taken or spans[j][0].isdigit() or _pinyin_name(text, spans[j])
+    no number, no given name spelled in pinyin that Whisper was sure of ("Zeng
+    Xiaoping" is another child than Zeng Xiaoming, as the scanner judges; "Zahan" at
+    0.10, in "Huang Zahan" for Huang Zihan, is a sound it made up, as ``_named`` holds),
+    no end of a sentence between them, and one Whisper was unsure of."""
+    if any((si, j) in taken or spans[j][0].isdigit()
+           or (_pinyin_name(text, spans[j]) and probs[j] >= UNSURE)
            for j in where):  # fmt: skip
         return False
     lo, hi = min(where[0], where[-1]), max(where[0], where[-1])

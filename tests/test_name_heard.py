@@ -173,6 +173,23 @@ def test_a_family_name_beside_unsure_words_links_its_nearest_child(bench_index):
     assert suggested(bench_index, [unsure]) == [(0, ZHENGZHOU, "Zhang how ran")]
 
 
+def test_a_made_up_pinyin_word_beside_a_family_name_is_a_given_name_heard_wrong(bench_index):
+    """natural10's nj04: "Huang Zahan" (0.00, 0.10) for Huang Zihan. "Zahan" splits as
+    pinyin (za-han) but names nobody, and Whisper was unsure of it: a sound it made up,
+    compared by sound like any other. Written as surely as a name it knew, such a word is
+    another child's given name, which the scanner judges."""
+    heard = line(0.0, "Huang Zahan would be in university now.", {"Huang": 0.0, "Zahan": 0.1})
+    assert suggested(bench_index, [heard]) == [(0, "B-2011-NN-007", "Huang Zahan")]
+    sure = line(0.0, "Huang Zahan would be in university now.", {"Huang": 0.0})
+    assert suggested(bench_index, [sure]) == []
+    # With the file tied to the Huangs, the mother heard as words links in her line.
+    said = [
+        heard,
+        line(3.0, "My name is Wang Lee Juan.", {"Wang": 0.03, "Lee": 0.26, "Juan": 0.42}),
+    ]
+    assert suggested(bench_index, said)[-1][:2] == (1, "B-2011-NN-007")
+
+
 def test_two_children_of_a_family_as_near_link_neither():
     """The decoy is the point: "Zhang Hay Warren" is as near Zhang Haoran as Zhang
     Haoren (0.87 each); with only one of them on the sheet it is that one."""
