@@ -51,6 +51,7 @@ from bench.names_script import (  # noqa: E402
     NATURAL8,
     NATURAL9,
     NATURAL10,
+    NATURAL11,
     PEOPLE,
     SPARSE,
     SPARSE2,
@@ -193,6 +194,7 @@ def main() -> None:
             "natural8": (NATURAL8, "names_natural8", 62),
             "natural9": (NATURAL9, "names_natural9", 68),
             "natural10": (NATURAL10, "names_natural10", 74),
+            "natural11": (NATURAL11, "names_natural11", 80),
         }
         for name in args.sparse or sets:
             interviews, folder, offset = sets[name]

@@ -36,6 +36,7 @@ SETS = {
     "natural8": "names_natural8",
     "natural9": "names_natural9",
     "natural10": "names_natural10",
+    "natural11": "names_natural11",
 }
 
 

@@ -942,6 +942,53 @@ NATURAL10: list[Interview] = [
 ]  # fmt: skip
 
 
+# An eleventh set in the natural voice (``bench/data/names_natural11/``), written and
+# made 2026-12-01 00:40 UTC, before any run on it: held out for the made-up pinyin word
+# beside a family name ("Huang Zahan", read off natural10). A grandmother, a taxi driver
+# and a teacher who name cases in passing; "run" as an English verb in Luo Run's file;
+# names at the end of questions and after numbers.
+NATURAL11: list[Interview] = [
+    Interview("nk01_grandmother", "en", "piper:0.97", 100, [
+        "My grandson is {B-2013-CD-008|Deng Yuxuan}.",
+        "His grandfather {B-2013-CD-008|Deng Guohua} still walks to the park each morning.",
+        "We lost him near the river in {B-2013-CD-008|Chengdu}.",
+        "When I close my eyes I see {B-2013-CD-008|Yu-xuan} in his blue cap.",
+    ], talk=5),
+    Interview("nk02_driver", "en", "piper:1.04", 102, [
+        "I drove {B-2012-ZZ-004|Zhang Jianguo} to the station many times.",
+        "He always showed me the picture of {B-2012-ZZ-004|Haoran}.",
+        "Once I also drove {B-2015-KM-005|Wang Hongmei} to the police office.",
+        "She talked about {B-2015-KM-005|Xiaoyu} the whole way.",
+    ], talk=5),
+    Interview("nk03_luo", "en", "piper:0.91", 101, [
+        "In two thousand nine my son {C-2009-GZ-002|Luo Run} was taken.",
+        "The children used to run along the river after school.",
+        "Do you know where {C-2009-GZ-002|Run} was found?",
+        "It was far from {C-2009-GZ-002|Guangdong}, in another province.",
+        "My name is {C-2009-GZ-002|Luo An Xin} and I drive a truck.",
+    ], talk=5),
+    Interview("nk04_teacher", "en", "piper:1.09", 98, [
+        "I taught {B-2008-HF-006|Mingxuan} when he was seven.",
+        "Nobody at the school knew his real name was {B-2008-HF-006|Zhao Mingxuan}.",
+        "His real father, {B-2008-HF-006|Zhao Dewei}, wrote to me last spring.",
+        "They had lived in {B-2008-HF-006|Hefei} before it happened.",
+    ], talk=5),
+    Interview("nk05_huang", "en", "piper:0.94", 99, [
+        "Have you seen {B-2011-NN-007|Huang Zihan}?",
+        "I ask everyone that question, even now.",
+        "I am her mother, {B-2011-NN-007|Huang Lijuan}.",
+        "After twelve years {B-2011-NN-007|Zihan} would be sixteen.",
+        "We still rent the same flat in {B-2011-NN-007|Nanning}.",
+    ], talk=5),
+    Interview("nk06_peng", "en", "piper:1.0", 103, [
+        "People know me as {C-2009-GD-003|Peng Gaofeng}, the man on the motorbike.",
+        "My son {C-2009-GD-003|Lele} would be nineteen now.",
+        "Three times a stranger said he had seen {C-2009-GD-003|Le Le}.",
+        "I also met {C-2010-TY-001|Liu Zhiqiang} on the road once.",
+    ], talk=5),
+]  # fmt: skip
+
+
 def sparse_script(iv: Interview, index: int) -> list[str]:
     """A sparse interview: each name sentence followed by twelve shared ones (a name
     about once a minute, so about one 30 s window in two holds none), a different run
