@@ -27,7 +27,13 @@ DURATION_SLACK_S = 1.0
 def check_media_files(
     archive: Archive, media_docs: Sequence[Mapping[str, Any]], *, deep: bool
 ) -> list[Problem]:
-    """Each media file is where the store says (deep: and still the same content)."""
+    """Each media file is where the store says, of the size it had when imported (deep:
+    and still the same content).
+
+    The size costs a stat the existence check makes anyway, so a plain check catches
+    another file put at the path (an imported archive's record naming ``/etc/passwd``,
+    a take copied over another) without reading any media; the fingerprint (deep)
+    catches one of the same size."""
     problems: list[Problem] = []
     for doc in media_docs:
         path = Path(str(doc.get("path", "")))
@@ -41,6 +47,10 @@ def check_media_files(
                 )
             )
             continue
+        size = _recorded_size(doc)
+        if size is not None and not deep and _size_of(path) not in (None, size):
+            problems.append(_changed(doc, path))
+            continue
         if deep:
             from tapelog.media.fingerprint import fingerprint
 
@@ -50,16 +60,33 @@ def check_media_files(
                 problems.append(Problem(WARNING, f"cannot fingerprint: {exc}", str(path)))
                 continue
             if now != doc.get("fingerprint"):
-                problems.append(
-                    Problem(
-                        ERROR,
-                        f"the file of {doc.get('id')} has changed since it was imported "
-                        "(another file now has its name?)",
-                        str(path),
-                        "put the original back, or `tapelog relink` to where it is now",
-                    )
-                )
+                problems.append(_changed(doc, path))
     return problems
+
+
+def _changed(doc: Mapping[str, Any], path: Path) -> Problem:
+    return Problem(
+        ERROR,
+        f"the file of {doc.get('id')} has changed since it was imported "
+        "(another file now has its name?)",
+        str(path),
+        "put the original back, or `tapelog relink` to where it is now",
+    )
+
+
+def _recorded_size(doc: Mapping[str, Any]) -> int | None:
+    """The size the record says the file had (None: no such field, or not a size:
+    a record from elsewhere is not trusted to hold one)."""
+    info = doc.get("info")
+    size = info.get("size_bytes") if isinstance(info, Mapping) else None
+    return size if isinstance(size, int) and not isinstance(size, bool) and size >= 0 else None
+
+
+def _size_of(path: Path) -> int | None:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return None
 
 
 def _scan_lines(path: Path) -> tuple[list[dict[str, Any]], str | None, bool]:

@@ -226,8 +226,9 @@ def test_a_media_path_no_file_can_have_is_a_missing_file(exported, tmp_path, pat
         assert "\n" not in str(exc)
         return
     problems = check_root(dest)
-    there = path == "/etc/passwd"  # a file that is there (deep checks say it changed)
+    there = path == "/etc/passwd"  # a file that is there, not the one imported
     assert any("is missing" in p.what for p in problems) != there
+    assert any("has changed since it was imported" in p.what for p in problems) == there
     a = Archive.open(dest, create=False)
     try:
         assert relink(a, tmp_path / "nothing-here") == []

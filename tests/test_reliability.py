@@ -643,6 +643,35 @@ def test_check_finds_what_is_wrong_and_says_how_to_fix_it(small_archive: Path) -
     assert proc.returncode == 1 and "media.json" in proc.stdout and "tapelog restore" in proc.stdout
 
 
+def test_plain_check_finds_another_file_at_a_media_files_path(tmp_path: Path) -> None:
+    """A take copied over another (or an imported record naming some other file) is
+    caught by a plain `check` when its size differs, a stat and no read; one of the
+    same size needs `check --deep`, which fingerprints the content."""
+    import shutil
+
+    from tapelog.archive.service import Archive
+
+    take = tmp_path / "takes" / "A001.wav"
+    take.parent.mkdir()
+    shutil.copy(MEDIA / "silence.wav", take)
+    root = tmp_path / "a"
+    a = Archive.open(root)
+    mid = a.import_paths([take])[0].id
+    a.close()
+    assert run_cli("check", archive=root).returncode == 0
+    shutil.copy(MEDIA / "采访 罗润 父亲.wav", take)  # another take, another size
+    proc = run_cli("check", archive=root)
+    assert proc.returncode == 1
+    assert f"the file of {mid} has changed since it was imported" in proc.stdout
+    # The same size, other bytes: only the fingerprint tells.
+    data = bytearray((MEDIA / "silence.wav").read_bytes())
+    data[-1000:] = bytes(range(200)) * 5
+    take.write_bytes(bytes(data))
+    assert run_cli("check", archive=root).returncode == 0
+    proc = run_cli("check", "--deep", archive=root)
+    assert proc.returncode == 1 and "has changed since it was imported" in proc.stdout
+
+
 # --- concurrency ----------------------------------------------------------------------
 
 CLI_LOOP = textwrap.dedent(
