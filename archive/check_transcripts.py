@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from tapelog.archive.check_problem import ERROR, WARNING, Problem, Tables, is_num
 from tapelog.archive.errors import TapelogError
-from tapelog.archive.paths import is_file_there, is_safe_id
+from tapelog.archive.paths import is_file_there, is_other_file, is_safe_id
 from tapelog.archive.statuses import TranscriptStatus
 from tapelog.archive.transcripts import TRANSCRIPTS_DIR, transcript_path
 
@@ -47,8 +47,9 @@ def check_media_files(
                 )
             )
             continue
-        size = _recorded_size(doc)
-        if size is not None and not deep and _size_of(path) not in (None, size):
+        info = doc.get("info")
+        size = info.get("size_bytes") if isinstance(info, Mapping) else None
+        if not deep and is_other_file(path, size):
             problems.append(_changed(doc, path))
             continue
         if deep:
@@ -72,21 +73,6 @@ def _changed(doc: Mapping[str, Any], path: Path) -> Problem:
         str(path),
         "put the original back, or `tapelog relink` to where it is now",
     )
-
-
-def _recorded_size(doc: Mapping[str, Any]) -> int | None:
-    """The size the record says the file had (None: no such field, or not a size:
-    a record from elsewhere is not trusted to hold one)."""
-    info = doc.get("info")
-    size = info.get("size_bytes") if isinstance(info, Mapping) else None
-    return size if isinstance(size, int) and not isinstance(size, bool) and size >= 0 else None
-
-
-def _size_of(path: Path) -> int | None:
-    try:
-        return path.stat().st_size
-    except OSError:
-        return None
 
 
 def _scan_lines(path: Path) -> tuple[list[dict[str, Any]], str | None, bool]:

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from tapelog.archive.caches import cached
 from tapelog.archive.errors import MediaError, NotFoundError, TapelogError
 from tapelog.archive.models import STATUS_NO_AUDIO, STATUS_NONE, MediaRecord
-from tapelog.archive.paths import is_file_there
+from tapelog.archive.paths import is_file_there, is_other_file
 from tapelog.archive.progress import CancelToken, ProgressCallback, ProgressEvent, report
 from tapelog.archive.statuses import ImportStatus
 from tinydb import Query
@@ -206,10 +206,16 @@ def import_paths(
 def relink(
     archive: Archive, folder: str | Path, *, recursive: bool = True
 ) -> list[tuple[str, str]]:
-    """Find moved files by fingerprint under ``folder``; returns (media_id, new path)."""
+    """Find moved files by fingerprint under ``folder``; returns (media_id, new path).
+    Looked for: media whose file is missing, or whose path now holds another file (not
+    the size imported: ``check`` says so and points here)."""
     from tapelog.media.fingerprint import fingerprint
 
-    missing = {m.fingerprint: m for m in archive.list_media() if not is_file_there(m.path)}
+    missing = {
+        m.fingerprint: m
+        for m in archive.list_media()
+        if not is_file_there(m.path) or is_other_file(m.path, m.info.size_bytes)
+    }
     moved: list[tuple[str, str]] = []
     if not missing:
         return moved

@@ -86,6 +86,20 @@ def is_file_there(path: str | os.PathLike[str]) -> bool:
         return False
 
 
+def is_other_file(path: str | os.PathLike[str], size: object) -> bool:
+    """Whether the file at a media record's path is not the one imported: its size is
+    not ``size``, the size the record says it had (a stat, no read). False when the
+    record holds no size (a record from elsewhere is not trusted to) or nothing can be
+    stat'ed there (``is_file_there`` says that). ``check`` reports such a file and
+    ``relink`` looks for the original."""
+    if not isinstance(size, int) or isinstance(size, bool) or size < 0:
+        return False
+    try:
+        return Path(path).stat().st_size != size
+    except (OSError, ValueError):
+        return False
+
+
 def inside(root: str | os.PathLike[str], path: str | os.PathLike[str]) -> bool:
     """Whether ``path`` resolves (links followed) to a place inside ``root``."""
     base = os.path.realpath(root)

@@ -645,8 +645,9 @@ def test_check_finds_what_is_wrong_and_says_how_to_fix_it(small_archive: Path) -
 
 def test_plain_check_finds_another_file_at_a_media_files_path(tmp_path: Path) -> None:
     """A take copied over another (or an imported record naming some other file) is
-    caught by a plain `check` when its size differs, a stat and no read; one of the
-    same size needs `check --deep`, which fingerprints the content."""
+    caught by a plain `check` when its size differs, a stat and no read, and `relink`
+    finds the original; one of the same size needs `check --deep`, which fingerprints
+    the content."""
     import shutil
 
     from tapelog.archive.service import Archive
@@ -663,10 +664,17 @@ def test_plain_check_finds_another_file_at_a_media_files_path(tmp_path: Path) ->
     proc = run_cli("check", archive=root)
     assert proc.returncode == 1
     assert f"the file of {mid} has changed since it was imported" in proc.stdout
+    # As the fix says: relink finds the original where it is now.
+    card = tmp_path / "card" / "A001.wav"
+    card.parent.mkdir()
+    shutil.copy(MEDIA / "silence.wav", card)
+    proc = run_cli("relink", str(card.parent), archive=root)
+    assert proc.returncode == 0 and mid in proc.stdout
+    assert run_cli("check", archive=root).returncode == 0
     # The same size, other bytes: only the fingerprint tells.
-    data = bytearray((MEDIA / "silence.wav").read_bytes())
+    data = bytearray(card.read_bytes())
     data[-1000:] = bytes(range(200)) * 5
-    take.write_bytes(bytes(data))
+    card.write_bytes(bytes(data))
     assert run_cli("check", archive=root).returncode == 0
     proc = run_cli("check", "--deep", archive=root)
     assert proc.returncode == 1 and "has changed since it was imported" in proc.stdout
