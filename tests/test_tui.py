@@ -484,6 +484,30 @@ async def test_interview_tags_edit_delete_and_undo(ui_archive) -> None:
         assert vlist(app).cursor == 2
 
 
+async def test_a_case_and_its_childs_person_record_show_once(ui_archive) -> None:
+    """An accepted link tags the case and the child's own person record, both named
+    "Liu Jingjun": the line's tag column and its detail name the child once."""
+    from tapelog.archive.models import Person
+    from tapelog.archive.records import upsert_person
+    from tapelog.archive.tags import edit_tag
+
+    upsert_person(ui_archive, Person("P-009", "Liu Jingjun", role="child",
+                                     cases=["C-2010-TY-001"]))  # fmt: skip
+    edit_tag(ui_archive, "g1", people=["P-009"])
+    app = TapelogApp(ui_archive)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("enter")
+        await until(
+            app, pilot, lambda: isinstance(app.screen, InterviewScreen) and vlist(app).items
+        )
+        await pilot.press("down", "down")  # 8.9-11.6, tagged g1
+        await until(app, pilot, lambda: "Tags:" in str(app.screen.query_one("#iv-detail").render()))
+        detail = str(app.screen.query_one("#iv-detail").render())
+        assert "Tags: police response, Liu Jingjun  (" in detail
+        tags = app.screen.tags_at(app.screen.segments[2])
+        assert [app.screen.tag_names(t) for t in tags] == [["police response", "Liu Jingjun"]]
+
+
 async def test_tag_keys_on_a_line_with_two_tags_ask_which(ui_archive) -> None:
     from tapelog.archive.cases import add_tag, list_tags
 

@@ -217,7 +217,7 @@ class InterviewScreen(InterviewTags):
         room = width - text.cell_len - (TAG_COL + 1 if tags else 0)
         text.append(col(seg.text.strip(), max(1, room)))
         if tags:
-            names = ", ".join(n for t in tags for n in self.tag_names(t))
+            names = ", ".join(dict.fromkeys(n for t in tags for n in self.tag_names(t)))
             text.append(" ")
             text.append(col("#" + names, TAG_COL), style="yellow")
         return text

@@ -53,7 +53,10 @@ class InterviewTags(TapelogScreen):
         return [t for t in self.tags if t.start < seg.end and t.end > seg.start]
 
     def tag_names(self, tag: Tag) -> list[str]:
-        return [*tag.themes, *(self.labels.get(k, k) for k in [*tag.cases, *tag.people])]
+        """What a tag names, each once: an accepted link tags the case and the child's
+        own person record, both "Liu Jingjun" (a crew read "Liu Jingjun, Liu Jingjun")."""
+        names = [*tag.themes, *(self.labels.get(k, k) for k in [*tag.cases, *tag.people])]
+        return list(dict.fromkeys(names))
 
     def describe_tag(self, tag: Tag) -> str:
         names = ", ".join(self.tag_names(tag)) or tag.note or tag.id
