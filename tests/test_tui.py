@@ -326,6 +326,27 @@ async def test_link_review_queue(ui_archive) -> None:
         assert vlist(app).items == []
 
 
+async def test_a_link_names_the_childs_own_person_record_once(ui_archive) -> None:
+    """A suggestion carries the person records folded into its case: the father's
+    is named after the case, the child's own (the case's name again) is not."""
+    from tapelog.archive.models import Person
+    from tapelog.archive.records import upsert_person
+    from tinydb import Query
+
+    upsert_person(ui_archive, Person("P-010", "Luo Run", role="child",
+                                     cases=["C-2009-GZ-002"]))  # fmt: skip
+    with ui_archive.store.transaction():
+        ui_archive.store.table("links").update(
+            {"people": ["P-010", "P-003"]}, Query().link_id == "l1"
+        )
+    app = TapelogApp(ui_archive)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("3")
+        first = vlist(app).items[0]
+        shown = app.screen._format(first, 0, 120).plain
+        assert "→ Luo Run + Luo An Xin (C-2009-" in shown
+
+
 async def test_cases_people_and_jump_to_passage(ui_archive) -> None:
     app = TapelogApp(ui_archive)
     async with app.run_test(size=SIZE) as pilot:

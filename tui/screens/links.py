@@ -80,8 +80,12 @@ class LinksScreen(TapelogScreen):
         text.append(col(f"“{link.mention}”", 18), style="bold")
         text.append(" → ")
         target = self.labels.get(link.target_id, link.target_id)
-        if link.people:  # the child's/parent's person record, folded into the case
-            target += " + " + ", ".join(self.labels.get(p, p) for p in link.people)
+        # The child's/parent's person record, folded into the case; the child's own
+        # record has the case's name ("Luo Run + Luo Run" said nothing twice).
+        people = dict.fromkeys(self.labels.get(p, p) for p in link.people)
+        people.pop(target, None)
+        if people:
+            target += " + " + ", ".join(people)
         text.append(col(f"{target} ({link.target_id})", 30), style="yellow")
         text.append(f" {link.media_id} {self.clocks[link.media_id].at(link.cut[0])}", style="cyan")
         return text
