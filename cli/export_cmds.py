@@ -243,7 +243,7 @@ def export_clip_cmd(
     include_sensitive: bool,
     as_json: bool,
 ) -> None:
-    """Cut START..END (seconds, HH:MM:SS.mmm or source timecode) from the source media."""
+    """Cut START to END (seconds, HH:MM:SS.mmm or source timecode) from the source media."""
     from tapelog.archive.exports.clips import export_clip
 
     archive = open_archive(ctx)

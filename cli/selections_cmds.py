@@ -114,7 +114,8 @@ def selections_add(
     quote: str,
     as_json: bool,
 ) -> None:
-    """Add the quote MEDIA_ID START..END to selection NAME (created if new)."""
+    """Add the quote of MEDIA_ID from START to END (seconds, HH:MM:SS.mmm or source
+    timecode) to selection NAME (created if new)."""
     from tapelog.archive.models import SelectionItem
     from tapelog.archive.selections import add_items
 
