@@ -16,6 +16,7 @@ import sys
 import click
 from tapelog.archive.errors import TapelogError
 from tapelog.cli.common import archive_option
+from tapelog.cli.terminal import visible_output
 
 # Which module of tapelog.cli holds each command; its ``register(group)`` adds them all.
 # tests/test_cli_startup.py checks this table against what the modules register.
@@ -92,7 +93,14 @@ def tui_command(ctx: click.Context) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Entry point: run the group, turning errors into one line on stderr."""
+    """Entry point: run the group, turning errors into one line on stderr; all it
+    prints goes through ``cli.terminal.visible`` (no control character reaches the
+    terminal)."""
+    with visible_output():
+        return _main(argv)
+
+
+def _main(argv: list[str] | None) -> int:
     try:
         result = cli.main(args=argv, prog_name="tapelog", standalone_mode=False)
     except TapelogError as exc:
