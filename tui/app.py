@@ -15,6 +15,7 @@ from tapelog.archive.clock import TimeMode
 from tapelog.archive.errors import TapelogError
 from tapelog.archive.store import TABLES
 from tapelog.transcribe.types import TranscribeOptions
+from tapelog.tui.control_codes import show_control_codes
 from tapelog.tui.messages import ArchiveChanged, OpenPassage, ShowError
 from tapelog.tui.screens.base import TapelogScreen
 from tapelog.tui.screens.help import HelpScreen
@@ -128,6 +129,7 @@ class TapelogApp(App):
         transcribe_options: TranscribeOptions | None = None,
         watch_interval: float = WATCH_INTERVAL_S,
     ):
+        show_control_codes()  # no name from the archive reaches the terminal as a sequence
         super().__init__()
         self.archive = archive
         self.watch_interval = watch_interval

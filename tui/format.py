@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rich.cells import cell_len, set_cell_size
+from tapelog.tui.control_codes import shown
 
 
 def eta_text(seconds: float | None) -> str:
@@ -13,9 +14,11 @@ def eta_text(seconds: float | None) -> str:
 
 
 def col(text: str, width: int) -> str:
-    """``text`` cut or padded to exactly ``width`` cells (CJK names take two cells)."""
+    """``text`` cut or padded to exactly ``width`` cells (CJK names take two cells; a
+    control character its picture's one, as it is shown: ``tui.control_codes``)."""
     if width <= 0:
         return ""
+    text = shown(text)
     if cell_len(text) > width:
         return set_cell_size(text, width - 1) + "…"
     return set_cell_size(text, width)

@@ -87,7 +87,7 @@ class InterviewScreen(InterviewTags):
         self._serial = 0  # each read of the archive; only the latest is shown
 
     def compose(self) -> ComposeResult:
-        yield Label("", id="iv-title")
+        yield Label("", id="iv-title", markup=False)
         yield VirtualList(
             self._format, empty_text="No transcript yet: transcribe it in the Library"
         )

@@ -98,7 +98,7 @@ class QueueItem(Horizontal):
 
     def compose(self) -> ComposeResult:
         label = f"{self.media.id} {'names ' if self.names_only else ''}{self.media.name}"
-        yield Label(col(label, 23), classes="q-name")
+        yield Label(col(label, 23), classes="q-name", markup=False)
         yield ProgressBar(total=100, show_eta=False, show_percentage=True)
         yield Label(QueueStatus.QUEUED, classes="q-eta")
 

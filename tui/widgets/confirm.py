@@ -37,7 +37,7 @@ class ConfirmDialog(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label(self.title_text, classes="title")
+            yield Label(self.title_text, classes="title", markup=False)
             yield Static(self.message, id="confirm-message", markup=False)
             with Horizontal():
                 yield Button(self.yes, variant="primary", id="yes")

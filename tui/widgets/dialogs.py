@@ -45,7 +45,7 @@ class ErrorDialog(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label(self.title_text, classes="title")
+            yield Label(self.title_text, classes="title", markup=False)
             yield Static(self.message, id="error-message", markup=False)
             yield Button("OK", variant="error", id="ok")
 
@@ -81,7 +81,7 @@ class InputDialog(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label(self.title_text, classes="title")
+            yield Label(self.title_text, classes="title", markup=False)
             if self.choices is not None:
                 yield FuzzyInput(self.choices, value=self.value, multiple=False)
             else:
@@ -120,10 +120,10 @@ class RecordDialog(ModalScreen[dict[str, str] | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label(self.title_text, classes="title")
+            yield Label(self.title_text, classes="title", markup=False)
             with VerticalScroll():
                 for key, value in self.fields.items():
-                    yield Label(key, classes="field")
+                    yield Label(key, classes="field", markup=False)
                     yield Input(value=value, id=f"field-{key}", disabled=key in self.readonly)
             yield Label("Ctrl+S saves · Esc cancels · lists separated by ;", classes="hint")
 

@@ -6,6 +6,7 @@ Up/Down move in the dropdown, Tab takes the highlighted choice.
 
 from __future__ import annotations
 
+from rich.text import Text
 from tapelog.tui.fuzzy import Choice, fuzzy_matches, resolve
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -70,7 +71,11 @@ class FuzzyInput(Vertical):
         options = self.query_one(OptionList)
         options.clear_options()
         for c in self._shown:
-            label = c.label if c.label == c.key else f"{c.label}  [dim]{c.key}[/]"
+            # Text, not markup: a case sheet's name is shown as it is ("x[/]y" was a
+            # markup error that closed the TUI).
+            label = (
+                Text(c.label) if c.label == c.key else Text.assemble(c.label, ("  " + c.key, "dim"))
+            )
             options.add_option(Option(label))
         if self._shown:
             options.highlighted = 0

@@ -66,7 +66,7 @@ class TagDialog(ModalScreen[TagRequest | None]):
         init = self.initial or TagRequest([], [], [], "")
         title = f"Edit tag {self.span_text}" if self.initial else f"Tag {self.span_text}"
         with Vertical(classes="dialog"):
-            yield Label(title, classes="title")
+            yield Label(title, classes="title", markup=False)
             yield Label("Themes (comma-separated)")
             yield FuzzyInput(
                 self.themes,
@@ -156,7 +156,7 @@ class TagListDialog(ModalScreen[TagAction | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label(self.title_text, classes="title")
+            yield Label(self.title_text, classes="title", markup=False)
             yield VirtualList(self.formatter, empty_text="No tags in this interview yet")
             yield Label("Enter goes to it · e edits · x deletes · Esc closes", classes="hint")
 
