@@ -325,7 +325,10 @@ class InterviewScreen(InterviewTags):
             align_correction(self.archive, corr)
         except TapelogError as exc:
             self.app.call_from_thread(
-                self.notify, f"Line kept without word times: {exc}", severity="warning"
+                self.notify,
+                f"Line kept without word times: {exc}",
+                severity="warning",
+                markup=False,
             )
             return
         self.post_message(ArchiveChanged())

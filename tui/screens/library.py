@@ -76,7 +76,7 @@ class LibraryScreen(TranscribeQueueScreen):
         self.rows: list[LibraryRow] = []
 
     def compose(self) -> ComposeResult:
-        yield Label("", id="lib-title")
+        yield Label("", id="lib-title", markup=False)
         yield Static(self._heading(80), id="lib-head")
         yield VirtualList(self._format, empty_text="No media yet: press i to import")
         yield Vertical(id="queue", classes="-empty")
@@ -210,7 +210,7 @@ class LibraryScreen(TranscribeQueueScreen):
         if not os.path.exists(path):
             self.post_message(ShowError(f"{request.path}: no such file or folder"))
             return
-        self.notify(f"Importing {os.path.basename(path) or path}…")
+        self.notify(f"Importing {os.path.basename(path) or path}…", markup=False)
         self.run_import(path, request.recursive)
 
     @work(thread=True, exclusive=True, group="import", exit_on_error=False)

@@ -140,7 +140,7 @@ class LinksScreen(TapelogScreen):
         link = self._current()
         tag = self.guard(casebook.accept_link, self.archive, link.link_id) if link else None
         if link and tag is not None:
-            self.notify(f"Accepted: {link.mention} → {link.target_id}", timeout=2)
+            self.notify(f"Accepted: {link.mention} → {link.target_id}", timeout=2, markup=False)
             warning = self.guard(tag_warning, self.archive, tag)
             if warning:
                 self.notify(warning, severity="warning", timeout=8)
@@ -150,7 +150,7 @@ class LinksScreen(TapelogScreen):
     def action_reject(self) -> None:
         link = self._current()
         if link and self.attempt(casebook.reject_link, self.archive, link.link_id):
-            self.notify(f"Rejected: {link.mention}", timeout=2)
+            self.notify(f"Rejected: {link.mention}", timeout=2, markup=False)
             self.reload()
 
     def action_reassign(self) -> None:
@@ -173,7 +173,7 @@ class LinksScreen(TapelogScreen):
             found = resolve(value, choices)
             target = found.key if found else value.strip()
             if self.attempt(casebook.reassign_link, self.archive, link.link_id, target):
-                self.notify(f"Reassigned “{link.mention}” to {target}", timeout=2)
+                self.notify(f"Reassigned “{link.mention}” to {target}", timeout=2, markup=False)
                 self.reload()
                 self.post_message(ArchiveChanged())
 

@@ -219,7 +219,7 @@ class RecordsScreen(TapelogScreen):
             new = record_from_fields(cls, values)
             save = casebook.upsert_case if cls is Case else casebook.upsert_person
             if self.attempt(save, self.archive, new):
-                self.notify(f"Saved {getattr(new, key)}")
+                self.notify(f"Saved {getattr(new, key)}", markup=False)
                 self.reload()
                 self.post_message(ArchiveChanged())
 

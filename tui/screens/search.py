@@ -351,7 +351,7 @@ class SearchScreen(TapelogScreen):
             if not name or not name.strip():
                 return
             if self.attempt(casework.save_selection, self.archive, name.strip(), chosen):
-                self.notify(f"Saved {len(chosen)} quotes as “{name.strip()}”")
+                self.notify(f"Saved {len(chosen)} quotes as “{name.strip()}”", markup=False)
 
         what = f"{len(chosen)} {'marked' if self.marked else ''} quotes".replace("  ", " ")
         self.app.push_screen(InputDialog(f"Save {what} as a selection named", ""), done)

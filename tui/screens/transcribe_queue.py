@@ -140,10 +140,10 @@ class TranscribeQueueScreen(TapelogScreen):
             if m.id in self._tokens:
                 continue
             if not m.info.has_audio:
-                self.notify(f"{m.name} has no audio", severity="warning")
+                self.notify(f"{m.name} has no audio", severity="warning", markup=False)
                 continue
             if names_only and m.transcript_status != TranscriptStatus.DONE:
-                self.notify(f"{m.name}: transcribe it first (t)", severity="warning")
+                self.notify(f"{m.name}: transcribe it first (t)", severity="warning", markup=False)
                 continue
             self._tokens[m.id] = CancelToken()
             if names_only:
@@ -185,7 +185,7 @@ class TranscribeQueueScreen(TapelogScreen):
         self._tokens[target].cancel()
         if self._unqueue(target):
             self._finish_item(target, QueueStatus.CANCELLED)
-        self.notify(f"Cancelling {target}")
+        self.notify(f"Cancelling {target}", markup=False)
 
     def options(self, media_id: str | None = None) -> TranscribeOptions:
         """The options the queue uses (for ``media_id``: with its case-name vocabulary)."""
@@ -230,7 +230,7 @@ class TranscribeQueueScreen(TapelogScreen):
         except TapelogError as exc:
             self.post_message(OptionsChecked(choice, None, str(exc)))
             return
-        self.notify(f"Loading model {options.model}…", timeout=3)
+        self.notify(f"Loading model {options.model}…", timeout=3, markup=False)
         self.check_model(choice, options)
 
     @work(thread=True, exclusive=True, group="options", exit_on_error=False)
@@ -337,7 +337,7 @@ class TranscribeQueueScreen(TapelogScreen):
             title = f"Looking again for names in {message.media_id} failed"
             self.post_message(ShowError(message.detail, title=title))
         elif message.status == TranscriptStatus.DONE:
-            self.notify(f"{message.media_id} transcribed: {message.detail}")
+            self.notify(f"{message.media_id} transcribed: {message.detail}", markup=False)
         elif message.status == NAMES_DONE:
             self.notify(f"{message.media_id}: {message.detail}", timeout=8, markup=False)
 

@@ -137,7 +137,7 @@ class VoicesScreen(TapelogScreen):
         if self.attempt(voices.decide, self.archive, m.id, accept):
             verb = "named" if accept else "is not"
             self.notify(f"{m.label} in {self.names.get(m.media_id, m.media_id)} {verb} "
-                        f"{m.name}", timeout=2)  # fmt: skip
+                        f"{m.name}", timeout=2, markup=False)  # fmt: skip
             self.reload()
             self.post_message(ArchiveChanged())
 
@@ -167,7 +167,7 @@ class VoicesScreen(TapelogScreen):
             return
         self.playback = playback
         self.notify(f"Playing {m.label} from {self.clocks[m.media_id].at(lines[0].start)}",
-                    timeout=2)  # fmt: skip
+                    timeout=2, markup=False)  # fmt: skip
 
     def action_stop(self) -> None:
         if self.playback is not None:
