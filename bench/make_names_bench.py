@@ -52,6 +52,7 @@ from bench.names_script import (  # noqa: E402
     NATURAL9,
     NATURAL10,
     NATURAL11,
+    NATURAL12,
     PEOPLE,
     SPARSE,
     SPARSE2,
@@ -195,6 +196,7 @@ def main() -> None:
             "natural9": (NATURAL9, "names_natural9", 68),
             "natural10": (NATURAL10, "names_natural10", 74),
             "natural11": (NATURAL11, "names_natural11", 80),
+            "natural12": (NATURAL12, "names_natural12", 86),
         }
         for name in args.sparse or sets:
             interviews, folder, offset = sets[name]

@@ -37,6 +37,7 @@ SETS = {
     "natural9": "names_natural9",
     "natural10": "names_natural10",
     "natural11": "names_natural11",
+    "natural12": "names_natural12",
 }
 
 

@@ -989,6 +989,51 @@ NATURAL11: list[Interview] = [
 ]  # fmt: skip
 
 
+# A twelfth set in the natural voice (``bench/data/names_natural12/``), written and made
+# 2026-12-01 00:35 UTC, before any run on it: held out for the closer look's shorter
+# runs of sure words. A nurse, a bus driver, a neighbour, a police volunteer and two
+# parents; names after "and", in lists, and twice in one line.
+NATURAL12: list[Interview] = [
+    Interview("nl01_nurse", "en", "piper:0.93", 104, [
+        "The boy they brought in said his name was {C-2009-GZ-002|Run}.",
+        "Later we learned he was {C-2009-GZ-002|Luo Run} from the bus station case.",
+        "His father {C-2009-GZ-002|Luo An Xin} came the same night.",
+        "I also remember the search for {B-2015-KM-005|Wang Xiaoyu} in {B-2015-KM-005|Kunming}.",
+    ], talk=5),
+    Interview("nl02_busdriver", "en", "piper:1.06", 100, [
+        "Every day I drove past the station in {B-2012-ZZ-004|Zhengzhou}.",
+        "A father called {B-2012-ZZ-004|Zhang Jianguo} gave me a poster.",
+        "The poster said {B-2012-ZZ-004|Zhang Haoran}, six years old.",
+        "I kept {B-2012-ZZ-004|Haoran}'s poster on my dashboard for a year.",
+    ], talk=5),
+    Interview("nl03_zhao", "en", "piper:0.89", 102, [
+        "I am {B-2008-HF-006|Zhao Dewei}, and I drive a delivery van.",
+        "My son {B-2008-HF-006|Mingxuan} was taken when he was three.",
+        "We lived near the lake in {B-2008-HF-006|Hefei}.",
+        "{B-2008-HF-006|Zhao Mingxuan} came home after fourteen years.",
+        "Now {B-2008-HF-006|Ming-xuan} and I fish on Sundays.",
+    ], talk=5),
+    Interview("nl04_neighbour", "en", "piper:1.1", 97, [
+        "I lived next door to {C-2009-GD-003|Peng Gaofeng} and his son.",
+        "{C-2009-GD-003|Le Le} used to sit on my steps and eat oranges.",
+        "When {C-2009-GD-003|Lele} vanished, the whole street searched for him.",
+        "I still see {C-2009-GD-003|Gaofeng} ride away on his motorbike.",
+    ], talk=5),
+    Interview("nl05_volunteer", "en", "piper:0.96", 99, [
+        "Our group prints posters for {B-2013-CD-008|Deng Yuxuan} and {B-2011-NN-007|Huang Zihan}.",
+        "{B-2013-CD-008|Deng Guohua} brings tea to every meeting.",
+        "{B-2011-NN-007|Huang Lijuan} cannot come often, she works nights.",
+        "Last month we drove to {B-2011-NN-007|Nanning} with a new photo.",
+    ], talk=5),
+    Interview("nl06_liu", "en", "piper:1.02", 101, [
+        "My husband is {C-2010-TY-001|Liu Zhiqiang}.",
+        "Our son {C-2010-TY-001|Liu Jingjun} was born in the spring.",
+        "People in {C-2010-TY-001|Taiyuan} still ask about {C-2010-TY-001|Jingjun}.",
+        "Another family lost {D-2011-YC-101|Liu Jianjun}, a different boy.",
+    ], talk=5),
+]  # fmt: skip
+
+
 def sparse_script(iv: Interview, index: int) -> list[str]:
     """A sparse interview: each name sentence followed by twelve shared ones (a name
     about once a minute, so about one 30 s window in two holds none), a different run
