@@ -113,6 +113,9 @@ def suspect_stretches(
 # "cold", "woman": 180 of 222 such lines over the natural sets, 600 of 740 s for base).
 SOUNDS_SURE = 0.7
 SOUNDS_SURE_CODE = 8
+# ... or this long where Whisper was unsure of one of the words (under the linking's
+# 0.5: "Liz, she king", 0.06, for Liu Zhiqiang, seven sounds).
+SOUNDS_UNSURE_CODE = 6
 
 
 def sounding_stretches(
@@ -126,6 +129,7 @@ def sounding_stretches(
     one of ``names`` (a two-word name in either order) at ``SOUNDS_SURE`` or more,
     however sure Whisper was of them. Only the interview's own names are given
     (``_plan``), so this is a question put to base, not a link."""
+    from tapelog.archive.name_heard import UNSURE as HEARD_UNSURE
     from tapelog.archive.name_heard import _near_codes
     from tapelog.archive.name_sound import heard_code
 
@@ -147,7 +151,9 @@ def sounding_stretches(
                 if all(_letters(t) in name_words for t in toks[i:j]):
                     continue  # a name spelled right is no question to put
                 code = heard_code(toks[i:j])
-                if len(code) >= SOUNDS_SURE_CODE and _near_codes(code, codes, SOUNDS_SURE):
+                unsure = any(w.probability < HEARD_UNSURE for w in free[i:j])
+                least = SOUNDS_UNSURE_CODE if unsure else SOUNDS_SURE_CODE
+                if len(code) >= least and _near_codes(code, codes, SOUNDS_SURE):
                     hit = " ".join(toks[i:j])
                     break
             if hit:

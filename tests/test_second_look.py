@@ -650,6 +650,13 @@ def test_base_is_asked_about_sure_words_that_sound_like_the_interviews_own_names
     taken = [Stretch(paying.start, paying.end, "made-up word")]
     got = sounding_stretches([paying, gave, plain], names, [], taken)
     assert [(s.start, s.end) for s in got] == [(gave.start, gave.end)]
+    # Shorter runs count where Whisper was unsure of a word in them: natural10's "Liz,
+    # she king is my name." (0.06) for Liu Zhiqiang, seven sounds. Sure, they do not.
+    names = ["Liu Zhiqiang", "Liu Jingjun"]
+    liz = _line("Liz, she king is my name.", 0.0, {"Liz,": 0.06})
+    sure_liz = _line("Liz, she king is my name.", 5.0)
+    got = sounding_stretches([liz, sure_liz], names, [])
+    assert [(s.start, s.end) for s in got] == [(liz.start, liz.end)]
 
 
 SPARSE_DATA = NAMES_DATA.parent / "names_sparse"

@@ -24,6 +24,8 @@ with such names (Pilot, and the real terminal in tmux).
 
 from __future__ import annotations
 
+from tapelog.archive.errors import TapelogError
+
 # C0 controls but tab and newline (the libraries' five are theirs to drop), DEL, C1,
 # and the bidirectional embeddings, overrides and isolates.
 _KEEP = {0x09, 0x0A}
@@ -46,8 +48,9 @@ def shown(text: str) -> str:
     return text.translate(_TABLE)
 
 
-class ControlCodesError(RuntimeError):
-    """Rich or Textual no longer build text through the table this extends."""
+class ControlCodesError(TapelogError):
+    """Rich or Textual no longer build text through the table this extends: the TUI
+    does not start (one line, as every error), rather than show names unguarded."""
 
 
 def show_control_codes() -> None:
@@ -60,11 +63,17 @@ def show_control_codes() -> None:
     for module in (rich.control, textual.content):
         table = getattr(module, "_CONTROL_STRIP_TRANSLATE", None)
         if not isinstance(table, dict):
-            raise ControlCodesError(f"{module.__name__} has no control-code table")
+            raise ControlCodesError(
+                f"{module.__name__} has no control-code table; "
+                "install the versions pyproject.toml names"
+            )
         for code, picture in PICTURES.items():
             table.setdefault(code, picture)
     if (
         rich.text.Text("a\x1b]2;t\x07b").plain != "a\u241b]2;tb"
         or textual.content.Content("a\x1bb").plain != "a\u241bb"
     ):
-        raise ControlCodesError("Rich or Textual text still holds an escape character")
+        raise ControlCodesError(
+            "this Rich or Textual release shows escape characters in text as they are; "
+            "install the versions pyproject.toml names"
+        )
