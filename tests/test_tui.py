@@ -529,6 +529,32 @@ async def test_a_case_and_its_childs_person_record_show_once(ui_archive) -> None
         assert [app.screen.tag_names(t) for t in tags] == [["police response", "Liu Jingjun"]]
 
 
+async def test_keys_typed_ahead_in_the_tag_dialog_land_where_the_tabs_put_them(
+    ui_archive,
+) -> None:
+    """Over SSH keys come in one packet: "sc<Tab><Tab>Lu" completed nothing and put
+    "Lu" in the themes box, though the Tabs had moved on (Textual gives a key to the
+    box focused when it arrives, and ran the Tab binding only after the box had taken
+    the letters queued behind it)."""
+    from textual import events
+
+    app = TapelogApp(ui_archive)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("enter")
+        await until(
+            app, pilot, lambda: isinstance(app.screen, InterviewScreen) and vlist(app).items
+        )
+        await pilot.press("down", "down", "g")
+        await until(app, pilot, lambda: isinstance(app.screen, TagDialog))
+        dialog = app.screen
+        for key, char in (("s", "s"), ("c", "c"), ("tab", "\t"), ("tab", "\t"),
+                          ("L", "L"), ("u", "u")):  # fmt: skip
+            app.post_message(events.Key(key, char))  # all at once, none awaited
+        await pilot.pause(0.3)
+        assert dialog.query_one("#tag-themes").value == "scam calls and extortion"
+        assert dialog.query_one("#tag-people").value == "Lu"
+
+
 async def test_tag_keys_on_a_line_with_two_tags_ask_which(ui_archive) -> None:
     from tapelog.archive.cases import add_tag, list_tags
 

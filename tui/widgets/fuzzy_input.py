@@ -8,11 +8,36 @@ from __future__ import annotations
 
 from rich.text import Text
 from tapelog.tui.fuzzy import Choice, fuzzy_matches, resolve
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import Input, OptionList
 from textual.widgets.option_list import Option
+
+
+class _TypedAheadInput(Input):
+    """An Input that hands on the keys it gets after the focus has left it.
+
+    Textual gives each key to the widget focused when the key arrives: typed ahead (or
+    over a slow SSH link, where keys come in one packet), "sc<Tab><Tab>Lu" put "Lu"
+    in the themes box though the two Tabs had moved on to the next field."""
+
+    async def _on_key(self, event: events.Key) -> None:
+        focused = self.screen.focused  # now, not ``has_focus``: that follows later
+        if focused is not None and focused is not self:
+            event.stop()
+            event.prevent_default()
+            focused.post_message(events.Key(event.key, event.character))
+            return
+        if event.key == "tab" and isinstance(self.parent, FuzzyInput):
+            # In order with the letters before and after it: as a binding it ran only
+            # once this box had taken every key queued behind it.
+            event.stop()
+            event.prevent_default()
+            self.parent.action_complete()
+            return
+        await super()._on_key(event)
 
 
 class FuzzyInput(Vertical):
@@ -45,7 +70,7 @@ class FuzzyInput(Vertical):
         self._shown: list[Choice] = []
 
     def compose(self) -> ComposeResult:
-        yield Input(value=self._value, placeholder=self._placeholder)
+        yield _TypedAheadInput(value=self._value, placeholder=self._placeholder)
         yield OptionList()
 
     @property
@@ -94,10 +119,18 @@ class FuzzyInput(Vertical):
 
     def action_complete(self) -> None:
         options = self.query_one(OptionList)
-        if not self._shown or options.highlighted is None or not self.has_class("-open"):
+        shown, index = self._shown, options.highlighted
+        token = self._token()
+        if not shown and token and resolve(token, self.choices) is None:
+            # Typed ahead: the Tab came before the dropdown was drawn for the keys
+            # before it. Take the best match, as the dropdown would have offered it.
+            shown, index = fuzzy_matches(token, self.choices), 0
+        elif not self.has_class("-open"):
+            shown = []
+        if not shown or index is None:
             self.screen.focus_next()
             return
-        chosen = self._shown[options.highlighted]
+        chosen = shown[index]
         if self.multiple:
             head = self.value.rsplit(",", 1)[0] if "," in self.value else ""
             new = (head + ", " if head else "") + chosen.label
