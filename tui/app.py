@@ -28,7 +28,7 @@ from tapelog.tui.screens.voices import VoicesScreen
 from tapelog.tui.widgets.dialogs import ErrorDialog
 from tapelog.tui.widgets.tag_dialogs import TagListDialog
 from tapelog.tui.widgets.transcribe_dialog import TranscribeChoice
-from textual import actions
+from textual import actions, events
 from textual.app import App
 from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
@@ -148,6 +148,26 @@ class TapelogApp(App):
     def on_mount(self) -> None:
         self._store_signature = self._signature()
         self.set_interval(self.watch_interval, self._watch_store)
+
+    # -- keys typed ahead
+
+    async def on_event(self, event: events.Event) -> None:
+        """A key typed ahead of a screen that opened meanwhile goes to that screen.
+
+        Textual hands each key to the widget focused when the key arrives; keys it does
+        not use come back up to the app for its bindings. Over SSH keys come in one
+        packet: "g" and the theme typed straight after it all went to the interview's
+        list, "g" opened the tag dialog, and the theme came back up to the app, which
+        only looked for bindings (a "u" there would have been Undo). Such a key, back
+        from a screen that is no longer the one shown, is handed to the new screen's
+        focused field as if typed now, in order."""
+        if isinstance(event, events.Key):
+            if not event.is_forwarded:
+                event._tapelog_screen = self.screen  # type: ignore[attr-defined]
+            elif getattr(event, "_tapelog_screen", self.screen) is not self.screen:
+                self.post_message(events.Key(event.key, event.character))
+                return
+        await super().on_event(event)
 
     # -- changes made by other processes
 
