@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from tapelog.archive.caches import cached
 from tapelog.archive.errors import MediaError, NotFoundError, TapelogError
 from tapelog.archive.models import STATUS_NO_AUDIO, STATUS_NONE, MediaRecord
-from tapelog.archive.paths import is_file_there, is_other_file
+from tapelog.archive.paths import is_file_there, is_other_file, shown_path
 from tapelog.archive.progress import CancelToken, ProgressCallback, ProgressEvent, report
 from tapelog.archive.statuses import ImportStatus
 from tinydb import Query
@@ -58,16 +58,17 @@ class ImportResult:
 
     def describe(self) -> str:
         """One line for people: what happened to this path, and to which record."""
+        path = shown_path(self.path)
         if self.status == ImportStatus.FAILED:
-            return f"{self.path}: {self.error}"
+            return f"{path}: {self.error}"
         if self.relinked:
-            return f"{self.id}\t{self.status} (relinked to this path)\t{self.path}"
+            return f"{self.id}\t{self.status} (relinked to this path)\t{path}"
         if self.duplicate_of:
             return (
-                f"{self.id}\t{self.status}\t{self.path}\t"
-                f"(same content as {self.id}, {self.duplicate_of})"
+                f"{self.id}\t{self.status}\t{path}\t"
+                f"(same content as {self.id}, {shown_path(self.duplicate_of)})"
             )
-        return f"{self.id}\t{self.status}\t{self.path}"
+        return f"{self.id}\t{self.status}\t{path}"
 
 
 def list_media(archive: Archive) -> list[MediaRecord]:

@@ -86,6 +86,17 @@ def is_file_there(path: str | os.PathLike[str]) -> bool:
         return False
 
 
+_LINE_BREAKS = str.maketrans({"\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def shown_path(path: str | os.PathLike[str]) -> str:
+    """A path (or file name) as one field of a line of output: its tabs and line
+    breaks written as ``\\t``, ``\\n``, ``\\r``. A file called "bad\\nname.wav" on a
+    card split `tapelog import`'s and `list`'s tab-separated lines in two. (Other
+    control characters the command line escapes for any text: ``cli.terminal``.)"""
+    return os.fspath(path).translate(_LINE_BREAKS)
+
+
 def is_other_file(path: str | os.PathLike[str], size: object) -> bool:
     """Whether the file at a media record's path is not the one imported: its size is
     not ``size``, the size the record says it had (a stat, no read). False when the

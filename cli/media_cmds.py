@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 from tapelog.archive.clock import Clock
 from tapelog.archive.errors import UsageError
+from tapelog.archive.paths import shown_path
 from tapelog.archive.settings import SETTINGS, setting_key
 from tapelog.archive.statuses import ImportStatus, TranscriptStatus, words
 from tapelog.cli.common import (
@@ -123,7 +124,7 @@ def list_cmd(ctx: click.Context, status: str | None, time_mode: str, as_json: bo
             click.echo(
                 f"{r['id']:6} {length:>11} ch{r['channels']} "
                 f"{r['source_timecode'] or '--:--:--:--':12} {r['language'] or '--':3} "
-                f"{r['transcript_status']:9} {m.name}"
+                f"{r['transcript_status']:9} {shown_path(m.name)}"
             )
 
     emit(as_json, rows, text)
@@ -138,7 +139,7 @@ def relink_cmd(ctx: click.Context, folder: str) -> None:
     archive = open_archive(ctx)
     moved = archive.relink(folder)
     for mid, path in moved:
-        click.echo(f"{mid}\t{path}")
+        click.echo(f"{mid}\t{shown_path(path)}")
     if not moved:
         click.echo("no missing media found there", err=True)
 

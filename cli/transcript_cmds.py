@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 from tapelog.archive.clock import Clock
 from tapelog.archive.errors import TapelogError, UsageError
+from tapelog.archive.paths import shown_path
 from tapelog.archive.statuses import TranscriptStatus
 from tapelog.cli.common import (
     archive_option,
@@ -101,7 +102,7 @@ def _print_transcript(
     """The transcript as text: a header, a line per segment, then corrections if asked."""
     what = "English translation" if translation else media.transcript_status
     click.echo(
-        f"{media.id}  {media.path}  {clock.length(media.info.duration)}  "
+        f"{media.id}  {shown_path(media.path)}  {clock.length(media.info.duration)}  "
         f"tc {media.info.start_timecode or '-'}  "
         f"{'en' if translation else media.language or '-'}  {what}"
     )

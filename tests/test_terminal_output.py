@@ -70,3 +70,28 @@ def test_in_process_output_is_visible_and_the_streams_come_back(tmp_path: Path, 
 def test_no_control_character_survives(text: str) -> None:
     out = visible(text)
     assert all(c == "\\" or c.isprintable() for c in out)
+
+
+def test_a_line_break_in_a_file_name_stays_in_its_field(tmp_path: Path) -> None:
+    """A file called "bad\\nname.wav" split `import`'s and `list`'s lines in two: a
+    script reading them got a line with no id. Tabs and line breaks in a path are
+    written as \\t, \\n, \\r in those fields; `--json` keeps the name as it is."""
+    card = tmp_path / "card"
+    card.mkdir()
+    shutil.copy(MEDIA / "silence.wav", card / "bad\nname.wav")
+    shutil.copy(MEDIA / "eight_channel.wav", card / "tab\tname.wav")
+    root = tmp_path / "a"
+    done = run_cli("import", str(card), archive=root)
+    assert done.returncode == 0
+    lines = done.stdout.splitlines()
+    assert len(lines) == 2 and all(line.split("\t")[0] in ("m1", "m2") for line in lines)
+    assert any(line.endswith("bad\\nname.wav") for line in lines)
+    assert any(line.endswith("tab\\tname.wav") for line in lines)
+    listed = run_cli("list", archive=root).stdout.splitlines()
+    assert len(listed) == 2 and {line.split()[0] for line in listed} == {"m1", "m2"}
+    shown = run_cli("show", "m1", archive=root).stdout.splitlines()[0]
+    assert "name.wav" in shown and "\n" not in shown
+    names = {
+        Path(m["path"]).name for m in json.loads(run_cli("list", "--json", archive=root).stdout)
+    }
+    assert names == {"bad\nname.wav", "tab\tname.wav"}
