@@ -556,6 +556,33 @@ async def test_keys_typed_ahead_in_the_tag_dialog_land_where_the_tabs_put_them(
         await until(app, pilot, lambda: dialog.query_one("#tag-people").value == "Lu")
         assert dialog.query_one("#tag-themes").value == "scam calls and extortion"
         assert not app.screen_stack[-2].undo_stack  # no "u" taken as Undo back there
+        # Down and Tab in the same packet as the letters: the second choice is taken.
+        from tapelog.tui.fuzzy import fuzzy_matches
+
+        offered = fuzzy_matches("L", dialog.query_one("#tag-people").choices)
+        assert len(offered) >= 2
+        first = offered[1].label
+        for key, char in (("backspace", None), ("backspace", None), ("L", "L"),
+                          ("down", None), ("tab", "\t")):  # fmt: skip
+            app.post_message(events.Key(key, char))
+        await until(app, pilot, lambda: dialog.query_one("#tag-people").value == first)
+
+
+async def test_a_backspace_typed_ahead_in_the_search_box_deletes_in_order(ui_archive) -> None:
+    """Textual ran Backspace as a binding after the letters that came with it (issue
+    #6605): "fujiax", Backspace, "n" in one packet searched for "fujia". In order, it is
+    "fujian", and the line with Fujian is found."""
+    from textual import events
+
+    app = TapelogApp(ui_archive)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("2")
+        await until(app, pilot, lambda: isinstance(app.screen, SearchScreen))
+        keys = [*"fujiax", "backspace", "n"]
+        for key in keys:
+            app.post_message(events.Key(key, None if key == "backspace" else key))
+        await until(app, pilot, lambda: len(app.screen.hits) == 1)
+        assert app.screen.query_one("#search-box").value == "fujian"
 
 
 async def test_tag_keys_on_a_line_with_two_tags_ask_which(ui_archive) -> None:

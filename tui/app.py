@@ -161,13 +161,20 @@ class TapelogApp(App):
         only looked for bindings (a "u" there would have been Undo). Such a key, back
         from a screen that is no longer the one shown, is handed to the new screen's
         focused field as if typed now, in order."""
-        if isinstance(event, events.Key):
-            if not event.is_forwarded:
-                event._tapelog_screen = self.screen  # type: ignore[attr-defined]
-            elif getattr(event, "_tapelog_screen", self.screen) is not self.screen:
+        if not isinstance(event, events.Key):
+            await super().on_event(event)
+            return
+        if not event.is_forwarded:
+            event._tapelog_screen = self.screen  # type: ignore[attr-defined]
+        try:
+            if getattr(event, "_tapelog_screen", self.screen) is not self.screen:
                 self.post_message(events.Key(event.key, event.character))
                 return
-        await super().on_event(event)
+            await super().on_event(event)
+        finally:
+            source = getattr(event, "_tapelog_input", None) if event.is_forwarded else None
+            if source is not None:
+                source.key_returned()  # ``OrderedInput``: keys after it may run in place
 
     # -- changes made by other processes
 

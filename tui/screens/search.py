@@ -19,6 +19,7 @@ from tapelog.tui.messages import OpenPassage, SearchFinished, ShowError
 from tapelog.tui.screens.base import TapelogScreen
 from tapelog.tui.widgets.dialogs import DIALOG_CSS, InputDialog
 from tapelog.tui.widgets.fuzzy_input import FuzzyInput
+from tapelog.tui.widgets.ordered_input import OrderedInput
 from tapelog.tui.widgets.virtual_list import VirtualList
 from textual import on, work
 from textual.app import ComposeResult
@@ -122,7 +123,7 @@ class SearchScreen(TapelogScreen):
         self.playback: Playback | None = None
 
     def compose(self) -> ComposeResult:
-        yield Input(placeholder="Search every transcript…", id="search-box")
+        yield OrderedInput(placeholder="Search every transcript…", id="search-box")
         yield Label("Type to search · Ctrl+F fuzzy · Ctrl+O filters", id="search-status")
         yield VirtualList(self._format, empty_text="No results")
         yield Static("", id="search-preview", markup=False)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from tapelog.tui.fuzzy import Choice
 from tapelog.tui.widgets.fuzzy_input import FuzzyInput
+from tapelog.tui.widgets.ordered_input import OrderedInput
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
@@ -85,7 +86,7 @@ class InputDialog(ModalScreen[str | None]):
             if self.choices is not None:
                 yield FuzzyInput(self.choices, value=self.value, multiple=False)
             else:
-                yield Input(value=self.value)
+                yield OrderedInput(value=self.value)
             yield Label(self.hint, classes="hint")
 
     def on_mount(self) -> None:
@@ -124,7 +125,9 @@ class RecordDialog(ModalScreen[dict[str, str] | None]):
             with VerticalScroll():
                 for key, value in self.fields.items():
                     yield Label(key, classes="field", markup=False)
-                    yield Input(value=value, id=f"field-{key}", disabled=key in self.readonly)
+                    yield OrderedInput(
+                        value=value, id=f"field-{key}", disabled=key in self.readonly
+                    )
             yield Label("Ctrl+S saves · Esc cancels · lists separated by ;", classes="hint")
 
     def on_mount(self) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from rich.text import Text
 from tapelog.tui.fuzzy import Choice, fuzzy_matches, resolve
+from tapelog.tui.widgets.ordered_input import OrderedInput
 from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -16,26 +17,25 @@ from textual.widgets import Input, OptionList
 from textual.widgets.option_list import Option
 
 
-class _TypedAheadInput(Input):
-    """An Input that hands on the keys it gets after the focus has left it.
-
-    Textual gives each key to the widget focused when the key arrives: typed ahead (or
-    over a slow SSH link, where keys come in one packet), "sc<Tab><Tab>Lu" put "Lu"
-    in the themes box though the two Tabs had moved on to the next field."""
+class _TypedAheadInput(OrderedInput):
+    """The box of a ``FuzzyInput``: Tab, Up and Down work its dropdown in the order
+    typed. As the dropdown's bindings they ran only once the box had taken every key
+    queued behind them: typed ahead (over SSH keys come in one packet), "sc<Tab><Tab>Lu"
+    completed nothing and put "Lu" in the themes box."""
 
     async def _on_key(self, event: events.Key) -> None:
-        focused = self.screen.focused  # now, not ``has_focus``: that follows later
-        if focused is not None and focused is not self:
+        focused = self.screen.focused
+        moves = {"tab": None, "down": 1, "up": -1}
+        if event.key in moves and focused is self and isinstance(self.parent, FuzzyInput):
+            # In order with the letters before and after it: as bindings they ran
+            # only once this box had taken every key queued behind them.
             event.stop()
             event.prevent_default()
-            focused.post_message(events.Key(event.key, event.character))
-            return
-        if event.key == "tab" and isinstance(self.parent, FuzzyInput):
-            # In order with the letters before and after it: as a binding it ran only
-            # once this box had taken every key queued behind it.
-            event.stop()
-            event.prevent_default()
-            self.parent.action_complete()
+            delta = moves[event.key]
+            if delta is None:
+                self.parent.action_complete()
+            else:
+                self.parent.action_move(delta)
             return
         await super()._on_key(event)
 
@@ -68,6 +68,7 @@ class FuzzyInput(Vertical):
         self._placeholder = placeholder
         self._value = value
         self._shown: list[Choice] = []
+        self._options_for: str | None = None  # the value the dropdown was made for
 
     def compose(self) -> ComposeResult:
         yield _TypedAheadInput(value=self._value, placeholder=self._placeholder)
@@ -90,6 +91,15 @@ class FuzzyInput(Vertical):
 
     def on_input_changed(self, event: Input.Changed) -> None:
         event.stop()
+        self.show_options()
+
+    def show_options(self) -> None:
+        """The dropdown for the box's value as it is now, once per value: a key typed
+        ahead (Tab, Up, Down) asks for it before the box's change message has come."""
+        value = self.input.value
+        if value == self._options_for:
+            return
+        self._options_for = value
         token = self._token()
         exact = resolve(token, self.choices) is not None
         self._shown = fuzzy_matches(token, self.choices) if token and not exact else []
@@ -104,12 +114,14 @@ class FuzzyInput(Vertical):
             options.add_option(Option(label))
         if self._shown:
             options.highlighted = 0
-        self.set_class(bool(self._shown) and self.input.has_focus, "-open")
+        # The focus as it is now (``has_focus`` follows it a message later).
+        self.set_class(bool(self._shown) and self.screen.focused is self.input, "-open")
 
     def on_descendant_blur(self) -> None:
         self.remove_class("-open")
 
     def action_move(self, delta: int) -> None:
+        self.show_options()
         options = self.query_one(OptionList)
         if not self._shown:
             self.screen.focus_next() if delta > 0 else self.screen.focus_previous()
@@ -118,19 +130,12 @@ class FuzzyInput(Vertical):
         options.highlighted = max(0, min(len(self._shown) - 1, current + delta))
 
     def action_complete(self) -> None:
+        self.show_options()
         options = self.query_one(OptionList)
-        shown, index = self._shown, options.highlighted
-        token = self._token()
-        if not shown and token and resolve(token, self.choices) is None:
-            # Typed ahead: the Tab came before the dropdown was drawn for the keys
-            # before it. Take the best match, as the dropdown would have offered it.
-            shown, index = fuzzy_matches(token, self.choices), 0
-        elif not self.has_class("-open"):
-            shown = []
-        if not shown or index is None:
+        if not self._shown or options.highlighted is None or not self.has_class("-open"):
             self.screen.focus_next()
             return
-        chosen = shown[index]
+        chosen = self._shown[options.highlighted]
         if self.multiple:
             head = self.value.rsplit(",", 1)[0] if "," in self.value else ""
             new = (head + ", " if head else "") + chosen.label

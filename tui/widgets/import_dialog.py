@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tapelog.tui.widgets.dialogs import DIALOG_CSS
+from tapelog.tui.widgets.ordered_input import OrderedInput
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -66,7 +67,7 @@ class ImportDialog(ModalScreen[ImportRequest | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label("Import files or a folder (its sub-folders too)", classes="title")
-            yield Input(
+            yield OrderedInput(
                 value=str(self.start) + os.sep,
                 placeholder="path to a file or folder",
                 suggester=PathSuggester(),

@@ -8,6 +8,7 @@ from typing import Any
 from tapelog.tui.fuzzy import Choice, resolve
 from tapelog.tui.widgets.dialogs import DIALOG_CSS
 from tapelog.tui.widgets.fuzzy_input import FuzzyInput
+from tapelog.tui.widgets.ordered_input import OrderedInput
 from tapelog.tui.widgets.virtual_list import Formatter, VirtualList
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -89,7 +90,7 @@ class TagDialog(ModalScreen[TagRequest | None]):
                 value=self._shown(init.cases, self.cases),
             )
             yield Label("Note")
-            yield Input(value=init.note, id="tag-note")
+            yield OrderedInput(value=init.note, id="tag-note")
             yield Label("Tab completes · Enter on the note or Ctrl+S saves · Esc", classes="hint")
 
     def on_mount(self) -> None:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from tapelog.tui.fuzzy import Choice
 from tapelog.tui.widgets.dialogs import DIALOG_CSS
 from tapelog.tui.widgets.fuzzy_input import FuzzyInput
+from tapelog.tui.widgets.ordered_input import OrderedInput
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -53,9 +54,9 @@ class TranscribeOptionsDialog(ModalScreen[TranscribeChoice | None]):
             yield FuzzyInput(self.models, value=c.model, multiple=False, id="opt-model")
             yield Label(self.auto_hint, classes="hint")
             yield Label("Language: auto (detect) or a code such as en, zh, es")
-            yield Input(value=c.language, id="opt-language")
+            yield OrderedInput(value=c.language, id="opt-language")
             yield Label("Batch size: auto (the model's), 0 (one window at a time) or 1-64")
-            yield Input(value=c.batch_size, id="opt-batch")
+            yield OrderedInput(value=c.batch_size, id="opt-batch")
             yield Checkbox("Translate to English", c.translate, id="opt-translate")
             yield Checkbox(
                 "Bias Whisper with case and people names", c.vocab_from_cases, id="opt-vocab"
