@@ -14,8 +14,9 @@ second look only ever replaces a finished transcript with a better one.
 
 from __future__ import annotations
 
+import contextlib
 import time
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from tapelog.archive.errors import TapelogError
@@ -53,6 +54,9 @@ class SecondLook:
     closer: dict[str, Any] | None = None  # archive.closer_look: what base looked at
     # The stretches decoded again (``clips_to_look``); None: the whole file.
     clips: list[list[float]] | None = None
+    # Names with a twin on the sheet, checked against the audio (``archive.name_twins``):
+    # [start, end, written, chosen, margin].
+    twins: list[list[Any]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -62,6 +66,7 @@ class SecondLook:
             "seconds": round(self.seconds, 2),
             "closer_look": self.closer,
             "clips": self.clips,
+            "twins": self.twins,
         }
 
 
@@ -81,6 +86,8 @@ def second_look(
     """
     from tapelog.archive.closer_look import look_closer
     from tapelog.archive.closer_look_zh import look_closer_zh
+    from tapelog.archive.errors import TranscriptionError
+    from tapelog.archive.name_twins import TwinCheck, look_at_twins
     from tapelog.media.audio import load_audio
     from tapelog.transcribe.engine import get_engine
     from tapelog.transcribe.guard import vocabulary_items
@@ -121,6 +128,14 @@ def second_look(
     if closer is None:  # Mandarin: near-misses by their syllables (archive.closer_look_zh)
         merged, closer = look_closer_zh(archive, media_id, merged, audio, options, cancel, progress)
     changed += closer.changed if closer else 0
+    # A name with a twin on the sheet (one syllable from another child's) as the audio
+    # says it, not as the names given made Whisper write it (archive.name_twins).
+    twins: list[TwinCheck] = []
+    with contextlib.suppress(TranscriptionError):  # the merged transcript stays as it is
+        merged, twins = look_at_twins(
+            archive, media_id, merged, audio, get_engine(options), record.language
+        )
+    changed += sum(t.chosen != t.written for t in twins)
     look = SecondLook(
         media_id,
         record.id,
@@ -130,6 +145,7 @@ def second_look(
         time.perf_counter() - started,
         closer.to_dict() if closer else None,
         None if clips is None else [[round(a, 2), round(b, 2)] for a, b in clips],
+        [t.to_list() for t in twins],
     )
     with archive.store.transaction():
         fresh = archive.get_transcript(record.id)
@@ -453,6 +469,8 @@ def names_given(record: Any) -> dict[str, Any]:
         "closer_look": (look.get("closer_look") or {}).get("names", []),  # given to base
         "second_look_error": look.get("error"),
         "redone_without_names": look.get("redone", []),
+        # Names one syllable from another child's, as the audio chose them (name_twins).
+        "twins": look.get("twins", []),
     }
 
 
