@@ -53,6 +53,7 @@ from bench.names_script import (  # noqa: E402
     NATURAL10,
     NATURAL11,
     NATURAL12,
+    NATURAL13,
     PEOPLE,
     SPARSE,
     SPARSE2,
@@ -197,6 +198,7 @@ def main() -> None:
             "natural10": (NATURAL10, "names_natural10", 74),
             "natural11": (NATURAL11, "names_natural11", 80),
             "natural12": (NATURAL12, "names_natural12", 86),
+            "natural13": (NATURAL13, "names_natural13", 92),
         }
         for name in args.sparse or sets:
             interviews, folder, offset = sets[name]

@@ -38,6 +38,7 @@ SETS = {
     "natural10": "names_natural10",
     "natural11": "names_natural11",
     "natural12": "names_natural12",
+    "natural13": "names_natural13",
 }
 
 

@@ -1034,6 +1034,49 @@ NATURAL12: list[Interview] = [
 ]  # fmt: skip
 
 
+# A thirteenth set in the natural voice (``bench/data/names_natural13/``), written and
+# made 2026-12-01 02:42 UTC, before any run on it: held out for the check of names one
+# syllable from another child's (``archive.name_twins``). Each of four files names a
+# child and, truly, the decoy one syllable away (or its parent); two more name cases
+# without twins.
+NATURAL13: list[Interview] = [
+    Interview("nm01_wang", "en", "piper:0.95", 101, [
+        "I am {B-2015-KM-005|Wang Hongmei}, from {B-2015-KM-005|Kunming}.",
+        "My daughter {B-2015-KM-005|Wang Xiaoyu} was four when she was taken.",
+        "A girl called {D-2014-LZ-104|Wang Xiaoyun} went missing in Lanzhou too.",
+        "{B-2015-KM-005|Xiaoyu} liked to draw horses.",
+    ], talk=5),
+    Interview("nm02_deng", "en", "piper:1.05", 98, [
+        "My name is {B-2013-CD-008|Deng Guohua}.",
+        "My son {B-2013-CD-008|Deng Yuxuan} disappeared in {B-2013-CD-008|Chengdu}.",
+        "At the DNA office I met the mother of {D-2013-GY-106|Deng Yuxin}, a little girl.",
+        "Every night I pray for {B-2013-CD-008|Yuxuan}.",
+    ], talk=5),
+    Interview("nm03_officer", "en", "piper:0.9", 103, [
+        "I handled the file of {B-2012-ZZ-004|Zhang Haoran} in {B-2012-ZZ-004|Zhengzhou}.",
+        "The boy {D-2012-XA-103|Zhang Haoyang} from Xi'an was a different case.",
+        "{B-2012-ZZ-004|Zhang Jianguo} called me every week for two years.",
+    ], talk=5),
+    Interview("nm04_sister", "en", "piper:1.08", 100, [
+        "My brother is {B-2008-HF-006|Zhao Mingxuan}.",
+        "Our father {B-2008-HF-006|Zhao Dewei} never stopped looking.",
+        "For years people confused him with {D-2009-WH-105|Zhao Mingxian} from Wuhan.",
+        "{B-2008-HF-006|Mingxuan} came back to {B-2008-HF-006|Hefei} in the end.",
+    ], talk=5),
+    Interview("nm05_liu", "en", "piper:0.98", 102, [
+        "{C-2010-TY-001|Liu Jingjun} was taken from an alley in {C-2010-TY-001|Taiyuan}.",
+        "I am his father, {C-2010-TY-001|Liu Zhiqiang}.",
+        "I have spent fifty thousand yuan on posters.",
+        "Another father, {D-2011-YC-101|Liu Baoshan}, lost his boy the next year.",
+    ], talk=5),
+    Interview("nm06_volunteer", "en", "piper:1.02", 99, [
+        "We put up posters for {C-2009-GZ-002|Luo Run} and {C-2009-GD-003|Le Le}.",
+        "{C-2009-GD-003|Peng Gaofeng} drives the van.",
+        "{B-2011-NN-007|Huang Zihan}'s mother sends us photos from {B-2011-NN-007|Nanning}.",
+    ], talk=5),
+]  # fmt: skip
+
+
 def sparse_script(iv: Interview, index: int) -> list[str]:
     """A sparse interview: each name sentence followed by twelve shared ones (a name
     about once a minute, so about one 30 s window in two holds none), a different run
