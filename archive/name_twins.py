@@ -7,13 +7,14 @@ given the names of the case the interview is about, wrote "Liu Jingjun" for both
 the linking, seeing the name spelled exactly, tied the other boy's mention to her son.
 Text alone cannot undo that; the audio can. For each name spelled exactly that has a
 twin on the sheet (the same name with one syllable changed, naming another case or
-person), Whisper's decoder is forced through the line with each of them in turn
-(``transcribe.text_score``): where a twin's name is ``MARGIN`` likelier than the one
-written, the words are changed to it.
+person), Whisper's decoder (the file's own model) is forced through the name's own
+stretch of audio with each of them in turn (``transcribe.text_score``): where a twin's
+name is ``MARGIN`` likelier than the one written, the words are changed to it.
 
-Measured on the four lines of the natural sets where a mother names both boys, tiny.en
-without a prompt chose the name said in all four, by 3.3-7.1 (natural log); BENCHMARKS.md,
-"Twins: the name said, by the audio", has the sets.
+On the eight names of natural12 and natural13 where a speaker names a child and its
+twin, tiny.en chose the name said in all eight, by 1.4-8.6 (natural log); on 12 sets
+where nobody names a twin, it kept every name (BENCHMARKS.md, "Twins: the name said, by
+the audio").
 """
 
 from __future__ import annotations
@@ -32,11 +33,11 @@ if TYPE_CHECKING:
     from tapelog.transcribe.types import Segment, Word
 
 # How much likelier (natural log of the ratio: e^1, 2.7 times) a twin's name must be
-# than the one written for the words to change. The four lines measured differed by
-# 3.3 to 7.1; a name said once, in a clear line, is rarely this close to its twin.
+# than the one written for the words to change. The names measured differed from their
+# twins by 1.4 to 8.6 either way.
 MARGIN = 1.0
-PAD_S = 0.3  # audio kept either side of the line
-MAX_LINE_S = 28.0  # a longer line is not scored (one Whisper window)
+PAD_S = 0.3  # audio kept either side of a line, or of a name's words
+MAX_LINE_S = 28.0  # a longer line is not looked at (its word times are less sure)
 MAX_CHECKS = 200  # per file: a file that names twins more than this keeps the rest
 
 
@@ -48,8 +49,9 @@ class TwinCheck:
     end: float
     written: str
     chosen: str
-    # The chosen name's log-probability over the next likeliest (below 0: a twin was
-    # likelier, by less than ``MARGIN``, and the name written was kept).
+    # How much likelier the name kept was than its likeliest twin, in its line (below
+    # 0: the twin was likelier there, by less than ``MARGIN`` or not on its own words);
+    # for a name changed, the twin's lead, the smaller of the two views'.
     margin: float
 
     def to_list(self) -> list[Any]:
@@ -125,21 +127,32 @@ def check_twins(
     mentions: Iterable[Mention],
     score: Any,
     audio: np.ndarray,
+    given: Iterable[str],
 ) -> tuple[list[Segment], list[TwinCheck]]:
     """``segments`` with each name that has a twin on the sheet written as the audio
     says. ``score(clip, texts)`` gives each text's log-probability for the clip
     (``transcribe.text_score.text_log_probs`` with the file's model).
 
-    Names whose lines fit in one Whisper window together are scored over it at once:
-    the encoder pass is most of the cost (0.3-0.6 s a window for tiny.en here), and a
-    file names a child again a few lines on."""
+    A name is scored in its line first (names whose lines fit in one window together,
+    at once: the encoder pass is most of the cost). Where a twin comes out ``MARGIN``
+    likelier there, it is scored again alone, over the name's own words' audio, and
+    changed only if it is ``MARGIN`` likelier there too: each view fails alone. In its
+    line the other words may be wrong: natural13's "A girl called Wang Xiaoyun went
+    missing", left by the second look as "Wang Xiaoyun missing" ("went" lost), made
+    "Wang Xiaoyu" 7.7 likelier; alone, "Wang Xiaoyun" is 2.0 likelier. Alone, a short
+    stretch is heard with less to go on: natural10's "Liu Jingjun" came out 1.7 nearer
+    "Liu Jianjun", which in its line was 4.4 less likely.
+
+    Only names Whisper was ``given`` (by the second and closer looks) are checked:
+    those it may have written because it was told them. One it wrote exactly without
+    being told, it heard."""
     segments = list(segments)
-    items = _items(index, segments, mentions)
+    items = _items(index, segments, mentions, _keys(given))
     checks: list[TwinCheck] = []
+    flips: list[tuple[_Item, str]] = []
     for group in _windows(segments, items):
         first, last = segments[group[0].seg], segments[group[-1].seg]
-        t0 = max(0.0, first.start - PAD_S)
-        clip = audio[int(t0 * 16000) : int((last.end + PAD_S) * 16000)]
+        clip = _clip(audio, first.start, last.end)
         lines = range(group[0].seg, group[-1].seg + 1)
         texts = [_window_text(segments, lines, group, None, "")]
         for item in group:
@@ -150,37 +163,25 @@ def check_twins(
             mine = scores[k : k + len(item.twins)]
             k += len(item.twins)
             seg = segments[item.seg]
-            best = max(range(len(mine)), key=lambda n: mine[n])  # the likeliest twin
-            rest = [scores[0], *(x for n, x in enumerate(mine) if n != best)]
-            if mine[best] - scores[0] >= MARGIN:
-                chosen, margin = item.twins[best], mine[best] - max(rest)
-                segments[item.seg] = _with_name(seg, item.i, item.j, chosen)
-            else:
-                chosen, margin = item.written, scores[0] - mine[best]
             at, to = seg.words[item.i].start, seg.words[item.j - 1].end
+            best = max(range(len(mine)), key=lambda n: mine[n])  # the likeliest twin
+            chosen, margin = item.written, scores[0] - mine[best]
+            if -margin >= MARGIN:
+                twin = item.twins[best]
+                alone = score(_clip(audio, at, to), [item.written, twin])
+                if alone[1] - alone[0] >= MARGIN:
+                    chosen, margin = twin, min(-margin, alone[1] - alone[0])
+                    flips.append((item, twin))
             checks.append(TwinCheck(at, to, item.written, chosen, margin))
+    # From the last: a name of another length changes the words after it in its line.
+    for item, twin in sorted(flips, key=lambda f: (f[0].seg, f[0].i), reverse=True):
+        segments[item.seg] = _with_name(segments[item.seg], item.i, item.j, twin)
     return segments, checks
 
 
-def _items(index: NameIndex, segments: list[Segment], mentions: Iterable[Mention]) -> list[_Item]:
-    """The mentions spelled right whose names have a twin, in time order."""
-    memo: dict[tuple[str, int], list[str]] = {}
-    out: list[_Item] = []
-    for m in mentions:
-        if len(out) >= MAX_CHECKS:
-            break
-        if not _spelled_right(index, m):
-            continue
-        target = index.by_id[(m.target_type, m.target_id)]
-        written = " ".join(m.mention.split())
-        twins = memo.get((written, target))
-        if twins is None:
-            twins = memo[(written, target)] = twins_of(index, written, target)
-        seg = segments[m.segment]
-        at = _word_span(seg.words, m.match_start, m.match_end)
-        if twins and at is not None and seg.end - seg.start <= MAX_LINE_S:
-            out.append(_Item(m.segment, at[0], at[1], written, twins))
-    return sorted(out, key=lambda it: (it.seg, it.i))
+def _clip(audio: np.ndarray, start: float, end: float) -> np.ndarray:
+    t0 = max(0.0, start - PAD_S)
+    return audio[int(t0 * 16000) : int((end + PAD_S) * 16000)]
 
 
 def _windows(segments: list[Segment], items: list[_Item]) -> list[list[_Item]]:
@@ -214,6 +215,41 @@ def _window_text(
             k = g.j
         out += [w.word.strip() for w in words[k:]]
     return " ".join(w for w in out if w)
+
+
+def _keys(names: Iterable[str]) -> set[str]:
+    """How a name given to Whisper may be written: whole, or its given name alone."""
+    out: set[str] = set()
+    for name in names:
+        out.add(N.compact(name))
+        _family, given = N.name_parts(name)
+        if given:
+            out.add("".join(N.compact(g) for g in given))
+    return out - {""}
+
+
+def _items(
+    index: NameIndex, segments: list[Segment], mentions: Iterable[Mention], given: set[str]
+) -> list[_Item]:
+    """The mentions of names given to Whisper, spelled right, that have a twin on the
+    sheet, in time order."""
+    memo: dict[tuple[str, int], list[str]] = {}
+    out: list[_Item] = []
+    for m in mentions:
+        if len(out) >= MAX_CHECKS:
+            break
+        if N.compact(m.mention) not in given or not _spelled_right(index, m):
+            continue
+        target = index.by_id[(m.target_type, m.target_id)]
+        written = " ".join(m.mention.split())
+        twins = memo.get((written, target))
+        if twins is None:
+            twins = memo[(written, target)] = twins_of(index, written, target)
+        seg = segments[m.segment]
+        at = _word_span(seg.words, m.match_start, m.match_end)
+        if twins and at is not None and seg.end - seg.start <= MAX_LINE_S:
+            out.append(_Item(m.segment, at[0], at[1], written, twins))
+    return sorted(out, key=lambda it: (it.seg, it.i))
 
 
 def _word_span(words: Sequence[Word], start: float, end: float) -> tuple[int, int] | None:
@@ -256,6 +292,7 @@ def look_at_twins(
     audio: np.ndarray,
     engine: Any,
     language: str | None,
+    given: Iterable[str],
 ) -> tuple[list[Segment], list[TwinCheck]]:
     """``check_twins`` on a file's transcript (``archive.second_look``): its mentions as
     the linking finds them, scored with ``engine``'s model (the file's own). An engine
@@ -273,4 +310,4 @@ def look_at_twins(
     def score(clip: np.ndarray, texts: list[str]) -> list[float]:
         return text_log_probs(model, clip, texts, language)
 
-    return check_twins(index, segments, mentions, score, audio)
+    return check_twins(index, segments, mentions, score, audio, given)

@@ -132,8 +132,9 @@ def second_look(
     # says it, not as the names given made Whisper write it (archive.name_twins).
     twins: list[TwinCheck] = []
     with contextlib.suppress(TranscriptionError):  # the merged transcript stays as it is
+        given = [*names, *(closer.names if closer else ())]
         merged, twins = look_at_twins(
-            archive, media_id, merged, audio, get_engine(options), record.language
+            archive, media_id, merged, audio, get_engine(options), record.language, given
         )
     changed += sum(t.chosen != t.written for t in twins)
     look = SecondLook(

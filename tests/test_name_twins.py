@@ -8,6 +8,7 @@ each line with each name, says which was said.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,22 @@ from tapelog.transcribe.types import Segment, Word
 
 DATA = Path(__file__).resolve().parent.parent / "bench" / "data" / "names_natural12"
 OWN, TWIN = "C-2010-TY-001", "D-2011-YC-101"
+# What the second look gives Whisper for her interview: her own case's names.
+GIVEN = ["Liu Jingjun", "Jingjun", "Liu Jing Jun", "Taiyuan", "Liu Zhiqiang"]
+
+# natural13's mother, 20.3-47.6 s, as the second look left it (tiny.en's word times):
+# her daughter Wang Xiaoyu, five lines of talk, then "A girl called Wang Xiaoyun went
+# missing in Lanzhou too" with "went" lost.
+NM01_LINES = [
+    [('My', 20.31, 20.51), ('daughter', 20.51, 20.91), ('Wang', 20.91, 21.19), ('Xiaoyu', 21.21, 21.71), ('was', 21.61, 21.91), ('for', 21.91, 22.21), ('when', 22.21, 22.43), ('she', 22.43, 22.57), ('was', 22.57, 22.79), ('taken.', 22.79, 23.19)],
+    [('We', 23.87, 24.07), ('meet', 24.07, 24.31), ('once', 24.31, 24.59), ('a', 24.59, 24.75), ('month', 24.75, 24.93), ('in', 24.93, 25.17), ('a', 25.17, 25.33), ('small', 25.33, 25.59), ('tea', 25.59, 25.81), ('house', 25.81, 26.09), ('near', 26.09, 26.27), ('the', 26.27, 26.51), ('station.', 26.51, 26.91)],
+    [('Some', 27.57, 27.85), ('of', 27.85, 28.01), ('the', 28.01, 28.17), ('parents', 28.17, 28.41), ('have', 28.41, 28.69), ('been', 28.69, 28.81), ('looking', 28.81, 29.15), ('for', 29.15, 29.39), ('20', 29.39, 29.73), ('years.', 29.73, 30.25)],
+    [('Nobody', 30.93, 31.25), ('in', 31.25, 31.63), ('our', 31.63, 31.83), ('village', 31.83, 32.15), ('had', 32.15, 32.41), ('a', 32.41, 32.53), ('phone', 32.53, 32.69), ('with', 32.69, 32.95), ('a', 32.95, 33.09), ('camera', 33.09, 33.35), ('back', 33.35, 33.71), ('then.', 33.71, 34.13)],
+    [('We', 34.65, 34.81), ('kept', 34.81, 35.05), ('this', 35.05, 35.33), ('close', 35.33, 35.73), ('and', 35.73, 35.93), ('a', 35.93, 36.05), ('box', 36.05, 36.33), ('under', 36.33, 36.63), ('the', 36.63, 36.87), ('bed.', 36.87, 37.15)],
+    [('The', 37.81, 37.99), ('school', 37.99, 38.21), ('in', 38.21, 38.33), ('our', 38.33, 38.57), ('street', 38.57, 38.89), ('still', 38.89, 39.19), ('has', 39.19, 39.39), ('his', 39.39, 39.59), ('name', 39.59, 39.81), ('on', 39.81, 39.97), ('a', 39.97, 40.11), ('list.', 40.11, 40.49)],
+    [('A', 41.21, 41.31), ('girl', 41.31, 41.57), ('called', 41.57, 41.87), ('Wang Xiaoyun', 41.87, 42.79), ('missing', 42.79, 43.13), ('in', 43.13, 43.35), ('Landju', 43.35, 43.73), ('2.', 43.73, 44.09)],
+    [('I', 44.71, 44.81), ('wrote', 44.81, 45.05), ('letters', 45.05, 45.35), ('to', 45.35, 45.65), ('three', 45.65, 45.85), ('newspapers', 45.85, 46.31), ('and', 46.31, 46.77), ('one', 46.77, 46.97), ('of', 46.97, 47.05), ('them', 47.05, 47.29), ('answered.', 47.29, 47.63)],
+]  # fmt: skip
 
 
 def _archive(root: Path):
@@ -33,17 +50,17 @@ def _line(start: float, words: list[tuple[str, float, float]]) -> Segment:
 
 
 def _lines() -> list[Segment]:
-    """Three lines as the second look left them, "Jingjun" in each: her son (20.3-22.5
-    s; 42.0-44.3 s) and the other family's boy (63.1-66.1 s), with times near tiny.en's."""
-    son = _line(20.3, [("Our", 20.3, 20.5), ("son", 20.5, 20.8), ("Liu", 20.8, 21.0),
-                       ("Jingjun", 21.0, 21.4), ("was", 21.4, 21.6), ("born", 21.6, 21.8),
-                       ("in", 21.8, 21.9), ("the", 21.9, 22.0), ("spring.", 22.0, 22.5)])  # fmt: skip
-    other = _line(63.1, [("Another", 63.1, 63.5), ("family", 63.5, 63.8), ("lost", 63.8, 64.0),
-                         ("Liu", 64.0, 64.4), ("Jingjun,", 64.4, 64.9), ("a", 65.0, 65.1),
-                         ("different", 65.1, 65.5), ("boy.", 65.5, 66.1)])  # fmt: skip
-    again = _line(42.0, [("People", 42.0, 42.3), ("in", 42.3, 42.4), ("Taiyuan", 42.4, 42.9),
-                         ("still", 42.9, 43.2), ("ask", 43.2, 43.4), ("about", 43.4, 43.8),
-                         ("Jingjun.", 43.8, 44.3)])  # fmt: skip
+    """Three lines as the second look left them, "Jingjun" in each: her son (20.4-22.6
+    s; 42.1-44.4 s) and the other family's boy (63.2-66.2 s), with tiny.en's times."""
+    son = _line(20.37, [("Our", 20.37, 20.55), ("son", 20.55, 20.79), ("Liu", 20.79, 20.99),
+                        ("Jingjun", 20.99, 21.35), ("was", 21.53, 21.63), ("born", 21.63, 21.83),
+                        ("in", 21.83, 22.01), ("the", 22.01, 22.21), ("spring.", 22.21, 22.57)])  # fmt: skip
+    again = _line(42.07, [("People", 42.07, 42.35), ("in", 42.35, 42.46), ("Taiyuan", 42.46, 42.84),
+                          ("still", 43.09, 43.31), ("ask", 43.31, 43.53), ("about", 43.53, 43.91),
+                          ("Jingjun.", 43.91, 44.43)])  # fmt: skip
+    other = _line(63.17, [("Another", 63.17, 63.45), ("family", 63.45, 63.81), ("lost", 63.81, 64.04),
+                          ("Liu", 64.04, 64.28), ("Jingjun,", 64.28, 64.94), ("a", 65.35, 65.51),
+                          ("different", 65.51, 65.77), ("boy.", 65.77, 66.23)])  # fmt: skip
     return [son, again, other]
 
 
@@ -90,14 +107,16 @@ def test_the_audio_chooses_the_twin_said_and_the_link_follows(tmp_path: Path) ->
             scored.append(texts)
             return text_log_probs(model, clip, texts, "en")
 
-        after, checks = check_twins(index, lines, before, score, audio)
+        after, checks = check_twins(index, lines, before, score, audio, GIVEN)
         son = "Our son Liu Jingjun was born in the spring."
-        # Her son's two lines fit in one window: one encoder pass scores both names.
+        # Her son's two lines fit in one window: one encoder pass scores both names in
+        # their lines; the other boy's line, then his name alone, where its twin led.
         assert scored == [
             [f"{son} People in Taiyuan still ask about Jingjun.",
              "Our son Liu Jianjun was born in the spring. People in Taiyuan still ask about Jingjun.",
              f"{son} People in Taiyuan still ask about Jianjun."],
             ["Another family lost Liu Jingjun, a different boy.", "Another family lost Liu Jianjun, a different boy."],
+            ["Liu Jingjun", "Liu Jianjun"],
         ]  # fmt: skip
         assert after[:2] == lines[:2]  # her son: kept, word for word
         assert after[2].text == "Another family lost Liu Jianjun, a different boy."
@@ -111,6 +130,66 @@ def test_the_audio_chooses_the_twin_said_and_the_link_follows(tmp_path: Path) ->
         assert (changed.written, changed.chosen) == ("Liu Jingjun", "Liu Jianjun")
         assert changed.margin >= MARGIN
         assert [m.target_id for m in find_mentions(index, after)] == [OWN, OWN, TWIN]
+    finally:
+        archive.close()
+
+
+def test_a_name_is_judged_by_its_own_words_not_the_line_around_it(tmp_path: Path) -> None:
+    """natural13's mother: "A girl called Wang Xiaoyun went missing in Lanzhou too",
+    which the second look left as "... Wang Xiaoyun missing in Landju 2." ("went"
+    lost). Scored in its window (with her daughter's line), "Wang Xiaoyu" came out
+    likelier; alone, over the name's own audio, it does not, and the name stays."""
+    from tapelog.archive import cases as C
+    from tapelog.archive.linking import find_mentions
+    from tapelog.archive.name_twins import MARGIN, check_twins
+    from tapelog.media.audio import load_audio
+    from tapelog.transcribe.engine import get_engine
+    from tapelog.transcribe.text_score import text_log_probs
+    from tapelog.transcribe.types import TranscribeOptions
+
+    audio = load_audio(DATA.parent / "names_natural13" / "nm01_wang.ogg")
+    model = get_engine(TranscribeOptions(model="tiny.en", cpu_threads=2)).model  # type: ignore[attr-defined]
+    lines = [_line(ws[0][1], ws) for ws in NM01_LINES]
+    given = ["Wang Xiaoyu", "Xiaoyu", "Kunming", "Wang Hongmei", "Wang Xiaoyun", "Lanzhou"]
+    archive = _archive(tmp_path / "a")
+    try:
+        index = C.name_index(archive)
+        mentions = find_mentions(index, lines)
+        assert [m.target_id for m in mentions] == ["B-2015-KM-005", "D-2014-LZ-104"]
+
+        def score(clip, texts):
+            return text_log_probs(model, clip, texts, "en")
+
+        after, [daughter, girl] = check_twins(index, lines, mentions, score, audio, given)
+        assert after == lines
+        assert (daughter.written, daughter.chosen) == ("Wang Xiaoyu", "Wang Xiaoyu")
+        assert (girl.written, girl.chosen) == ("Wang Xiaoyun", "Wang Xiaoyun")
+        assert girl.margin <= -MARGIN  # in its window the twin led; alone it did not
+    finally:
+        archive.close()
+
+
+def test_a_twin_whisper_wrote_without_being_told_is_left_as_heard(tmp_path: Path) -> None:
+    """The other boy's name written right (Whisper was never given it) is not checked:
+    it heard it. Only names it was told may have been written because it was told."""
+    from tapelog.archive import cases as C
+    from tapelog.archive.linking import find_mentions
+    from tapelog.archive.name_twins import check_twins
+
+    archive = _archive(tmp_path / "a")
+    try:
+        index = C.name_index(archive)
+        other = _lines()[2]
+        heard = replace(other, text=other.text.replace("Jingjun", "Jianjun"), words=[
+            replace(w, word=w.word.replace("Jingjun", "Jianjun")) for w in other.words])  # fmt: skip
+        mentions = find_mentions(index, [heard])
+        assert [m.target_id for m in mentions] == [TWIN]
+
+        def score(clip, texts):
+            raise AssertionError("nothing to score")
+
+        after, checks = check_twins(index, [heard], mentions, score, None, GIVEN)
+        assert after == [heard] and checks == []
     finally:
         archive.close()
 
