@@ -19,6 +19,7 @@ the audio").
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
@@ -246,10 +247,18 @@ def _items(
         if twins is None:
             twins = memo[(written, target)] = twins_of(index, written, target)
         seg = segments[m.segment]
-        at = _word_span(seg.words, m.match_start, m.match_end)
+        at = _word_span(seg.words, m.match_start, m.match_end) if _timed(seg) else None
         if twins and at is not None and seg.end - seg.start <= MAX_LINE_S:
             out.append(_Item(m.segment, at[0], at[1], written, twins))
     return sorted(out, key=lambda it: (it.seg, it.i))
+
+
+def _timed(seg: Segment) -> bool:
+    """The line's times and its words' are finite and in order: a transcript from an
+    imported archive is not trusted to be (the audio is cut by them)."""
+    times = [seg.start, seg.end, *(t for w in seg.words for t in (w.start, w.end))]
+    ok = all(isinstance(t, (int, float)) and math.isfinite(t) and t >= 0 for t in times)
+    return ok and seg.start <= seg.end and all(w.start <= w.end for w in seg.words)
 
 
 def _word_span(words: Sequence[Word], start: float, end: float) -> tuple[int, int] | None:

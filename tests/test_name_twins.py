@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
 import pytest
 from tapelog.transcribe.types import Segment, Word
 
@@ -190,6 +191,39 @@ def test_a_twin_whisper_wrote_without_being_told_is_left_as_heard(tmp_path: Path
 
         after, checks = check_twins(index, [heard], mentions, score, None, GIVEN)
         assert after == [heard] and checks == []
+    finally:
+        archive.close()
+
+
+def test_a_line_with_broken_times_is_not_looked_at(tmp_path: Path) -> None:
+    """A transcript from an imported archive may hold any times: NaN, negative, a word
+    that ends before it starts. Such a line is left as it is, nothing cut by them."""
+    import math
+
+    from tapelog.archive import cases as C
+    from tapelog.archive.linking import find_mentions
+    from tapelog.archive.name_twins import check_twins
+
+    archive = _archive(tmp_path / "a")
+    try:
+        index = C.name_index(archive)
+        good = _lines()[2]
+        bad = [
+            replace(good, words=[replace(w, start=math.nan) if w.word == " Liu" else w
+                                 for w in good.words]),
+            replace(good, start=-5.0),
+            replace(good, words=[replace(w, end=w.start - 1) if w.word == " Jingjun," else w
+                                 for w in good.words]),
+        ]  # fmt: skip
+
+        def score(clip, texts):
+            raise AssertionError("nothing to score")
+
+        for line in bad:
+            after, checks = check_twins(
+                index, [line], find_mentions(index, [line]), score, np.zeros(16000), GIVEN
+            )
+            assert after == [line] and checks == []
     finally:
         archive.close()
 
