@@ -19,6 +19,7 @@ from tapelog.cli.common import (
     open_archive,
     time_option,
 )
+from tapelog.cli.terminal import field
 
 
 def register(group: click.Group) -> None:
@@ -154,7 +155,7 @@ def cases_show(ctx: click.Context, case_id: str, time_mode: str, as_json: bool) 
         click.echo(f"passages ({len(passages)}):")
         for p in passages:
             tc = clocks[p["media_id"]].at(p["start"])
-            click.echo(f"  {p['media_id']}\t{tc}\t{p['tag_id']}\t{p['text'] or p['note']}")
+            click.echo(f"  {p['media_id']}\t{tc}\t{p['tag_id']}\t{field(p['text'] or p['note'])}")
         if pending:
             click.echo(f"pending link suggestions: {len(pending)} (`tapelog links suggest`)")
 

@@ -17,6 +17,7 @@ from tapelog.cli.common import (
     open_archive,
     time_option,
 )
+from tapelog.cli.terminal import field
 
 
 @click.group("links")
@@ -135,7 +136,7 @@ def links_list(
         for x in links:
             click.echo(
                 f"{x.link_id}\t{x.status}\t{x.media_id}\t{clocks[x.media_id].at(x.start)}\t"
-                f"{x.score:.2f}\t'{x.mention}' -> {x.target_type} {x.target_id}"
+                f"{x.score:.2f}\t'{field(x.mention)}' -> {x.target_type} {x.target_id}"
             )
 
     emit(as_json, [_link_row(x) for x in links], text)

@@ -14,6 +14,7 @@ from tapelog.cli.common import (
     open_archive,
     time_option,
 )
+from tapelog.cli.terminal import field
 
 
 def _tag_dict(tag) -> dict:
@@ -23,7 +24,7 @@ def _tag_dict(tag) -> dict:
 def _echo_tag(tag, clock: Clock) -> None:
     parts = [f"#{t}" for t in tag.themes] + [f"case:{c}" for c in tag.cases]
     parts += [f"person:{p}" for p in tag.people]
-    note = f"\t{tag.note}" if tag.note else ""
+    note = f"\t{field(tag.note)}" if tag.note else ""
     span = clock.span(tag.start, tag.end)
     click.echo(f"{tag.id}\t{tag.media_id}\t{span}\t{' '.join(parts)}{note}")
 

@@ -31,6 +31,16 @@ def visible(text: str) -> str:
     return _CONTROL.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
+def field(text: object) -> str:
+    """Free text (a tag's note, a speaker's name, a transcript's words) as one field of
+    a tab-separated line: its tabs and line breaks written as ``\\t``, ``\\n``, ``\\r``,
+    the rule file names follow (``archive.paths.shown_path``). A note typed with a
+    line break, or an imported archive's, split `tapelog tags`' lines for a script."""
+    from tapelog.archive.paths import shown_path
+
+    return shown_path(str(text))
+
+
 class VisibleText:
     """A text stream that writes what it is given through ``visible``.
 

@@ -15,6 +15,7 @@ from tapelog.cli.common import (
     open_archive,
     time_option,
 )
+from tapelog.cli.terminal import field
 
 
 def register(group: click.Group) -> None:
@@ -183,7 +184,10 @@ def speakers_list(ctx: click.Context, media_id: str | None, as_json: bool) -> No
                 err=True,
             )
         for r in rows:
-            click.echo(f"{r['media_id']}\t{r['label']}\t{r['name'] or '-'}\t{r['segments']} lines")
+            click.echo(
+                f"{r['media_id']}\t{field(r['label'])}\t{field(r['name'] or '-')}\t"
+                f"{r['segments']} lines"
+            )
 
     emit(as_json, rows, text)
 

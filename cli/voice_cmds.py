@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import click
 from tapelog.cli.common import archive_option, emit, json_option, open_archive
+from tapelog.cli.terminal import field
 
 
 def register(speakers: click.Group) -> None:
@@ -34,7 +35,10 @@ def voices_cmd(ctx: click.Context, as_json: bool) -> None:
         for v in rows:
             flags = f"\t[{', '.join(v['flags'])}]" if v["flags"] else ""
             note = "" if v["matchable"] else f"\t({v['why']}: not matched across files)"
-            click.echo(f"{v['id']}\t{v['name']}\tfrom {v['media_id']} {v['label']}{flags}{note}")
+            click.echo(
+                f"{v['id']}\t{field(v['name'])}\tfrom {v['media_id']} {field(v['label'])}"
+                f"{flags}{note}"
+            )
 
     emit(as_json, rows, text)
 
@@ -65,7 +69,7 @@ def matches_cmd(
                 click.echo("no speaker held back", err=True)
             for h in held:
                 click.echo(
-                    f"{h['media_id']} {h['label']}\tsounds like {h['name']}\t"
+                    f"{h['media_id']} {field(h['label'])}\tsounds like {field(h['name'])}\t"
                     f"score {h['score']:.2f}\theld back: {h['why']}"
                 )
 
@@ -79,7 +83,7 @@ def matches_cmd(
         for m in rows:
             flags = f"\t[{', '.join(m.flags)}]" if m.flags else ""
             click.echo(
-                f"{m.id}\t{m.media_id} {m.label}\tsounds like {m.name}\t"
+                f"{m.id}\t{m.media_id} {field(m.label)}\tsounds like {field(m.name)}\t"
                 f"score {m.score:.2f}\t{m.status}{flags}"
             )
 

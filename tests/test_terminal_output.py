@@ -95,3 +95,22 @@ def test_a_line_break_in_a_file_name_stays_in_its_field(tmp_path: Path) -> None:
         Path(m["path"]).name for m in json.loads(run_cli("list", "--json", archive=root).stdout)
     }
     assert names == {"bad\nname.wav", "tab\tname.wav"}
+
+
+def test_a_line_break_in_a_note_stays_in_its_field(tmp_path: Path) -> None:
+    """A tag's note typed with a line break (or an imported archive's) split `tags
+    list`'s tab-separated lines, and a speaker's name with a tab its columns; such free
+    text is written with \\t, \\n in its field, and `--json` keeps it as it is."""
+    root = tmp_path / "a"
+    assert run_cli("import", str(MEDIA / "silence.wav"), archive=root).returncode == 0
+    note = "first line\nsecond\tline"
+    done = run_cli(
+        "tag", "m1", "0", "1", "--theme", "police", "--new-theme", "--note", note, archive=root
+    )
+    assert done.returncode == 0, done.stderr
+    for proc in (done, run_cli("tags", "list", archive=root)):
+        [line] = proc.stdout.splitlines()
+        fields = line.split("\t")
+        assert fields[0] == "g1" and fields[-1] == "first line\\nsecond\\tline"
+    [tag] = json.loads(run_cli("tags", "list", "--json", archive=root).stdout)
+    assert tag["note"] == note
