@@ -11,6 +11,7 @@ from tapelog.cli.common import (
     open_archive,
     time_option,
 )
+from tapelog.cli.terminal import field
 
 
 def register(group: click.Group) -> None:
@@ -131,14 +132,14 @@ def _print_hits(hits, clocks: Clocks, *, fuzzy: bool, context_lines: int) -> Non
         click.echo("no matches", err=True)
     for h in hits:
         tc = clocks[h.media_id].at(h.match_start)
-        who = f"{h.speaker}: " if h.speaker else ""
+        who = f"{field(h.speaker)}: " if h.speaker else ""
         flags = f" [{', '.join(h.flags)}]" if h.flags else ""
         score = f" ({h.score:.0f})" if fuzzy or h.score < 100 else ""
         for line in h.context_before[-context_lines:] if context_lines else ():
-            click.echo(f"    {line}")
-        click.echo(f"{h.media_id} {tc}{score}{flags} {who}{h.text}")
+            click.echo(f"    {field(line)}")
+        click.echo(f"{h.media_id} {tc}{score}{flags} {who}{field(h.text)}")
         for line in h.context_after[:context_lines]:
-            click.echo(f"    {line}")
+            click.echo(f"    {field(line)}")
 
 
 def _intersect_spans(

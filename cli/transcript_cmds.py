@@ -123,8 +123,8 @@ def _print_transcript(
         )
     for r in rows:
         tc = clock.at(r["start"])
-        who = f"{r['speaker']}: " if r["speaker"] else ""
-        click.echo(f"[{tc}] {who}{r['text']}")
+        who = f"{field(r['speaker'])}: " if r["speaker"] else ""
+        click.echo(f"[{tc}] {who}{field(r['text'])}")
         if words and r["words"]:
             click.echo(
                 "    " + " ".join(f"{w['word'].strip()}@{w['start']:.2f}" for w in r["words"])
@@ -133,7 +133,7 @@ def _print_transcript(
         for c in archive.corrections(media.id):
             click.echo(f"correction {c.id} {clock.at(c.start)}: {c.original!r} -> {c.text!r}")
     for c in unplaced:
-        click.echo(f"unplaced correction {c.id} at {clock.at(c.start)}: {c.text}")
+        click.echo(f"unplaced correction {c.id} at {clock.at(c.start)}: {field(c.text)}")
 
 
 def _names_given(archive, media) -> dict | None:
