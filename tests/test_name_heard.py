@@ -173,6 +173,18 @@ def test_a_family_name_beside_unsure_words_links_its_nearest_child(bench_index):
     assert suggested(bench_index, [unsure]) == [(0, ZHENGZHOU, "Zhang how ran")]
 
 
+def test_a_given_name_said_in_the_possessive_is_heard_without_its_s(bench_index):
+    """natural13's nm06: "Huang Zihan's mother sends us photos" came out as "Wang Huang
+    Zanz mother" (0.14, 0.13, 0.55): the possessive s run into the given name, 0.78 from
+    Huang Zihan with it, 0.89 without. Without the s it links; a family name's other
+    words ending in s (a plural, "Huang boys") do not sound like a child of the family."""
+    heard = line(0.0, "Wang Huang Zanz mother sends us photos.",
+                 {"Wang": 0.14, "Huang": 0.13, "Zanz": 0.55})  # fmt: skip
+    assert suggested(bench_index, [heard]) == [(0, "B-2011-NN-007", "Huang Zanz")]
+    plural = line(0.0, "The Huang boys came.", {"Huang": 0.2, "boys": 0.3})
+    assert suggested(bench_index, [plural]) == []
+
+
 def test_a_made_up_pinyin_word_beside_a_family_name_is_a_given_name_heard_wrong(bench_index):
     """natural10's nj04: "Huang Zahan" (0.00, 0.10) for Huang Zihan. "Zahan" splits as
     pinyin (za-han) but names nobody, and Whisper was unsure of it: a sound it made up,
