@@ -146,3 +146,30 @@ async def test_names_that_look_like_markup_are_shown_as_written(tmp_path: Path) 
             assert app.is_running
     finally:
         a.close()
+
+
+async def test_a_note_with_line_breaks_stays_on_its_row(tmp_path: Path) -> None:
+    """A tag's note typed with a line break at the command line (or an imported
+    archive's) drew its second line over the rows around it in the tags dialog. Rows
+    show a line break as ↵ and a tab as a space."""
+    from tapelog.archive.tags import add_tag
+    from tapelog.tui.format import one_line
+
+    assert one_line("a\nb\r\nc\td") == "a\u21b5b\u21b5\u21b5c d"
+    assert col("first\nsecond", 20) == "first\u21b5second" + " " * 8
+    a = _archive(tmp_path / "a", tmp_path / "card")
+    add_tag(a, "m1", 0.0, 0.5, themes=["police"], new_themes=True, note="first\nsecond\tthird")
+    app = TapelogApp(a)
+    try:
+        async with app.run_test(size=(120, 24)) as pilot:
+            await pilot.pause()
+            await pilot.press("enter")
+            await pilot.pause(0.3)
+            await pilot.press("t")
+            await pilot.pause(0.3)
+            rows = app.screen.query_one(VirtualList)
+            drawn = ["".join(seg.text for seg in rows.render_line(y)) for y in range(2)]
+            assert "police — first\u21b5second third" in drawn[0]
+            assert "second" not in drawn[1]
+    finally:
+        a.close()

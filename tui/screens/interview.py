@@ -13,7 +13,7 @@ from tapelog.archive.errors import Cancelled, TapelogError
 from tapelog.archive.models import MediaRecord, Tag
 from tapelog.archive.progress import CancelToken
 from tapelog.transcribe.types import Segment
-from tapelog.tui.format import col
+from tapelog.tui.format import col, one_line
 from tapelog.tui.messages import ArchiveChanged, ShowError
 from tapelog.tui.player import PLAYER_ENV, Playback, find_player
 from tapelog.tui.screens.interview_tags import InterviewTags
@@ -235,7 +235,8 @@ class InterviewScreen(InterviewTags):
             head += f"  · {hi - lo + 1} lines selected (g to tag)"
         tags = self.tags_at(seg)
         tag_line = "; ".join(
-            ", ".join(self.tag_names(t)) + (f" — {t.note}" if t.note else "") for t in tags
+            ", ".join(self.tag_names(t)) + (f" — {one_line(t.note)}" if t.note else "")
+            for t in tags
         )
         if tags:
             tag_line = f"Tags: {tag_line}  (G edits · x deletes · t lists)"

@@ -12,7 +12,7 @@ from tapelog.archive import cases as casebook
 from tapelog.archive.models import MediaRecord, Tag
 from tapelog.transcribe.types import Segment
 from tapelog.tui import casework
-from tapelog.tui.format import col
+from tapelog.tui.format import col, one_line
 from tapelog.tui.messages import ArchiveChanged
 from tapelog.tui.screens.base import TapelogScreen
 from tapelog.tui.widgets.confirm import ask_new_themes
@@ -75,7 +75,7 @@ class InterviewTags(TapelogScreen):
         text.append(col(clock.length(tag.end - tag.start), 12), style="dim")
         text.append(", ".join(self.tag_names(tag)), style="yellow")
         if tag.note:
-            text.append(f" — {tag.note}")
+            text.append(f" — {one_line(tag.note)}")
         return text
 
     def action_tag(self) -> None:

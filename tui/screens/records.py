@@ -10,7 +10,7 @@ from tapelog.archive import cases as casebook
 from tapelog.archive.models import Case, Person
 from tapelog.archive.statuses import CaseStatus
 from tapelog.tui import casework
-from tapelog.tui.format import col
+from tapelog.tui.format import col, one_line
 from tapelog.tui.messages import ArchiveChanged, OpenPassage
 from tapelog.tui.screens.base import TapelogScreen
 from tapelog.tui.widgets.dialogs import RecordDialog
@@ -133,7 +133,7 @@ class RecordsScreen(TapelogScreen):
         text = Text()
         text.append(col(p.timecode, 12), style="cyan")
         text.append(col(p.media.name, 14))
-        text.append(" " + p.text.strip())
+        text.append(" " + one_line(p.text.strip()))
         return text
 
     def _show_current(self) -> None:

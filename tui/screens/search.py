@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from rich.text import Text
 from tapelog.archive.errors import TapelogError
 from tapelog.tui import casework
-from tapelog.tui.format import col
+from tapelog.tui.format import col, one_line
 from tapelog.tui.fuzzy import Choice, resolve
 from tapelog.tui.messages import OpenPassage, SearchFinished, ShowError
 from tapelog.tui.screens.base import TapelogScreen
@@ -360,7 +360,7 @@ class SearchScreen(TapelogScreen):
 
 def _quote(hit) -> Text:
     """The line with the matched words (numbers, misspellings, pinyin included) marked."""
-    raw = hit.text
+    raw = one_line(hit.text)
     quote = Text(raw)
     lo, hi = hit.match_lo, hit.match_hi
     if 0 <= lo < hi <= len(raw) and (lo, hi) != (0, len(raw)):
