@@ -54,6 +54,7 @@ from bench.names_script import (  # noqa: E402
     NATURAL11,
     NATURAL12,
     NATURAL13,
+    NATURAL14,
     PEOPLE,
     SPARSE,
     SPARSE2,
@@ -199,6 +200,7 @@ def main() -> None:
             "natural11": (NATURAL11, "names_natural11", 80),
             "natural12": (NATURAL12, "names_natural12", 86),
             "natural13": (NATURAL13, "names_natural13", 92),
+            "natural14": (NATURAL14, "names_natural14", 98),
         }
         for name in args.sparse or sets:
             interviews, folder, offset = sets[name]

@@ -39,6 +39,7 @@ SETS = {
     "natural11": "names_natural11",
     "natural12": "names_natural12",
     "natural13": "names_natural13",
+    "natural14": "names_natural14",
 }
 
 

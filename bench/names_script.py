@@ -1077,6 +1077,52 @@ NATURAL13: list[Interview] = [
 ]  # fmt: skip
 
 
+# A fourteenth set in the natural voice (``bench/data/names_natural14/``), written and
+# made 2026-12-01 before any run on it, for a look at the interview's own names line by
+# line (``archive.own_look``), chosen on natural to natural13: held out of that choice.
+# New sentence shapes; each file names its own case several times, as interviews do.
+NATURAL14: list[Interview] = [
+    Interview("nn01_luo", "en", "piper:0.88", 102, [
+        "People still ask me about {C-2009-GZ-002|Luo Run}.",
+        "I am {C-2009-GZ-002|Luo An Xin}, and I sell vegetables at the market.",
+        "{C-2009-GZ-002|Run} was the quiet one in our family.",
+        "When we came home from {C-2009-GZ-002|Guangdong} we had nothing left.",
+        "Now {C-2009-GZ-002|Luo Run} phones his mother on Sundays.",
+    ], talk=4),
+    Interview("nn02_huang", "en", "piper:1.11", 97, [
+        "The mother, {B-2011-NN-007|Huang Lijuan}, met me at the station.",
+        "She told me {B-2011-NN-007|Zihan} was wearing a red dress.",
+        "In {B-2011-NN-007|Nanning} the police printed one poster only.",
+        "Years later {B-2011-NN-007|Huang Zihan} wrote to the DNA office herself.",
+    ], talk=5),
+    Interview("nn03_peng", "en", "piper:0.96", 104, [
+        "Everyone on our street knows {C-2009-GD-003|Peng Gaofeng}.",
+        "His boy {C-2009-GD-003|Le Le} was five when he vanished.",
+        "{C-2009-GD-003|Lele} had a scar above one eye.",
+        "Some days {C-2009-GD-003|Gaofeng} does not open the shop at all.",
+    ], talk=5),
+    Interview("nn04_zhang", "en", "piper:1.04", 99, [
+        "You can call me {B-2012-ZZ-004|Zhang Jianguo}.",
+        "Our son {B-2012-ZZ-004|Haoran} was taken near the railway station.",
+        "The station in {B-2012-ZZ-004|Zhengzhou} has cameras now.",
+        "If {B-2012-ZZ-004|Zhang Haoran} hears this, his bed is still made.",
+    ], talk=5),
+    Interview("nn05_officer", "en", "piper:0.91", 101, [
+        "I worked on the case of {B-2013-CD-008|Deng Yuxuan} for six years.",
+        "The family of {B-2015-KM-005|Wang Xiaoyu} came to us from {B-2015-KM-005|Kunming}.",
+        "{B-2013-CD-008|Deng Guohua} brought new photographs every spring.",
+        "We closed the file of {C-2010-TY-001|Liu Jingjun} without an answer.",
+    ], talk=5),
+    Interview("nn06_zhao", "en", "piper:1.0", 100, [
+        "My husband is {B-2008-HF-006|Zhao Dewei}.",
+        "Our son {B-2008-HF-006|Zhao Mingxuan} was taken from {B-2008-HF-006|Hefei}.",
+        "{B-2008-HF-006|Mingxuan} had just started school.",
+        "We paid thirty thousand yuan to a man who lied to us.",
+        "{B-2008-HF-006|Dewei} still drives to the city every month.",
+    ], talk=4),
+]  # fmt: skip
+
+
 def sparse_script(iv: Interview, index: int) -> list[str]:
     """A sparse interview: each name sentence followed by twelve shared ones (a name
     about once a minute, so about one 30 s window in two holds none), a different run
