@@ -121,6 +121,12 @@ def test_a_name_said_twice_in_a_row_is_not_taken():
     second = [seg(0.0, "His", "son", "Le", "Le", "is", "still", "missing.")]
     merged, changed = merge_names(plain, second, NAMES)
     assert "Le Le" in merged[0].text and changed == 1
+    # ... said twice, not four times: tiny.en given Peng Gaofeng's names wrote "Le, Le,
+    # Le, Le, three." over "Leo was three." (natural6's nf06), losing "was".
+    plain = [seg(0.0, "Leo", "was", "three.")]
+    second = [seg(0.0, "Le,", "Le,", "Le,", "Le,", "three.")]
+    merged, changed = merge_names(plain, second, NAMES)
+    assert merged[0].text == "Leo was three." and changed == 0
 
 
 def test_a_name_read_back_after_a_sentence_replaces_nothing_and_is_not_taken():

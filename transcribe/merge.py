@@ -96,7 +96,12 @@ def _stutters(run: Sequence[Word], doubled: set[str]) -> bool:
     repeating a name it was given, not one it heard (the sparse set's sq03: "Nanning,
     Nanning" over "the mother of"). ``doubled``: words a name says twice (Le Le)."""
     keys = [_key(w.word) for w in run]
-    return any(a == b and a not in doubled for a, b in zip(keys, keys[1:], strict=False))
+    said = 1
+    for a, b in zip(keys, keys[1:], strict=False):
+        said = said + 1 if a == b else 1
+        if said > (2 if a in doubled else 1):
+            return True  # "Le, Le, Le, Le" for "Leo was": a name said twice, said four times
+    return False
 
 
 def _doubled(names: Iterable[str]) -> set[str]:
