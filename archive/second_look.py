@@ -57,6 +57,8 @@ class SecondLook:
     # Names with a twin on the sheet, checked against the audio (``archive.name_twins``):
     # [start, end, written, chosen, margin].
     twins: list[list[Any]] = field(default_factory=list)
+    # archive.own_look: the interview's own names, line by line (names, lines, changed).
+    own: dict[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -67,6 +69,7 @@ class SecondLook:
             "closer_look": self.closer,
             "clips": self.clips,
             "twins": self.twins,
+            "own_look": self.own,
         }
 
 
@@ -88,6 +91,7 @@ def second_look(
     from tapelog.archive.closer_look_zh import look_closer_zh
     from tapelog.archive.errors import TranscriptionError
     from tapelog.archive.name_twins import TwinCheck, look_at_twins
+    from tapelog.archive.own_look import look_at_own_names
     from tapelog.media.audio import load_audio
     from tapelog.transcribe.engine import get_engine
     from tapelog.transcribe.guard import vocabulary_items
@@ -128,11 +132,17 @@ def second_look(
     if closer is None:  # Mandarin: near-misses by their syllables (archive.closer_look_zh)
         merged, closer = look_closer_zh(archive, media_id, merged, audio, options, cancel, progress)
     changed += closer.changed if closer else 0
+    # Where the interview is tied to its case: its names, line by line (archive.own_look).
+    done = [(a, b) for a, b, _why in closer.stretches] if closer and record.language == "en" else []
+    merged, own = look_at_own_names(
+        archive, media_id, merged, audio, get_engine(options), options, done, cancel, progress
+    )
+    changed += own.changed if own else 0
     # A name with a twin on the sheet (one syllable from another child's) as the audio
     # says it, not as the names given made Whisper write it (archive.name_twins).
     twins: list[TwinCheck] = []
     with contextlib.suppress(TranscriptionError):  # the merged transcript stays as it is
-        given = [*names, *(closer.names if closer else ())]
+        given = [*names, *(closer.names if closer else ()), *(own.names if own else ())]
         merged, twins = look_at_twins(
             archive, media_id, merged, audio, get_engine(options), record.language, given
         )
@@ -147,6 +157,7 @@ def second_look(
         closer.to_dict() if closer else None,
         None if clips is None else [[round(a, 2), round(b, 2)] for a, b in clips],
         [t.to_list() for t in twins],
+        own.to_dict() if own else None,
     )
     with archive.store.transaction():
         fresh = archive.get_transcript(record.id)
@@ -472,6 +483,8 @@ def names_given(record: Any) -> dict[str, Any]:
         "redone_without_names": look.get("redone", []),
         # Names one syllable from another child's, as the audio chose them (name_twins).
         "twins": look.get("twins", []),
+        # The interview's own cases' names, given line by line (archive.own_look).
+        "own_look": (look.get("own_look") or {}).get("names", []),
     }
 
 

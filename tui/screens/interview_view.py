@@ -43,4 +43,5 @@ def names_given(archive, media: MediaRecord) -> list[str]:
         return []
     given = given_in(archive.get_transcript(media.transcript_id))
     own = vocabulary_items(given["hotwords"]) + vocabulary_items(given["prompt"])
-    return list(dict.fromkeys(own + list(given["second_look"]) + list(given["closer_look"])))
+    looks = [*given["second_look"], *given["closer_look"], *given["own_look"]]
+    return list(dict.fromkeys(own + looks))

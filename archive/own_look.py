@@ -1,0 +1,178 @@
+"""The interview's own names, line by line, in a file already tied to its case.
+
+After the second look (every name the sheet holds, as hotwords) and base's closer look
+(only where a near-miss shows), tiny.en still writes many names of the interview's own
+case as English words: "They allowed the toy trucks" for "Lele loved the toy trucks",
+"far from happy" for Hefei, "-job -do -it" for Zhao Dewei. Given only that case's
+names, and one line at a time, it writes most of them right: on the natural-voice sets,
+decoding each missed sentence with its own case's names as a prompt wrote 50 of 70 (the
+same names packed into 28 s windows, as the closer look decodes, found 2 more of 336).
+Which case is the question a prompt cannot answer: chosen by the sound of a line's
+words, it wrote as many wrong names as right ones. So this runs only where the
+transcript already says which case the interview is about (``closer_look.own_cases``: a
+strong mention, two mentions, or the crew's tag), with that case's names, and the merge
+keeps only name stretches (``transcribe.merge``), as the other looks do.
+
+Cost: one decode per line, greedily (beam 1: the same names found as beam 5 on the
+natural sets at half the time) and without words' times unless it wrote a name's word
+the line lacked, only on lines with a word Whisper was unsure of (``MINP``), not on
+lines the closer look decoded. Measured in BENCHMARKS.md ("The
+interview's own names, line by line").
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
+
+from tapelog.archive import names as N
+from tapelog.archive.closer_look import (
+    PAD_S,
+    Stretch,
+    _mid,
+    _utterances,
+    case_names,
+    own_cases,
+    splice,
+)
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    import numpy as np
+    from tapelog.archive.progress import CancelToken, ProgressCallback
+    from tapelog.archive.service import Archive
+    from tapelog.transcribe.engine import Engine
+    from tapelog.transcribe.types import Segment, TranscribeOptions
+
+SR = 16000
+# A line all of whose words (outside names found) Whisper was this sure of or surer is
+# not looked at: the names it missed on the natural sets were in lines with a word
+# under 0.8 ("Leo, was three", 0.77 for "Lele was three"); 40-55% of the lines.
+MINP = 0.8
+BEAM = 1
+
+
+@dataclass
+class OwnLook:
+    names: list[str]  # the interview's own cases' names, given as a prompt
+    lines: list[tuple[float, float]]  # the lines decoded again
+    changed: int
+    seconds: float
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "names": self.names,
+            "lines": [[round(a, 2), round(b, 2)] for a, b in self.lines],
+            "changed": self.changed,
+            "seconds": round(self.seconds, 2),
+        }
+
+
+def own_lines(
+    segments: Sequence[Segment],
+    found: Sequence[tuple[float, float]],
+    looked: Sequence[tuple[float, float]] = (),
+) -> list[Stretch]:
+    """Lines (glued as the closer look glues them) to decode with the own names: not
+    one the closer look decoded (``looked``), not made of names found (``found``) but
+    for a word, and holding a word outside those names Whisper was unsure of."""
+    out: list[Stretch] = []
+    for unit in _utterances(segments):
+        words = [w for s in unit for w in s.words]
+        a, b = words[0].start, words[-1].end
+        if any(x < b and a < y for x, y in looked):
+            continue
+        free = [w for w in words if not any(x - 0.05 <= _mid(w) <= y + 0.05 for x, y in found)]
+        if len(free) < 2 and len(free) < len(words):
+            continue  # a name found, and a word beside it
+        if not free or min(w.probability for w in free) >= MINP:
+            continue
+        out.append(Stretch(a, b, "unsure word"))
+    return out
+
+
+def look_at_own_names(
+    archive: Archive,
+    media_id: str,
+    segments: list[Segment],
+    audio: np.ndarray,
+    engine: Engine,
+    options: TranscribeOptions,
+    looked: Sequence[tuple[float, float]] = (),
+    cancel: CancelToken | None = None,
+    progress: ProgressCallback | None = None,
+) -> tuple[list[Segment], OwnLook | None]:
+    """``segments`` (an English transcript after the closer look) with the names the
+    file's own model wrote, line by line, given only the names of the cases the
+    interview is about; None when it is about none, or no line needs it."""
+    from tapelog.archive.errors import TapelogError
+    from tapelog.archive.linking import SOUND_KINDS, find_mentions
+    from tapelog.archive.links import media_context, name_index
+    from tapelog.archive.progress import ProgressEvent, report
+    from tapelog.archive.records import get_case
+    from tapelog.transcribe.merge import merge_names
+
+    if (options.language or "").lower() != "en" or not any(s.words for s in segments):
+        return segments, None
+    started = time.perf_counter()
+    context = media_context(archive, media_id)
+    mentions = find_mentions(name_index(archive), segments, context=context)
+    cases = []
+    for cid in own_cases(mentions, context):
+        try:
+            cases.append(get_case(archive, cid))
+        except TapelogError:
+            continue  # a person's id, or a case no longer there
+    names = case_names(cases)
+    if not names:
+        return segments, None
+    found = [(m.match_start, m.match_end) for m in mentions if m.kind not in SOUND_KINDS]
+    lines = own_lines(segments, found, looked)
+    if not lines:
+        return segments, None
+    opts = replace(
+        options, language="en", vad=False, batch_size=0, beam_size=BEAM,
+        initial_prompt=", ".join(names) + ".", hotwords=None, word_timestamps=True,
+    )  # fmt: skip
+
+    draft = replace(opts, word_timestamps=False)
+    name_words = {t for n in names for t in N.tokens(n)}
+
+    def keep(w) -> bool:  # a name found already stays
+        return any(x - 0.05 <= _mid(w) <= y + 0.05 for x, y in found)
+
+    changed = 0
+    for i, line in enumerate(lines):
+        if cancel is not None:
+            cancel.check()
+        report(progress, ProgressEvent("own names", i, len(lines), "lines"))
+        a = max(0.0, line.start - PAD_S)
+        clip = audio[int(a * SR) : int((line.end + PAD_S) * SR)]
+        # Words' times cost a second pass over the decode: first the text alone, and
+        # only where it holds a name's word the line did not, the words with times.
+        info, segs = engine.transcribe(clip, draft, offset=a, runaway="drop")
+        heard = {t for seg in segs for t in N.tokens(seg.text)}
+        if info.redone or info.skipped or not (heard & name_words) - _line_words(segments, line):
+            continue  # no new name, or it ran away with the names: nothing to take
+        info, segs = engine.transcribe(clip, opts, offset=a, runaway="drop")
+        got = list(segs)
+        if info.redone or info.skipped:
+            continue
+        second = splice(segments, got, [line], keep)  # the line and PAD_S either side
+        segments, n = merge_names(segments, second, names)
+        changed += n
+    spent = time.perf_counter() - started
+    return segments, OwnLook(names, [(s.start, s.end) for s in lines], changed, spent)
+
+
+def _line_words(segments: Sequence[Segment], line: Stretch) -> set[str]:
+    """The folded words the transcript has now within ``line``."""
+    return {
+        t
+        for seg in segments
+        for w in seg.words
+        if line.start - 0.05 <= _mid(w) <= line.end + 0.05
+        for t in N.tokens(w.word)
+    }

@@ -1,0 +1,118 @@
+"""The interview's own names, line by line (archive.own_look): which lines are decoded
+again, and what the real tiny.en writes there given only the interview's case names."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tapelog.transcribe.types import Segment, Word
+
+DATA = Path(__file__).resolve().parent.parent / "bench" / "data"
+
+
+def _line(words: list[tuple[str, float, float, float]]) -> Segment:
+    ws = [Word(start=a, end=b, word=" " + w, probability=p) for w, a, b, p in words]
+    return Segment(ws[0].start, ws[-1].end, "".join(w.word for w in ws).strip(), ws)
+
+
+def test_only_unsure_lines_outside_the_closer_look_and_the_names_found_are_decoded():
+    from tapelog.archive.own_look import MINP, own_lines
+
+    sure = _line([("We", 0.0, 0.2, 0.99), ("went", 0.2, 0.5, 0.95), ("home.", 0.5, 0.9, 0.9)])
+    unsure = _line([("They", 2.0, 2.2, 0.31), ("allowed", 2.2, 2.6, 0.29), ("toys.", 2.6, 3.0, 1)])
+    looked = _line([("Lill", 4.0, 4.3, 0.39), ("was", 4.3, 4.5, 0.97), ("taken.", 4.5, 5.0, 1)])
+    named = _line([("Peng", 6.0, 6.3, 0.2), ("Gaofeng.", 6.3, 6.9, 0.3)])
+    beside = _line([("Peng", 8.0, 8.3, 0.2), ("Gaofeng", 8.3, 8.9, 0.3), ("waits.", 8.9, 9.2, 0.5)])
+    just = _line([("Leo", 10.0, 10.3, MINP - 0.03), ("was", 10.3, 10.5, 0.95)])
+    lines = own_lines(
+        [sure, unsure, looked, named, beside, just],
+        found=[(6.0, 6.9), (8.0, 8.9)],
+        looked=[(3.9, 5.1)],
+    )
+    # Not the sure line, nor the one base looked at, nor a name found (with a word
+    # beside it); the unsure line and one just under MINP are.
+    assert [(s.start, s.end) for s in lines] == [(2.0, 3.0), (10.0, 10.5)]
+
+
+def test_a_parents_name_heard_as_english_words_is_written_given_the_own_names(tmp_path):
+    """natural12's mother (a natural voice): "My husband is Liu Zhiqiang." came out of
+    every look as "My husband is living -shaking." Her son's name, strongly heard
+    elsewhere, ties the file to his case; tiny.en, given only that case's names for
+    the line, writes her husband's, and the link follows. The real model, the real
+    audio; the sheet holds Liu Jianjun, a case one syllable away, which stays unlinked."""
+    from tapelog.archive import cases as C
+    from tapelog.archive.linking import find_mentions
+    from tapelog.archive.own_look import look_at_own_names
+    from tapelog.archive.service import Archive
+    from tapelog.media.audio import load_audio
+    from tapelog.transcribe.engine import get_engine
+    from tapelog.transcribe.types import TranscribeOptions
+
+    folder = DATA / "names_natural12"
+    archive = Archive.open(tmp_path / "a")
+    try:
+        C.import_records(archive, folder / "cases.csv", "cases")
+        [res] = archive.import_paths([folder / "nl06_liu.ogg"])
+        husband = _line([("My", 0.62, 0.82, 0.58), ("husband", 0.82, 1.22, 0.99),
+                         ("is", 1.22, 1.47, 0.98), ("living", 1.47, 1.73, 0.24),
+                         ("-shaking.", 1.73, 2.13, 0.43)])  # fmt: skip
+        son = _line([("Our", 20.37, 20.55, 0.9), ("son", 20.55, 20.79, 0.9),
+                     ("Liu", 20.79, 20.99, 0.9), ("Jingjun", 20.99, 21.35, 0.9),
+                     ("was", 21.53, 21.63, 0.9), ("born", 21.63, 21.83, 0.9),
+                     ("in", 21.83, 22.01, 0.9), ("the", 22.01, 22.21, 0.9),
+                     ("spring.", 22.21, 22.57, 0.9)])  # fmt: skip
+        segments = [husband, son]
+        index = C.name_index(archive)
+        before = find_mentions(index, segments)
+        assert [m.target_id for m in before] == ["C-2010-TY-001"]  # the son only
+        audio = load_audio(folder / "nl06_liu.ogg")
+        options = TranscribeOptions(model="tiny.en", language="en")
+        merged, look = look_at_own_names(
+            archive, res.id, segments, audio, get_engine(options), options
+        )
+        assert look is not None
+        assert look.names[:2] == ["Liu Jingjun", "Jingjun"] and "Liu Zhiqiang" in look.names
+        assert look.lines == [(0.62, 2.13)]  # the son's line was sure: not decoded
+        assert "Liu Zhiqiang" in merged[0].text and merged[1].text == son.text
+        after = find_mentions(index, merged)
+        assert [(m.target_id, m.mention) for m in after if m.start < 10] == [
+            ("C-2010-TY-001", "Liu Zhiqiang")
+        ]
+        assert all(m.target_id == "C-2010-TY-001" for m in after)
+    finally:
+        archive.close()
+
+
+def test_a_file_tied_to_no_case_is_not_looked_at(tmp_path):
+    """Given the names of a case chosen by the sound of a line, tiny.en wrote as many
+    wrong names as right ones: with no case the transcript names, nothing is decoded."""
+    from tapelog.archive import cases as C
+    from tapelog.archive.own_look import look_at_own_names
+    from tapelog.archive.service import Archive
+    from tapelog.transcribe.types import TranscribeOptions
+
+    folder = DATA / "names_natural12"
+    archive = Archive.open(tmp_path / "a")
+    try:
+        C.import_records(archive, folder / "cases.csv", "cases")
+        [res] = archive.import_paths([folder / "nl06_liu.ogg"])
+        husband = _line([("My", 0.62, 0.82, 0.58), ("husband", 0.82, 1.22, 0.99),
+                         ("is", 1.22, 1.47, 0.98), ("living", 1.47, 1.73, 0.24),
+                         ("-shaking.", 1.73, 2.13, 0.43)])  # fmt: skip
+
+        class Deaf:
+            def transcribe(self, *args, **kwargs):
+                raise AssertionError("nothing is to be decoded")
+
+        options = TranscribeOptions(model="tiny.en", language="en")
+        merged, look = look_at_own_names(
+            archive,
+            res.id,
+            [husband],
+            None,
+            Deaf(),
+            options,  # type: ignore[arg-type]
+        )
+        assert look is None and merged == [husband]
+    finally:
+        archive.close()
