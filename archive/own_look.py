@@ -4,20 +4,23 @@ After the second look (every name the sheet holds, as hotwords) and base's close
 (only where a near-miss shows), tiny.en still writes many names of the interview's own
 case as English words: "They allowed the toy trucks" for "Lele loved the toy trucks",
 "far from happy" for Hefei, "-job -do -it" for Zhao Dewei. Given only that case's
-names, and one line at a time, it writes most of them right: on the natural-voice sets,
-decoding each missed sentence with its own case's names as a prompt wrote 50 of 70 (the
-same names packed into 28 s windows, as the closer look decodes, found 2 more of 336).
-Which case is the question a prompt cannot answer: chosen by the sound of a line's
-words, it wrote as many wrong names as right ones. So this runs only where the
-transcript already says which case the interview is about (``closer_look.own_cases``: a
-strong mention, two mentions, or the crew's tag), with that case's names, and the merge
-keeps only name stretches (``transcribe.merge``), as the other looks do.
+names, and one line at a time, it writes many of them right: decoding each of the 70
+mentions missed on twelve natural-voice sets alone, with its own case's names as a
+prompt, wrote 50. Packed into 28 s windows with the names as hotwords, as the closer
+look decodes, the unsure lines of tied files gained 2 mentions over eleven sets; line
+by line, 16 over twelve, none wrong. Which case is the question a prompt cannot answer:
+chosen by the sound of a line's words, it wrote as many wrong names as right ones or
+more. So this runs only where the transcript already says which case the interview is
+about (``closer_look.own_cases``: a strong mention, two mentions, or the crew's tag),
+with that case's names, and the merge keeps only name stretches (``transcribe.merge``),
+as the other looks do.
 
-Cost: one decode per line, greedily (beam 1: the same names found as beam 5 on the
-natural sets at half the time) and without words' times unless it wrote a name's word
-the line lacked, only on lines with a word Whisper was unsure of (``MINP``), not on
-lines the closer look decoded. Measured in BENCHMARKS.md ("The
-interview's own names, line by line").
+Cost: one decode per line (its own 30 s window: the encoder is most of it), greedily
+(beam 1: the same names as beam 5 on the natural sets at half the time), only on lines
+with a word Whisper was unsure of (``MINP``), not on lines the closer look decoded;
+words' times only where it wrote a name's word the line lacked. About a quarter of the
+whole pipeline's time on the natural sets (BENCHMARKS.md, "The interview's own names,
+line by line").
 """
 
 from __future__ import annotations
