@@ -25,6 +25,7 @@ line by line").
 
 from __future__ import annotations
 
+import contextlib
 import time
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
@@ -147,25 +148,32 @@ def look_at_own_names(
         return any(x - 0.05 <= _mid(w) <= y + 0.05 for x, y in found)
 
     changed = 0
-    for i, line in enumerate(lines):
-        if cancel is not None:
-            cancel.check()
-        report(progress, ProgressEvent("own names", i, len(lines), "lines"))
-        a = max(0.0, line.start - PAD_S)
-        clip = audio[int(a * SR) : int((line.end + PAD_S) * SR)]
-        # Words' times cost a second pass over the decode: first the text alone, and
-        # only where it holds a name's word the line did not, the words with times.
-        info, segs = engine.transcribe(clip, draft, offset=a, runaway="drop")
-        heard = {t for seg in segs for t in N.tokens(seg.text)}
-        if info.redone or info.skipped or not (heard & name_words) - _line_words(segments, line):
-            continue  # no new name, or it ran away with the names: nothing to take
-        info, segs = engine.transcribe(clip, opts, offset=a, runaway="drop")
-        got = list(segs)
-        if info.redone or info.skipped:
-            continue
-        second = splice(segments, got, [line], keep)  # the line and PAD_S either side
-        segments, n = merge_names(segments, second, names)
-        changed += n
+    # Each line's window encoded for its sound only (transcribe.windows: trimmed).
+    watch = getattr(engine, "watch", None)
+    with watch.trimmed() if watch is not None else contextlib.nullcontext():
+        for i, line in enumerate(lines):
+            if cancel is not None:
+                cancel.check()
+            report(progress, ProgressEvent("own names", i, len(lines), "lines"))
+            a = max(0.0, line.start - PAD_S)
+            clip = audio[int(a * SR) : int((line.end + PAD_S) * SR)]
+            # Words' times cost a second pass over the decode: first the text alone, and
+            # only where it holds a name's word the line did not, the words with times.
+            info, segs = engine.transcribe(clip, draft, offset=a, runaway="drop")
+            heard = {t for seg in segs for t in N.tokens(seg.text)}
+            if (
+                info.redone
+                or info.skipped
+                or not (heard & name_words) - _line_words(segments, line)
+            ):
+                continue  # no new name, or it ran away with the names: nothing to take
+            info, segs = engine.transcribe(clip, opts, offset=a, runaway="drop")
+            got = list(segs)
+            if info.redone or info.skipped:
+                continue
+            second = splice(segments, got, [line], keep)  # the line and PAD_S either side
+            segments, n = merge_names(segments, second, names)
+            changed += n
     spent = time.perf_counter() - started
     return segments, OwnLook(names, [(s.start, s.end) for s in lines], changed, spent)
 

@@ -116,3 +116,41 @@ def test_a_file_tied_to_no_case_is_not_looked_at(tmp_path):
         assert look is None and merged == [husband]
     finally:
         archive.close()
+
+
+def test_a_trimmed_window_is_encoded_for_its_sound_and_ten_seconds_more():
+    """The own look decodes one short line at a time; Whisper pads each to 30 s and the
+    encoder was most of its cost. Within ``trimmed`` the real tiny.en encoder is given
+    the line's sound and TRIM_PAD_FRAMES after it; outside, the whole window."""
+    from tapelog.media.audio import load_audio
+    from tapelog.transcribe.engine import get_engine
+    from tapelog.transcribe.types import TranscribeOptions
+    from tapelog.transcribe.windows import TRIM_PAD_FRAMES
+
+    options = TranscribeOptions(model="tiny.en", language="en", vad=False, word_timestamps=True)
+    engine = get_engine(options)
+    audio = load_audio(DATA / "names_natural12" / "nl06_liu.ogg")
+    clip = audio[int(0.37 * 16000) : int(2.38 * 16000)]  # "My husband is ..."
+    seen: list[int] = []
+    real = engine.watch._encode
+
+    def encode(features):
+        seen.append(features.shape[-1])
+        return real(features)
+
+    engine.watch._encode = encode
+    try:
+        _info, plain = engine.transcribe(clip, options)
+        plain = list(plain)
+        with engine.watch.trimmed():
+            _info, short = engine.transcribe(clip, options)
+            short = list(short)
+    finally:
+        engine.watch._encode = real
+    assert seen[0] == 3000
+    assert 200 + TRIM_PAD_FRAMES <= seen[1] <= 202 + TRIM_PAD_FRAMES + 2
+    # The words, and their times, as the whole window gives them.
+    assert [w.word for s in short for w in s.words] == [w.word for s in plain for w in s.words]
+    short_words = [w for s in short for w in s.words]
+    plain_words = [w for s in plain for w in s.words]
+    assert all(abs(a.start - b.start) < 0.15 for a, b in zip(short_words, plain_words, strict=True))
