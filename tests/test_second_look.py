@@ -156,9 +156,10 @@ def test_an_english_second_look_reuses_the_first_windows_encoder_output(
     is the plain pass's, its encoder output reused (both were encoded again before);
     the second starts where the names decode's sentence ends (one runs across the
     plain pass's seam), so it is encoded. The names still come in. (The check of twins'
-    names after it encodes the stretches it scores: left out here, counted in
-    tests/test_name_twins.py.)"""
-    from tapelog.archive import name_twins
+    names after it encodes the stretches it scores, and the look at the own names the
+    lines it decodes: left out here, tested in tests/test_name_twins.py and
+    tests/test_own_look.py.)"""
+    from tapelog.archive import name_twins, own_look
     from tapelog.archive.second_look import names_for, second_look
     from tapelog.transcribe.engine import get_engine
     from tapelog.transcribe.types import TranscribeOptions
@@ -167,6 +168,7 @@ def test_an_english_second_look_reuses_the_first_windows_encoder_output(
     from tests.test_guard import Counting
 
     monkeypatch.setattr(name_twins, "look_at_twins", lambda _a, _m, segments, *_r: (segments, []))
+    monkeypatch.setattr(own_look, "look_at_own_names", lambda _a, _m, segs, *_r: (segs, None))
     archive, ids = build_archive(tmp_path / "a", ["en05_wang_mother"])
     mid = ids["en05_wang_mother"]
     options = TranscribeOptions(model="tiny.en", language="en", cpu_threads=2, names="")
