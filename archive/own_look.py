@@ -168,7 +168,7 @@ def look_at_own_names(
             ):
                 continue  # no new name, or it ran away with the names: nothing to take
             info, segs = engine.transcribe(clip, opts, offset=a, runaway="drop")
-            got = list(segs)
+            got = _within(list(segs), line)
             if info.redone or info.skipped:
                 continue
             second = splice(segments, got, [line], keep)  # the line and PAD_S either side
@@ -187,3 +187,18 @@ def _line_words(segments: Sequence[Segment], line: Stretch) -> set[str]:
         if line.start - 0.05 <= _mid(w) <= line.end + 0.05
         for t in N.tokens(w.word)
     }
+
+
+def _within(segments: list[Segment], line: Stretch) -> list[Segment]:
+    """``segments`` with only the words heard within ``line``: what the decode wrote in
+    the padding is the next line's or the last one's (en04: "Zhang" written before a
+    line's first word, a name nobody said there)."""
+    out = []
+    for seg in segments:
+        words = [w for w in seg.words if line.start - 0.05 <= _mid(w) <= line.end + 0.05]
+        if words:
+            text = "".join(w.word for w in words).strip()
+            out.append(
+                replace(seg, start=words[0].start, end=words[-1].end, text=text, words=words)
+            )
+    return out

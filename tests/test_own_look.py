@@ -154,3 +154,18 @@ def test_a_trimmed_window_is_encoded_for_its_sound_and_ten_seconds_more():
     short_words = [w for s in short for w in s.words]
     plain_words = [w for s in plain for w in s.words]
     assert all(abs(a.start - b.start) < 0.15 for a, b in zip(short_words, plain_words, strict=True))
+
+
+def test_what_the_decode_wrote_in_a_lines_padding_is_not_offered():
+    """en04 (espeak-ng): given Zhang Haoran's case's names, tiny.en wrote "Zhang" in the
+    quarter second before a line ("And journalist wrote ..."), and the merge put it in
+    front of the line. Only the words heard within the line are offered."""
+    from tapelog.archive.closer_look import Stretch
+    from tapelog.archive.own_look import _within
+
+    got = [_line([("Zhang", 33.6, 33.8, 0.3), ("And", 33.85, 33.85, 0.9),
+                  ("journalist", 33.85, 34.17, 0.9), ("Haoran", 38.2, 38.5, 0.4)])]  # fmt: skip
+    [kept] = _within(got, Stretch(33.85, 38.23, "unsure word"))
+    assert [w.word.strip() for w in kept.words] == ["And", "journalist"]
+    assert (kept.start, kept.end, kept.text) == (33.85, 34.17, "And journalist")
+    assert _within(got, Stretch(40.0, 41.0, "unsure word")) == []
