@@ -26,6 +26,7 @@ line by line").
 from __future__ import annotations
 
 import contextlib
+import math
 import time
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
@@ -33,6 +34,7 @@ from typing import TYPE_CHECKING
 from tapelog.archive import names as N
 from tapelog.archive.closer_look import (
     PAD_S,
+    WINDOW_S,
     Stretch,
     _mid,
     _utterances,
@@ -48,7 +50,7 @@ if TYPE_CHECKING:
     from tapelog.archive.progress import CancelToken, ProgressCallback
     from tapelog.archive.service import Archive
     from tapelog.transcribe.engine import Engine
-    from tapelog.transcribe.types import Segment, TranscribeOptions
+    from tapelog.transcribe.types import Segment, TranscribeOptions, Word
 
 SR = 16000
 # A line all of whose words (outside names found) Whisper was this sure of or surer is
@@ -85,6 +87,8 @@ def own_lines(
     out: list[Stretch] = []
     for unit in _utterances(segments):
         words = [w for s in unit for w in s.words]
+        if not _timed(words):
+            continue  # an imported transcript's times: NaN, negative, reversed, too long
         a, b = words[0].start, words[-1].end
         if any(x < b and a < y for x, y in looked):
             continue
@@ -202,3 +206,12 @@ def _within(segments: list[Segment], line: Stretch) -> list[Segment]:
                 replace(seg, start=words[0].start, end=words[-1].end, text=text, words=words)
             )
     return out
+
+
+def _timed(words: Sequence[Word]) -> bool:
+    """Whether a line's words have times a clip can be cut by, in one Whisper window."""
+    times = [t for w in words for t in (w.start, w.end)]
+    if not all(isinstance(t, (int, float)) and math.isfinite(t) and t >= 0 for t in times):
+        return False
+    ordered = all(w.start <= w.end for w in words) and words[0].start <= words[-1].end
+    return ordered and words[-1].end - words[0].start <= WINDOW_S

@@ -169,3 +169,25 @@ def test_what_the_decode_wrote_in_a_lines_padding_is_not_offered():
     assert [w.word.strip() for w in kept.words] == ["And", "journalist"]
     assert (kept.start, kept.end, kept.text) == (33.85, 34.17, "And journalist")
     assert _within(got, Stretch(40.0, 41.0, "unsure word")) == []
+
+
+def test_a_line_with_broken_times_is_not_decoded():
+    """An imported archive's transcript may hold any times (its names pass runs with
+    `transcribe --names-again`): NaN, negative, reversed, a line longer than a window.
+    Such a line is not cut into a clip; the others are."""
+    import math
+
+    from tapelog.archive.own_look import own_lines
+
+    def unsure(start: float, end: float) -> Segment:
+        return _line(
+            [("They", start, (start + end) / 2, 0.3), ("allowed", (start + end) / 2, end, 0.3)]
+        )
+
+    good = unsure(40.0, 41.0)
+    broken = [unsure(0.0, 1.0), unsure(2.0, 3.0), unsure(4.0, 5.0), unsure(6.0, 39.0)]
+    broken[0].words[0].start = math.nan
+    broken[1].words[0].start = -3.0
+    broken[2].words[1].end = 4.1  # ends before it starts
+    lines = own_lines([*broken, good], found=[])
+    assert [(s.start, s.end) for s in lines] == [(40.0, 41.0)]
