@@ -58,6 +58,12 @@ SR = 16000
 # under 0.8 ("Leo, was three", 0.77 for "Lele was three"); 40-55% of the lines.
 MINP = 0.8
 BEAM = 1
+# At most this share of the file's audio is decoded, its least sure lines first: on an
+# espeak-ng voice nearly every line has an unsure word, and decoding them all made the
+# second look 0.89x re-transcribing with base on the sparse set (0.38x without this
+# look). The names it found on the natural sets were in the least sure fifth but for
+# two of ten (BENCHMARKS.md, "The interview's own names, line by line").
+MAX_SHARE = 0.2
 
 
 @dataclass
@@ -80,11 +86,13 @@ def own_lines(
     segments: Sequence[Segment],
     found: Sequence[tuple[float, float]],
     looked: Sequence[tuple[float, float]] = (),
+    budget_s: float | None = None,
 ) -> list[Stretch]:
     """Lines (glued as the closer look glues them) to decode with the own names: not
     one the closer look decoded (``looked``), not made of names found (``found``) but
-    for a word, and holding a word outside those names Whisper was unsure of."""
-    out: list[Stretch] = []
+    for a word, and holding a word outside those names Whisper was unsure of; within
+    ``budget_s`` seconds of them, the least sure first (at least one line)."""
+    out: list[tuple[float, Stretch]] = []
     for unit in _utterances(segments):
         words = [w for s in unit for w in s.words]
         if not _timed(words):
@@ -95,10 +103,21 @@ def own_lines(
         free = [w for w in words if not any(x - 0.05 <= _mid(w) <= y + 0.05 for x, y in found)]
         if len(free) < 2 and len(free) < len(words):
             continue  # a name found, and a word beside it
-        if not free or min(w.probability for w in free) >= MINP:
+        least = min((w.probability for w in free), default=1.0)
+        if least >= MINP:
             continue
-        out.append(Stretch(a, b, "unsure word"))
-    return out
+        out.append((least, Stretch(a, b, "unsure word")))
+    if budget_s is None:
+        return [s for _p, s in out]
+    kept: list[Stretch] = []
+    used = 0.0
+    for _p, line in sorted(out, key=lambda x: x[0]):
+        length = line.end - line.start + 2 * PAD_S
+        if kept and used + length > budget_s:
+            continue
+        kept.append(line)
+        used += length
+    return sorted(kept, key=lambda s: s.start)
 
 
 def look_at_own_names(
@@ -137,7 +156,7 @@ def look_at_own_names(
     if not names:
         return segments, None
     found = [(m.match_start, m.match_end) for m in mentions if m.kind not in SOUND_KINDS]
-    lines = own_lines(segments, found, looked)
+    lines = own_lines(segments, found, looked, MAX_SHARE * len(audio) / SR)
     if not lines:
         return segments, None
     opts = replace(

@@ -191,3 +191,20 @@ def test_a_line_with_broken_times_is_not_decoded():
     broken[2].words[1].end = 4.1  # ends before it starts
     lines = own_lines([*broken, good], found=[])
     assert [(s.start, s.end) for s in lines] == [(40.0, 41.0)]
+
+
+def test_within_its_budget_the_least_sure_lines_are_decoded_first():
+    """On an espeak-ng voice nearly every line has an unsure word: the look decodes at
+    most MAX_SHARE of the file, its least sure lines first, in time order."""
+    from tapelog.archive.closer_look import PAD_S
+    from tapelog.archive.own_look import own_lines
+
+    def line(start: float, prob: float) -> Segment:
+        return _line([("Some", start, start + 1, prob), ("words.", start + 1, start + 2, 0.9)])
+
+    lines = [line(0.0, 0.7), line(5.0, 0.1), line(10.0, 0.5), line(15.0, 0.3)]
+    two = 2 * (2.0 + 2 * PAD_S)  # room for two lines and their padding
+    chosen = own_lines(lines, found=[], budget_s=two)
+    assert [s.start for s in chosen] == [5.0, 15.0]
+    assert [s.start for s in own_lines(lines, found=[], budget_s=0.1)] == [5.0]  # one, at least
+    assert len(own_lines(lines, found=[])) == 4
