@@ -15,12 +15,12 @@ about (``closer_look.own_cases``: a strong mention, two mentions, or the crew's 
 with that case's names, and the merge keeps only name stretches (``transcribe.merge``),
 as the other looks do.
 
-Cost: one decode per line (its own 30 s window: the encoder is most of it), greedily
-(beam 1: the same names as beam 5 on the natural sets at half the time), only on lines
-with a word Whisper was unsure of (``MINP``), not on lines the closer look decoded;
-words' times only where it wrote a name's word the line lacked. About a quarter of the
-whole pipeline's time on the natural sets (BENCHMARKS.md, "The interview's own names,
-line by line").
+Cost: one decode per line (its own window, encoded for the line's sound and 10 s more:
+``transcribe.windows``, trimmed), greedily (beam 1: the same names as beam 5 on the
+natural sets at half the time), only on lines with a word Whisper was unsure of
+(``MINP``), not on lines the closer look decoded, and at most ``MAX_SHARE`` of the
+file, least sure first; words' times only where it wrote a name's word the line lacked
+(BENCHMARKS.md, "The interview's own names, line by line").
 """
 
 from __future__ import annotations
