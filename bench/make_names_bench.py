@@ -55,6 +55,7 @@ from bench.names_script import (  # noqa: E402
     NATURAL12,
     NATURAL13,
     NATURAL14,
+    NATURAL15,
     PEOPLE,
     SPARSE,
     SPARSE2,
@@ -201,6 +202,7 @@ def main() -> None:
             "natural12": (NATURAL12, "names_natural12", 86),
             "natural13": (NATURAL13, "names_natural13", 92),
             "natural14": (NATURAL14, "names_natural14", 98),
+            "natural15": (NATURAL15, "names_natural15", 104),
         }
         for name in args.sparse or sets:
             interviews, folder, offset = sets[name]

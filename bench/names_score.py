@@ -40,6 +40,7 @@ SETS = {
     "natural12": "names_natural12",
     "natural13": "names_natural13",
     "natural14": "names_natural14",
+    "natural15": "names_natural15",
 }
 
 

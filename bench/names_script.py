@@ -1123,6 +1123,51 @@ NATURAL14: list[Interview] = [
 ]  # fmt: skip
 
 
+# A fifteenth set in the natural voice (``bench/data/names_natural15/``), written and
+# made 2026-12-01 before any run on it and before any change chosen on natural14's
+# misses (a parent's given name alone, a sentence's first word): held out of those.
+# New sentence shapes; one file (no05) names its case by full name only once.
+NATURAL15: list[Interview] = [
+    Interview("no01_wang", "en", "piper:0.94", 104, [
+        "This is a photo of {B-2015-KM-005|Wang Xiaoyu} on her fourth birthday.",
+        "I am her mother, {B-2015-KM-005|Wang Hongmei}.",
+        "We lived on the east side of {B-2015-KM-005|Kunming} then.",
+        "{B-2015-KM-005|Xiaoyu} liked to sing in the kitchen.",
+        "A man called and said he had seen {B-2015-KM-005|Xiaoyu} in another province.",
+    ], talk=4),
+    Interview("no02_deng", "en", "piper:1.05", 99, [
+        "My son {B-2013-CD-008|Deng Yuxuan} was three years old.",
+        "The market in {B-2013-CD-008|Chengdu} was crowded that morning.",
+        "I, {B-2013-CD-008|Deng Guohua}, turned around for a moment.",
+        "Since then {B-2013-CD-008|Yuxuan} has had eleven birthdays without us.",
+    ], talk=5),
+    Interview("no03_reporter", "en", "piper:0.9", 106, [
+        "I first wrote about {C-2010-TY-001|Liu Jingjun} in two thousand eleven.",
+        "His father {C-2010-TY-001|Liu Zhiqiang} showed me the alley in {C-2010-TY-001|Taiyuan}.",
+        "Later I met {B-2011-NN-007|Huang Lijuan} at a meeting of parents.",
+        "Her daughter {B-2011-NN-007|Zihan} had been taken at a night market.",
+    ], talk=5),
+    Interview("no04_zhang", "en", "piper:1.0", 101, [
+        "When {B-2012-ZZ-004|Haoran} went missing, the rain had just stopped.",
+        "We looked for {B-2012-ZZ-004|Zhang Haoran} at every bus stop.",
+        "A cousin in {B-2012-ZZ-004|Zhengzhou} printed the first posters.",
+        "{B-2012-ZZ-004|Zhang Jianguo} is my brother, and he does not sleep much.",
+    ], talk=5),
+    Interview("no05_luo", "en", "piper:1.07", 97, [
+        "The boy was called {C-2009-GZ-002|Luo Run}.",
+        "Police in {C-2009-GZ-002|Guangdong} found him in a village after many years.",
+        "His mother {C-2009-GZ-002|Luo An Xin} cried at the airport.",
+    ], talk=6),
+    Interview("no06_peng", "en", "piper:0.97", 103, [
+        "{C-2009-GD-003|Peng Gaofeng} closes his shop every Thursday to search.",
+        "He keeps a picture of {C-2009-GD-003|Le Le} behind the counter.",
+        "Strangers send him messages about boys who look like {C-2009-GD-003|Lele}.",
+        "Twice he paid money to people who lied.",
+        "{C-2009-GD-003|Peng Gaofeng} says he will never stop.",
+    ], talk=4),
+]  # fmt: skip
+
+
 def sparse_script(iv: Interview, index: int) -> list[str]:
     """A sparse interview: each name sentence followed by twelve shared ones (a name
     about once a minute, so about one 30 s window in two holds none), a different run
