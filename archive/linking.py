@@ -393,7 +393,9 @@ def _family_heard_wrong(index: NameIndex, segments: Sequence[Segment], found: _F
     """One made-up word standing, two times or more, next to given names of one case
     ("Hugo Run", "Hugo An Xin", "run Hugo" for Luo Run and his father Luo An Xin): the
     family name, heard wrong the same way each time. Each of those mentions links."""
-    taken = {(si, j) for si, c, zh in found if not zh for j in range(c.first, c.last)}
+    # A weak given name ("Run", "An Xin" alone) does not hide the made-up word beside it.
+    taken = {(si, j) for si, c, zh in found if not zh and not (c.weak and c.kind in
+             ("given", "short")) for j in range(c.first, c.last)}  # fmt: skip
     seen: dict[str, list[tuple[int, int, int, list[Entry]]]] = defaultdict(list)
     for si, seg in enumerate(segments):
         spans = N.token_spans(seg.text or "")

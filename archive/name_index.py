@@ -89,6 +89,10 @@ class NameIndex:
         # with the Zhangs (``archive.name_heard``).
         self.family: dict[str, list[Entry]] = defaultdict(list)
         self.by_id: dict[tuple[str, str], int] = {}
+        # Given names that link alone only in an interview already about their case: a
+        # parent's ("Dewei" for Zhao Dewei), read as crowded names are.
+        self.weak_given: set[str] = set()
+        self._parents: set[int] = set()  # id() of the parents' given-name entries
         case_people: dict[str, set[str]] = defaultdict(set)
         for p in people:
             for cid in p.cases:
@@ -102,7 +106,8 @@ class NameIndex:
             self._add_name(t, c.child_name_zh, "zh")
             for parent in c.parents:
                 # A parent named on the case sheet ("Peng Gaofeng") names the case; the
-                # given name alone ("Gaofeng") is too common to mean it.
+                # given name alone ("Dewei") only in an interview already about it
+                # (``weak_given``): said alone it could be anyone's.
                 self._add_name(t, parent, "parent")
             t.near = near_keys([c.child_name, *c.aliases, *c.parents], c.missing_place)
         for p in people:
@@ -114,7 +119,11 @@ class NameIndex:
             self._add_name(t, p.name_zh, "zh")
             t.near = near_keys([p.name, *p.aliases], "")
         self._add_places(cases)
-        self.crowded = self._crowded_given()
+        # A name a child or a person record also has alone keeps that record's rule.
+        self.weak_given -= {
+            k for k in self.weak_given if any(id(e) not in self._parents for e in self.given[k])
+        }
+        self.crowded = self._crowded_given() | self.weak_given
 
     def _crowded_given(self) -> set[str]:
         """Given names another child's given name is one syllable away from (Yuxuan /
@@ -179,6 +188,21 @@ class NameIndex:
         if family and given and len("".join(given)) >= 3:
             self.given_all["".join(given)].append(Entry(ti, name, kind, tuple(family)))
             self.family["".join(family)].append(Entry(ti, name, kind, tuple(family)))
+        if family and given and kind in ("name", "alias") and t.type == "case":
+            gsyl = [s for tok in given for s in (N.split_syllables(tok) or ())]
+            if len(given) == 1 and len(gsyl) == 1 and given[0] not in N.SURNAMES:
+                # A child's one-syllable given name alone ("Run" for Luo Run): as a
+                # one-syllable alias is, only capitalised in an interview about the case.
+                self.exact[given[0]].append(Entry(ti, name, "short"))
+        if family and given and kind == "parent":
+            gkey = "".join(given)
+            gsyl = tuple(s for tok in given for s in (N.split_syllables(tok) or (tok,)))
+            if len(gkey) >= 4 and len(gsyl) >= 2 and all(N.split_syllables(t) for t in given):
+                gentry = Entry(ti, name, "given", tuple(family))
+                self.given[gkey].append(gentry)
+                self.given_sound[_phon_tuple(gsyl)].append(gentry)
+                self.weak_given.add(gkey)
+                self._parents.add(id(gentry))
         if family and given and kind != "parent":
             gkey = "".join(given)
             if len(gkey) >= 2:

@@ -102,6 +102,11 @@ class _Scanner:
         ix = self.ix
         key = "".join(toks[i : i + n])
         prev = toks[i - 1] if i > 0 else ""
+        # The family name a given name alone follows, one made-up word between or none:
+        # "Zhang John Guohua" (Zhang Jianguo) is no Deng's Guohua.
+        back = (
+            toks[i - 2] if i > 1 and prev not in N.SURNAMES and toks[i - 2] in N.SURNAMES else prev
+        )
         hits = ix.exact.get(key)
         other_family = prev in N.SURNAMES and toks[i] not in N.SURNAMES
         if hits and other_family:
@@ -115,7 +120,7 @@ class _Scanner:
                 short = [e for e in short if e.kind != "word"]  # "The police...", "Will you"
             if full and key in ix.given and all(not e.family for e in full):
                 # A given name alone (an alias "Jingjun"): other children may share it.
-                more = [e for e in ix.given[key] if self._family_ok(e, prev)]
+                more = [e for e in ix.given[key] if self._family_ok(e, back)]
                 full += [e for e in more if e.target not in {f.target for f in full}]
                 weak = _distinct(full, ix) > 1 or key in ix.crowded
                 return _Cand(full, 0.95, "given", weak, i, i + n)
@@ -147,7 +152,7 @@ class _Scanner:
             if n <= 2:
                 gh = ix.given.get(key) or ix.given_sound.get(phon)
                 if gh:
-                    gh = [e for e in gh if self._family_ok(e, prev)]
+                    gh = [e for e in gh if self._family_ok(e, back)]
                     if gh:
                         score = 0.85 if key in ix.given else 0.8
                         weak = _distinct(gh, ix) > 1 or key in ix.crowded

@@ -131,6 +131,22 @@ def test_a_name_that_is_an_english_word_links_only_as_a_name_in_its_interview():
     assert links(extra, "I TOLD WILL ABOUT IT.", context=["X-2"]) == [{"X-2"}]
 
 
+def test_a_given_name_alone_of_a_one_syllable_child_or_a_parent_needs_its_interview():
+    """natural14: "Run was the quiet one" (Luo Run) and "Dewei still drives to the city"
+    (Zhao Dewei, the father on the sheet) were written right and linked nothing. In an
+    interview about the case they link; out of one, or after another family name with a
+    made-up word between ("Zhang John Guohua" for Zhang Jianguo), they do not."""
+    ix = NameIndex([Case("X-5", "Luo Run", parents=["Zhao Dewei"]),
+                    Case("X-6", "Deng Yuxuan", parents=["Deng Guohua"])], [])  # fmt: skip
+    text = ("Run was the quiet one.", "We run a shop.", "Dewei still drives to the city.")
+    assert links(ix, *text) == [set(), set(), set()]
+    assert links(ix, *text, context=["X-5"]) == [{"X-5"}, set(), {"X-5"}]
+    assert links(ix, "Guohua brought photos.", context=["X-6"]) == [{"X-6"}]
+    assert links(ix, "His father Zhang John Guohua calls.", context=["X-6"]) == [set()]
+    # A parent's given name is no longer the child's: "Dewei" in Luo Run's interview.
+    assert links(ix, "Dewei came.", context=["X-6"]) == [set()]
+
+
 def test_ambiguous_given_name_needs_context(index):
     extra = NameIndex(
         [Case("K1", "Liu Jingjun", aliases=["Jingjun"]), Case("K2", "Wang Jingjun")], []
