@@ -189,8 +189,8 @@ class NameIndex:
             self.given_all["".join(given)].append(Entry(ti, name, kind, tuple(family)))
             self.family["".join(family)].append(Entry(ti, name, kind, tuple(family)))
         if family and given and kind in ("name", "alias") and t.type == "case":
-            gsyl = [s for tok in given for s in (N.split_syllables(tok) or ())]
-            if len(given) == 1 and len(gsyl) == 1 and given[0] not in N.SURNAMES:
+            one = [s for tok in given for s in (N.split_syllables(tok) or ())]
+            if len(given) == 1 and len(one) == 1 and given[0] not in N.SURNAMES:
                 # A child's one-syllable given name alone ("Run" for Luo Run): as a
                 # one-syllable alias is, only capitalised in an interview about the case.
                 self.exact[given[0]].append(Entry(ti, name, "short"))
