@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 
 from rapidfuzz.distance import JaroWinkler
 from tapelog.archive import names as N
+from tapelog.archive.given_heard import given_heard_spans
 from tapelog.archive.links_cut import LineTimes
 from tapelog.archive.name_heard import family_spans, heard_spans, shown_key, whole_spans
 from tapelog.archive.name_index import Entry, NameIndex, Target
@@ -114,6 +115,8 @@ def find_mentions(
     about |= _repeated_given(index, found) | both
     near_targets = [i for i in index.targets_in(about) if index.targets[i].near]
     found += heard_spans(index, segments, holding, near_targets)
+    # "you will run" for Luo Run: the given name right, the family name heard as words.
+    found += given_heard_spans(index, segments, found, near_targets)
     every: list[tuple[int, Mention]] = []
     times: dict[int, LineTimes] = {}  # per line: where its words are, found once
     for si, cand, zh in found:
