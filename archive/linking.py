@@ -35,6 +35,7 @@ from tapelog.archive.links_cut import LineTimes
 from tapelog.archive.name_heard import family_spans, heard_spans, shown_key, whole_spans
 from tapelog.archive.name_index import Entry, NameIndex, Target
 from tapelog.archive.name_scan import _Cand, _distinct, _mention_chars, _mention_text, _Scanner
+from tapelog.archive.named_weakly import named_weakly
 from tapelog.transcribe.types import Segment
 
 __all__ = ["MIN_SCORE", "SOUND_KINDS", "STRONG", "Entry", "Mention", "NameIndex", "Target",
@@ -102,6 +103,9 @@ def find_mentions(
     found += whole_spans(index, segments, found)
     both = _given_and_place(index, found, segments)
     ctx = set(context) | _strong(index, found) | _repeated_given(index, found) | both
+    # A file nothing ties: a case with weak signs on two lines or more ties it.
+    weakly = set() if ctx else named_weakly(index, segments, found)
+    ctx |= weakly
     found += _family_heard_wrong(index, segments, found)
     found += _near(index, segments, found, ctx)
     ctx_targets = set(index.targets_in(ctx))  # by number: no target read per entry
@@ -112,7 +116,7 @@ def find_mentions(
     # Sound matching only against the few cases the interview is most about: against an
     # hour naming 150 cases, "and the" sounded like one of them (Yang Tao).
     about = set(context) | _strong(index, found, most=HEARD_CASES)
-    about |= _repeated_given(index, found) | both
+    about |= _repeated_given(index, found) | both | weakly
     near_targets = [i for i in index.targets_in(about) if index.targets[i].near]
     found += heard_spans(index, segments, holding, near_targets)
     # "you will run" for Luo Run: the given name right, the family name heard as words.

@@ -47,13 +47,19 @@ _STOP = frozenset(".!?;:")
 
 
 def heard_spans(
-    index: NameIndex, segments: Sequence[Segment], found: _Found, targets: list[int]
+    index: NameIndex,
+    segments: Sequence[Segment],
+    found: _Found,
+    targets: list[int],
+    min_code: int = 0,
 ) -> _Found:
     """Spans of one to four words, with a word Whisper was unsure of, that sound like a
     name of one of ``targets`` (the numbers of the cases and people the file is about).
-    Weak: they count only in context, like ``_near``'s."""
+    Weak: they count only in context, like ``_near``'s. ``min_code``: only names at
+    least this long in sound (``_MIN_CODE`` at least)."""
+    least = max(_MIN_CODE, min_code)
     keys = [(ti, k, c) for ti in targets for k in index.targets[ti].near
-            if len(c := name_code(k)) >= _MIN_CODE]  # fmt: skip
+            if len(c := name_code(k)) >= least]  # fmt: skip
     if not keys:
         return []
     taken = {(si, j) for si, c, zh in found if not zh for j in range(c.first, c.last)}

@@ -27,3 +27,43 @@ def test_sure_words_or_the_word_alone_said_as_a_word_do_not_link(bench_index):  
     alone = [line(0.0, "When run came home, he did not know us.", {"run": 0.29})]
     assert suggested(bench_index, alone, context=[LUO]) == [(0, LUO, "run")]
     assert suggested(bench_index, alone) == []
+
+
+def test_weak_signs_of_one_case_on_two_lines_tie_the_file(bench_index):  # noqa: F811
+    """natural's na02: Luo Run heard as "You were run" and "the U will run", and nothing
+    else tied the file; each sign alone is too weak, two lines of them tie it to him
+    (``archive.named_weakly``), and then both link. One line of them does not."""
+    said = [line(0.0, "You were run was three years old.", {"You": 0.52}),
+            line(4.0, "We had come to find work.", {}),
+            line(8.0, "Today, the U will run visits us every spring.", {"the": 0.11, "U": 0.32})]  # fmt: skip
+    assert [m[:2] for m in suggested(bench_index, said)] == [(0, LUO), (2, LUO)]
+    assert suggested(bench_index, said[:2]) == []
+    # The same words three times are one sign, not three: over an hour of talk, a phrase
+    # said often ("job in") sounded like a name on a 60-case sheet.
+    same = [line(4.0 * k, "You were run was three years old.", {"You": 0.52}) for k in range(3)]
+    assert suggested(bench_index, same) == []
+
+
+def test_on_a_large_sheet_words_are_not_matched_by_sound_against_it(bench_index):  # noqa: F811
+    """Against thousands of names, ordinary words sound like some name: on a sheet over
+    ``SMALL_SHEET`` only spelled signs tie a file."""
+    from tapelog.archive.linking import NameIndex
+
+    from bench.bench_linking import generate_cases
+    from tests.test_name_heard import bench_index_cases
+
+    big = NameIndex(bench_index_cases() + generate_cases(300), [])
+    said = [line(0.0, "You were run was three years old.", {"You": 0.52}),
+            line(8.0, "Today, the U will run visits us every spring.", {"the": 0.11, "U": 0.32})]  # fmt: skip
+    assert suggested(big, said) == []
+    assert [m[:2] for m in suggested(big, said, context=[LUO])] == [(0, LUO), (1, LUO)]
+
+
+def test_weak_signs_of_two_cases_as_often_tie_neither(bench_index):  # noqa: F811
+    """Two cases with weak signs as often: which one the file is about is not known."""
+    said = [line(0.0, "You were run was three years old.", {"You": 0.52}),
+            line(8.0, "Today, the U will run visits us every spring.", {"the": 0.11, "U": 0.32}),
+            line(12.0, "Later I met Jane Haoran at the station.", {"Jane": 0.3}),
+            line(16.0, "Then Chang Haoran wrote to us.", {"Chang": 0.2})]  # fmt: skip
+    assert [m[:2] for m in suggested(bench_index, said[:2])] == [(0, LUO), (1, LUO)]
+    assert suggested(bench_index, said) == []

@@ -81,8 +81,11 @@ def test_a_name_heard_as_english_words_links_in_its_interview(bench_index):
     ]
     got = suggested(bench_index, said)
     assert got == [(0, KUNMING, "Wang Xiaoyu"), (1, KUNMING, "coniming"), (2, KUNMING, "Zio, you")]
-    # Without the interview being about her, the same words are nobody's.
-    assert suggested(bench_index, said[1:]) == []
+    # Without the interview being about her, one line of such words is nobody's; two
+    # lines of them, written two ways, are a sign of her case (``archive.named_weakly``).
+    assert suggested(bench_index, said[1:2]) == []
+    assert suggested(bench_index, said[2:]) == []
+    assert [g[2] for g in suggested(bench_index, said[1:])] == ["coniming", "Zio, you"]
     # Tagged with the case, they are hers.
     assert [g[2] for g in suggested(bench_index, said[1:], context=[KUNMING])] == [
         "coniming",
@@ -354,10 +357,14 @@ def test_a_given_name_and_its_place_heard_as_a_made_up_word_in_its_line(bench_in
     in one line. The place by sound counts only in the given name's own line."""
     heard = line(0.0, "Her girls, Xiaoyu, you vanished in coniming.", {"coniming": 0.58})
     assert suggested(bench_index, [heard]) == [(0, KUNMING, "Xiaoyu")]  # one per line
-    # The place in another line, by sound only: not enough.
+    # The place in another line, by sound only: not enough for the place alone ...
     given = line(0.0, "Her girl Xiaoyu vanished one morning.")
     place = line(30.0, "It was a market in coniming.", {"coniming": 0.58})
-    assert suggested(bench_index, [given, place]) == []
+    assert suggested(bench_index, [place]) == []
+    # ... but with the given name in another line, two signs of one case in a file
+    # nothing else ties: it is hers (``archive.named_weakly``).
+    assert suggested(bench_index, [given, place]) == [(0, KUNMING, "Xiaoyu"),
+                                                      (1, KUNMING, "coniming")]  # fmt: skip
     # Real words Whisper was sure of are no place heard ("coming": a word it knows).
     sure = line(0.0, "Her girl Xiaoyu was coming home.")
     assert suggested(bench_index, [sure]) == []

@@ -1,0 +1,95 @@
+"""An interview that names its case only weakly, but on two lines or more.
+
+A file ties itself to a case by a name as written, a name said twice, or the crew's tag
+(``archive.linking``); the weaker signs (a given name another child's is one syllable
+from, the child's place, words that sound like the name, "you will run" for Luo Run)
+count only once it is tied. On the natural-voice sets five files of 78 were tied to
+nothing, and every name in them was lost: "You were run ... the U will run ... run the
+U" for Luo Run, three times, each too weak alone. Counted over the whole sheet, a case
+with such a sign on two lines or more was always a case the file names (53 of 53 in
+those 78 files; no decoy reached two), so such a case ties the file.
+
+Matching by sound against a whole sheet is only done on a small one: against thousands
+of names ordinary words sound like some name (BENCHMARKS.md, "A large sheet"). On a
+large sheet only the spelled signs count (a given name, a place); tag the file there.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from tapelog.archive import names as N
+from tapelog.archive.given_heard import given_heard_spans
+from tapelog.archive.name_heard import heard_spans
+
+if TYPE_CHECKING:
+    from tapelog.archive.name_index import Entry, NameIndex
+    from tapelog.archive.name_scan import _Cand
+    from tapelog.transcribe.types import Segment
+
+    _Found = list[tuple[int, _Cand, bool]]
+
+# Lines with a weak sign of one case that tie the file to it, if no other case has
+# more than 1/MARGIN as many: over an hour of talk, filler words Whisper was unsure of
+# ("job in", "online") sounded like one of 60 cases' names on two lines or more for
+# many of them.
+LINES = 2
+MARGIN = 2
+# Targets (cases and people) a sheet may hold for its names to be matched by sound here.
+SMALL_SHEET = 200
+SPELLED = ("given", "place")  # the scanner's weak kinds that are spelled names
+# Against the whole sheet, only names this long in sound: "gain", "can" and "to Wang"
+# sound like Guiyang (k-o-i-a-n) at 0.8 on the names bench's espeak-ng voices.
+SHEET_CODE = 6
+
+
+def named_weakly(index: NameIndex, segments: Sequence[Segment], found: _Found) -> set[str]:
+    """The case (and its related records) with weak signs written ``LINES`` ways or
+    more on as many lines, ``MARGIN`` times as many as any other case's. For a file
+    nothing else ties. Ways, not times: a phrase the speaker says often ("job in") that
+    sounds like a name is one sign however often it is said."""
+    signs: dict[str, set[tuple[int, str]]] = defaultdict(set)  # case -> (line, words)
+    for si, cand, zh in found:
+        if zh or not cand.weak or cand.kind not in SPELLED:
+            continue
+        cases = {_case_of(index, e) for e in cand.entries} - {None}
+        if len(cases) == 1:  # a given name two children share is a sign of neither
+            signs[cases.pop()].add((si, _words(segments[si], cand)))  # type: ignore[arg-type]
+    if len(index.targets) <= SMALL_SHEET:
+        every = [
+            i
+            for i in range(len(index.targets))
+            if index.targets[i].type == "case" and index.targets[i].near
+        ]
+        sure = [f for f in found if not f[1].weak]
+        heard = heard_spans(index, segments, sure, every, min_code=SHEET_CODE)
+        for si, cand, _zh in heard + given_heard_spans(index, segments, sure, every):
+            case = index.targets[cand.entries[0].target].id
+            signs[case].add((si, _words(segments[si], cand)))
+    count = {c: min(len({si for si, _w in s}), len({w for _si, w in s})) for c, s in signs.items()}
+    ranked = sorted(count, key=lambda c: -count[c])
+    if not ranked or count[ranked[0]] < LINES:
+        return set()
+    if len(ranked) > 1 and count[ranked[1]] * MARGIN > count[ranked[0]]:
+        return set()  # another case as often: words that sound like names, not a name
+    case = ranked[0]
+    out: set[str] = {case}
+    for ti in index.targets_in([case]):
+        out |= index.targets[ti].related
+    return out
+
+
+def _words(seg: Segment, cand: _Cand) -> str:
+    """The folded words a candidate spans in its line ("the u will run")."""
+    toks = [t for t, _a, _b in N.token_spans(seg.text or "")]
+    return " ".join(toks[cand.first : cand.last])
+
+
+def _case_of(index: NameIndex, entry: Entry) -> str | None:
+    """The case an entry names: its own, or a person's only case."""
+    t = index.target_of(entry)
+    if t.type == "case":
+        return t.id
+    return next(iter(t.related)) if len(t.related) == 1 else None
