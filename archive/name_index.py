@@ -34,7 +34,7 @@ class Entry:
 
     target: int  # index into NameIndex.targets
     text: str  # the name/alias/place as written in the record
-    kind: str  # name / alias / zh / place / given / short / word
+    kind: str  # name / alias / parent / zh / place / given / parent-given / short / word
     family: tuple[str, ...] = ()  # the family name tokens, for given-name checks
 
 
@@ -69,6 +69,12 @@ def _loose_key(family: Sequence[str], given: Sequence[str]) -> tuple[str, ...]:
     for tok in given:
         giv += [N.phon(x) for x in (N.split_syllables(tok) or (tok,))]
     return (head, *giv)
+
+
+# The kind of a parent's given name alone ("Dewei"): weak, and no twin is looked for
+# (``archive.name_twins``): natural12's "An Xin" (Luo An Xin) was forced against the
+# decoy child's "Yu Xin" over "Luo An Xin" and lost.
+PARENT_GIVEN = "parent-given"
 
 
 class NameIndex:
@@ -198,7 +204,7 @@ class NameIndex:
             gkey = "".join(given)
             gsyl = tuple(s for tok in given for s in (N.split_syllables(tok) or (tok,)))
             if len(gkey) >= 4 and len(gsyl) >= 2 and all(N.split_syllables(t) for t in given):
-                gentry = Entry(ti, name, "given", tuple(family))
+                gentry = Entry(ti, name, PARENT_GIVEN, tuple(family))
                 self.given[gkey].append(gentry)
                 self.given_sound[_phon_tuple(gsyl)].append(gentry)
                 self.weak_given.add(gkey)

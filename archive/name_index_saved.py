@@ -23,7 +23,7 @@ from typing import Any, cast
 
 from tapelog.archive.name_index import Entry, NameIndex, Target
 
-FORMAT = "5"  # bump when the file's layout changes
+FORMAT = "6"  # bump when the file's layout changes
 # NameIndex's lookups, numbered by their place here in the file.
 LOOKUPS = ("exact", "sound", "zh", "given", "given_sound", "given_first", "given_token",
            "loose", "given_all", "family")  # fmt: skip

@@ -24,6 +24,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from tapelog.archive import names as N
+from tapelog.archive.name_index import PARENT_GIVEN
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
@@ -92,7 +93,7 @@ def _spelled(tok: str, seq: Sequence[str]) -> str:
 def _names_another(index: NameIndex, key: str, target: int, own: Any) -> bool:
     for lookup in (index.exact, index.given):
         for entry in lookup.get(key) or ():
-            if entry.kind in ("short", "word", "place") or entry.target == target:
+            if entry.kind in ("short", "word", "place", PARENT_GIVEN) or entry.target == target:
                 continue
             t = index.targets[entry.target]
             if t.id in own.related or own.id in t.related:
@@ -107,7 +108,7 @@ def _spelled_right(index: NameIndex, m: Mention) -> bool:
     tid = index.by_id.get((m.target_type, m.target_id))
     if tid is None or not key.isascii():
         return False
-    return any(e.target == tid for lookup in (index.exact, index.given)
+    return any(e.target == tid and e.kind != PARENT_GIVEN for lookup in (index.exact, index.given)
                for e in lookup.get(key) or ())  # fmt: skip
 
 

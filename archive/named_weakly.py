@@ -54,9 +54,9 @@ def named_weakly(index: NameIndex, segments: Sequence[Segment], found: _Found) -
     for si, cand, zh in found:
         if zh or not cand.weak or cand.kind not in SPELLED:
             continue
-        cases = {_case_of(index, e) for e in cand.entries} - {None}
+        cases = {c for e in cand.entries if (c := _case_of(index, e))}
         if len(cases) == 1:  # a given name two children share is a sign of neither
-            signs[cases.pop()].add((si, _words(segments[si], cand)))  # type: ignore[arg-type]
+            signs[cases.pop()].add((si, _words(segments[si], cand)))
     if len(index.targets) <= SMALL_SHEET:
         every = [
             i

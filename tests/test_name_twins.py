@@ -280,3 +280,24 @@ def test_the_second_look_writes_the_twin_said_and_show_says_so(tmp_path: Path) -
         assert any(m.target_id == OWN and m.match_start < 2.5 for m in found)
     finally:
         archive.close()
+
+
+def test_a_parents_given_name_alone_is_not_checked_against_a_child_one_syllable_away() -> None:
+    """natural12's nurse: base wrote "An Xin" (Luo An Xin, the father) over "Luo An Xin",
+    and it was forced against the decoy child Deng Yuxin's "Yu Xin" and lost. A parent's
+    given name alone is weak (it links only in the interview about the case) and is not
+    twinned; the child's own names still are."""
+    from tapelog.archive.linking import NameIndex, find_mentions
+    from tapelog.archive.models import Case
+    from tapelog.archive.name_twins import _items, twins_of
+
+    index = NameIndex([Case("L-1", "Luo Run", parents=["Luo An Xin"]),
+                       Case("D-1", "Deng Yuxin"), Case("D-2", "Luo Ren")], [])  # fmt: skip
+    segs = [_line(0.0, [("His", 0.0, 0.2), ("father,", 0.2, 0.6), ("An", 0.7, 0.9),
+                        ("Xin,", 0.9, 1.2), ("came.", 1.3, 1.5)]),
+            _line(3.0, [("Luo", 3.0, 3.3), ("Run", 3.3, 3.6), ("came.", 3.6, 3.9)])]  # fmt: skip
+    mentions = find_mentions(index, segs, context=["L-1"])
+    assert [m.mention for m in mentions] == ["An Xin", "Luo Run"]
+    items = _items(index, segs, mentions, {"anxin", "luorun"})
+    assert [(it.written, it.twins) for it in items] == [("Luo Run", ["Luo Ren"])]
+    assert twins_of(index, "Yu Xin", index.by_id[("case", "D-1")]) == []  # no "An Xin"
