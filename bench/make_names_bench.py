@@ -56,6 +56,7 @@ from bench.names_script import (  # noqa: E402
     NATURAL13,
     NATURAL14,
     NATURAL15,
+    NATURAL16,
     PEOPLE,
     SPARSE,
     SPARSE2,
@@ -203,6 +204,7 @@ def main() -> None:
             "natural13": (NATURAL13, "names_natural13", 92),
             "natural14": (NATURAL14, "names_natural14", 98),
             "natural15": (NATURAL15, "names_natural15", 104),
+            "natural16": (NATURAL16, "names_natural16", 110),
         }
         for name in args.sparse or sets:
             interviews, folder, offset = sets[name]

@@ -41,6 +41,7 @@ SETS = {
     "natural13": "names_natural13",
     "natural14": "names_natural14",
     "natural15": "names_natural15",
+    "natural16": "names_natural16",
 }
 
 

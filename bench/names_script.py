@@ -1168,6 +1168,49 @@ NATURAL15: list[Interview] = [
 ]  # fmt: skip
 
 
+# A sixteenth set in the natural voice (``bench/data/names_natural16/``), written and
+# made 2026-12-01 07:30 before any run on it: held out of the day's changes (a parent's
+# given name alone, the family name heard as words beside a given name, a file tied by
+# weak signs on two lines, a parent's given name not twinned). New sentence shapes; two
+# files (np03, np05) never say a full name.
+NATURAL16: list[Interview] = [
+    Interview("np01_huang", "en", "piper:0.93", 100, [
+        "My name is {B-2011-NN-007|Huang Lijuan}, and I sell noodles.",
+        "{B-2011-NN-007|Zihan} was four when a woman took her from the market.",
+        "The market in {B-2011-NN-007|Nanning} is bigger now.",
+        "I still keep the red shoes {B-2011-NN-007|Zihan} wore that day.",
+    ], talk=5),
+    Interview("np02_liu", "en", "piper:1.04", 103, [
+        "Every evening {C-2010-TY-001|Liu Zhiqiang} walks down the same alley.",
+        "He is looking for his son, {C-2010-TY-001|Liu Jingjun}.",
+        "The alley is in the old part of {C-2010-TY-001|Taiyuan}.",
+        "{C-2010-TY-001|Jingjun} would be a young man by now.",
+    ], talk=5),
+    Interview("np03_teacher", "en", "piper:0.97", 98, [
+        "A boy called {B-2012-ZZ-004|Haoran} was in my class for one term.",
+        "{B-2012-ZZ-004|Haoran} said his home was near the station in {B-2012-ZZ-004|Zhengzhou}.",
+        "Then one Monday {B-2012-ZZ-004|Haoran} did not come back.",
+    ], talk=6),
+    Interview("np04_deng", "en", "piper:1.1", 101, [
+        "I am {B-2013-CD-008|Deng Guohua}, the father of {B-2013-CD-008|Deng Yuxuan}.",
+        "We took the bus to {B-2013-CD-008|Chengdu} to sell vegetables.",
+        "{B-2013-CD-008|Yuxuan} was sitting on the bags, and then he was gone.",
+        "I have given my blood to the police twice.",
+    ], talk=5),
+    Interview("np05_zhao", "en", "piper:0.95", 99, [
+        "Our boy {B-2008-HF-006|Mingxuan} grew up far from {B-2008-HF-006|Hefei}.",
+        "When {B-2008-HF-006|Mingxuan} came home he spoke with a different accent.",
+        "His father {B-2008-HF-006|Dewei} cried for a whole day.",
+    ], talk=6),
+    Interview("np06_wang", "en", "piper:1.0", 102, [
+        "{B-2015-KM-005|Wang Xiaoyu} had a small scar on her chin.",
+        "Her mother, {B-2015-KM-005|Wang Hongmei}, put her picture on every bus.",
+        "Someone in {B-2015-KM-005|Kunming} called about a girl who looked like her.",
+        "It was not {B-2015-KM-005|Xiaoyu}, but we went to see anyway.",
+    ], talk=5),
+]  # fmt: skip
+
+
 def sparse_script(iv: Interview, index: int) -> list[str]:
     """A sparse interview: each name sentence followed by twelve shared ones (a name
     about once a minute, so about one 30 s window in two holds none), a different run
