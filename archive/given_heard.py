@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from tapelog.archive import names as N
-from tapelog.archive.name_heard import _STOP, _near_codes, _token_probs, shown_key
+from tapelog.archive.name_heard import _STOP, _near_codes, _token_probs
 from tapelog.archive.name_index import Entry
 from tapelog.archive.name_scan import _Cand
 from tapelog.archive.name_sound import heard_code, name_code
@@ -44,7 +44,7 @@ def given_heard_spans(
     """Spans of a given name of one of ``targets`` spelled right and one to three words
     beside it that sound, with it, like the whole name (family name first before it,
     given name first after it). Weak: they count only in context."""
-    # The given name's folded token -> (target, name as written, its code either way).
+    # The given name's folded token -> (target, the name as shown, its code either way).
     by_given: dict[str, list[tuple[int, str, str, str]]] = defaultdict(list)
     for ti in targets:
         for key in index.targets[ti].near:  # compact: "luorun"
@@ -54,7 +54,8 @@ def given_heard_spans(
             family, given = syls[0], "".join(syls[1:])
             first = name_code(f"{family} {given}")
             last = name_code(f"{given} {family}")
-            by_given[given].append((ti, key, first, last))
+            shown = f"{family.capitalize()} {given.capitalize()}"  # "Luo Run", as read
+            by_given[given].append((ti, shown, first, last))
     if not by_given:
         return []
     taken = {(si, j) for si, c, zh in found if not zh and not c.weak
@@ -69,7 +70,7 @@ def given_heard_spans(
         probs = _token_probs(seg, text, spans)
         used: set[int] = set()
         for k, tok in enumerate(toks):
-            for ti, key, first, last in by_given.get(tok, ()):
+            for ti, shown, first, last in by_given.get(tok, ()):
                 best = _best(text, spans, toks, probs, k, first, last, si, taken | _in(used, si))
                 alone = (si, k) not in taken and k not in used
                 if best is None and alone and probs[k] < LONE_UNSURE:
@@ -78,7 +79,7 @@ def given_heard_spans(
                     continue
                 lo, hi = best
                 used |= set(range(lo, hi))
-                entry = Entry(ti, shown_key(key), "near")
+                entry = Entry(ti, shown, "near")
                 out.append((si, _Cand([entry], 0.55, "near", True, lo, hi), False))
                 break
     return out
