@@ -182,14 +182,19 @@ def _store_found(archive: Archive, found: dict[str, list[LinkSuggestion]]) -> No
             if old is not None:
                 keep.add(link.link_id)
                 _retime(archive, old, link)
+                # What a reviewer reads follows the current code: a pending one stored
+                # as "sounds like Luorun" reads "sounds like Luo Run" once found again.
                 if old.get("status") == LinkStatus.PENDING and (
                     old.get("score") != link.score
                     or old.get("context") != link.context
                     or old.get("people", []) != link.people
+                    or old.get("matched") != link.matched
+                    or old.get("by_sound", False) != link.by_sound
                 ):
                     table.update(
                         {"score": link.score, "context": link.context, "end": link.end,
-                         "people": link.people},
+                         "people": link.people, "matched": link.matched,
+                         "by_sound": link.by_sound},
                         doc_ids=[old.doc_id],
                     )  # fmt: skip
                 continue

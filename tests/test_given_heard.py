@@ -67,3 +67,27 @@ def test_weak_signs_of_two_cases_as_often_tie_neither(bench_index):  # noqa: F81
             line(16.0, "Then Chang Haoran wrote to us.", {"Chang": 0.2})]  # fmt: skip
     assert [m[:2] for m in suggested(bench_index, said[:2])] == [(0, LUO), (1, LUO)]
     assert suggested(bench_index, said) == []
+
+
+def test_a_pending_suggestion_reads_as_the_current_code_says(archive, media_dir) -> None:
+    """A suggestion stored before ("sounds like Luorun", from an older version) reads
+    "Luo Run" once `links suggest` finds it again, its review state kept."""
+    from tapelog.archive import cases as C
+    from tapelog.archive.models import Case
+
+    from tests.test_link_words import put_transcript
+
+    [res] = archive.import_paths([media_dir / "silence.wav"])
+    C.upsert_case(archive, Case(case_id=LUO, child_name="Luo Run"))
+    said = [line(0.0, "Now you will run phones his mother.", {"you": 0.66})]
+    put_transcript(archive, res.id, said)
+    from tapelog.archive.tags import add_tag
+
+    add_tag(archive, res.id, 0.0, 1.0, cases=[LUO])
+    [link] = C.suggest_links(archive)
+    assert (link.mention, link.matched, link.by_sound) == ("you will run", "Luo Run", True)
+    table = archive.store.table("links")
+    with archive.store.transaction():
+        table.update({"matched": "Luorun"}, doc_ids=[table.all()[0].doc_id])
+    [again] = C.suggest_links(archive)
+    assert again.link_id == link.link_id and again.matched == "Luo Run"
