@@ -57,6 +57,7 @@ from bench.names_script import (  # noqa: E402
     NATURAL14,
     NATURAL15,
     NATURAL16,
+    NATURAL17,
     PEOPLE,
     SPARSE,
     SPARSE2,
@@ -205,6 +206,7 @@ def main() -> None:
             "natural14": (NATURAL14, "names_natural14", 98),
             "natural15": (NATURAL15, "names_natural15", 104),
             "natural16": (NATURAL16, "names_natural16", 110),
+            "natural17": (NATURAL17, "names_natural17", 116),
         }
         for name in args.sparse or sets:
             interviews, folder, offset = sets[name]

@@ -42,6 +42,7 @@ SETS = {
     "natural14": "names_natural14",
     "natural15": "names_natural15",
     "natural16": "names_natural16",
+    "natural17": "names_natural17",
 }
 
 

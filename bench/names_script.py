@@ -1211,6 +1211,50 @@ NATURAL16: list[Interview] = [
 ]  # fmt: skip
 
 
+# A seventeenth set in the natural voice (``bench/data/names_natural17/``), written and
+# made 2026-12-01 11:20 before any run on it and before any change of that day: held
+# out of them. New sentence shapes; one file (nq05) names two families, one (nq03) says
+# only given names and a place.
+NATURAL17: list[Interview] = [
+    Interview("nq01_liu", "en", "piper:0.96", 101, [
+        "The last time anyone saw {C-2010-TY-001|Liu Jingjun}, he was playing with a ball.",
+        "People in {C-2010-TY-001|Taiyuan} still remember the posters.",
+        "{C-2010-TY-001|Mrs. Liu} kept his school bag by the door for years.",
+        "If {C-2010-TY-001|Jingjun} hears this, we want him to call home.",
+    ], talk=5),
+    Interview("nq02_luo", "en", "piper:1.02", 104, [
+        "Ask anyone at the {C-2009-GZ-002|Guangdong} bus station about that day.",
+        "{C-2009-GZ-002|Luo Run} was holding a bag of oranges.",
+        "His mother, {C-2009-GZ-002|Luo An Xin}, went back to the station every week.",
+        "Eleven years later {C-2009-GZ-002|Luo Run} walked into the police office himself.",
+    ], talk=5),
+    Interview("nq03_neighbour", "en", "piper:0.92", 98, [
+        "The girl next door, {B-2015-KM-005|Xiaoyu}, used to feed our cat.",
+        "Her mother {B-2015-KM-005|Hongmei} asked me if I had seen a white van.",
+        "Half of {B-2015-KM-005|Kunming} was looking for her by the evening.",
+        "I think about {B-2015-KM-005|Xiaoyu} whenever it rains.",
+    ], talk=5),
+    Interview("nq04_peng", "en", "piper:1.08", 100, [
+        "My name is {C-2009-GD-003|Peng Gaofeng}, and I have a small shop.",
+        "My son {C-2009-GD-003|Le Le} was playing outside the door.",
+        "A scam caller said {C-2009-GD-003|Lele} was alive and asked for money.",
+        "I still open the shop at seven, in case {C-2009-GD-003|Le Le} comes back.",
+    ], talk=5),
+    Interview("nq05_volunteer", "en", "piper:0.99", 106, [
+        "This month we put up posters for {B-2013-CD-008|Deng Yuxuan} in three towns.",
+        "His father, {B-2013-CD-008|Deng Guohua}, drove the van.",
+        "We also met the family of {B-2008-HF-006|Zhao Mingxuan} in {B-2008-HF-006|Hefei}.",
+        "{B-2008-HF-006|Zhao Dewei} told us how his son came home.",
+    ], talk=4),
+    Interview("nq06_zhang", "en", "piper:0.94", 99, [
+        "I am {B-2012-ZZ-004|Zhang Jianguo}, and my nephew is missing.",
+        "{B-2012-ZZ-004|Zhang Haoran} was taken near the station in {B-2012-ZZ-004|Zhengzhou}.",
+        "We gave the police a sample of our blood for the database.",
+        "{B-2012-ZZ-004|Haoran} had a red jacket with a white star.",
+    ], talk=5),
+]  # fmt: skip
+
+
 def sparse_script(iv: Interview, index: int) -> list[str]:
     """A sparse interview: each name sentence followed by twelve shared ones (a name
     about once a minute, so about one 30 s window in two holds none), a different run
