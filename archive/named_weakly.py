@@ -12,6 +12,9 @@ those 78 files; no decoy reached two), so such a case ties the file.
 Matching by sound against a whole sheet is only done on a small one: against thousands
 of names ordinary words sound like some name (BENCHMARKS.md, "A large sheet"). On a
 large sheet only the spelled signs count (a given name, a place); tag the file there.
+A case a spelled sign points at is few cases, not the sheet: its names are compared by
+sound as a tied file's are (natural8's nh04 wrote "Mingxuan" once and "y'all make sure
+it" for Zhao Mingxuan; no case but that one is compared at that length).
 """
 
 from __future__ import annotations
@@ -58,6 +61,13 @@ def named_weakly(index: NameIndex, segments: Sequence[Segment], found: _Found) -
         if len(cases) == 1:  # a given name two children share is a sign of neither
             signs[cases.pop()].add((si, _words(segments[si], cand)))
     if len(index.targets) <= SMALL_SHEET:
+        # A case a name spelled right points at: its other names by sound, at the
+        # length a tied file's are ("Make sure" for Mingxuan once "Mingxuan" is written).
+        sure = [f for f in found if not f[1].weak]
+        spelled = [i for i in index.targets_in(list(signs)) if index.targets[i].near]
+        for si, cand, _zh in heard_spans(index, segments, sure, spelled):
+            case = index.targets[cand.entries[0].target].id
+            signs[case].add((si, _words(segments[si], cand)))
         every = [
             i
             for i in range(len(index.targets))

@@ -91,3 +91,19 @@ def test_a_pending_suggestion_reads_as_the_current_code_says(archive, media_dir)
         table.update({"matched": "Luorun"}, doc_ids=[table.all()[0].doc_id])
     [again] = C.suggest_links(archive)
     assert again.link_id == link.link_id and again.matched == "Luo Run"
+
+
+def test_a_given_name_spelled_right_and_its_names_heard_as_words_tie_the_file(bench_index):  # noqa: F811
+    """natural8's nh04: "Mingxuan" written once (0.14), and "y'all make sure it" for Zhao
+    Mingxuan on another line; nothing else tied the file. The spelled name points at one
+    case, and that case's names are compared by sound as a tied file's are: two lines
+    tie it, and both link. Neither line alone does; nor do the same words with no name
+    spelled (against the whole sheet only names of six sounds or more are compared)."""
+    zhao = "B-2008-HF-006"
+    spelled = line(0.0, "Friends call him Mingxuan.", {"Mingxuan": 0.14})
+    heard = line(4.0, "Now y'all make sure it helps other families.",
+                 {"y'all": 0.13, "make": 0.19, "sure": 0.49})  # fmt: skip
+    talk = line(8.0, "We had come to find work.")
+    assert [m[:2] for m in suggested(bench_index, [spelled, talk, heard])] == [(0, zhao), (2, zhao)]
+    assert suggested(bench_index, [spelled, talk]) == []
+    assert suggested(bench_index, [talk, heard]) == []
