@@ -12,8 +12,8 @@ those 78 files; no decoy reached two), so such a case ties the file.
 Matching by sound against a whole sheet is only done on a small one: against thousands
 of names ordinary words sound like some name (BENCHMARKS.md, "A large sheet"). On a
 large sheet only the spelled signs count (a given name, a place); tag the file there.
-A case a spelled sign points at is few cases, not the sheet: its names are compared by
-sound as a tied file's are (natural8's nh04 wrote "Mingxuan" once and "y'all make sure
+A case a given name spelled right points at is one case, not the sheet: its names are
+compared by sound as a tied file's are (natural8's nh04 wrote "Mingxuan" once and "y'all make sure
 it" for Zhao Mingxuan; no case but that one is compared at that length).
 """
 
@@ -54,17 +54,22 @@ def named_weakly(index: NameIndex, segments: Sequence[Segment], found: _Found) -
     nothing else ties. Ways, not times: a phrase the speaker says often ("job in") that
     sounds like a name is one sign however often it is said."""
     signs: dict[str, set[tuple[int, str]]] = defaultdict(set)  # case -> (line, words)
+    given: set[str] = set()  # cases a given name spelled right points at
     for si, cand, zh in found:
         if zh or not cand.weak or cand.kind not in SPELLED:
             continue
         cases = {c for e in cand.entries if (c := _case_of(index, e))}
         if len(cases) == 1:  # a given name two children share is a sign of neither
-            signs[cases.pop()].add((si, _words(segments[si], cand)))
+            case = cases.pop()
+            signs[case].add((si, _words(segments[si], cand)))
+            if cand.kind == "given":
+                given.add(case)
     if len(index.targets) <= SMALL_SHEET:
-        # A case a name spelled right points at: its other names by sound, at the
+        # A case a given name spelled right points at: its other names by sound, at the
         # length a tied file's are ("Make sure" for Mingxuan once "Mingxuan" is written).
+        # Not a place's case: a province is said in passing, a child's name is not.
         sure = [f for f in found if not f[1].weak]
-        spelled = [i for i in index.targets_in(list(signs)) if index.targets[i].near]
+        spelled = [i for i in index.targets_in(sorted(given)) if index.targets[i].near]
         for si, cand, _zh in heard_spans(index, segments, sure, spelled):
             case = index.targets[cand.entries[0].target].id
             signs[case].add((si, _words(segments[si], cand)))
