@@ -87,7 +87,7 @@ def heard_spans(
                     break
                 if spans[j - 1][0].isdigit():
                     break
-                if n > 1 and any(c in _STOP for c in text[spans[j - 2][2] : spans[j - 1][1]]):
+                if n > 1 and _ends(text, spans[j - 2], spans[j - 1]):
                     break
                 if not any(unsure[i:j]):
                     continue
@@ -104,6 +104,15 @@ def heard_spans(
             entry = Entry(ti, shown_key(key), "near")
             out.append((si, _Cand([entry], 0.55, "near", True, i, j), False))
     return out
+
+
+def _ends(text: str, before: tuple[str, int, int], after: tuple[str, int, int]) -> bool:
+    """Whether a sentence ends between two tokens; the full stop of a title ("Mrs. Lou"
+    for Mrs. Liu, natural17) does not end one."""
+    gap = text[before[2] : after[1]]
+    if before[0] in N.HONORIFICS:
+        gap = gap.removeprefix(".")
+    return any(c in _STOP for c in gap)
 
 
 def _matches(

@@ -402,3 +402,16 @@ def test_a_whole_name_as_near_two_names_links_neither():
     assert suggested(two, heard) == []
     other = NameIndex([Case("K-1", "Huang Lijuan"), Case("K-3", "Jiang Lijuan")], [])
     assert suggested(other, heard) == [(0, "K-3", "Juan Lee Juan")]  # 0.92 against 0.86
+
+
+def test_a_title_and_a_family_name_heard_wrong_link_in_the_interview(bench_index):
+    """natural17's nq01: "Mrs. Lou (0.04) kept his school bag" for Mrs. Liu, the name the
+    case lists for the mother. A title's full stop is no sentence end: the span is
+    compared whole (0.92), in the interview about the case only."""
+    liu = "C-2010-TY-001"
+    said = [line(0.0, "Mrs. Lou kept his school bag by the door for years.", {"Lou": 0.04})]
+    assert suggested(bench_index, said, context=[liu]) == [(0, liu, "Mrs. Lou")]
+    assert suggested(bench_index, said) == []
+    # A sentence's end still ends a span: "...the house. Lou..." is no title.
+    ended = [line(0.0, "They sold the house. Lou kept his school bag.", {"Lou": 0.04})]
+    assert suggested(bench_index, ended, context=[liu]) == []
