@@ -103,8 +103,8 @@ def find_mentions(
     found += whole_spans(index, segments, found)
     both = _given_and_place(index, found, segments)
     ctx = set(context) | _strong(index, found) | _repeated_given(index, found) | both
-    # A file nothing ties: a case with weak signs on two lines or more ties it.
-    weakly = set() if ctx else named_weakly(index, segments, found)
+    # A case with weak signs on two lines or more ties the file (or ties it again).
+    weakly = named_weakly(index, segments, found, ctx)
     ctx |= weakly
     found += _family_heard_wrong(index, segments, found)
     found += _near(index, segments, found, ctx)

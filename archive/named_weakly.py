@@ -15,6 +15,11 @@ large sheet only the spelled signs count (a given name, a place); tag the file t
 A case a given name spelled right points at is one case, not the sheet: its names are
 compared by sound as a tied file's are (natural8's nh04 wrote "Mingxuan" once and "y'all make sure
 it" for Zhao Mingxuan; no case but that one is compared at that length).
+
+A file already tied to a case gets a second the same way (a nurse who names Wang Xiaoyu
+once and Luo Run's family only as "you'll run" and "Leo, and then"), from words Whisper
+was unsure of only: capitalised words it knew ("Sunday") tied generated cases on a
+184-name sheet.
 """
 
 from __future__ import annotations
@@ -25,7 +30,7 @@ from typing import TYPE_CHECKING
 
 from tapelog.archive import names as N
 from tapelog.archive.given_heard import given_heard_spans
-from tapelog.archive.name_heard import heard_spans
+from tapelog.archive.name_heard import UNSURE, _token_probs, heard_spans
 
 if TYPE_CHECKING:
     from tapelog.archive.name_index import Entry, NameIndex
@@ -48,11 +53,14 @@ SPELLED = ("given", "place")  # the scanner's weak kinds that are spelled names
 SHEET_CODE = 6
 
 
-def named_weakly(index: NameIndex, segments: Sequence[Segment], found: _Found) -> set[str]:
+def named_weakly(
+    index: NameIndex, segments: Sequence[Segment], found: _Found, tied: set[str] | None = None
+) -> set[str]:
     """The case (and its related records) with weak signs written ``LINES`` ways or
     more on as many lines, ``MARGIN`` times as many as any other case's. For a file
     nothing else ties. Ways, not times: a phrase the speaker says often ("job in") that
-    sounds like a name is one sign however often it is said."""
+    sounds like a name is one sign however often it is said. ``tied``: the cases the
+    file is tied to already, which are not counted (another is looked for)."""
     signs: dict[str, set[tuple[int, str]]] = defaultdict(set)  # case -> (line, words)
     given: set[str] = set()  # cases a given name spelled right points at
     for si, cand, zh in found:
@@ -80,10 +88,14 @@ def named_weakly(index: NameIndex, segments: Sequence[Segment], found: _Found) -
         ]
         sure = [f for f in found if not f[1].weak]
         heard = heard_spans(index, segments, sure, every, min_code=SHEET_CODE)
+        if tied:  # words alone: only those Whisper was unsure of (a given name is spelled)
+            heard = [h for h in heard if _unsure_in(segments[h[0]], h[1])]
         for si, cand, _zh in heard + given_heard_spans(index, segments, sure, every):
             case = index.targets[cand.entries[0].target].id
             signs[case].add((si, _words(segments[si], cand)))
-    count = {c: min(len({si for si, _w in s}), len({w for _si, w in s})) for c, s in signs.items()}
+    tied = tied or set()
+    count = {c: min(len({si for si, _w in s}), len({w for _si, w in s}))
+             for c, s in signs.items() if c not in tied}  # fmt: skip
     ranked = sorted(count, key=lambda c: -count[c])
     if not ranked or count[ranked[0]] < LINES:
         return set()
@@ -94,6 +106,16 @@ def named_weakly(index: NameIndex, segments: Sequence[Segment], found: _Found) -
     for ti in index.targets_in([case]):
         out |= index.targets[ti].related
     return out
+
+
+def _unsure_in(seg: Segment, cand: _Cand) -> bool:
+    """Whether Whisper gave a word of the candidate's span under ``UNSURE``: a file
+    already tied to its case gets a second only from words it was unsure of, not from
+    a capitalised word it knew ("on a Sunday afternoon" sounded like a generated
+    case's name on a 184-name sheet, and so did one more line)."""
+    text = seg.text or ""
+    probs = _token_probs(seg, text, N.token_spans(text))[cand.first : cand.last]
+    return bool(probs) and min(probs) < UNSURE
 
 
 def _words(seg: Segment, cand: _Cand) -> str:

@@ -107,3 +107,21 @@ def test_a_given_name_spelled_right_and_its_names_heard_as_words_tie_the_file(be
     assert [m[:2] for m in suggested(bench_index, [spelled, talk, heard])] == [(0, zhao), (2, zhao)]
     assert suggested(bench_index, [spelled, talk]) == []
     assert suggested(bench_index, [talk, heard]) == []
+
+
+def test_weak_signs_on_two_lines_tie_a_second_case_from_unsure_words(bench_index):  # noqa: F811
+    """natural12's nurse names Wang Xiaoyu once, spelled, and Luo Run's family only as
+    "you'll run" and "His father, Leo, and then" (Luo An Xin). The file is tied to
+    Wang Xiaoyu; Luo Run's signs on two lines tie it to him too, and both link. Words
+    Whisper was sure of are no sign for a second case, even a word it made up or
+    capitalised ("on a Sunday afternoon" sounded like a generated case's name)."""
+    wang = "B-2015-KM-005"
+    said = [line(0.0, "I remember the search for Wang Xiaoyu.", {}),
+            line(4.0, "Later we learned he was the you'll run from the bus station case.",
+                 {"you'll": 0.42}),
+            line(9.0, "His father, Leo, and then came the same night.",
+                 {"Leo": 0.49, "then": 0.39})]  # fmt: skip
+    assert [m[:2] for m in suggested(bench_index, said)] == [(0, wang), (1, LUO), (2, LUO)]
+    assert [m[:2] for m in suggested(bench_index, said[:2])] == [(0, wang)]
+    sure = [*said[:2], line(9.0, "His father, Lowanshin, came the same night.")]
+    assert [m[:2] for m in suggested(bench_index, sure)] == [(0, wang)]
