@@ -143,3 +143,20 @@ def test_a_name_read_back_after_a_sentence_replaces_nothing_and_is_not_taken():
     second = [seg(0.0, "We", "lived", "in", "Guangzhou", "for", "years.")]
     merged, changed = merge_names(plain, second, NAMES)
     assert merged[0].text == "We lived in Guangzhou for years." and changed == 1
+
+
+def test_with_sure_a_name_over_words_whisper_heard_well_is_not_taken():
+    """The own look (``archive.own_look``) merges with ``sure``: told only one case's
+    names, tiny.en wrote "Le Le" over "live" (0.87); over an unsure word it still
+    takes the name ("They allowed" at 0.3 for "Lele loved")."""
+    plain = [seg(0.0, "My", "mother", "came", "to", "live", "with", "us.")]
+    plain[0].words[4].probability = 0.87
+    second = [seg(0.0, "My", "mother", "came", "to", "Le", "Le", "with", "us.", step=0.4)]
+    second[0].words[4].end = 1.95  # "Le Le" said over "live"
+    second[0].words[5].start, second[0].words[5].end = 1.96, 2.1
+    assert merge_names(plain, second, NAMES, sure=0.8) == (plain, 0)
+    merged, changed = merge_names(plain, second, NAMES)
+    assert "Le Le" in merged[0].text and changed == 1
+    plain[0].words[4].probability = 0.3
+    merged, changed = merge_names(plain, second, NAMES, sure=0.8)
+    assert "Le Le" in merged[0].text and changed == 1

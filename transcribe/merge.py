@@ -152,6 +152,13 @@ def _splice(plain: _Placed, run: Sequence[Word], around: _Placed) -> _Placed:
     return [*before, *[(at, w) for w in run], *after]
 
 
+def _over_sure(plain: _Placed, run: Sequence[Word], sure: float) -> bool:
+    """Whether ``run`` would replace plain words, every one of them at ``sure`` or more."""
+    t0, t1 = run[0].start - 0.05, run[-1].end + 0.05
+    replaced = [w for _i, w in plain if t0 <= (w.start + w.end) / 2 <= t1]
+    return bool(replaced) and min(w.probability for w in replaced) >= sure
+
+
 def _after_sentence(flat: _Placed, i: int) -> bool:
     """Whether the place before ``flat[i]`` follows a sentence's end (or all the words).
     Whisper given names reads one back there, over no speech: natural10's officer,
@@ -164,10 +171,18 @@ def _after_sentence(flat: _Placed, i: int) -> bool:
 
 
 def merge_names(
-    plain: Sequence[Segment], second: Sequence[Segment], names: Iterable[str]
+    plain: Sequence[Segment],
+    second: Sequence[Segment],
+    names: Iterable[str],
+    sure: float | None = None,
 ) -> tuple[list[Segment], int]:
     """``plain`` with the name stretches of ``second`` (both decodes of the same audio,
-    with word timestamps). Returns the merged segments and how many stretches changed."""
+    with word timestamps). Returns the merged segments and how many stretches changed.
+
+    ``sure``: a name stretch over plain words Whisper gave all at least this is not
+    taken. A decode told only one case's names writes them over words it heard well
+    ("came to Le Le with us" over "live", 0.87; "answer the Liu Jingjun" over
+    "messages", 0.98): see ``archive.own_look``."""
     names = list(names)
     tokens = name_tokens(names)
     each = [name_tokens([n]) for n in names]
@@ -188,10 +203,12 @@ def merge_names(
             for i, w in flat_p[i1:i2]:
                 out_words[i].append(w)
             continue
-        changed += len(runs)
         placed = list(flat_p[i1:i2])
         around = [flat_p[k] for k in (i1 - 1, i2) if 0 <= k < len(flat_p)]
         for run in runs:
+            if sure is not None and _over_sure(placed, run, sure):
+                continue
+            changed += 1
             placed = _splice(placed, run, around)
         for i, w in placed:
             out_words[i].append(w)
