@@ -58,6 +58,7 @@ from bench.names_script import (  # noqa: E402
     NATURAL15,
     NATURAL16,
     NATURAL17,
+    NATURAL18,
     PEOPLE,
     SPARSE,
     SPARSE2,
@@ -207,6 +208,7 @@ def main() -> None:
             "natural15": (NATURAL15, "names_natural15", 104),
             "natural16": (NATURAL16, "names_natural16", 110),
             "natural17": (NATURAL17, "names_natural17", 116),
+            "natural18": (NATURAL18, "names_natural18", 122),
         }
         for name in args.sparse or sets:
             interviews, folder, offset = sets[name]

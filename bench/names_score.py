@@ -43,6 +43,7 @@ SETS = {
     "natural15": "names_natural15",
     "natural16": "names_natural16",
     "natural17": "names_natural17",
+    "natural18": "names_natural18",
 }
 
 

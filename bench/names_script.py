@@ -1255,6 +1255,49 @@ NATURAL17: list[Interview] = [
 ]  # fmt: skip
 
 
+# An eighteenth set in the natural voice (``bench/data/names_natural18/``), written and
+# made 2026-12-01 21:45 before any run on it: held out of every change up to 519db33.
+# New shapes: a name in Western order ("Mingxuan Zhao", "Jingjun Liu"), a hyphenated
+# "Le-Le", a decoy's own case named as the file's subject (nr03, Liu Jianjun), a file
+# (nr05) that names two families.
+NATURAL18: list[Interview] = [
+    Interview("nr01_peng", "en", "piper:0.97", 102, [
+        "{C-2009-GD-003|Peng Gaofeng} drove a taxi for ten years so he could search other cities.",
+        "He printed a photo of {C-2009-GD-003|Le Le} on the back of the car.",
+        "In the spring of that year {C-2009-GD-003|Lele} was only three years old.",
+        "Strangers called him about {C-2009-GD-003|Le-Le} almost every week.",
+    ], talk=5),
+    Interview("nr02_zhao", "en", "piper:1.05", 99, [
+        "{B-2008-HF-006|Mingxuan Zhao} was found in a village far from {B-2008-HF-006|Hefei}.",
+        "His father, {B-2008-HF-006|Dewei}, had kept his room the same.",
+        "The test at the lab took only two weeks.",
+        "When {B-2008-HF-006|Mingxuan} heard his first name, he cried.",
+    ], talk=5),
+    Interview("nr03_liu_jianjun", "en", "piper:0.93", 101, [
+        "{D-2011-YC-101|Liu Jianjun} went missing from a market in {D-2011-YC-101|Yuncheng}.",
+        "His father {D-2011-YC-101|Liu Baoshan} still sells fruit there.",
+        "{D-2011-YC-101|Jianjun} had a brother who was born two years later.",
+    ], talk=6),
+    Interview("nr04_huang", "en", "piper:1.0", 97, [
+        "{B-2011-NN-007|Huang Zihan} loved to draw horses.",
+        "Her mother, {B-2011-NN-007|Huang Lijuan}, keeps the drawings in a tin box.",
+        "The police in {B-2011-NN-007|Nanning} closed the file after a year.",
+        "{B-2011-NN-007|Zihan} would be nineteen now.",
+    ], talk=5),
+    Interview("nr05_reporter", "en", "piper:1.09", 103, [
+        "I first met {C-2010-TY-001|Liu Zhiqiang} outside a hospital in {C-2010-TY-001|Taiyuan}.",
+        "He showed me a photo of {C-2010-TY-001|Jingjun Liu} at the age of five.",
+        "Later that year I met {C-2009-GZ-002|Luo Run}, who had found his own way home.",
+    ], talk=5),
+    Interview("nr06_wang", "en", "piper:0.95", 100, [
+        "{B-2015-KM-005|Wang Hongmei} said the van had no plates.",
+        "{B-2015-KM-005|Xiaoyu} was wearing a yellow raincoat.",
+        "The school in {B-2015-KM-005|Kunming} still has her name on a list.",
+        "A man asked for eighty thousand yuan for news of {B-2015-KM-005|Wang Xiaoyu}.",
+    ], talk=5),
+]  # fmt: skip
+
+
 def sparse_script(iv: Interview, index: int) -> list[str]:
     """A sparse interview: each name sentence followed by twelve shared ones (a name
     about once a minute, so about one 30 s window in two holds none), a different run
