@@ -207,14 +207,14 @@ def _heard_as_words(words: list[Word], name_words: set[str], codes: tuple[str, .
     words and no other sign marks ("Her girls, Iowa, you vanished in coniming."; its
     plain words, sure, do not count: "so that we" sounds like Zhao Dewei). Not after a
     number (its unit: "10 to you and" for "twenty yuan")."""
-    from tapelog.archive.name_heard import HEARD, UNSURE, _made_up, _near_codes
+    from tapelog.archive.name_heard import HEARD, UNSURE, _near_codes, made_up
     from tapelog.archive.name_sound import heard_code
 
     if not codes:
         return False
     toks = [w.word.strip(" ,.?!;:\"'") for w in words]
     unsure = [
-        tok.isascii() and tok.isalpha() and (w.probability < UNSURE or _made_up(tok))
+        tok.isascii() and tok.isalpha() and (w.probability < UNSURE or made_up(tok))
         for w, tok in zip(words, toks, strict=True)
     ]
     for i in range(len(words)):

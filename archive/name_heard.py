@@ -192,11 +192,11 @@ def _unsure(text: str, spans: Sequence[tuple[str, int, int]], probs: list[float]
             and tok != "i"
             and tok not in N.SURNAMES
         )
-        out.append(probs[k] < UNSURE or capital or _made_up(text[a:b]))
+        out.append(probs[k] < UNSURE or capital or made_up(text[a:b]))
     return out
 
 
-def _made_up(tok: str) -> bool:
+def made_up(tok: str) -> bool:
     """A word Whisper's own English vocabulary has no token for ("coniming", "xio":
     spelled with two pieces or more, where "coming" is one): Whisper made it up from
     sounds, however sure it says it was (0.62 for "coniming" on natural5; "xio" in

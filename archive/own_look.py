@@ -70,6 +70,16 @@ MAX_SHARE = 0.2
 SURE = MINP
 
 
+def heard_well(word: Word) -> bool:
+    """A plain word to keep over a name a look wrote there: Whisper gave it ``SURE`` or
+    more and it is a word Whisper's vocabulary knows. A word it made up ("Nairoyu",
+    1.00, for Xiaoyu on the names bench) was not heard well, however sure it says it
+    was (``name_heard.made_up``)."""
+    from tapelog.archive.name_heard import made_up
+
+    return word.probability >= SURE and not made_up(word.word.strip(" ,.?!;:\"'"))
+
+
 @dataclass
 class OwnLook:
     names: list[str]  # the interview's own cases' names, given as a prompt
@@ -199,7 +209,7 @@ def look_at_own_names(
             if info.redone or info.skipped:
                 continue
             second = splice(segments, got, [line], keep)  # the line and PAD_S either side
-            segments, n = merge_names(segments, second, names, sure=SURE)
+            segments, n = merge_names(segments, second, names, sure=heard_well)
             changed += n
     spent = time.perf_counter() - started
     return segments, OwnLook(names, [(s.start, s.end) for s in lines], changed, spent)

@@ -91,7 +91,7 @@ def second_look(
     from tapelog.archive.closer_look_zh import look_closer_zh
     from tapelog.archive.errors import TranscriptionError
     from tapelog.archive.name_twins import TwinCheck, look_at_twins
-    from tapelog.archive.own_look import SURE, look_at_own_names
+    from tapelog.archive.own_look import heard_well, look_at_own_names
     from tapelog.media.audio import load_audio
     from tapelog.transcribe.engine import get_engine
     from tapelog.transcribe.guard import vocabulary_items
@@ -126,7 +126,7 @@ def second_look(
     second, retried = _retry_runaways(audio, options, info.skipped, plain, second, names, cancel)
     # English: a name over words Whisper heard well is not taken ("answer the Liu
     # Jingjun in the evening" over "messages", 0.98, on natural10).
-    sure = SURE if record.language == "en" else None
+    sure = heard_well if record.language == "en" else None
     merged, changed = merge_names(plain, second, names, sure=sure)
     # Where a near-miss remains, base looks again with the interview's own case names.
     merged, closer = look_closer(

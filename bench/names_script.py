@@ -700,7 +700,7 @@ NATURAL5: list[Interview] = [
 
 # A sixth set in the natural voice (``bench/data/names_natural6/``), written and made
 # 2026-11-30 19:15 UTC, before any run on it: held out for words Whisper made up
-# counting as unsure (``archive.name_heard._made_up``), chosen on natural4 and 5.
+# counting as unsure (``archive.name_heard.made_up``), chosen on natural4 and 5.
 NATURAL6: list[Interview] = [
     Interview("nf01_liu", "en", "piper:0.97", 105, [
         "{C-2010-TY-001|Liu Jingjun} was almost two when he vanished.",

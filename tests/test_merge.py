@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from tapelog.archive.own_look import heard_well
 from tapelog.transcribe.merge import merge_names
 from tapelog.transcribe.types import Segment, Word
 
@@ -146,17 +147,35 @@ def test_a_name_read_back_after_a_sentence_replaces_nothing_and_is_not_taken():
 
 
 def test_with_sure_a_name_over_words_whisper_heard_well_is_not_taken():
-    """The own look (``archive.own_look``) merges with ``sure``: told only one case's
-    names, tiny.en wrote "Le Le" over "live" (0.87); over an unsure word it still
+    """The own look (``archive.own_look``) merges with ``sure=heard_well``: told only one
+    case's names, tiny.en wrote "Le Le" over "live" (0.87); over an unsure word it still
     takes the name ("They allowed" at 0.3 for "Lele loved")."""
     plain = [seg(0.0, "My", "mother", "came", "to", "live", "with", "us.")]
     plain[0].words[4].probability = 0.87
     second = [seg(0.0, "My", "mother", "came", "to", "Le", "Le", "with", "us.", step=0.4)]
     second[0].words[4].end = 1.95  # "Le Le" said over "live"
     second[0].words[5].start, second[0].words[5].end = 1.96, 2.1
-    assert merge_names(plain, second, NAMES, sure=0.8) == (plain, 0)
+    assert merge_names(plain, second, NAMES, sure=heard_well) == (plain, 0)
     merged, changed = merge_names(plain, second, NAMES)
     assert "Le Le" in merged[0].text and changed == 1
     plain[0].words[4].probability = 0.3
-    merged, changed = merge_names(plain, second, NAMES, sure=0.8)
+    merged, changed = merge_names(plain, second, NAMES, sure=heard_well)
     assert "Le Le" in merged[0].text and changed == 1
+
+
+def test_a_word_whisper_made_up_is_not_heard_well_however_sure():
+    """The names bench's en05: tiny.en wrote "Nairoyu" (1.00) for Xiaoyu, and the second
+    look's "Xiaoyu" there must be taken: a word Whisper's vocabulary has no token for is
+    no word heard well. A real word as sure ("messages", 0.98) is kept."""
+    plain = [seg(0.0, "Nairoyu", "liked", "to", "sing.")]
+    second = [seg(0.0, "Xiaoyu", "liked", "to", "sing.")]
+    assert heard_well(plain[0].words[0]) is False
+    merged, changed = merge_names(plain, second, [*NAMES, "Xiaoyu"], sure=heard_well)
+    assert merged[0].text == "Xiaoyu liked to sing." and changed == 1
+    plain = [seg(0.0, "answer", "the", "messages", "tonight.")]
+    plain[0].words[2].probability = 0.98
+    second = [seg(0.0, "answer", "the", "Liu", "Jingjun", "tonight.", step=0.4)]
+    second[0].words[2].start, second[0].words[2].end = 0.8, 1.0
+    second[0].words[3].start, second[0].words[3].end = 1.0, 1.2
+    assert heard_well(plain[0].words[2]) is True
+    assert merge_names(plain, second, NAMES, sure=heard_well) == (plain, 0)

@@ -13,7 +13,7 @@ the plain decode heard it, so the words that are not names cannot get worse.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from difflib import SequenceMatcher
 
@@ -152,11 +152,11 @@ def _splice(plain: _Placed, run: Sequence[Word], around: _Placed) -> _Placed:
     return [*before, *[(at, w) for w in run], *after]
 
 
-def _over_sure(plain: _Placed, run: Sequence[Word], sure: float) -> bool:
-    """Whether ``run`` would replace plain words, every one of them at ``sure`` or more."""
+def _over_sure(plain: _Placed, run: Sequence[Word], heard_well: Callable[[Word], bool]) -> bool:
+    """Whether ``run`` would replace plain words, every one of them heard well."""
     t0, t1 = run[0].start - 0.05, run[-1].end + 0.05
     replaced = [w for _i, w in plain if t0 <= (w.start + w.end) / 2 <= t1]
-    return bool(replaced) and min(w.probability for w in replaced) >= sure
+    return bool(replaced) and all(heard_well(w) for w in replaced)
 
 
 def _after_sentence(flat: _Placed, i: int) -> bool:
@@ -174,15 +174,15 @@ def merge_names(
     plain: Sequence[Segment],
     second: Sequence[Segment],
     names: Iterable[str],
-    sure: float | None = None,
+    sure: Callable[[Word], bool] | None = None,
 ) -> tuple[list[Segment], int]:
     """``plain`` with the name stretches of ``second`` (both decodes of the same audio,
     with word timestamps). Returns the merged segments and how many stretches changed.
 
-    ``sure``: a name stretch over plain words Whisper gave all at least this is not
-    taken. A decode told only one case's names writes them over words it heard well
-    ("came to Le Le with us" over "live", 0.87; "answer the Liu Jingjun" over
-    "messages", 0.98): see ``archive.own_look``."""
+    ``sure``: whether a plain word was heard well; a name stretch over plain words that
+    all were is not taken. A decode told only one case's names writes them over words
+    Whisper heard well ("came to Le Le with us" over "live", 0.87; "answer the Liu
+    Jingjun" over "messages", 0.98): see ``archive.own_look.heard_well``."""
     names = list(names)
     tokens = name_tokens(names)
     each = [name_tokens([n]) for n in names]
