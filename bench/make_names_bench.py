@@ -59,6 +59,7 @@ from bench.names_script import (  # noqa: E402
     NATURAL16,
     NATURAL17,
     NATURAL18,
+    NATURAL19,
     PEOPLE,
     SPARSE,
     SPARSE2,
@@ -209,6 +210,7 @@ def main() -> None:
             "natural16": (NATURAL16, "names_natural16", 110),
             "natural17": (NATURAL17, "names_natural17", 116),
             "natural18": (NATURAL18, "names_natural18", 122),
+            "natural19": (NATURAL19, "names_natural19", 128),
         }
         for name in args.sparse or sets:
             interviews, folder, offset = sets[name]

@@ -44,6 +44,7 @@ SETS = {
     "natural16": "names_natural16",
     "natural17": "names_natural17",
     "natural18": "names_natural18",
+    "natural19": "names_natural19",
 }
 
 

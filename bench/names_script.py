@@ -1298,6 +1298,50 @@ NATURAL18: list[Interview] = [
 ]  # fmt: skip
 
 
+# A nineteenth set in the natural voice (``bench/data/names_natural19/``), written and
+# made 2026-12-02 01:30 before any run on it: held out of every change up to a7f2e14
+# (the merge guard's made-up words included). New shapes: a name in a question, a
+# possessive ("Haoran's bike"), "little" before a given name, a decoy child as the
+# subject with the file's parent named too (ns04, Deng Yuxin and Guiyang), and a file
+# (ns06) that names three families in passing.
+NATURAL19: list[Interview] = [
+    Interview("ns01_zhang", "en", "piper:1.01", 100, [
+        "Did {B-2012-ZZ-004|Haoran} ever try to write to you?",
+        "{B-2012-ZZ-004|Haoran}'s bike is still in the yard in {B-2012-ZZ-004|Zhengzhou}.",
+        "His uncle, {B-2012-ZZ-004|Zhang Jianguo}, paid for the radio adverts.",
+        "We think {B-2012-ZZ-004|Zhang Haoran} was sold in another province.",
+    ], talk=5),
+    Interview("ns02_liu", "en", "piper:0.94", 103, [
+        "Little {C-2010-TY-001|Jingjun} was three when he went missing.",
+        "Was it cold in {C-2010-TY-001|Taiyuan} that evening?",
+        "{C-2010-TY-001|Liu Zhiqiang} walked the alley every night with a torch.",
+        "Nobody has seen {C-2010-TY-001|Liu Jingjun} since.",
+    ], talk=5),
+    Interview("ns03_deng", "en", "piper:0.98", 97, [
+        "Where was {B-2013-CD-008|Yuxuan} going when he left the house?",
+        "His father {B-2013-CD-008|Deng Guohua} works nights at a factory in {B-2013-CD-008|Chengdu}.",
+        "The DNA sample was taken the next spring.",
+        "{B-2013-CD-008|Deng Yuxuan} would be sixteen this year.",
+    ], talk=5),
+    Interview("ns04_deng_yuxin", "en", "piper:1.06", 101, [
+        "{D-2013-GY-106|Deng Yuxin} disappeared from a school gate in {D-2013-GY-106|Guiyang}.",
+        "She was wearing a blue coat and red shoes.",
+        "{D-2013-GY-106|Yuxin} liked to sing on the way home.",
+    ], talk=6),
+    Interview("ns05_luo", "en", "piper:0.96", 99, [
+        "Little {C-2009-GZ-002|Luo Run} could not read the signs at the bus station.",
+        "How did {C-2009-GZ-002|Luo Run} remember his mother's name?",
+        "{C-2009-GZ-002|Luo An Xin} says she knew his voice on the phone at once.",
+    ], talk=6),
+    Interview("ns06_volunteer", "en", "piper:1.03", 104, [
+        "On Monday we called the family of {B-2015-KM-005|Wang Xiaoyu}.",
+        "On Tuesday we drove to {B-2011-NN-007|Nanning} to meet {B-2011-NN-007|Huang Lijuan}.",
+        "By Friday {C-2009-GD-003|Peng Gaofeng} had sent us his new posters.",
+        "{B-2011-NN-007|Zihan}'s drawings are on the office wall.",
+    ], talk=5),
+]  # fmt: skip
+
+
 def sparse_script(iv: Interview, index: int) -> list[str]:
     """A sparse interview: each name sentence followed by twelve shared ones (a name
     about once a minute, so about one 30 s window in two holds none), a different run
