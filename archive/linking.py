@@ -369,8 +369,6 @@ def _given_and_place(index: NameIndex, found: _Found, segments: Sequence[Segment
                 t = index.targets[e.target]
                 given[e.target] = {t.id} | t.related
                 lines[e.target].add(si)
-    if not given:
-        return set()
     out: set[str] = set()
     for _si, cand, _zh in found:
         if cand.kind != "place":
@@ -386,6 +384,30 @@ def _given_and_place(index: NameIndex, found: _Found, segments: Sequence[Segment
         heard = heard_spans(index, [segments[si] for si in here],
                             _local(found, here), targets)  # fmt: skip
         if heard:
+            out |= ids
+    return out | _place_line(index, found, segments, out)
+
+
+def _place_line(
+    index: NameIndex, found: _Found, segments: Sequence[Segment], have: set[str]
+) -> set[str]:
+    """A place spelled right that only one case on the sheet holds, with a name of that
+    case heard as words Whisper was unsure of in the place's own line: "we drove to
+    Nanning to meet Wang Le Juan" (Huang Lijuan, the mother of Nanning's Huang Zihan).
+    The place alone is said in passing and the words alone sound like many names;
+    together, in one sentence, they name the case, as a given name and its place do."""
+    out: set[str] = set()
+    for si, cand, zh in found:
+        if cand.kind != "place" or zh:
+            continue  # (a place in characters has no words heard by sound beside it)
+        if _distinct(cand.entries, index) != 1:
+            continue  # a city that holds two cases names neither
+        t = index.targets[cand.entries[0].target]
+        ids = {t.id} | t.related
+        if ids & (have | out):
+            continue
+        targets = [i for i in index.targets_in(ids) if index.targets[i].near]
+        if heard_spans(index, [segments[si]], _local(found, [si]), targets):
             out |= ids
     return out
 

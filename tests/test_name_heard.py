@@ -370,6 +370,33 @@ def test_a_given_name_and_its_place_heard_as_a_made_up_word_in_its_line(bench_in
     assert suggested(bench_index, [sure]) == []
 
 
+def test_a_place_spelled_right_and_a_name_of_its_case_heard_in_its_line(bench_index):
+    """natural19's volunteer, naming three families: "we drove to Nanning to meet Wang Le
+    Juan" (Huang Lijuan, the mother of Nanning's Huang Zihan; 0.09, 0.22, 0.34). The
+    place alone is said in passing, the words alone sound like many names; in one
+    line they name the case."""
+    nanning = "B-2011-NN-007"
+    heard = line(0.0, "On Tuesday, we drove to Nanning to meet Wang Le Juan.",
+                 {"Nanning": 0.54, "Wang": 0.09, "Le": 0.22, "Juan": 0.34})  # fmt: skip
+    assert suggested(bench_index, [heard]) == [(0, nanning, "Nanning")]  # one per line
+    # The place without the name: said in passing, nothing.
+    alone = line(0.0, "On Tuesday, we drove to Nanning to meet a lawyer.", {"Nanning": 0.54})
+    assert suggested(bench_index, [alone]) == []
+    # Unsure words beside it that sound like none of its case's names: nothing.
+    other = line(0.0, "On Tuesday, we drove to Nanning to meet Wang Bo Tao.",
+                 {"Nanning": 0.54, "Wang": 0.09, "Bo": 0.22, "Tao": 0.34})  # fmt: skip
+    assert suggested(bench_index, [other]) == []
+    # (On two lines the two are weak signs of one case that tie a file nothing else
+    # ties, as before: ``archive.named_weakly``.)
+    place = line(0.0, "On Tuesday, we drove to Nanning.", {"Nanning": 0.54})
+    name = line(30.0, "We met Wang Le Juan at the station.",
+                {"Wang": 0.09, "Le": 0.22, "Juan": 0.34})  # fmt: skip
+    assert [g[1] for g in suggested(bench_index, [place, name])] == [nanning, nanning]
+    # Words Whisper was sure of are no name heard ("to meet a Lee one").
+    sure = line(0.0, "On Tuesday, we drove to Nanning to meet Lee Juan.")
+    assert suggested(bench_index, [sure]) == []
+
+
 # -- a whole name heard as English words, out of any context ------------------------
 
 
