@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from tapelog.archive.own_look import heard_well
 from tapelog.transcribe.merge import merge_names
 from tapelog.transcribe.types import Segment, Word
@@ -179,3 +181,22 @@ def test_a_word_whisper_made_up_is_not_heard_well_however_sure():
     second[0].words[3].start, second[0].words[3].end = 1.0, 1.2
     assert heard_well(plain[0].words[2]) is True
     assert merge_names(plain, second, NAMES, sure=heard_well) == (plain, 0)
+
+
+def test_no_name_is_taken_into_a_line_whisper_looped_in():
+    """base on the names bench's espeak-ng Mandarin (zh01): "女傲喊是" four times in one
+    line and "梗" line after line. Its second look put 罗润 into both; no one said it."""
+    names = ["罗润", "张浩然"]
+    said = ["我承諾", "喊是", "女傲", "喊是", "女傲", "喊是", "女傲", "喊是", "女傲", "喊"]
+    plain = [replace(seg(15.1, *said), text="".join(said))]  # as Whisper writes Mandarin
+    second = [seg(15.1, "我承諾", "罗润", *said[2:])]
+    merged, changed = merge_names(plain, second, names)
+    assert changed == 0 and "罗润" not in merged[0].text
+    lines = [seg(34.5 + k, "梗") for k in range(5)]
+    with_name = [*lines[:4], seg(38.5, "梗", "罗润")]
+    assert merge_names(lines, with_name, names)[1] == 0
+    # Two lines that read the same are no loop: the name goes in.
+    two = [seg(30.0, "我死了梗"), seg(31.5, "他", "喊", "了")]
+    named = [seg(30.0, "我死了梗"), seg(31.5, "他", "罗润", "了")]
+    merged, changed = merge_names(two, named, names)
+    assert changed == 1 and "罗润" in merged[1].text

@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from difflib import SequenceMatcher
 
+from tapelog.transcribe.guard import REPEATS, most_repeated
 from tapelog.transcribe.types import Segment, Word
 
 _TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
@@ -170,6 +171,33 @@ def _after_sentence(flat: _Placed, i: int) -> bool:
     return flat[i - 1][1].word.rstrip().endswith((".", "?", "!", "。", "？", "！"))
 
 
+def _looped(plain: Sequence[Segment]) -> set[int]:
+    """The plain lines Whisper looped in rather than heard: a phrase said ``REPEATS``
+    times in the line, or the line one of ``REPEATS`` in a row that read the same.
+    base on the names bench's espeak-ng Mandarin (zh01, on an AMD EPYC) wrote "女傲喊是"
+    four times in a line and "梗" on thirteen lines; its second look put 罗润 into both,
+    two links to a case no one named. A name is not taken into such a line."""
+    texts = [_key(s.text or "") for s in plain]
+    out: set[int] = set()
+    for i, text in enumerate(texts):
+        if text and most_repeated(plain[i].text or "") >= REPEATS:
+            out.add(i)
+    for i in range(len(texts) - REPEATS + 1):
+        window = texts[i : i + REPEATS]
+        if window[0] and all(t == window[0] for t in window):
+            out.update(range(i, i + REPEATS))
+    return out
+
+
+def _line_of(placed: _Placed, around: _Placed, run: Sequence[Word]) -> int | None:
+    """The plain line a run of words goes to (as ``_splice`` places it)."""
+    near = [*placed, *around]
+    if not near:
+        return None
+    t0, t1 = run[0].start - 0.05, run[-1].end + 0.05
+    return min(near, key=lambda p: max(p[1].start - t1, t0 - p[1].end, 0.0))[0]
+
+
 def merge_names(
     plain: Sequence[Segment],
     second: Sequence[Segment],
@@ -195,6 +223,7 @@ def merge_names(
     b = [_key(w.word) for w in flat_s]
     out_words: list[list[Word]] = [[] for _ in plain]
     changed = 0
+    looped = _looped(plain)
     for op, i1, i2, j1, j2 in SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
         runs = _name_runs(flat_s, j1, j2, tokens, each, doubled) if op != "equal" else []
         if op == "insert" and _after_sentence(flat_p, i1):
@@ -208,6 +237,8 @@ def merge_names(
         for run in runs:
             if sure is not None and _over_sure(placed, run, sure):
                 continue
+            if looped and _line_of(placed, around, run) in looped:
+                continue  # a line Whisper looped in heard no name either
             changed += 1
             placed = _splice(placed, run, around)
         for i, w in placed:
