@@ -60,6 +60,7 @@ from bench.names_script import (  # noqa: E402
     NATURAL17,
     NATURAL18,
     NATURAL19,
+    NATURAL20,
     PEOPLE,
     SPARSE,
     SPARSE2,
@@ -211,6 +212,7 @@ def main() -> None:
             "natural17": (NATURAL17, "names_natural17", 116),
             "natural18": (NATURAL18, "names_natural18", 122),
             "natural19": (NATURAL19, "names_natural19", 128),
+            "natural20": (NATURAL20, "names_natural20", 134),
         }
         for name in args.sparse or sets:
             interviews, folder, offset = sets[name]

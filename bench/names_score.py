@@ -45,6 +45,7 @@ SETS = {
     "natural17": "names_natural17",
     "natural18": "names_natural18",
     "natural19": "names_natural19",
+    "natural20": "names_natural20",
 }
 
 

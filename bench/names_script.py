@@ -1342,6 +1342,50 @@ NATURAL19: list[Interview] = [
 ]  # fmt: skip
 
 
+# A twentieth set in the natural voice (``bench/data/names_natural20/``), written and
+# made 2026-12-02 01:35 before any run on it: held out of every change up to f01b70b
+# (a place and a name heard in its line; no name into a looped line). New shapes: a
+# parent who introduces herself by her given name and her child's, a decoy child as the
+# subject with its parent (nt03, Zhang Haoyang of Xi'an and Zhang Li), a name at the end
+# of a question, a reporter who names two families and a place in one sentence.
+NATURAL20: list[Interview] = [
+    Interview("nt01_wang", "en", "piper:0.99", 101, [
+        "I'm {B-2015-KM-005|Hongmei}, {B-2015-KM-005|Xiaoyu}'s mother.",
+        "We lived on the edge of {B-2015-KM-005|Kunming}, near the market.",
+        "Have you ever seen a photo of {B-2015-KM-005|Wang Xiaoyu}?",
+        "She would be fifteen now.",
+    ], talk=5),
+    Interview("nt02_luo", "en", "piper:1.04", 98, [
+        "When he came back, {C-2009-GZ-002|Luo Run} did not know his own birthday.",
+        "His mother {C-2009-GZ-002|Luo An Xin} had kept every train ticket.",
+        "The police in {C-2009-GZ-002|Guangdong} said the case was closed.",
+        "Now {C-2009-GZ-002|Run} is learning to cook his mother's dishes.",
+    ], talk=5),
+    Interview("nt03_zhang_haoyang", "en", "piper:0.95", 100, [
+        "{D-2012-XA-103|Zhang Haoyang} was two when he was taken in {D-2012-XA-103|Xi'an}.",
+        "His mother, {D-2012-XA-103|Zhang Li}, sells noodles near the old wall.",
+        "She asked us not to film her face.",
+    ], talk=6),
+    Interview("nt04_liu", "en", "piper:1.07", 103, [
+        "Is there any news of {C-2010-TY-001|Liu Jingjun}?",
+        "His father, {C-2010-TY-001|Liu Zhiqiang}, asks that every time we call.",
+        "He has lived in the same flat in {C-2010-TY-001|Taiyuan} for sixteen years.",
+        "{C-2010-TY-001|Jingjun} would know the door, he says.",
+    ], talk=5),
+    Interview("nt05_reporter", "en", "piper:0.93", 102, [
+        "In {B-2008-HF-006|Hefei} I met {B-2008-HF-006|Zhao Dewei} and his son {B-2008-HF-006|Mingxuan}.",
+        "Later I wrote about {B-2013-CD-008|Deng Yuxuan}, who is still missing.",
+        "His father {B-2013-CD-008|Guohua} showed me the boy's shoes.",
+    ], talk=6),
+    Interview("nt06_huang", "en", "piper:1.0", 99, [
+        "My daughter {B-2011-NN-007|Zihan} was taken on a Sunday.",
+        "I am {B-2011-NN-007|Huang Lijuan}, and I still live in {B-2011-NN-007|Nanning}.",
+        "A man called and said {B-2011-NN-007|Huang Zihan} was in another city.",
+        "He wanted money, so we called the police.",
+    ], talk=5),
+]  # fmt: skip
+
+
 def sparse_script(iv: Interview, index: int) -> list[str]:
     """A sparse interview: each name sentence followed by twelve shared ones (a name
     about once a minute, so about one 30 s window in two holds none), a different run
