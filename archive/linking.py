@@ -474,9 +474,13 @@ def _near(index: NameIndex, segments: Sequence[Segment], found: _Found, ctx: set
     out: _Found = []
     for si, seg in enumerate(segments):
         text = seg.text or ""
-        for j, (tok, a, _b) in enumerate(N.token_spans(text)):
+        spans = N.token_spans(text)
+        toks = [t for t, _a, _b in spans]
+        for j, (tok, a, _b) in enumerate(spans):
             if j == 0 or (si, j) in taken or len(tok) < 5 or not text[a : a + 1].isupper():
                 continue
+            if N.numeral(toks[j - 1]):
+                continue  # "about 3,000 Yuuan": a unit (yuan), not Yuxuan
             if tok in N.SURNAMES or N.split_syllables(tok) is not None:
                 continue  # a real pinyin word is a name the scanner judged already
             best = max(((_near_score(tok, k), ti, k) for ti in targets

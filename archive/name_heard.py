@@ -79,7 +79,7 @@ def heard_spans(
         named = [_named(text, t, a, p) for (t, a, _b), p in zip(spans, probs, strict=True)]
         best: list[tuple[float, int, int, int, str]] = []
         for i in range(len(spans)):
-            if i > 0 and spans[i - 1][0].isdigit():
+            if i > 0 and N.numeral(spans[i - 1][0]):
                 continue  # a number's unit: "10 to you and" for "twenty yuan", not Taiyuan
             for n in range(1, _MAX_WORDS + 1):
                 j = i + n

@@ -190,8 +190,8 @@ class _Scanner:
     def _mishear(self, toks: list[str], i: int, prev: str) -> _Cand | None:
         ix = self.ix
         word = toks[i]
-        if len(word) < 4:
-            return None
+        if len(word) < 4 or N.numeral(prev):
+            return None  # "about 3,000 Yuuan": after a number, a unit (yuan), not Yuxuan
         msyl = N.split_syllables(word)
         first = msyl[0] if msyl else None
         if first is None:

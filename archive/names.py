@@ -274,3 +274,17 @@ def order_variants(name: str) -> set[str]:
         keys.add("".join(given + family))
         keys.add("".join(family + given))
     return keys
+
+
+_NUMBER_WORDS = frozenset(
+    "one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+    "fifteen sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy "
+    "eighty ninety hundred thousand million billion".split()
+)
+
+
+def numeral(tok: str) -> bool:
+    """A number said or written (a folded token: "3", "000" of "3,000", "thousand"): the
+    word after it is a quantity's unit, not a name heard wrong (natural6's "about 3,000
+    Yuuan", yuan, linked Deng Yuxuan in an interview about him)."""
+    return tok.isdigit() or tok in _NUMBER_WORDS

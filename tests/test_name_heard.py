@@ -442,3 +442,19 @@ def test_a_title_and_a_family_name_heard_wrong_link_in_the_interview(bench_index
     # A sentence's end still ends a span: "...the house. Lou..." is no title.
     ended = [line(0.0, "They sold the house. Lou kept his school bag.", {"Lou": 0.04})]
     assert suggested(bench_index, ended, context=[liu]) == []
+
+
+def test_a_word_after_a_number_is_a_unit_not_a_name(bench_index):
+    """natural6's mother of Deng Yuxuan: "strangers sent us money, about 3,000 Yuuan"
+    (yuan, 0.01) linked him, a capitalised made-up word near "Yuxuan" in an interview
+    about him. After a number, said or written, a word is the quantity's unit."""
+    deng = "B-2013-CD-008"
+    about = line(0.0, "Our son Deng Yuxuan was taken in a park.")
+    money = line(10.0, "Strangers sent us money, about 3,000 Yuuan.", {"Yuuan": 0.01})
+    assert suggested(bench_index, [about, money]) == [(0, deng, "Deng Yuxuan")]
+    said = line(10.0, "Strangers sent us money, about three thousand Yuuan.", {"Yuuan": 0.01})
+    assert suggested(bench_index, [about, said]) == [(0, deng, "Deng Yuxuan")]
+    # The same word where a name stands is still heard as his.
+    named = line(10.0, "Every night we pray for Yuuan to come home.", {"Yuuan": 0.01})
+    assert suggested(bench_index, [about, named]) == [(0, deng, "Deng Yuxuan"),
+                                                       (1, deng, "Yuuan")]  # fmt: skip
