@@ -61,6 +61,7 @@ from bench.names_script import (  # noqa: E402
     NATURAL18,
     NATURAL19,
     NATURAL20,
+    NATURAL21,
     PEOPLE,
     SPARSE,
     SPARSE2,
@@ -213,6 +214,7 @@ def main() -> None:
             "natural18": (NATURAL18, "names_natural18", 122),
             "natural19": (NATURAL19, "names_natural19", 128),
             "natural20": (NATURAL20, "names_natural20", 134),
+            "natural21": (NATURAL21, "names_natural21", 140),
         }
         for name in args.sparse or sets:
             interviews, folder, offset = sets[name]

@@ -46,6 +46,7 @@ SETS = {
     "natural18": "names_natural18",
     "natural19": "names_natural19",
     "natural20": "names_natural20",
+    "natural21": "names_natural21",
 }
 
 

@@ -1386,6 +1386,48 @@ NATURAL20: list[Interview] = [
 ]  # fmt: skip
 
 
+# A twenty-first set in the natural voice (``bench/data/names_natural21/``), written and
+# made 2026-12-02 04:10 before any run on it: held out of every change up to cc2a972.
+# New shapes: a name after a date, a father addressed by title ("Mr. Peng"), a grandmother
+# who says the child's full name once and then "the boy", a decoy child named with its
+# own place (Luo Ren of Shaoyang, Zhao Mingxian of Wuhan), two children in one sentence.
+NATURAL21: list[Interview] = [
+    Interview("nu01_peng", "en", "piper:1.02", 100, [
+        "Mr. {C-2009-GD-003|Peng} still drives the van with his son's face on it.",
+        "{C-2009-GD-003|Le Le} was playing outside the shop when he vanished.",
+        "{C-2009-GD-003|Peng Gaofeng} has driven to every province but two.",
+        "He believes {C-2009-GD-003|Le Le} is alive.",
+    ], talk=5),
+    Interview("nu02_zhao", "en", "piper:0.97", 98, [
+        "On the fourteenth of March, {B-2008-HF-006|Zhao Mingxuan} was taken in {B-2008-HF-006|Hefei}.",
+        "His grandmother says {B-2008-HF-006|Mingxuan} loved steamed buns.",
+        "{B-2008-HF-006|Zhao Dewei} found him again after ten years.",
+    ], talk=6),
+    Interview("nu03_luo_ren", "en", "piper:1.05", 102, [
+        "Another mother in {D-2010-SY-102|Shaoyang} lost her son {D-2010-SY-102|Luo Ren}.",
+        "She does not want to be filmed.",
+        "{D-2010-SY-102|Luo Ren} would be nineteen now.",
+    ], talk=6),
+    Interview("nu04_zhang", "en", "piper:0.99", 99, [
+        "{B-2012-ZZ-004|Zhang Jianguo} quit his job the week after.",
+        "The boy, {B-2012-ZZ-004|Zhang Haoran}, was three.",
+        "They had come to {B-2012-ZZ-004|Zhengzhou} to see a doctor.",
+        "Every poster says {B-2012-ZZ-004|Haoran} has a mole on his neck.",
+    ], talk=5),
+    Interview("nu05_two", "en", "piper:0.95", 101, [
+        "Both {B-2013-CD-008|Deng Yuxuan} and {B-2011-NN-007|Huang Zihan} were taken in the same summer.",
+        "{B-2013-CD-008|Deng Guohua} drove from {B-2013-CD-008|Chengdu} to meet the other family.",
+        "{B-2011-NN-007|Huang Lijuan} cooked for everyone that night.",
+    ], talk=6),
+    Interview("nu06_wuhan", "en", "piper:1.03", 103, [
+        "In {D-2009-WH-105|Wuhan} a boy called {D-2009-WH-105|Zhao Mingxian} was found last year.",
+        "His parents had never stopped looking.",
+        "{D-2009-WH-105|Mingxian} now studies engineering.",
+        "Was {D-2009-WH-105|Zhao Mingxian} the boy in the photograph?",
+    ], talk=5),
+]  # fmt: skip
+
+
 def sparse_script(iv: Interview, index: int) -> list[str]:
     """A sparse interview: each name sentence followed by twelve shared ones (a name
     about once a minute, so about one 30 s window in two holds none), a different run
