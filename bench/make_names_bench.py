@@ -62,6 +62,7 @@ from bench.names_script import (  # noqa: E402
     NATURAL19,
     NATURAL20,
     NATURAL21,
+    NATURAL22,
     PEOPLE,
     SPARSE,
     SPARSE2,
@@ -215,6 +216,7 @@ def main() -> None:
             "natural19": (NATURAL19, "names_natural19", 128),
             "natural20": (NATURAL20, "names_natural20", 134),
             "natural21": (NATURAL21, "names_natural21", 140),
+            "natural22": (NATURAL22, "names_natural22", 146),
         }
         for name in args.sparse or sets:
             interviews, folder, offset = sets[name]

@@ -47,6 +47,7 @@ SETS = {
     "natural19": "names_natural19",
     "natural20": "names_natural20",
     "natural21": "names_natural21",
+    "natural22": "names_natural22",
 }
 
 

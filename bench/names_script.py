@@ -1428,6 +1428,46 @@ NATURAL21: list[Interview] = [
 ]  # fmt: skip
 
 
+# A twenty-second set in the natural voice (``bench/data/names_natural22/``), written and
+# made 2026-12-02 05:05 before any run on it: held out of every change up to ee19b1c (a
+# name cut at a line's end; y and w as glides). New shapes: a long sentence with the name
+# near its end (where Whisper cuts lines), a name with a title ("Mrs. Wang"), a name
+# spelled out as given name then family name ("Haoran Zhang"), a decoy child's parent
+# alone (Liu Baoshan of Yuncheng), a name said twice in one sentence.
+NATURAL22: list[Interview] = [
+    Interview("nv01_wang", "en", "piper:1.0", 100, [
+        "After eleven years of posters, phone calls and trips to the police, we still do not know where {B-2015-KM-005|Wang Xiaoyu} is.",
+        "Mrs. {B-2015-KM-005|Wang} keeps her room as it was.",
+        "The market in {B-2015-KM-005|Kunming} has been rebuilt since then.",
+    ], talk=6),
+    Interview("nv02_zhang", "en", "piper:0.96", 101, [
+        "{B-2012-ZZ-004|Haoran Zhang} is the name on the poster, written the western way.",
+        "His father {B-2012-ZZ-004|Jianguo} drove a taxi for years so that he could keep searching for {B-2012-ZZ-004|Haoran}.",
+        "The train station in {B-2012-ZZ-004|Zhengzhou} is where it happened.",
+    ], talk=6),
+    Interview("nv03_baoshan", "en", "piper:1.04", 99, [
+        "{D-2011-YC-101|Liu Baoshan} came from {D-2011-YC-101|Yuncheng} to give his blood sample.",
+        "He has been looking for his son since two thousand and eleven.",
+        "{D-2011-YC-101|Liu Jianjun} was four years old.",
+    ], talk=6),
+    Interview("nv04_luo", "en", "piper:0.98", 102, [
+        "When the police finally called, {C-2009-GZ-002|Luo An Xin} was at work and could not answer the phone.",
+        "She says {C-2009-GZ-002|Luo Run}, her {C-2009-GZ-002|Luo Run}, had come home.",
+        "{C-2009-GZ-002|Run} was twelve by then.",
+    ], talk=6),
+    Interview("nv05_deng", "en", "piper:1.02", 98, [
+        "Every night {B-2013-CD-008|Deng Guohua} walks past the school where {B-2013-CD-008|Yuxuan} used to play.",
+        "{B-2013-CD-008|Chengdu} is a big city, he says, but not that big.",
+        "Someone must have seen {B-2013-CD-008|Deng Yuxuan}.",
+    ], talk=6),
+    Interview("nv06_le", "en", "piper:0.97", 103, [
+        "{C-2009-GD-003|Peng Gaofeng} told us that the last thing he remembers is {C-2009-GD-003|Le Le} laughing.",
+        "{C-2009-GD-003|Lele} had a toy car in his hand.",
+        "Since then {C-2009-GD-003|Peng} has met hundreds of families.",
+    ], talk=6),
+]  # fmt: skip
+
+
 def sparse_script(iv: Interview, index: int) -> list[str]:
     """A sparse interview: each name sentence followed by twelve shared ones (a name
     about once a minute, so about one 30 s window in two holds none), a different run
