@@ -36,6 +36,7 @@ from tapelog.archive.name_heard import family_spans, heard_spans, shown_key, who
 from tapelog.archive.name_index import Entry, NameIndex, Target
 from tapelog.archive.name_scan import _Cand, _distinct, _mention_chars, _mention_text, _Scanner
 from tapelog.archive.named_weakly import named_weakly
+from tapelog.archive.split_names import rejoined
 from tapelog.transcribe.types import Segment
 
 __all__ = ["MIN_SCORE", "SOUND_KINDS", "STRONG", "Entry", "Mention", "NameIndex", "Target",
@@ -98,6 +99,7 @@ def find_mentions(
     Juan" for Huang Lijuan), is matched by sound. One mention per (segment, target):
     the best one.
     """
+    segments = rejoined(segments)  # a name Whisper cut at a line's end, made whole
     found = _without_echoes(segments, _scan(index, segments))
     found += family_spans(index, segments, found)
     found += whole_spans(index, segments, found)

@@ -149,7 +149,11 @@ def pinyin_code(syllable: str) -> str:
     else:
         vowels = _PY_FINAL.get(final, "".join(_VOWEL.get(c, "") for c in final))
     nasal = "n" if final.endswith(("n", "ng")) else ""
-    return _collapse(_PY_INITIAL.get(ini, "") + vowels + nasal)
+    # y and w write a glide, not nothing: "wang" is uang and "yang" iang, as an English
+    # ear hears them ("Wang" heard and written by tiny.en codes as "oan"). Where the
+    # final already starts with that vowel (wu, yi, yin, yu) the glide is the vowel.
+    glide = {"w": "o", "y": "i"}.get(ini, "")
+    return _collapse(glide + _PY_INITIAL.get(ini, "") + vowels + nasal)
 
 
 def heard_code(words: list[str]) -> str:
