@@ -259,14 +259,22 @@ def _mid(w: Word) -> float:
     return (w.start + w.end) / 2
 
 
+# Lines are glued into one utterance up to this long (seconds). Whisper writes some files
+# as lines back to back with no pause between them at all (natural20's nt01: fourteen
+# lines of 5-7 s, one "utterance" of 79 s; natural6's nf06: 40 s and 55 s), and a look
+# decodes an utterance in one window or not at all: no name in them was looked at. Every
+# other utterance on the natural sets was under 15 s.
+GLUE_S = 15.0
+
+
 def _utterances(segments: Sequence[Segment]) -> list[list[Segment]]:
     """Lines that follow one another with no pause (Whisper cut a sentence: "...a
-    parking" / "chain.") belong together."""
+    parking" / "chain.") belong together, up to ``GLUE_S``."""
     units: list[list[Segment]] = []
     for seg in segments:
         if not seg.words:
             continue
-        if units and seg.start - units[-1][-1].end < 0.1:
+        if units and seg.start - units[-1][-1].end < 0.1 and seg.end - units[-1][0].start <= GLUE_S:
             units[-1].append(seg)
         else:
             units.append([seg])

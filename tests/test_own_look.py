@@ -149,8 +149,13 @@ def test_a_trimmed_window_is_encoded_for_its_sound_and_ten_seconds_more():
         engine.watch._encode = real
     assert seen[0] == 3000
     assert 200 + TRIM_PAD_FRAMES <= seen[1] <= 202 + TRIM_PAD_FRAMES + 2
-    # The words, and their times, as the whole window gives them.
-    assert [w.word for s in short for w in s.words] == [w.word for s in plain for w in s.words]
+
+    # The words, and their times, as the whole window gives them (but for a capital or a
+    # stop: on one AMD EPYC the trimmed window wrote "my ... king", the whole "My ... king.").
+    def folded(segs):
+        return [w.word.strip(" .,?!").lower() for s in segs for w in s.words]
+
+    assert folded(short) == folded(plain)
     short_words = [w for s in short for w in s.words]
     plain_words = [w for s in plain for w in s.words]
     assert all(abs(a.start - b.start) < 0.15 for a, b in zip(short_words, plain_words, strict=True))
@@ -208,3 +213,29 @@ def test_within_its_budget_the_least_sure_lines_are_decoded_first():
     assert [s.start for s in chosen] == [5.0, 15.0]
     assert [s.start for s in own_lines(lines, found=[], budget_s=0.1)] == [5.0]  # one, at least
     assert len(own_lines(lines, found=[])) == 4
+
+
+def test_lines_written_back_to_back_are_looked_at_a_few_at_a_time():
+    """natural20's nt01: tiny.en wrote the whole file as fourteen lines of 5-7 s with no
+    pause between them, glued into one 79 s "utterance" no look could decode, so
+    "I'm Hane, as I always use mother" (Hongmei, Xiaoyu's mother) was never looked at.
+    Glued up to ``GLUE_S``, the unsure line is decoded again; the sure ones are not."""
+    from tapelog.archive.closer_look import GLUE_S, _utterances
+    from tapelog.archive.own_look import own_lines
+
+    def talk(start: float, first: str, p: float) -> Segment:
+        words = [(first, start, start + 0.5, p)]
+        words += [(f"w{k}", start + 0.5 + k * 0.5, start + 1.0 + k * 0.5, 0.99) for k in range(11)]
+        return _line(words)
+
+    lines = [talk(6.0 * k, "Hane," if k == 0 else "and", 0.28 if k == 0 else 0.99)
+             for k in range(14)]  # fmt: skip
+    units = _utterances(lines)
+    assert len(units) > 1 and all(u[-1].end - u[0].start <= GLUE_S for u in units)
+    assert sum(len(u) for u in units) == len(lines)
+    got = own_lines(lines, found=[], budget_s=16.0)
+    assert len(got) == 1 and got[0].start == 0.0 and got[0].end <= GLUE_S
+    # A sentence Whisper cut in two with no pause is still one utterance.
+    cut = [_line([("a", 0.0, 0.3, 0.9), ("parking", 0.3, 0.8, 0.4)]),
+           _line([("chain.", 0.8, 1.2, 0.3)])]  # fmt: skip
+    assert [len(u) for u in _utterances(cut)] == [2]
