@@ -13,11 +13,15 @@ keeps only name words from it (``transcribe.merge``).
 
 Only the names of cases the transcript already names (a strong mention, or a tag or link
 on the file) are given: a decoy one syllable from a child cannot be written unless the
-interview is about the decoy too.
+interview is about the decoy too. A file tied to no case gets the names of the cases its
+weak signs point at (a place spelled, words that sound like a name: ``UNTIED_CASES``);
+a name written there that has a twin on the sheet is checked by the audio afterwards
+(``archive.name_twins``).
 """
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -46,6 +50,12 @@ MIN_BUDGET_S = WINDOW_S  # ... but a short file gets one window
 UNSURE = 0.2  # two words in a row below this probability
 NEAR = 0.8  # Jaro-Winkler of a run of words against one of the names
 MAX_NAMES = 12
+# A file tied to no case: the names of the cases its weak signs point at, this many at
+# most (``linking.weak_leads``). natural20's nt06 named its case only as "Nanning", "I am
+# onely one" and "Juan Zam"; tiny.en wrote them so whatever names it was given, and
+# nothing tied the file, so base was never asked. Given the names of the one case whose
+# place was spelled, base wrote "Huang Lijuan" and "Huang Zihan" (0/4 -> 4/4).
+UNTIED_CASES = 2
 
 
 @dataclass
@@ -546,7 +556,7 @@ def _plan(
     archive: Archive, media_id: str, segments: list[Segment], plain: Sequence[Segment]
 ) -> _Plan:
     from tapelog.archive.errors import TapelogError
-    from tapelog.archive.linking import SOUND_KINDS, find_mentions
+    from tapelog.archive.linking import SOUND_KINDS, find_mentions, weak_leads
     from tapelog.archive.links import media_context, name_index
     from tapelog.archive.lone_names import lone_splices
     from tapelog.archive.records import get_case
@@ -559,6 +569,10 @@ def _plan(
             cases.append(get_case(archive, cid))
         except TapelogError:
             continue  # a person's id, or a case no longer there
+    if not cases:  # a file tied to no case: those its weak signs point at (UNTIED_CASES)
+        for cid in weak_leads(name_index(archive), segments)[:UNTIED_CASES]:
+            with contextlib.suppress(TapelogError):
+                cases.append(get_case(archive, cid))
     own = case_names(cases)
     doubts = lone_splices(mentions, segments, plain)
     lone = [d.name for d in doubts if len("".join(N.tokens(d.name))) >= 4]  # not "Liu"

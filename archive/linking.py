@@ -35,7 +35,7 @@ from tapelog.archive.links_cut import LineTimes
 from tapelog.archive.name_heard import family_spans, heard_spans, shown_key, whole_spans
 from tapelog.archive.name_index import Entry, NameIndex, Target
 from tapelog.archive.name_scan import _Cand, _distinct, _mention_chars, _mention_text, _Scanner
-from tapelog.archive.named_weakly import named_weakly
+from tapelog.archive.named_weakly import named_weakly, weak_signs
 from tapelog.archive.split_names import rejoined
 from tapelog.transcribe.types import Segment
 
@@ -78,6 +78,17 @@ class Mention:
 
 def _round(x: float) -> float:
     return round(min(1.0, max(0.0, x)), 3)
+
+
+def weak_leads(index: NameIndex, segments: Sequence[Segment]) -> list[str]:
+    """Cases with a weak sign in a file (``named_weakly.weak_signs``), most first: what an
+    untied file may be about, for a look that needs some names to give."""
+    segments = rejoined(segments)
+    found = _without_echoes(segments, _scan(index, segments))
+    found += family_spans(index, segments, found)
+    found += whole_spans(index, segments, found)
+    count = weak_signs(index, segments, found)
+    return sorted(count, key=lambda c: (-count[c], c))
 
 
 def find_mentions(

@@ -61,6 +61,24 @@ def named_weakly(
     nothing else ties. Ways, not times: a phrase the speaker says often ("job in") that
     sounds like a name is one sign however often it is said. ``tied``: the cases the
     file is tied to already, which are not counted (another is looked for)."""
+    count = weak_signs(index, segments, found, tied)
+    ranked = sorted(count, key=lambda c: -count[c])
+    if not ranked or count[ranked[0]] < LINES:
+        return set()
+    if len(ranked) > 1 and count[ranked[1]] * MARGIN > count[ranked[0]]:
+        return set()  # another case as often: words that sound like names, not a name
+    case = ranked[0]
+    out: set[str] = {case}
+    for ti in index.targets_in([case]):
+        out |= index.targets[ti].related
+    return out
+
+
+def weak_signs(
+    index: NameIndex, segments: Sequence[Segment], found: _Found, tied: set[str] | None = None
+) -> dict[str, int]:
+    """Per case not in ``tied``, its weak signs in the file: lines, counted once per way
+    of writing them (``named_weakly``)."""
     signs: dict[str, set[tuple[int, str]]] = defaultdict(set)  # case -> (line, words)
     given: set[str] = set()  # cases a given name spelled right points at
     for si, cand, zh in found:
@@ -94,18 +112,8 @@ def named_weakly(
             case = index.targets[cand.entries[0].target].id
             signs[case].add((si, _words(segments[si], cand)))
     tied = tied or set()
-    count = {c: min(len({si for si, _w in s}), len({w for _si, w in s}))
-             for c, s in signs.items() if c not in tied}  # fmt: skip
-    ranked = sorted(count, key=lambda c: -count[c])
-    if not ranked or count[ranked[0]] < LINES:
-        return set()
-    if len(ranked) > 1 and count[ranked[1]] * MARGIN > count[ranked[0]]:
-        return set()  # another case as often: words that sound like names, not a name
-    case = ranked[0]
-    out: set[str] = {case}
-    for ti in index.targets_in([case]):
-        out |= index.targets[ti].related
-    return out
+    return {c: min(len({si for si, _w in s}), len({w for _si, w in s}))
+            for c, s in signs.items() if c not in tied}  # fmt: skip
 
 
 def _unsure_in(seg: Segment, cand: _Cand) -> bool:

@@ -749,3 +749,63 @@ def test_a_clips_padding_after_its_last_line_is_not_decoded() -> None:
         assert [s.text for s in segs] == kept and info.skipped  # decoded, and thrown away
     finally:
         W.CLIP_TAIL_S = tail
+
+
+def _timed_line(words: list[tuple[str, float, float, float]]):
+    from tapelog.transcribe.types import Segment, Word
+
+    ws = [Word(a, b, " " + w, p) for w, a, b, p in words]
+    return Segment(ws[0].start, ws[-1].end, " ".join(w for w, *_ in words), ws)
+
+
+@pytest.mark.slow
+def test_a_file_tied_to_no_case_gets_a_closer_look_with_the_case_its_place_points_at(
+    tmp_path: Path,
+) -> None:
+    """natural20's nt06, tiny.en's own lines: the mother's name and her daughter's came
+    out as "onely one" and "Juan Zam", and only "Nanning" was spelled, which ties no file
+    alone. Base, given the names of the one case whose place that is, writes both
+    (real audio, real base); the linking then finds them, and no other case."""
+    from tapelog.archive import cases as C
+    from tapelog.archive.closer_look import look_closer
+    from tapelog.archive.linking import find_mentions, weak_leads
+    from tapelog.media.audio import load_audio
+    from tapelog.transcribe.types import TranscribeOptions
+
+    from bench.names_score import build_archive
+
+    archive, _ids = build_archive(tmp_path / "a", only=["-"])
+    folder = Path(__file__).resolve().parent.parent / "bench" / "data" / "names_natural20"
+    segs = [
+        _timed_line([("My", 0.24, 0.84, 0.53), ("daughter,", 0.84, 1.18, 0.99),
+                     ("Zhang", 1.12, 1.46, 0.0), ("was", 1.66, 1.68, 0.99),
+                     ("taken", 1.68, 1.96, 0.99), ("on", 1.96, 2.2, 1.0), ("a", 2.2, 2.36, 0.99),
+                     ("Sunday.", 2.36, 2.72, 0.98)]),
+        _timed_line([("I", 20.08, 20.26, 0.95), ("am", 20.26, 20.48, 0.98),
+                     ("onely", 20.48, 20.92, 0.39), ("one,", 20.92, 21.18, 0.7),
+                     ("and", 21.5, 21.58, 1.0), ("I", 21.58, 21.76, 0.99),
+                     ("still", 21.76, 21.98, 1.0), ("live", 21.98, 22.18, 0.98),
+                     ("in", 22.18, 22.36, 0.94), ("Nanning.", 22.36, 22.84, 0.63)]),
+        _timed_line([("A", 40.2, 40.32, 0.95), ("man", 40.32, 40.54, 1.0),
+                     ("called", 40.54, 40.84, 1.0), ("and", 40.84, 41.04, 0.97),
+                     ("said", 41.04, 41.34, 1.0), ("Juan", 41.34, 41.72, 0.91),
+                     ("Zam", 41.72, 41.96, 0.26), ("was", 41.96, 42.2, 0.98),
+                     ("in", 42.2, 42.36, 0.99), ("another", 42.36, 42.66, 0.99),
+                     ("city.", 42.66, 43.14, 1.0)]),
+    ]  # fmt: skip
+    nanning = "B-2011-NN-007"
+    try:
+        [res] = archive.import_paths([folder / "nt06_huang.ogg"])
+        index = C.name_index(archive)
+        assert {m.target_id for m in find_mentions(index, segs)} <= {nanning}
+        assert weak_leads(index, segs)[:1] == [nanning]
+        audio = load_audio(folder / "nt06_huang.ogg")
+        options = TranscribeOptions(model="tiny.en", language="en", cpu_threads=2)
+        merged, look = look_closer(archive, res.id, segs, audio, options, plain=segs)
+        assert look is not None and look.names[:2] == ["Huang Zihan", "Zihan"]
+        found = find_mentions(index, merged)
+        said = {m.mention for m in found if m.target_id == nanning}
+        assert {"Huang Lijuan", "Huang Zihan"} <= said, [s.text for s in merged]
+        assert {m.target_id for m in found} == {nanning}
+    finally:
+        archive.close()

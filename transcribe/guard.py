@@ -63,6 +63,10 @@ def vocabulary_items(vocab: str | None) -> list[str]:
     return [v for v in items if len(v) >= 2]
 
 
+# Words of its own, outside the names, that make a text a sentence, not names read back.
+SENTENCE_WORDS = 5
+
+
 def echoes(text: str, items: list[str]) -> bool:
     """True when the text is mostly the vocabulary read back: a list of names, which
     is what Whisper writes when a prompt takes over a window (seen on Mandarin)."""
@@ -84,8 +88,19 @@ def echoes(text: str, items: list[str]) -> bool:
             mask[m.start() : m.end()] = [True] * (m.end() - m.start())
     letters = [i for i, c in enumerate(folded) if c.isalnum()]
     if sum(mask[i] for i in letters) >= 0.5 * len(letters):
-        return True
-    # A list of short items, some of them ours: names made up in the prompt's shape.
+        # A sentence that names two of them is not a list read back: "I am Huang
+        # Lijuan, and I still live in Nanning" is half names, and base's closer look
+        # lost it to this guard (natural20's nt06). Words of its own, outside the names,
+        # say so; a list read back has none but "and".
+        rest = "".join(" " if mask[i] else c for i, c in enumerate(folded))
+        words = [w for w in rest.split() if w.strip(".,!?;:")]
+        spaced = len(text.split()) * 4 >= len(text.replace(" ", "")) / 2  # as ``_units``
+        return not spaced or len(words) < SENTENCE_WORDS
+    return _listed(folded)
+
+
+def _listed(folded: str) -> bool:
+    """A list of short items, some of them ours: names made up in the prompt's shape."""
     parts = [p for p in re.split(r"[,，、]", folded) if p.strip()]
     short = sum(1 for p in parts if len(p.split()) <= 3 and len(p.strip()) <= 16)
     return len(parts) >= 4 and short >= 0.8 * len(parts)
