@@ -1387,7 +1387,7 @@ NATURAL20: list[Interview] = [
 
 
 # A twenty-first set in the natural voice (``bench/data/names_natural21/``), written and
-# made 2026-12-02 04:10 before any run on it: held out of every change up to cc2a972.
+# made 2026-12-02 03:58 before any run on it: held out of every change up to cc2a972.
 # New shapes: a name after a date, a father addressed by title ("Mr. Peng"), a grandmother
 # who says the child's full name once and then "the boy", a decoy child named with its
 # own place (Luo Ren of Shaoyang, Zhao Mingxian of Wuhan), two children in one sentence.
@@ -1429,7 +1429,7 @@ NATURAL21: list[Interview] = [
 
 
 # A twenty-second set in the natural voice (``bench/data/names_natural22/``), written and
-# made 2026-12-02 05:05 before any run on it: held out of every change up to ee19b1c (a
+# made 2026-12-02 04:10 before any run on it: held out of every change up to 7fc84ae (a
 # name cut at a line's end; y and w as glides). New shapes: a long sentence with the name
 # near its end (where Whisper cuts lines), a name with a title ("Mrs. Wang"), a name
 # spelled out as given name then family name ("Haoran Zhang"), a decoy child's parent

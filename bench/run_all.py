@@ -85,8 +85,8 @@ def plan(args: argparse.Namespace, work: Path) -> dict[str, list[str]]:
         # English in a natural voice (Piper), the set closest to a crew's interviews.
         "names-natural": ["bench.bench_names", "bench", "--set", "natural", "--out",
                           str(work / "names_natural"), *(["--only", "na04_zhao"] if q else [])],
-        # Held out of all the names work up to 2026-12-02 04:10 (BENCHMARKS.md, "A name
-        # cut at a line's end"), and its misses never read: the nearest figure to
+        # Made 2026-12-02 04:10 and no rule read off it (BENCHMARKS.md, "A name
+        # cut at a line's end"; its misses are not read): the nearest figure to
         # interviews the rules were not chosen on.
         "names-held-out": ["bench.bench_names", "bench", "--set", "natural22", "--out",
                            str(work / "names_natural22"),
