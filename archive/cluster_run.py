@@ -38,7 +38,13 @@ from tapelog.transcribe.cluster import (
     run_part,
 )
 from tapelog.transcribe.parts import Part, split_at_silences
-from tapelog.transcribe.types import AUTO_MODEL, Segment, TranscribeOptions, TranscriptionInfo
+from tapelog.transcribe.types import (
+    AUTO_MODEL,
+    DETECT_SECONDS,
+    Segment,
+    TranscribeOptions,
+    TranscriptionInfo,
+)
 
 if TYPE_CHECKING:
     from tapelog.archive.service import Archive
@@ -225,7 +231,7 @@ class _Run:
                 media = self.archive.get_media(mid)
                 if not media.info.has_audio:
                     raise NoAudioError("has no audio stream to transcribe", path=media.path)
-                head = load_audio(self.archive.media_path(media), max_seconds=30)
+                head = load_audio(self.archive.media_path(media), max_seconds=DETECT_SECONDS)
                 model = options.model
                 if model == AUTO_MODEL:
                     model = self.archive.settings()["model_multilingual"]

@@ -11,7 +11,11 @@ The rule, in one place for the CLI, the TUI and the cluster (``choose_language``
 
 * The archive setting ``languages`` (``tapelog config languages zh,en``) lists the
   languages its speech is in; the most probable of those is taken, whatever else Whisper
-  thought more likely.
+  thought more likely; where Whisper gave every one of them under ``NOISE`` (it heard
+  another language), the first listed, the crew's main one.
+* Whisper's figures are the mean over the file's first 30 s windows, three at most
+  (``Engine.language_probabilities``): zh03's first window was Thai at 0.68 on an AMD
+  EPYC without AVX-512 and its second Mandarin; over both, th 0.50 and zh 0.28.
 * Not set: the archive's languages are English plus Chinese when its case or people
   records hold names in Chinese characters. Whisper's first language is taken when it is
   one of those or when Whisper is sure of it (``CONFIDENT``); an unsure guess outside
@@ -40,9 +44,15 @@ if TYPE_CHECKING:
 CONFIDENT = 0.9
 # How probable, against Whisper's unsure first guess, one of the archive's languages must
 # be to be taken instead (not set). zh03 measured 0.72 (zh 0.36 / th 0.50) on one CPU
-# and 0.49 (0.28 / 0.57) on another (AMD EPYC, 2026-12-01): 0.5 split them. zh01 in an
-# archive with no Chinese records must stay Mandarin at 0.26 (en 0.15 / zh 0.58).
+# and 0.49 (0.28 / 0.57) on another (AMD EPYC, 2026-12-01): 0.5 split them; on a third
+# its first window alone gave 0.31 (0.21 / 0.68), its two windows 0.57. zh01 in an
+# archive with no Chinese records must stay Mandarin at 0.26 (en 0.15 / zh 0.58; 0.21
+# over two windows on the third CPU).
 CLOSE = 0.4
+# Under this, Whisper's probability for a listed language is noise: samples/media's
+# mandarin_zh.wav (th 0.91) gave zh 0.055 and en 0.050 on one CPU, zh 0.019 and en 0.025
+# on another. When every listed language is under it, the crew's first is taken.
+NOISE = 0.1
 DEFAULT_LANGUAGES = ("en",)
 CHINESE = "zh"
 
@@ -87,6 +97,10 @@ def choose_language(
     top, top_p = ranked[0]
     if listed:
         code, p = _best(ranked, listed)
+        if code != top and p < NOISE:  # Whisper cannot tell them apart: the crew's first
+            code, p = listed[0], dict(ranked).get(listed[0], 0.0)
+            why = f"{top} heard at {top_p:.2f}, the listed languages under {NOISE}: the first"
+            return LanguageChoice(code, p, top, top_p, tuple(listed), why)
         why = "the archive's languages setting" if code != top else "detected"
         return LanguageChoice(code, p, top, top_p, tuple(listed), why)
     code, p = _best(ranked, archive_languages)

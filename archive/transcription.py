@@ -21,7 +21,7 @@ from tapelog.archive.progress import (
     ProgressEvent,
     report,
 )
-from tapelog.transcribe.types import TranscribeOptions
+from tapelog.transcribe.types import DETECT_SECONDS, TranscribeOptions
 from tinydb import Query
 
 if TYPE_CHECKING:
@@ -223,7 +223,7 @@ def _detect(
     archive: Archive, media_id: str, options: TranscribeOptions, cancel: CancelToken | None
 ) -> str:
     """The file's language: the crew's one language when the archive lists only one,
-    else Whisper's detection on the first 30 s, chosen among the archive's languages
+    else Whisper's detection on its first windows, chosen among the archive's languages
     (``archive.language_choice``)."""
     from tapelog.archive import language_choice as L
 
@@ -236,7 +236,7 @@ def _detect(
     media = archive.get_media(media_id)
     if not media.info.has_audio:
         raise NoAudioError("has no audio stream to transcribe", path=media.path)
-    head = load_audio(archive.media_path(media), cancel=cancel, max_seconds=30)
+    head = load_audio(archive.media_path(media), cancel=cancel, max_seconds=DETECT_SECONDS)
     engine = get_engine(replace(options, language=None))
     return L.detect(archive, engine, head).language
 

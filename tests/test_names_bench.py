@@ -67,7 +67,7 @@ def test_the_scorer_counts_what_was_heard(tmp_path: Path) -> None:
 def test_a_slice_of_the_names_bench_at_the_defaults(tmp_path: Path) -> None:
     """en05 (51 s, a mother naming Wang Xiaoyu, Kunming and herself) through Whisper at
     the defaults and plain: the defaults must find what plain tiny.en misses (5 of 5
-    vs 0 of 5 measured), link no decoy, and keep the other words as plain hears them."""
+    vs 0 of 5 measured on two CPUs), link no decoy, and keep the other words as plain hears them."""
     from bench import bench_names
 
     out = tmp_path / "figures.json"
@@ -76,7 +76,9 @@ def test_a_slice_of_the_names_bench_at_the_defaults(tmp_path: Path) -> None:
     figures = json.loads(out.read_text())["figures"]
     default, plain = figures["default/en"], figures["tiny.en/en"]
     assert default["files"] == plain["files"] == 1
-    assert default["recall"] >= 0.8 and plain["recall"] <= 0.2, (default, plain)
+    # Plain tiny.en's own recall depends on the CPU (0 of 5 on two, 4 of 5 on an AMD
+    # EPYC without AVX-512): the defaults find at least as many, and 4 of 5 or more.
+    assert default["recall"] >= max(0.8, plain["recall"]), (default, plain)
     assert default["precision"] >= 0.95 and default["decoy_links"] == 0
     assert default["nonname_error"] <= plain["nonname_error"] + 0.01
     assert default["loops"] == 0

@@ -225,7 +225,7 @@ def _sender(topic: str | None) -> Any:
 
 
 def language_probabilities(options: dict[str, Any], pcm: bytes) -> list[tuple[str, float]]:
-    """On a worker: every language's probability for a file's first 30 s (the archive
+    """On a worker: every language's probability for a file's first windows (the archive
     chooses among its own languages, ``archive.language_choice``)."""
     ranked: list[tuple[str, float]] = _engine(TranscribeOptions(**options)).language_probabilities(
         unpack_audio(pcm)

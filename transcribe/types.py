@@ -47,6 +47,11 @@ class Segment:
         )
 
 
+# Whisper's language detection: at most this many 30 s windows of a file, averaged
+# (``Engine.language_probabilities``); the audio read for it.
+DETECT_WINDOWS = 3
+DETECT_SECONDS = 30 * DETECT_WINDOWS
+
 # The model name that means "the archive's English model for English speech, its
 # multilingual model (with the language Whisper detects) for anything else".
 AUTO_MODEL = "auto"
