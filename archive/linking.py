@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 
 from rapidfuzz.distance import JaroWinkler
 from tapelog.archive import names as N
+from tapelog.archive.family_alone import family_alone_spans
 from tapelog.archive.given_heard import given_heard_spans
 from tapelog.archive.links_cut import LineTimes
 from tapelog.archive.name_heard import family_spans, heard_spans, shown_key, whole_spans
@@ -134,6 +135,8 @@ def find_mentions(
     found += heard_spans(index, segments, holding, near_targets)
     # "you will run" for Luo Run: the given name right, the family name heard as words.
     found += given_heard_spans(index, segments, found, near_targets)
+    # "Mr. Peng", "Mrs. Wang": the family name of the one case the file is about.
+    found += family_alone_spans(index, segments, found, near_targets)
     every: list[tuple[int, Mention]] = []
     times: dict[int, LineTimes] = {}  # per line: where its words are, found once
     for si, cand, zh in found:
