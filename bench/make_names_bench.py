@@ -63,6 +63,7 @@ from bench.names_script import (  # noqa: E402
     NATURAL20,
     NATURAL21,
     NATURAL22,
+    NATURAL23,
     PEOPLE,
     SPARSE,
     SPARSE2,
@@ -217,6 +218,7 @@ def main() -> None:
             "natural20": (NATURAL20, "names_natural20", 134),
             "natural21": (NATURAL21, "names_natural21", 140),
             "natural22": (NATURAL22, "names_natural22", 146),
+            "natural23": (NATURAL23, "names_natural23", 152),
         }
         for name in args.sparse or sets:
             interviews, folder, offset = sets[name]

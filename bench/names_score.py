@@ -48,6 +48,7 @@ SETS = {
     "natural20": "names_natural20",
     "natural21": "names_natural21",
     "natural22": "names_natural22",
+    "natural23": "names_natural23",
 }
 
 

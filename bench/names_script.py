@@ -1468,6 +1468,46 @@ NATURAL22: list[Interview] = [
 ]  # fmt: skip
 
 
+# A twenty-third set in the natural voice (``bench/data/names_natural23/``), written and
+# made 2026-12-02 08:50 before any run on it: held out of every change up to 7a48418 (a
+# family name alone or after a title). New shapes: a name in a question, a possessive
+# ("Zihan's"), a name after "and" at a sentence's start, a parent named by the child's
+# name ("Mingxuan's father"), a mother named in full, a place said before the name, a
+# decoy's place alone in a line about another child.
+NATURAL23: list[Interview] = [
+    Interview("nw01_zihan", "en", "piper:1.0", 104, [
+        "Have you seen {B-2011-NN-007|Huang Zihan}?",
+        "{B-2011-NN-007|Zihan}'s grandmother still sells fruit near the bridge.",
+        "In {B-2011-NN-007|Nanning} the winters are short and wet.",
+    ], talk=6),
+    Interview("nw02_mingxuan", "en", "piper:0.97", 105, [
+        "And {B-2008-HF-006|Mingxuan} came back to us after nine years.",
+        "{B-2008-HF-006|Mingxuan}'s father, {B-2008-HF-006|Zhao Dewei}, cried at the station.",
+        "They took him in {B-2008-HF-006|Hefei}, near the old factory.",
+    ], talk=6),
+    Interview("nw03_jingjun", "en", "piper:1.03", 106, [
+        "Where is {C-2010-TY-001|Liu Jingjun} now, and who raised him?",
+        "His father, {C-2010-TY-001|Liu Zhiqiang}, asks that every day.",
+        "The alley in {C-2010-TY-001|Taiyuan} was torn down two years ago.",
+    ], talk=6),
+    Interview("nw04_hongmei", "en", "piper:0.99", 107, [
+        "My name is {B-2015-KM-005|Wang Hongmei}.",
+        "I am the mother of {B-2015-KM-005|Wang Xiaoyu}, who was four when she was taken.",
+        "Did anyone in {B-2015-KM-005|Kunming} see a girl in a yellow coat?",
+    ], talk=6),
+    Interview("nw05_haoran", "en", "piper:1.01", 108, [
+        "At the station in {B-2012-ZZ-004|Zhengzhou}, {B-2012-ZZ-004|Haoran} let go of my hand.",
+        "{B-2012-ZZ-004|Zhang Jianguo} is my husband, and he still drives at night.",
+        "We think {B-2012-ZZ-004|Zhang Haoran} would be fourteen now.",
+    ], talk=6),
+    Interview("nw06_run", "en", "piper:0.98", 109, [
+        "The police in {C-2009-GZ-002|Guangdong} found {C-2009-GZ-002|Luo Run} in a village.",
+        "{C-2009-GZ-002|Luo An Xin} said she knew him by his ears.",
+        "Is {C-2009-GZ-002|Run} happy now? I think so.",
+    ], talk=6),
+]  # fmt: skip
+
+
 def sparse_script(iv: Interview, index: int) -> list[str]:
     """A sparse interview: each name sentence followed by twelve shared ones (a name
     about once a minute, so about one 30 s window in two holds none), a different run
