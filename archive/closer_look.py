@@ -306,6 +306,11 @@ def _why(
         after_stop = i == 0 or words[i - 1].word.rstrip().endswith((".", "?", "!"))
         if id(w) in free_ids and not after_stop and _made_up(tok, name_words):
             return f"made-up word {tok!r}"
+        capital = tok[:1].isupper() and tok.isalpha() and tok != "I"
+        if id(w) in free_ids and not after_stop and capital and w.probability < UNSURE_CAPITAL:
+            # A name heard as an English one: "His father, Lydia (0.18) King" for Liu
+            # Zhiqiang, in a file tied to nothing (natural23's nw03).
+            return f"unsure name {tok!r}"
     for a, b in zip(free, free[1:], strict=False):
         if a.probability < UNSURE and b.probability < UNSURE:
             return f"unsure {a.word.strip()!r} {b.word.strip()!r}"

@@ -84,6 +84,28 @@ def twins_of(index: NameIndex, written: str, target: int) -> list[str]:
     return out
 
 
+def kin_of(index: NameIndex, written: str, target: int) -> list[str]:
+    """The other full names on ``written``'s case with its family name, as the sheet
+    writes them: a child's and its parents'. Base, given a case's names, wrote the
+    child's for the father's ("His father, Liu Jingjun, asks that every day" for Liu
+    Zhiqiang, natural23's nw03): the same case, the wrong words. Checked as twins are,
+    a change among them keeps the link and puts the name said in the transcript."""
+    t = index.targets[target]
+    family = N.name_parts(written)[0]
+    if t.type != "case" or not family:
+        return []
+    seen = {N.compact(written)}
+    out: list[str] = []
+    for key in t.near:
+        for e in index.exact.get(key) or ():
+            fam, given = N.name_parts(e.text)
+            if (e.target == target and e.kind in ("name", "alias", "parent")
+                    and fam == family and given and N.compact(e.text) not in seen):  # fmt: skip
+                seen.add(N.compact(e.text))
+                out.append(e.text)
+    return out
+
+
 def _spelled(tok: str, seq: Sequence[str]) -> str:
     """Syllables written as ``tok`` was: capitalised if it was."""
     word = "".join(seq)
@@ -246,7 +268,8 @@ def _items(
         written = " ".join(m.mention.split())
         twins = memo.get((written, target))
         if twins is None:
-            twins = memo[(written, target)] = twins_of(index, written, target)
+            twins = twins_of(index, written, target) + kin_of(index, written, target)
+            memo[(written, target)] = twins
         seg = segments[m.segment]
         at = _word_span(seg.words, m.match_start, m.match_end) if _timed(seg) else None
         if twins and at is not None and seg.end - seg.start <= MAX_LINE_S:

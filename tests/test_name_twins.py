@@ -112,11 +112,15 @@ def test_the_audio_chooses_the_twin_said_and_the_link_follows(tmp_path: Path) ->
         son = "Our son Liu Jingjun was born in the spring."
         # Her son's two lines fit in one window: one encoder pass scores both names in
         # their lines; the other boy's line, then his name alone, where its twin led.
+        # A full name is also scored against its case's other names with its family
+        # name (``kin_of``: her husband, Liu Zhiqiang).
         assert scored == [
             [f"{son} People in Taiyuan still ask about Jingjun.",
              "Our son Liu Jianjun was born in the spring. People in Taiyuan still ask about Jingjun.",
+             "Our son Liu Zhiqiang was born in the spring. People in Taiyuan still ask about Jingjun.",
              f"{son} People in Taiyuan still ask about Jianjun."],
-            ["Another family lost Liu Jingjun, a different boy.", "Another family lost Liu Jianjun, a different boy."],
+            ["Another family lost Liu Jingjun, a different boy.", "Another family lost Liu Jianjun, a different boy.",
+             "Another family lost Liu Zhiqiang, a different boy."],
             ["Liu Jingjun", "Liu Jianjun"],
         ]  # fmt: skip
         assert after[:2] == lines[:2]  # her son: kept, word for word
@@ -304,5 +308,48 @@ def test_a_parents_given_name_alone_is_not_checked_against_a_child_one_syllable_
     mentions = find_mentions(index, segs, context=["L-1"])
     assert [m.mention for m in mentions] == ["An Xin", "Luo Run"]
     items = _items(index, segs, mentions, {"anxin", "luorun"})
-    assert [(it.written, it.twins) for it in items] == [("Luo Run", ["Luo Ren"])]
+    # The child's full name has its twin, and its father's full name (``kin_of``).
+    assert [(it.written, it.twins) for it in items] == [("Luo Run", ["Luo Ren", "Luo An Xin"])]
     assert twins_of(index, "Yu Xin", index.by_id[("case", "D-1")]) == []  # no "An Xin"
+
+
+def test_a_childs_name_written_for_the_fathers_is_put_right_by_the_audio(tmp_path: Path) -> None:
+    """natural23's nw03, "His father, Liu Zhiqiang, asks that every day.": base, given
+    the case's names, wrote "Liu Jingjun" there (the son's). The case is right, the words
+    are not; forced through the line, tiny.en finds "Liu Zhiqiang" likelier, and the
+    words change while the link stays on the case."""
+    from tapelog.archive import cases as C
+    from tapelog.archive.linking import find_mentions
+    from tapelog.archive.name_twins import MARGIN, check_twins, kin_of
+    from tapelog.media.audio import load_audio
+    from tapelog.transcribe.engine import get_engine
+    from tapelog.transcribe.text_score import text_log_probs
+    from tapelog.transcribe.types import TranscribeOptions
+
+    data = DATA.with_name("names_natural23")
+    audio = load_audio(data / "nw03_jingjun.ogg")
+    model = get_engine(TranscribeOptions(model="tiny.en", cpu_threads=2)).model  # type: ignore[attr-defined]
+    archive = _archive(tmp_path / "a")
+    try:
+        index = C.name_index(archive)
+        assert kin_of(index, "Liu Jingjun", index.by_id[("case", OWN)]) == ["Liu Zhiqiang"]
+        line = _line(22.97, [("His", 22.97, 23.17), ("father,", 23.17, 23.61), ("Liu", 23.74, 23.82),
+                             ("Jingjun,", 23.82, 24.24), ("asks", 24.75, 24.91), ("that", 24.91, 25.15),
+                             ("every", 25.15, 25.35), ("day.", 25.35, 25.73)])  # fmt: skip
+        before = find_mentions(index, [line])
+        assert [m.target_id for m in before] == [OWN]
+
+        def score(clip, texts):
+            return text_log_probs(model, clip, texts, "en")
+
+        after, [check] = check_twins(index, [line], before, score, audio, GIVEN)
+        assert after[0].text == "His father, Liu Zhiqiang, asks that every day."
+        assert (check.written, check.chosen) == ("Liu Jingjun", "Liu Zhiqiang")
+        assert check.margin >= MARGIN
+        assert [m.target_id for m in find_mentions(index, after)] == [OWN]
+        # Her son's name, said, stays his (the first test's lines).
+        kept, _checks = check_twins(index, _lines()[:1], find_mentions(index, _lines()[:1]),
+                                    score, load_audio(DATA / "nl06_liu.ogg"), GIVEN)  # fmt: skip
+        assert kept[0].text == _lines()[0].text
+    finally:
+        archive.close()

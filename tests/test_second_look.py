@@ -351,6 +351,12 @@ def test_a_closer_look_goes_only_where_a_near_miss_remains() -> None:
         (12.0, "unsure"),
         (30.0, "made-up"),
     ]
+    # A capitalised word within a sentence that Whisper was unsure of: a name heard as
+    # an English one (natural23's "His father, Lydia King," for Liu Zhiqiang, 0.18).
+    lydia = _line("His father, Lydia King, asks that every day.", 0.0, {"Lydia": 0.18})
+    assert suspect_stretches([lydia], names, [])[0].why == "unsure name 'Lydia'"
+    sure = _line("His father, Lydia King, asks that every day.", 0.0, {"Lydia": 0.6})
+    assert suspect_stretches([sure], names, []) == []
     # The names' own words are no near-miss, wherever they are.
     assert suspect_stretches([_line("He was lost in Zhengzhou that day.", 0.0)], names, []) == []
     # A line that sounds like a name without a made-up word: lower case.
