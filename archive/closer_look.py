@@ -306,10 +306,12 @@ def _why(
         after_stop = i == 0 or words[i - 1].word.rstrip().endswith((".", "?", "!"))
         if id(w) in free_ids and not after_stop and _made_up(tok, name_words):
             return f"made-up word {tok!r}"
-        capital = tok[:1].isupper() and tok.isalpha() and tok != "I"
-        if id(w) in free_ids and not after_stop and capital and w.probability < UNSURE_CAPITAL:
+        capital = tok[:1].isupper() and tok.isalpha() and len(tok) >= 4
+        if (id(w) in free_ids and not after_stop and capital and w.probability < UNSURE_CAPITAL
+                and _letters(tok) not in name_words):  # fmt: skip
             # A name heard as an English one: "His father, Lydia (0.18) King" for Liu
-            # Zhiqiang, in a file tied to nothing (natural23's nw03).
+            # Zhiqiang, in a file tied to nothing (natural23's nw03). Not a word of the
+            # names given ("Wang"), nor a short one ("UN", "And": two thirds of them).
             return f"unsure name {tok!r}"
     for a, b in zip(free, free[1:], strict=False):
         if a.probability < UNSURE and b.probability < UNSURE:
