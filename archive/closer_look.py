@@ -173,6 +173,38 @@ def sounding_stretches(
     return out
 
 
+def unsure_name_stretches(
+    segments: Sequence[Segment],
+    names: list[str],
+    found: list[tuple[float, float]],
+    taken: Sequence[Stretch] = (),
+) -> list[Stretch]:
+    """Lines (glued as ``suspect_stretches`` glues them) not among ``taken`` with a
+    capitalised word within a sentence that Whisper gave under ``UNSURE_CAPITAL``: a
+    name heard as an English one ("His father, Lydia (0.18) King, asks" for Liu Zhiqiang,
+    in natural23's nw03, a file no other sign marked there). Not a word of ``names``
+    ("Wang") nor one under four letters ("UN", "And": two thirds of such words on four
+    natural sets). Looked at last, in what budget the other signs leave: as a first
+    sign it changed which lines base decoded together, and so what it wrote, in files
+    the other signs had already marked (one name lost, one found)."""
+    name_words = {t for n in names for t in N.tokens(n)}
+    out: list[Stretch] = []
+    for unit in _utterances(segments):
+        words = [w for s in unit for w in s.words]
+        if not words or any(t.start < words[-1].end and words[0].start < t.end for t in taken):
+            continue
+        for i, w in enumerate(words):
+            tok = w.word.strip(" ,.?!;:\"'")
+            after_stop = i == 0 or words[i - 1].word.rstrip().endswith((".", "?", "!"))
+            inside = any(a - 0.05 <= _mid(w) <= b + 0.05 for a, b in found)
+            if (tok[:1].isupper() and tok.isalpha() and len(tok) >= 4 and not after_stop
+                    and not inside and w.probability < UNSURE_CAPITAL
+                    and _letters(tok) not in name_words):  # fmt: skip
+                out.append(Stretch(words[0].start, words[-1].end, f"unsure name {tok!r}"))
+                break
+    return out
+
+
 def suspect_lines(segments: Sequence[Segment], names: list[str]) -> list[Segment]:
     """The lines where a name may be, for the second look's choice of windows
     (``transcribe.windows.Look``): those of a line glued to its neighbours holding a
@@ -306,13 +338,6 @@ def _why(
         after_stop = i == 0 or words[i - 1].word.rstrip().endswith((".", "?", "!"))
         if id(w) in free_ids and not after_stop and _made_up(tok, name_words):
             return f"made-up word {tok!r}"
-        capital = tok[:1].isupper() and tok.isalpha() and len(tok) >= 4
-        if (id(w) in free_ids and not after_stop and capital and w.probability < UNSURE_CAPITAL
-                and _letters(tok) not in name_words):  # fmt: skip
-            # A name heard as an English one: "His father, Lydia (0.18) King" for Liu
-            # Zhiqiang, in a file tied to nothing (natural23's nw03). Not a word of the
-            # names given ("Wang"), nor a short one ("UN", "And": two thirds of them).
-            return f"unsure name {tok!r}"
     for a, b in zip(free, free[1:], strict=False):
         if a.probability < UNSURE and b.probability < UNSURE:
             return f"unsure {a.word.strip()!r} {b.word.strip()!r}"
@@ -524,8 +549,14 @@ def look_closer(
         # Then, in what budget is left, lines whose words sound like one of the names
         # though Whisper was sure of them: the weakest sign, looked at last.
         left = budget - sum(_length(w) for w in windows)
+        sounding: list[Stretch] = []
         if names and left > 0:
-            windows += pack(sounding_stretches(segments, names, plan.found, stretches), left)
+            sounding = sounding_stretches(segments, names, plan.found, stretches)
+            windows += pack(sounding, left)
+        left = budget - sum(_length(w) for w in windows)
+        if names and left > 0:
+            taken = stretches + sounding
+            windows += pack(unsure_name_stretches(segments, names, plan.found, taken), left)
         for i, window in enumerate(windows):
             if cancel is not None:
                 cancel.check()

@@ -353,10 +353,19 @@ def test_a_closer_look_goes_only_where_a_near_miss_remains() -> None:
     ]
     # A capitalised word within a sentence that Whisper was unsure of: a name heard as
     # an English one (natural23's "His father, Lydia King," for Liu Zhiqiang, 0.18).
+    # Looked at last (``unsure_name_stretches``), where no other sign took the line.
+    from tapelog.archive.closer_look import Stretch, unsure_name_stretches
+
     lydia = _line("His father, Lydia King, asks that every day.", 0.0, {"Lydia": 0.18})
-    assert suspect_stretches([lydia], names, [])[0].why == "unsure name 'Lydia'"
+    assert suspect_stretches([lydia], names, []) == []
+    assert unsure_name_stretches([lydia], names, [])[0].why == "unsure name 'Lydia'"
+    assert unsure_name_stretches([lydia], names, [], [Stretch(0.0, 1.0, "x")]) == []
     sure = _line("His father, Lydia King, asks that every day.", 0.0, {"Lydia": 0.6})
-    assert suspect_stretches([sure], names, []) == []
+    assert unsure_name_stretches([sure], names, []) == []
+    # Not a word of the names given, nor a short word.
+    for said in ("His father, Zhang Jianguo, asks.", "His father, UN King, asks."):
+        low = _line(said, 0.0, {"Zhang": 0.1, "UN": 0.1})
+        assert unsure_name_stretches([low], names, []) == []
     # The names' own words are no near-miss, wherever they are.
     assert suspect_stretches([_line("He was lost in Zhengzhou that day.", 0.0)], names, []) == []
     # A line that sounds like a name without a made-up word: lower case.
