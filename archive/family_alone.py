@@ -13,8 +13,9 @@ parent on its sheet, written as a name, is that family:
   not an English word as well ("Long", "Song", "Ma": "He" starts many sentences);
 * only when exactly one of the cases the file is about has that family name (a
   volunteer's interview about two Liu families links neither);
-* never inside a longer name (the next word capitalised: "Wang Li" is someone else) or
-  over words another rule took.
+* never inside a longer name (the next word capitalised: "Wang Li" is someone else),
+  over words another rule took, or in a line that names another case ("Her daughter,
+  Zhang was taken in Nanning": Huang Zihan of Nanning, misheard).
 
 Weak: it links only in context, at the score weak names get.
 """
@@ -74,6 +75,9 @@ def family_alone_spans(
     if not by_family:
         return []
     taken = {(si, j) for si, c, _zh in found for j in range(c.first, c.last)}
+    others: dict[int, set[int]] = defaultdict(set)  # line -> the targets named in it
+    for si, c, _zh in found:
+        others[si] |= {e.target for e in c.entries}
     out: _Found = []
     for si, seg in enumerate(segments):
         text = seg.text or ""
@@ -92,9 +96,23 @@ def family_alone_spans(
             if not titled and k > 0 and _capitalised_before(text, spans, k):
                 continue  # "Xiaoyu Wang", "Lili Peng": the family name of a longer name
             ti, name = hit
+            if _another(index, ti, others.get(si, set())):
+                continue  # "Her daughter, Zhang was taken in Nanning": another case's line
             first = k - 1 if titled else k
             out.append((si, _Cand([Entry(ti, name, KIND)], 0.55, KIND, True, first, k + 1), False))
     return out
+
+
+def _another(index: NameIndex, case: int, named: set[int]) -> bool:
+    """Whether the line names a target that is neither the case nor one of its people:
+    natural10's reporter, "Her daughter, Zhang was taken in Nanning", said Huang Zihan
+    (of Nanning), and "Zhang" linked to Zhang Haoran's case."""
+    own = index.targets[case]
+    for ti in named:
+        t = index.targets[ti]
+        if ti != case and t.id not in own.related and own.id not in t.related:
+            return True
+    return False
 
 
 def _name_goes_on(text: str, spans: Sequence[tuple[str, int, int]], k: int) -> bool:

@@ -40,3 +40,15 @@ def test_a_longer_name_or_a_family_name_that_is_an_english_word_does_not(bench_i
     assert suggested(bench_index, other, context=[WANG]) == []
     doubled = [line(0.0, "In Le Havre we met the others.")]
     assert suggested(bench_index, doubled, context=[PENG]) == []
+
+
+def test_a_family_name_in_a_line_naming_another_case_does_not_link(bench_index):  # noqa: F811
+    """natural10's reporter, about several families: "Her daughter, Zhang was taken in
+    Nanning." tiny.en wrote "Zhang" for Zihan; Nanning is Huang Zihan's place, so the
+    line is about her, not Zhang Haoran's family."""
+    said = [line(0.0, "Her daughter, Zhang was taken in Nanning.")]
+    nanning = "B-2011-NN-007"
+    assert suggested(bench_index, said, context=[ZHANG, nanning]) == [(0, nanning, "Nanning")]
+    # The same words without the other case's place: Zhang's family.
+    alone = [line(0.0, "Her daughter, Zhang was taken that day.")]
+    assert suggested(bench_index, alone, context=[ZHANG, nanning]) == [(0, ZHANG, "Zhang")]
