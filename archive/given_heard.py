@@ -9,7 +9,8 @@ given name spelled right is the evidence they lack; so, in an interview already 
 the case (``targets``: the cases and people the file is about, as for ``heard_spans``),
 one to three words just before the given name (or after it, for the given name first:
 "run the U") that hold a word Whisper gave under ``UNSURE`` and sound like the name at
-``HEARD_WITH_GIVEN`` link, weakly. The word alone ("we run a shop") never links.
+``HEARD_WITH_GIVEN`` link, weakly. The word alone ("we run a shop") links only where
+Whisper was unsure of it or the sentence says a name comes ("his name was run").
 """
 
 from __future__ import annotations
@@ -73,7 +74,7 @@ def given_heard_spans(
             for ti, shown, first, last in by_given.get(tok, ()):
                 best = _best(text, spans, toks, probs, k, first, last, si, taken | _in(used, si))
                 alone = (si, k) not in taken and k not in used
-                if best is None and alone and probs[k] < LONE_UNSURE:
+                if best is None and alone and (probs[k] < LONE_UNSURE or named_here(toks, k)):
                     best = (k, k + 1)  # "When run (0.29) came home": the name, alone
                 if best is None:
                     continue
@@ -83,6 +84,18 @@ def given_heard_spans(
                 out.append((si, _Cand([entry], 0.55, "near", True, lo, hi), False))
                 break
     return out
+
+
+# Words after which a name is said: "his name was Run", "a boy called Run", "we call
+# him Run". tiny.en wrote natural12's "The boy they brought in said his name was Run"
+# as "... his name was run." (0.92): sure of the word, but the sentence says it is a name.
+_NAME_CUES = (("name", "was"), ("name", "is"), ("named",), ("called",), ("call", "him"),
+              ("call", "her"), ("calls", "him"), ("calls", "her"))  # fmt: skip
+
+
+def named_here(toks: Sequence[str], k: int) -> bool:
+    """Whether the words before token ``k`` say a name comes next."""
+    return any(tuple(toks[max(0, k - len(c)) : k]) == c for c in _NAME_CUES)
 
 
 def _in(used: set[int], si: int) -> set[tuple[int, int]]:

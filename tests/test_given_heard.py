@@ -27,6 +27,13 @@ def test_sure_words_or_the_word_alone_said_as_a_word_do_not_link(bench_index):  
     alone = [line(0.0, "When run came home, he did not know us.", {"run": 0.29})]
     assert suggested(bench_index, alone, context=[LUO]) == [(0, LUO, "run")]
     assert suggested(bench_index, alone) == []
+    # ... or where the sentence says a name comes: natural12's nurse, "The boy they
+    # brought and said his name was run." (0.92 for "run").
+    cued = [line(0.0, "The boy they brought and said his name was run.", {"run": 0.92})]
+    assert suggested(bench_index, cued, context=[LUO]) == [(0, LUO, "run")]
+    assert suggested(bench_index, cued) == []
+    sure = [line(0.0, "The boy they brought said he would run.", {"run": 0.92})]
+    assert suggested(bench_index, sure, context=[LUO]) == []
 
 
 def test_weak_signs_of_one_case_on_two_lines_tie_the_file(bench_index):  # noqa: F811
