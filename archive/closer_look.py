@@ -183,8 +183,9 @@ def unsure_name_stretches(
     capitalised word within a sentence that Whisper gave under ``UNSURE_CAPITAL``: a
     name heard as an English one ("His father, Lydia (0.18) King, asks" for Liu Zhiqiang,
     in natural23's nw03, a file no other sign marked there). Not a word of ``names``
-    ("Wang") nor one under four letters ("UN", "And": two thirds of such words on four
-    natural sets). Looked at last, in what budget the other signs leave: as a first
+    ("Wang"), one under four letters ("UN", "And": two thirds of such words on four
+    natural sets), or a pinyin word: "My daughter, Zhang (0.24) was taken" is a name
+    already, which the own look (it skips lines base looked at) wrote as "Zihan". Looked at last, in what budget the other signs leave: as a first
     sign it changed which lines base decoded together, and so what it wrote, in files
     the other signs had already marked (one name lost, one found)."""
     name_words = {t for n in names for t in N.tokens(n)}
@@ -199,7 +200,8 @@ def unsure_name_stretches(
             inside = any(a - 0.05 <= _mid(w) <= b + 0.05 for a, b in found)
             if (tok[:1].isupper() and tok.isalpha() and len(tok) >= 4 and not after_stop
                     and not inside and w.probability < UNSURE_CAPITAL
-                    and _letters(tok) not in name_words):  # fmt: skip
+                    and _letters(tok) not in name_words
+                    and N.split_syllables(_letters(tok)) is None):  # fmt: skip
                 out.append(Stretch(words[0].start, words[-1].end, f"unsure name {tok!r}"))
                 break
     return out
