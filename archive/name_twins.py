@@ -89,7 +89,13 @@ def kin_of(index: NameIndex, written: str, target: int) -> list[str]:
     writes them: a child's and its parents'. Base, given a case's names, wrote the
     child's for the father's ("His father, Liu Jingjun, asks that every day" for Liu
     Zhiqiang, natural23's nw03): the same case, the wrong words. Checked as twins are,
-    a change among them keeps the link and puts the name said in the transcript."""
+    a change among them keeps the link and puts the name said in the transcript.
+
+    Only names Whisper spells with as many tokens as ``written`` or more: a text's
+    likelihood is a sum over its tokens, so a shorter name wins for being short. Allowed
+    to, it turned "Liu Zhiqiang is my name" (5 tokens) into "Liu Jingjun" (3) and "I am
+    Luo An Xin" into "I Luo Run" (natural10, natural); the right change above was from
+    3 tokens to 5."""
     t = index.targets[target]
     family = N.name_parts(written)[0]
     if t.type != "case" or not family:
@@ -100,10 +106,21 @@ def kin_of(index: NameIndex, written: str, target: int) -> list[str]:
         for e in index.exact.get(key) or ():
             fam, given = N.name_parts(e.text)
             if (e.target == target and e.kind in ("name", "alias", "parent")
-                    and fam == family and given and N.compact(e.text) not in seen):  # fmt: skip
+                    and fam == family and given and N.compact(e.text) not in seen
+                    and _length(e.text) >= _length(written)):  # fmt: skip
                 seen.add(N.compact(e.text))
                 out.append(e.text)
     return out
+
+
+def _length(name: str) -> int:
+    """Tokens tiny.en's vocabulary spells `` name`` with (letters, without it)."""
+    from tapelog.archive.name_heard import _tokenizer
+
+    tokenizer = _tokenizer()
+    if tokenizer is None:
+        return len(name)
+    return len(tokenizer.encode(" " + name, add_special_tokens=False).ids)
 
 
 def _spelled(tok: str, seq: Sequence[str]) -> str:
