@@ -64,6 +64,7 @@ from bench.names_script import (  # noqa: E402
     NATURAL21,
     NATURAL22,
     NATURAL23,
+    NATURAL24,
     PEOPLE,
     SPARSE,
     SPARSE2,
@@ -219,6 +220,7 @@ def main() -> None:
             "natural21": (NATURAL21, "names_natural21", 140),
             "natural22": (NATURAL22, "names_natural22", 146),
             "natural23": (NATURAL23, "names_natural23", 152),
+            "natural24": (NATURAL24, "names_natural24", 158),
         }
         for name in args.sparse or sets:
             interviews, folder, offset = sets[name]

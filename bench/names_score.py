@@ -49,6 +49,7 @@ SETS = {
     "natural21": "names_natural21",
     "natural22": "names_natural22",
     "natural23": "names_natural23",
+    "natural24": "names_natural24",
 }
 
 

@@ -1508,6 +1508,46 @@ NATURAL23: list[Interview] = [
 ]  # fmt: skip
 
 
+# A twenty-fourth set in the natural voice (``bench/data/names_natural24/``), written and
+# made 2026-12-02 09:55 before any run on it: held out of every change up to 7ffff64 (a
+# family name alone, a name's cue, unsure names for base, kin in the twin check). New
+# shapes: a mother called by her given name alone ("Hongmei"), a title with a family name
+# ("Auntie Huang"), three children in one list, a name with "little" before it, a name
+# as the last word of a long sentence, a given name said twice in a row.
+NATURAL24: list[Interview] = [
+    Interview("nx01_hongmei", "en", "piper:1.0", 110, [
+        "{B-2015-KM-005|Hongmei} still walks to the market every Sunday.",
+        "She asks the fruit sellers if they remember {B-2015-KM-005|Xiaoyu}.",
+        "The bus from {B-2015-KM-005|Kunming} takes four hours to the border.",
+    ], talk=6),
+    Interview("nx02_auntie", "en", "piper:0.98", 111, [
+        "Auntie {B-2011-NN-007|Huang} gave us tea and showed us the photographs.",
+        "In every photograph {B-2011-NN-007|Zihan} is smiling.",
+        "She has lived in {B-2011-NN-007|Nanning} all her life.",
+    ], talk=6),
+    Interview("nx03_list", "en", "piper:1.02", 112, [
+        "The posters on the wall showed {B-2012-ZZ-004|Zhang Haoran}, {B-2013-CD-008|Deng Yuxuan} and {B-2008-HF-006|Zhao Mingxuan}.",
+        "Only one of them has come home.",
+        "That was {B-2008-HF-006|Mingxuan}, after nine years.",
+    ], talk=6),
+    Interview("nx04_little", "en", "piper:0.99", 113, [
+        "Little {C-2010-TY-001|Jingjun} liked to hide behind the door.",
+        "His mother says the police in {C-2010-TY-001|Taiyuan} were kind but slow.",
+        "Everyone in the building still talks about {C-2010-TY-001|Liu Jingjun}.",
+    ], talk=6),
+    Interview("nx05_grandfather", "en", "piper:1.01", 114, [
+        "When the phone rang that night, the grandfather knew it was about {B-2013-CD-008|Yuxuan}.",
+        "{B-2013-CD-008|Deng Guohua} drove to the station without his coat.",
+        "People in {B-2013-CD-008|Chengdu} helped him search until morning.",
+    ], talk=6),
+    Interview("nx06_lele", "en", "piper:0.97", 115, [
+        "{C-2009-GD-003|Lele}, {C-2009-GD-003|Lele}, his father called, but nobody answered.",
+        "{C-2009-GD-003|Peng Gaofeng} has kept that shop open ever since.",
+        "He still believes {C-2009-GD-003|Le Le} will walk in one day.",
+    ], talk=6),
+]  # fmt: skip
+
+
 def sparse_script(iv: Interview, index: int) -> list[str]:
     """A sparse interview: each name sentence followed by twelve shared ones (a name
     about once a minute, so about one 30 s window in two holds none), a different run
