@@ -13,7 +13,11 @@ chosen by the sound of a line's words, it wrote as many wrong names as right one
 more. So this runs only where the transcript already says which case the interview is
 about (``closer_look.own_cases``: a strong mention, two mentions, or the crew's tag),
 with that case's names, and the merge keeps only name stretches (``transcribe.merge``),
-as the other looks do.
+as the other looks do. A file tied to no case gets the names of the one case its weak
+signs point at most (``linking.weak_leads``), as base's closer look does: natural24's
+nx01 spelled "Xiaoyu" once (a name one syllable from another child's) and nothing
+else; given Wang Xiaoyu's case's names, this look wrote "Hongmei" for "Homme", and the
+two weak signs tied the file (0/3 -> 2/3).
 
 Cost: one decode per line (its own window, encoded for the line's sound and 10 s more:
 ``transcribe.windows``, trimmed), greedily (beam 1: the same names as beam 5 on the
@@ -58,6 +62,7 @@ SR = 16000
 # under 0.8 ("Leo, was three", 0.77 for "Lele was three"); 40-55% of the lines.
 MINP = 0.8
 BEAM = 1
+UNTIED_CASES = 1
 # At most this share of the file's audio is decoded, its least sure lines first: on an
 # espeak-ng voice nearly every line has an unsure word, and decoding them all made the
 # second look 0.89x re-transcribing with base on the sparse set (0.38x without this
@@ -86,10 +91,14 @@ class OwnLook:
     lines: list[tuple[float, float]]  # the lines decoded again
     changed: int
     seconds: float
+    # The names are those of the case the file's weak signs point at most: the file was
+    # tied to no case (``UNTIED_CASES``).
+    led: bool = False
 
     def to_dict(self) -> dict[str, object]:
         return {
             "names": self.names,
+            "led": self.led,
             "lines": [[round(a, 2), round(b, 2)] for a, b in self.lines],
             "changed": self.changed,
             "seconds": round(self.seconds, 2),
@@ -149,7 +158,7 @@ def look_at_own_names(
     file's own model wrote, line by line, given only the names of the cases the
     interview is about; None when it is about none, or no line needs it."""
     from tapelog.archive.errors import TapelogError
-    from tapelog.archive.linking import SOUND_KINDS, find_mentions
+    from tapelog.archive.linking import SOUND_KINDS, find_mentions, weak_leads
     from tapelog.archive.links import media_context, name_index
     from tapelog.archive.progress import ProgressEvent, report
     from tapelog.archive.records import get_case
@@ -160,8 +169,12 @@ def look_at_own_names(
     started = time.perf_counter()
     context = media_context(archive, media_id)
     mentions = find_mentions(name_index(archive), segments, context=context)
+    ids = own_cases(mentions, context)
+    led = not ids
+    if led:  # a file tied to no case: the one its weak signs point at most
+        ids = weak_leads(name_index(archive), segments)[:UNTIED_CASES]
     cases = []
-    for cid in own_cases(mentions, context):
+    for cid in ids:
         try:
             cases.append(get_case(archive, cid))
         except TapelogError:
@@ -212,7 +225,7 @@ def look_at_own_names(
             segments, n = merge_names(segments, second, names, sure=heard_well)
             changed += n
     spent = time.perf_counter() - started
-    return segments, OwnLook(names, [(s.start, s.end) for s in lines], changed, spent)
+    return segments, OwnLook(names, [(s.start, s.end) for s in lines], changed, spent, led)
 
 
 def _line_words(segments: Sequence[Segment], line: Stretch) -> set[str]:
