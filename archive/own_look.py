@@ -62,6 +62,9 @@ SR = 16000
 # under 0.8 ("Leo, was three", 0.77 for "Lele was three"); 40-55% of the lines.
 MINP = 0.8
 BEAM = 1
+# A file tied to no case: the names of this many of the cases its weak signs point at
+# (``linking.weak_leads``), the most first. One: given two cases' names, a line may get
+# the other's (the question a prompt cannot answer).
 UNTIED_CASES = 1
 # At most this share of the file's audio is decoded, its least sure lines first: on an
 # espeak-ng voice nearly every line has an unsure word, and decoding them all made the

@@ -83,9 +83,59 @@ def test_a_parents_name_heard_as_english_words_is_written_given_the_own_names(tm
         archive.close()
 
 
-def test_a_file_tied_to_no_case_is_not_looked_at(tmp_path):
+def test_a_file_tied_to_no_case_gets_the_names_its_weak_signs_point_at(tmp_path):
+    """natural24's nx01 (a natural voice, a file tied to nothing): "Hongmei still walks
+    to the market" came out as "Homme still walks", and the only name spelled was
+    "Xiaoyu", one syllable from another child's (Wang Xiaoyun, on the sheet): too weak
+    to link alone. Its case is the one the weak signs point at; given that case's
+    names, tiny.en writes "Hongmei", and the two weak signs tie the file."""
+    from tapelog.archive import cases as C
+    from tapelog.archive.linking import find_mentions, weak_leads
+    from tapelog.archive.own_look import look_at_own_names
+    from tapelog.archive.service import Archive
+    from tapelog.media.audio import load_audio
+    from tapelog.transcribe.engine import get_engine
+    from tapelog.transcribe.types import TranscribeOptions
+
+    folder = DATA / "names_natural24"
+    archive = Archive.open(tmp_path / "a")
+    try:
+        C.import_records(archive, folder / "cases.csv", "cases")
+        [res] = archive.import_paths([folder / "nx01_hongmei.ogg"])
+        market = _line([("Homme", 0.24, 0.96, 0.68), ("still", 0.96, 1.24, 0.84),
+                        ("walks", 1.24, 1.5, 0.99), ("to", 1.5, 1.66, 0.98),
+                        ("the", 1.66, 1.84, 1.0), ("market", 1.84, 2.1, 0.99),
+                        ("every", 2.1, 2.46, 1.0), ("Sunday.", 2.46, 2.82, 0.99)])  # fmt: skip
+        fruit = _line([("She", 23.82, 24.06, 0.99), ("asks", 24.06, 24.4, 0.77),
+                       ("the", 24.4, 24.6, 1.0), ("fruit", 24.6, 24.86, 0.69),
+                       ("sellers", 24.86, 25.1, 0.83), ("if", 25.1, 25.32, 0.99),
+                       ("they", 25.32, 25.54, 1.0), ("remember", 25.54, 25.84, 0.73),
+                       ("Xiaoyu.", 25.86, 27.08, 0.24)])  # fmt: skip
+        segments = [market, fruit]
+        index = C.name_index(archive)
+        assert find_mentions(index, segments) == []  # "Xiaoyu" alone: crowded
+        assert weak_leads(index, segments)[:1] == ["B-2015-KM-005"]
+        audio = load_audio(folder / "nx01_hongmei.ogg")
+        options = TranscribeOptions(model="tiny.en", language="en")
+        merged, look = look_at_own_names(
+            archive, res.id, segments, audio, get_engine(options), options
+        )
+        assert look is not None and look.led
+        assert look.names[:2] == ["Wang Xiaoyu", "Xiaoyu"] and "Wang Hongmei" in look.names
+        assert merged[0].text.startswith("Hongmei still walks")
+        after = find_mentions(index, merged)
+        assert [(m.target_id, m.mention) for m in after] == [
+            ("B-2015-KM-005", "Hongmei"),
+            ("B-2015-KM-005", "Xiaoyu"),
+        ]
+    finally:
+        archive.close()
+
+
+def test_a_file_with_no_sign_of_a_case_is_not_looked_at(tmp_path):
     """Given the names of a case chosen by the sound of a line, tiny.en wrote as many
-    wrong names as right ones: with no case the transcript names, nothing is decoded."""
+    wrong names as right ones: with no case the transcript names, even weakly, nothing
+    is decoded."""
     from tapelog.archive import cases as C
     from tapelog.archive.own_look import look_at_own_names
     from tapelog.archive.service import Archive
