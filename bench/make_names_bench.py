@@ -65,6 +65,7 @@ from bench.names_script import (  # noqa: E402
     NATURAL22,
     NATURAL23,
     NATURAL24,
+    NATURAL25,
     PEOPLE,
     SPARSE,
     SPARSE2,
@@ -221,6 +222,7 @@ def main() -> None:
             "natural22": (NATURAL22, "names_natural22", 146),
             "natural23": (NATURAL23, "names_natural23", 152),
             "natural24": (NATURAL24, "names_natural24", 158),
+            "natural25": (NATURAL25, "names_natural25", 164),
         }
         for name in args.sparse or sets:
             interviews, folder, offset = sets[name]

@@ -50,6 +50,7 @@ SETS = {
     "natural22": "names_natural22",
     "natural23": "names_natural23",
     "natural24": "names_natural24",
+    "natural25": "names_natural25",
 }
 
 

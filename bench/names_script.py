@@ -1548,6 +1548,46 @@ NATURAL24: list[Interview] = [
 ]  # fmt: skip
 
 
+# A twenty-fifth set in the natural voice (``bench/data/names_natural25/``), written and
+# made 2026-12-02 10:23 before any run on it: held out of every change up to 7548b8b
+# (the own look on a file tied to no case). New shapes: a name in English order
+# ("Jingjun Liu"), a name between commas after a relation ("My sister's boy, Luo Run,"),
+# a child and its place in one line, a parent named first in a sentence of advice, a
+# date before a given name, two cases in one interview.
+NATURAL25: list[Interview] = [
+    Interview("ny01_reversed", "en", "piper:1.0", 116, [
+        "In the English papers he was called {C-2010-TY-001|Jingjun Liu}.",
+        "{C-2010-TY-001|Liu Zhiqiang} keeps the newspaper in a plastic sleeve.",
+        "We drove back to {C-2010-TY-001|Taiyuan} in the snow.",
+    ], talk=6),
+    Interview("ny02_sister", "en", "piper:0.98", 117, [
+        "My sister's boy, {C-2009-GZ-002|Luo Run}, was found when he was sixteen.",
+        "{C-2009-GZ-002|Run} did not know any of us at first.",
+        "His mother, {C-2009-GZ-002|Luo An Xin}, sat next to him for hours.",
+    ], talk=6),
+    Interview("ny03_factory", "en", "piper:1.02", 118, [
+        "Ask {B-2008-HF-006|Zhao Dewei} about the factory and he will talk all night.",
+        "His son {B-2008-HF-006|Mingxuan} was seven when he vanished from {B-2008-HF-006|Hefei}.",
+        "Nobody expected {B-2008-HF-006|Zhao Mingxuan} to remember the street.",
+    ], talk=6),
+    Interview("ny04_form", "en", "piper:0.99", 119, [
+        "The officer in {B-2013-CD-008|Chengdu} wrote the boy's name wrong on the form.",
+        "He spelled it badly for {B-2013-CD-008|Yuxuan} on every page.",
+        "{B-2013-CD-008|Deng Guohua} had to go back three times to fix it.",
+    ], talk=6),
+    Interview("ny05_june", "en", "piper:1.01", 120, [
+        "On the first of June, {B-2012-ZZ-004|Haoran} and his father took the train.",
+        "{B-2012-ZZ-004|Zhang Jianguo} says he only looked away for half a minute.",
+        "The station in {B-2012-ZZ-004|Zhengzhou} is much bigger now.",
+    ], talk=6),
+    Interview("ny06_meeting", "en", "piper:0.97", 121, [
+        "I met {B-2011-NN-007|Huang Lijuan} at a meeting for parents.",
+        "Her daughter {B-2011-NN-007|Zihan} would be twenty now.",
+        "{C-2009-GD-003|Peng Gaofeng} spoke after her, about {C-2009-GD-003|Le Le}.",
+    ], talk=6),
+]  # fmt: skip
+
+
 def sparse_script(iv: Interview, index: int) -> list[str]:
     """A sparse interview: each name sentence followed by twelve shared ones (a name
     about once a minute, so about one 30 s window in two holds none), a different run
