@@ -488,6 +488,9 @@ def names_given(record: Any) -> dict[str, Any]:
         "twins": look.get("twins", []),
         # The interview's own cases' names, given line by line (archive.own_look).
         "own_look": (look.get("own_look") or {}).get("names", []),
+        # True: the file was tied to no case, and those names are the case its weak
+        # signs point at most.
+        "own_look_led": bool((look.get("own_look") or {}).get("led", False)),
     }
 
 

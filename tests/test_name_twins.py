@@ -287,6 +287,7 @@ def test_the_second_look_writes_the_twin_said_and_show_says_so(tmp_path: Path) -
         # test_own_look.py) was given her husband's name, and show says so.
         given = names_given(archive.get_transcript(archive.get_media(res.id).transcript_id))
         assert "Liu Zhiqiang" in given["own_look"]
+        assert given["own_look_led"] is False  # her son's name, heard, ties the file
     finally:
         archive.close()
 

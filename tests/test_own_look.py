@@ -121,6 +121,7 @@ def test_a_file_tied_to_no_case_gets_the_names_its_weak_signs_point_at(tmp_path)
             archive, res.id, segments, audio, get_engine(options), options
         )
         assert look is not None and look.led
+        assert look.to_dict()["led"] is True
         assert look.names[:2] == ["Wang Xiaoyu", "Xiaoyu"] and "Wang Hongmei" in look.names
         assert merged[0].text.startswith("Hongmei still walks")
         after = find_mentions(index, merged)
@@ -289,3 +290,19 @@ def test_lines_written_back_to_back_are_looked_at_a_few_at_a_time():
     cut = [_line([("a", 0.0, 0.3, 0.9), ("parking", 0.3, 0.8, 0.4)]),
            _line([("chain.", 0.8, 1.2, 0.3)])]  # fmt: skip
     assert [len(u) for u in _utterances(cut)] == [2]
+
+
+def test_show_says_when_the_own_names_came_from_weak_signs() -> None:
+    """``show --json`` says which names the own look was given, and whether they were
+    the case the weak signs of a file tied to nothing point at (a crew reading a wrong
+    name there knows where it came from)."""
+    from types import SimpleNamespace
+
+    from tapelog.archive.second_look import names_given
+
+    look = {"own_look": {"names": ["Wang Xiaoyu", "Xiaoyu"], "led": True, "lines": []}}
+    given = names_given(SimpleNamespace(options={"second_look": look}))
+    assert given["own_look"] == ["Wang Xiaoyu", "Xiaoyu"] and given["own_look_led"] is True
+    old = {"own_look": {"names": ["Luo Run"], "lines": []}}  # a transcript from before
+    assert names_given(SimpleNamespace(options={"second_look": old}))["own_look_led"] is False
+    assert names_given(SimpleNamespace(options={}))["own_look_led"] is False
