@@ -186,7 +186,11 @@ def look_at_own_names(
     if not names:
         return segments, None
     found = [(m.match_start, m.match_end) for m in mentions if m.kind not in SOUND_KINDS]
-    lines = own_lines(segments, found, looked, MAX_SHARE * len(audio) / SR)
+    # A line base's closer look decoded is left to it only where a name is found there
+    # now: where base wrote none, this look may ("His mother, Leo, and Zincride" stayed
+    # so after base; tiny.en, given the line alone, wrote "Luo An Xin").
+    named = [(x, y) for x, y in looked if any(a < y and x < b for a, b in found)]
+    lines = own_lines(segments, found, named, MAX_SHARE * len(audio) / SR)
     if not lines:
         return segments, None
     opts = replace(
