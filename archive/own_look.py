@@ -22,9 +22,11 @@ two weak signs tied the file (0/3 -> 2/3).
 Cost: one decode per line (its own window, encoded for the line's sound and 10 s more:
 ``transcribe.windows``, trimmed), greedily (beam 1: the same names as beam 5 on the
 natural sets at half the time), only on lines with a word Whisper was unsure of
-(``MINP``), not on lines the closer look decoded, and at most ``MAX_SHARE`` of the
-file, least sure first; words' times only where it wrote a name's word the line lacked
-(BENCHMARKS.md, "The interview's own names, line by line").
+(``MINP``), not on lines where the closer look wrote a name (where base wrote none,
+this look tries too: natural5's "Youchoo and had a blue cat" became "Yuxuan had a blue
+cat"), and at most ``MAX_SHARE`` of the file, least sure first; words' times only where
+it wrote a name's word the line lacked (BENCHMARKS.md, "The interview's own names, line
+by line", and "The own look after base, and in a file tied to nothing").
 """
 
 from __future__ import annotations
