@@ -16,6 +16,8 @@ import re
 import unicodedata
 from functools import lru_cache
 
+from tapelog.transcribe.numbers import numeral as _numeral
+
 # Every toneless pinyin syllable (from pypinyin's dictionary; ü written v).
 _SYLLABLE_TEXT = """
     a ai an ang ao ba bai ban bang bao bei ben beng bi bian biang biao bie bin bing bo bong bu
@@ -276,15 +278,5 @@ def order_variants(name: str) -> set[str]:
     return keys
 
 
-_NUMBER_WORDS = frozenset(
-    "one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
-    "fifteen sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy "
-    "eighty ninety hundred thousand million billion".split()
-)
-
-
-def numeral(tok: str) -> bool:
-    """A number said or written (a folded token: "3", "000" of "3,000", "thousand"): the
-    word after it is a quantity's unit, not a name heard wrong (natural6's "about 3,000
-    Yuuan", yuan, linked Deng Yuxuan in an interview about him)."""
-    return tok.isdigit() or tok in _NUMBER_WORDS
+# A number said or written: the word after it is a unit (``transcribe.numbers``).
+numeral = _numeral

@@ -200,3 +200,25 @@ def test_no_name_is_taken_into_a_line_whisper_looped_in():
     named = [seg(30.0, "我死了梗"), seg(31.5, "他", "罗润", "了")]
     merged, changed = merge_names(two, named, names)
     assert changed == 1 and "罗润" in merged[1].text
+
+
+def test_a_name_after_a_quantity_is_its_unit_and_not_taken():
+    """natural2's "One man asked for 8,000 you and before he would say anything"
+    (yuan): the own look, given Deng Yuxuan's names, wrote "8,000 Yuxuan", and the
+    linking tied it to him. After a number, the words are its unit; after a year, a
+    name may come."""
+    names = ["Deng Yuxuan", "Yuxuan"]
+    plain = [seg(0.0, "asked", "for", "8", ",000", "you", "and", "before")]
+    second = [seg(0.0, "asked", "for", "8", ",000", "Yuxuan", "before")]
+    second[0].words[4].end = 2.35  # "Yuxuan" is said over "you and"
+    merged, changed = merge_names(plain, second, names)
+    assert merged[0].text == plain[0].text and changed == 0
+    words = [seg(0.0, "asked", "for", "twenty", "you", "and")]
+    said = [seg(0.0, "asked", "for", "twenty", "Yuxuan")]
+    said[0].words[3].end = 1.95
+    assert merge_names(words, said, names) == (words, 0)
+    dated = [seg(0.0, "In", "2012", "you", "and", "was", "three.")]
+    named = [seg(0.0, "In", "2012", "Yuxuan", "was", "three.")]
+    named[0].words[2].end = 1.55
+    merged, changed = merge_names(dated, named, names)
+    assert merged[0].text == "In 2012 Yuxuan was three." and changed == 1

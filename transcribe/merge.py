@@ -18,6 +18,7 @@ from dataclasses import replace
 from difflib import SequenceMatcher
 
 from tapelog.transcribe.guard import REPEATS, most_repeated
+from tapelog.transcribe.numbers import numeral, year
 from tapelog.transcribe.types import Segment, Word
 
 _TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
@@ -160,6 +161,19 @@ def _over_sure(plain: _Placed, run: Sequence[Word], heard_well: Callable[[Word],
     return bool(replaced) and all(heard_well(w) for w in replaced)
 
 
+def _after_number(plain: _Placed, run: Sequence[Word]) -> bool:
+    """Whether the plain word just before ``run`` is a quantity ("8,000", "twenty"; not a
+    year): the words after one are its unit. natural2's "One man asked for 8,000 you
+    and" (yuan) became "8,000 Yuxuan" in the own look, and linked Deng Yuxuan."""
+    t0 = run[0].start - 0.05
+    before = [w for _i, w in plain if (w.start + w.end) / 2 < t0]
+    if not before:
+        return False
+    prev = before[-1]
+    tok = _key(prev.word)
+    return run[0].start - prev.end < 1.0 and numeral(tok) and not year(tok)
+
+
 def _after_sentence(flat: _Placed, i: int) -> bool:
     """Whether the place before ``flat[i]`` follows a sentence's end (or all the words).
     Whisper given names reads one back there, over no speech: natural10's officer,
@@ -237,6 +251,8 @@ def merge_names(
         for run in runs:
             if sure is not None and _over_sure(placed, run, sure):
                 continue
+            if _after_number(flat_p, run):
+                continue  # "asked for 8,000 Yuxuan": after a quantity, its unit (yuan)
             if looped and _line_of(placed, around, run) in looped:
                 continue  # a line Whisper looped in heard no name either
             changed += 1
