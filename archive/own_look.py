@@ -115,12 +115,16 @@ def own_lines(
     found: Sequence[tuple[float, float]],
     looked: Sequence[tuple[float, float]] = (),
     budget_s: float | None = None,
+    tried: Sequence[tuple[float, float]] = (),
 ) -> list[Stretch]:
     """Lines (glued as the closer look glues them) to decode with the own names: not
-    one the closer look decoded (``looked``), not made of names found (``found``) but
-    for a word, and holding a word outside those names Whisper was unsure of; within
-    ``budget_s`` seconds of them, the least sure first (at least one line)."""
-    out: list[tuple[float, Stretch]] = []
+    one the closer look decoded and wrote a name in (``looked``), not made of names
+    found (``found``) but for a word, and holding a word outside those names Whisper
+    was unsure of; within ``budget_s`` seconds of them, the least sure first (at least
+    one line), and last, in what budget is left, those base decoded and wrote no name in
+    (``tried``): given them first, natural2's nb03 spent its budget on a 13 s stretch
+    base had tried and lost "Lele" in a line it had found it in."""
+    out: list[tuple[tuple[bool, float], Stretch]] = []
     for unit in _utterances(segments):
         words = [w for s in unit for w in s.words]
         if not _timed(words):
@@ -128,13 +132,14 @@ def own_lines(
         a, b = words[0].start, words[-1].end
         if any(x < b and a < y for x, y in looked):
             continue
+        again = any(x < b and a < y for x, y in tried)
         free = [w for w in words if not any(x - 0.05 <= _mid(w) <= y + 0.05 for x, y in found)]
         if len(free) < 2 and len(free) < len(words):
             continue  # a name found, and a word beside it
         least = min((w.probability for w in free), default=1.0)
         if least >= MINP:
             continue
-        out.append((least, Stretch(a, b, "unsure word")))
+        out.append(((again, least), Stretch(a, b, "unsure word")))
     if budget_s is None:
         return [s for _p, s in out]
     kept: list[Stretch] = []
@@ -192,7 +197,8 @@ def look_at_own_names(
     # now: where base wrote none, this look may ("His mother, Leo, and Zincride" stayed
     # so after base; tiny.en, given the line alone, wrote "Luo An Xin").
     named = [(x, y) for x, y in looked if any(a < y and x < b for a, b in found)]
-    lines = own_lines(segments, found, named, MAX_SHARE * len(audio) / SR)
+    tried = [stretch for stretch in looked if stretch not in named]
+    lines = own_lines(segments, found, named, MAX_SHARE * len(audio) / SR, tried)
     if not lines:
         return segments, None
     opts = replace(

@@ -310,6 +310,13 @@ def test_within_its_budget_the_least_sure_lines_are_decoded_first():
     assert [s.start for s in chosen] == [5.0, 15.0]
     assert [s.start for s in own_lines(lines, found=[], budget_s=0.1)] == [5.0]  # one, at least
     assert len(own_lines(lines, found=[])) == 4
+    # A line base's closer look decoded and wrote no name in comes last, in what budget
+    # is left: given first, natural2's nb03 spent the budget on such a stretch and lost
+    # a name it had found elsewhere.
+    chosen = own_lines(lines, found=[], budget_s=two, tried=[(5.0, 7.0)])
+    assert [s.start for s in chosen] == [10.0, 15.0]
+    chosen = own_lines(lines, found=[], budget_s=3 * (2.0 + 2 * PAD_S), tried=[(5.0, 7.0)])
+    assert [s.start for s in chosen] == [5.0, 10.0, 15.0]
 
 
 def test_lines_written_back_to_back_are_looked_at_a_few_at_a_time():
