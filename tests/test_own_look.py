@@ -316,7 +316,9 @@ def test_within_its_budget_the_least_sure_lines_are_decoded_first():
     chosen = own_lines(lines, found=[], budget_s=two, tried=[(5.0, 7.0)])
     assert [s.start for s in chosen] == [10.0, 15.0]
     chosen = own_lines(lines, found=[], budget_s=3 * (2.0 + 2 * PAD_S), tried=[(5.0, 7.0)])
-    assert [s.start for s in chosen] == [5.0, 10.0, 15.0]
+    assert [s.start for s in chosen] == [0.0, 10.0, 15.0]  # the surest before it
+    chosen = own_lines(lines, found=[], budget_s=4 * (2.0 + 2 * PAD_S), tried=[(5.0, 7.0)])
+    assert [s.start for s in chosen] == [0.0, 5.0, 10.0, 15.0]  # room left: it too
 
 
 def test_lines_written_back_to_back_are_looked_at_a_few_at_a_time():
