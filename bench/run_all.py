@@ -88,8 +88,8 @@ def plan(args: argparse.Namespace, work: Path) -> dict[str, list[str]]:
         # Made 2026-12-02 04:10 and no rule read off it (BENCHMARKS.md, "A name
         # cut at a line's end"; its misses are not read): the nearest figure to
         # interviews the rules were not chosen on.
-        "names-held-out": ["bench.bench_names", "bench", "--set", "natural24", "--out",
-                           str(work / "names_natural24"),
+        "names-held-out": ["bench.bench_names", "bench", "--set", "natural25", "--out",
+                           str(work / "names_natural25"),
                            *(["--only", "nx05_grandfather"] if q else [])],
         "second-look": ["bench.bench_second_look", "--set", "sparse",
                         *(["--only", "sp01_liu_long"] if q else [])],
@@ -287,7 +287,7 @@ def _names_rows(ok: dict[str, dict], ld) -> list[tuple[str, str, str, str]]:
                      ld("names")))  # fmt: skip
     for name, what in (("names-sparse", "long interviews (espeak-ng)"),
                        ("names-natural", "natural voice (Piper)"),
-                       ("names-held-out", "natural voice, held out (natural24)")):  # fmt: skip
+                       ("names-held-out", "natural voice, held out (natural25)")):  # fmt: skip
         g = ok.get(name, {}).get("figures", {})
         en, plain = g.get("default/en"), g.get("tiny.en/en")
         if en:
