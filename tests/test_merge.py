@@ -222,3 +222,9 @@ def test_a_name_after_a_quantity_is_its_unit_and_not_taken():
     named[0].words[2].end = 1.55
     merged, changed = merge_names(dated, named, names)
     assert merged[0].text == "In 2012 Yuxuan was three." and changed == 1
+    # natural5's ne02: "...when I was 45. Zihan loved to draw horses": a number ends
+    # the sentence, and the name after it starts the next.
+    aged = [seg(0.0, "was", "45.", "Zann", "loved", "horses.")]
+    drew = [seg(0.0, "was", "45.", "Zihan", "loved", "horses.")]
+    merged, changed = merge_names(aged, drew, ["Huang Zihan", "Zihan"])
+    assert merged[0].text == "was 45. Zihan loved horses." and changed == 1

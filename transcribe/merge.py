@@ -163,7 +163,7 @@ def _over_sure(plain: _Placed, run: Sequence[Word], heard_well: Callable[[Word],
 
 def _after_number(plain: _Placed, run: Sequence[Word]) -> bool:
     """Whether the plain word just before ``run`` is a quantity ("8,000", "twenty"; not a
-    year): the words after one are its unit. natural2's "One man asked for 8,000 you
+    year, nor one a comma or a full stop ends): the words after one are its unit. natural2's "One man asked for 8,000 you
     and" (yuan) became "8,000 Yuxuan" in the own look, and linked Deng Yuxuan."""
     t0 = run[0].start - 0.05
     before = [w for _i, w in plain if (w.start + w.end) / 2 < t0]
@@ -171,6 +171,8 @@ def _after_number(plain: _Placed, run: Sequence[Word]) -> bool:
         return False
     prev = before[-1]
     tok = _key(prev.word)
+    if not prev.word.rstrip()[-1:].isalnum():
+        return False  # "when I was 45. Zihan loved to draw": a sentence, not a unit
     return run[0].start - prev.end < 1.0 and numeral(tok) and not year(tok)
 
 
