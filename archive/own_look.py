@@ -22,11 +22,9 @@ two weak signs tied the file (0/3 -> 2/3).
 Cost: one decode per line (its own window, encoded for the line's sound and 10 s more:
 ``transcribe.windows``, trimmed), greedily (beam 1: the same names as beam 5 on the
 natural sets at half the time), only on lines with a word Whisper was unsure of
-(``MINP``), not on lines where the closer look wrote a name (where base wrote none,
-this look tries too: natural5's "Youchoo and had a blue cat" became "Yuxuan had a blue
-cat"), and at most ``MAX_SHARE`` of the file, least sure first; words' times only where
-it wrote a name's word the line lacked (BENCHMARKS.md, "The interview's own names, line
-by line", and "The own look after base, and in a file tied to nothing").
+(``MINP``), not on lines the closer look decoded, and at most ``MAX_SHARE`` of the
+file, least sure first; words' times only where it wrote a name's word the line lacked
+(BENCHMARKS.md, "The interview's own names, line by line").
 """
 
 from __future__ import annotations
@@ -115,16 +113,12 @@ def own_lines(
     found: Sequence[tuple[float, float]],
     looked: Sequence[tuple[float, float]] = (),
     budget_s: float | None = None,
-    tried: Sequence[tuple[float, float]] = (),
 ) -> list[Stretch]:
     """Lines (glued as the closer look glues them) to decode with the own names: not
-    one the closer look decoded and wrote a name in (``looked``), not made of names
-    found (``found``) but for a word, and holding a word outside those names Whisper
-    was unsure of; within ``budget_s`` seconds of them, the least sure first (at least
-    one line), and last, in what budget is left, those base decoded and wrote no name in
-    (``tried``): given them first, natural2's nb03 spent its budget on a 13 s stretch
-    base had tried and lost "Lele" in a line it had found it in."""
-    out: list[tuple[tuple[bool, float], Stretch]] = []
+    one the closer look decoded (``looked``), not made of names found (``found``) but
+    for a word, and holding a word outside those names Whisper was unsure of; within
+    ``budget_s`` seconds of them, the least sure first (at least one line)."""
+    out: list[tuple[float, Stretch]] = []
     for unit in _utterances(segments):
         words = [w for s in unit for w in s.words]
         if not _timed(words):
@@ -132,14 +126,13 @@ def own_lines(
         a, b = words[0].start, words[-1].end
         if any(x < b and a < y for x, y in looked):
             continue
-        again = any(x < b and a < y for x, y in tried)
         free = [w for w in words if not any(x - 0.05 <= _mid(w) <= y + 0.05 for x, y in found)]
         if len(free) < 2 and len(free) < len(words):
             continue  # a name found, and a word beside it
         least = min((w.probability for w in free), default=1.0)
         if least >= MINP:
             continue
-        out.append(((again, least), Stretch(a, b, "unsure word")))
+        out.append((least, Stretch(a, b, "unsure word")))
     if budget_s is None:
         return [s for _p, s in out]
     kept: list[Stretch] = []
@@ -193,12 +186,7 @@ def look_at_own_names(
     if not names:
         return segments, None
     found = [(m.match_start, m.match_end) for m in mentions if m.kind not in SOUND_KINDS]
-    # A line base's closer look decoded is left to it only where a name is found there
-    # now: where base wrote none, this look may ("His mother, Leo, and Zincride" stayed
-    # so after base; tiny.en, given the line alone, wrote "Luo An Xin").
-    named = [(x, y) for x, y in looked if any(a < y and x < b for a, b in found)]
-    tried = [stretch for stretch in looked if stretch not in named]
-    lines = own_lines(segments, found, named, MAX_SHARE * len(audio) / SR, tried)
+    lines = own_lines(segments, found, looked, MAX_SHARE * len(audio) / SR)
     if not lines:
         return segments, None
     opts = replace(
