@@ -66,6 +66,7 @@ from bench.names_script import (  # noqa: E402
     NATURAL23,
     NATURAL24,
     NATURAL25,
+    NATURAL26,
     PEOPLE,
     SPARSE,
     SPARSE2,
@@ -223,6 +224,7 @@ def main() -> None:
             "natural23": (NATURAL23, "names_natural23", 152),
             "natural24": (NATURAL24, "names_natural24", 158),
             "natural25": (NATURAL25, "names_natural25", 164),
+            "natural26": (NATURAL26, "names_natural26", 170),
         }
         for name in args.sparse or sets:
             interviews, folder, offset = sets[name]

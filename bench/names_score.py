@@ -51,6 +51,7 @@ SETS = {
     "natural23": "names_natural23",
     "natural24": "names_natural24",
     "natural25": "names_natural25",
+    "natural26": "names_natural26",
 }
 
 

@@ -1588,6 +1588,46 @@ NATURAL25: list[Interview] = [
 ]  # fmt: skip
 
 
+# A twenty-sixth set in the natural voice (``bench/data/names_natural26/``), written and
+# made 2026-12-02 14:30 before any run on it: held out of every change after ccfa464.
+# New shapes: a name as the object of a preposition at a sentence's end ("a poster of
+# Wang Xiaoyu"), a parent's full name after "Mr." ("Mr. Zhang Jianguo"), a child named
+# in a question, a place and a year in one line, a given name repeated in one sentence,
+# a grandparent naming a grandchild.
+NATURAL26: list[Interview] = [
+    Interview("nz01_poster", "en", "piper:1.0", 122, [
+        "Every shop on the street still has a poster of {B-2015-KM-005|Wang Xiaoyu}.",
+        "Her mother {B-2015-KM-005|Hongmei} prints new ones each spring.",
+        "They were living in {B-2015-KM-005|Kunming} in 2015.",
+    ], talk=6),
+    Interview("nz02_mister", "en", "piper:0.98", 123, [
+        "Mr. {B-2012-ZZ-004|Zhang Jianguo} drove a taxi before all of this.",
+        "Have you seen {B-2012-ZZ-004|Haoran}, he asks every passenger.",
+        "He has not been back to {B-2012-ZZ-004|Zhengzhou} station since.",
+    ], talk=6),
+    Interview("nz03_grandmother", "en", "piper:1.02", 124, [
+        "Their grandmother still calls out for {C-2010-TY-001|Jingjun} at dinner.",
+        "{C-2010-TY-001|Jingjun}, {C-2010-TY-001|Jingjun}, she says, come and eat.",
+        "The alley in {C-2010-TY-001|Taiyuan} was torn down years ago.",
+    ], talk=6),
+    Interview("nz04_question", "en", "piper:0.99", 125, [
+        "Where is {B-2011-NN-007|Zihan} now, and does she remember us?",
+        "{B-2011-NN-007|Huang Lijuan} asks that every night.",
+        "She left {B-2011-NN-007|Nanning} only once, for a DNA test.",
+    ], talk=6),
+    Interview("nz05_uncle", "en", "piper:1.01", 126, [
+        "His uncle drove to {C-2009-GZ-002|Guangdong} when the call came about {C-2009-GZ-002|Luo Run}.",
+        "{C-2009-GZ-002|Luo An Xin} could not stop shaking.",
+        "Later {C-2009-GZ-002|Run} asked for his old name back.",
+    ], talk=6),
+    Interview("nz06_shop", "en", "piper:0.97", 127, [
+        "{C-2009-GD-003|Peng Gaofeng} closed the shop the week his son vanished.",
+        "{C-2009-GD-003|Lele} was playing outside with a red ball.",
+        "People still stop {C-2009-GD-003|Peng} in the street to ask.",
+    ], talk=6),
+]  # fmt: skip
+
+
 def sparse_script(iv: Interview, index: int) -> list[str]:
     """A sparse interview: each name sentence followed by twelve shared ones (a name
     about once a minute, so about one 30 s window in two holds none), a different run
