@@ -266,6 +266,37 @@ def test_within_its_budget_the_least_sure_lines_are_decoded_first():
     assert len(own_lines(lines, found=[])) == 4
 
 
+def test_lines_base_decoded_without_a_name_get_a_budget_of_their_own():
+    """A line base's closer look decoded and wrote no name in is decoded again, in its
+    own budget (TRIED_SHARE): tiny.en given such a line alone and its case's names
+    wrote 10 of 12 names missed there. A line where base wrote a name stays as base
+    wrote it, and the other lines keep their budget: in one budget with them, a long
+    stretch base had tried took natural2's nb03's and lost "Lele"."""
+    from tapelog.archive.closer_look import PAD_S
+    from tapelog.archive.own_look import MAX_SHARE, TRIED_SHARE, lines_to_look_at
+
+    def line(start: float, length: float, prob: float) -> Segment:
+        return _line([("Some", start, start + 1, prob), ("words.", start + 1, start + length, 0.9)])
+
+    seconds = 100.0
+    share = MAX_SHARE * seconds  # room in the main budget for the unsure line alone
+    fresh = line(0.0, share - 2 * PAD_S, 0.5)
+    tried = line(30.0, 4.0, 0.1)  # base decoded it and wrote no name: the least sure
+    named = _line([("Luo", 50.0, 50.4, 0.9), ("Run", 50.4, 50.8, 0.9),
+                   ("was", 50.8, 51.0, 0.3), ("found.", 51.0, 51.5, 0.9)])  # fmt: skip
+    too_long = line(70.0, TRIED_SHARE * seconds, 0.2)  # base tried it; past its budget
+    chosen = lines_to_look_at(
+        [fresh, tried, named, too_long],
+        found=[(50.0, 50.8)],
+        looked=[(29.0, 35.0), (49.0, 52.0), (69.0, 81.0)],
+        seconds=seconds,
+    )
+    assert [s.start for s in chosen] == [0.0, 30.0]
+    # As in the main budget, the least sure line is decoded however short the file.
+    assert [s.start for s in lines_to_look_at([tried], [], [(29.0, 35.0)], 0.0)] == [30.0]
+    assert lines_to_look_at([named], [(50.0, 50.8)], [(49.0, 52.0)], seconds) == []
+
+
 def test_lines_written_back_to_back_are_looked_at_a_few_at_a_time():
     """natural20's nt01: tiny.en wrote the whole file as fourteen lines of 5-7 s with no
     pause between them, glued into one 79 s "utterance" no look could decode, so
