@@ -84,12 +84,11 @@ def own_cases(mentions: Iterable[Mention], context: Iterable[str] = ()) -> list[
 
 def case_names(cases: Iterable[Case]) -> list[str]:
     """The names of ``cases`` in letters, as the second look gives them: the child's
-    name and aliases, the place (its first part), the parents; no title, none under 4
+    name and aliases, the place (``names.place_name``), the parents; no title, none under 4
     letters (``Le`` alone is English too)."""
     out: list[str] = []
     for c in cases:
-        place = c.missing_place.split(",")[0].strip() if c.missing_place else ""
-        place = place if place[:1].isupper() else ""
+        place = N.place_name(c.missing_place)
         for item in (c.child_name, *c.aliases, place, *c.parents):
             item = (item or "").strip()
             toks = N.tokens(item)

@@ -45,17 +45,15 @@ def _phon_tuple(syls: Iterable[str]) -> tuple[str, ...]:
 def near_keys(names: Iterable[str], place: str) -> tuple[str, ...]:
     """What a capitalised word Whisper made up ("Nairoyu", "Taeun") is compared with once
     the interview is about this target (``archive.linking``): each Latin name whole and
-    its given name, and each capitalised word of the place (five letters or more)."""
+    its given name, and each word of the place's name (``names.place_name``; five
+    letters or more)."""
     keys: set[str] = set()
     for name in names:
         if not name or N.has_han(name):
             continue
         _family, given = N.name_parts(name)
         keys |= {N.compact(name), "".join(given)}
-    for part in re.split(r"[,，、;/]", place or ""):
-        words = part.split()
-        if words and all(w[:1].isupper() for w in words):
-            keys |= set(N.tokens(part))
+    keys |= set(N.tokens(N.place_name(place)))
     return tuple(sorted(k for k in keys if len(k) >= 5 and k.isascii()))
 
 

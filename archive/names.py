@@ -240,6 +240,21 @@ def sound_key(text: str) -> str:
     return "".join(out)
 
 
+def place_name(missing_place: str) -> str:
+    """The place a case's child went missing from, as a name to listen for: the first
+    part of ``missing_place`` written as one (every word capitalised, or in characters).
+    "Zhengzhou, Henan" -> "Zhengzhou"; "bus station, Guangdong" -> "Guangdong";
+    "outside his father's shop, southern China" -> "". Why the first only: a province
+    after the city is said in passing and, short, sounds like ordinary words ("one in"
+    sounded like Henan, 0.82, and linked Zhang Haoran's case in natural26's nz02)."""
+    for part in re.split(r"[,，、;/]", missing_place or ""):
+        part = part.strip()
+        words = part.split()
+        if part and (has_han(part) or all(w[:1].isupper() for w in words)):
+            return part
+    return ""
+
+
 def name_parts(name: str) -> tuple[list[str], list[str]]:
     """(family, given) tokens of a romanized Chinese name, family first.
 

@@ -109,8 +109,7 @@ def _names_in(
     for tid in order:
         if tid in cases:
             c = cases[tid]
-            place = c.missing_place.split(",")[0].strip() if c.missing_place else ""
-            place = place if place[:1].isupper() or N.has_han(place) else ""
+            place = N.place_name(c.missing_place)
             items = [c.child_name, c.child_name_zh, *c.aliases, place, *c.parents]
         elif tid in people:
             p = people[tid]

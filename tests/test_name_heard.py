@@ -458,3 +458,25 @@ def test_a_word_after_a_number_is_a_unit_not_a_name(bench_index):
     named = line(10.0, "Every night we pray for Yuuan to come home.", {"Yuuan": 0.01})
     assert suggested(bench_index, [about, named]) == [(0, deng, "Deng Yuxuan"),
                                                        (1, deng, "Yuuan")]  # fmt: skip
+
+
+def test_a_province_after_the_city_is_not_listened_for():
+    """natural26's nz02, a file about Zhang Haoran (missing from "Zhengzhou, Henan"):
+    "some only wanted money" came out as "some only one in money" ("one", 0.4), and
+    "one in" sounds like Henan (0.82), which linked his case to a line that names
+    nobody. A case's place is the first part written as a name (``place_name``): the
+    city, not the province said in passing after it."""
+    from tapelog.archive import names as N
+    from tapelog.archive.models import Case
+
+    assert N.place_name("Zhengzhou, Henan") == "Zhengzhou"
+    assert N.place_name("bus station, Guangdong") == "Guangdong"
+    assert N.place_name("outside his father's shop, southern China") == ""
+    assert N.place_name("山西太原") == "山西太原" and N.place_name("") == ""
+    ix = NameIndex([Case("K-HR", "Zhang Haoran", missing_place="Zhengzhou, Henan")], [])
+    said = line(0.0, "Mr. Zhang Haoran drove a taxi.")
+    money = line(5.0, "Most of the calls were kind, but some only one in money.", {"one": 0.4})
+    city = line(9.0, "He has not been back to Zhengjo station since.", {"Zhengjo": 0.3})
+    assert [g[1:] for g in suggested(ix, [said, money, city])] == [
+        ("K-HR", "Zhang Haoran"), ("K-HR", "Zhengjo")
+    ]  # fmt: skip
