@@ -297,6 +297,33 @@ def test_lines_base_decoded_without_a_name_get_a_budget_of_their_own():
     assert lines_to_look_at([named], [(50.0, 50.8)], [(49.0, 52.0)], seconds) == []
 
 
+def test_a_units_doubt_and_an_abbreviations_spend_no_budget():
+    """natural26's nz04 (tied to Huang Zihan's case) spent its budget on "It costs
+    about 120 you and each time" (yuan: a unit, where the merge takes no name) and "for
+    a DNA test" (0.17), not on "Where is the hand now" (Zihan, 0.41)."""
+    from tapelog.archive.closer_look import PAD_S
+    from tapelog.archive.own_look import own_lines
+
+    where = _line([("Where", 0.2, 0.5, 0.41), ("is", 0.5, 0.7, 0.6), ("the", 0.7, 0.9, 0.83),
+                   ("hand", 0.9, 1.2, 0.85), ("now.", 1.2, 1.6, 0.95)])  # fmt: skip
+    costs = _line([("It", 19.7, 19.9, 0.99), ("costs", 19.9, 20.2, 0.91),
+                   ("about", 20.2, 20.5, 0.99), ("120", 20.5, 21.0, 0.81),
+                   ("you", 21.0, 21.2, 0.31), ("and", 21.2, 21.4, 0.46),
+                   ("each", 21.4, 21.6, 1.0), ("time.", 21.6, 22.0, 1.0)])  # fmt: skip
+    dna = _line([("She", 45.1, 45.3, 0.99), ("went", 45.3, 45.6, 1.0), ("for", 45.6, 45.8, 0.98),
+                 ("a", 45.8, 45.9, 0.99), ("DNA", 45.9, 46.4, 0.17),
+                 ("test.", 46.4, 46.8, 1.0)])  # fmt: skip
+    budget = 2.0 + 2 * PAD_S  # room for one short line
+    assert [s.start for s in own_lines([where, costs, dna], found=[], budget_s=budget)] == [0.2]
+    # Nothing else unsure in them: not looked at, whatever the budget.
+    assert [s.start for s in own_lines([where, costs, dna], found=[])] == [0.2]
+    # A year is no quantity: what follows it may be a name ("In 2012 Yuxuan was three").
+    year = _line([("In", 60.0, 60.2, 0.99), ("2012", 60.2, 60.8, 0.95),
+                  ("you", 60.8, 61.0, 0.3), ("soon", 61.0, 61.3, 0.4),
+                  ("was", 61.3, 61.5, 0.99), ("three.", 61.5, 61.9, 0.99)])  # fmt: skip
+    assert [s.start for s in own_lines([year], found=[])] == [60.0]
+
+
 def test_lines_written_back_to_back_are_looked_at_a_few_at_a_time():
     """natural20's nt01: tiny.en wrote the whole file as fourteen lines of 5-7 s with no
     pause between them, glued into one 79 s "utterance" no look could decode, so

@@ -18,7 +18,7 @@ from dataclasses import replace
 from difflib import SequenceMatcher
 
 from tapelog.transcribe.guard import REPEATS, most_repeated
-from tapelog.transcribe.numbers import numeral, year
+from tapelog.transcribe.numbers import quantity
 from tapelog.transcribe.types import Segment, Word
 
 _TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
@@ -170,10 +170,7 @@ def _after_number(plain: _Placed, run: Sequence[Word]) -> bool:
     if not before:
         return False
     prev = before[-1]
-    tok = _key(prev.word)
-    if not prev.word.rstrip()[-1:].isalnum():
-        return False  # "when I was 45. Zihan loved to draw": a sentence, not a unit
-    return run[0].start - prev.end < 1.0 and numeral(tok) and not year(tok)
+    return run[0].start - prev.end < 1.0 and quantity(prev.word)
 
 
 def _after_sentence(flat: _Placed, i: int) -> bool:

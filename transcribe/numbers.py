@@ -8,6 +8,10 @@ names (``transcribe.merge``) and the linking (``archive.names``) read numbers al
 
 from __future__ import annotations
 
+import re
+
+_TOKEN = re.compile(r"[a-z0-9]+")
+
 NUMBER_WORDS = frozenset(
     "one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
     "fifteen sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy "
@@ -26,3 +30,14 @@ def year(tok: str) -> bool:
     """A year as Whisper writes one ("2012"): a date, not a quantity; a name may follow
     it ("In 2012 Yuxuan was three")."""
     return len(tok) == 4 and tok.isdigit() and 1900 <= int(tok) <= 2099
+
+
+def quantity(word: str) -> bool:
+    """Whether a word as Whisper wrote it (" 8,000", " twenty") is a quantity, whose next
+    word is its unit: a number, not a year, and not one a comma or a full stop ends
+    ("when I was 45. Zihan loved to draw": a sentence, not a unit)."""
+    text = word.strip()
+    if not text[-1:].isalnum():
+        return False
+    key = "".join(_TOKEN.findall(text.lower()))
+    return numeral(key) and not year(key)
