@@ -88,7 +88,7 @@ def case_names(cases: Iterable[Case]) -> list[str]:
     letters (``Le`` alone is English too)."""
     out: list[str] = []
     for c in cases:
-        place = N.place_name(c.missing_place)
+        place = N.place_name(c.missing_place, first=True)
         for item in (c.child_name, *c.aliases, place, *c.parents):
             item = (item or "").strip()
             toks = N.tokens(item)

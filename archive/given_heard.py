@@ -35,8 +35,13 @@ HEARD_WITH_GIVEN = 0.7
 UNSURE = 0.8  # a word of the family's span Whisper gave less than this
 _WORDS = 3  # words the family name is heard as, at most
 # The given name alone, written as the word ("When run came home", 0.29 for "run"):
-# Whisper this unsure of a common word heard something else.
-LONE_UNSURE = 0.5
+# Whisper this unsure of a common word heard something else. Measured in the names
+# bench's Piper voice (bench/bench_lone_given.py): tiny.en gave "run" as a verb within
+# a sentence 0.72-1.00 (42 said), and as the name 0.41-0.81 (6; natural26's "Later run
+# asked for his old name back", 0.58, and natural5's "Today run the U.S. studies",
+# 0.64, were missed at 0.5). A verb first in its sentence ("Run to the police", 0.08)
+# is as unsure as the name, here and at 0.5 alike.
+LONE_UNSURE = 0.7
 
 
 def given_heard_spans(

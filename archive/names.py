@@ -240,18 +240,24 @@ def sound_key(text: str) -> str:
     return "".join(out)
 
 
-def place_name(missing_place: str) -> str:
+def place_name(missing_place: str, first: bool = False) -> str:
     """The place a case's child went missing from, as a name to listen for: the first
     part of ``missing_place`` written as one (every word capitalised, or in characters).
     "Zhengzhou, Henan" -> "Zhengzhou"; "bus station, Guangdong" -> "Guangdong";
-    "outside his father's shop, southern China" -> "". Why the first only: a province
-    after the city is said in passing and, short, sounds like ordinary words ("one in"
-    sounded like Henan, 0.82, and linked Zhang Haoran's case in natural26's nz02)."""
+    "outside his father's shop, southern China" -> "". Not the province after the
+    city: it is said in passing and, short, sounds like ordinary words ("one in" sounded
+    like Henan, 0.82, and linked Zhang Haoran's case in natural26's nz02).
+
+    ``first``: the first part only, or nothing ("bus station, Guangdong" -> ""), as the
+    looks' prompts have it: given "Guangdong" too, the prompts changed, and base wrote a
+    line of natural26's nz05 without the "Luo An Xin" it had written, for no name gained
+    (the sound keys, which change no decode, take "Guangdong": natural's "guan none")."""
     for part in re.split(r"[,，、;/]", missing_place or ""):
         part = part.strip()
-        words = part.split()
-        if part and (has_han(part) or all(w[:1].isupper() for w in words)):
+        if part and (has_han(part) or all(w[:1].isupper() for w in part.split())):
             return part
+        if first:
+            break
     return ""
 
 

@@ -109,7 +109,7 @@ def _names_in(
     for tid in order:
         if tid in cases:
             c = cases[tid]
-            place = N.place_name(c.missing_place)
+            place = N.place_name(c.missing_place, first=True)
             items = [c.child_name, c.child_name_zh, *c.aliases, place, *c.parents]
         elif tid in people:
             p = people[tid]

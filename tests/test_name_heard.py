@@ -471,6 +471,8 @@ def test_a_province_after_the_city_is_not_listened_for():
 
     assert N.place_name("Zhengzhou, Henan") == "Zhengzhou"
     assert N.place_name("bus station, Guangdong") == "Guangdong"
+    assert N.place_name("bus station, Guangdong", first=True) == ""
+    assert N.place_name("Zhengzhou, Henan", first=True) == "Zhengzhou"
     assert N.place_name("outside his father's shop, southern China") == ""
     assert N.place_name("山西太原") == "山西太原" and N.place_name("") == ""
     ix = NameIndex([Case("K-HR", "Zhang Haoran", missing_place="Zhengzhou, Henan")], [])
