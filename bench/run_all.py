@@ -85,12 +85,12 @@ def plan(args: argparse.Namespace, work: Path) -> dict[str, list[str]]:
         # English in a natural voice (Piper), the set closest to a crew's interviews.
         "names-natural": ["bench.bench_names", "bench", "--set", "natural", "--out",
                           str(work / "names_natural"), *(["--only", "na04_zhao"] if q else [])],
-        # Made 2026-12-02 04:10 and no rule read off it (BENCHMARKS.md, "A name
-        # cut at a line's end"; its misses are not read): the nearest figure to
-        # interviews the rules were not chosen on.
+        # natural25: made 2026-12-02 10:23, and no rule read off it (BENCHMARKS.md,
+        # "The own look in a file tied to nothing"; natural26, newer, had rules read
+        # off it): the nearest figure to interviews the rules were not chosen on.
         "names-held-out": ["bench.bench_names", "bench", "--set", "natural25", "--out",
                            str(work / "names_natural25"),
-                           *(["--only", "nx05_grandfather"] if q else [])],
+                           *(["--only", "ny05_june"] if q else [])],
         "second-look": ["bench.bench_second_look", "--set", "sparse",
                         *(["--only", "sp01_liu_long"] if q else [])],
     }  # fmt: skip
