@@ -67,6 +67,7 @@ from bench.names_script import (  # noqa: E402
     NATURAL24,
     NATURAL25,
     NATURAL26,
+    NATURAL27,
     PEOPLE,
     SPARSE,
     SPARSE2,
@@ -225,6 +226,7 @@ def main() -> None:
             "natural24": (NATURAL24, "names_natural24", 158),
             "natural25": (NATURAL25, "names_natural25", 164),
             "natural26": (NATURAL26, "names_natural26", 170),
+            "natural27": (NATURAL27, "names_natural27", 176),
         }
         for name in args.sparse or sets:
             interviews, folder, offset = sets[name]

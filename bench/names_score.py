@@ -52,6 +52,7 @@ SETS = {
     "natural24": "names_natural24",
     "natural25": "names_natural25",
     "natural26": "names_natural26",
+    "natural27": "names_natural27",
 }
 
 

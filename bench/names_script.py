@@ -1628,6 +1628,40 @@ NATURAL26: list[Interview] = [
 ]  # fmt: skip
 
 
+NATURAL27: list[Interview] = [
+    Interview("na01_lawyer", "en", "piper:1.0", 128, [
+        "The lawyer for {B-2013-CD-008|Deng Guohua} filed the papers in {B-2013-CD-008|Chengdu}.",
+        "She said {B-2013-CD-008|Yuxuan} would be fourteen this July.",
+        "The court asked for 20,000 yuan before it would look again.",
+    ], talk=6),
+    Interview("na02_two_families", "en", "piper:0.98", 129, [
+        "I met {B-2015-KM-005|Wang Hongmei} at a meeting of parents.",
+        "Across the table sat {B-2012-ZZ-004|Zhang Jianguo}, holding a photo.",
+        "Both of them had lost a child the same year, {B-2015-KM-005|Xiaoyu} and {B-2012-ZZ-004|Haoran}.",
+    ], talk=6),
+    Interview("na03_reporter", "en", "piper:1.02", 130, [
+        "My first story was about {C-2010-TY-001|Liu Jingjun}.",
+        "His father {C-2010-TY-001|Liu Zhiqiang} showed me the alley.",
+        "Nobody in {C-2010-TY-001|Taiyuan} wanted to talk about it then.",
+    ], talk=6),
+    Interview("na04_sister", "en", "piper:0.99", 131, [
+        "My brother {B-2008-HF-006|Mingxuan} was three when he was taken.",
+        "Our father {B-2008-HF-006|Zhao Dewei} never moved house, in case he came back.",
+        "We still live in {B-2008-HF-006|Hefei}, near the lake.",
+    ], talk=6),
+    Interview("na05_driver", "en", "piper:1.01", 132, [
+        "The driver said he saw a boy like {C-2009-GD-003|Le Le} on the coach.",
+        "{C-2009-GD-003|Peng Gaofeng} took the next bus south.",
+        "He came back with nothing but a ticket stub.",
+    ], talk=6),
+    Interview("na06_cousin", "en", "piper:0.97", 133, [
+        "My cousin {C-2009-GZ-002|Luo Run} does not remember the bus station.",
+        "His father, {C-2009-GZ-002|Luo An Xin}, remembers every minute of it.",
+        "They found him after eleven years, through a DNA match.",
+    ], talk=6),
+]  # fmt: skip
+
+
 def sparse_script(iv: Interview, index: int) -> list[str]:
     """A sparse interview: each name sentence followed by twelve shared ones (a name
     about once a minute, so about one 30 s window in two holds none), a different run
