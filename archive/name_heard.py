@@ -462,9 +462,14 @@ def whole_spans(index: NameIndex, segments: Sequence[Segment], found: _Found) ->
                     break
                 if any(c in _STOP for c in text[spans[k - 1][2] : spans[k][1]]):
                     break
-                if any(_named(text, spans[m][0], spans[m][1], probs[m])
-                       or spans[m][0] in N.SURNAMES for m in range(i, j)):  # fmt: skip
+                if spans[i][0] in N.SURNAMES or any(
+                    _named(text, spans[m][0], spans[m][1], probs[m]) for m in range(i, j)
+                ):
                     break  # a name spelled right ("Lee" at 0.40 is not): the scanner's
+                if spans[k][0] in N.SURNAMES:
+                    # A family name last is the scanner's too; inside a longer span it is
+                    # a given name's syllable: "Juan Le Juan" for Huang Lijuan (natural2).
+                    continue
                 toks = [t for t, _a, _b in spans[i:j]]
                 code = heard_code(toks)
                 if len(code) < _WHOLE_MIN_CODE:

@@ -166,9 +166,9 @@ def test_a_family_name_beside_unsure_words_links_its_nearest_child(bench_index):
         (0, ZHENGZHOU, "Zhang Hay Warren"),
         (1, "B-2011-NN-007", "Huang Zan"),
     ]
-    # Once the interview is tied to the Huangs, the mother heard as words links too.
+    # The mother heard as words links too, the whole of what was said for her name.
     said.append(line(6.0, "Her mother, Juan Le Juan, came.", {"Juan": 0.5, "Le": 0.42}))
-    assert suggested(bench_index, said)[-1] == (2, "B-2011-NN-007", "Le Juan")
+    assert suggested(bench_index, said)[-1] == (2, "B-2011-NN-007", "Juan Le Juan")
     # Words Whisper was sure of beside a family name are the words (capitalised in the
     # middle of a sentence, they are not words it was sure of).
     assert suggested(bench_index, [line(0.0, "I asked Zhang how ran the shop.")]) == []
@@ -413,6 +413,22 @@ def test_a_whole_name_heard_as_unsure_words_links_when_one_name_is_clearly_neare
     # A sure word in the span breaks it: "Juan" then "Lee Juan" are not the full name.
     half = line(0.0, "parents like Juan see Juan read.", {"Juan": 0.17})
     assert suggested(bench_index, [half]) == []
+
+
+def test_a_family_name_inside_a_whole_name_heard_as_words_is_a_given_names_syllable(
+    bench_index,
+):
+    """natural2's nb06: "Her mother, Juan (0.53) Le (0.42) Juan (0.87), came to the
+    station" for Huang Lijuan, in an interview about another family. "Le" is a family
+    name (乐), but inside the span it stands where her given name's first syllable does;
+    only a family name spelled first or last is the scanner's to judge."""
+    said = line(0.0, "Her mother, Juan Le Juan, came to the station every week.",
+                {"Juan": 0.53, "Le": 0.42})  # fmt: skip
+    assert suggested(bench_index, [said]) == [(0, "B-2011-NN-007", "Juan Le Juan")]
+    # At either end of the span it still stops it: "Le Juan" and "Juan Le" alone link
+    # nothing here (the Le family holds no name on this sheet).
+    first = line(0.0, "Her mother, Le Juan Juan, came to the station.", {"Juan": 0.53, "Le": 0.42})
+    assert suggested(bench_index, [first]) == []
 
 
 def test_a_whole_name_as_near_two_names_links_neither():
