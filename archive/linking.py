@@ -423,7 +423,10 @@ def _place_line(
         if ids & (have | out):
             continue
         targets = [i for i in index.targets_in(ids) if index.targets[i].near]
-        if heard_spans(index, [segments[si]], _local(found, [si]), targets):
+        here = [segments[si]]
+        if heard_spans(index, here, _local(found, [si]), targets) or given_heard_spans(
+            index, here, _local(found, [si]), targets
+        ):
             out |= ids
     return out
 

@@ -97,13 +97,36 @@ def heard_spans(
                     hits = memo[code] = _matches(code, keys, kcodes)
                 best += [(sim, i, j, ti, key) for sim, ti, key in hits]
         used: set[int] = set()
-        for _sim, i, j, ti, key in sorted(best, key=lambda b: (-b[0], b[1])):
+        for sim, i, j, ti, key in sorted(best, key=lambda b: (-b[0], b[1])):
             if used & set(range(i, j)):
                 continue
             used |= set(range(i, j))
+            if _contested(index, best, sim, i, j, ti):
+                continue
             entry = Entry(ti, shown_key(key), "near")
             out.append((si, _Cand([entry], 0.55, "near", True, i, j), False))
     return out
+
+
+def _contested(
+    index: NameIndex,
+    best: list[tuple[float, int, int, int, str]],
+    sim: float,
+    i: int,
+    j: int,
+    ti: int,
+) -> bool:
+    """Whether words that sound like a name of one case (``ti``, at ``sim``, tokens
+    ``i:j``) sound as much, within ``FAMILY_MARGIN``, like a name of another the file is
+    about, over any of the same words: then they name neither. natural2's nb06, about
+    the Huangs and Luo Run: "Juan Zan" is 0.80 from Luo An Xin, "Zan" 0.80 from Zihan."""
+    ids = {index.targets[ti].id} | index.targets[ti].related
+    for s2, i2, j2, t2, _k in best:
+        if s2 <= sim - FAMILY_MARGIN or t2 == ti or j2 <= i or j <= i2:
+            continue
+        if index.targets[t2].id not in ids and not index.targets[t2].related & ids:
+            return True
+    return False
 
 
 def _ends(text: str, before: tuple[str, int, int], after: tuple[str, int, int]) -> bool:

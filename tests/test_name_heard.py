@@ -397,6 +397,32 @@ def test_a_place_spelled_right_and_a_name_of_its_case_heard_in_its_line(bench_in
     assert suggested(bench_index, [sure]) == []
 
 
+def test_a_place_and_a_given_name_with_its_family_heard_as_words_in_its_line(bench_index):
+    """natural2's nb06, an officer naming three families: "And the boy from Guangdong,
+    Liu (0.01) will (0.54) run, was found." Only Luo Run's case holds Guangdong; the
+    given name spelled right with its family name heard as words ("Liu will") is as
+    much a name of his case in the place's line as words that sound like one."""
+    luo = "C-2009-GZ-002"
+    said = line(0.0, "And the boy from Guangdong, Liu will run, was found.",
+                {"Guangdong": 0.83, "Liu": 0.01, "will": 0.54})  # fmt: skip
+    assert [(si, t) for si, t, _m in suggested(bench_index, [said])] == [(0, luo)]
+    # The same words without the place: a given name that is an English word, in a
+    # file about nobody, links nothing.
+    bare = line(0.0, "And the boy, Liu will run, was found.", {"Liu": 0.01, "will": 0.54})
+    assert suggested(bench_index, [bare]) == []
+
+
+def test_words_as_near_two_families_names_as_each_other_name_neither(bench_index):
+    """nb06 again, once it is about the Huangs and Luo Run: "the case of Juan (0.92)
+    Zan (0.32)" for Huang Zihan sounds like Luo An Xin (0.80) as much as "Zan" does
+    like Zihan (0.80). Which family is the question the sound cannot answer: neither
+    links. About the Huangs alone, "Zan" is Zihan's."""
+    huang, luo = "B-2011-NN-007", "C-2009-GZ-002"
+    said = line(0.0, "I worked on the case of Juan Zan.", {"Zan": 0.32})
+    assert suggested(bench_index, [said], context=[huang, luo]) == []
+    assert suggested(bench_index, [said], context=[huang]) == [(0, huang, "Zan")]
+
+
 # -- a whole name heard as English words, out of any context ------------------------
 
 
