@@ -441,6 +441,20 @@ def test_a_whole_name_heard_as_unsure_words_links_when_one_name_is_clearly_neare
     assert suggested(bench_index, [half]) == []
 
 
+def test_an_s_glued_to_a_family_name_is_a_sound_not_a_word(bench_index):
+    """natural12's nl01, a nurse in Luo Run's story: "the search for Wang's (0.66) I
+    (0.40) owe (0.05) you economy" for "Wang Xiaoyu in Kunming". The s glued on is the
+    x of Xiaoyu: with it the span is four words after the family name, one more than
+    words beside a family name may be, and sounds like Wang Xiaoyu at 0.89 (Wang
+    Xiaoyun, the decoy, 0.78)."""
+    said = line(0.0, "I also remember the search for Wang's I owe you economy.",
+                {"Wang's": 0.66, "I": 0.4, "owe": 0.05, "economy": 0.29})  # fmt: skip
+    assert suggested(bench_index, [said]) == [(0, "B-2015-KM-005", "Wang's I owe you")]
+    # Four words apart, not glued, are too many: "Wang, as I owe you" names nobody.
+    apart = line(0.0, "the search for Wang as I owe you.", {"as": 0.3, "I": 0.4, "owe": 0.05})
+    assert suggested(bench_index, [apart]) == []
+
+
 def test_a_family_name_inside_a_whole_name_heard_as_words_is_a_given_names_syllable(
     bench_index,
 ):
