@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from tapelog.archive import names as N
-from tapelog.archive.name_heard import _STOP, _near_codes, _token_probs
+from tapelog.archive.name_heard import _STOP, _near_codes, _token_probs, named_here
 from tapelog.archive.name_index import Entry
 from tapelog.archive.name_scan import _Cand
 from tapelog.archive.name_sound import heard_code, name_code
@@ -89,18 +89,6 @@ def given_heard_spans(
                 out.append((si, _Cand([entry], 0.55, "near", True, lo, hi), False))
                 break
     return out
-
-
-# Words after which a name is said: "his name was Run", "a boy called Run", "we call
-# him Run". tiny.en wrote natural12's "The boy they brought in said his name was Run"
-# as "... his name was run." (0.92): sure of the word, but the sentence says it is a name.
-_NAME_CUES = (("name", "was"), ("name", "is"), ("named",), ("called",), ("call", "him"),
-              ("call", "her"), ("calls", "him"), ("calls", "her"))  # fmt: skip
-
-
-def named_here(toks: Sequence[str], k: int) -> bool:
-    """Whether the words before token ``k`` say a name comes next."""
-    return any(tuple(toks[max(0, k - len(c)) : k]) == c for c in _NAME_CUES)
 
 
 def _in(used: set[int], si: int) -> set[tuple[int, int]]:

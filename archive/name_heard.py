@@ -37,6 +37,9 @@ _Found = list[tuple[int, _Cand, bool]]
 
 # Sound similarity a span needs to be taken for a name of the file's case.
 HEARD = 0.8
+# ... right after words that say a name comes ("his real name was Xiaomi Xuan", 0.77
+# for Zhao Mingxuan in natural11's nk04, in the interview about him).
+HEARD_CUED = 0.75
 # A word Whisper gave less than this probability is one it was unsure of.
 UNSURE = 0.5
 _MAX_WORDS = 4
@@ -64,7 +67,7 @@ def heard_spans(
         return []
     taken = {(si, j) for si, c, zh in found if not zh for j in range(c.first, c.last)}
     kcodes = [kc for _ti, _k, kc in keys]
-    memo: dict[str, list[tuple[float, int, str]]] = {}
+    memo: dict[tuple[str, float], list[tuple[float, int, str]]] = {}
     out: _Found = []
     for si, seg in enumerate(segments):
         text = seg.text or ""
@@ -75,6 +78,7 @@ def heard_spans(
         unsure = _unsure(text, spans, probs)
         if not any(unsure):
             continue
+        toks = [t for t, _a, _b in spans]
         free = [(si, k) not in taken for k in range(len(spans))]
         named = [_named(text, t, a, p) for (t, a, _b), p in zip(spans, probs, strict=True)]
         best: list[tuple[float, int, int, int, str]] = []
@@ -91,10 +95,11 @@ def heard_spans(
                     break
                 if not any(unsure[i:j]):
                     continue
-                code = heard_code([t for t, _a, _b in spans[i:j]])
-                hits = memo.get(code)
+                code = heard_code(toks[i:j])
+                least = HEARD_CUED if named_here(toks, i) else HEARD
+                hits = memo.get((code, least))
                 if hits is None:
-                    hits = memo[code] = _matches(code, keys, kcodes)
+                    hits = memo[(code, least)] = _matches(code, keys, kcodes, least)
                 best += [(sim, i, j, ti, key) for sim, ti, key in hits]
         used: set[int] = set()
         for sim, i, j, ti, key in sorted(best, key=lambda b: (-b[0], b[1])):
@@ -139,10 +144,10 @@ def _ends(text: str, before: tuple[str, int, int], after: tuple[str, int, int]) 
 
 
 def _matches(
-    code: str, keys: list[tuple[int, str, str]], kcodes: list[str]
+    code: str, keys: list[tuple[int, str, str]], kcodes: list[str], least: float = HEARD
 ) -> list[tuple[float, int, str]]:
     """The names ``code`` sounds like: (similarity, target, name)."""
-    return [(sim, keys[k][0], keys[k][1]) for sim, k in _near_codes(code, kcodes, HEARD)]
+    return [(sim, keys[k][0], keys[k][1]) for sim, k in _near_codes(code, kcodes, least)]
 
 
 def _near_codes(code: str, codes: list[str], least: float) -> list[tuple[float, int]]:
@@ -188,6 +193,18 @@ def shown_key(key: str) -> str:
     if syls and len(syls) >= 3 and syls[0] in N.SURNAMES:
         return f"{syls[0].capitalize()} {''.join(syls[1:]).capitalize()}"
     return key.capitalize()
+
+
+# Words after which a name is said: "his name was Run", "a boy called Run", "we call
+# him Run". tiny.en wrote natural12's "The boy they brought in said his name was Run"
+# as "... his name was run." (0.92): sure of the word, but the sentence says it is a name.
+_NAME_CUES = (("name", "was"), ("name", "is"), ("named",), ("called",), ("call", "him"),
+              ("call", "her"), ("calls", "him"), ("calls", "her"))  # fmt: skip
+
+
+def named_here(toks: Sequence[str], k: int) -> bool:
+    """Whether the words before token ``k`` say a name comes next."""
+    return any(tuple(toks[max(0, k - len(c)) : k]) == c for c in _NAME_CUES)
 
 
 @lru_cache(maxsize=65536)
