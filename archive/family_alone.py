@@ -41,6 +41,9 @@ KIND = "family"
 ENGLISH = frozenset(
     "he long fan ma mo le song tang ding tan shan wan bai ye yu su du lei gu hu lu an ou "
     "pan mao hong yin jin fang hao wen bo sun han kong tao gong yang".split()
+    # Said as an English word is: "Wang" is how the names' second look wrote "One" in
+    # "One man asked for 8,000 yuan" (natural27's na02, a file about the Wangs).
+    + ["wang"]
 )
 
 

@@ -52,3 +52,14 @@ def test_a_family_name_in_a_line_naming_another_case_does_not_link(bench_index):
     # The same words without the other case's place: Zhang's family.
     alone = [line(0.0, "Her daughter, Zhang was taken that day.")]
     assert suggested(bench_index, alone, context=[ZHANG, nanning]) == [(0, ZHANG, "Zhang")]
+
+
+def test_a_family_name_said_as_an_english_word_needs_a_title(bench_index):  # noqa: F811
+    """natural27's na02, about the Wangs and the Zhangs: the second look wrote "Wang (0.00)
+    man asked for 8,000 yuan" for "One man asked". Said like "one", Wang alone is as
+    weak as a family name spelled like an English word; "Mrs. Wang" still links."""
+    said = [line(0.0, "Wang man asked for 8,000 you and before he would say anything.",
+                 {"Wang": 0.0})]  # fmt: skip
+    assert suggested(bench_index, said, context=[WANG, ZHANG]) == []
+    titled = [line(0.0, "Mrs. Wang asked for nothing.")]
+    assert suggested(bench_index, titled, context=[WANG, ZHANG]) == [(0, WANG, "Mrs. Wang")]
