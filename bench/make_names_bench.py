@@ -68,6 +68,7 @@ from bench.names_script import (  # noqa: E402
     NATURAL25,
     NATURAL26,
     NATURAL27,
+    NATURAL28,
     PEOPLE,
     SPARSE,
     SPARSE2,
@@ -227,6 +228,7 @@ def main() -> None:
             "natural25": (NATURAL25, "names_natural25", 164),
             "natural26": (NATURAL26, "names_natural26", 170),
             "natural27": (NATURAL27, "names_natural27", 176),
+            "natural28": (NATURAL28, "names_natural28", 182),
         }
         for name in args.sparse or sets:
             interviews, folder, offset = sets[name]

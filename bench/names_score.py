@@ -53,6 +53,7 @@ SETS = {
     "natural25": "names_natural25",
     "natural26": "names_natural26",
     "natural27": "names_natural27",
+    "natural28": "names_natural28",
 }
 
 

@@ -1662,6 +1662,40 @@ NATURAL27: list[Interview] = [
 ]  # fmt: skip
 
 
+NATURAL28: list[Interview] = [
+    Interview("nb01_clerk", "en", "piper:1.0", 134, [
+        "The clerk in {B-2012-ZZ-004|Zhengzhou} kept a copy of every poster.",
+        "One of them was for {B-2012-ZZ-004|Zhang Haoran}, with a phone number in red.",
+        "The number still rings at his father's house.",
+    ], talk=6),
+    Interview("nb02_mother", "en", "piper:0.98", 135, [
+        "I am {B-2011-NN-007|Huang Lijuan}, and I have looked for my girl for fifteen years.",
+        "{B-2011-NN-007|Zihan} had a small scar above her eye.",
+        "We gave our blood to the police in 2016.",
+    ], talk=6),
+    Interview("nb03_teacher", "en", "piper:1.02", 136, [
+        "I taught {C-2010-TY-001|Jingjun} for one term before he went missing.",
+        "His mother, {C-2010-TY-001|Mrs. Liu}, came to the school every Monday.",
+        "She brought sweets for the whole class.",
+    ], talk=6),
+    Interview("nb04_search", "en", "piper:0.99", 137, [
+        "Volunteers in {B-2013-CD-008|Chengdu} printed two thousand leaflets.",
+        "{B-2013-CD-008|Deng Guohua} handed them out at the train station.",
+        "A woman called to say she had seen {B-2013-CD-008|Deng Yuxuan} in a market.",
+    ], talk=6),
+    Interview("nb05_father", "en", "piper:1.01", 138, [
+        "My name is {B-2008-HF-006|Zhao Dewei}.",
+        "My son {B-2008-HF-006|Zhao Mingxuan} was found in 2022.",
+        "He lives two hours from {B-2008-HF-006|Hefei} now.",
+    ], talk=6),
+    Interview("nb06_neighbour", "en", "piper:0.97", 139, [
+        "Everyone on our street knew {C-2009-GD-003|Le Le}.",
+        "His father, {C-2009-GD-003|Peng Gaofeng}, fixed our bicycles for free.",
+        "After that day he never opened the shop again.",
+    ], talk=6),
+]  # fmt: skip
+
+
 def sparse_script(iv: Interview, index: int) -> list[str]:
     """A sparse interview: each name sentence followed by twelve shared ones (a name
     about once a minute, so about one 30 s window in two holds none), a different run
