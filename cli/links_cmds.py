@@ -66,7 +66,7 @@ def links_suggest(
             click.echo("no pending suggestions")
         for x in links:
             click.echo(
-                f"{x.link_id}\t{x.media_id}\t{clocks[x.media_id].at(x.start)}\t{x.score:.2f}\t"
+                f"{x.link_id}\t{x.media_id}\t{clocks[x.media_id].at(x.cut[0])}\t{x.score:.2f}\t"
                 f"'{x.mention}' -> {x.target_type} {x.target_id} "
                 f"({'sounds like ' if x.by_sound else ''}{x.matched})"
                 + (f" + {', '.join(x.people)}" if x.people else "")
@@ -135,7 +135,7 @@ def links_list(
     def text() -> None:
         for x in links:
             click.echo(
-                f"{x.link_id}\t{x.status}\t{x.media_id}\t{clocks[x.media_id].at(x.start)}\t"
+                f"{x.link_id}\t{x.status}\t{x.media_id}\t{clocks[x.media_id].at(x.cut[0])}\t"
                 f"{x.score:.2f}\t'{field(x.mention)}' -> {x.target_type} {x.target_id}"
             )
 

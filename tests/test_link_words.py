@@ -142,6 +142,19 @@ def test_the_cli_lists_the_words_times(archive: Archive, isolated_archive: Path)
     assert (liu["match_start"], liu["match_end"]) == pytest.approx(
         word_span(segs[0], "Liu", "Jingjun")
     )
+    # The text lists say when the name is said, as the TUI's review does, not when its
+    # line starts: an editor types that time back or jumps to it.
+    from tapelog.archive.clock import running_clock
+
+    said = running_clock(liu["match_start"])
+    assert said != running_clock(liu["start"])
+    for words in (["links", "suggest"], ["links", "list"]):
+        row = next(
+            r
+            for r in run_cli(*words, "--time", "running").stdout.splitlines()
+            if r.startswith(liu["link_id"])
+        )
+        assert f"\t{said}\t" in row, row
 
 
 # -- an archive from before links carried word times ----------------------------------
