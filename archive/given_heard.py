@@ -10,7 +10,8 @@ the case (``targets``: the cases and people the file is about, as for ``heard_sp
 one to three words just before the given name (or after it, for the given name first:
 "run the U") that hold a word Whisper gave under ``UNSURE`` and sound like the name at
 ``HEARD_WITH_GIVEN`` link, weakly. The word alone ("we run a shop") links only where
-Whisper was unsure of it or the sentence says a name comes ("his name was run").
+Whisper was unsure of it, or the sentence says a name comes ("his name was run") or
+makes it the subject of a verb ("Now run is learning to cook").
 """
 
 from __future__ import annotations
@@ -79,7 +80,8 @@ def given_heard_spans(
             for ti, shown, first, last in by_given.get(tok, ()):
                 best = _best(text, spans, toks, probs, k, first, last, si, taken | _in(used, si))
                 alone = (si, k) not in taken and k not in used
-                if best is None and alone and (probs[k] < LONE_UNSURE or named_here(toks, k)):
+                cue = named_here(toks, k) or subject_here(toks, k)
+                if best is None and alone and (probs[k] < LONE_UNSURE or cue):
                     best = (k, k + 1)  # "When run (0.29) came home": the name, alone
                 if best is None:
                     continue
@@ -89,6 +91,23 @@ def given_heard_spans(
                 out.append((si, _Cand([entry], 0.55, "near", True, lo, hi), False))
                 break
     return out
+
+
+# Verbs that make the word before them their subject: "Now run is learning to cook"
+# (natural20's nt02, 0.83 for "run"): a verb is not followed by "is".
+_SUBJECT_OF = frozenset("is was has had says said asked told lives lived would".split())
+# ... unless a word before it makes it a noun of its own: "the run was long", "a home
+# run is", "to run is good for him".
+_NOUN_BEFORE = frozenset(
+    "the a an this that his her my our their your its every each one home to".split()
+)
+
+
+def subject_here(toks: Sequence[str], k: int) -> bool:
+    """Whether token ``k`` is the subject of the verb after it, not a verb itself."""
+    if k + 1 >= len(toks) or toks[k + 1] not in _SUBJECT_OF:
+        return False
+    return k == 0 or toks[k - 1] not in _NOUN_BEFORE
 
 
 def _in(used: set[int], si: int) -> set[tuple[int, int]]:

@@ -41,6 +41,14 @@ def test_sure_words_or_the_word_alone_said_as_a_word_do_not_link(bench_index):  
     assert suggested(bench_index, cued) == []
     sure = [line(0.0, "The boy they brought said he would run.", {"run": 0.92})]
     assert suggested(bench_index, sure, context=[LUO]) == []
+    # ... or makes it the subject of a verb: natural20's nt02, "Now run is learning to
+    # cook his mother's dishes." (0.83). A verb is not followed by "is"; a noun after
+    # "the" or "to" is no name.
+    subject = [line(0.0, "Now run is learning to cook his mother's dishes.", {"run": 0.83})]
+    assert suggested(bench_index, subject, context=[LUO]) == [(0, LUO, "run")]
+    assert suggested(bench_index, subject) == []
+    nouns = [line(0.0, "The run was long, and to run is good for him.", {"run": 0.83})]
+    assert suggested(bench_index, nouns, context=[LUO]) == []
 
 
 def test_weak_signs_of_one_case_on_two_lines_tie_the_file(bench_index):  # noqa: F811
