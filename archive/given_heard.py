@@ -58,6 +58,8 @@ def given_heard_spans(
             syls = N.split_syllables(key)
             if not syls or len(syls) < 2 or syls[0] not in N.SURNAMES:
                 continue
+            if len(syls) == 2 and syls[0] == syls[1]:
+                continue  # "lele": a given name said twice, no family name in it
             family, given = syls[0], "".join(syls[1:])
             first = name_code(f"{family} {given}")
             last = name_code(f"{given} {family}")

@@ -215,8 +215,9 @@ def _consonants(code: str) -> str:
 def _named(text: str, tok: str, at: int, prob: float) -> bool:
     """A capitalised word of two pinyin syllables or more that Whisper was sure of
     ("Guangzhou"): a name it knew, which the scanner has judged already, not part of
-    another. ("Zio", which splits as zi-o, it was not sure of.)"""
-    syls = N.split_syllables(tok)
+    another. ("Zio", which splits as zi-o, it was not sure of; "Lola", lo-la, is no
+    pinyin: ``names.name_syllables``.)"""
+    syls = N.name_syllables(tok)
     return syls is not None and len(syls) >= 2 and text[at : at + 1].isupper() and prob >= UNSURE
 
 
@@ -457,7 +458,7 @@ def _free(
 def _pinyin_name(text: str, span: tuple[str, int, int]) -> bool:
     """A given name written in pinyin, capitalised as Whisper writes a name it knows
     ("Xiaoping"; not "xio", which splits as xi-o but is a sound it made up)."""
-    syls = N.split_syllables(span[0])
+    syls = N.name_syllables(span[0])
     return syls is not None and len(syls) >= 2 and text[span[1] : span[1] + 1].isupper()
 
 

@@ -54,7 +54,14 @@ def near_keys(names: Iterable[str], place: str) -> tuple[str, ...]:
         _family, given = N.name_parts(name)
         keys |= {N.compact(name), "".join(given)}
     keys |= set(N.tokens(N.place_name(place)))
-    return tuple(sorted(k for k in keys if len(k) >= 5 and k.isascii()))
+    return tuple(sorted(k for k in keys if k.isascii() and (len(k) >= 5 or _doubled(k))))
+
+
+def _doubled(key: str) -> bool:
+    """A given name of one syllable said twice ("lele", "dudu"): short, but its sound is
+    its own (tiny.en wrote "Lola" for Le Le, 0.9 by sound; "Lily" 0.8, "little" 0.53)."""
+    syls = N.split_syllables(key)
+    return syls is not None and len(syls) == 2 and syls[0] == syls[1]
 
 
 def _loose_key(family: Sequence[str], given: Sequence[str]) -> tuple[str, ...]:

@@ -130,6 +130,22 @@ def split_syllables(word: str) -> tuple[str, ...] | None:
     return best[0]
 
 
+# Syllables no name is made of: interjections and particles ("lo" 咯, "yo" 哟, "ei" 诶)
+# and rare readings. A word that splits into pinyin only through one of them is an
+# English word or name, not pinyin: "Lola" (lo-la), which tiny.en wrote for Le Le.
+NO_NAME_SYLLABLES = frozenset(
+    "lo yo o ei eng biang bong cei den dia din fiao kei len nou rua tei".split()
+)
+
+
+def name_syllables(word: str) -> tuple[str, ...] | None:
+    """``split_syllables``, unless the split needs a syllable no name is made of."""
+    syls = split_syllables(word)
+    if syls is None or any(x in NO_NAME_SYLLABLES for x in syls):
+        return None
+    return syls
+
+
 @lru_cache(maxsize=8192)
 def han_readings(ch: str) -> tuple[str, ...]:
     """Every toneless pinyin reading of one character (heteronyms included)."""

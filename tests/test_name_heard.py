@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from tapelog.archive import names as N
 from tapelog.archive.caseio import read_cases, read_people
 from tapelog.archive.linking import NameIndex, find_mentions
 from tapelog.archive.name_sound import (
@@ -439,6 +440,27 @@ def test_a_whole_name_heard_as_unsure_words_links_when_one_name_is_clearly_neare
     # A sure word in the span breaks it: "Juan" then "Lee Juan" are not the full name.
     half = line(0.0, "parents like Juan see Juan read.", {"Juan": 0.17})
     assert suggested(bench_index, [half]) == []
+
+
+def test_a_given_name_said_twice_is_compared_by_sound_though_short(bench_index):
+    """natural28's nb06, a neighbour in the interview about Peng Gaofeng: "Everyone on
+    our street knew Lola (0.67)." for Le Le. Names under five letters are not compared
+    by sound (they sound like too many words), but a syllable said twice is a sound of
+    its own: "Lola" 0.9 from Lele. "Lola" splits as lo-la only through "lo", a syllable
+    no name is made of (``names.name_syllables``), so it is no pinyin name Whisper knew.
+    "Le" alone, a family name, is no Le Le: the doubled name has no family name in it."""
+    peng = "C-2009-GD-003"
+    said = line(0.0, "Everyone on our street knew Lola.", {"Lola": 0.67})
+    assert suggested(bench_index, [said], context=[peng]) == [(0, peng, "Lola")]
+    assert suggested(bench_index, [said]) == []
+    # Words that only begin like it do not ("little", 0.53).
+    little = line(0.0, "When little vanished, the street searched.", {"little": 0.3})
+    assert suggested(bench_index, [little], context=[peng]) == []
+    # natural19's volunteer: "we drove to Nanning to meet Wang Le Juan" (Huang Lijuan).
+    wang = line(0.0, "On Tuesday we met Wang Le Juan.", {"Wang": 0.09, "Le": 0.22, "Juan": 0.34})
+    assert all(m[1] != peng for m in suggested(bench_index, [wang], context=[peng]))
+    assert N.name_syllables("lola") is None and N.split_syllables("lola") == ("lo", "la")
+    assert N.name_syllables("guangzhou") == ("guang", "zhou")
 
 
 def test_words_after_a_name_cue_need_a_little_less_sound(bench_index):
