@@ -69,6 +69,7 @@ from bench.names_script import (  # noqa: E402
     NATURAL26,
     NATURAL27,
     NATURAL28,
+    NATURAL29,
     PEOPLE,
     SPARSE,
     SPARSE2,
@@ -229,6 +230,7 @@ def main() -> None:
             "natural26": (NATURAL26, "names_natural26", 170),
             "natural27": (NATURAL27, "names_natural27", 176),
             "natural28": (NATURAL28, "names_natural28", 182),
+            "natural29": (NATURAL29, "names_natural29", 188),
         }
         for name in args.sparse or sets:
             interviews, folder, offset = sets[name]

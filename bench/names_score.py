@@ -54,6 +54,7 @@ SETS = {
     "natural26": "names_natural26",
     "natural27": "names_natural27",
     "natural28": "names_natural28",
+    "natural29": "names_natural29",
 }
 
 

@@ -1696,6 +1696,40 @@ NATURAL28: list[Interview] = [
 ]  # fmt: skip
 
 
+NATURAL29: list[Interview] = [
+    Interview("nc01_radio", "en", "piper:1.0", 140, [
+        "On the radio that night they read out the name {B-2015-KM-005|Wang Xiaoyu}.",
+        "Her mother {B-2015-KM-005|Wang Hongmei} was waiting by the phone.",
+        "Three people called, and none of them had seen her.",
+    ], talk=6),
+    Interview("nc02_grandma", "en", "piper:0.98", 141, [
+        "Grandma still keeps {C-2009-GD-003|Lele}'s shoes by the door.",
+        "She tells everyone that {C-2009-GD-003|Peng Gaofeng} will bring him home.",
+        "The shop has been closed for fifteen years.",
+    ], talk=6),
+    Interview("nc03_officer", "en", "piper:1.02", 142, [
+        "The file on {B-2012-ZZ-004|Zhang Haoran} is four hundred pages long.",
+        "His father, {B-2012-ZZ-004|Zhang Jianguo}, has read every page.",
+        "We searched every bus from {B-2012-ZZ-004|Zhengzhou} that week.",
+    ], talk=6),
+    Interview("nc04_brother", "en", "piper:0.99", 143, [
+        "My little brother {C-2009-GZ-002|Run} was four when they took him.",
+        "Our mother, {C-2009-GZ-002|Luo An Xin}, never gave up.",
+        "When {C-2009-GZ-002|Luo Run} came home, he spoke only the southern dialect.",
+    ], talk=6),
+    Interview("nc05_volunteer", "en", "piper:1.01", 144, [
+        "I drove {B-2011-NN-007|Huang Lijuan} to the DNA office in {B-2011-NN-007|Nanning}.",
+        "She carried a photo of {B-2011-NN-007|Zihan} in her coat.",
+        "It took six months to get the result.",
+    ], talk=6),
+    Interview("nc06_friend", "en", "piper:0.97", 145, [
+        "I have known {C-2010-TY-001|Liu Zhiqiang} since school.",
+        "When {C-2010-TY-001|Jingjun} was taken, he stopped sleeping.",
+        "He still walks the alleys of {C-2010-TY-001|Taiyuan} every evening.",
+    ], talk=6),
+]  # fmt: skip
+
+
 def sparse_script(iv: Interview, index: int) -> list[str]:
     """A sparse interview: each name sentence followed by twelve shared ones (a name
     about once a minute, so about one 30 s window in two holds none), a different run
