@@ -463,6 +463,18 @@ def test_a_given_name_said_twice_is_compared_by_sound_though_short(bench_index):
     assert N.name_syllables("guangzhou") == ("guang", "zhou")
 
 
+def test_a_name_in_the_possessive_run_together_is_heard_without_its_s(bench_index):
+    """natural19's ns06, a volunteer's interview tied to Huang Zihan's case among
+    others: "Zans (0.42) drawings are on the office wall." for "Zihan's drawings": 0.6
+    from Zihan with the s, 0.8 without. A word Whisper knows ending in s is a plural
+    ("hands"), not a name's possessive."""
+    huang = "B-2011-NN-007"
+    said = line(0.0, "Zans drawings are on the office wall.", {"Zans": 0.42})
+    assert suggested(bench_index, [said], context=[huang]) == [(0, huang, "Zans")]
+    plural = line(0.0, "Her hands are on the office wall.", {"hands": 0.42})
+    assert suggested(bench_index, [plural], context=[huang]) == []
+
+
 def test_words_after_a_name_cue_need_a_little_less_sound(bench_index):
     """natural11's nk04, a teacher in the interview about Zhao Mingxuan: "Nobody at the
     school knew his real name was Xiaomi (0.04) Xuan (0.46)": 0.77 from Zhao Mingxuan,
