@@ -95,11 +95,11 @@ def heard_spans(
                     break
                 if not any(unsure[i:j]):
                     continue
-                least = HEARD_CUED if named_here(toks, i) else HEARD
+                near = HEARD_CUED if named_here(toks, i) else HEARD
                 for code in _codes_of(toks[i:j], text[spans[j - 1][1] : spans[j - 1][2]]):
-                    hits = memo.get((code, least))
+                    hits = memo.get((code, near))
                     if hits is None:
-                        hits = memo[(code, least)] = _matches(code, keys, kcodes, least)
+                        hits = memo[(code, near)] = _matches(code, keys, kcodes, near)
                     best += [(sim, i, j, ti, key) for sim, ti, key in hits]
         used: set[int] = set()
         for sim, i, j, ti, key in sorted(best, key=lambda b: (-b[0], b[1])):
